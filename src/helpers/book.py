@@ -1,0 +1,112 @@
+"""Assembling the Jupyter Book: generated index and data-quality pages, build, downloads.
+
+The executed notebooks (from ``reportbook run``) are already in ``book/reports``; this
+writes ``book/reports.md`` (every municipality x period report, grouped by region) and
+``book/data_quality.md`` (rows read, kept and rejected per file, with the reasons; never
+individual rows), builds ``_build/html`` with Jupyter Book 1 (``execute_notebooks: off``)
+and copies each report's CSV and Excel downloads beside its page.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from itertools import groupby
+from pathlib import Path
+
+
+from . import synth
+from .dataset import load
+from .paths import REPO_ROOT, resolve_path
+from .report import date_da
+from .runner import MATRIX_FILE, record_matrix
+
+BOOK_DIR = REPO_ROOT / "book"
+BUILD_DIR = REPO_ROOT / "_build"
+NOTEBOOK_TITLES = {"staircase": "Indsatstrappen"}
+
+
+def write_index(reports_dir: Path, data_dir: Path) -> Path:
+    """``book/reports.md``: a table of municipalities x periods linking each report."""
+    entries = json.loads((reports_dir / MATRIX_FILE).read_text(encoding="utf-8")) if (reports_dir / MATRIX_FILE).exists() else record_matrix(reports_dir)
+    rel = reports_dir.relative_to(BOOK_DIR)
+    lines = ["# Rapporter", ""]
+    if synth.is_synthetic(data_dir):
+        lines += [":::{warning}", "Rapporterne er beregnet på **syntetiske data** (se [Data og metode](data_and_method.md)). "
+                  "Kun de seks kommuners nøgletal fra VIVE's Tabel 1.1 og KORA's Aalborg-tabel er offentliggjorte tal.", ":::", ""]
+    if not entries:
+        lines.append("Der er endnu ingen kørte rapporter. Kør `reportbook run`.")
+    lines.append("Hver række er én kommune og én periode; klik på en analyse for at åbne rapporten.\n")
+    key = lambda e: (e["region"], e["municipality_name"], e["period_start"], e["period_end"])  # noqa: E731
+    entries = sorted(entries, key=lambda e: key(e) + (e["notebook"],))
+    for region, in_region in groupby(entries, key=lambda e: e["region"]):
+        lines += [f"## {region}", "", "| Kommune | Kode | Periode | Rapporter |", "|---|---|---|---|"]
+        for (_, name, start, end), runs in groupby(in_region, key=key):
+            runs = list(runs)
+            links = " · ".join(f"[{NOTEBOOK_TITLES.get(r['notebook'], r['notebook'])}]({rel}/{r['path']}.ipynb)" for r in runs)
+            lines.append(f"| {name} | {runs[0]['municipality']} | {date_da(start)} – {date_da(end)} | {links} |")
+        lines.append("")
+    path = BOOK_DIR / "reports.md"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def write_data_quality(data_dir: Path) -> Path:
+    """``book/data_quality.md`` from validating ``data_dir`` (counts and reasons only)."""
+    dataset = load(data_dir)
+    q = dataset.quality
+    lines = ["# Datakvalitet", "",
+             f"Valideringen af datamappen `{data_dir.name}` mod datakontrakten (v1). Rækker, der bryder kontrakten, "
+             "indgår ikke i analyserne og skrives med begrundelse til en afvisningsfil (`rejects.csv`) ved siden af "
+             "resultaterne. Enkelte rækker vises aldrig her.", "",
+             "| Tabel | Fil | Status | Læst | Beholdt | Afvist |", "|---|---|---|---|---|---|"]
+    for r in q.itertuples(index=False):
+        lines.append(f"| {r.table} | {r.file or '–'} | {r.status} | {r.rows_read} | {r.rows_kept} | {r.rows_rejected} |")
+    lines.append("")
+    if len(dataset.issues):
+        reasons = dataset.issues.groupby(["file", "column", "rule"], dropna=False).size().rename("antal").reset_index()
+        lines += ["## Årsager til afvisning", "", "| Fil | Kolonne | Regel | Antal fejl |", "|---|---|---|---|"]
+        for r in reasons.itertuples(index=False):
+            lines.append(f"| {r.file} | {r.column} | {r.rule} | {r.antal} |")
+    else:
+        lines.append("Ingen rækker blev afvist.")
+    lines += ["", "Reglerne og deres koder er beskrevet i [Data og metode](data_and_method.md)."]
+    path = BOOK_DIR / "data_quality.md"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def copy_downloads(reports_dir: Path, html_dir: Path) -> int:
+    """Copy every published CSV/Excel file to the same place relative to its page."""
+    n = 0
+    for f in list(reports_dir.glob("*/*/*.csv")) + list(reports_dir.glob("*/*/*.xlsx")):
+        if f.name in ("rejects.csv",):
+            continue
+        target = html_dir / f.relative_to(REPO_ROOT)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(f, target)
+        n += 1
+    return n
+
+
+def build(reports_dir: str | Path = "book/reports", data_dir: str | Path = "data/synthetic", strict: bool = True) -> Path:
+    """Write the generated pages, build the HTML book and copy the downloads."""
+    reports_dir, data_dir = resolve_path(reports_dir).resolve(), resolve_path(data_dir).resolve()
+    write_index(reports_dir, data_dir)
+    write_data_quality(data_dir)
+    jb = Path(sys.executable).with_name("jupyter-book")
+    cmd = [str(jb), "build", str(REPO_ROOT), "--builder", "html", "--path-output", str(REPO_ROOT)]
+    if strict:
+        cmd += ["-W", "-n", "--keep-going"]
+    result = subprocess.run(cmd, cwd=REPO_ROOT, capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.stderr.write(result.stdout[-8000:] + result.stderr[-8000:])
+        raise RuntimeError("Jupyter Book-bygningen fejlede (se advarslerne ovenfor)")
+    html_dir = BUILD_DIR / "html"
+    copy_downloads(reports_dir, html_dir)
+    return html_dir
+
+
+__all__ = ["build", "write_index", "write_data_quality", "copy_downloads"]

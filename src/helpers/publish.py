@@ -1,0 +1,204 @@
+"""The one function that publishes a table: small-cell suppression, then CSV and Excel.
+
+Suppression rule (Danmarks Statistik's discretion rule as used in this book): a count of
+1-4 persons or cases is never published, and neither is any statistic (share, mean,
+interval, ...) computed on a group of 1-4. True zeros are shown. Suppressed cells are
+empty in CSV and Excel and shown as "<5" on the page.
+
+Files are byte-stable: the same table gives the same bytes (fixed line endings, fixed
+Excel timestamps and zip entry dates).
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+MIN_COUNT = 5
+SUPPRESSED = "<5"
+_FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
+_FIXED_W3C = "2000-01-01T00:00:00Z"
+
+
+def is_small(values: pd.Series) -> pd.Series:
+    """Counts of 1-4 (the cells to suppress)."""
+    numeric = pd.to_numeric(values, errors="coerce").astype("float64")
+    return ((numeric > 0) & (numeric < MIN_COUNT)).fillna(False).astype(bool)
+
+
+def suppress(frame: pd.DataFrame, counts=(), statistics: dict[str, str] | None = None,
+             hidden: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Apply the rule. ``counts``: count columns; ``statistics``: statistic column ->
+    the count column of the group it is computed on; ``hidden``: further cells to hide
+    (complementary suppression). Returns (suppressed frame, mask)."""
+    out = frame.copy()
+    mask = pd.DataFrame(False, index=frame.index, columns=frame.columns)
+    for c in counts:
+        mask[c] = is_small(frame[c])
+    if hidden is not None:
+        mask = mask | hidden.reindex(index=frame.index, columns=frame.columns, fill_value=False).astype(bool)
+    for stat, base in (statistics or {}).items():
+        mask[stat] = mask[stat] | mask[base] | is_small(frame[base])
+    for c in frame.columns:
+        if not mask[c].any():
+            continue
+        if pd.api.types.is_integer_dtype(out[c]):
+            out[c] = out[c].astype("Int64")
+        elif pd.api.types.is_float_dtype(out[c]):
+            out[c] = out[c].astype("Float64")
+        else:
+            out[c] = out[c].astype(object)
+        out.loc[mask[c], c] = pd.NA
+    return out, mask
+
+
+def complementary(values: dict, hidden: dict, equations: list[tuple[object, list]]) -> dict:
+    """Complementary (secondary) suppression over linear relations ``total = sum(parts)``.
+
+    ``values`` and ``hidden`` map a cell key to its count and to whether it is hidden.
+    A key not in ``values`` is a figure published elsewhere (known unless ``hidden`` says
+    otherwise) and is never chosen. While some relation has exactly one hidden term (which
+    the others would reveal), the smallest non-zero visible term of it is hidden too.
+    Returns the new ``hidden`` map.
+    """
+    hidden = dict(hidden)
+    changed = True
+    while changed:
+        changed = False
+        for total, parts in equations:
+            terms = [total, *parts]
+            if sum(bool(hidden.get(k, False)) for k in terms) != 1:
+                continue
+            candidates = [k for k in terms if k in values and not hidden.get(k, False)]
+            if not candidates:
+                continue
+            pick = min(candidates, key=lambda k: (values[k] == 0, values[k], str(k)))
+            hidden[pick] = True
+            changed = True
+    return hidden
+
+
+#: Danish column labels used on the pages (files keep the English snake_case names).
+COLUMN_LABELS = {
+    "from_step": "Trin ved start", "to_step": "Trin ved slut", "children": "Børn", "n": "Børn på trinnet",
+    "share": "Andel", "ci_low": "95 %-KI nedre", "ci_high": "95 %-KI øvre", "direction": "Bevægelse",
+    "district": "Distrikt", "target_group": "Målgruppe", "age_group": "Aldersgruppe",
+    "municipality": "Kommune", "cases": "Sager", "mean": "Gennemsnit", "median": "Median",
+}
+
+
+@dataclass
+class Published:
+    """A published table: the suppressed data, where it was written, and how it looks."""
+
+    name: str
+    data: pd.DataFrame
+    mask: pd.DataFrame
+    csv: Path
+    xlsx: Path
+    caption: str = ""
+    link_prefix: str = ""
+    formats: dict = field(default_factory=dict)
+
+    def display_frame(self) -> pd.DataFrame:
+        shown = self.data.copy().astype(object)
+        for c in shown.columns:
+            fmt = self.formats.get(c)
+            shown[c] = [
+                SUPPRESSED if self.mask.at[i, c] else ("" if _missing(v) else (fmt(v) if fmt else _da_number(v)))
+                for i, v in zip(shown.index, shown[c])
+            ]
+        return shown
+
+    def _repr_html_(self) -> str:
+        shown = self.display_frame().rename(columns=COLUMN_LABELS)
+        table = shown.to_html(classes="reportbook-table", escape=True, border=0, index=False)
+        caption = f"<p class='table-caption'><strong>{html.escape(self.caption)}</strong></p>" if self.caption else ""
+        links = (
+            f"<p class='downloads'>Hent tabellen: <a href='{self.link_prefix}{self.csv.name}' download>CSV</a> · "
+            f"<a href='{self.link_prefix}{self.xlsx.name}' download>Excel</a> "
+            f"<span class='suppression-note'>(tal under {MIN_COUNT} er diskretioneret: vist som «{SUPPRESSED}»)</span></p>"
+        )
+        return caption + table + links
+
+
+def _missing(v) -> bool:
+    return v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v))
+
+
+def _da_number(v) -> str:
+    """Danish number format: thousands '.', decimal ','."""
+    if isinstance(v, (bool, np.bool_)):
+        return "ja" if v else "nej"
+    if isinstance(v, (int, np.integer)):
+        return f"{int(v):,}".replace(",", ".")
+    if isinstance(v, (float, np.floating)):
+        if float(v).is_integer() and abs(v) >= 1000:
+            return f"{int(v):,}".replace(",", ".")
+        return f"{v:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
+    return str(v)
+
+
+def publish(
+    frame: pd.DataFrame,
+    name: str,
+    output_dir: str | Path,
+    counts=(),
+    statistics: dict[str, str] | None = None,
+    hidden: pd.DataFrame | None = None,
+    caption: str = "",
+    index: bool = False,
+    formats: dict | None = None,
+) -> Published:
+    """Suppress small cells, then write ``<name>.csv`` and ``<name>.xlsx`` to ``output_dir``.
+
+    ``counts`` are the count columns; ``statistics`` maps each statistic column to the
+    count column of its group; ``hidden`` marks further cells to hide (complementary
+    suppression, same shape as the published table). With ``index=True`` the index is
+    published as columns.
+    """
+    output_dir = Path(output_dir)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    table = frame.reset_index() if index else frame.reset_index(drop=True)
+    data, mask = suppress(table, counts, statistics, hidden)
+    csv_path, xlsx_path = output_dir / f"{name}.csv", output_dir / f"{name}.xlsx"
+    data.to_csv(csv_path, index=False, lineterminator="\n", encoding="utf-8")
+    write_excel(data, xlsx_path, sheet=name[:31])
+    _record(output_dir, name, list(counts), statistics or {})
+    return Published(name, data, mask, csv_path, xlsx_path, caption, link_prefix=f"{output_dir.name}/",
+                     formats=formats or {})
+
+
+def write_excel(frame: pd.DataFrame, path: Path, sheet: str = "data") -> None:
+    """Write an .xlsx whose bytes depend only on the table (fixed timestamps)."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        frame.to_excel(writer, index=False, sheet_name=sheet)
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for info in sorted(source.infolist(), key=lambda i: i.filename):
+            data = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                text = re.sub(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z", _FIXED_W3C, data.decode("utf-8"))
+                data = text.encode("utf-8")
+            entry = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o600 << 16
+            target.writestr(entry, data)
+
+
+def _record(output_dir: Path, name: str, counts: list, statistics: dict) -> None:
+    """Keep a manifest of the tables published in ``output_dir``."""
+    manifest = output_dir / "published.json"
+    entries = json.loads(manifest.read_text()) if manifest.exists() else {}
+    entries[name] = {"csv": f"{name}.csv", "xlsx": f"{name}.xlsx", "counts": counts, "statistics": statistics,
+                     "suppression": f"1-{MIN_COUNT - 1} suppressed"}
+    manifest.write_text(json.dumps(dict(sorted(entries.items())), indent=2, ensure_ascii=False) + "\n")
