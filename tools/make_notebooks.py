@@ -68,8 +68,9 @@ omfatter også børn, der fik en indsats i perioden (række 0).
 '''),
     code('''
 if not result.empty:
-    flow, shares = staircase.publish_flows(result, output_dir, caption=f"Unikke børn pr. trin, {report.period_da}")
+    flow, transitions, shares = staircase.publish_flows(result, output_dir, caption=f"Unikke børn pr. trin, {report.period_da}")
     display(flow)
+    display(transitions.downloads("Samme tal i lang form (fra trin, til trin, børn)"))
 '''),
     md("## Hvor ender børnene fra hvert trin?"),
     code('''

@@ -108,6 +108,9 @@ class Published:
     link_prefix: str = ""
     formats: dict = field(default_factory=dict)
 
+    def __repr__(self) -> str:
+        return f"Published({self.name!r}, rows={len(self.data)}, suppressed={int(self.mask.to_numpy().sum())})"
+
     def display_frame(self) -> pd.DataFrame:
         shown = self.data.copy().astype(object)
         for c in shown.columns:
@@ -122,12 +125,21 @@ class Published:
         shown = self.display_frame().rename(columns=COLUMN_LABELS)
         table = shown.to_html(classes="reportbook-table", escape=True, border=0, index=False)
         caption = f"<p class='table-caption'><strong>{html.escape(self.caption)}</strong></p>" if self.caption else ""
-        links = (
-            f"<p class='downloads'>Hent tabellen: <a href='{self.link_prefix}{self.csv.name}' download>CSV</a> · "
+        return caption + table + self.links_html()
+
+    def links_html(self, label: str = "Hent tabellen") -> str:
+        """Download links for the CSV and Excel files (relative to the report page)."""
+        return (
+            f"<p class='downloads'>{html.escape(label)}: <a href='{self.link_prefix}{self.csv.name}' download>CSV</a> · "
             f"<a href='{self.link_prefix}{self.xlsx.name}' download>Excel</a> "
             f"<span class='suppression-note'>(tal under {MIN_COUNT} er diskretioneret: vist som «{SUPPRESSED}»)</span></p>"
         )
-        return caption + table + links
+
+    def downloads(self, label: str):
+        """An object that a notebook displays as the download links only."""
+        from .report import Html
+
+        return Html(self.links_html(label))
 
 
 def _missing(v) -> bool:

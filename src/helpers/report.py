@@ -39,6 +39,11 @@ def count_da(n: int | float) -> str:
     return f"{n:,}".replace(",", ".")
 
 
+def short_digest(digest: str) -> str:
+    """First 16 hex digits in groups of four (never a run of digits that looks like a CPR)."""
+    return " ".join(digest[i:i + 4] for i in range(0, 16, 4))
+
+
 def pct_da(share: float, digits: int = 0) -> str:
     return f"{100 * share:.{digits}f} %".replace(".", ",")
 
@@ -92,7 +97,7 @@ class Report:
     def footer(self, parameters: dict) -> "Html":
         rows = "".join(f"<tr><td>{html.escape(str(k))}</td><td><code>{html.escape(str(v))}</code></td></tr>"
                        for k, v in parameters.items())
-        files = "".join(f"<tr><td>{html.escape(f)}</td><td><code>{d[:16]}</code></td></tr>"
+        files = "".join(f"<tr><td>{html.escape(f)}</td><td><code>{short_digest(d)}</code></td></tr>"
                         for f, d in sorted(self.data.fingerprint.items()))
         return Html("<details class='run-parameters'><summary>Parametre og datagrundlag</summary>"
                     f"<table><tr><th>Parameter</th><th>Værdi</th></tr>{rows}</table>"

@@ -48,8 +48,13 @@ class Run:
 
 
 def load_config(path: str | Path | None = None) -> dict:
-    with open(path or CONFIG_FILE, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    """The matrix config; its ``data`` and ``out`` paths are relative to the config file."""
+    path = Path(path or CONFIG_FILE)
+    with open(path, encoding="utf-8") as fh:
+        config = yaml.safe_load(fh)
+    for key in ("data", "out"):
+        config[key] = (path.resolve().parent / config[key]) if key in config else None
+    return config
 
 
 def parse_period(text: str) -> tuple[str, str]:

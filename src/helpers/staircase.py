@@ -147,9 +147,10 @@ def child_attributes(interventions: pd.DataFrame, t0, t1) -> pd.DataFrame:
         frames.append(top.drop_duplicates("person_id"))
     defining = pd.concat(frames).drop_duplicates("person_id")
     out = pd.DataFrame({"person_id": defining["person_id"].to_numpy()})
-    out["district"] = defining["district"].fillna("Ukendt").to_numpy() if "district" in defining else "Ukendt"
-    out["target_group"] = defining["target_group"].to_numpy()
-    out["age_group"] = age_group(age_on(defining["birth_date"], t0)).fillna("Ukendt").to_numpy()
+    for column in ("district", "target_group"):
+        out[column] = defining[column].fillna("Ukendt").to_numpy() if column in defining else "Ukendt"
+    born = defining["birth_date"] if "birth_date" in defining else pd.Series(pd.NaT, index=defining.index)
+    out["age_group"] = age_group(age_on(pd.to_datetime(born), t0)).fillna("Ukendt").to_numpy()
     return out
 
 
@@ -313,7 +314,8 @@ SHARE_STATISTICS = {"share": "children", "ci_low": "children", "ci_high": "child
 
 def publish_flows(result: StaircaseResult, output_dir, caption: str = ""):
     """Publish ``flow_table``, ``transitions`` and ``movement_shares`` with one consistent
-    suppression. Returns (flow table, movement shares) as :class:`~helpers.publish.Published`."""
+    suppression. Returns (flow table, transitions, movement shares) as
+    :class:`~helpers.publish.Published`."""
     from .publish import publish
 
     mask = flow_hidden(result.flow_table)
@@ -323,11 +325,11 @@ def publish_flows(result: StaircaseResult, output_dir, caption: str = ""):
     trans_hidden = pd.DataFrame(False, index=result.transitions.index, columns=result.transitions.columns)
     for i, row in result.transitions.iterrows():
         trans_hidden.at[i, "children"] = mask.at[_row_label(int(row["from_step"])), _CELL_COLUMNS[int(row["to_step"])]]
-    publish(result.transitions, "transitions", output_dir, counts=["children"], hidden=trans_hidden)
+    trans = publish(result.transitions, "transitions", output_dir, counts=["children"], hidden=trans_hidden)
     shares = publish(result.shares, "movement_shares", output_dir, counts=["children", "n"],
                      statistics=SHARE_STATISTICS, hidden=_shares_hidden_from_flow(result.shares, mask),
                      caption="Andel ned/samme/op pr. starttrin med 95 %-konfidensinterval", formats=SHARE_FORMATS)
-    return flow, shares
+    return flow, trans, shares
 
 
 def publish_breakdown(result: StaircaseResult, by: str, output_dir, overall):

@@ -1,0 +1,65 @@
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+# A fixed pseudonymisation key for every test (and every subprocess the tests start).
+os.environ.setdefault("REPORTBOOK_SECRET", "test-secret-key")
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def write_csv(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def reportbook(*args, env=None, check=False, timeout=600):
+    """Run the console script as a user would."""
+    result = subprocess.run([str(BIN / "reportbook"), *map(str, args)], capture_output=True, text=True,
+                            env={**os.environ, **(env or {})}, timeout=timeout)
+    if check and result.returncode != 0:
+        raise AssertionError(f"reportbook {' '.join(map(str, args))} failed:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def interventions_frame(rows):
+    """Interventions with pseudonymised ids and parsed dates, as the loader returns them."""
+    frame = pd.DataFrame(rows, columns=["person_id", "step", "start_date", "end_date"])
+    frame["start_date"] = pd.to_datetime(frame["start_date"])
+    frame["end_date"] = pd.to_datetime(frame["end_date"])
+    return frame
+
+
+@pytest.fixture(scope="session")
+def project_copy(tmp_path_factory):
+    """A copy of the project skeleton (without outputs), so that runs and builds in the tests
+    never touch the working tree. Use with env REPORTBOOK_HOME=<copy>."""
+    home = tmp_path_factory.mktemp("home")
+    for name in ("_config.yml", "_toc.yml", "runs.yml"):
+        shutil.copy(ROOT / name, home / name)
+    for name in ("notebooks", "book"):
+        shutil.copytree(ROOT / name, home / name, ignore=shutil.ignore_patterns("reports", "reports.md", "data_quality.md"))
+    shutil.copytree(ROOT / "data", home / "data", ignore=shutil.ignore_patterns("synthetic"))
+    return home
+
+
+MATRIX = ["--municipality", "851", "--municipality", "København", "--period", "2016-02-01:2016-08-01"]
+
+
+@pytest.fixture(scope="session")
+def book_site(project_copy):
+    """A real matrix run (papermill) and a real Jupyter Book build in a project copy.
+
+    Aalborg has children's data; København has none (its page must say so)."""
+    env = {"REPORTBOOK_HOME": str(project_copy)}
+    reportbook("synth", "--out", project_copy / "data" / "synthetic", "--seed", "2016", env=env, check=True)
+    reportbook("run", *MATRIX, "--jobs", "2", env=env, check=True)
+    reportbook("build", env=env, check=True)
+    return project_copy

@@ -1,0 +1,97 @@
+"""The built site: index, pages, downloads, privacy, and nbval on an executed notebook."""
+
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from helpers.privacy import CPR_IN_TEXT
+from conftest import ROOT
+
+RUN_IDS = ["851_2016-02-01_2016-08-01", "101_2016-02-01_2016-08-01"]
+
+
+def html_dir(site):
+    return site / "_build" / "html"
+
+
+def test_index_links_every_report(book_site):
+    index = (html_dir(book_site) / "book" / "reports.html").read_text(encoding="utf-8")
+    links = set(re.findall(r'href="(reports/staircase/[^"#]+\.html)"', index))
+    assert links == {f"reports/staircase/{r}.html" for r in RUN_IDS}
+    for link in links:
+        assert (html_dir(book_site) / "book" / link).exists()
+    assert "Region Nordjylland" in index and "Region Hovedstaden" in index
+    assert "syntetiske data" in index
+
+
+def test_site_is_danish_and_searchable(book_site):
+    page = (html_dir(book_site) / "book" / "intro.html").read_text(encoding="utf-8")
+    assert '<html lang="da"' in page
+    assert (html_dir(book_site) / "search.html").exists() and (html_dir(book_site) / "searchindex.js").exists()
+
+
+def test_report_page_title_downloads_and_figures(book_site):
+    page_path = html_dir(book_site) / "book" / "reports" / "staircase" / f"{RUN_IDS[0]}.html"
+    page = page_path.read_text(encoding="utf-8")
+    assert "Indsatstrappen: Aalborg (851), 1. februar 2016 – 1. august 2016" in page
+    assert "Hovedbudskaber" in page and "Parametre og datagrundlag" in page
+    downloads = set(re.findall(r"href='([^']+\.(?:csv|xlsx))'", page))
+    assert {f"{RUN_IDS[0]}/flow_table.csv", f"{RUN_IDS[0]}/transitions.xlsx"} <= downloads
+    for link in downloads:
+        assert (page_path.parent / link).exists(), link
+    images = re.findall(r'<img[^>]+src="([^"]+\.png)"', page)
+    assert len(images) >= 5
+    for src in images:
+        assert (page_path.parent / src).exists()
+    assert "injected-parameters" not in page and "period_start = " not in page
+
+
+def test_no_page_shows_an_error_output(book_site):
+    for page in (html_dir(book_site) / "book").rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "Traceback" not in text, page
+        assert 'class="output traceback"' not in text and "stderr" not in text, page
+
+
+def test_nothing_published_contains_a_cpr_like_number(book_site):
+    published = list((html_dir(book_site) / "book").rglob("*.html")) + list((html_dir(book_site) / "book").rglob("*.csv"))
+    published += list((book_site / "book" / "reports").rglob("*.ipynb"))
+    assert len(published) > 10
+    for path in published:
+        match = CPR_IN_TEXT.search(path.read_text(encoding="utf-8"))
+        assert match is None, (path, match)
+    for path in (html_dir(book_site) / "book").rglob("*.xlsx"):
+        with zipfile.ZipFile(path) as z:
+            for name in z.namelist():
+                assert not CPR_IN_TEXT.search(z.read(name).decode("utf-8", "ignore")), (path, name)
+
+
+def test_no_published_count_under_five(book_site):
+    import pandas as pd
+
+    for path in (html_dir(book_site) / "book").rglob("*.csv"):
+        table = pd.read_csv(path)
+        for column in [c for c in table.columns if c in ("children", "n") or c in ("Unikke cpr", "Ophørte", "1", "2", "3", "4", "5", "6", "Ned ad trappen", "Op ad trappen")]:
+            values = pd.to_numeric(table[column], errors="coerce")
+            assert not ((values > 0) & (values < 5)).any(), (path, column)
+
+
+def test_data_quality_page_counts_rows_per_file(book_site):
+    page = (html_dir(book_site) / "book" / "data_quality.html").read_text(encoding="utf-8")
+    for name in ("interventions.csv", "adult_registrations.csv", "case_events.csv", "municipality_figures.csv",
+                 "budget_assumptions.csv"):
+        assert name in page
+    assert "Ingen rækker blev afvist" in page
+
+
+def test_nbval_reproduces_an_executed_notebook(book_site):
+    notebook = book_site / "book" / "reports" / "staircase" / f"{RUN_IDS[0]}.ipynb"
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "--nbval", str(notebook), "--nbval-sanitize-with",
+         str(ROOT / "tests" / "nbval_sanitize.cfg"), "-p", "no:cacheprovider", "-q", "--rootdir", str(notebook.parent)],
+        capture_output=True, text=True, env={**__import__("os").environ, "REPORTBOOK_HOME": str(book_site)},
+        cwd=notebook.parent)
+    assert result.returncode == 0, result.stdout[-4000:]
+    assert re.search(r"\d+ passed", result.stdout)

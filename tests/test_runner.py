@@ -1,0 +1,99 @@
+import json
+import subprocess
+
+import nbformat
+import pytest
+
+from helpers.runner import Run, build_matrix, parse_period
+from conftest import BIN, reportbook, write_csv
+
+
+def test_matrix_names_are_deterministic_per_code_period_and_notebook():
+    runs = build_matrix(["staircase"], ["Aalborg", "851", "0851", 101], ["2016-02-01:2016-08-01"])
+    assert [r.run_id for r in runs] == ["101_2016-02-01_2016-08-01", "851_2016-02-01_2016-08-01"]
+    assert str(runs[1].notebook_path(__import__("pathlib").Path("out"))) == "out/staircase/851_2016-02-01_2016-08-01.ipynb"
+
+
+@pytest.mark.parametrize("bad", ["2016-02-01", "2016-08-01:2016-02-01", "x:y"])
+def test_bad_periods_are_refused(bad):
+    with pytest.raises(ValueError):
+        parse_period(bad)
+
+
+def test_unknown_notebook_or_municipality_is_refused():
+    with pytest.raises(ValueError, match="Ukendt notebook"):
+        build_matrix(["nope"], [851], ["2016-02-01:2016-08-01"])
+    with pytest.raises(ValueError, match="Ukendt kommune"):
+        build_matrix(["staircase"], ["Atlantis"], ["2016-02-01:2016-08-01"])
+
+
+def executed(site, code):
+    return nbformat.read(site / "book" / "reports" / "staircase" / f"{code}_2016-02-01_2016-08-01.ipynb", as_version=4)
+
+
+def test_executed_notebooks_have_no_errors_and_hide_parameters(book_site):
+    for code in (851, 101):
+        nb = executed(book_site, code)
+        outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+        assert not [o for o in outputs if o.output_type == "error"]
+        injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+        assert len(injected) == 1 and "remove-cell" in injected[0].metadata["tags"]
+        assert nb.cells[0].source.startswith("# Indsatstrappen: ")
+    meta = executed(book_site, 851).metadata["reportbook"]
+    assert (meta["municipality"], meta["municipality_name"], meta["region"]) == (851, "Aalborg", "Region Nordjylland")
+
+
+def test_each_run_records_its_configuration(book_site):
+    run_dir = book_site / "book" / "reports" / "staircase" / "851_2016-02-01_2016-08-01"
+    config = json.loads((run_dir / "run.json").read_text())
+    assert config["parameters"] == {"municipality": 851, "period_start": "2016-02-01", "period_end": "2016-08-01",
+                                    "data_dir": str(book_site / "data" / "synthetic"), "output_dir": run_dir.name}
+    assert set(config["data_fingerprint"]) == {"interventions.csv", "adult_registrations.csv", "case_events.csv",
+                                               "municipality_figures.csv", "budget_assumptions.csv"}
+    assert config["synthetic"] is True
+    assert (run_dir / "rejects.csv").exists()
+
+
+def test_a_municipality_without_rows_gets_a_danish_message(book_site):
+    nb = executed(book_site, 101)
+    html = "".join(o.get("data", {}).get("text/html", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    assert "Ingen data" in html and "København" in html
+    assert not (book_site / "book" / "reports" / "staircase" / "101_2016-02-01_2016-08-01" / "flow_table.csv").exists()
+
+
+def test_outputs_are_byte_stable_across_runs(book_site, tmp_path):
+    env = {"REPORTBOOK_HOME": str(book_site)}
+    reportbook("run", "--municipality", "851", "--period", "2016-02-01:2016-08-01", "--out", tmp_path, "--jobs", "1",
+               env=env, check=True)
+    first = book_site / "book" / "reports" / "staircase" / "851_2016-02-01_2016-08-01"
+    second = tmp_path / "staircase" / "851_2016-02-01_2016-08-01"
+    for name in sorted(p.name for p in first.glob("*.*sv")) + sorted(p.name for p in first.glob("*.xlsx")):
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_a_failing_notebook_fails_the_run_and_names_it(project_copy, tmp_path):
+    result = reportbook("run", "--data", tmp_path / "missing", "--out", tmp_path / "out", "--municipality", "851",
+                        "--period", "2016-02-01:2016-08-01", "--jobs", "1", env={"REPORTBOOK_HOME": str(project_copy)})
+    assert result.returncode == 1
+    assert "staircase · 851 · 2016-02-01:2016-08-01" in result.stderr
+    assert "findes ikke" in result.stderr
+
+
+def test_absent_table_runs_and_says_so(project_copy, tmp_path):
+    data = tmp_path / "only_figures"
+    write_csv(data / "municipality_figures.csv", "municipality,year,population\n851,2015,210000\n")
+    out = tmp_path / "out"
+    reportbook("run", "--data", data, "--out", out, "--municipality", "851", "--period", "2016-02-01:2016-08-01",
+               "--jobs", "1", env={"REPORTBOOK_HOME": str(project_copy)}, check=True)
+    nb = nbformat.read(out / "staircase" / "851_2016-02-01_2016-08-01.ipynb", as_version=4)
+    html = "".join(o.get("data", {}).get("text/html", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    assert "Ingen data" in html
+
+
+def test_the_papermill_cli_alone_runs_a_notebook(book_site, tmp_path):
+    result = subprocess.run(
+        [str(BIN / "papermill"), str(book_site / "notebooks" / "staircase.ipynb"), str(tmp_path / "out.ipynb"),
+         "-p", "municipality", "615", "-p", "output_dir", str(tmp_path / "tables")],
+        cwd=book_site, capture_output=True, text=True, env={**__import__("os").environ, "REPORTBOOK_HOME": str(book_site)})
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert (tmp_path / "tables" / "transitions.csv").exists()

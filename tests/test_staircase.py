@@ -1,0 +1,210 @@
+"""Staircase flows on tiny populations checkable by hand, and KORA's Aalborg table."""
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.stats import chi2
+
+from helpers import staircase
+from helpers.paths import REFERENCE_DIR
+from conftest import interventions_frame
+
+T0, T1 = "2016-02-01", "2016-08-01"
+
+
+def as_set(trans):
+    return {(r.from_step, r.to_step, r.children) for r in trans.itertuples(index=False)}
+
+
+def test_boundary_dates_and_interventions_outside_the_dates():
+    iv = interventions_frame([
+        ("A", 3, "2015-01-01", "2016-02-01"),  # ends on t0: active on t0
+        ("B", 2, "2016-08-01", None),  # starts on t1: active on t1
+        ("C", 5, "2016-02-02", "2016-07-31"),  # wholly inside the period: on neither date
+        ("D", 6, "2014-01-01", "2016-01-31"),  # ended the day before t0
+        ("E", 4, "2016-08-02", None),  # starts the day after t1
+        ("F", 1, "2016-01-01", "2016-08-01"),  # ends on t1: active on both
+    ])
+    assert as_set(staircase.transitions(iv, T0, T1)) == {(3, 0, 1), (0, 2, 1), (1, 1, 1)}
+
+
+def test_concurrent_interventions_count_the_highest_step_once():
+    iv = interventions_frame([
+        ("F", 1, "2015-01-01", None),
+        ("F", 5, "2015-06-01", "2016-05-01"),  # placed on t0, back to step 1 on t1
+        ("G", 2, "2015-01-01", None),
+        ("G", 2, "2015-09-01", "2016-12-31"),  # two rows, same step: one child
+        ("H", 6, "2015-01-01", "2016-03-01"),
+        ("H", 6, "2016-03-02", None),  # moved institution: still step 6
+        ("I", 3, "2015-01-01", None),
+        ("I", 4, "2016-06-01", None),  # up to network care
+    ])
+    trans = staircase.transitions(iv, T0, T1)
+    assert as_set(trans) == {(5, 1, 1), (2, 2, 1), (6, 6, 1), (3, 4, 1)}
+    assert list(trans.columns) == ["from_step", "to_step", "children"]
+    assert trans["children"].sum() == 4
+
+
+def test_dates_as_strings_dates_and_timestamps_agree():
+    iv = interventions_frame([("A", 3, "2015-01-01", "2016-02-01"), ("B", 2, "2016-08-01", None)])
+    a = staircase.transitions(iv, T0, T1)
+    b = staircase.transitions(iv, dt.date(2016, 2, 1), pd.Timestamp("2016-08-01"))
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_flow_table_layout_by_hand():
+    trans = pd.DataFrame([(5, 1, 1), (2, 2, 1), (6, 6, 1), (3, 0, 1), (0, 2, 1)],
+                         columns=["from_step", "to_step", "children"])
+    table = staircase.flow_table(trans)
+    assert list(table.columns) == ["Unikke cpr", "Ned ad trappen", "Ophørte", "1", "2", "3", "4", "5", "6", "Op ad trappen"]
+    assert list(table.index) == ["6. Institution", "5. Plejefamilie", "4. Netværkspleje", "3. Hjemmebaseret indsats",
+                                 "2. Forebyggende", "1. Tidlig indsats (§11, stk. 3)",
+                                 "0. Indsats oprettet i perioden", "I alt unikke cpr"]
+    assert table.loc["5. Plejefamilie", ["Unikke cpr", "Ned ad trappen", "Ophørte", "1", "Op ad trappen"]].tolist() == [1, 1, 0, 1, 0]
+    assert table.loc["3. Hjemmebaseret indsats", ["Unikke cpr", "Ned ad trappen", "Ophørte"]].tolist() == [1, 1, 1]
+    new = table.loc["0. Indsats oprettet i perioden"]
+    assert pd.isna(new["Unikke cpr"]) and pd.isna(new["Ophørte"]) and new["2"] == 1 and new["Op ad trappen"] == 1
+    total = table.loc["I alt unikke cpr"]
+    assert total[["Unikke cpr", "Ned ad trappen", "Ophørte", "1", "2", "6", "Op ad trappen"]].tolist() == [4, 2, 1, 1, 2, 1, 1]
+
+
+def published_aalborg():
+    table = pd.read_csv(REFERENCE_DIR / "reference" / "kora_aalborg_flows_2016.csv", dtype=str)
+    return table.set_index("from_step")
+
+
+def aalborg_records():
+    """Individual records built from the published table (independently of helpers.synth),
+    with concurrent lower steps, boundary dates and distracting interventions."""
+    table = published_aalborg()
+    rows, k = [], 0
+    for a in "6543210":
+        r = table.loc[a]
+        targets = ([(0, int(r["ended"]))] if a != "0" else []) + [(b, int(r[f"to_{b}"])) for b in range(1, 7)]
+        for b, n in targets:
+            for i in range(n):
+                k += 1
+                pid, a_ = f"c{k}", int(a)
+                if a_:
+                    end = None if b == a_ else ("2016-02-01" if (b == 0 and i % 3 == 0) else "2016-05-01")
+                    rows.append((pid, a_, "2015-06-01" if i % 4 else "2016-02-01", end))
+                if b and b != a_:
+                    start = "2016-05-02" if a_ else ("2016-08-01" if i % 2 else "2016-04-15")
+                    rows.append((pid, b, start, None))
+                low = min(x for x in (a_, b) if x) if (a_ or b) else 0
+                if a_ and b and low > 1:
+                    rows.append((pid, 1, "2015-01-01", None))  # concurrent lower step on both dates
+                rows.append((pid, 6, "2016-03-01", "2016-04-01"))  # wholly inside the period
+                rows.append((pid, 5, "2013-01-01", "2016-01-31"))  # ended before t0
+    for i in range(50):  # children on neither date
+        rows.append((f"x{i}", 1 + i % 6, "2016-08-02", None))
+        rows.append((f"y{i}", 1 + i % 6, "2014-08-02", "2015-01-01"))
+    return interventions_frame(rows)
+
+
+def test_transitions_rebuild_the_aalborg_table_cell_for_cell():
+    trans = staircase.transitions(aalborg_records(), T0, T1)
+    table = published_aalborg()
+    got = {(r.from_step, r.to_step): r.children for r in trans.itertuples(index=False)}
+    for a in range(7):
+        r = table.loc[str(a)]
+        if a:
+            assert got.get((a, 0), 0) == int(r["ended"])
+        for b in range(1, 7):
+            assert got.get((a, b), 0) == int(r[f"to_{b}"]), (a, b)
+    assert 0 not in trans["children"].tolist()
+
+
+def test_flow_table_equals_the_published_aalborg_layout_with_margins():
+    table = staircase.flow_table(staircase.transitions(aalborg_records(), T0, T1))
+    pub = published_aalborg()
+    columns = {"Unikke cpr": "unique_children", "Ned ad trappen": "down", "Ophørte": "ended",
+               **{str(b): f"to_{b}" for b in range(1, 7)}, "Op ad trappen": "up"}
+    for label, key in zip(table.index, ["6", "5", "4", "3", "2", "1", "0", "total"]):
+        for ours, theirs in columns.items():
+            expected = pub.at[key, theirs]
+            value = table.at[label, ours]
+            if pd.isna(expected):
+                assert pd.isna(value), (label, ours)
+            else:
+                assert int(value) == int(expected), (label, ours)
+
+
+def goodman(counts, alpha=0.05):
+    """Goodman's simultaneous intervals, written out from the formula."""
+    counts = np.asarray(counts, dtype=float)
+    n, k = counts.sum(), len(counts)
+    a = chi2.ppf(1 - alpha / k, 1)
+    root = np.sqrt(a * (a + 4 * counts * (n - counts) / n))
+    return (a + 2 * counts - root) / (2 * (n + a)), (a + 2 * counts + root) / (2 * (n + a))
+
+
+def test_movement_shares_by_hand():
+    steps = pd.DataFrame({"person_id": list("abcdefg"), "from_step": [2, 2, 2, 2, 2, 2, 0],
+                          "to_step": [2, 2, 2, 0, 1, 5, 3]})
+    shares = staircase.movement_shares(steps).set_index("direction")
+    assert shares["children"].to_dict() == {"ned": 2, "samme": 3, "op": 1}
+    assert (shares["n"] == 6).all()
+    assert shares["share"].tolist() == pytest.approx([2 / 6, 3 / 6, 1 / 6])
+    low, high = goodman([2, 3, 1])
+    assert shares["ci_low"].tolist() == pytest.approx(low)
+    assert shares["ci_high"].tolist() == pytest.approx(high)
+
+
+def test_age_on_and_age_groups():
+    born = pd.Series(pd.to_datetime(["2010-02-02", "2010-02-01", "1998-01-01", "1990-01-01"]))
+    ages = staircase.age_on(born, "2016-02-01")
+    assert ages.tolist() == [5, 6, 18, 26]
+    assert staircase.age_group(ages).tolist() == ["0-5 år", "6-11 år", "18-22 år", pd.NA]
+
+
+def test_child_attributes_come_from_the_defining_intervention():
+    iv = interventions_frame([("A", 1, "2015-01-01", None), ("A", 5, "2015-01-01", None), ("B", 2, "2016-05-01", None)])
+    iv["district"] = ["Nord", "Syd", "Øst"]
+    iv["target_group"] = ["udsat", "handicap", "udsat"]
+    iv["birth_date"] = pd.to_datetime(["2005-01-01", "2005-01-01", "2014-03-01"])
+    attrs = staircase.child_attributes(iv, T0, T1).set_index("person_id")
+    assert attrs.loc["A"].tolist() == ["Syd", "handicap", "6-11 år"]
+    assert attrs.loc["B"].tolist() == ["Øst", "udsat", "0-5 år"]
+
+
+def test_flow_suppression_hides_every_small_cell_and_leaves_no_relation_revealing():
+    table = staircase.flow_table(staircase.transitions(aalborg_records(), T0, T1))
+    mask = staircase.flow_hidden(table)
+    for r in table.index:
+        for c in table.columns:
+            v = table.at[r, c]
+            if not pd.isna(v) and 0 < v < 5:
+                assert mask.at[r, c], (r, c)
+    for total, parts in staircase.flow_equations(table):
+        hidden = sum(bool(mask.at[k]) for k in [total, *parts])
+        assert hidden != 1, (total, parts)
+
+
+def test_published_tables_agree_and_hide_the_same_counts(tmp_path):
+    result = staircase.analyse(aalborg_records(), T0, T1)
+    flow, _, shares = staircase.publish_flows(result, tmp_path)
+    trans = pd.read_csv(tmp_path / "transitions.csv")
+    assert not ((trans["children"] > 0) & (trans["children"] < 5)).any()
+    ft = pd.read_csv(tmp_path / "flow_table.csv").set_index("Trin i starten")
+    # a transitions cell is published exactly when the same flow-table cell is
+    for r in trans.itertuples(index=False):
+        label = ft.index[6 - r.from_step] if r.from_step else "0. Indsats oprettet i perioden"
+        column = "Ophørte" if r.to_step == 0 else str(r.to_step)
+        assert pd.isna(r.children) == pd.isna(ft.at[label, column])
+    ms = pd.read_csv(tmp_path / "movement_shares.csv")
+    assert ms.loc[ms["children"].isna(), "share"].isna().all()
+    for by in staircase.BREAKDOWNS:
+        table = staircase.publish_breakdown(result, by, tmp_path, overall=shares)
+        data = pd.read_csv(tmp_path / f"movement_shares_by_{by}.csv")
+        assert not ((data["children"] > 0) & (data["children"] < 5)).any()
+        assert not ((data["n"] > 0) & (data["n"] < 5)).any()
+        assert table.name == f"movement_shares_by_{by}"
+
+
+def test_summary_sentences_suppress_small_counts():
+    iv = interventions_frame([("A", 3, "2015-01-01", "2016-02-01"), ("B", 2, "2016-08-01", None)])
+    text = " ".join(staircase.summary_da(staircase.analyse(iv, T0, T1)))
+    assert "<5" in text and " 1 " not in text

@@ -1,0 +1,87 @@
+"""Every contract rule has a failing example whose message names file, row and column."""
+
+import pandas as pd
+import pytest
+
+from helpers import load
+from conftest import reportbook, write_csv
+
+IV = "person_id,municipality,target_group,measure,step,start_date,end_date,monthly_cost,provider_type,sex"
+GOOD_IV = "241210-4011,851,udsat,§11 stk. 3,1,2016-01-01,,1000,egen,M"
+AR = "case_id,person_id,municipality,registration_no,registration_date,service,daily_price,hours_individual,vum_score"
+GOOD_AR = "S1,010170-1233,153,1,2015-03-01,§85,,10,2"
+
+# (file, header, bad line, rule, column)
+CASES = [
+    ("interventions", IV, "241210-4011,851,udsat,§11 stk. 3,1,2016-13-01,,1000,egen,M", "parse", "start_date"),
+    ("interventions", IV, "241210-4011,851,udsat,§11 stk. 3,1,2016-01-01,,tusind,egen,M", "parse", "monthly_cost"),
+    ("interventions", IV, "241210-4011,Atlantis,udsat,§11 stk. 3,1,2016-01-01,,1000,egen,M", "parse", "municipality"),
+    ("interventions", IV, "241210-4011,851,,§11 stk. 3,1,2016-01-01,,1000,egen,M", "required", "target_group"),
+    ("interventions", IV, "241210-4011,851,voksen,§11 stk. 3,1,2016-01-01,,1000,egen,M", "allowed", "target_group"),
+    ("interventions", IV, "241210-4011,851,udsat,§11 stk. 3,7,2016-01-01,,1000,egen,M", "range", "step"),
+    ("interventions", IV, "241210-4011,851,udsat,§11 stk. 3,1,2016-01-01,,-5,egen,M", "range", "monthly_cost"),
+    ("interventions", IV, "241210-4011,851,udsat,§11 stk. 3,1,2016-01-01,,1000,kommunal,M", "allowed", "provider_type"),
+    ("interventions", IV, "241210-4011,851,udsat,§11 stk. 3,1,2016-01-01,,1000,egen,X", "allowed", "sex"),
+    ("interventions", IV, "311399-1234,851,udsat,§11 stk. 3,1,2016-01-01,,1000,egen,M", "cpr_invalid", "person_id"),
+    ("interventions", IV, "B17,851,udsat,§11 stk. 3,1,2016-01-01,,1000,egen,M", "birth_date", "birth_date"),
+    ("interventions", IV, "241210-4011,851,udsat,ukendt tilbud,,2016-01-01,,1000,egen,M", "step", "step"),
+    ("interventions", IV, "241210-4011,851,udsat,§11 stk. 3,1,2016-03-01,2016-02-01,1000,egen,M", "end_before", "end_date"),
+    ("adult_registrations", AR, "S2,010170-1233,153,1,2015-03-01,§107,,,2", "price_107", "daily_price"),
+    ("adult_registrations", AR, "S2,010170-1233,153,1,2015-03-01,§85,,,2", "hours_85", "hours_individual"),
+    ("adult_registrations", AR, "S1,010170-1233,153,1,2015-04-01,§85,,10,2", "duplicate", "registration_no"),
+    ("adult_registrations", AR, "S2,010170-1233,153,1,2015-03-01,§85,,10,2.5", "allowed", "vum_score"),
+    ("adult_registrations", AR, "S2,010170-1233,153,10,2015-03-01,§85,,10,2", "range", "registration_no"),
+    ("adult_registrations", AR, "S2,010170-1233,153,1,2015-03-01,§86,,10,2", "allowed", "service"),
+]
+
+
+@pytest.mark.parametrize("table, header, bad, rule, column", CASES, ids=[f"{c[3]}-{c[4]}" for c in CASES])
+def test_rule_rejects_the_row_and_keeps_the_others(tmp_path, table, header, bad, rule, column):
+    good = GOOD_IV if table == "interventions" else GOOD_AR
+    write_csv(tmp_path / f"{table}.csv", f"{header}\n{good}\n{bad}\n{good.replace('S1', 'S9')}\n")
+    data = load(tmp_path)
+    issues = data.issues
+    assert len(data.table(table)) == 2, issues["message"].tolist()
+    hit = issues[(issues["row"] == 3) & (issues["column"] == column)]
+    assert list(hit["rule"]) == [rule], issues.to_dict("records")
+    message = hit["message"].iloc[0]
+    assert f"{table}.csv" in message and "række 3" in message and f"'{column}'" in message
+    assert "forventet" in message
+    assert set(issues["row"]) == {3}
+
+
+def test_missing_required_column_refuses_the_file(tmp_path):
+    write_csv(tmp_path / "interventions.csv", "person_id,municipality,measure,start_date\nX,851,a,2016-01-01\nY,851,a,2016-01-01\n")
+    data = load(tmp_path)
+    assert len(data.interventions) == 0
+    q = data.quality.set_index("table").loc["interventions"]
+    assert (q["rows_read"], q["rows_kept"], q["rows_rejected"], q["status"]) == (2, 0, 2, "afvist")
+    assert data.issues["rule"].tolist() == ["missing_col"]
+    assert "target_group" in data.issues["message"].iloc[0]
+
+
+def test_validate_cli_names_rows_writes_rejects_and_exits_1(tmp_path):
+    data_dir = tmp_path / "data"
+    write_csv(data_dir / "interventions.csv", f"{IV}\n{GOOD_IV}\n{CASES[0][2]}\n{CASES[4][2]}\n")
+    result = reportbook("validate", data_dir, "--rejects", tmp_path / "out")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr + result.stdout
+    assert "interventions.csv, række 3, kolonne 'start_date'" in result.stdout
+    assert "interventions.csv, række 4, kolonne 'target_group'" in result.stdout
+    rejects = pd.read_csv(tmp_path / "out" / "rejects.csv")
+    assert sorted(rejects["row"]) == [3, 4]
+    assert not rejects.to_csv().count("241210")
+
+
+def test_validate_cli_accepts_a_danish_excel_export(tmp_path):
+    write_csv(tmp_path / "interventions.csv",
+              "person_id;municipality;target_group;measure;start_date;end_date;monthly_cost\r\n"
+              "241210-4011;Aalborg;udsat;§52 stk. 3 nr. 7 plejefamilie;01-02-2016;;35.000,00\r\n", encoding="cp1252")
+    result = reportbook("validate", tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_validate_cli_on_missing_directory_has_no_traceback(tmp_path):
+    result = reportbook("validate", tmp_path / "nope")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and "findes ikke" in result.stderr
