@@ -10,6 +10,7 @@ from helpers.privacy import CPR_IN_TEXT
 from conftest import ROOT
 
 RUN_IDS = ["851_2016-02-01_2016-08-01", "101_2016-02-01_2016-08-01"]
+NOTEBOOKS = ["staircase", "benchmarking", "budget_followup"]
 
 
 def html_dir(site):
@@ -18,8 +19,8 @@ def html_dir(site):
 
 def test_index_links_every_report(book_site):
     index = (html_dir(book_site) / "book" / "reports.html").read_text(encoding="utf-8")
-    links = set(re.findall(r'href="(reports/staircase/[^"#]+\.html)"', index))
-    assert links == {f"reports/staircase/{r}.html" for r in RUN_IDS}
+    links = set(re.findall(r'href="(reports/[a-z_]+/[^"#]+\.html)"', index))
+    assert links == {f"reports/{nb}/{r}.html" for r in RUN_IDS for nb in NOTEBOOKS}
     for link in links:
         assert (html_dir(book_site) / "book" / link).exists()
     assert "Region Nordjylland" in index and "Region Hovedstaden" in index
@@ -45,6 +46,10 @@ def test_report_page_title_downloads_and_figures(book_site):
     assert len(images) >= 5
     for src in images:
         assert (page_path.parent / src).exists()
+    for nb in NOTEBOOKS[1:]:
+        other = (html_dir(book_site) / "book" / "reports" / nb / f"{RUN_IDS[0]}.html").read_text(encoding="utf-8")
+        for link in re.findall(r"href='([^']+\.(?:csv|xlsx))'", other):
+            assert (page_path.parent.parent / nb / link).exists(), link
     assert "injected-parameters" not in page and "period_start = " not in page
 
 

@@ -27,18 +27,23 @@ def test_unknown_notebook_or_municipality_is_refused():
         build_matrix(["staircase"], ["Atlantis"], ["2016-02-01:2016-08-01"])
 
 
-def executed(site, code):
-    return nbformat.read(site / "book" / "reports" / "staircase" / f"{code}_2016-02-01_2016-08-01.ipynb", as_version=4)
+def executed(site, code, notebook="staircase"):
+    return nbformat.read(site / "book" / "reports" / notebook / f"{code}_2016-02-01_2016-08-01.ipynb", as_version=4)
 
 
-def test_executed_notebooks_have_no_errors_and_hide_parameters(book_site):
+def outputs_html(nb):
+    return "".join(o.get("data", {}).get("text/html", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+
+
+@pytest.mark.parametrize("notebook", ["staircase", "benchmarking", "budget_followup"])
+def test_executed_notebooks_have_no_errors_and_hide_parameters(book_site, notebook):
     for code in (851, 101):
-        nb = executed(book_site, code)
+        nb = executed(book_site, code, notebook)
         outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
         assert not [o for o in outputs if o.output_type == "error"]
         injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
         assert len(injected) == 1 and "remove-cell" in injected[0].metadata["tags"]
-        assert nb.cells[0].source.startswith("# Indsatstrappen: ")
+        assert nb.cells[0].source.startswith("# ") and f"({code})" in nb.cells[0].source.splitlines()[0]
     meta = executed(book_site, 851).metadata["reportbook"]
     assert (meta["municipality"], meta["municipality_name"], meta["region"]) == (851, "Aalborg", "Region Nordjylland")
 
@@ -54,9 +59,9 @@ def test_each_run_records_its_configuration(book_site):
     assert (run_dir / "rejects.csv").exists()
 
 
-def test_a_municipality_without_rows_gets_a_danish_message(book_site):
-    nb = executed(book_site, 101)
-    html = "".join(o.get("data", {}).get("text/html", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+@pytest.mark.parametrize("notebook", ["staircase", "budget_followup"])
+def test_a_municipality_without_rows_gets_a_danish_message(book_site, notebook):
+    html = outputs_html(executed(book_site, 101, notebook))
     assert "Ingen data" in html and "København" in html
     assert not (book_site / "book" / "reports" / "staircase" / "101_2016-02-01_2016-08-01" / "flow_table.csv").exists()
 
@@ -64,10 +69,12 @@ def test_a_municipality_without_rows_gets_a_danish_message(book_site):
 def test_outputs_are_byte_stable_across_runs(book_site, tmp_path):
     env = {"REPORTBOOK_HOME": str(book_site)}
     reportbook("run", "--municipality", "851", "--period", "2016-02-01:2016-08-01", "--out", tmp_path, "--jobs", "1",
-               env=env, check=True)
+               "--notebook", "staircase", env=env, check=True)
     first = book_site / "book" / "reports" / "staircase" / "851_2016-02-01_2016-08-01"
     second = tmp_path / "staircase" / "851_2016-02-01_2016-08-01"
-    for name in sorted(p.name for p in first.glob("*.*sv")) + sorted(p.name for p in first.glob("*.xlsx")):
+    names = sorted(p.name for p in first.glob("*.csv")) + sorted(p.name for p in first.glob("*.xlsx"))
+    assert len(names) >= 12
+    for name in names:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
 
 
@@ -84,10 +91,10 @@ def test_absent_table_runs_and_says_so(project_copy, tmp_path):
     write_csv(data / "municipality_figures.csv", "municipality,year,population\n851,2015,210000\n")
     out = tmp_path / "out"
     reportbook("run", "--data", data, "--out", out, "--municipality", "851", "--period", "2016-02-01:2016-08-01",
-               "--jobs", "1", env={"REPORTBOOK_HOME": str(project_copy)}, check=True)
-    nb = nbformat.read(out / "staircase" / "851_2016-02-01_2016-08-01.ipynb", as_version=4)
-    html = "".join(o.get("data", {}).get("text/html", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
-    assert "Ingen data" in html
+               "--jobs", "2", env={"REPORTBOOK_HOME": str(project_copy)}, check=True)
+    for notebook in ("staircase", "benchmarking", "budget_followup"):
+        html = outputs_html(nbformat.read(out / notebook / "851_2016-02-01_2016-08-01.ipynb", as_version=4))
+        assert "Ingen data" in html, notebook
 
 
 def test_the_papermill_cli_alone_runs_a_notebook(book_site, tmp_path):

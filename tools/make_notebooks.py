@@ -125,4 +125,154 @@ display(report.footer({"municipality": municipality, "period_start": period_star
                        "period_end": period_end, "data_dir": data_dir}))
 '''),
 ])
+notebook("benchmarking", [
+    md("# Benchmarking og nøgletal"),
+    code('''
+from IPython.display import display
+from helpers import benchmarking, key_figures, plots
+from helpers.publish import publish
+from helpers.report import open_report
+
+report = open_report(municipality, period_start, period_end, data_dir, output_dir, notebook="benchmarking")
+display(report.header("Benchmarking og nøgletal"))
+figures = report.data.municipality_figures
+year = benchmarking.benchmark_year(figures, report.municipality, report.period_end)
+'''),
+    md('''
+Siden sammenligner kommunen med landets øvrige kommuner på de offentlige nøgletal, som VIVE
+brugte i sin analyse af styringen på det specialiserede børneområde, og viser kommunens egne
+nøgletal for perioden – samlet, pr. distrikt og pr. sagsbehandler.
+'''),
+    md("## Kommunen sammenlignet med de andre kommuner"),
+    code('''
+comparison = benchmarking.comparison(figures, report.municipality, year) if year else None
+if comparison is None or not comparison["focal"].any():
+    display(report.no_data(f"Der er ingen offentlige nøgletal (municipality_figures) for {report.name} Kommune i data."))
+else:
+    summary = benchmarking.focal_summary(comparison)
+    display(report.key_messages(benchmarking.summary_da(summary, report.name, year)))
+    publish(comparison, "municipality_comparison", output_dir)
+    display(publish(summary, "municipality_summary", output_dir, caption=f"{report.name} og gennemsnitskommunen, {year}",
+                    formats={"figure": lambda f: benchmarking.FIGURES[f]}))
+    plots.show(plots.ranked_dots(comparison, benchmarking.FIGURES, f"{report.name} blandt landets kommuner, {year}",
+                                 f"Kilde: kommunale nøgletal {year}{' (syntetiske bortset fra VIVE Tabel 1.1)' if report.synthetic else ''}."))
+'''),
+    md('''
+Gennemsnitskommunen er det simple gennemsnit af kommunerne uden de fem mindste, som i VIVE's
+Tabel 1.1. Forskelle mellem kommuner afspejler også forskelle i befolkning og behov, som
+udgiftsbehovet kun delvist tager højde for; placeringen er derfor et udgangspunkt for
+spørgsmål, ikke en dom.
+'''),
+    md("## VIVE's Tabel 1.1: seks kommuner i 2015"),
+    code('''
+table = benchmarking.table_1_1(figures)
+if table.iloc[:6]["name"].isin(["Hvidovre", "Middelfart", "Horsens", "Kolding", "Syddjurs", "Mariagerfjord"]).sum() == 0:
+    display(report.no_data("Data indeholder ikke nøgletal for 2015 for de seks kommuner i VIVE's Tabel 1.1."))
+else:
+    display(publish(table, "table_1_1", output_dir, caption="Nøgletal for seks kommuner, 2015 (VIVE 2017, Tabel 1.1)",
+                    labels=benchmarking.TABLE_1_1_COLUMNS,
+                    formats={"appeals_changed_share": lambda v: f"{100 * v:.0f} %", "budget_deviation_pct": lambda v: f"{v:.0f} %",
+                             "placed_per_1000_0_22": lambda v: f"{v:.1f}".replace(".", ",")}))
+'''),
+    md('''
+De seks kommuners rækker er de offentliggjorte tal. Gennemsnitskommunen og største og mindste
+værdi er beregnet på de data, bogen er kørt på (VIVE: gennemsnit −3 %, forventet udgiftsbehov
+9.899 kr., udgiftsniveau 9.747 kr., 36 % ændrede sager, 9,2 anbragte pr. 1.000).
+'''),
+    md("## Nøgletal for perioden"),
+    code('''
+children, events, budget = report.rows("interventions"), report.rows("case_events"), report.rows("budget_assumptions")
+if children.empty and events.empty:
+    display(report.no_data(f"Der er hverken indsatser eller sagshændelser for {report.name} Kommune i data."))
+else:
+    kf = key_figures.key_figures(children, events, budget, report.period_start, report.period_end, report.municipality)
+    display(key_figures.publish_key_figures(kf, output_dir, caption=f"Nøgletal, {report.period_da}"))
+'''),
+    md('''
+Anbragte og børn med forebyggende indsatser tælles ved periodens slutning efter deres højeste
+trin. Forbrug er den bevilgede månedlige udgift omregnet til dage i perioden. De dyreste 10 %
+vises kun som antal og andel af forbruget – aldrig som enkeltsager.
+'''),
+    md("## Distrikter"),
+    code('''
+if children.empty:
+    display(report.no_data(f"Der er ingen indsatser for {report.name} Kommune i data."))
+else:
+    districts = key_figures.district_figures(children, events, report.period_start, report.period_end)
+    published = key_figures.publish_district_figures(districts, "district", output_dir, caption="Nøgletal pr. distrikt")
+    display(published)
+    plots.show(plots.share_with_intervals(published.data, "district", "placed_share", "placed_share_ci_low", "placed_share_ci_high",
+                                          f"Andel anbragte blandt børn med indsats pr. distrikt – {report.name}",
+                                          "Andel anbragte (trin 4-6)", "Kilde: kommunens indsatsdata."))
+'''),
+    md('''
+Intervallerne viser, hvor meget andelen kunne variere alene på grund af tilfældigheder ved
+så få børn: distrikter, hvis intervaller overlapper, kan ikke siges at være forskellige.
+'''),
+    md("## Sagsbehandlere"),
+    code('''
+if not children.empty and children["caseworker_id"].notna().any():
+    workers = key_figures.district_figures(children, events, report.period_start, report.period_end, by="caseworker_id")
+    display(key_figures.publish_district_figures(workers, "caseworker_id", output_dir, caption="Børn og forbrug pr. sagsbehandler"))
+else:
+    display(report.no_data("Data angiver ikke sagsbehandlere."))
+'''),
+    code('''
+display(report.footer({"municipality": municipality, "period_start": period_start,
+                       "period_end": period_end, "data_dir": data_dir}))
+'''),
+])
+
+notebook("budget_followup", [
+    md("# Budgetopfølgning: volumen og pris"),
+    code('''
+from IPython.display import display
+from helpers import budget, plots
+from helpers.publish import publish
+from helpers.report import open_report
+
+report = open_report(municipality, period_start, period_end, data_dir, output_dir, notebook="budget_followup")
+display(report.header("Budgetopfølgning"))
+year = report.period_end.year
+children = report.rows("interventions")
+assumptions = report.rows("budget_assumptions")
+has_budget = (assumptions["year"] == year).any() if len(assumptions) else False
+'''),
+    md('''
+VIVE anbefaler, at budgetopfølgningen skiller en afvigelse ad i to: *flere indsatser end
+budgetteret* (volumen) og *en højere gennemsnitspris end budgetteret* (pris). Siden gør det
+for hvert trin på indsatstrappen i periodens kalenderår, ud fra de bevilgede indsatser.
+'''),
+    code('''
+if not has_budget:
+    display(report.no_data(f"Der er ingen budgetforudsætninger for {report.name} Kommune for {year}."))
+else:
+    variance = budget.volume_price_split(children, assumptions, year)
+    display(report.key_messages(budget.summary_da(variance, year)))
+'''),
+    md("## Afvigelsen pr. trin"),
+    code('''
+if has_budget:
+    display(publish(variance, "budget_variance", output_dir, caption=f"Budget og forbrug pr. trin, {year}",
+                    formats={c: lambda v: f"{v:,.0f}".replace(",", ".") for c in variance.columns if c != "step"}))
+    plots.show(plots.waterfall(variance, f"Fra budget til forbrug {year} – {report.name}",
+                               f"Kilde: {report.name} Kommunes indsatsdata og budgetforudsætninger."))
+'''),
+    md('''
+## Definitioner
+
+- **Helårsforanstaltninger** (faktisk antal): dage med aktive indsatser i året divideret med årets dage.
+- **Faktisk forbrug**: månedlig udgift × 12 × aktive dage i året / årets dage. Indsatser uden slutdato regnes
+  aktive året ud, så for et igangværende år er tallet en prognose ud fra de bevilgede indsatser.
+- **Volumeneffekt** = (faktisk antal − budgetteret antal) × budgetteret enhedspris.
+- **Priseffekt** = (faktisk enhedspris − budgetteret enhedspris) × faktisk antal.
+- Volumen + pris = samlet afvigelse = faktisk forbrug − budget.
+
+Tabellen viser beløb og helårsforanstaltninger, ikke antal personer.
+'''),
+    code('''
+display(report.footer({"municipality": municipality, "period_start": period_start,
+                       "period_end": period_end, "data_dir": data_dir}))
+'''),
+])
 print("notebooks written")

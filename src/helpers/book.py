@@ -25,7 +25,8 @@ from .runner import MATRIX_FILE, record_matrix
 
 BOOK_DIR = REPO_ROOT / "book"
 BUILD_DIR = REPO_ROOT / "_build"
-NOTEBOOK_TITLES = {"staircase": "Indsatstrappen"}
+NOTEBOOK_TITLES = {"staircase": "Indsatstrappen", "benchmarking": "Benchmarking og nøgletal",
+                   "budget_followup": "Budgetopfølgning"}
 
 
 def write_index(reports_dir: Path, data_dir: Path) -> Path:

@@ -61,6 +61,19 @@ def cmd_build(args) -> int:
     return 0
 
 
+def cmd_fetch_dst(args) -> int:
+    from . import dst
+
+    for table in args.table or sorted(dst.TABLES):
+        try:
+            path = dst.fetch(table, cache_dir=args.cache, base_url=args.base_url, refresh=args.refresh)
+        except OSError as err:  # no internet, DNS, HTTP errors
+            print(f"Kunne ikke hente {table} fra Statistikbanken: {err}", file=sys.stderr)
+            return 1
+        print(f"{table}: {path} ({dst.ATTRIBUTION})")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="reportbook", description="Reproducible report book for municipal social services.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -91,6 +104,12 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--config", default=None)
     b.add_argument("--no-strict", action="store_true", help="do not treat warnings as errors")
     b.set_defaults(func=cmd_build)
+    f = sub.add_parser("fetch-dst", help="download Statistikbanken tables (needs internet) and cache them")
+    f.add_argument("table", nargs="*", help="table ids, e.g. FOLK1A ANBAAR12 ISBU02 (default: all known)")
+    f.add_argument("--cache", default=str(Path("data") / "dst"))
+    f.add_argument("--base-url", default=None, help=argparse.SUPPRESS)
+    f.add_argument("--refresh", action="store_true")
+    f.set_defaults(func=cmd_fetch_dst)
     return p
 
 

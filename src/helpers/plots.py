@@ -6,6 +6,8 @@ count is 1-4 are greyed out without a number, so a figure never shows what a tab
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib
 import matplotlib.pyplot as plt
 import matplotlib.ticker
@@ -13,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .publish import SUPPRESSED
-from .report import count_da, pct_da
+from .report import count_da, num_da, pct_da
 from .steps import STEP_LABELS
 
 plt.rcParams.update({
@@ -108,4 +110,88 @@ def movement_bars(shares: pd.DataFrame, title: str, source: str, by: str | None 
     note = source + (" Diskretionerede tal (under 5 børn) er udeladt." if left_out else "")
     fig.tight_layout(rect=(0, 0.05, 1, 0.95))
     source_note(fig, note + " Streger: 95 %-konfidensinterval (Goodman).")
+    return fig
+
+
+def ranked_dots(comparison: pd.DataFrame, labels: dict, title: str, source: str):
+    """One panel per figure: every municipality ranked, the focal one red, its region orange,
+    the average municipality as a dashed line."""
+    figures = [f for f in labels if f in set(comparison["figure"])]
+    ncols = min(3, len(figures))
+    nrows = int(np.ceil(len(figures) / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 4.6 * nrows), squeeze=False)
+    for ax in axes.flat[len(figures):]:
+        ax.set_visible(False)
+    for ax, figure in zip(axes.flat, figures):
+        part = comparison[comparison["figure"] == figure].sort_values("value", kind="stable")
+        y = np.arange(len(part))
+        colours = np.where(part["focal"], "#d62828", np.where(part["same_region"], "#f4a261", "#adb5bd"))
+        sizes = np.where(part["focal"], 60, np.where(part["same_region"], 22, 12))
+        ax.scatter(part["value"], y, c=colours, s=sizes, zorder=3)
+        ax.axvline(part["average"].iloc[0], color="#333333", linestyle="--", linewidth=0.8, label="Gennemsnitskommunen")
+        focal = part[part["focal"]]
+        for _, r in focal.iterrows():
+            ax.annotate(f"{r['name']} (nr. {r['rank']} af {r['of']})", (r["value"], y[list(part.index).index(r.name)]),
+                        xytext=(5, -12), textcoords="offset points", fontsize=8, color="#d62828")
+        ax.set_yticks([])
+        ax.set_title(textwrap.fill(labels[figure], 38), fontsize=9, loc="left")
+        ax.tick_params(axis="x", labelsize=8)
+        ax.set_ylabel("Kommuner, sorteret efter værdi", fontsize=8)
+    axes[0][0].legend(loc="upper left", fontsize=7, frameon=False)
+    fig.suptitle(title, x=0.01, ha="left", fontsize=11)
+    fig.tight_layout(rect=(0, 0.05, 1, 0.94))
+    source_note(fig, source + " Rød: kommunen. Orange: kommuner i samme region. Stiplet: gennemsnitskommunen.")
+    return fig
+
+
+def waterfall(variance: pd.DataFrame, title: str, source: str):
+    """Budget -> volume effect per step -> price effect per step -> actual cost (mio. kr.).
+
+    The axis is cut below the smallest level so that the effects are visible; the totals'
+    values are written on their bars."""
+    items = [("Budget", variance["budget_cost"].sum() / 1e6, True)]
+    items += [(f"Volumen, trin {r.step}", r.volume_effect / 1e6, False) for r in variance.itertuples(index=False)]
+    items += [(f"Pris, trin {r.step}", r.price_effect / 1e6, False) for r in variance.itertuples(index=False)]
+    items.append(("Faktisk forbrug", variance["actual_cost"].sum() / 1e6, True))
+    levels, level = [], 0.0
+    for _, value, total in items:
+        start = 0.0 if total else level
+        level = value if total else level + value
+        levels.append((start, level))
+    lowest = min(min(a, b) for a, b in levels[1:-1] + [(levels[0][1], levels[-1][1])])
+    highest = max(max(a, b) for a, b in levels)
+    floor = lowest - 0.25 * max(highest - lowest, 1e-9)
+    fig, ax = plt.subplots(figsize=(10, 4.8))
+    for i, ((label, value, total), (start, end)) in enumerate(zip(items, levels)):
+        if total:
+            ax.bar(i, end - floor, bottom=floor, color="#457b9d")
+            ax.text(i, end, f"{num_da(end)}", ha="center", va="bottom", fontsize=8)
+        else:
+            ax.bar(i, end - start, bottom=start, color="#e76f51" if value > 0 else "#2a9d8f")
+            if i + 1 < len(items):
+                ax.plot([i - 0.4, i + 1.4], [end, end], color="#999999", linewidth=0.6)
+    ax.set_ylim(floor, highest + 0.08 * (highest - floor))
+    ax.set_xticks(range(len(items)), [it[0] for it in items], rotation=55, ha="right", fontsize=8)
+    ax.set_ylabel("Mio. kr.")
+    ax.set_title(title, loc="left", fontsize=11)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    source_note(fig, source + " Rød: merforbrug, grøn: mindreforbrug. Aksen starter ikke ved 0.")
+    return fig
+
+
+def share_with_intervals(table: pd.DataFrame, label_column: str, share: str, low: str, high: str, title: str,
+                         xlabel: str, source: str):
+    """Horizontal dots with 95 % intervals (hidden values are NA and left out)."""
+    part = table.dropna(subset=[share]).reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(8, 0.45 * len(part) + 1.6))
+    y = np.arange(len(part))
+    values = part[share].astype(float)
+    err = np.vstack([(values - part[low].astype(float)).clip(lower=0), (part[high].astype(float) - values).clip(lower=0)])
+    ax.errorbar(values, y, xerr=err, fmt="o", color="#1d3557", ecolor="#888888", capsize=3)
+    ax.set_yticks(y, part[label_column].astype(str))
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: pct_da(v)))
+    ax.set_xlabel(xlabel)
+    ax.set_title(title, loc="left", fontsize=11)
+    fig.tight_layout(rect=(0, 0.08, 1, 1))
+    source_note(fig, source + " Streger: 95 %-konfidensinterval (Wilson).")
     return fig

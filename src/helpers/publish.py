@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 MIN_COUNT = 5
+DECIMALS = 6
 SUPPRESSED = "<5"
 _FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 _FIXED_W3C = "2000-01-01T00:00:00Z"
@@ -37,7 +38,7 @@ def is_small(values: pd.Series) -> pd.Series:
 def suppress(frame: pd.DataFrame, counts=(), statistics: dict[str, str] | None = None,
              hidden: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Apply the rule. ``counts``: count columns; ``statistics``: statistic column ->
-    the count column of the group it is computed on; ``hidden``: further cells to hide
+    the count column(s) of the group it is computed on; ``hidden``: further cells to hide
     (complementary suppression). Returns (suppressed frame, mask)."""
     out = frame.copy()
     mask = pd.DataFrame(False, index=frame.index, columns=frame.columns)
@@ -45,8 +46,9 @@ def suppress(frame: pd.DataFrame, counts=(), statistics: dict[str, str] | None =
         mask[c] = is_small(frame[c])
     if hidden is not None:
         mask = mask | hidden.reindex(index=frame.index, columns=frame.columns, fill_value=False).astype(bool)
-    for stat, base in (statistics or {}).items():
-        mask[stat] = mask[stat] | mask[base] | is_small(frame[base])
+    for stat, bases in (statistics or {}).items():
+        for base in ([bases] if isinstance(bases, str) else bases):
+            mask[stat] = mask[stat] | mask[base] | is_small(frame[base])
     for c in frame.columns:
         if not mask[c].any():
             continue
@@ -92,6 +94,15 @@ COLUMN_LABELS = {
     "share": "Andel", "ci_low": "95 %-KI nedre", "ci_high": "95 %-KI øvre", "direction": "Bevægelse",
     "district": "Distrikt", "target_group": "Målgruppe", "age_group": "Aldersgruppe",
     "municipality": "Kommune", "cases": "Sager", "mean": "Gennemsnit", "median": "Median",
+    "figure": "Nøgletal", "group": "Gruppe", "value": "Værdi", "period_start": "Periodestart", "period_end": "Periodeslut",
+    "caseworker_id": "Sagsbehandler", "placed": "Anbragte", "preventive": "Forebyggende", "spending": "Forbrug (kr.)",
+    "children_with_spending": "Børn med forbrug", "notifications": "Underretninger", "placed_share": "Andel anbragte",
+    "placed_share_ci_low": "95 %-KI nedre", "placed_share_ci_high": "95 %-KI øvre", "spending_per_child": "Forbrug pr. barn (kr.)",
+    "step": "Trin", "budget_count": "Budget: helårsforanstaltninger", "budget_unit_cost": "Budget: enhedspris (kr.)",
+    "budget_cost": "Budget (kr.)", "actual_count": "Faktisk: helårsforanstaltninger", "actual_cost": "Faktisk forbrug (kr.)",
+    "actual_unit_cost": "Faktisk enhedspris (kr.)", "volume_effect": "Volumeneffekt (kr.)", "price_effect": "Priseffekt (kr.)",
+    "total_deviation": "Samlet afvigelse (kr.)", "name": "Kommune", "value_focal": "Kommunen", "average": "Gennemsnitskommunen",
+    "difference": "Forskel", "rank": "Placering", "of": "Af", "year": "År",
 }
 
 
@@ -107,6 +118,8 @@ class Published:
     caption: str = ""
     link_prefix: str = ""
     formats: dict = field(default_factory=dict)
+    labels: dict = field(default_factory=dict)
+    show: list | None = None
 
     def __repr__(self) -> str:
         return f"Published({self.name!r}, rows={len(self.data)}, suppressed={int(self.mask.to_numpy().sum())})"
@@ -122,7 +135,9 @@ class Published:
         return shown
 
     def _repr_html_(self) -> str:
-        shown = self.display_frame().rename(columns=COLUMN_LABELS)
+        shown = self.display_frame()
+        shown = shown[self.show] if self.show else shown
+        shown = shown.rename(columns={**COLUMN_LABELS, **self.labels})
         table = shown.to_html(classes="reportbook-table", escape=True, border=0, index=False)
         caption = f"<p class='table-caption'><strong>{html.escape(self.caption)}</strong></p>" if self.caption else ""
         return caption + table + self.links_html()
@@ -169,24 +184,30 @@ def publish(
     caption: str = "",
     index: bool = False,
     formats: dict | None = None,
+    labels: dict | None = None,
+    show: list | None = None,
 ) -> Published:
     """Suppress small cells, then write ``<name>.csv`` and ``<name>.xlsx`` to ``output_dir``.
 
     ``counts`` are the count columns; ``statistics`` maps each statistic column to the
     count column of its group; ``hidden`` marks further cells to hide (complementary
     suppression, same shape as the published table). With ``index=True`` the index is
-    published as columns.
+    published as columns. ``formats`` (column -> function), ``labels`` (column -> Danish
+    heading) and ``show`` (columns shown) change only the page, never the files.
     """
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
     table = frame.reset_index() if index else frame.reset_index(drop=True)
     data, mask = suppress(table, counts, statistics, hidden)
+    for c in data.columns:  # six decimals: enough for any analysis, and no long digit runs in the files
+        if pd.api.types.is_float_dtype(data[c]):
+            data[c] = data[c].round(DECIMALS)
     csv_path, xlsx_path = output_dir / f"{name}.csv", output_dir / f"{name}.xlsx"
     data.to_csv(csv_path, index=False, lineterminator="\n", encoding="utf-8")
     write_excel(data, xlsx_path, sheet=name[:31])
     _record(output_dir, name, list(counts), statistics or {})
     return Published(name, data, mask, csv_path, xlsx_path, caption, link_prefix=f"{output_dir.name}/",
-                     formats=formats or {})
+                     formats=formats or {}, labels=labels or {}, show=show)
 
 
 def write_excel(frame: pd.DataFrame, path: Path, sheet: str = "data") -> None:

@@ -39,6 +39,12 @@ def count_da(n: int | float) -> str:
     return f"{n:,}".replace(",", ".")
 
 
+def num_da(value: float, digits: int = 1, sign: bool = False) -> str:
+    """Danish number: thousands '.', decimal ','; ``sign`` adds + or −."""
+    text = f"{abs(value) if sign else value:,.{digits}f}".replace(",", "X").replace(".", ",").replace("X", ".")
+    return (("+" if value >= 0 else "−") + text) if sign else text
+
+
 def short_digest(digest: str) -> str:
     """First 16 hex digits in groups of four (never a run of digits that looks like a CPR)."""
     return " ".join(digest[i:i + 4] for i in range(0, 16, 4))

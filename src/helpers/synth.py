@@ -350,28 +350,20 @@ def synth_municipality_figures(rng: np.random.Generator) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def full_year_volume(interventions: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Full-year interventions and cost per step in ``year`` (days active / days in year)."""
-    start, end = pd.Timestamp(f"{year}-01-01"), pd.Timestamp(f"{year}-12-31")
-    days_in_year = (end - start).days + 1
-    s = interventions["start_date"].clip(lower=start)
-    e = interventions["end_date"].fillna(end).clip(upper=end)
-    days = ((e - s).dt.days + 1).clip(lower=0)
-    frame = pd.DataFrame({"municipality": interventions["municipality"], "step": interventions["_step"],
-                          "count": days / days_in_year, "cost": interventions["monthly_cost"] * 12 * days / days_in_year})
-    return frame.groupby(["municipality", "step"], as_index=False)[["count", "cost"]].sum()
-
-
 def synth_budget(interventions: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """Budget assumptions near the actual full-year volumes and unit costs."""
+    from .budget import full_year_volume
+
     rows = []
+    frame = interventions.rename(columns={"_step": "step"})
     for year in (2016, 2017):
-        actual = full_year_volume(interventions, year)
-        for r in actual.itertuples(index=False):
-            if r.count <= 0:
-                continue
-            rows.append({"municipality": r.municipality, "year": year, "step": int(r.step),
-                         "budget_count": round(r.count * rng.uniform(0.85, 1.08), 1),
-                         "budget_unit_cost": round(r.cost / r.count * rng.uniform(0.9, 1.06), 0)})
+        for code, part in frame.groupby("municipality", sort=True):
+            for r in full_year_volume(part, year).itertuples(index=False):
+                if r.actual_count <= 0:
+                    continue
+                rows.append({"municipality": code, "year": year, "step": int(r.step),
+                             "budget_count": round(r.actual_count * rng.uniform(0.85, 1.08), 1),
+                             "budget_unit_cost": round(r.actual_cost / r.actual_count * rng.uniform(0.9, 1.06), 0)})
     return pd.DataFrame(rows)
 
 
@@ -428,4 +420,4 @@ def is_synthetic(data_dir: str | Path) -> bool:
     return (Path(data_dir) / "SYNTHETIC.json").exists()
 
 
-__all__ = ["generate", "is_synthetic", "published_flows", "full_year_volume", "T0", "T1"]
+__all__ = ["generate", "is_synthetic", "published_flows", "T0", "T1"]

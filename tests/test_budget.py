@@ -1,0 +1,65 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers.budget import days_active, volume_price_split, with_total
+
+
+def iv(rows):
+    frame = pd.DataFrame(rows, columns=["step", "start_date", "end_date", "monthly_cost"])
+    frame["start_date"] = pd.to_datetime(frame["start_date"])
+    frame["end_date"] = pd.to_datetime(frame["end_date"])
+    return frame
+
+
+def budget(rows):
+    return pd.DataFrame(rows, columns=["year", "step", "budget_count", "budget_unit_cost"])
+
+
+def test_days_active_counts_both_ends():
+    frame = iv([(1, "2016-07-01", "2016-09-29", 0), (1, "2015-01-01", None, 0), (1, "2017-01-01", None, 0)])
+    assert days_active(frame, "2016-01-01", "2016-12-31").tolist() == [91, 366, 0]
+
+
+def test_volume_and_price_by_hand():
+    interventions = iv([(5, "2015-12-01", None, 30_000), (5, "2016-07-01", "2016-09-29", 20_000),
+                        (1, "2016-01-01", "2016-06-30", 1_000)])
+    plan = budget([(2016, "5", 1.5, 300_000), (2016, "6", 2, 1_000_000), (2017, "5", 9, 9)])
+    out = volume_price_split(interventions, plan, 2016).set_index("step")
+
+    count5 = 1 + 91 / 366
+    cost5 = 30_000 * 12 + 20_000 * 12 * 91 / 366
+    unit5 = cost5 / count5
+    assert out.loc[5, "actual_count"] == pytest.approx(count5)
+    assert out.loc[5, "actual_cost"] == pytest.approx(cost5)
+    assert out.loc[5, "actual_unit_cost"] == pytest.approx(unit5)
+    assert out.loc[5, "volume_effect"] == pytest.approx((count5 - 1.5) * 300_000)
+    assert out.loc[5, "price_effect"] == pytest.approx((unit5 - 300_000) * count5)
+    assert out.loc[5, "total_deviation"] == pytest.approx(cost5 - 450_000)
+
+    # budget and no activity: all volume
+    assert out.loc[6, ["actual_count", "volume_effect", "price_effect", "total_deviation"]].tolist() == \
+        pytest.approx([0, -2_000_000, 0, -2_000_000])
+    # activity and no budget: all price
+    cost1 = 1_000 * 12 * 182 / 366
+    assert out.loc[1, ["budget_cost", "volume_effect", "price_effect"]].tolist() == pytest.approx([0, 0, cost1])
+
+
+def test_volume_plus_price_is_the_total_deviation_for_every_step():
+    rng = np.random.default_rng(1)
+    n = 500
+    start = pd.Timestamp("2015-01-01") + pd.to_timedelta(rng.integers(0, 1000, n), unit="D")
+    end = start + pd.to_timedelta(rng.integers(0, 900, n), unit="D")
+    frame = pd.DataFrame({"step": rng.integers(1, 7, n), "start_date": start,
+                          "end_date": end.where(rng.random(n) > 0.3), "monthly_cost": rng.uniform(1e3, 1e5, n)})
+    plan = budget([(2016, str(s), rng.uniform(5, 50), rng.uniform(1e4, 1e6)) for s in range(1, 7)])
+    out = volume_price_split(frame, plan, 2016)
+    assert np.allclose(out["volume_effect"] + out["price_effect"], out["total_deviation"], rtol=0, atol=1e-6)
+    total = with_total(out).iloc[-1]
+    assert total["step"] == "I alt"
+    assert total["total_deviation"] == pytest.approx(out["actual_cost"].sum() - out["budget_cost"].sum())
+
+
+def test_measure_groups_in_the_budget_are_left_out_of_the_step_split():
+    out = volume_price_split(iv([(2, "2016-01-01", None, 100)]), budget([(2016, "familiepleje", 1, 1), (2016, "2", 1, 1200)]), 2016)
+    assert out["step"].tolist() == [2]

@@ -1,0 +1,150 @@
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers import key_figures as kf
+
+T0, T1 = "2016-01-01", "2016-06-30"
+
+
+def interventions(rows):
+    frame = pd.DataFrame(rows, columns=["person_id", "step", "start_date", "end_date", "monthly_cost", "target_group",
+                                        "birth_date", "provider_type", "caseworker_id", "district"])
+    for c in ("start_date", "end_date", "birth_date"):
+        frame[c] = pd.to_datetime(frame[c])
+    return frame
+
+
+def events(rows):
+    frame = pd.DataFrame(rows, columns=["person_id", "event_date", "event_type", "outcome", "deadline_met"])
+    frame["event_date"] = pd.to_datetime(frame["event_date"])
+    frame["deadline_met"] = frame["deadline_met"].astype("boolean")
+    return frame
+
+
+def value(table, figure, group="I alt"):
+    row = table[(table["figure"] == figure) & (table["group"] == group)]
+    assert len(row) == 1, (figure, group)
+    return row["value"].iloc[0]
+
+
+@pytest.fixture
+def small():
+    iv = interventions([
+        # A: moves from foster care to an institution inside the period: placed, but not a new placement
+        ("A", 5, "2015-01-01", "2016-03-31", 30_000, "udsat", "2004-05-01", "egen", "cw1", "Nord"),
+        ("A", 6, "2016-04-01", None, 90_000, "udsat", "2004-05-01", "privat", "cw1", "Nord"),
+        # B: preventive, then newly placed in the period
+        ("B", 2, "2015-06-01", "2016-02-14", 5_000, "handicap", "2012-01-10", "egen", "cw1", "Nord"),
+        ("B", 5, "2016-02-15", None, 30_000, "handicap", "2012-01-10", "egen", "cw2", "Syd"),
+        # C: preventive, ended in the period (not active at the end)
+        ("C", 3, "2016-01-01", "2016-01-31", 10_000, "udsat", "2010-01-01", "egen", "cw2", "Syd"),
+        # D: early intervention, active at the end
+        ("D", 1, "2016-06-01", None, 2_000, "udsat", "2015-03-01", None, "cw2", "Syd"),
+    ])
+    ev = events([("A", "2016-02-01", "underretning", None, None), ("B", "2016-02-10", "børnefaglig_undersøgelse", None, True),
+                 ("C", "2016-01-05", "børnefaglig_undersøgelse", None, False), ("D", "2016-03-01", "klage", "medhold", None),
+                 ("D", "2015-12-31", "underretning", None, None)])
+    plan = pd.DataFrame({"year": [2016, 2016], "step": ["5", "6"], "budget_count": [1.0, 1.0],
+                         "budget_unit_cost": [366_000.0, 1_098_000.0]})
+    return kf.key_figures(iv, ev, plan, T0, T1, 851), iv, ev
+
+
+def test_counts_at_the_period_end(small):
+    table, _, _ = small
+    assert value(table, "active_children") == 3  # A, B, D (C ended)
+    assert value(table, "placed_children") == 2
+    assert value(table, "placed_children", "6. Institution") == 1
+    assert value(table, "placed_children", "5. Plejefamilie") == 1
+    assert value(table, "placed_children", "4. Netværkspleje") == 0
+    assert value(table, "placed_by_target_group", "handicap") == 1
+    assert value(table, "placed_by_age_group", "12-17 år") == 1  # A is 12 on 2016-06-30
+    assert value(table, "placed_by_age_group", "0-5 år") == 1  # B is 4 on 2016-06-30
+    assert value(table, "preventive_children") == 1  # D
+
+
+def test_new_placements_and_durations(small):
+    table, _, _ = small
+    assert value(table, "new_placements") == 1  # only B; A moved between placements
+    assert value(table, "new_placements", "5. Plejefamilie") == 1
+    # A's foster care ended 2016-03-31 after 2015-01-01: 456 days, both ends included
+    assert value(table, "placement_days_mean") == 456
+    # preventive ended in the period: B (2015-06-01..2016-02-14 = 259 days), C (31 days)
+    assert value(table, "preventive_days_mean") == pytest.approx((259 + 31) / 2)
+
+
+def test_spending_budget_and_shares(small):
+    table, iv, _ = small
+    per_day = lambda monthly: monthly * 12 / 366  # noqa: E731 - 2016 is a leap year
+    a = per_day(30_000) * 91 + per_day(90_000) * 91
+    b = per_day(5_000) * 45 + per_day(30_000) * 137
+    c = per_day(10_000) * 31
+    d = per_day(2_000) * 30
+    assert value(table, "spending") == pytest.approx(a + b + c + d)
+    assert value(table, "spending", "6. Institution") == pytest.approx(per_day(90_000) * 91)
+    days = 182
+    assert value(table, "budget", "5. Plejefamilie") == pytest.approx(366_000 * days / 366)
+    placements = per_day(30_000) * 91 + per_day(90_000) * 91 + per_day(30_000) * 137
+    assert value(table, "spending_share", "Anbringelser (trin 4-6)") == pytest.approx(placements / (a + b + c + d))
+    assert value(table, "top_cases") == 1  # ceil(10 % of 4 children)
+    assert value(table, "top_cases_spending_share") == pytest.approx(a / (a + b + c + d))
+    assert value(table, "provider_spending_share", "privat") == pytest.approx(per_day(90_000) * 91 / (a + b + c + d))
+
+
+def test_case_events_in_the_period(small):
+    table, _, _ = small
+    assert value(table, "case_events", "Underretninger") == 1  # the 2015 one is outside
+    assert value(table, "case_events", "Børnefaglige undersøgelser") == 2
+    assert value(table, "investigations_within_deadline_share") == 0.5
+    assert value(table, "complaints", "medhold") == 1
+
+
+def test_small_values_and_revealing_totals_are_hidden(small, tmp_path):
+    table, _, _ = small
+    kf.publish_key_figures(table, tmp_path)
+    published = pd.read_csv(tmp_path / "key_figures.csv")
+    assert list(published.columns) == ["municipality", "period_start", "period_end", "figure", "group", "value"]
+    counts = published.merge(table[["figure", "group", "kind"]], on=["figure", "group"])
+    small_counts = counts[(counts["kind"] == "count") & counts["value"].between(1, 4)]
+    assert small_counts.empty
+    # every statistic here rests on fewer than 5 children: none may be shown
+    stats = counts[counts["kind"].isin(["statistic", "share"])]
+    assert stats["value"].isna().all()
+
+
+def test_cost_in_splits_across_years():
+    frame = pd.DataFrame({"start_date": pd.to_datetime(["2015-12-01"]), "end_date": pd.to_datetime(["2016-01-31"]),
+                          "monthly_cost": [1_000.0]})
+    expected = 1_000 * 12 * 31 / 365 + 1_000 * 12 * 31 / 366
+    assert kf.cost_in(frame, "2015-12-01", "2016-01-31").iloc[0] == pytest.approx(expected)
+
+
+def test_district_figures_with_wilson_intervals():
+    rows = []
+    for i in range(20):
+        rows.append((f"n{i}", 5 if i < 6 else 2, "2015-01-01", None, 1000, "udsat", "2010-01-01", "egen", "cw", "Nord"))
+    for i in range(3):
+        rows.append((f"s{i}", 6, "2015-01-01", None, 1000, "udsat", "2010-01-01", "egen", "cw", "Syd"))
+    table = kf.district_figures(interventions(rows), events([]), T0, T1).set_index("district")
+    assert table.loc["Nord", ["children", "placed", "preventive"]].tolist() == [20, 6, 14]
+    n, k, z = 20, 6, 1.959963984540054
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    assert table.loc["Nord", "placed_share_ci_low"] == pytest.approx(centre - half)
+    assert table.loc["Nord", "placed_share_ci_high"] == pytest.approx(centre + half)
+
+
+def test_district_publication_hides_small_groups_and_their_complements(tmp_path):
+    table = pd.DataFrame({"district": ["A", "B", "C"], "children": [30, 3, 40], "placed": [10, 1, 12],
+                          "preventive": [20, 2, 28], "spending": [1e6, 2e5, 2e6], "children_with_spending": [30, 3, 40],
+                          "notifications": [6, 0, 7], "placed_share": [1 / 3, 1 / 3, 0.3],
+                          "placed_share_ci_low": [0.1, 0.1, 0.1], "placed_share_ci_high": [0.5, 0.5, 0.5],
+                          "spending_per_child": [1, 2, 3]})
+    kf.publish_district_figures(table, "district", tmp_path)
+    out = pd.read_csv(tmp_path / "district_figures.csv").set_index("district")
+    assert out.loc["B"].drop(["notifications"]).isna().all()  # every count and statistic of a group of 3
+    assert out["children"].isna().sum() == 2  # and one more district, since they add up to the total
+    assert out.loc["B", "notifications"] == 0  # a true zero is shown
