@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 SEED   ?= 2016
 DATA   := data/synthetic
 
-.PHONY: book test data run build clean
+.PHONY: book test data run build clean browser
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,8 +28,14 @@ build: run
 book: build
 	@echo "The book is in _build/html/index.html"
 
+# The browser test uses Debian's Chromium (Playwright's own browser download cannot work offline).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser test"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
 # pytest exits 5 when it collected no tests: that is a failure of the suite here.
-test: $(STAMP)
+test: $(STAMP) browser
 	@$(BIN)/python -m pytest; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; \
 	exit $$rc

@@ -47,19 +47,19 @@ result = staircase.analyse(report.rows("interventions"), report.period_start, re
 source = f"Kilde: {report.name} Kommunes indsatsdata{' (syntetiske)' if report.synthetic else ''}; beregning som i KORA's analyse af Aalborg."
 display(report.header("Indsatstrappen"))
 '''),
-    md('''
-Siden følger de børn og unge, der havde en indsats ved periodens start, og viser, hvor de er
-ved periodens slutning: på samme trin, højere eller lavere på trappen, eller ude af
-indsatserne. Børn, der fik deres første indsats i perioden, tælles for sig. Metoden er den,
-KORA brugte i Aalborg (februar → august 2016).
-'''),
-        code('''
+    code('''
 if result.empty:
     display(report.no_data(f"Der er ingen børn med en aktiv indsats i {report.name} Kommune ved periodens start eller slutning, så der er ingen bevægelser at vise."))
 else:
     display(report.key_messages(staircase.summary_da(result)))
 '''),
     md('''
+Siden følger de børn og unge, der havde en indsats ved periodens start, og viser, hvor de er
+ved periodens slutning: på samme trin, højere eller lavere på trappen, eller ude af
+indsatserne. Børn, der fik deres første indsats i perioden, tælles for sig. Metoden er den,
+KORA brugte i Aalborg (februar → august 2016).
+'''),
+        md('''
 ## Flowtabel
 
 Rækkerne er trinnet ved periodens start, kolonnerne trinnet ved periodens slutning. "Ned ad
@@ -137,6 +137,11 @@ report = open_report(municipality, period_start, period_end, data_dir, output_di
 display(report.header("Benchmarking og nøgletal"))
 figures = report.data.municipality_figures
 year = benchmarking.benchmark_year(figures, report.municipality, report.period_end)
+comparison = benchmarking.comparison(figures, report.municipality, year) if year else None
+has_comparison = comparison is not None and bool(comparison["focal"].any())
+summary = benchmarking.focal_summary(comparison) if has_comparison else None
+if has_comparison:
+    display(report.key_messages(benchmarking.summary_da(summary, report.name, year)))
 '''),
     md('''
 Siden sammenligner kommunen med landets øvrige kommuner på de offentlige nøgletal, som VIVE
@@ -145,12 +150,9 @@ nøgletal for perioden – samlet, pr. distrikt og pr. sagsbehandler.
 '''),
     md("## Kommunen sammenlignet med de andre kommuner"),
     code('''
-comparison = benchmarking.comparison(figures, report.municipality, year) if year else None
-if comparison is None or not comparison["focal"].any():
+if not has_comparison:
     display(report.no_data(f"Der er ingen offentlige nøgletal (municipality_figures) for {report.name} Kommune i data."))
 else:
-    summary = benchmarking.focal_summary(comparison)
-    display(report.key_messages(benchmarking.summary_da(summary, report.name, year)))
     publish(comparison, "municipality_comparison", output_dir)
     display(publish(summary, "municipality_summary", output_dir, caption=f"{report.name} og gennemsnitskommunen, {year}",
                     formats={"figure": lambda f: benchmarking.FIGURES[f]}))
@@ -238,17 +240,17 @@ children = report.rows("interventions")
 assumptions = report.rows("budget_assumptions")
 has_budget = (assumptions["year"] == year).any() if len(assumptions) else False
 '''),
-    md('''
-VIVE anbefaler, at budgetopfølgningen skiller en afvigelse ad i to: *flere indsatser end
-budgetteret* (volumen) og *en højere gennemsnitspris end budgetteret* (pris). Siden gør det
-for hvert trin på indsatstrappen i periodens kalenderår, ud fra de bevilgede indsatser.
-'''),
     code('''
 if not has_budget:
     display(report.no_data(f"Der er ingen budgetforudsætninger for {report.name} Kommune for {year}."))
 else:
     variance = budget.volume_price_split(children, assumptions, year)
     display(report.key_messages(budget.summary_da(variance, year)))
+'''),
+    md('''
+VIVE anbefaler, at budgetopfølgningen skiller en afvigelse ad i to: *flere indsatser end
+budgetteret* (volumen) og *en højere gennemsnitspris end budgetteret* (pris). Siden gør det
+for hvert trin på indsatstrappen i periodens kalenderår, ud fra de bevilgede indsatser.
 '''),
     md("## Afvigelsen pr. trin"),
     code('''

@@ -29,28 +29,37 @@ NOTEBOOK_TITLES = {"staircase": "Indsatstrappen", "benchmarking": "Benchmarking 
                    "budget_followup": "Budgetopfølgning"}
 
 
-def write_index(reports_dir: Path, data_dir: Path) -> Path:
-    """``book/reports.md``: a table of municipalities x periods linking each report."""
-    entries = json.loads((reports_dir / MATRIX_FILE).read_text(encoding="utf-8")) if (reports_dir / MATRIX_FILE).exists() else record_matrix(reports_dir)
+def reports_table(reports_dir: Path, level: int = 2) -> list[str]:
+    """Markdown: municipalities x periods, grouped by region, linking each report."""
+    path = reports_dir / MATRIX_FILE
+    entries = json.loads(path.read_text(encoding="utf-8")) if path.exists() else record_matrix(reports_dir)
     rel = reports_dir.relative_to(BOOK_DIR)
-    lines = ["# Rapporter", ""]
-    if synth.is_synthetic(data_dir):
-        lines += [":::{warning}", "Rapporterne er beregnet på **syntetiske data** (se [Data og metode](data_and_method.md)). "
-                  "Kun de seks kommuners nøgletal fra VIVE's Tabel 1.1 og KORA's Aalborg-tabel er offentliggjorte tal.", ":::", ""]
     if not entries:
-        lines.append("Der er endnu ingen kørte rapporter. Kør `reportbook run`.")
-    lines.append("Hver række er én kommune og én periode; klik på en analyse for at åbne rapporten.\n")
+        return ["Der er endnu ingen kørte rapporter. Kør `reportbook run`.", ""]
+    lines = []
     key = lambda e: (e["region"], e["municipality_name"], e["period_start"], e["period_end"])  # noqa: E731
     entries = sorted(entries, key=lambda e: key(e) + (e["notebook"],))
     for region, in_region in groupby(entries, key=lambda e: e["region"]):
-        lines += [f"## {region}", "", "| Kommune | Kode | Periode | Rapporter |", "|---|---|---|---|"]
+        lines += [f"{'#' * level} {region}", "", "| Kommune | Kode | Periode | Rapporter |", "|---|---|---|---|"]
         for (_, name, start, end), runs in groupby(in_region, key=key):
             runs = list(runs)
             links = " · ".join(f"[{NOTEBOOK_TITLES.get(r['notebook'], r['notebook'])}]({rel}/{r['path']}.ipynb)" for r in runs)
             lines.append(f"| {name} | {runs[0]['municipality']} | {date_da(start)} – {date_da(end)} | {links} |")
         lines.append("")
+    return lines
+
+
+def write_index(reports_dir: Path, data_dir: Path) -> Path:
+    """``book/_reports_table.md`` (included by the start page) and ``book/reports.md``."""
+    (BOOK_DIR / "_reports_table.md").write_text("\n".join(reports_table(reports_dir, level=3)) + "\n", encoding="utf-8")
+    table = reports_table(reports_dir, level=2)
+    lines = ["# Rapporter", ""]
+    if synth.is_synthetic(data_dir):
+        lines += [":::{warning}", "Rapporterne er beregnet på **syntetiske data** (se [Data og metode](data_and_method.md)). "
+                  "Kun de seks kommuners nøgletal fra VIVE's Tabel 1.1 og KORA's Aalborg-tabel er offentliggjorte tal.", ":::", ""]
+    lines.append("Hver række er én kommune og én periode; klik på en analyse for at åbne rapporten.\n")
     path = BOOK_DIR / "reports.md"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.write_text("\n".join(lines + table) + "\n", encoding="utf-8")
     return path
 
 

@@ -1,0 +1,129 @@
+"""The published site as its readers use it: every internal link resolves, and a real
+headless Chromium (Debian's, driven by Playwright) reads the start page, follows a
+report, sees its figures and downloads a CSV."""
+
+import functools
+import http.server
+import re
+import shutil
+import threading
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pytest
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links, self.ids = [], set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if attrs.get("id"):
+            self.ids.add(attrs["id"])
+        for name in ("href", "src"):
+            if attrs.get(name) and not (tag == "link" and attrs.get("rel") in ("preconnect", "dns-prefetch")):
+                self.links.append(attrs[name])
+
+
+@functools.cache
+def parse(path: Path) -> Links:
+    parser = Links()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def test_no_broken_internal_links(book_site):
+    root = book_site / "_build" / "html"
+    pages = sorted(root.rglob("*.html"))
+    assert len(pages) > 10
+    broken, checked = [], 0
+    for page in pages:
+        if "_static" in page.parts:
+            continue
+        for link in parse(page).links:
+            url = urlparse(link)
+            if url.scheme or link.startswith(("//", "mailto:", "javascript:", "data:")):
+                continue
+            target = (page.parent / unquote(url.path)).resolve() if url.path else page
+            if target.is_dir():
+                target = target / "index.html"
+            checked += 1
+            if not target.exists():
+                broken.append((str(page.relative_to(root)), link))
+            elif url.fragment and target.suffix == ".html" and url.fragment not in parse(target).ids:
+                broken.append((str(page.relative_to(root)), link))
+    assert checked > 100
+    assert not broken, broken[:20]
+
+
+@pytest.fixture(scope="module")
+def server(book_site):
+    root = book_site / "_build" / "html"
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
+    handler.log_message = lambda *args: None
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+
+
+def chromium_path() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        pytest.fail("Debian's chromium is not installed: `make test` installs it with apt-get (run as root), "
+                    "or run `apt-get install chromium`.")
+    return path
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def test_a_reader_follows_a_report_sees_figures_and_downloads_a_csv(browser, server, tmp_path):
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="da-DK")
+    page.goto(f"{server}/index.html")
+    page.wait_for_url(re.compile(r".*/book/intro\.html$"))
+    assert page.locator("html").get_attribute("lang") == "da"
+    assert "syntetiske" in page.inner_text("main").lower()
+    report_links = page.locator("main table a")
+    hrefs = sorted({report_links.nth(i).get_attribute("href") for i in range(report_links.count())})
+    expected = {f"reports/{nb}/{code}_2016-02-01_2016-08-01.html" for nb in ("staircase", "benchmarking", "budget_followup")
+                for code in (851, 101)}
+    assert set(hrefs) == expected
+    page.screenshot(path=str(tmp_path / "start.png"), full_page=True)
+
+    page.click("main table a[href='reports/staircase/851_2016-02-01_2016-08-01.html']")
+    page.wait_for_load_state("load")
+    assert page.title().startswith("Indsatstrappen: Aalborg (851)")
+    assert page.locator(".key-messages").first.is_visible()
+    images = page.locator("main img")
+    assert images.count() >= 5
+    images.first.scroll_into_view_if_needed()
+    page.wait_for_function("() => Array.from(document.querySelectorAll('main img')).every(i => i.complete)")
+    widths = page.eval_on_selector_all("main img", "imgs => imgs.map(i => i.naturalWidth)")
+    assert all(w > 100 for w in widths), widths
+
+    csv = page.locator("a[href$='transitions.csv']").first
+    response = page.request.get(page.url.rsplit("/", 1)[0] + "/" + csv.get_attribute("href"))
+    assert response.status == 200
+    assert response.text().splitlines()[0] == "from_step,to_step,children"
+    page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
+    assert (tmp_path / "report.png").stat().st_size > 50_000
+
+    page.goto(f"{server}/search.html?q=plejefamilie")
+    page.wait_for_selector("#search-results li", timeout=20_000)
+    assert page.locator("#search-results li").count() > 0
+    page.close()
