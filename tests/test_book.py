@@ -10,7 +10,7 @@ from helpers.privacy import CPR_IN_TEXT
 from conftest import ROOT
 
 RUN_IDS = ["851_2016-02-01_2016-08-01", "101_2016-02-01_2016-08-01"]
-NOTEBOOKS = ["staircase", "benchmarking", "budget_followup"]
+NOTEBOOKS = __import__("yaml").safe_load((ROOT / "runs.yml").read_text())["notebooks"]
 
 
 def html_dir(site):
@@ -65,8 +65,12 @@ def test_nothing_published_contains_a_cpr_like_number(book_site):
     published += list((book_site / "book" / "reports").rglob("*.ipynb"))
     assert len(published) > 10
     for path in published:
-        match = CPR_IN_TEXT.search(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".ipynb":  # base64 image payloads are not text a reader sees
+            text = re.sub(r'"image/png": "[A-Za-z0-9+/=\\n]*"', '"image/png": ""', text)
+        match = CPR_IN_TEXT.search(text)
         assert match is None, (path, match)
+    assert not (html_dir(book_site) / "_sources").exists()
     for path in (html_dir(book_site) / "book").rglob("*.xlsx"):
         with zipfile.ZipFile(path) as z:
             for name in z.namelist():

@@ -67,3 +67,13 @@ def test_danish_number_format(value, shown):
     from helpers.publish import _da_number
 
     assert _da_number(value) == shown
+
+
+def test_group_totals_hide_a_second_cell_in_each_group(tmp_path):
+    # municipality 1: 3 + 10 + 12 = 25 -> hiding 3 alone is undone by 25 - 10 - 12
+    frame = pd.DataFrame({"municipality": [1, 1, 1, 2, 2], "goal_type": ["a", "b", "c", "a", "b"],
+                          "cases": [3, 10, 12, 20, 30], "n": [25, 25, 25, 50, 50]})
+    publish(frame, "types", tmp_path, counts=["cases", "n"], totals={"cases": ("municipality", "n")})
+    out = pd.read_csv(tmp_path / "types.csv")
+    assert out["cases"].isna().tolist() == [True, True, False, False, False]
+    assert out["n"].notna().all()

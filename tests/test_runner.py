@@ -35,7 +35,7 @@ def outputs_html(nb):
     return "".join(o.get("data", {}).get("text/html", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
 
 
-@pytest.mark.parametrize("notebook", ["staircase", "benchmarking", "budget_followup"])
+@pytest.mark.parametrize("notebook", ["staircase", "benchmarking", "budget_followup", "adult_prices", "goal_attainment"])
 def test_executed_notebooks_have_no_errors_and_hide_parameters(book_site, notebook):
     for code in (851, 101):
         nb = executed(book_site, code, notebook)
@@ -92,7 +92,7 @@ def test_absent_table_runs_and_says_so(project_copy, tmp_path):
     out = tmp_path / "out"
     reportbook("run", "--data", data, "--out", out, "--municipality", "851", "--period", "2016-02-01:2016-08-01",
                "--jobs", "2", env={"REPORTBOOK_HOME": str(project_copy)}, check=True)
-    for notebook in ("staircase", "benchmarking", "budget_followup"):
+    for notebook in ("staircase", "benchmarking", "budget_followup", "adult_prices", "goal_attainment"):
         html = outputs_html(nbformat.read(out / notebook / "851_2016-02-01_2016-08-01.ipynb", as_version=4))
         assert "Ingen data" in html, notebook
 

@@ -277,4 +277,249 @@ display(report.footer({"municipality": municipality, "period_start": period_star
                        "period_end": period_end, "data_dir": data_dir}))
 '''),
 ])
+notebook("adult_prices", [
+    md("# Voksne efter §85 og §107: pris og timer"),
+    code('''
+from IPython.display import display
+from helpers import adults, municipalities, plots, prices
+from helpers.publish import publish
+from helpers.report import open_report
+
+report = open_report(municipality, period_start, period_end, data_dir, output_dir, notebook="adult_prices")
+display(report.header("Pris og timer"))
+registrations = report.data.adult_registrations
+units = adults.first_in_period(registrations, report.period_start, report.period_end)
+pairs = adults.follow_ups(registrations, report.period_start, report.period_end)
+names = {int(c): municipalities.name(c) for c in units["municipality"].unique()}
+source = f"Kilde: registreringer efter KL's SEP-metode{' (syntetiske)' if report.synthetic else ''}."
+if units.empty:
+    display(report.no_data("Der er ingen registreringer af voksne efter §85 eller §107 i perioden."))
+else:
+    display(report.key_messages(prices.summary_da(units, int((units["municipality"] == report.municipality).sum()), report.name)))
+'''),
+    md('''
+Siden gentager og udbygger KL's analyse af borgere i §85- og §107-tilbud (SEP-projekt 9).
+Prisen er dagsprisen for §107 og de bevilgede timer pr. måned for §85 – timer forbliver timer,
+fordi timeprisen er forskellig fra kommune til kommune. Hver sag indgår med sin første
+registrering i perioden. Tabellerne dækker alle kommuner i data; kommunen er fremhævet i
+figurerne.
+'''),
+    md("## Pris og timer efter VUM-score"),
+    code('''
+if not units.empty:
+    display(prices.publish_statistics(prices.price_by_vum(units), "price_by_vum", output_dir,
+                                      caption="Dagspris (§107) og timer (§85) efter samlet VUM-score"))
+    plots.show(plots.boxes_by(units, "vum_score", [0.0, 1.0, 2.0, 3.0, 3.5, 4.0], "Pris og timer efter VUM-score", source))
+'''),
+    md('''
+Jo højere VUM-score (jo større funktionsnedsættelse), jo højere pris og flere timer. Spredningen
+inden for hver score er stor, så VUM-scoren forklarer kun en del af forskellene. Grupper med
+færre end 5 sager vises ikke.
+'''),
+    md("## Efter alder og målgruppe"),
+    code('''
+if not units.empty:
+    display(prices.publish_statistics(prices.describe_by(units, ["age_group"]), "price_by_age", output_dir,
+                                      caption="Efter alder ved registreringen"))
+    plots.show(plots.boxes_by(units, "age_group", list(adults.AGE_GROUPS_40), "Pris og timer efter alder", source))
+    display(prices.publish_statistics(prices.describe_by(units, ["target_group"]), "price_by_target_group", output_dir,
+                                      caption="Efter målgruppe"))
+'''),
+    md("## Kommunerne – før og efter justering"),
+    code('''
+if not units.empty:
+    display(prices.publish_statistics(prices.describe_by(units, ["municipality"]), "price_by_municipality", output_dir,
+                                      caption="Efter kommune (ujusteret)", formats={"municipality": lambda c: f"{names.get(int(c), c)} ({c})"}))
+    for service, label, percent in (("§107", "Forskel fra gennemsnitskommunen i dagspris (%)", True),
+                                    ("§85", "Forskel fra gennemsnitskommunen (timer pr. måned)", False)):
+        diffs = prices.municipality_differences(units, service)
+        if diffs.empty:
+            display(report.no_data(f"For få {service}-sager til at sammenligne kommunerne."))
+            continue
+        display(report.subheading(f"{service}: " + prices.adjustment_summary_da(diffs, service, names)))
+        published = prices.publish_statistics_differences(diffs, service, output_dir, names)
+        display(published)
+        plots.show(plots.municipality_differences(published.data, report.municipality, names,
+                                                  f"{service}: kommunernes forskel fra gennemsnittet", label, source, percent=percent))
+'''),
+    md('''
+KL's rapport sammenlignede kommunerne uden at tage højde for, at borgerne har forskellige
+VUM-scorer, aldre og målgrupper, og advarede om, at sammenligningen derfor er usikker. Her er
+forskellene også beregnet med en regressionsmodel (OLS med robuste standardfejl), der
+justerer for VUM-score, aldersgruppe og målgruppe. Et interval, der dækker 0, betyder, at
+kommunen ikke kan skelnes fra gennemsnittet.
+'''),
+    md("## VUM-udvikling, forsørgelsesgrundlag og opfølgningsfrekvens"),
+    code('''
+if not pairs.empty:
+    display(publish(prices.vum_change(pairs), "vum_change", output_dir, counts=["forbedret", "uændret", "forværret", "follow_ups"],
+                    caption="VUM-score ved næste registrering efter score ved forrige (lavere = forbedret)",
+                    labels={"vum_from": "VUM ved forrige", "follow_ups": "Opfølgninger"}))
+if not units.empty:
+    display(publish(prices.income_basis(units), "income_basis", output_dir, counts=["cases", "vum_cases"],
+                    statistics={"share": "cases", "vum_mean": "vum_cases", "vum_ci_low": "vum_cases", "vum_ci_high": "vum_cases"},
+                    caption="Forsørgelsesgrundlag og gennemsnitlig VUM-score (95 %-interval)",
+                    labels={"income_basis": "Forsørgelsesgrundlag", "vum_cases": "Sager med VUM", "vum_mean": "Gns. VUM",
+                            "vum_ci_low": "95 %-KI nedre", "vum_ci_high": "95 %-KI øvre"}))
+if not pairs.empty:
+    months = prices.months_between(pairs)
+    published = publish(months, "months_between", output_dir, counts=["follow_ups"],
+                        statistics={c: "follow_ups" for c in ("mean_months", "ci_low", "ci_high", "median_months")},
+                        caption="Måneder mellem registreringer pr. kommune",
+                        formats={"municipality": lambda c: f"{names.get(int(c), c)} ({c})"},
+                        labels={"follow_ups": "Opfølgninger", "mean_months": "Gns. måneder", "median_months": "Median"})
+    display(published)
+'''),
+    md('''
+VUM-scoren ændrer sig sjældent fra en registrering til den næste. Opfølgningen sker i
+gennemsnit hvert 10.–12. måned; intervallerne viser, om forskellen mellem kommunerne er større,
+end tilfældigheder kan forklare.
+'''),
+    md("## VUM-bogstav og støttebogstav i København"),
+    code('''
+agreement = prices.letter_agreement(prices.records_from_crosstab(prices.published_support_letters()))
+table = agreement["table"].reset_index()
+display(publish(table, "kbh_vum_support_letter", output_dir, counts=list("ABCDE"),
+                caption="Støttebogstav (rækker) mod almindeligt VUM-bogstav (kolonner), København, 912 borgere",
+                labels={"support_letter": "Støttebogstav"}))
+display(report.key_messages([
+    f"{100 * agreement['diagonal_share']:.1f} % af borgerne har samme støttebogstav og VUM-bogstav.".replace(".", ","),
+    f"Vægtet kappa (lineære vægte) er {agreement['kappa']:.2f} (95 %-interval {agreement['kappa_low']:.2f}–{agreement['kappa_high']:.2f}): god, men ikke fuld overensstemmelse.".replace(".", ","),
+]))
+'''),
+    md('''
+Tabellen er de offentliggjorte tal fra KL's rapport (ikke syntetiske); bogen genskaber den fra
+enkeltregistreringer og måler overensstemmelsen. Borgere med støttebogstav F og G har et
+lavere VUM-bogstav, fordi støttebogstavet også afspejler behov, som VUM-bogstavet ikke fanger.
+'''),
+    code('''
+display(report.footer({"municipality": municipality, "period_start": period_start,
+                       "period_end": period_end, "data_dir": data_dir}))
+'''),
+])
+notebook("goal_attainment", [
+    md("# Voksne efter §85 og §107: mål og opfølgning"),
+    code('''
+from IPython.display import display
+from helpers import adults, goals, municipalities, plots
+from helpers.publish import publish
+from helpers.report import open_report
+
+report = open_report(municipality, period_start, period_end, data_dir, output_dir, notebook="goal_attainment")
+display(report.header("Mål og opfølgning"))
+registrations = report.data.adult_registrations
+units = adults.first_in_period(registrations, report.period_start, report.period_end)
+pairs = adults.follow_ups(registrations, report.period_start, report.period_end)
+attainment = goals.attainment_by_municipality(registrations, report.period_start, report.period_end)
+names = {int(c): municipalities.name(c) for c in registrations["municipality"].unique()}
+source = f"Kilde: registreringer efter KL's SEP-metode{' (syntetiske)' if report.synthetic else ''}."
+pct = lambda v: f"{100 * float(v):.1f} %".replace(".", ",")
+mun = lambda c: f"{names.get(int(c), c)} ({c})"
+if attainment.empty:
+    display(report.no_data("Der er ingen opfølgninger med registreret målopfyldelse i perioden."))
+else:
+    display(report.key_messages(goals.summary_da(attainment, report.municipality, report.name)))
+'''),
+    md('''
+Siden gentager og udbygger KL's analyse af mål og opfølgning for borgere i §85- og
+§107-tilbud (SEP-projekt 9): om der er sat mål, hvilke, om de nås ved næste registrering, og
+hvem der tager initiativ til opfølgningen. Hvor rapporten kun kunne sammenligne andele, viser
+bogen også usikkerheden og en model, der tager højde for borgernes forskelle.
+'''),
+    md("## Målopfyldelse pr. kommune"),
+    code('''
+if not attainment.empty:
+    published = goals.publish_attainment(attainment, output_dir, names)
+    display(published)
+    plots.show(plots.share_with_intervals(published.data.assign(name=published.data["municipality"].map(mun)), "name",
+                                          "share_met_or_partly", "ci_low", "ci_high",
+                                          "Andel opfølgninger, hvor målet er helt eller delvist opfyldt",
+                                          "Andel helt eller delvist opfyldt", source, highlight=mun(report.municipality)))
+'''),
+    md('''
+Målopfyldelsen er opgjort ved hver opfølgning (registrering nr. 2 og senere) i perioden: var
+målet fra forrige registrering opfyldt? Intervallerne er 95 %-Wilson-intervaller; kommuner,
+hvis intervaller overlapper, kan ikke siges at være forskellige.
+'''),
+    md("## Mål, måltyper og VUM-mål"),
+    code('''
+if not units.empty:
+    display(publish(goals.goal_set_by_municipality(units), "goal_set_by_municipality", output_dir, counts=["cases", "goal_set"],
+                    statistics={c: ("cases", "goal_set") for c in ("share", "ci_low", "ci_high")},
+                    caption="Andel sager med et mål (første registrering i perioden)",
+                    formats={"municipality": mun, "share": pct, "ci_low": pct, "ci_high": pct},
+                    labels={"goal_set": "Med mål", "share": "Andel med mål"}))
+    display(publish(goals.goal_types(units), "goal_types", output_dir, counts=["cases", "municipality_cases"],
+                    totals={"cases": ("municipality", "municipality_cases")},
+                    statistics={"share": ("cases", "municipality_cases")}, caption="Måltyper pr. kommune",
+                    formats={"municipality": mun, "share": pct},
+                    labels={"goal_type": "Måltype", "municipality_cases": "Sager med mål i kommunen"}))
+    display(publish(goals.vum_and_target(units), "vum_and_target", output_dir, counts=["cases"],
+                    statistics={"vum_mean": "cases", "vum_target_mean": "cases"},
+                    caption="Gennemsnitlig VUM-score og VUM-mål (sager med et VUM-mål)",
+                    formats={"municipality": mun}, labels={"vum_mean": "Gns. VUM", "vum_target_mean": "Gns. VUM-mål"}))
+'''),
+    md("## Målopfyldelse efter måltype og initiativ til opfølgning"),
+    code('''
+if not pairs.empty:
+    display(publish(goals.attainment_by_goal_type(pairs), "attainment_by_goal_type", output_dir, counts=["follow_ups", "n"],
+                    totals={"follow_ups": ("goal_type", "n")},
+                    statistics={"share": ("follow_ups", "n")}, caption="Målopfyldelse ved næste registrering efter måltype",
+                    formats={"share": pct}, labels={"goal_type": "Måltype", "goal_met": "Mål opfyldt", "follow_ups": "Opfølgninger",
+                                                    "n": "I alt"}))
+initiated = goals.initiators(registrations, report.period_start, report.period_end)
+if not initiated.empty:
+    display(publish(initiated, "initiators", output_dir, counts=["follow_ups", "n"], statistics={"share": ("follow_ups", "n")},
+                    totals={"follow_ups": ("municipality", "n")},
+                    caption="Hvem tog initiativ til opfølgningen?", formats={"municipality": mun, "share": pct},
+                    labels={"initiator": "Initiativ", "follow_ups": "Opfølgninger", "n": "I alt"}))
+'''),
+    md("## Hvad hænger sammen med, at målet nås?"),
+    code('''
+model, info = goals.goal_model(pairs)
+display(report.subheading(goals.model_warning_da(info)))
+if info.get("fitted"):
+    display(publish(model, "goal_model", output_dir, caption="Logistisk regression (GEE, kommune som klynge): odds for helt/delvist opfyldt mål",
+                    formats={"term": goals.term_label, "odds_ratio": lambda v: f"{v:.2f}".replace(".", ","),
+                             "ci_low": lambda v: f"{v:.2f}".replace(".", ","), "ci_high": lambda v: f"{v:.2f}".replace(".", ","),
+                             "p_value": lambda v: f"{v:.3f}".replace(".", ",")}, labels={"n": "Opfølgninger"}))
+    ordered = goals.ordered_model(pairs)
+    if not ordered.empty:
+        display(publish(ordered, "goal_model_ordered", output_dir, caption="Ordinal logit (nej < delvist < ja): odds for et højere niveau",
+                        formats={"term": goals.term_label, "odds_ratio": lambda v: f"{v:.2f}".replace(".", ","),
+                                 "ci_low": lambda v: f"{v:.2f}".replace(".", ","), "ci_high": lambda v: f"{v:.2f}".replace(".", ","),
+                                 "p_value": lambda v: f"{v:.3f}".replace(".", ",")}, labels={"n": "Opfølgninger"}))
+'''),
+    md('''
+En odds ratio over 1 betyder, at målet oftere nås; et interval, der dækker 1, betyder, at
+sammenhængen ikke kan skelnes fra tilfældigheder. Kommunerne indgår som klynger, så
+borgere i samme kommune ikke tælles som uafhængige. Modellen beskriver sammenhænge, ikke
+årsager.
+'''),
+    md("## Ændring i pris og timer efter målopfyldelse"),
+    code('''
+if not pairs.empty:
+    display(publish(goals.price_change_by_attainment(pairs), "price_change_by_attainment", output_dir, counts=["follow_ups", "n"],
+                    totals={"follow_ups": (["service", "goal_met"], "n")},
+                    statistics={"share": ("follow_ups", "n")}, caption="Lavere, uændret eller højere pris/timer ved næste registrering",
+                    formats={"share": pct}, labels={"goal_met": "Mål opfyldt", "direction": "Pris/timer", "follow_ups": "Opfølgninger", "n": "I alt"}))
+    for service, unit in (("§107", "ændring i dagspris (%)"), ("§85", "ændring i timer pr. måned")):
+        change = goals.price_change_model(pairs, service)
+        if change.empty:
+            display(report.no_data(f"For få {service}-opfølgninger til at beregne sammenhængen."))
+            continue
+        display(publish(change, f"price_change_model_{service.strip('§')}", output_dir,
+                        caption=f"{service}: {unit} efter målopfyldelse (forskel fra ikke opfyldt; klyngerobuste intervaller)",
+                        formats={c: (lambda v: f"{v:.2f}".replace(".", ",")) for c in ("estimate", "ci_low", "ci_high", "p_value")},
+                        labels={"estimate": "Estimat", "n": "Opfølgninger"}))
+'''),
+    md('''
+For de fleste borgere er pris og timer uændrede, uanset om målet er nået. Rapportens svage
+tendens til lavere pris og færre timer, når målet er nået, kan her aflæses med usikkerhed.
+'''),
+    code('''
+display(report.footer({"municipality": municipality, "period_start": period_start,
+                       "period_end": period_end, "data_dir": data_dir}))
+'''),
+])
 print("notebooks written")

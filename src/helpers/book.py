@@ -26,7 +26,8 @@ from .runner import MATRIX_FILE, record_matrix
 BOOK_DIR = REPO_ROOT / "book"
 BUILD_DIR = REPO_ROOT / "_build"
 NOTEBOOK_TITLES = {"staircase": "Indsatstrappen", "benchmarking": "Benchmarking og nøgletal",
-                   "budget_followup": "Budgetopfølgning"}
+                   "budget_followup": "Budgetopfølgning", "adult_prices": "Voksne §85/§107: pris og timer",
+                   "goal_attainment": "Voksne §85/§107: mål og opfølgning"}
 
 
 def reports_table(reports_dir: Path, level: int = 2) -> list[str]:

@@ -180,7 +180,7 @@ def waterfall(variance: pd.DataFrame, title: str, source: str):
 
 
 def share_with_intervals(table: pd.DataFrame, label_column: str, share: str, low: str, high: str, title: str,
-                         xlabel: str, source: str):
+                         xlabel: str, source: str, highlight: str | None = None):
     """Horizontal dots with 95 % intervals (hidden values are NA and left out)."""
     part = table.dropna(subset=[share]).reset_index(drop=True)
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(part) + 1.6))
@@ -189,9 +189,70 @@ def share_with_intervals(table: pd.DataFrame, label_column: str, share: str, low
     err = np.vstack([(values - part[low].astype(float)).clip(lower=0), (part[high].astype(float) - values).clip(lower=0)])
     ax.errorbar(values, y, xerr=err, fmt="o", color="#1d3557", ecolor="#888888", capsize=3)
     ax.set_yticks(y, part[label_column].astype(str))
+    for tick in ax.get_yticklabels():
+        if highlight is not None and tick.get_text() == highlight:
+            tick.set_color("#d62828")
+            tick.set_fontweight("bold")
     ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: pct_da(v)))
     ax.set_xlabel(xlabel)
     ax.set_title(title, loc="left", fontsize=11)
     fig.tight_layout(rect=(0, 0.08, 1, 1))
     source_note(fig, source + " Streger: 95 %-konfidensinterval (Wilson).")
+    return fig
+
+
+def boxes_by(units: pd.DataFrame, by: str, order: list, title: str, source: str, min_cases: int = 5):
+    """Box plots of the measure per group, one panel per service. No individual points:
+    whiskers at the 10th and 90th percentiles, no outliers, groups under 5 left out."""
+    from .adults import MEASURE_LABELS, SERVICES
+
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.4), squeeze=False)
+    left_out = False
+    for ax, service in zip(axes[0], SERVICES):
+        part = units[(units["service"] == service) & units["measure"].notna()]
+        data, labels = [], []
+        for level in order:
+            values = part.loc[part[by] == level, "measure"].to_numpy(dtype=float)
+            if len(values) >= min_cases:
+                data.append(values)
+                labels.append(f"{level}\n(n={count_da(len(values))})")
+            elif len(values):
+                left_out = True
+        if data:
+            ax.boxplot(data, whis=(10, 90), showfliers=False, patch_artist=True,
+                       boxprops={"facecolor": "#a8dadc"}, medianprops={"color": "#1d3557"})
+            ax.set_xticks(range(1, len(labels) + 1), labels, fontsize=8)
+        ax.set_title(MEASURE_LABELS[service], fontsize=10, loc="left")
+        ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: num_da(v, 0)))
+    fig.suptitle(title, x=0.01, ha="left", fontsize=11)
+    fig.tight_layout(rect=(0, 0.05, 1, 0.94))
+    note = " Grupper med under 5 sager er udeladt." if left_out else ""
+    source_note(fig, source + " Boks: 25.-75. percentil, streg: median, knurhår: 10.-90. percentil." + note)
+    return fig
+
+
+def municipality_differences(diffs: pd.DataFrame, focal: int, names: dict, title: str, xlabel: str, source: str,
+                             percent: bool = False):
+    """Each municipality's difference from the average, unadjusted and adjusted, with 95 % intervals."""
+    part = diffs.dropna(subset=["adjusted"]).sort_values("adjusted", kind="stable").reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(8.5, 0.42 * len(part) + 1.8))
+    y = np.arange(len(part))
+    scale = 100 if percent else 1
+    for offset, prefix, colour, label in ((-0.15, "unadjusted", "#adb5bd", "Ujusteret"),
+                                           (0.15, "adjusted", "#1d3557", "Justeret for VUM, alder og målgruppe")):
+        value = part[prefix].astype(float) * scale
+        err = np.vstack([value - part[f"{prefix}_low"].astype(float) * scale,
+                         part[f"{prefix}_high"].astype(float) * scale - value])
+        ax.errorbar(value, y + offset, xerr=err, fmt="o", color=colour, ecolor=colour, capsize=2, label=label)
+    ax.axvline(0, color="#333333", linewidth=0.8)
+    ax.set_yticks(y, [names.get(int(m), str(m)) for m in part["municipality"]])
+    for tick, m in zip(ax.get_yticklabels(), part["municipality"]):
+        if int(m) == focal:
+            tick.set_color("#d62828")
+            tick.set_fontweight("bold")
+    ax.set_xlabel(xlabel)
+    ax.legend(fontsize=8, frameon=False, loc="lower right")
+    ax.set_title(title, loc="left", fontsize=11)
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    source_note(fig, source + " Streger: 95 %-konfidensinterval (robuste standardfejl, HC3).")
     return fig

@@ -35,6 +35,36 @@ def is_small(values: pd.Series) -> pd.Series:
     return ((numeric > 0) & (numeric < MIN_COUNT)).fillna(False).astype(bool)
 
 
+def group_totals_hidden(frame: pd.DataFrame, counts, totals: dict) -> pd.DataFrame:
+    """Complementary suppression for tidy tables whose counts add up to a group total.
+
+    ``totals`` maps a count column to (group columns, total column): within each group the
+    counts sum to the total (repeated on each row of the group). Returns the cells to hide."""
+    hidden = pd.DataFrame(False, index=frame.index, columns=frame.columns)
+    values, primary, equations = {}, {}, []
+    for column, (by, total) in totals.items():
+        by = [by] if isinstance(by, str) else list(by)
+        for key, group in frame.groupby(by, sort=False, dropna=False):
+            total_key = (total, key if isinstance(key, tuple) else (key,))
+            values[total_key] = int(group[total].iloc[0])
+            primary[total_key] = bool(is_small(group[total]).iloc[0])
+            parts = []
+            for i in group.index:
+                values[(i, column)] = int(frame.at[i, column])
+                primary[(i, column)] = bool(is_small(frame.loc[[i], column]).iloc[0])
+                parts.append((i, column))
+            equations.append((total_key, parts))
+    result = complementary(values, primary, equations)
+    for column, (by, total) in totals.items():
+        by = [by] if isinstance(by, str) else list(by)
+        for key, group in frame.groupby(by, sort=False, dropna=False):
+            total_key = (total, key if isinstance(key, tuple) else (key,))
+            hidden.loc[group.index, total] |= result[total_key]
+            for i in group.index:
+                hidden.at[i, column] |= result[(i, column)]
+    return hidden
+
+
 def suppress(frame: pd.DataFrame, counts=(), statistics: dict[str, str] | None = None,
              hidden: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Apply the rule. ``counts``: count columns; ``statistics``: statistic column ->
@@ -103,6 +133,10 @@ COLUMN_LABELS = {
     "actual_unit_cost": "Faktisk enhedspris (kr.)", "volume_effect": "Volumeneffekt (kr.)", "price_effect": "Priseffekt (kr.)",
     "total_deviation": "Samlet afvigelse (kr.)", "name": "Kommune", "value_focal": "Kommunen", "average": "Gennemsnitskommunen",
     "difference": "Forskel", "rank": "Placering", "of": "Af", "year": "År",
+    "service": "Ydelse", "vum_score": "VUM-score", "p25": "25. percentil", "p75": "75. percentil",
+    "share_met_or_partly": "Andel helt/delvist opfyldt", "registrations": "Opfølgninger", "met": "Opfyldt",
+    "partly": "Delvist", "not_met": "Ikke opfyldt", "term": "Forklarende variabel", "odds_ratio": "Odds ratio",
+    "p_value": "p-værdi",
 }
 
 
@@ -181,6 +215,7 @@ def publish(
     counts=(),
     statistics: dict[str, str] | None = None,
     hidden: pd.DataFrame | None = None,
+    totals: dict | None = None,
     caption: str = "",
     index: bool = False,
     formats: dict | None = None,
@@ -192,12 +227,16 @@ def publish(
     ``counts`` are the count columns; ``statistics`` maps each statistic column to the
     count column of its group; ``hidden`` marks further cells to hide (complementary
     suppression, same shape as the published table). With ``index=True`` the index is
-    published as columns. ``formats`` (column -> function), ``labels`` (column -> Danish
+    published as columns. ``totals`` (count column -> (group columns, total column))
+    adds complementary suppression where counts add up to a group total. ``formats`` (column -> function), ``labels`` (column -> Danish
     heading) and ``show`` (columns shown) change only the page, never the files.
     """
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
     table = frame.reset_index() if index else frame.reset_index(drop=True)
+    if totals:
+        extra = group_totals_hidden(table, counts, totals)
+        hidden = extra if hidden is None else (hidden.reindex_like(extra).fillna(False).astype(bool) | extra)
     data, mask = suppress(table, counts, statistics, hidden)
     for c in data.columns:  # six decimals: enough for any analysis, and no long digit runs in the files
         if pd.api.types.is_float_dtype(data[c]):

@@ -1,0 +1,111 @@
+import statistics
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers import adults, prices
+
+
+def units_frame(rows):
+    frame = pd.DataFrame(rows, columns=["municipality", "service", "measure", "vum_score", "age_group", "target_group"])
+    return frame
+
+
+def test_price_by_vum_equals_an_independent_computation():
+    rng = np.random.default_rng(3)
+    rows = []
+    for i in range(60):
+        service = "§85" if i % 3 else "§107"
+        vum = [1.0, 2.0, 3.0, 3.5][i % 4]
+        value = float(rng.integers(5, 60)) if service == "§85" else float(rng.integers(900, 3000))
+        rows.append((151, service, value, vum, "under 40 år", "sindslidelse"))
+    rows.append((151, "§85", None, 2.0, "under 40 år", "andet"))  # no measure: not counted
+    units = units_frame(rows)
+    table = prices.price_by_vum(units)
+    for r in table.itertuples(index=False):
+        values = [v for (m, s, v, vum, a, t) in rows if s == r.service and vum == r.vum_score and v is not None]
+        assert r.cases == len(values)
+        assert r.mean == pytest.approx(statistics.fmean(values))
+        assert r.median == pytest.approx(statistics.median(values))
+        q = statistics.quantiles(values, n=4, method="inclusive")
+        assert (r.p25, r.p75) == pytest.approx((q[0], q[2]))
+    assert table["service"].tolist()[0] == "§85" and table["service"].tolist()[-1] == "§107"
+
+
+def test_small_groups_lose_every_statistic_when_published(tmp_path):
+    units = units_frame([(151, "§85", float(v), 2.0, "x", "y") for v in range(1, 7)] +
+                        [(151, "§85", 10.0, 4.0, "x", "y"), (151, "§85", 12.0, 4.0, "x", "y")])
+    prices.publish_statistics(prices.price_by_vum(units), "price_by_vum", tmp_path)
+    out = pd.read_csv(tmp_path / "price_by_vum.csv").set_index("vum_score")
+    assert out.loc[2.0, "cases"] == 6 and out.loc[2.0, "mean"] == 3.5
+    assert out.loc[4.0, ["cases", "mean", "median", "p25", "p75"]].isna().all()
+
+
+def test_adjustment_recovers_known_municipality_effects_under_confounding():
+    rng = np.random.default_rng(11)
+    effects = {151: 6.0, 153: 0.0, 157: -6.0}  # hours; mean effect 0
+    vum_mix = {151: [1.0, 2.0], 153: [2.0, 3.0], 157: [3.0, 4.0]}  # the costly municipality has the light cases
+    rows = []
+    for m, effect in effects.items():
+        for i in range(300):
+            vum = vum_mix[m][i % 2]
+            age = "under 40 år" if i % 3 else "40 år og derover"
+            hours = 10 + 8 * vum + 3 * (age == "under 40 år") + effect + rng.normal(0, 2)
+            rows.append((m, "§85", hours, vum, age, "sindslidelse" if i % 5 else "intellektuel/kognitiv"))
+    diffs = prices.municipality_differences(units_frame(rows), "§85").set_index("municipality")
+    for m, effect in effects.items():
+        assert diffs.loc[m, "adjusted_low"] < effect < diffs.loc[m, "adjusted_high"], m
+    # unadjusted, the light-case municipality looks cheap: its VUM mix hides its +6 effect
+    assert diffs.loc[151, "unadjusted"] < 0 < diffs.loc[151, "adjusted"]
+    assert diffs["n"].iloc[0] == 900 and diffs.loc[151, "cases"] == 300
+
+
+def test_a_collinear_adjuster_is_dropped_not_silently_misestimated():
+    rows = []
+    for m, mix in ((151, [1.0, 2.0]), (153, [2.0, 3.0]), (157, [3.0, 4.0])):
+        for i in range(40):  # target group is a linear function of VUM and municipality
+            rows.append((m, "§85", 10 + 8 * mix[i % 2] + i % 7, mix[i % 2], "under 40 år", "a" if i % 2 else "b"))
+    diffs = prices.municipality_differences(units_frame(rows), "§85")
+    assert diffs["adjusted"].notna().all() and np.isfinite(diffs["adjusted_high"]).all()
+
+
+def test_log_price_differences_are_percentages():
+    rng = np.random.default_rng(5)
+    rows = []
+    for m, factor in ((151, 1.2), (153, 1.0), (157, 1 / 1.2)):
+        for i in range(200):
+            rows.append((m, "§107", 1500 * factor * np.exp(rng.normal(0, 0.05)), 2.0 + (i % 2), "under 40 år", "x"))
+    diffs = prices.municipality_differences(units_frame(rows), "§107").set_index("municipality")
+    # effects on the log scale: +log 1.2, 0, -log 1.2; mean 0
+    assert diffs.loc[151, "adjusted"] == pytest.approx(0.2, abs=0.02)
+    assert diffs.loc[157, "adjusted"] == pytest.approx(1 / 1.2 - 1, abs=0.02)
+
+
+def test_vum_change_months_and_income_basis_by_hand():
+    pairs = pd.DataFrame({"municipality": [151, 151, 151, 153], "vum_score_prev": [2.0, 2.0, 3.0, 3.0],
+                          "vum_score": [1.0, 2.0, 3.5, 3.0], "months": [10.0, 12.0, 11.0, 9.0]})
+    change = prices.vum_change(pairs).set_index("vum_from")
+    assert change.loc[2.0, ["forbedret", "uændret", "forværret", "follow_ups"]].tolist() == [1, 1, 0, 2]
+    assert change.loc[3.0, ["forbedret", "uændret", "forværret"]].tolist() == [0, 1, 1]
+    months = prices.months_between(pairs).set_index("municipality")
+    half = 4.302652729911275 * 1.0 / np.sqrt(3)  # t(0.975, 2) x sd 1 / sqrt(3)
+    assert months.loc[151, "mean_months"] == 11 and months.loc[151, "ci_low"] == pytest.approx(11 - half)
+    units = pd.DataFrame({"income_basis": ["førtidspension"] * 3 + ["løn", None], "vum_score": [2.0, 3.0, 4.0, 1.0, 2.0]})
+    basis = prices.income_basis(units).set_index("income_basis")
+    assert basis.loc["førtidspension", "share"] == pytest.approx(3 / 4) and basis.loc["førtidspension", "vum_mean"] == 3
+
+
+def test_københavn_letters_are_rebuilt_and_agreement_computed_independently():
+    published = prices.published_support_letters()
+    result = prices.letter_agreement(prices.records_from_crosstab(published))
+    assert result["n"] == 912
+    assert result["table"].loc["C", "C"] == 275 and result["table"].loc["F", "D"] == 30
+    assert result["diagonal_share"] == pytest.approx((3 + 29 + 275 + 311 + 98) / 912)
+    # linear-weighted kappa written out: 1 - sum(w * observed) / sum(w * expected), w = |i - j|
+    table = published.reindex(columns=list("ABCDEFG"), fill_value=0).to_numpy(dtype=float)
+    n = table.sum()
+    expected = np.outer(table.sum(axis=1), table.sum(axis=0)) / n
+    w = np.abs(np.subtract.outer(np.arange(7), np.arange(7)))
+    assert result["kappa"] == pytest.approx(1 - (w * table).sum() / (w * expected).sum())
+    assert result["kappa_low"] < result["kappa"] < result["kappa_high"]
