@@ -53,10 +53,11 @@ def test_each_run_records_its_configuration(book_site):
     config = json.loads((run_dir / "run.json").read_text())
     assert config["parameters"] == {"municipality": 851, "period_start": "2016-02-01", "period_end": "2016-08-01",
                                     "data_dir": str(book_site / "data" / "synthetic"), "output_dir": run_dir.name}
-    assert set(config["data_fingerprint"]) == {"interventions.csv", "adult_registrations.csv", "case_events.csv",
-                                               "municipality_figures.csv", "budget_assumptions.csv"}
+    assert set(config["input_files"]) == {"interventions.csv", "adult_registrations.csv", "case_events.csv",
+                                          "municipality_figures.csv", "budget_assumptions.csv"}
+    assert list(config["data_fingerprint"]) == ["interventions (851)"]  # the staircase reads Aalborg's rows only
     assert config["synthetic"] is True
-    assert (run_dir / "rejects.csv").exists()
+    assert (book_site / "book" / "reports" / "rejects.csv").exists()  # one rejects file beside the outputs
 
 
 @pytest.mark.parametrize("notebook", ["staircase", "budget_followup"])
@@ -72,18 +73,39 @@ def test_outputs_are_byte_stable_across_runs(book_site, tmp_path):
                "--notebook", "staircase", env=env, check=True)
     first = book_site / "book" / "reports" / "staircase" / "851_2016-02-01_2016-08-01"
     second = tmp_path / "staircase" / "851_2016-02-01_2016-08-01"
-    names = sorted(p.name for p in first.glob("*.csv")) + sorted(p.name for p in first.glob("*.xlsx"))
+    published = json.loads((first / "published.json").read_text())
+    names = [f for entry in published.values() for f in (entry["csv"], entry["xlsx"])]
     assert len(names) >= 12
     for name in names:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
 
 
-def test_a_failing_notebook_fails_the_run_and_names_it(project_copy, tmp_path):
+def test_a_missing_data_directory_is_refused_before_any_run(project_copy, tmp_path):
     result = reportbook("run", "--data", tmp_path / "missing", "--out", tmp_path / "out", "--municipality", "851",
                         "--period", "2016-02-01:2016-08-01", "--jobs", "1", env={"REPORTBOOK_HOME": str(project_copy)})
+    assert result.returncode == 2 and "findes ikke" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_failing_notebook_fails_the_run_and_names_it(project_copy, tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    params = nbformat.v4.new_code_cell("municipality = 0\nperiod_start = period_end = data_dir = output_dir = ''")
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [nbformat.v4.new_markdown_cell("# Fejl"), params,
+                nbformat.v4.new_code_cell("raise ValueError('bevidst fejl')")]
+    nbformat.write(nb, project_copy / "notebooks" / "broken_example.ipynb")
+    data = tmp_path / "data"
+    write_csv(data / "municipality_figures.csv", "municipality,year\n851,2015\n")
+    try:
+        result = reportbook("run", "--data", data, "--out", tmp_path / "out", "--municipality", "851",
+                            "--period", "2016-02-01:2016-08-01", "--notebook", "broken_example", "--notebook", "staircase",
+                            "--jobs", "2", env={"REPORTBOOK_HOME": str(project_copy), "XDG_CACHE_HOME": str(tmp_path / "c")})
+    finally:
+        (project_copy / "notebooks" / "broken_example.ipynb").unlink()
     assert result.returncode == 1
-    assert "staircase · 851 · 2016-02-01:2016-08-01" in result.stderr
-    assert "findes ikke" in result.stderr
+    assert "FEJL i broken_example · 851 · 2016-02-01:2016-08-01: ValueError: bevidst fejl" in result.stderr
+    assert "staircase" not in result.stderr  # the other run succeeded
+    assert (tmp_path / "out" / "staircase" / "851_2016-02-01_2016-08-01.ipynb").exists()
 
 
 def test_absent_table_runs_and_says_so(project_copy, tmp_path):

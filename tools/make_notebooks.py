@@ -24,8 +24,21 @@ def code(text, *tags):
     return cell
 
 
+# What each notebook reads: table -> "municipality" (only the focal municipality's rows) or
+# "all" (every row). The runner's cache and the page's data fingerprint both use it.
+READS = {
+    "staircase": {"interventions": "municipality"},
+    "benchmarking": {"municipality_figures": "all", "interventions": "municipality", "case_events": "municipality",
+                     "budget_assumptions": "municipality"},
+    "budget_followup": {"interventions": "municipality", "budget_assumptions": "municipality"},
+    "adult_prices": {"adult_registrations": "all"},
+    "goal_attainment": {"adult_registrations": "all"},
+}
+
+
 def notebook(name, cells):
     nb = nbf.v4.new_notebook()
+    nb.metadata["reportbook"] = {"reads": READS[name]}
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}
     params = code(PARAMS.format(name=name), "parameters", "remove-cell")

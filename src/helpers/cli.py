@@ -43,7 +43,8 @@ def cmd_run(args) -> int:
                         args.period or config["periods"])
     data, out = args.data or config["data"], args.out or config["out"]
     print(f"{len(runs)} kørsler → {out}")
-    failures = run_matrix(runs, Path(data), Path(out), jobs=args.jobs)
+    failures = run_matrix(runs, Path(data), Path(out), jobs=args.jobs, force=args.force, warm=args.warm,
+                          scheduler=args.scheduler)
     if failures:
         for run, error in failures:
             print(f"FEJL i {run}: {error}", file=sys.stderr)
@@ -96,6 +97,10 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--notebook", action="append", help="notebook file stem; repeatable")
     r.add_argument("--jobs", type=int, default=None, help="parallel runs (default: number of cores)")
     r.add_argument("--config", default=None, help="matrix config (default: runs.yml)")
+    r.add_argument("--force", action="store_true", help="re-run everything, also unchanged runs")
+    r.add_argument("--warm", action="store_true", help="start each worker's next kernel (with the heavy imports) while a run executes")
+    r.add_argument("--scheduler", default=None,
+                   help="run on Dask: tcp://HOST:PORT of an existing scheduler, or 'local' for a LocalCluster")
     r.set_defaults(func=cmd_run)
 
     b = sub.add_parser("build", help="build the Jupyter Book into _build/html")

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 PROVIDER_TYPES = ("egen", "privat", "anden kommune", "region")
+#: Columns of a validation problem (one row per problem in ``rejects.csv``).
+ISSUE_COLUMNS = ["table", "file", "row", "column", "rule", "message"]
 VUM_SCORES = (0.0, 1.0, 2.0, 3.0, 3.5, 4.0)
 
 

@@ -9,15 +9,16 @@ file is absent is an empty frame with the contract's columns. Rejected rows are 
 from __future__ import annotations
 
 import hashlib
+import os
+import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from .contract import TABLES
-from .ingest import find_table_file, read_raw
-from .paths import resolve_path
-from .validation import ISSUE_COLUMNS, empty_table, validate
+from .contract import ISSUE_COLUMNS, TABLES
+from .paths import REFERENCE_DIR, resolve_path
+from .privacy import secret_key
 
 QUALITY_COLUMNS = ["table", "file", "status", "rows_read", "rows_kept", "rows_rejected"]
 
@@ -33,6 +34,7 @@ class Dataset:
     issues: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ISSUE_COLUMNS))
     quality: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=QUALITY_COLUMNS))
     fingerprint: dict[str, str] = field(default_factory=dict)
+    digests: dict = field(default_factory=dict)  # per table and municipality (see helpers.cache)
 
     def table(self, name: str) -> pd.DataFrame:
         return getattr(self, name)
@@ -46,11 +48,61 @@ def file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def load(data_dir: str | Path, key: bytes | None = None) -> Dataset:
-    """Read, validate and pseudonymise every contract table found in ``data_dir``."""
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "reportbook" / "datasets"
+
+
+def _cache_key(data_dir: Path, key: bytes) -> str:
+    """Digest of every input file, the loader's code and the pseudonymisation key."""
+    h = hashlib.sha256(hashlib.sha256(key).digest())
+    for path in sorted(p for p in data_dir.iterdir() if p.is_file() and not p.name.startswith(".")):
+        h.update(path.name.encode())
+        h.update(file_digest(path).encode())
+    here = Path(__file__).parent
+    for module in ("contract.py", "ingest.py", "validation.py", "privacy.py", "steps.py", "municipalities.py", "dataset.py"):
+        h.update((here / module).read_bytes())
+    for ref in sorted(REFERENCE_DIR.glob("*.csv")):
+        h.update(ref.read_bytes())
+    return h.hexdigest()
+
+
+def load(data_dir: str | Path, key: bytes | None = None, use_cache: bool = True) -> Dataset:
+    """Read, validate and pseudonymise every contract table found in ``data_dir``.
+
+    The validated data set is cached (pseudonymised rows only, outside the repository,
+    ``$XDG_CACHE_HOME/reportbook/datasets``) under a digest of the input files, the
+    loader's code and the key, so that the notebooks of a matrix parse the files once."""
     data_dir = resolve_path(data_dir)
     if not data_dir.is_dir():
         raise FileNotFoundError(f"Datamappen {data_dir} findes ikke.")
+    key = secret_key() if key is None else key
+    cached = cache_dir() / f"{_cache_key(data_dir, key)}.pkl" if use_cache else None
+    if cached is not None and cached.exists():
+        try:
+            with open(cached, "rb") as fh:
+                dataset = pickle.load(fh)
+            dataset.data_dir = data_dir
+            return dataset
+        except Exception:  # noqa: BLE001 - a broken cache entry is rebuilt
+            cached.unlink(missing_ok=True)
+    dataset = _load(data_dir, key)
+    from .cache import table_digests
+
+    dataset.digests = table_digests(dataset)  # computed once, kept with the cached data set
+    if cached is not None:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+        with open(tmp, "wb") as fh:
+            pickle.dump(dataset, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cached)
+    return dataset
+
+
+def _load(data_dir: Path, key: bytes) -> Dataset:
+    from .ingest import find_table_file, read_raw  # parsing and validation only on a cache miss
+    from .validation import empty_table, validate
+
     frames, issues, quality, fingerprint = {}, [], [], {}
     for name, table in TABLES.items():
         path = find_table_file(data_dir, name)

@@ -20,7 +20,6 @@ import math
 
 import numpy as np
 import pandas as pd
-from statsmodels.stats.proportion import proportion_confint
 
 from .budget import days_active, full_year_volume
 from .staircase import active_on, age_group, age_on, as_date
@@ -126,14 +125,14 @@ def key_figures(interventions: pd.DataFrame, case_events: pd.DataFrame, budget: 
 
     # New placements: a placement starting in the period for a child not placed the day before.
     placements = iv[iv["step"].isin(PLACEMENT_STEPS)]
-    starting = placements[(placements["start_date"] >= t0) & (placements["start_date"] <= t1)]
-    new = []
-    for row in starting.itertuples(index=False):
-        day_before = row.start_date - pd.Timedelta(days=1)
-        own = placements[placements["person_id"] == row.person_id]
-        if not active_on(own, day_before).any():
-            new.append((row.person_id, row.start_date, row.step))
-    new = pd.DataFrame(new, columns=["person_id", "start_date", "step"]).drop_duplicates(["person_id", "start_date"])
+    starting = placements.loc[(placements["start_date"] >= t0) & (placements["start_date"] <= t1),
+                              ["person_id", "start_date", "step"]].reset_index(drop=True)
+    starting["day_before"] = starting["start_date"] - pd.Timedelta(days=1)
+    pairs = starting.reset_index().merge(placements[["person_id", "start_date", "end_date"]], on="person_id",
+                                         suffixes=("", "_other"))
+    placed_before = pairs.loc[(pairs["start_date_other"] <= pairs["day_before"])
+                              & (pairs["end_date"].isna() | (pairs["end_date"] >= pairs["day_before"])), "index"]
+    new = starting.drop(index=placed_before.unique()).drop_duplicates(["person_id", "start_date"])
     f.counts("new_placements", new["step"].map(_step_label).value_counts(), [_step_label(s) for s in PLACEMENT_STEPS])
 
     ended = placements[placements["end_date"].between(t0, t1)]
@@ -275,6 +274,8 @@ def district_figures(interventions: pd.DataFrame, case_events: pd.DataFrame, t0,
         notes = ev[ev["event_type"] == "underretning"]["person_id"].map(home).fillna("Ukendt")
         out["notifications"] = notes.value_counts().reindex(out.index).fillna(0)
     out["placed_share"] = out["placed"] / out["children"].where(out["children"] > 0)
+    from statsmodels.stats.proportion import proportion_confint  # imported here: heavy, and only used here
+
     low, high = proportion_confint(out["placed"], out["children"].where(out["children"] > 0), method="wilson")
     out["placed_share_ci_low"], out["placed_share_ci_high"] = low, high
     out["spending_per_child"] = out["spending"] / out["children_with_spending"].where(out["children_with_spending"] > 0)

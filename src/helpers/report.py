@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import platform
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from . import __version__, municipalities, synth
+from . import __version__, cache, municipalities, synth
 from .dataset import Dataset, load, write_rejects
 from .paths import DEFAULT_DATA_DIR, resolve_path
 from .publish import MIN_COUNT, SUPPRESSED
 
+MATRIX_ENV = "REPORTBOOK_MATRIX"
 MONTHS_DA = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
              "november", "december"]
 
@@ -47,6 +49,8 @@ def num_da(value: float, digits: int = 1, sign: bool = False) -> str:
 
 def short_digest(digest: str) -> str:
     """First 16 hex digits in groups of four (never a run of digits that looks like a CPR)."""
+    if len(digest) < 16:
+        return digest
     return " ".join(digest[i:i + 4] for i in range(0, 16, 4))
 
 
@@ -65,6 +69,7 @@ class Report:
     output_dir: Path
     data: Dataset
     notebook: str
+    fingerprint: dict
 
     @property
     def synthetic(self) -> bool:
@@ -104,10 +109,10 @@ class Report:
         rows = "".join(f"<tr><td>{html.escape(str(k))}</td><td><code>{html.escape(str(v))}</code></td></tr>"
                        for k, v in parameters.items())
         files = "".join(f"<tr><td>{html.escape(f)}</td><td><code>{short_digest(d)}</code></td></tr>"
-                        for f, d in sorted(self.data.fingerprint.items()))
+                        for f, d in sorted(self.fingerprint.items()))
         return Html("<details class='run-parameters'><summary>Parametre og datagrundlag</summary>"
                     f"<table><tr><th>Parameter</th><th>Værdi</th></tr>{rows}</table>"
-                    f"<table><tr><th>Datafil</th><th>SHA-256 (første 16 tegn)</th></tr>{files}</table>"
+                    f"<table><tr><th>Data, som siden bygger på</th><th>SHA-256 (første 16 tegn)</th></tr>{files}</table>"
                     f"<p>reportbook {__version__}, Python {platform.python_version()}</p></details>")
 
 
@@ -132,16 +137,20 @@ def open_report(municipality, period_start, period_end, data_dir, output_dir, no
     dataset = load(data_path)
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
-    write_rejects(dataset, out)
+    if not os.environ.get(MATRIX_ENV):  # in a matrix run the runner writes one rejects file for all runs
+        write_rejects(dataset, out)
+    reads = cache.notebook_reads(notebook) if notebook else {}
+    fingerprint = cache.data_fingerprint(dataset.digests or cache.table_digests(dataset), reads, code)
     config = {
         "notebook": notebook,
         "parameters": {"municipality": code, "period_start": str(start.date()), "period_end": str(end.date()),
                        "data_dir": str(data_dir), "output_dir": out.name},
-        "data_fingerprint": dataset.fingerprint,
+        "data_fingerprint": fingerprint,
+        "input_files": dataset.fingerprint,
         "synthetic": synth.is_synthetic(data_path),
         "rows_rejected": dataset.rejected,
         "reportbook_version": __version__,
     }
     (out / "run.json").write_text(json.dumps(config, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
     return Report(code, municipalities.name(code), municipalities.region(code), start, end, data_path, out, dataset,
-                  notebook)
+                  notebook, fingerprint)

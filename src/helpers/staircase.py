@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from statsmodels.stats.proportion import multinomial_proportions_confint
 
 from .steps import STEP_LABELS
 
@@ -106,6 +105,8 @@ def movement_shares(steps: pd.DataFrame, by: str | None = None, alpha: float = 0
     ``share``, ``ci_low``, ``ci_high``: simultaneous 95 % intervals for the three shares
     (Goodman's multinomial intervals, statsmodels ``multinomial_proportions_confint``).
     """
+    from statsmodels.stats.proportion import multinomial_proportions_confint  # heavy import, only needed here
+
     started = steps[steps["from_step"] > 0].assign(direction=lambda d: direction(d["from_step"], d["to_step"]))
     keys = ([by] if by else []) + ["from_step"]
     rows = []

@@ -33,11 +33,10 @@ import pandas as pd
 import pandera.pandas as pa
 
 from . import privacy
-from .contract import Column, Table
+from .contract import ISSUE_COLUMNS, Column, Table
 from .ingest import RawTable, is_empty, parse_column
 from .steps import load_mapping, mapping_path, step_of_measure
 
-ISSUE_COLUMNS = ["table", "file", "row", "column", "rule", "message"]
 
 _KIND_DA = {
     "date": "en dato (ÅÅÅÅ-MM-DD, DD-MM-ÅÅÅÅ eller DD.MM.ÅÅÅÅ)",

@@ -1,0 +1,90 @@
+"""Data-aware caching: what a run reads decides whether it runs again."""
+
+import os
+
+import pandas as pd
+
+from helpers import cache, load
+from conftest import reportbook, write_csv
+
+IV = "person_id,municipality,target_group,measure,step,start_date,end_date,monthly_cost\n"
+
+
+def iv_rows(cost_615="2000"):
+    return (IV + "241210-4011,851,udsat,a,5,2015-01-01,,1000\n"
+                 "241210-4011,851,udsat,a,2,2016-05-01,,1000\n"
+                 f"0101104002,615,udsat,a,3,2015-01-01,,{cost_615}\n")
+
+
+def test_table_digests_change_only_for_the_changed_municipality(tmp_path):
+    write_csv(tmp_path / "a" / "interventions.csv", iv_rows())
+    write_csv(tmp_path / "b" / "interventions.csv", iv_rows(cost_615="2500"))
+    a, b = (cache.table_digests(load(tmp_path / x, use_cache=False)) for x in "ab")
+    assert a["interventions"]["851"] == b["interventions"]["851"]
+    assert a["interventions"]["615"] != b["interventions"]["615"]
+    assert a["interventions"]["*"] != b["interventions"]["*"]
+    assert a["case_events"] == {"*": cache.EMPTY}
+    reads = {"interventions": "municipality", "municipality_figures": "all"}
+    assert cache.data_fingerprint(a, reads, 851) == cache.data_fingerprint(b, reads, 851)
+    assert cache.data_fingerprint(a, reads, 615) != cache.data_fingerprint(b, reads, 615)
+
+
+def test_dataset_cache_returns_the_same_data_and_follows_file_changes(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    write_csv(tmp_path / "d" / "interventions.csv", iv_rows())
+    first = load(tmp_path / "d")
+    assert len(list((tmp_path / "cache").rglob("*.pkl"))) == 1
+    second = load(tmp_path / "d")
+    pd.testing.assert_frame_equal(first.interventions, second.interventions)
+    write_csv(tmp_path / "d" / "interventions.csv", iv_rows(cost_615="9999"))
+    third = load(tmp_path / "d")
+    assert third.interventions["monthly_cost"].tolist()[-1] == 9999
+    cached = (tmp_path / "cache").rglob("*.pkl")
+    assert not any(b"241210" in p.read_bytes() for p in cached)  # pseudonymised rows only
+
+
+def test_matrix_reruns_only_what_changed(project_copy, tmp_path):
+    env = {"REPORTBOOK_HOME": str(project_copy), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    data = tmp_path / "data"
+    write_csv(data / "interventions.csv", iv_rows())
+    out = tmp_path / "out"
+    args = ["run", "--data", data, "--out", out, "--municipality", "851", "--municipality", "615",
+            "--period", "2016-02-01:2016-08-01", "--notebook", "staircase", "--notebook", "budget_followup", "--jobs", "2"]
+    reportbook(*args, env=env, check=True)
+    notebooks = sorted(out.glob("*/*.ipynb"))
+    assert len(notebooks) == 4
+    stamp = {p: p.stat().st_mtime_ns for p in notebooks}
+
+    again = reportbook(*args, env=env, check=True)
+    assert "4 af 4 kørsler er uændrede" in again.stdout
+    assert {p: p.stat().st_mtime_ns for p in notebooks} == stamp
+
+    write_csv(data / "interventions.csv", iv_rows(cost_615="2500"))
+    reportbook(*args, env=env, check=True)
+    changed = sorted(p.name for p in notebooks if p.stat().st_mtime_ns != stamp[p])
+    assert changed == ["615_2016-02-01_2016-08-01.ipynb", "615_2016-02-01_2016-08-01.ipynb"]
+    assert {p.parent.name for p in notebooks if p.stat().st_mtime_ns != stamp[p]} == {"staircase", "budget_followup"}
+
+    stamp = {p: p.stat().st_mtime_ns for p in notebooks}
+    reportbook(*args, "--force", env=env, check=True)
+    assert all(p.stat().st_mtime_ns != stamp[p] for p in notebooks)
+
+
+def test_dask_local_cluster_runs_the_matrix_and_returns_files(project_copy, tmp_path):
+    env = {"REPORTBOOK_HOME": str(project_copy), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    data = tmp_path / "data"
+    write_csv(data / "interventions.csv", iv_rows())
+    out = tmp_path / "out"
+    result = reportbook("run", "--data", data, "--out", out, "--municipality", "851", "--municipality", "615",
+                        "--period", "2016-02-01:2016-08-01", "--notebook", "staircase", "--scheduler", "local",
+                        "--jobs", "2", env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    for code in (851, 615):
+        assert (out / "staircase" / f"{code}_2016-02-01_2016-08-01.ipynb").exists()
+        assert (out / "staircase" / f"{code}_2016-02-01_2016-08-01" / "transitions.csv").exists()
+    assert (out / "matrix.json").exists()
+    again = reportbook("run", "--data", data, "--out", out, "--municipality", "851", "--municipality", "615",
+                       "--period", "2016-02-01:2016-08-01", "--notebook", "staircase", "--scheduler", "local",
+                       "--jobs", "2", env=env)
+    assert "2 af 2 kørsler er uændrede" in again.stdout
+    assert os.path.exists(out / "staircase" / "851_2016-02-01_2016-08-01" / cache.KEY_FILE)
