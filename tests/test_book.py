@@ -60,6 +60,22 @@ def test_no_page_shows_an_error_output(book_site):
         assert 'class="output traceback"' not in text and "stderr" not in text, page
 
 
+NAIVE_CPR = re.compile(r"[0-3][0-9][01][0-9]{3}-?[0-9]{4}")  # no boundaries: the strictest scan
+
+
+def test_no_digit_run_in_the_site_looks_like_a_cpr(book_site):
+    site = html_dir(book_site) / "book"
+    for path in list(site.rglob("*.html")) + list(site.rglob("*.csv")):
+        match = NAIVE_CPR.search(path.read_text(encoding="utf-8"))
+        assert match is None, (path, match)
+    for path in site.rglob("*.xlsx"):
+        with zipfile.ZipFile(path) as z:
+            for name in z.namelist():
+                if name.startswith("xl/worksheets/") or name == "xl/sharedStrings.xml":
+                    assert not NAIVE_CPR.search(z.read(name).decode("utf-8")), (path, name)
+    assert not [p for p in (html_dir(book_site) / "_images").iterdir() if re.search(r"\d", p.name)]
+
+
 def test_nothing_published_contains_a_cpr_like_number(book_site):
     published = list((html_dir(book_site) / "book").rglob("*.html")) + list((html_dir(book_site) / "book").rglob("*.csv"))
     published += list((book_site / "book" / "reports").rglob("*.ipynb"))

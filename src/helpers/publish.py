@@ -239,8 +239,8 @@ def publish(
         hidden = extra if hidden is None else (hidden.reindex_like(extra).fillna(False).astype(bool) | extra)
     data, mask = suppress(table, counts, statistics, hidden)
     for c in data.columns:  # six decimals: enough for any analysis, and no long digit runs in the files
-        if pd.api.types.is_float_dtype(data[c]):
-            data[c] = data[c].round(DECIMALS)
+        if pd.api.types.is_float_dtype(data[c]):  # Python's round is correctly rounded (numpy's gives 8.300000000000001)
+            data[c] = data[c].map(lambda v: v if pd.isna(v) else round(float(v), DECIMALS)).astype(data[c].dtype)
     csv_path, xlsx_path = output_dir / f"{name}.csv", output_dir / f"{name}.xlsx"
     data.to_csv(csv_path, index=False, lineterminator="\n", encoding="utf-8")
     write_excel(data, xlsx_path, sheet=name[:31])
@@ -258,6 +258,8 @@ def write_excel(frame: pd.DataFrame, path: Path, sheet: str = "data") -> None:
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as target:
         for info in sorted(source.infolist(), key=lambda i: i.filename):
             data = source.read(info.filename)
+            if info.filename.startswith("xl/worksheets/"):  # shortest round-trip form of every number
+                data = _NUMBER.sub(lambda m: f"<v>{_shortest(m.group(1))}</v>", data.decode("utf-8")).encode("utf-8")
             if info.filename == "docProps/core.xml":
                 text = re.sub(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z", _FIXED_W3C, data.decode("utf-8"))
                 data = text.encode("utf-8")
@@ -265,6 +267,13 @@ def write_excel(frame: pd.DataFrame, path: Path, sheet: str = "data") -> None:
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o600 << 16
             target.writestr(entry, data)
+
+
+_NUMBER = re.compile(r"<v>(-?[0-9]+\.[0-9]+(?:[eE][-+]?[0-9]+)?)</v>")
+
+
+def _shortest(text: str) -> str:
+    return repr(float(text))
 
 
 def _record(output_dir: Path, name: str, counts: list, statistics: dict) -> None:
