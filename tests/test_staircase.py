@@ -54,6 +54,12 @@ def test_dates_as_strings_dates_and_timestamps_agree():
     pd.testing.assert_frame_equal(a, b)
 
 
+def test_iso_date_strings_in_the_frame_are_accepted():
+    iv = pd.DataFrame({"person_id": ["A", "B"], "step": [3, 2], "start_date": ["2015-01-01", "2016-08-01"],
+                       "end_date": ["2016-02-01", None]})
+    assert as_set(staircase.transitions(iv, T0, T1)) == {(3, 0, 1), (0, 2, 1)}
+
+
 def test_flow_table_layout_by_hand():
     trans = pd.DataFrame([(5, 1, 1), (2, 2, 1), (6, 6, 1), (3, 0, 1), (0, 2, 1)],
                          columns=["from_step", "to_step", "children"])

@@ -36,6 +36,14 @@ READS = {
 }
 
 
+def footer():
+    """The last cell of every report: parameters and the data fingerprint."""
+    return code('''
+display(report.footer({"municipality": municipality, "period_start": period_start,
+                       "period_end": period_end, "data_dir": data_dir}))
+''')
+
+
 def notebook(name, cells):
     nb = nbf.v4.new_notebook()
     nb.metadata["reportbook"] = {"reads": READS[name]}
@@ -133,10 +141,7 @@ for by, label in staircase.BREAKDOWNS.items():
   4 Netværkspleje · 5 Plejefamilie · 6 Institution.
 - Tal under 5 er diskretioneret efter Danmarks Statistiks regel og vises som «<5».
 '''),
-    code('''
-display(report.footer({"municipality": municipality, "period_start": period_start,
-                       "period_end": period_end, "data_dir": data_dir}))
-'''),
+    footer(),
 ])
 notebook("benchmarking", [
     md("# Benchmarking og nøgletal"),
@@ -232,10 +237,7 @@ if not children.empty and children["caseworker_id"].notna().any():
 else:
     display(report.no_data("Data angiver ikke sagsbehandlere."))
 '''),
-    code('''
-display(report.footer({"municipality": municipality, "period_start": period_start,
-                       "period_end": period_end, "data_dir": data_dir}))
-'''),
+    footer(),
 ])
 
 notebook("budget_followup", [
@@ -285,10 +287,7 @@ if has_budget:
 
 Tabellen viser beløb og helårsforanstaltninger, ikke antal personer.
 '''),
-    code('''
-display(report.footer({"municipality": municipality, "period_start": period_start,
-                       "period_end": period_end, "data_dir": data_dir}))
-'''),
+    footer(),
 ])
 notebook("adult_prices", [
     md("# Voksne efter §85 og §107: pris og timer"),
@@ -300,9 +299,7 @@ from helpers.report import open_report
 
 report = open_report(municipality, period_start, period_end, data_dir, output_dir, notebook="adult_prices")
 display(report.header("Pris og timer"))
-registrations = report.data.adult_registrations
-units = adults.first_in_period(registrations, report.period_start, report.period_end)
-pairs = adults.follow_ups(registrations, report.period_start, report.period_end)
+registrations, units, pairs = adults.for_period(report.data.adult_registrations, report.period_start, report.period_end)
 names = {int(c): municipalities.name(c) for c in units["municipality"].unique()}
 source = f"Kilde: registreringer efter KL's SEP-metode{' (syntetiske)' if report.synthetic else ''}."
 if units.empty:
@@ -405,10 +402,7 @@ Tabellen er de offentliggjorte tal fra KL's rapport (ikke syntetiske); bogen gen
 enkeltregistreringer og måler overensstemmelsen. Borgere med støttebogstav F og G har et
 lavere VUM-bogstav, fordi støttebogstavet også afspejler behov, som VUM-bogstavet ikke fanger.
 '''),
-    code('''
-display(report.footer({"municipality": municipality, "period_start": period_start,
-                       "period_end": period_end, "data_dir": data_dir}))
-'''),
+    footer(),
 ])
 notebook("goal_attainment", [
     md("# Voksne efter §85 og §107: mål og opfølgning"),
@@ -420,9 +414,7 @@ from helpers.report import open_report
 
 report = open_report(municipality, period_start, period_end, data_dir, output_dir, notebook="goal_attainment")
 display(report.header("Mål og opfølgning"))
-registrations = report.data.adult_registrations
-units = adults.first_in_period(registrations, report.period_start, report.period_end)
-pairs = adults.follow_ups(registrations, report.period_start, report.period_end)
+registrations, units, pairs = adults.for_period(report.data.adult_registrations, report.period_start, report.period_end)
 attainment = goals.attainment_by_municipality(registrations, report.period_start, report.period_end)
 names = {int(c): municipalities.name(c) for c in registrations["municipality"].unique()}
 source = f"Kilde: registreringer efter KL's SEP-metode{' (syntetiske)' if report.synthetic else ''}."
@@ -530,9 +522,6 @@ if not pairs.empty:
 For de fleste borgere er pris og timer uændrede, uanset om målet er nået. Rapportens svage
 tendens til lavere pris og færre timer, når målet er nået, kan her aflæses med usikkerhed.
 '''),
-    code('''
-display(report.footer({"municipality": municipality, "period_start": period_start,
-                       "period_end": period_end, "data_dir": data_dir}))
-'''),
+    footer(),
 ])
 print("notebooks written")

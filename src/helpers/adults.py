@@ -75,3 +75,9 @@ def follow_ups(registrations: pd.DataFrame, start=None, end=None) -> pd.DataFram
 def vum_direction(change: pd.Series) -> pd.Series:
     """A lower VUM score is better: ``forbedret`` (lower), ``uændret``, ``forværret`` (higher)."""
     return pd.Series(np.select([change < 0, change > 0], ["forbedret", "forværret"], "uændret"), index=change.index)
+
+
+def for_period(registrations: pd.DataFrame, start, end) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """What the adult pages analyse: all registrations, each case's first registration in
+    the period, and the follow-ups whose later registration lies in the period."""
+    return registrations, first_in_period(registrations, start, end), follow_ups(registrations, start, end)

@@ -37,7 +37,8 @@ def as_date(t) -> pd.Timestamp:
 def active_on(interventions: pd.DataFrame, t) -> pd.Series:
     """Mask of interventions active on ``t`` (start <= t and (no end or end >= t))."""
     t = as_date(t)
-    return (interventions["start_date"] <= t) & (interventions["end_date"].isna() | (interventions["end_date"] >= t))
+    start, end = pd.to_datetime(interventions["start_date"]), pd.to_datetime(interventions["end_date"])
+    return (start <= t) & (end.isna() | (end >= t))
 
 
 def step_on(interventions: pd.DataFrame, t) -> pd.Series:
