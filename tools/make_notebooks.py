@@ -171,11 +171,12 @@ nøgletal for perioden – samlet, pr. distrikt og pr. sagsbehandler.
 if not has_comparison:
     display(report.no_data(f"Der er ingen offentlige nøgletal (municipality_figures) for {report.name} Kommune i data."))
 else:
-    publish(comparison, "municipality_comparison", output_dir)
+    everyone = publish(comparison, "municipality_comparison", output_dir)
     display(publish(summary, "municipality_summary", output_dir, caption=f"{report.name} og gennemsnitskommunen, {year}",
                     formats={"figure": lambda f: benchmarking.FIGURES[f]}))
     plots.show(plots.ranked_dots(comparison, benchmarking.FIGURES, f"{report.name} blandt landets kommuner, {year}",
                                  f"Kilde: kommunale nøgletal {year}{' (syntetiske bortset fra VIVE Tabel 1.1)' if report.synthetic else ''}."))
+    display(everyone.downloads("Alle kommuners værdier og placeringer (lang form)"))
 '''),
     md('''
 Gennemsnitskommunen er det simple gennemsnit af kommunerne uden de fem mindste, som i VIVE's
