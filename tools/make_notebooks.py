@@ -411,7 +411,7 @@ notebook("goal_attainment", [
 from IPython.display import display
 from helpers import adults, goals, municipalities, plots
 from helpers.publish import publish
-from helpers.report import open_report
+from helpers.report import open_report, pct1_da
 
 report = open_report(municipality, period_start, period_end, data_dir, output_dir, notebook="goal_attainment")
 display(report.header("Mål og opfølgning"))
@@ -419,7 +419,7 @@ registrations, units, pairs = adults.for_period(report.data.adult_registrations,
 attainment = goals.attainment_by_municipality(registrations, report.period_start, report.period_end)
 names = {int(c): municipalities.name(c) for c in registrations["municipality"].unique()}
 source = f"Kilde: registreringer efter KL's SEP-metode{' (syntetiske)' if report.synthetic else ''}."
-pct = lambda v: f"{100 * float(v):.1f} %".replace(".", ",")
+pct = pct1_da
 mun = lambda c: f"{names.get(int(c), c)} ({c})"
 if attainment.empty:
     display(report.no_data("Der er ingen opfølgninger med registreret målopfyldelse i perioden."))

@@ -15,6 +15,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .staircase import age_on
+
 SERVICES = ("§85", "§107")
 MEASURE_LABELS = {"§85": "Timer pr. måned (§85)", "§107": "Dagspris i kr. (§107)"}
 AGE_GROUPS_40 = ("under 40 år", "40 år og derover")
@@ -26,13 +28,6 @@ def measure(registrations: pd.DataFrame) -> pd.Series:
     return registrations["daily_price"].where(registrations["service"] == "§107", registrations["hours_individual"])
 
 
-def age_at(birth_date: pd.Series, date: pd.Series) -> pd.Series:
-    """Completed years of age at ``date``."""
-    years = date.dt.year - birth_date.dt.year
-    before = (birth_date.dt.month > date.dt.month) | ((birth_date.dt.month == date.dt.month) & (birth_date.dt.day > date.dt.day))
-    return years - before.astype(int)
-
-
 def age_group_40(age: pd.Series) -> pd.Series:
     return pd.Series(np.where(age.isna(), None, np.where(age < 40, AGE_GROUPS_40[0], AGE_GROUPS_40[1])),
                      index=age.index, dtype=object)
@@ -41,7 +36,7 @@ def age_group_40(age: pd.Series) -> pd.Series:
 def with_measure(registrations: pd.DataFrame) -> pd.DataFrame:
     out = registrations.copy()
     out["measure"] = measure(out)
-    out["age"] = age_at(pd.to_datetime(out["birth_date"]), out["registration_date"])
+    out["age"] = age_on(pd.to_datetime(out["birth_date"]), out["registration_date"])
     out["age_group"] = age_group_40(out["age"])
     return out
 

@@ -25,6 +25,21 @@ VARIANCE_COLUMNS = ["step", "budget_count", "budget_unit_cost", "budget_cost", "
                     "actual_unit_cost", "volume_effect", "price_effect", "total_deviation"]
 
 
+def year_parts(start, end):
+    """(year, first day, last day, days in the year) for each calendar year in [start, end]."""
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    for year in range(start.year, end.year + 1):
+        first, last = pd.Timestamp(year=year, month=1, day=1), pd.Timestamp(year=year, month=12, day=31)
+        yield year, max(start, first), min(end, last), (last - first).days + 1
+
+
+def step_budget(budget: pd.DataFrame) -> pd.DataFrame:
+    """Budget rows given per staircase step (1-6), with ``step`` as int; measure groups are left out."""
+    b = budget[budget["step"].astype(str).str.fullmatch(r"[1-6](\.0)?")].copy()
+    b["step"] = b["step"].astype(float).astype(int)
+    return b
+
+
 def days_active(interventions: pd.DataFrame, start, end) -> pd.Series:
     """Days each intervention is active in [start, end] (both included; 0 when outside)."""
     start, end = pd.Timestamp(start), pd.Timestamp(end)
@@ -35,8 +50,7 @@ def days_active(interventions: pd.DataFrame, start, end) -> pd.Series:
 
 def full_year_volume(interventions: pd.DataFrame, year: int) -> pd.DataFrame:
     """Full-year interventions and cost per step in ``year``: ``step``, ``actual_count``, ``actual_cost``."""
-    start, end = pd.Timestamp(year=year, month=1, day=1), pd.Timestamp(year=year, month=12, day=31)
-    n_days = (end - start).days + 1
+    _, start, end, n_days = next(year_parts(f"{year}-01-01", f"{year}-12-31"))
     days = days_active(interventions, start, end)
     frame = pd.DataFrame({
         "step": interventions["step"].astype(int).to_numpy(),
@@ -54,9 +68,7 @@ def volume_price_split(interventions: pd.DataFrame, budget: pd.DataFrame, year: 
     years are ignored. Steps with a budget and no activity (or activity and no budget)
     are kept, so that nothing disappears from the follow-up.
     """
-    b = budget[budget["year"] == year].copy()
-    b = b[b["step"].astype(str).str.fullmatch(r"[1-6](\.0)?")]
-    b["step"] = b["step"].astype(float).astype(int)
+    b = step_budget(budget[budget["year"] == year])
     b = b.groupby("step", as_index=False).agg(budget_count=("budget_count", "sum"),
                                               budget_unit_cost=("budget_unit_cost", "mean"))
     actual = full_year_volume(interventions, year) if len(interventions) else \

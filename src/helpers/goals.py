@@ -92,7 +92,8 @@ def attainment_hidden(table: pd.DataFrame) -> pd.DataFrame:
 def publish_attainment(table: pd.DataFrame, output_dir, names: dict):
     from .publish import publish
 
-    pct = lambda v: f"{100 * float(v):.1f} %".replace(".", ",")  # noqa: E731
+    from .report import pct1_da as pct
+
     return publish(table, "goal_attainment_by_municipality", output_dir, hidden=attainment_hidden(table),
                    counts=["registrations", "met", "partly", "not_met"],
                    statistics={c: "registrations" for c in ("share_met_or_partly", "ci_low", "ci_high")},

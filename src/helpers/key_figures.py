@@ -21,8 +21,9 @@ import math
 import numpy as np
 import pandas as pd
 
-from .budget import days_active, full_year_volume
-from .staircase import active_on, age_group, age_on, as_date
+from .budget import days_active, full_year_volume, step_budget, year_parts
+from .report import num_da, pct1_da
+from .staircase import active_on, age_group, age_on, as_date, highest_active
 from .steps import PLACEMENT_STEPS, PREVENTIVE_STEPS, STEP_LABELS
 
 TOTAL = "I alt"
@@ -61,24 +62,17 @@ EVENT_LABELS = {"underretning": "Underretninger", "ny_sag": "Nye sager", "børne
 
 def cost_in(interventions: pd.DataFrame, start, end) -> pd.Series:
     """Cost of each intervention in [start, end], split by calendar year (days / days in year)."""
-    start, end = as_date(start), as_date(end)
     total = pd.Series(0.0, index=interventions.index)
-    for year in range(start.year, end.year + 1):
-        y0, y1 = max(start, pd.Timestamp(year=year, month=1, day=1)), min(end, pd.Timestamp(year=year, month=12, day=31))
-        n_days = 366 if pd.Timestamp(year=year, month=1, day=1).is_leap_year else 365
+    for _, y0, y1, n_days in year_parts(as_date(start), as_date(end)):
         total += interventions["monthly_cost"].fillna(0) * 12 * days_active(interventions, y0, y1) / n_days
     return total
 
 
 def budget_in(budget: pd.DataFrame, start, end) -> pd.DataFrame:
     """Budget per step for [start, end]: each year's count x unit cost, prorated by days."""
-    start, end = as_date(start), as_date(end)
     rows = []
-    b = budget[budget["step"].astype(str).str.fullmatch(r"[1-6](\.0)?")].copy()
-    b["step"] = b["step"].astype(float).astype(int)
-    for year in range(start.year, end.year + 1):
-        y0, y1 = max(start, pd.Timestamp(year=year, month=1, day=1)), min(end, pd.Timestamp(year=year, month=12, day=31))
-        n_days = 366 if pd.Timestamp(year=year, month=1, day=1).is_leap_year else 365
+    b = step_budget(budget)
+    for year, y0, y1, n_days in year_parts(as_date(start), as_date(end)):
         part = b[b["year"] == year]
         rows.append(pd.DataFrame({"step": part["step"],
                                   "budget": part["budget_count"] * part["budget_unit_cost"] * ((y1 - y0).days + 1) / n_days}))
@@ -113,8 +107,7 @@ def key_figures(interventions: pd.DataFrame, case_events: pd.DataFrame, budget: 
     t0, t1 = as_date(t0), as_date(t1)
     f = _Figures()
     iv = interventions
-    active_end = iv[active_on(iv, t1)]
-    top = active_end.sort_values(["person_id", "step"], ascending=[True, False]).drop_duplicates("person_id")
+    top = highest_active(iv, t1)
     f.add("active_children", TOTAL, len(top), "count")
 
     placed = top[top["step"].isin(PLACEMENT_STEPS)]
@@ -258,8 +251,7 @@ def district_figures(interventions: pd.DataFrame, case_events: pd.DataFrame, t0,
     t0, t1 = as_date(t0), as_date(t1)
     iv = interventions.copy()
     iv[by] = iv[by].fillna("Ukendt")
-    active_end = iv[active_on(iv, t1)]
-    top = active_end.sort_values(["person_id", "step"], ascending=[True, False]).drop_duplicates("person_id")
+    top = highest_active(iv, t1)
     cost = cost_in(iv, t0, t1)
     out = pd.DataFrame({
         "children": top.groupby(by)["person_id"].nunique(),
@@ -313,13 +305,9 @@ def publish_district_figures(table: pd.DataFrame, by: str, output_dir, caption: 
                    caption=caption, formats=DISTRICT_FORMATS)
 
 
-def _pct(v) -> str:
-    return f"{100 * float(v):.1f} %".replace(".", ",")
-
-
 def _kr(v) -> str:
-    return f"{float(v):,.0f}".replace(",", ".")
+    return num_da(float(v), 0)
 
 
-DISTRICT_FORMATS = {"placed_share": _pct, "placed_share_ci_low": _pct, "placed_share_ci_high": _pct,
+DISTRICT_FORMATS = {"placed_share": pct1_da, "placed_share_ci_low": pct1_da, "placed_share_ci_high": pct1_da,
                     "spending": _kr, "spending_per_child": _kr}

@@ -47,6 +47,11 @@ def num_da(value: float, digits: int = 1, sign: bool = False) -> str:
     return (("+" if value >= 0 else "−") + text) if sign else text
 
 
+def pct1_da(share) -> str:
+    """A share as a Danish percentage with one decimal (``0.123`` -> ``12,3 %``)."""
+    return pct_da(float(share), 1)
+
+
 def short_digest(digest: str) -> str:
     """First 16 hex digits in groups of four (never a run of digits that looks like a CPR)."""
     if len(digest) < 16:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .report import pct1_da
 from .steps import STEP_LABELS
 
 STEPS = (1, 2, 3, 4, 5, 6)
@@ -132,22 +133,28 @@ def age_group(age_years: pd.Series) -> pd.Series:
 
 
 def age_on(birth_date: pd.Series, t) -> pd.Series:
-    """Completed years of age on ``t``."""
-    t = as_date(t)
-    years = t.year - birth_date.dt.year
-    before_birthday = (birth_date.dt.month > t.month) | ((birth_date.dt.month == t.month) & (birth_date.dt.day > t.day))
-    return years - before_birthday.astype(int)
+    """Completed years of age on ``t`` (one date, or a Series of dates aligned with ``birth_date``)."""
+    if isinstance(t, pd.Series):
+        year, month, day = t.dt.year, t.dt.month, t.dt.day
+    else:
+        t = as_date(t)
+        year, month, day = t.year, t.month, t.day
+    before_birthday = (birth_date.dt.month > month) | ((birth_date.dt.month == month) & (birth_date.dt.day > day))
+    return year - birth_date.dt.year - before_birthday.astype(int)
+
+
+def highest_active(interventions: pd.DataFrame, t) -> pd.DataFrame:
+    """Per child, the intervention that sets its step on ``t``: the highest active step,
+    the earliest start among equals."""
+    active = interventions.loc[active_on(interventions, t)]
+    top = active.sort_values(["person_id", "step", "start_date"], ascending=[True, False, True], kind="stable")
+    return top.drop_duplicates("person_id")
 
 
 def child_attributes(interventions: pd.DataFrame, t0, t1) -> pd.DataFrame:
     """District, target group and age group (at t0) per child, from the intervention that
     defines its step on t0 (or on t1 for children who start in the period)."""
-    frames = []
-    for t in (t0, t1):
-        active = interventions.loc[active_on(interventions, t)]
-        top = active.sort_values(["person_id", "step", "start_date"], ascending=[True, False, True], kind="stable")
-        frames.append(top.drop_duplicates("person_id"))
-    defining = pd.concat(frames).drop_duplicates("person_id")
+    defining = pd.concat([highest_active(interventions, t0), highest_active(interventions, t1)]).drop_duplicates("person_id")
     out = pd.DataFrame({"person_id": defining["person_id"].to_numpy()})
     for column in ("district", "target_group"):
         out[column] = defining[column].fillna("Ukendt").to_numpy() if column in defining else "Ukendt"
@@ -167,12 +174,8 @@ def row_shares(trans: pd.DataFrame) -> pd.DataFrame:
     return m.div(m.sum(axis=1).replace(0, np.nan), axis=0)
 
 
-def _pct(v) -> str:
-    return f"{100 * float(v):.1f} %".replace(".", ",")
-
-
 #: How the movement-share tables are shown on the page (the CSV keeps raw values).
-SHARE_FORMATS = {"share": _pct, "ci_low": _pct, "ci_high": _pct, "direction": lambda d: DIRECTION_LABELS[d]}
+SHARE_FORMATS = {"share": pct1_da, "ci_low": pct1_da, "ci_high": pct1_da, "direction": lambda d: DIRECTION_LABELS[d]}
 
 
 class StaircaseResult:

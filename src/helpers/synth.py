@@ -367,17 +367,10 @@ def synth_budget(interventions: pd.DataFrame, rng: np.random.Generator) -> pd.Da
     return pd.DataFrame(rows)
 
 
-def _danish_dates(frame: pd.DataFrame, columns) -> pd.DataFrame:
+def _dates_as_text(frame: pd.DataFrame, columns, fmt: str = "%Y-%m-%d") -> pd.DataFrame:
     out = frame.copy()
     for c in columns:
-        out[c] = pd.to_datetime(out[c]).dt.strftime("%d-%m-%Y").fillna("")
-    return out
-
-
-def _iso_dates(frame: pd.DataFrame, columns) -> pd.DataFrame:
-    out = frame.copy()
-    for c in columns:
-        out[c] = pd.to_datetime(out[c]).dt.strftime("%Y-%m-%d").fillna("")
+        out[c] = pd.to_datetime(out[c]).dt.strftime(fmt).fillna("")
     return out
 
 
@@ -396,13 +389,13 @@ def generate(out_dir: str | Path, seed: int = 2016) -> Path:
     figures = synth_municipality_figures(rng)
 
     # interventions as a Danish Excel export: ';', decimal comma, dd-mm-yyyy, cp1252, no step column
-    danish = _danish_dates(interventions.drop(columns="_step"), ["start_date", "end_date"])
+    danish = _dates_as_text(interventions.drop(columns="_step"), ["start_date", "end_date"], "%d-%m-%Y")
     danish["monthly_cost"] = danish["monthly_cost"].map(lambda v: f"{v:.2f}".replace(".", ","))
     danish.to_csv(out / "interventions.csv", sep=";", index=False, encoding="cp1252", lineterminator="\r\n")
-    _iso_dates(adults, ["registration_date", "expected_goal_date", "close_date"]).to_csv(
+    _dates_as_text(adults, ["registration_date", "expected_goal_date", "close_date"]).to_csv(
         out / "adult_registrations.csv", index=False, encoding="utf-8-sig", lineterminator="\n")
     events = events.sort_values(["municipality", "event_date", "event_type", "person_id"], kind="stable")
-    _iso_dates(events, ["event_date"]).to_csv(out / "case_events.csv", index=False, lineterminator="\n")
+    _dates_as_text(events, ["event_date"]).to_csv(out / "case_events.csv", index=False, lineterminator="\n")
     figures.to_csv(out / "municipality_figures.csv", index=False, lineterminator="\n")
     budget.to_csv(out / "budget_assumptions.csv", index=False, lineterminator="\n")
     (out / "SYNTHETIC.json").write_text(json.dumps({
