@@ -53,12 +53,12 @@ def cache_dir() -> Path:
     return Path(base) / "reportbook" / "datasets"
 
 
-def _cache_key(data_dir: Path, key: bytes) -> str:
+def _cache_key(digests: dict[str, str], key: bytes) -> str:
     """Digest of every input file, the loader's code and the pseudonymisation key."""
     h = hashlib.sha256(hashlib.sha256(key).digest())
-    for path in sorted(p for p in data_dir.iterdir() if p.is_file() and not p.name.startswith(".")):
-        h.update(path.name.encode())
-        h.update(file_digest(path).encode())
+    for name, digest in sorted(digests.items()):
+        h.update(name.encode())
+        h.update(digest.encode())
     here = Path(__file__).parent
     for module in ("contract.py", "ingest.py", "validation.py", "privacy.py", "steps.py", "municipalities.py", "dataset.py"):
         h.update((here / module).read_bytes())
@@ -77,7 +77,8 @@ def load(data_dir: str | Path, key: bytes | None = None, use_cache: bool = True)
     if not data_dir.is_dir():
         raise FileNotFoundError(f"Datamappen {data_dir} findes ikke.")
     key = secret_key() if key is None else key
-    cached = cache_dir() / f"{_cache_key(data_dir, key)}.pkl" if use_cache else None
+    digests = {p.name: file_digest(p) for p in sorted(data_dir.iterdir()) if p.is_file() and not p.name.startswith(".")}
+    cached = cache_dir() / f"{_cache_key(digests, key)}.pkl" if use_cache else None
     if cached is not None and cached.exists():
         try:
             with open(cached, "rb") as fh:
@@ -86,7 +87,7 @@ def load(data_dir: str | Path, key: bytes | None = None, use_cache: bool = True)
             return dataset
         except Exception:  # noqa: BLE001 - a broken cache entry is rebuilt
             cached.unlink(missing_ok=True)
-    dataset = _load(data_dir, key)
+    dataset = _load(data_dir, key, digests)
     from .cache import table_digests
 
     dataset.digests = table_digests(dataset)  # computed once, kept with the cached data set
@@ -99,7 +100,7 @@ def load(data_dir: str | Path, key: bytes | None = None, use_cache: bool = True)
     return dataset
 
 
-def _load(data_dir: Path, key: bytes) -> Dataset:
+def _load(data_dir: Path, key: bytes, digests: dict[str, str]) -> Dataset:
     from .ingest import find_table_file, read_raw  # parsing and validation only on a cache miss
     from .validation import empty_table, validate
 
@@ -110,7 +111,7 @@ def _load(data_dir: Path, key: bytes) -> Dataset:
             frames[name] = empty_table(table)
             quality.append({"table": name, "file": "", "status": "mangler", "rows_read": 0, "rows_kept": 0, "rows_rejected": 0})
             continue
-        fingerprint[path.name] = file_digest(path)
+        fingerprint[path.name] = digests[path.name]
         result = validate(read_raw(path), table, data_dir=data_dir, key=key)
         frames[name] = result.frame
         issues.append(result.issues)
