@@ -34,31 +34,66 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=os.cpu_count())
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
-    from helpers import runner
+    from helpers.pipeline import runner
 
     notebooks = runner.load_config()["notebooks"]
     work = Path(tempfile.mkdtemp(prefix="reportbook-bench-"))
     data = work / "data"
     shutil.copytree(ROOT / "data" / "synthetic", data)
-    env = {**os.environ, "REPORTBOOK_SECRET": os.environ.get("REPORTBOOK_SECRET", "benchmark"),
-           "XDG_CACHE_HOME": str(work / "cache-naive")}
+    env = {
+        **os.environ,
+        "REPORTBOOK_SECRET": os.environ.get("REPORTBOOK_SECRET", "benchmark"),
+        "XDG_CACHE_HOME": str(work / "cache-naive"),
+    }
     n_runs = len(notebooks) * len(args.municipalities)
-    print(f"Machine: {os.cpu_count()} cores; matrix: {len(notebooks)} notebooks x {len(args.municipalities)} "
-          f"municipalities x 1 period = {n_runs} runs; jobs = {args.jobs}")
+    print(
+        f"Machine: {os.cpu_count()} cores; matrix: {len(notebooks)} notebooks x {len(args.municipalities)} "
+        f"municipalities x 1 period = {n_runs} runs; jobs = {args.jobs}"
+    )
 
     start = time.perf_counter()
     for nb in notebooks:
         for m in args.municipalities:
             out = work / "naive" / nb / m
             out.mkdir(parents=True)
-            timed([BIN / "papermill", ROOT / "notebooks" / f"{nb}.ipynb", out / "out.ipynb", "-p", "municipality", m,
-                   "-p", "period_start", PERIOD[0], "-p", "period_end", PERIOD[1], "-p", "data_dir", data,
-                   "-p", "output_dir", out], env)
+            timed(
+                [
+                    BIN / "papermill",
+                    ROOT / "notebooks" / f"{nb}.ipynb",
+                    out / "out.ipynb",
+                    "-p",
+                    "municipality",
+                    m,
+                    "-p",
+                    "period_start",
+                    PERIOD[0],
+                    "-p",
+                    "period_end",
+                    PERIOD[1],
+                    "-p",
+                    "data_dir",
+                    data,
+                    "-p",
+                    "output_dir",
+                    out,
+                ],
+                env,
+            )
     naive = time.perf_counter() - start
 
     env["XDG_CACHE_HOME"] = str(work / "cache-run")
-    base = [BIN / "reportbook", "run", "--data", data, "--out", work / "run", "--period", ":".join(PERIOD),
-            "--jobs", str(args.jobs)] + [a for m in args.municipalities for a in ("--municipality", m)]
+    base = [
+        BIN / "reportbook",
+        "run",
+        "--data",
+        data,
+        "--out",
+        work / "run",
+        "--period",
+        ":".join(PERIOD),
+        "--jobs",
+        str(args.jobs),
+    ] + [a for m in args.municipalities for a in ("--municipality", m)]
     cold = timed(base, env)
     warm = timed(base, env)
 
@@ -94,10 +129,16 @@ def main() -> None:
     analysis = time.perf_counter() - start
 
     print(f"naive papermill CLI loop (serial): {naive:7.1f} s")
-    print(f"reportbook run, cold:              {cold:7.1f} s   naive/cold   = {naive / cold:5.1f}x (target >= 2x, goal 3x)")
-    print(f"reportbook run, nothing changed:   {warm:7.1f} s   cold/warm    = {cold / warm:5.1f}x (target >= 10x, goal 20x)")
-    print(f"reportbook run, {changed} changed:      {after_change:7.1f} s   re-ran {len(rerun)} of {n_runs}: {', '.join(rerun)}")
-    print(f"analysis alone, in-process:        {analysis:7.1f} s   (load + staircase + key figures + budget, all municipalities)")
+    print(f"reportbook run, cold:              {cold:7.1f} s   naive/cold   = {naive / cold:5.1f}x (goal 3x)")
+    print(f"reportbook run, nothing changed:   {warm:7.1f} s   cold/warm    = {cold / warm:5.1f}x (goal 20x)")
+    print(
+        f"reportbook run, {changed} changed:      {after_change:7.1f} s   re-ran {len(rerun)} of {n_runs}: "
+        f"{', '.join(rerun)}"
+    )
+    print(
+        f"analysis alone, in-process:        {analysis:7.1f} s   "
+        "(load + staircase + key figures + budget, all municipalities)"
+    )
     shutil.rmtree(work, ignore_errors=True)
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 # A fixed pseudonymisation key for every test (and every subprocess the tests start).
 os.environ.setdefault("REPORTBOOK_SECRET", "test-secret-key")
@@ -22,8 +23,13 @@ def write_csv(path: Path, text: str, encoding: str = "utf-8") -> Path:
 
 def reportbook(*args, env=None, check=False, timeout=600):
     """Run the console script as a user would."""
-    result = subprocess.run([str(BIN / "reportbook"), *map(str, args)], capture_output=True, text=True,
-                            env={**os.environ, **(env or {})}, timeout=timeout)
+    result = subprocess.run(
+        [str(BIN / "reportbook"), *map(str, args)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=timeout,
+    )
     if check and result.returncode != 0:
         raise AssertionError(f"reportbook {' '.join(map(str, args))} failed:\n{result.stdout}\n{result.stderr}")
     return result
@@ -45,21 +51,29 @@ def project_copy(tmp_path_factory):
     for name in ("_config.yml", "_toc.yml", "runs.yml"):
         shutil.copy(ROOT / name, home / name)
     for name in ("notebooks", "book"):
-        shutil.copytree(ROOT / name, home / name, ignore=shutil.ignore_patterns("reports", "reports.md", "data_quality.md"))
+        shutil.copytree(
+            ROOT / name, home / name, ignore=shutil.ignore_patterns("reports", "reports.md", "data_quality.md")
+        )
     shutil.copytree(ROOT / "data", home / "data", ignore=shutil.ignore_patterns("synthetic"))
     return home
 
 
-MATRIX = ["--municipality", "851", "--municipality", "København", "--period", "2016-02-01:2016-08-01"]
+#: A municipality without children's or adult data: its pages must say so in Danish.
+NO_DATA_RUN = ["--municipality", "København", "--period", "2016-02-01:2016-08-01"]
+CONFIG = yaml.safe_load((ROOT / "runs.yml").read_text())
+#: The run ids (``<code>_<start>_<end>``) of the book site: the default matrix and København.
+SITE_RUN_IDS = [f"{m}_{p.replace(':', '_')}" for m in CONFIG["municipalities"] for p in CONFIG["periods"]] + [
+    "101_2016-02-01_2016-08-01"
+]
 
 
 @pytest.fixture(scope="session")
 def book_site(project_copy):
-    """A real matrix run (papermill) and a real Jupyter Book build in a project copy.
-
-    Aalborg has children's data; København has none (its page must say so)."""
+    """A real run of the default matrix (``runs.yml``, papermill) plus a municipality
+    without data, and a real Jupyter Book build, in a project copy."""
     env = {"REPORTBOOK_HOME": str(project_copy)}
     reportbook("synth", "--out", project_copy / "data" / "synthetic", "--seed", "2016", env=env, check=True)
-    reportbook("run", *MATRIX, "--jobs", "2", env=env, check=True)
+    reportbook("run", "--jobs", "2", env=env, check=True)
+    reportbook("run", *NO_DATA_RUN, "--jobs", "2", env=env, check=True)
     reportbook("build", env=env, check=True)
     return project_copy

@@ -1,12 +1,24 @@
 import pandas as pd
 import pytest
 
-from helpers import adults
+from helpers.analyses import adults
 
 
 def regs(rows):
-    frame = pd.DataFrame(rows, columns=["municipality", "case_id", "registration_no", "registration_date", "service",
-                                        "daily_price", "hours_individual", "vum_score", "birth_date"])
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "municipality",
+            "case_id",
+            "registration_no",
+            "registration_date",
+            "service",
+            "daily_price",
+            "hours_individual",
+            "vum_score",
+            "birth_date",
+        ],
+    )
     frame["registration_date"] = pd.to_datetime(frame["registration_date"])
     frame["birth_date"] = pd.to_datetime(frame["birth_date"])
     for c in ("goal_type", "goal_set", "goal_met", "target_group", "income_basis"):
@@ -14,13 +26,15 @@ def regs(rows):
     return frame
 
 
-CASES = regs([
-    (153, "A", 1, "2014-03-01", "§85", None, 20.0, 2.0, "1980-03-02"),
-    (153, "A", 2, "2015-03-01", "§85", None, 18.0, 2.0, "1980-03-02"),
-    (153, "A", 3, "2016-01-01", "§85", None, 18.0, 1.0, "1980-03-02"),
-    (151, "B", 1, "2015-06-01", "§107", 1500.0, None, 3.0, "1970-01-01"),
-    (151, "B", 3, "2016-06-01", "§107", 1600.0, None, 3.0, "1970-01-01"),  # registration 2 is missing
-])
+CASES = regs(
+    [
+        (153, "A", 1, "2014-03-01", "§85", None, 20.0, 2.0, "1980-03-02"),
+        (153, "A", 2, "2015-03-01", "§85", None, 18.0, 2.0, "1980-03-02"),
+        (153, "A", 3, "2016-01-01", "§85", None, 18.0, 1.0, "1980-03-02"),
+        (151, "B", 1, "2015-06-01", "§107", 1500.0, None, 3.0, "1970-01-01"),
+        (151, "B", 3, "2016-06-01", "§107", 1600.0, None, 3.0, "1970-01-01"),  # registration 2 is missing
+    ]
+)
 
 
 def test_measure_is_price_for_107_and_hours_for_85():

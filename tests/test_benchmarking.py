@@ -1,26 +1,39 @@
 import pandas as pd
 import pytest
-
-from helpers import benchmarking, load
-from helpers.paths import REFERENCE_DIR
 from conftest import write_csv
+
+from helpers import load
+from helpers.analyses import benchmarking
+from helpers.data.paths import REFERENCE_DIR
 
 
 def figures(rows):
-    return pd.DataFrame(rows, columns=["municipality", "year", "population", "expected_need_per_0_22",
-                                       "expenditure_per_0_22", "budget_deviation_pct", "placed_per_1000_0_22",
-                                       "appeals_changed_share"])
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "municipality",
+            "year",
+            "population",
+            "expected_need_per_0_22",
+            "expenditure_per_0_22",
+            "budget_deviation_pct",
+            "placed_per_1000_0_22",
+            "appeals_changed_share",
+        ],
+    )
 
 
-SEVEN = figures([
-    (101, 2015, 600_000, 10_000, 11_000, 1.0, 10.0, 0.3),
-    (851, 2015, 210_000, 10_000, 9_000, -2.0, 8.0, 0.2),
-    (615, 2015, 86_000, 8_000, 8_000, 3.0, 12.0, 0.5),
-    (410, 2015, 38_000, 9_000, 9_900, 0.0, 6.0, 0.1),
-    (167, 2015, 52_000, 9_000, 10_800, 5.0, 7.0, 0.4),
-    (825, 2015, 1_800, 20_000, 30_000, 50.0, 40.0, 1.0),  # Læsø: among the smallest
-    (411, 2015, 40, 1, 1, 1.0, 1.0, 0.0),  # Christiansø, smallest
-])
+SEVEN = figures(
+    [
+        (101, 2015, 600_000, 10_000, 11_000, 1.0, 10.0, 0.3),
+        (851, 2015, 210_000, 10_000, 9_000, -2.0, 8.0, 0.2),
+        (615, 2015, 86_000, 8_000, 8_000, 3.0, 12.0, 0.5),
+        (410, 2015, 38_000, 9_000, 9_900, 0.0, 6.0, 0.1),
+        (167, 2015, 52_000, 9_000, 10_800, 5.0, 7.0, 0.4),
+        (825, 2015, 1_800, 20_000, 30_000, 50.0, 40.0, 1.0),  # Læsø: among the smallest
+        (411, 2015, 40, 1, 1, 1.0, 1.0, 0.0),  # Christiansø, smallest
+    ]
+)
 
 
 def test_average_municipality_leaves_out_the_smallest():
@@ -35,8 +48,15 @@ def test_comparison_ranks_and_flags():
     placed = table[table["figure"] == "placed_per_1000_0_22"].set_index("municipality")
     assert placed.loc[825, "rank"] == 1 and placed.loc[851, "rank"] == 4 and placed.loc[411, "rank"] == 7
     assert placed.loc[851, "focal"] and not placed.loc[101, "focal"]
-    assert placed["same_region"].to_dict() == {101: False, 851: True, 615: False, 410: False, 167: False, 825: True,
-                                               411: False}
+    assert placed["same_region"].to_dict() == {
+        101: False,
+        851: True,
+        615: False,
+        410: False,
+        167: False,
+        825: True,
+        411: False,
+    }
     summary = benchmarking.focal_summary(table).set_index("figure")
     assert summary.loc["expenditure_need_difference", "value"] == -1_000
 
@@ -50,19 +70,29 @@ def test_benchmark_year_is_the_latest_up_to_the_period():
 
 def test_table_1_1_reproduces_the_published_rows_from_a_data_file(tmp_path):
     published = pd.read_csv(REFERENCE_DIR / "reference" / "vive_tabel_1_1_2015.csv")
-    lines = ["municipality;year;population;expected_need_per_0_22;expenditure_per_0_22;budget_deviation_pct;"
-             "placed_per_1000_0_22;appeals_changed_share"]
+    lines = [
+        "municipality;year;population;expected_need_per_0_22;expenditure_per_0_22;budget_deviation_pct;"
+        "placed_per_1000_0_22;appeals_changed_share"
+    ]
     for r in published.itertuples(index=False):  # names, Danish decimals: as a municipality would export it
-        lines.append(f"{r.name};{r.year};{r.population};{r.expected_need_per_0_22};{r.expenditure_per_0_22};"
-                     f"{r.budget_deviation_pct};{str(r.placed_per_1000_0_22).replace('.', ',')};"
-                     f"{str(r.appeals_changed_share).replace('.', ',')}")
+        lines.append(
+            f"{r.name};{r.year};{r.population};{r.expected_need_per_0_22};{r.expenditure_per_0_22};"
+            f"{r.budget_deviation_pct};{str(r.placed_per_1000_0_22).replace('.', ',')};"
+            f"{str(r.appeals_changed_share).replace('.', ',')}"
+        )
     lines.append("Aalborg;2015;210000;10000;9000;-2;8,0;0,2")
     write_csv(tmp_path / "municipality_figures.csv", "\n".join(lines) + "\n", encoding="cp1252")
     table = benchmarking.table_1_1(load(tmp_path).municipality_figures)
     assert table["name"].tolist()[:6] == ["Hvidovre", "Middelfart", "Horsens", "Kolding", "Syddjurs", "Mariagerfjord"]
     six = table.iloc[:6].reset_index(drop=True)
-    for column in ["budget_deviation_pct", "expected_need_per_0_22", "expenditure_per_0_22", "appeals_changed_share",
-                   "population", "placed_per_1000_0_22"]:
+    for column in [
+        "budget_deviation_pct",
+        "expected_need_per_0_22",
+        "expenditure_per_0_22",
+        "appeals_changed_share",
+        "population",
+        "placed_per_1000_0_22",
+    ]:
         assert six[column].tolist() == pytest.approx(published[column].tolist()), column
     assert six["region"].tolist() == published["region"].tolist()
     assert table["name"].tolist()[6:] == ["Gennemsnitskommunen", "Største værdi", "Mindste værdi"]

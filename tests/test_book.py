@@ -5,13 +5,13 @@ import re
 import subprocess
 import sys
 import zipfile
-from pathlib import Path
 
-from helpers.privacy import CPR_IN_TEXT
-from conftest import ROOT
+from conftest import CONFIG, ROOT, SITE_RUN_IDS
 
+from helpers.data.privacy import CPR_IN_TEXT
+
+NOTEBOOKS = CONFIG["notebooks"]
 RUN_IDS = ["851_2016-02-01_2016-08-01", "101_2016-02-01_2016-08-01"]
-NOTEBOOKS = __import__("yaml").safe_load((ROOT / "runs.yml").read_text())["notebooks"]
 
 
 def html_dir(site):
@@ -21,7 +21,7 @@ def html_dir(site):
 def test_index_links_every_report(book_site):
     index = (html_dir(book_site) / "book" / "reports.html").read_text(encoding="utf-8")
     links = set(re.findall(r'href="(reports/[a-z_]+/[^"#]+\.html)"', index))
-    assert links == {f"reports/{nb}/{r}.html" for r in RUN_IDS for nb in NOTEBOOKS}
+    assert links == {f"reports/{nb}/{r}.html" for r in SITE_RUN_IDS for nb in NOTEBOOKS}
     for link in links:
         assert (html_dir(book_site) / "book" / link).exists()
     assert "Region Nordjylland" in index and "Region Hovedstaden" in index
@@ -82,7 +82,9 @@ def test_no_digit_run_in_the_site_looks_like_a_cpr(book_site):
 
 
 def test_nothing_published_contains_a_cpr_like_number(book_site):
-    published = list((html_dir(book_site) / "book").rglob("*.html")) + list((html_dir(book_site) / "book").rglob("*.csv"))
+    published = list((html_dir(book_site) / "book").rglob("*.html")) + list(
+        (html_dir(book_site) / "book").rglob("*.csv")
+    )
     published += list((book_site / "book" / "reports").rglob("*.ipynb"))
     assert len(published) > 10
     for path in published:
@@ -103,15 +105,25 @@ def test_no_published_count_under_five(book_site):
 
     for path in (html_dir(book_site) / "book").rglob("*.csv"):
         table = pd.read_csv(path)
-        for column in [c for c in table.columns if c in ("children", "n") or c in ("Unikke cpr", "Ophørte", "1", "2", "3", "4", "5", "6", "Ned ad trappen", "Op ad trappen")]:
+        for column in [
+            c
+            for c in table.columns
+            if c in ("children", "n")
+            or c in ("Unikke cpr", "Ophørte", "1", "2", "3", "4", "5", "6", "Ned ad trappen", "Op ad trappen")
+        ]:
             values = pd.to_numeric(table[column], errors="coerce")
             assert not ((values > 0) & (values < 5)).any(), (path, column)
 
 
 def test_data_quality_page_counts_rows_per_file(book_site):
     page = (html_dir(book_site) / "book" / "data_quality.html").read_text(encoding="utf-8")
-    for name in ("interventions.csv", "adult_registrations.csv", "case_events.csv", "municipality_figures.csv",
-                 "budget_assumptions.csv"):
+    for name in (
+        "interventions.csv",
+        "adult_registrations.csv",
+        "case_events.csv",
+        "municipality_figures.csv",
+        "budget_assumptions.csv",
+    ):
         assert name in page
     assert "Ingen rækker blev afvist" in page
 
@@ -119,9 +131,24 @@ def test_data_quality_page_counts_rows_per_file(book_site):
 def test_nbval_reproduces_an_executed_notebook(book_site):
     notebook = book_site / "book" / "reports" / "staircase" / f"{RUN_IDS[0]}.ipynb"
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "--nbval", str(notebook), "--nbval-sanitize-with",
-         str(ROOT / "tests" / "nbval_sanitize.cfg"), "-p", "no:cacheprovider", "-q", "--rootdir", str(notebook.parent)],
-        capture_output=True, text=True, env={**__import__("os").environ, "REPORTBOOK_HOME": str(book_site)},
-        cwd=notebook.parent)
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--nbval",
+            str(notebook),
+            "--nbval-sanitize-with",
+            str(ROOT / "tests" / "nbval_sanitize.cfg"),
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            "--rootdir",
+            str(notebook.parent),
+        ],
+        capture_output=True,
+        text=True,
+        env={**__import__("os").environ, "REPORTBOOK_HOME": str(book_site)},
+        cwd=notebook.parent,
+    )
     assert result.returncode == 0, result.stdout[-4000:]
     assert re.search(r"\d+ passed", result.stdout)

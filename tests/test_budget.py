@@ -2,7 +2,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.budget import days_active, volume_price_split, with_total
+from helpers.analyses.budget import volume_price_split, with_total
+from helpers.data.periods import days_active
 
 
 def iv(rows):
@@ -22,8 +23,13 @@ def test_days_active_counts_both_ends():
 
 
 def test_volume_and_price_by_hand():
-    interventions = iv([(5, "2015-12-01", None, 30_000), (5, "2016-07-01", "2016-09-29", 20_000),
-                        (1, "2016-01-01", "2016-06-30", 1_000)])
+    interventions = iv(
+        [
+            (5, "2015-12-01", None, 30_000),
+            (5, "2016-07-01", "2016-09-29", 20_000),
+            (1, "2016-01-01", "2016-06-30", 1_000),
+        ]
+    )
     plan = budget([(2016, "5", 1.5, 300_000), (2016, "6", 2, 1_000_000), (2017, "5", 9, 9)])
     out = volume_price_split(interventions, plan, 2016).set_index("step")
 
@@ -38,8 +44,9 @@ def test_volume_and_price_by_hand():
     assert out.loc[5, "total_deviation"] == pytest.approx(cost5 - 450_000)
 
     # budget and no activity: all volume
-    assert out.loc[6, ["actual_count", "volume_effect", "price_effect", "total_deviation"]].tolist() == \
-        pytest.approx([0, -2_000_000, 0, -2_000_000])
+    assert out.loc[6, ["actual_count", "volume_effect", "price_effect", "total_deviation"]].tolist() == pytest.approx(
+        [0, -2_000_000, 0, -2_000_000]
+    )
     # activity and no budget: all price
     cost1 = 1_000 * 12 * 182 / 366
     assert out.loc[1, ["budget_cost", "volume_effect", "price_effect"]].tolist() == pytest.approx([0, 0, cost1])
@@ -50,8 +57,14 @@ def test_volume_plus_price_is_the_total_deviation_for_every_step():
     n = 500
     start = pd.Timestamp("2015-01-01") + pd.to_timedelta(rng.integers(0, 1000, n), unit="D")
     end = start + pd.to_timedelta(rng.integers(0, 900, n), unit="D")
-    frame = pd.DataFrame({"step": rng.integers(1, 7, n), "start_date": start,
-                          "end_date": end.where(rng.random(n) > 0.3), "monthly_cost": rng.uniform(1e3, 1e5, n)})
+    frame = pd.DataFrame(
+        {
+            "step": rng.integers(1, 7, n),
+            "start_date": start,
+            "end_date": end.where(rng.random(n) > 0.3),
+            "monthly_cost": rng.uniform(1e3, 1e5, n),
+        }
+    )
     plan = budget([(2016, str(s), rng.uniform(5, 50), rng.uniform(1e4, 1e6)) for s in range(1, 7)])
     out = volume_price_split(frame, plan, 2016)
     assert np.allclose(out["volume_effect"] + out["price_effect"], out["total_deviation"], rtol=0, atol=1e-6)
@@ -61,5 +74,7 @@ def test_volume_plus_price_is_the_total_deviation_for_every_step():
 
 
 def test_measure_groups_in_the_budget_are_left_out_of_the_step_split():
-    out = volume_price_split(iv([(2, "2016-01-01", None, 100)]), budget([(2016, "familiepleje", 1, 1), (2016, "2", 1, 1200)]), 2016)
+    out = volume_price_split(
+        iv([(2, "2016-01-01", None, 100)]), budget([(2016, "familiepleje", 1, 1), (2016, "2", 1, 1200)]), 2016
+    )
     assert out["step"].tolist() == [2]

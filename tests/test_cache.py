@@ -3,30 +3,34 @@
 import os
 
 import pandas as pd
-
-from helpers import cache, load
 from conftest import reportbook, write_csv
+
+from helpers import load
+from helpers.data.dataset import EMPTY, data_fingerprint, table_digests
+from helpers.pipeline.cache import KEY_FILE
 
 IV = "person_id,municipality,target_group,measure,step,start_date,end_date,monthly_cost\n"
 
 
 def iv_rows(cost_615="2000"):
-    return (IV + "241210-4011,851,udsat,a,5,2015-01-01,,1000\n"
-                 "241210-4011,851,udsat,a,2,2016-05-01,,1000\n"
-                 f"0101104002,615,udsat,a,3,2015-01-01,,{cost_615}\n")
+    return (
+        IV + "241210-4011,851,udsat,a,5,2015-01-01,,1000\n"
+        "241210-4011,851,udsat,a,2,2016-05-01,,1000\n"
+        f"0101104002,615,udsat,a,3,2015-01-01,,{cost_615}\n"
+    )
 
 
 def test_table_digests_change_only_for_the_changed_municipality(tmp_path):
     write_csv(tmp_path / "a" / "interventions.csv", iv_rows())
     write_csv(tmp_path / "b" / "interventions.csv", iv_rows(cost_615="2500"))
-    a, b = (cache.table_digests(load(tmp_path / x, use_cache=False)) for x in "ab")
+    a, b = (table_digests(load(tmp_path / x, use_cache=False)) for x in "ab")
     assert a["interventions"]["851"] == b["interventions"]["851"]
     assert a["interventions"]["615"] != b["interventions"]["615"]
     assert a["interventions"]["*"] != b["interventions"]["*"]
-    assert a["case_events"] == {"*": cache.EMPTY}
+    assert a["case_events"] == {"*": EMPTY}
     reads = {"interventions": "municipality", "municipality_figures": "all"}
-    assert cache.data_fingerprint(a, reads, 851) == cache.data_fingerprint(b, reads, 851)
-    assert cache.data_fingerprint(a, reads, 615) != cache.data_fingerprint(b, reads, 615)
+    assert data_fingerprint(a, reads, 851) == data_fingerprint(b, reads, 851)
+    assert data_fingerprint(a, reads, 615) != data_fingerprint(b, reads, 615)
 
 
 def test_dataset_cache_returns_the_same_data_and_follows_file_changes(tmp_path, monkeypatch):
@@ -48,8 +52,25 @@ def test_matrix_reruns_only_what_changed(project_copy, tmp_path):
     data = tmp_path / "data"
     write_csv(data / "interventions.csv", iv_rows())
     out = tmp_path / "out"
-    args = ["run", "--data", data, "--out", out, "--municipality", "851", "--municipality", "615",
-            "--period", "2016-02-01:2016-08-01", "--notebook", "staircase", "--notebook", "budget_followup", "--jobs", "2"]
+    args = [
+        "run",
+        "--data",
+        data,
+        "--out",
+        out,
+        "--municipality",
+        "851",
+        "--municipality",
+        "615",
+        "--period",
+        "2016-02-01:2016-08-01",
+        "--notebook",
+        "staircase",
+        "--notebook",
+        "budget_followup",
+        "--jobs",
+        "2",
+    ]
     reportbook(*args, env=env, check=True)
     notebooks = sorted(out.glob("*/*.ipynb"))
     assert len(notebooks) == 4
@@ -75,16 +96,50 @@ def test_dask_local_cluster_runs_the_matrix_and_returns_files(project_copy, tmp_
     data = tmp_path / "data"
     write_csv(data / "interventions.csv", iv_rows())
     out = tmp_path / "out"
-    result = reportbook("run", "--data", data, "--out", out, "--municipality", "851", "--municipality", "615",
-                        "--period", "2016-02-01:2016-08-01", "--notebook", "staircase", "--scheduler", "local",
-                        "--jobs", "2", env=env)
+    result = reportbook(
+        "run",
+        "--data",
+        data,
+        "--out",
+        out,
+        "--municipality",
+        "851",
+        "--municipality",
+        "615",
+        "--period",
+        "2016-02-01:2016-08-01",
+        "--notebook",
+        "staircase",
+        "--scheduler",
+        "local",
+        "--jobs",
+        "2",
+        env=env,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     for code in (851, 615):
         assert (out / "staircase" / f"{code}_2016-02-01_2016-08-01.ipynb").exists()
         assert (out / "staircase" / f"{code}_2016-02-01_2016-08-01" / "transitions.csv").exists()
     assert (out / "matrix.json").exists()
-    again = reportbook("run", "--data", data, "--out", out, "--municipality", "851", "--municipality", "615",
-                       "--period", "2016-02-01:2016-08-01", "--notebook", "staircase", "--scheduler", "local",
-                       "--jobs", "2", env=env)
+    again = reportbook(
+        "run",
+        "--data",
+        data,
+        "--out",
+        out,
+        "--municipality",
+        "851",
+        "--municipality",
+        "615",
+        "--period",
+        "2016-02-01:2016-08-01",
+        "--notebook",
+        "staircase",
+        "--scheduler",
+        "local",
+        "--jobs",
+        "2",
+        env=env,
+    )
     assert "2 af 2 kørsler er uændrede" in again.stdout
-    assert os.path.exists(out / "staircase" / "851_2016-02-01_2016-08-01" / cache.KEY_FILE)
+    assert os.path.exists(out / "staircase" / "851_2016-02-01_2016-08-01" / KEY_FILE)

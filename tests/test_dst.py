@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import dst
+from helpers.data import dst
 
 FIXTURES = Path(__file__).parent / "fixtures" / "dst"
 

@@ -4,7 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import adults, goals
+from helpers.analyses import goals
+from helpers.publishing.pages import goals as goals_page
 
 
 def test_wilson_interval_by_hand():
@@ -23,27 +24,47 @@ def registrations(rows):
 
 
 def test_attainment_by_municipality_equals_an_independent_count():
-    rows = [(151, "a", 1, "2015-02-01", "ja"),  # registration 1: not a follow-up
-            (151, "a", 2, "2015-03-01", "ja"), (151, "b", 2, "2015-04-01", "delvist"), (151, "c", 2, "2015-05-01", "nej"),
-            (151, "d", 3, "2015-06-01", "nej"), (151, "e", 2, "2015-07-01", None),  # no goal_met: left out
-            (151, "f", 2, "2017-01-01", "ja"),  # outside the period
-            (153, "g", 2, "2015-03-01", "ja")]
+    rows = [
+        (151, "a", 1, "2015-02-01", "ja"),  # registration 1: not a follow-up
+        (151, "a", 2, "2015-03-01", "ja"),
+        (151, "b", 2, "2015-04-01", "delvist"),
+        (151, "c", 2, "2015-05-01", "nej"),
+        (151, "d", 3, "2015-06-01", "nej"),
+        (151, "e", 2, "2015-07-01", None),  # no goal_met: left out
+        (151, "f", 2, "2017-01-01", "ja"),  # outside the period
+        (153, "g", 2, "2015-03-01", "ja"),
+    ]
     table = goals.attainment_by_municipality(registrations(rows), "2015-01-01", "2016-12-31").set_index("municipality")
     assert table.loc[151, ["registrations", "met", "partly", "not_met"]].tolist() == [4, 1, 1, 2]
     assert table.loc[151, "share_met_or_partly"] == 0.5
     low, high = goals.wilson(2, 4)
     assert (table.loc[151, "ci_low"], table.loc[151, "ci_high"]) == pytest.approx((float(low), float(high)))
     assert table.loc[153, "registrations"] == 1
-    assert list(table.reset_index().columns) == ["municipality", "registrations", "met", "partly", "not_met",
-                                                  "share_met_or_partly", "ci_low", "ci_high"]
+    assert list(table.reset_index().columns) == [
+        "municipality",
+        "registrations",
+        "met",
+        "partly",
+        "not_met",
+        "share_met_or_partly",
+        "ci_low",
+        "ci_high",
+    ]
 
 
 def test_published_attainment_hides_small_counts_and_what_reveals_them(tmp_path):
-    table = pd.DataFrame({"municipality": [151, 153, 157], "registrations": [30, 4, 40], "met": [3, 1, 10],
-                          "partly": [12, 1, 10], "not_met": [15, 2, 20]})
+    table = pd.DataFrame(
+        {
+            "municipality": [151, 153, 157],
+            "registrations": [30, 4, 40],
+            "met": [3, 1, 10],
+            "partly": [12, 1, 10],
+            "not_met": [15, 2, 20],
+        }
+    )
     table["share_met_or_partly"] = (table["met"] + table["partly"]) / table["registrations"]
     table["ci_low"], table["ci_high"] = goals.wilson(table["met"] + table["partly"], table["registrations"])
-    goals.publish_attainment(table, tmp_path, {})
+    goals_page.publish_attainment(table, tmp_path, {})
     out = pd.read_csv(tmp_path / "goal_attainment_by_municipality.csv").set_index("municipality")
     assert out.loc[153].isna().all()  # 4 registrations: nothing about this municipality
     assert pd.isna(out.loc[151, "met"])
@@ -66,9 +87,18 @@ def simulated_pairs(n_clusters=40, per_cluster=80, seed=2):
             eta = -1 + 0.05 * months + 0.4 * vum + 0.5 * young + u
             met = rng.random() < 1 / (1 + math.exp(-eta))
             level = ("ja" if rng.random() < 0.5 else "delvist") if met else "nej"
-            rows.append({"municipality": 100 + m, "months": months, "vum_score_prev": vum,
-                         "age_group": "under 40 år" if young else "40 år og derover", "service": "§85",
-                         "goal_type_prev": "forbedring", "target_group": "sindslidelse", "goal_met": level})
+            rows.append(
+                {
+                    "municipality": 100 + m,
+                    "months": months,
+                    "vum_score_prev": vum,
+                    "age_group": "under 40 år" if young else "40 år og derover",
+                    "service": "§85",
+                    "goal_type_prev": "forbedring",
+                    "target_group": "sindslidelse",
+                    "goal_met": level,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -88,7 +118,7 @@ def test_few_municipalities_use_bias_reduced_covariance_and_thin_models_warn():
     assert info["covariance"] == "bias_reduced"
     thin = simulated_pairs(n_clusters=4, per_cluster=8, seed=5)
     _, info = goals.goal_model(thin)
-    text = goals.model_warning_da(info)
+    text = goals_page.model_warning_da(info)
     if info["fitted"]:
         assert info["events_per_parameter"] < 10 and "for tynd" in text
     else:
@@ -102,25 +132,49 @@ def test_ordered_logit_recovers_a_known_effect():
         vum = rng.choice([1.0, 2.0, 3.0, 4.0])
         latent = 0.6 * vum + rng.logistic()
         level = "nej" if latent < 1.0 else ("delvist" if latent < 2.5 else "ja")
-        rows.append({"municipality": 100 + i % 30, "months": rng.uniform(3, 20), "vum_score_prev": vum,
-                     "age_group": "under 40 år", "service": "§107", "goal_type_prev": "forbedring",
-                     "target_group": "andet", "goal_met": level})
+        rows.append(
+            {
+                "municipality": 100 + i % 30,
+                "months": rng.uniform(3, 20),
+                "vum_score_prev": vum,
+                "age_group": "under 40 år",
+                "service": "§107",
+                "goal_type_prev": "forbedring",
+                "target_group": "andet",
+                "goal_met": level,
+            }
+        )
     table = goals.ordered_model(pd.DataFrame(rows)).set_index("term")
     assert table.loc["vum_score_prev", "ci_low"] < math.exp(0.6) < table.loc["vum_score_prev", "ci_high"]
     assert table.loc["months", "ci_low"] < 1 < table.loc["months", "ci_high"]
 
 
 def test_price_change_by_attainment_by_hand_and_model():
-    pairs = pd.DataFrame({"service": ["§85"] * 5, "service_prev": ["§85"] * 5, "goal_met": ["ja", "ja", "nej", "nej", "nej"],
-                          "measure_change": [-2.0, 0.0, 0.0, 0.0, 1.0]})
+    pairs = pd.DataFrame(
+        {
+            "service": ["§85"] * 5,
+            "service_prev": ["§85"] * 5,
+            "goal_met": ["ja", "ja", "nej", "nej", "nej"],
+            "measure_change": [-2.0, 0.0, 0.0, 0.0, 1.0],
+        }
+    )
     table = goals.price_change_by_attainment(pairs).set_index(["goal_met", "direction"])
     assert table.loc[("ja", "lavere"), "share"] == 0.5 and table.loc[("nej", "uændret"), "follow_ups"] == 2
     rng = np.random.default_rng(4)
     n = 600
     met = rng.choice(["ja", "delvist", "nej"], n)
     change = np.where(met == "ja", -3.0, 0.0) + rng.normal(0, 1, n)
-    sim = pd.DataFrame({"service": "§85", "service_prev": "§85", "goal_met": met, "measure_change": change,
-                        "measure_prev": 30.0, "measure": 30.0 + change, "municipality": rng.integers(100, 120, n)})
+    sim = pd.DataFrame(
+        {
+            "service": "§85",
+            "service_prev": "§85",
+            "goal_met": met,
+            "measure_change": change,
+            "measure_prev": 30.0,
+            "measure": 30.0 + change,
+            "municipality": rng.integers(100, 120, n),
+        }
+    )
     model = goals.price_change_model(sim, "§85").set_index("term")
     assert model.loc["goal_met=ja", "ci_low"] < -3 < model.loc["goal_met=ja", "ci_high"]
     assert model.loc["goal_met=delvist", "ci_low"] < 0 < model.loc["goal_met=delvist", "ci_high"]

@@ -2,18 +2,20 @@
 
 import pandas as pd
 import pytest
+from conftest import write_csv
 
 from helpers import load
-from helpers.municipalities import resolve
-from conftest import write_csv
+from helpers.data.municipalities import resolve
 
 HEADER = "person_id;municipality;district;target_group;measure;step;start_date;end_date;monthly_cost;provider_type"
 
 
 def test_danish_excel_export_cp1252_semicolon_decimal_comma(tmp_path):
-    text = (HEADER + "\r\n"
-            "241210-4011;Ålborg;Øst;udsat;§52 stk. 3 nr. 7 døgninstitution;;01-02-2016;31.07.2016;45.000,50;privat\r\n"
-            "241210-4011;851;Øst;udsat;§11, stk. 3;;15.01.2016;;1.234,5;egen\r\n")
+    text = (
+        HEADER + "\r\n"
+        "241210-4011;Ålborg;Øst;udsat;§52 stk. 3 nr. 7 døgninstitution;;01-02-2016;31.07.2016;45.000,50;privat\r\n"
+        "241210-4011;851;Øst;udsat;§11, stk. 3;;15.01.2016;;1.234,5;egen\r\n"
+    )
     write_csv(tmp_path / "interventions.csv", text.replace("Ålborg", "Aalborg Kommune"), encoding="cp1252")
     data = load(tmp_path)
     iv = data.interventions
@@ -27,10 +29,13 @@ def test_danish_excel_export_cp1252_semicolon_decimal_comma(tmp_path):
 
 
 def test_utf8_with_bom_comma_separated_iso_dates_and_given_step(tmp_path):
-    write_csv(tmp_path / "interventions.csv",
-              "\ufeffperson_id,municipality,target_group,measure,step,start_date,monthly_cost\n"
-              "241210-4011,101,handicap,særlig aftale,5,2016-02-01,1000.25\n"
-              "241210-4011,København,handicap,§52 stk. 3 nr. 3 aflastning,,2016-03-01,\n", encoding="utf-8")
+    write_csv(
+        tmp_path / "interventions.csv",
+        "\ufeffperson_id,municipality,target_group,measure,step,start_date,monthly_cost\n"
+        "241210-4011,101,handicap,særlig aftale,5,2016-02-01,1000.25\n"
+        "241210-4011,København,handicap,§52 stk. 3 nr. 3 aflastning,,2016-03-01,\n",
+        encoding="utf-8",
+    )
     data = load(tmp_path)
     iv = data.interventions
     assert data.rejected == 0, data.issues["message"].tolist()
@@ -41,17 +46,21 @@ def test_utf8_with_bom_comma_separated_iso_dates_and_given_step(tmp_path):
 
 
 def test_pseudonym_without_birth_date_is_rejected(tmp_path):
-    write_csv(tmp_path / "interventions.csv",
-              "person_id,municipality,target_group,measure,step,start_date\nA1,101,handicap,x,5,2016-02-01\n")
+    write_csv(
+        tmp_path / "interventions.csv",
+        "person_id,municipality,target_group,measure,step,start_date\nA1,101,handicap,x,5,2016-02-01\n",
+    )
     data = load(tmp_path)
     assert data.rejected == 1 and data.issues["rule"].tolist() == ["birth_date"]
 
 
 def test_pseudonymised_ids_with_birth_dates(tmp_path):
-    write_csv(tmp_path / "interventions.csv",
-              "person_id,municipality,birth_date,sex,target_group,measure,step,start_date\n"
-              "A1,101,2010-05-01,K,handicap,særlig aftale,5,2016-02-01\n"
-              "A2,0101,01-06-2012,M,udsat,§52 stk. 3 nr. 3 aflastning,,2016-03-01\n")
+    write_csv(
+        tmp_path / "interventions.csv",
+        "person_id,municipality,birth_date,sex,target_group,measure,step,start_date\n"
+        "A1,101,2010-05-01,K,handicap,særlig aftale,5,2016-02-01\n"
+        "A2,0101,01-06-2012,M,udsat,§52 stk. 3 nr. 3 aflastning,,2016-03-01\n",
+    )
     data = load(tmp_path)
     assert data.rejected == 0
     assert list(data.interventions["step"]) == [5, 2]
@@ -61,10 +70,15 @@ def test_pseudonymised_ids_with_birth_dates(tmp_path):
 
 @pytest.mark.parametrize("suffix", ["xlsx", "parquet"])
 def test_excel_and_parquet(tmp_path, suffix):
-    frame = pd.DataFrame({
-        "municipality": ["Aalborg", "Horsens"], "year": [2015, 2015], "population": [210000, 86361],
-        "appeals_changed_share": [0.31, 0.4], "expenditure_per_0_22": ["8045", "9.000,5"],
-    })
+    frame = pd.DataFrame(
+        {
+            "municipality": ["Aalborg", "Horsens"],
+            "year": [2015, 2015],
+            "population": [210000, 86361],
+            "appeals_changed_share": [0.31, 0.4],
+            "expenditure_per_0_22": ["8045", "9.000,5"],
+        }
+    )
     path = tmp_path / f"municipality_figures.{suffix}"
     frame.to_excel(path, index=False) if suffix == "xlsx" else frame.to_parquet(path)
     data = load(tmp_path)
@@ -76,8 +90,15 @@ def test_excel_and_parquet(tmp_path, suffix):
 
 
 def test_excel_dates_are_read_as_dates(tmp_path):
-    frame = pd.DataFrame({"person_id": ["X1"], "municipality": [851], "event_date": [pd.Timestamp("2016-04-03")],
-                          "event_type": ["underretning"], "deadline_met": ["ja"]})
+    frame = pd.DataFrame(
+        {
+            "person_id": ["X1"],
+            "municipality": [851],
+            "event_date": [pd.Timestamp("2016-04-03")],
+            "event_type": ["underretning"],
+            "deadline_met": ["ja"],
+        }
+    )
     frame.to_excel(tmp_path / "case_events.xlsx", index=False)
     ce = load(tmp_path).case_events
     assert ce["event_date"].iloc[0] == pd.Timestamp("2016-04-03")
@@ -90,14 +111,14 @@ def test_municipality_by_code_or_name(value):
 
 
 def test_every_reference_municipality_resolves_by_name_and_code():
-    ref = pd.read_csv(__import__("helpers.paths", fromlist=["x"]).REFERENCE_DIR / "municipalities.csv")
+    ref = pd.read_csv(__import__("helpers.data.paths", fromlist=["x"]).REFERENCE_DIR / "municipalities.csv")
     assert len(ref) == 98
     assert all(resolve(n) == c for c, n in zip(ref["code"], ref["name"]))
     assert all(resolve(str(c)) == c for c in ref["code"])
 
 
 def test_absent_tables_are_empty_with_contract_columns(tmp_path):
-    from helpers.contract import TABLES
+    from helpers.data.contract import TABLES
 
     data = load(tmp_path)
     for name, table in TABLES.items():
@@ -108,10 +129,13 @@ def test_absent_tables_are_empty_with_contract_columns(tmp_path):
 
 
 def test_booleans_and_vum_with_decimal_comma(tmp_path):
-    write_csv(tmp_path / "adult_registrations.csv",
-              "case_id;person_id;municipality;registration_no;registration_date;service;hours_individual;vum_score;goal_set;case_closed\n"
-              "S1;010170-1233;153;1;01-03-2015;§85;12,5;3,5;ja;0\n"
-              "S1;010170-1233;153;2;01-03-2016;§ 85;10;3;False;1\n", encoding="cp1252")
+    write_csv(
+        tmp_path / "adult_registrations.csv",
+        "case_id;person_id;municipality;registration_no;registration_date;service;hours_individual;vum_score;goal_set;case_closed\n"
+        "S1;010170-1233;153;1;01-03-2015;§85;12,5;3,5;ja;0\n"
+        "S1;010170-1233;153;2;01-03-2016;§ 85;10;3;False;1\n",
+        encoding="cp1252",
+    )
     data = load(tmp_path)
     ar = data.adult_registrations
     assert data.rejected == 0

@@ -1,17 +1,30 @@
 import math
 
-import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import key_figures as kf
+from helpers.analyses import key_figures as kf
+from helpers.publishing.pages import key_figures as kf_page
 
 T0, T1 = "2016-01-01", "2016-06-30"
 
 
 def interventions(rows):
-    frame = pd.DataFrame(rows, columns=["person_id", "step", "start_date", "end_date", "monthly_cost", "target_group",
-                                        "birth_date", "provider_type", "caseworker_id", "district"])
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "person_id",
+            "step",
+            "start_date",
+            "end_date",
+            "monthly_cost",
+            "target_group",
+            "birth_date",
+            "provider_type",
+            "caseworker_id",
+            "district",
+        ],
+    )
     for c in ("start_date", "end_date", "birth_date"):
         frame[c] = pd.to_datetime(frame[c])
     return frame
@@ -32,23 +45,37 @@ def value(table, figure, group="I alt"):
 
 @pytest.fixture
 def small():
-    iv = interventions([
-        # A: moves from foster care to an institution inside the period: placed, but not a new placement
-        ("A", 5, "2015-01-01", "2016-03-31", 30_000, "udsat", "2004-05-01", "egen", "cw1", "Nord"),
-        ("A", 6, "2016-04-01", None, 90_000, "udsat", "2004-05-01", "privat", "cw1", "Nord"),
-        # B: preventive, then newly placed in the period
-        ("B", 2, "2015-06-01", "2016-02-14", 5_000, "handicap", "2012-01-10", "egen", "cw1", "Nord"),
-        ("B", 5, "2016-02-15", None, 30_000, "handicap", "2012-01-10", "egen", "cw2", "Syd"),
-        # C: preventive, ended in the period (not active at the end)
-        ("C", 3, "2016-01-01", "2016-01-31", 10_000, "udsat", "2010-01-01", "egen", "cw2", "Syd"),
-        # D: early intervention, active at the end
-        ("D", 1, "2016-06-01", None, 2_000, "udsat", "2015-03-01", None, "cw2", "Syd"),
-    ])
-    ev = events([("A", "2016-02-01", "underretning", None, None), ("B", "2016-02-10", "børnefaglig_undersøgelse", None, True),
-                 ("C", "2016-01-05", "børnefaglig_undersøgelse", None, False), ("D", "2016-03-01", "klage", "medhold", None),
-                 ("D", "2015-12-31", "underretning", None, None)])
-    plan = pd.DataFrame({"year": [2016, 2016], "step": ["5", "6"], "budget_count": [1.0, 1.0],
-                         "budget_unit_cost": [366_000.0, 1_098_000.0]})
+    iv = interventions(
+        [
+            # A: moves from foster care to an institution inside the period: placed, but not a new placement
+            ("A", 5, "2015-01-01", "2016-03-31", 30_000, "udsat", "2004-05-01", "egen", "cw1", "Nord"),
+            ("A", 6, "2016-04-01", None, 90_000, "udsat", "2004-05-01", "privat", "cw1", "Nord"),
+            # B: preventive, then newly placed in the period
+            ("B", 2, "2015-06-01", "2016-02-14", 5_000, "handicap", "2012-01-10", "egen", "cw1", "Nord"),
+            ("B", 5, "2016-02-15", None, 30_000, "handicap", "2012-01-10", "egen", "cw2", "Syd"),
+            # C: preventive, ended in the period (not active at the end)
+            ("C", 3, "2016-01-01", "2016-01-31", 10_000, "udsat", "2010-01-01", "egen", "cw2", "Syd"),
+            # D: early intervention, active at the end
+            ("D", 1, "2016-06-01", None, 2_000, "udsat", "2015-03-01", None, "cw2", "Syd"),
+        ]
+    )
+    ev = events(
+        [
+            ("A", "2016-02-01", "underretning", None, None),
+            ("B", "2016-02-10", "børnefaglig_undersøgelse", None, True),
+            ("C", "2016-01-05", "børnefaglig_undersøgelse", None, False),
+            ("D", "2016-03-01", "klage", "medhold", None),
+            ("D", "2015-12-31", "underretning", None, None),
+        ]
+    )
+    plan = pd.DataFrame(
+        {
+            "year": [2016, 2016],
+            "step": ["5", "6"],
+            "budget_count": [1.0, 1.0],
+            "budget_unit_cost": [366_000.0, 1_098_000.0],
+        }
+    )
     return kf.key_figures(iv, ev, plan, T0, T1, 851), iv, ev
 
 
@@ -103,7 +130,7 @@ def test_case_events_in_the_period(small):
 
 def test_small_values_and_revealing_totals_are_hidden(small, tmp_path):
     table, _, _ = small
-    kf.publish_key_figures(table, tmp_path)
+    kf_page.publish_key_figures(table, tmp_path)
     published = pd.read_csv(tmp_path / "key_figures.csv")
     assert list(published.columns) == ["municipality", "period_start", "period_end", "figure", "group", "value"]
     counts = published.merge(table[["figure", "group", "kind"]], on=["figure", "group"])
@@ -115,8 +142,13 @@ def test_small_values_and_revealing_totals_are_hidden(small, tmp_path):
 
 
 def test_cost_in_splits_across_years():
-    frame = pd.DataFrame({"start_date": pd.to_datetime(["2015-12-01"]), "end_date": pd.to_datetime(["2016-01-31"]),
-                          "monthly_cost": [1_000.0]})
+    frame = pd.DataFrame(
+        {
+            "start_date": pd.to_datetime(["2015-12-01"]),
+            "end_date": pd.to_datetime(["2016-01-31"]),
+            "monthly_cost": [1_000.0],
+        }
+    )
     expected = 1_000 * 12 * 31 / 365 + 1_000 * 12 * 31 / 366
     assert kf.cost_in(frame, "2015-12-01", "2016-01-31").iloc[0] == pytest.approx(expected)
 
@@ -138,12 +170,22 @@ def test_district_figures_with_wilson_intervals():
 
 
 def test_district_publication_hides_small_groups_and_their_complements(tmp_path):
-    table = pd.DataFrame({"district": ["A", "B", "C"], "children": [30, 3, 40], "placed": [10, 1, 12],
-                          "preventive": [20, 2, 28], "spending": [1e6, 2e5, 2e6], "children_with_spending": [30, 3, 40],
-                          "notifications": [6, 0, 7], "placed_share": [1 / 3, 1 / 3, 0.3],
-                          "placed_share_ci_low": [0.1, 0.1, 0.1], "placed_share_ci_high": [0.5, 0.5, 0.5],
-                          "spending_per_child": [1, 2, 3]})
-    kf.publish_district_figures(table, "district", tmp_path)
+    table = pd.DataFrame(
+        {
+            "district": ["A", "B", "C"],
+            "children": [30, 3, 40],
+            "placed": [10, 1, 12],
+            "preventive": [20, 2, 28],
+            "spending": [1e6, 2e5, 2e6],
+            "children_with_spending": [30, 3, 40],
+            "notifications": [6, 0, 7],
+            "placed_share": [1 / 3, 1 / 3, 0.3],
+            "placed_share_ci_low": [0.1, 0.1, 0.1],
+            "placed_share_ci_high": [0.5, 0.5, 0.5],
+            "spending_per_child": [1, 2, 3],
+        }
+    )
+    kf_page.publish_district_figures(table, "district", tmp_path)
     out = pd.read_csv(tmp_path / "district_figures.csv").set_index("district")
     assert out.loc["B"].drop(["notifications"]).isna().all()  # every count and statistic of a group of 3
     assert out["children"].isna().sum() == 2  # and one more district, since they add up to the total

@@ -4,7 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import adults, prices
+from helpers.analyses import prices
+from helpers.publishing.pages import prices as prices_page
 
 
 def units_frame(rows):
@@ -34,9 +35,11 @@ def test_price_by_vum_equals_an_independent_computation():
 
 
 def test_small_groups_lose_every_statistic_when_published(tmp_path):
-    units = units_frame([(151, "§85", float(v), 2.0, "x", "y") for v in range(1, 7)] +
-                        [(151, "§85", 10.0, 4.0, "x", "y"), (151, "§85", 12.0, 4.0, "x", "y")])
-    prices.publish_statistics(prices.price_by_vum(units), "price_by_vum", tmp_path)
+    units = units_frame(
+        [(151, "§85", float(v), 2.0, "x", "y") for v in range(1, 7)]
+        + [(151, "§85", 10.0, 4.0, "x", "y"), (151, "§85", 12.0, 4.0, "x", "y")]
+    )
+    prices_page.publish_statistics(prices.price_by_vum(units), "price_by_vum", tmp_path)
     out = pd.read_csv(tmp_path / "price_by_vum.csv").set_index("vum_score")
     assert out.loc[2.0, "cases"] == 6 and out.loc[2.0, "mean"] == 3.5
     assert out.loc[4.0, ["cases", "mean", "median", "p25", "p75"]].isna().all()
@@ -83,15 +86,23 @@ def test_log_price_differences_are_percentages():
 
 
 def test_vum_change_months_and_income_basis_by_hand():
-    pairs = pd.DataFrame({"municipality": [151, 151, 151, 153], "vum_score_prev": [2.0, 2.0, 3.0, 3.0],
-                          "vum_score": [1.0, 2.0, 3.5, 3.0], "months": [10.0, 12.0, 11.0, 9.0]})
+    pairs = pd.DataFrame(
+        {
+            "municipality": [151, 151, 151, 153],
+            "vum_score_prev": [2.0, 2.0, 3.0, 3.0],
+            "vum_score": [1.0, 2.0, 3.5, 3.0],
+            "months": [10.0, 12.0, 11.0, 9.0],
+        }
+    )
     change = prices.vum_change(pairs).set_index("vum_from")
     assert change.loc[2.0, ["forbedret", "uændret", "forværret", "follow_ups"]].tolist() == [1, 1, 0, 2]
     assert change.loc[3.0, ["forbedret", "uændret", "forværret"]].tolist() == [0, 1, 1]
     months = prices.months_between(pairs).set_index("municipality")
     half = 4.302652729911275 * 1.0 / np.sqrt(3)  # t(0.975, 2) x sd 1 / sqrt(3)
     assert months.loc[151, "mean_months"] == 11 and months.loc[151, "ci_low"] == pytest.approx(11 - half)
-    units = pd.DataFrame({"income_basis": ["førtidspension"] * 3 + ["løn", None], "vum_score": [2.0, 3.0, 4.0, 1.0, 2.0]})
+    units = pd.DataFrame(
+        {"income_basis": ["førtidspension"] * 3 + ["løn", None], "vum_score": [2.0, 3.0, 4.0, 1.0, 2.0]}
+    )
     basis = prices.income_basis(units).set_index("income_basis")
     assert basis.loc["førtidspension", "share"] == pytest.approx(3 / 4) and basis.loc["førtidspension", "vum_mean"] == 3
 

@@ -6,15 +6,27 @@ import stat
 
 import pandas as pd
 import pytest
-
-from helpers import load, privacy
 from conftest import write_csv
+
+from helpers import load
+from helpers.data import privacy
 
 
 @pytest.mark.parametrize(
     "yy, seventh, century",
-    [(3, 1, 1900), (99, 3, 1900), (10, 4, 2000), (36, 4, 2000), (37, 4, 1900), (10, 9, 2000), (50, 9, 1900),
-     (0, 5, 2000), (57, 8, 2000), (58, 5, 1800), (99, 8, 1800)],
+    [
+        (3, 1, 1900),
+        (99, 3, 1900),
+        (10, 4, 2000),
+        (36, 4, 2000),
+        (37, 4, 1900),
+        (10, 9, 2000),
+        (50, 9, 1900),
+        (0, 5, 2000),
+        (57, 8, 2000),
+        (58, 5, 1800),
+        (99, 8, 1800),
+    ],
 )
 def test_century_rule(yy, seventh, century):
     assert privacy.cpr_century(yy, seventh) == century
@@ -22,9 +34,13 @@ def test_century_rule(yy, seventh, century):
 
 @pytest.mark.parametrize(
     "cpr, born, sex",
-    [("010203-1234", dt.date(1903, 2, 1), "K"), ("0102031233", dt.date(1903, 2, 1), "M"),
-     ("241210-4011", dt.date(2010, 12, 24), "M"), ("290260-5998", dt.date(1860, 2, 29), "K"),
-     ("150515-9996", dt.date(2015, 5, 15), "K")],
+    [
+        ("010203-1234", dt.date(1903, 2, 1), "K"),
+        ("0102031233", dt.date(1903, 2, 1), "M"),
+        ("241210-4011", dt.date(2010, 12, 24), "M"),
+        ("290260-5998", dt.date(1860, 2, 29), "K"),
+        ("150515-9996", dt.date(2015, 5, 15), "K"),
+    ],
 )
 def test_parse_cpr(cpr, born, sex):
     assert privacy.parse_cpr(cpr) == (born, sex)
@@ -53,11 +69,13 @@ def test_key_file_is_created_once_outside_the_repository(tmp_path, monkeypatch):
 
 
 def test_loader_derives_then_pseudonymises(tmp_path):
-    write_csv(tmp_path / "interventions.csv",
-              "person_id,municipality,target_group,measure,start_date\n"
-              "241210-4011,851,udsat,§11 stk. 3,2016-01-01\n"
-              "241210-4011,851,udsat,§52 stk. 3 nr. 7 plejefamilie,2016-03-01\n"
-              "0101104002,Aalborg,handicap,§11 stk. 3,2016-01-01\n")
+    write_csv(
+        tmp_path / "interventions.csv",
+        "person_id,municipality,target_group,measure,start_date\n"
+        "241210-4011,851,udsat,§11 stk. 3,2016-01-01\n"
+        "241210-4011,851,udsat,§52 stk. 3 nr. 7 plejefamilie,2016-03-01\n"
+        "0101104002,Aalborg,handicap,§11 stk. 3,2016-01-01\n",
+    )
     data = load(tmp_path, key=b"k")
     iv = data.interventions
     assert list(iv["birth_date"]) == [pd.Timestamp("2010-12-24")] * 2 + [pd.Timestamp("2010-01-01")]
@@ -68,10 +86,12 @@ def test_loader_derives_then_pseudonymises(tmp_path):
 
 
 def test_cpr_in_extra_columns_and_messages_is_masked(tmp_path):
-    write_csv(tmp_path / "interventions.csv",
-              "person_id,municipality,target_group,measure,start_date,note\n"
-              "241210-4011,851,udsat,§11 stk. 3,2016-01-01,se også 010203-1234\n"
-              "241210-4011,9999,udsat,§11 stk. 3,2016-01-01,\n")
+    write_csv(
+        tmp_path / "interventions.csv",
+        "person_id,municipality,target_group,measure,start_date,note\n"
+        "241210-4011,851,udsat,§11 stk. 3,2016-01-01,se også 010203-1234\n"
+        "241210-4011,9999,udsat,§11 stk. 3,2016-01-01,\n",
+    )
     data = load(tmp_path, key=b"k")
     everything = data.interventions.astype(str).to_csv() + data.issues.to_csv()
     assert not privacy.CPR_IN_TEXT.search(everything)

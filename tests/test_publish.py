@@ -3,7 +3,8 @@ import hashlib
 import pandas as pd
 import pytest
 
-from helpers.publish import complementary, publish, suppress
+from helpers.publishing.disclosure import complementary, suppress
+from helpers.publishing.tables import publish
 
 
 def test_counts_one_to_four_are_suppressed_zero_and_five_are_not():
@@ -38,7 +39,9 @@ def test_published_files_are_byte_stable(tmp_path):
     digests = []
     for sub in ("a", "b"):
         publish(frame, "t", tmp_path / sub, counts=["n"])
-        digests.append([hashlib.sha256((tmp_path / sub / f"t.{ext}").read_bytes()).hexdigest() for ext in ("csv", "xlsx")])
+        digests.append(
+            [hashlib.sha256((tmp_path / sub / f"t.{ext}").read_bytes()).hexdigest() for ext in ("csv", "xlsx")]
+        )
     assert digests[0] == digests[1]
 
 
@@ -64,15 +67,21 @@ def test_complementary_cascades_through_shared_cells():
 
 @pytest.mark.parametrize("value, shown", [(1234567, "1.234.567"), (0.5, "0,50"), (12.0, "12,00")])
 def test_danish_number_format(value, shown):
-    from helpers.publish import _da_number
+    from helpers.publishing.tables import _da_number
 
     assert _da_number(value) == shown
 
 
 def test_group_totals_hide_a_second_cell_in_each_group(tmp_path):
     # municipality 1: 3 + 10 + 12 = 25 -> hiding 3 alone is undone by 25 - 10 - 12
-    frame = pd.DataFrame({"municipality": [1, 1, 1, 2, 2], "goal_type": ["a", "b", "c", "a", "b"],
-                          "cases": [3, 10, 12, 20, 30], "n": [25, 25, 25, 50, 50]})
+    frame = pd.DataFrame(
+        {
+            "municipality": [1, 1, 1, 2, 2],
+            "goal_type": ["a", "b", "c", "a", "b"],
+            "cases": [3, 10, 12, 20, 30],
+            "n": [25, 25, 25, 50, 50],
+        }
+    )
     publish(frame, "types", tmp_path, counts=["cases", "n"], totals={"cases": ("municipality", "n")})
     out = pd.read_csv(tmp_path / "types.csv")
     assert out["cases"].isna().tolist() == [True, True, False, False, False]

@@ -3,15 +3,17 @@ import subprocess
 
 import nbformat
 import pytest
-
-from helpers.runner import Run, build_matrix, parse_period
 from conftest import BIN, reportbook, write_csv
+
+from helpers.pipeline.runner import build_matrix, parse_period
 
 
 def test_matrix_names_are_deterministic_per_code_period_and_notebook():
     runs = build_matrix(["staircase"], ["Aalborg", "851", "0851", 101], ["2016-02-01:2016-08-01"])
     assert [r.run_id for r in runs] == ["101_2016-02-01_2016-08-01", "851_2016-02-01_2016-08-01"]
-    assert str(runs[1].notebook_path(__import__("pathlib").Path("out"))) == "out/staircase/851_2016-02-01_2016-08-01.ipynb"
+    assert (
+        str(runs[1].notebook_path(__import__("pathlib").Path("out"))) == "out/staircase/851_2016-02-01_2016-08-01.ipynb"
+    )
 
 
 @pytest.mark.parametrize("bad", ["2016-02-01", "2016-08-01:2016-02-01", "x:y"])
@@ -35,7 +37,9 @@ def outputs_html(nb):
     return "".join(o.get("data", {}).get("text/html", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
 
 
-@pytest.mark.parametrize("notebook", ["staircase", "benchmarking", "budget_followup", "adult_prices", "goal_attainment"])
+@pytest.mark.parametrize(
+    "notebook", ["staircase", "benchmarking", "budget_followup", "adult_prices", "goal_attainment"]
+)
 def test_executed_notebooks_have_no_errors_and_hide_parameters(book_site, notebook):
     for code in (851, 101):
         nb = executed(book_site, code, notebook)
@@ -51,10 +55,20 @@ def test_executed_notebooks_have_no_errors_and_hide_parameters(book_site, notebo
 def test_each_run_records_its_configuration(book_site):
     run_dir = book_site / "book" / "reports" / "staircase" / "851_2016-02-01_2016-08-01"
     config = json.loads((run_dir / "run.json").read_text())
-    assert config["parameters"] == {"municipality": 851, "period_start": "2016-02-01", "period_end": "2016-08-01",
-                                    "data_dir": str(book_site / "data" / "synthetic"), "output_dir": run_dir.name}
-    assert set(config["input_files"]) == {"interventions.csv", "adult_registrations.csv", "case_events.csv",
-                                          "municipality_figures.csv", "budget_assumptions.csv"}
+    assert config["parameters"] == {
+        "municipality": 851,
+        "period_start": "2016-02-01",
+        "period_end": "2016-08-01",
+        "data_dir": str(book_site / "data" / "synthetic"),
+        "output_dir": run_dir.name,
+    }
+    assert set(config["input_files"]) == {
+        "interventions.csv",
+        "adult_registrations.csv",
+        "case_events.csv",
+        "municipality_figures.csv",
+        "budget_assumptions.csv",
+    }
     assert list(config["data_fingerprint"]) == ["interventions (851)"]  # the staircase reads Aalborg's rows only
     assert config["synthetic"] is True
     assert (book_site / "book" / "reports" / "rejects.csv").exists()  # one rejects file beside the outputs
@@ -69,8 +83,21 @@ def test_a_municipality_without_rows_gets_a_danish_message(book_site, notebook):
 
 def test_outputs_are_byte_stable_across_runs(book_site, tmp_path):
     env = {"REPORTBOOK_HOME": str(book_site)}
-    reportbook("run", "--municipality", "851", "--period", "2016-02-01:2016-08-01", "--out", tmp_path, "--jobs", "1",
-               "--notebook", "staircase", env=env, check=True)
+    reportbook(
+        "run",
+        "--municipality",
+        "851",
+        "--period",
+        "2016-02-01:2016-08-01",
+        "--out",
+        tmp_path,
+        "--jobs",
+        "1",
+        "--notebook",
+        "staircase",
+        env=env,
+        check=True,
+    )
     first = book_site / "book" / "reports" / "staircase" / "851_2016-02-01_2016-08-01"
     second = tmp_path / "staircase" / "851_2016-02-01_2016-08-01"
     published = json.loads((first / "published.json").read_text())
@@ -81,8 +108,20 @@ def test_outputs_are_byte_stable_across_runs(book_site, tmp_path):
 
 
 def test_a_missing_data_directory_is_refused_before_any_run(project_copy, tmp_path):
-    result = reportbook("run", "--data", tmp_path / "missing", "--out", tmp_path / "out", "--municipality", "851",
-                        "--period", "2016-02-01:2016-08-01", "--jobs", "1", env={"REPORTBOOK_HOME": str(project_copy)})
+    result = reportbook(
+        "run",
+        "--data",
+        tmp_path / "missing",
+        "--out",
+        tmp_path / "out",
+        "--municipality",
+        "851",
+        "--period",
+        "2016-02-01:2016-08-01",
+        "--jobs",
+        "1",
+        env={"REPORTBOOK_HOME": str(project_copy)},
+    )
     assert result.returncode == 2 and "findes ikke" in result.stderr and "Traceback" not in result.stderr
 
 
@@ -91,15 +130,33 @@ def test_a_failing_notebook_fails_the_run_and_names_it(project_copy, tmp_path):
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     params = nbformat.v4.new_code_cell("municipality = 0\nperiod_start = period_end = data_dir = output_dir = ''")
     params.metadata["tags"] = ["parameters"]
-    nb.cells = [nbformat.v4.new_markdown_cell("# Fejl"), params,
-                nbformat.v4.new_code_cell("raise ValueError('bevidst fejl')")]
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Fejl"),
+        params,
+        nbformat.v4.new_code_cell("raise ValueError('bevidst fejl')"),
+    ]
     nbformat.write(nb, project_copy / "notebooks" / "broken_example.ipynb")
     data = tmp_path / "data"
     write_csv(data / "municipality_figures.csv", "municipality,year\n851,2015\n")
     try:
-        result = reportbook("run", "--data", data, "--out", tmp_path / "out", "--municipality", "851",
-                            "--period", "2016-02-01:2016-08-01", "--notebook", "broken_example", "--notebook", "staircase",
-                            "--jobs", "2", env={"REPORTBOOK_HOME": str(project_copy), "XDG_CACHE_HOME": str(tmp_path / "c")})
+        result = reportbook(
+            "run",
+            "--data",
+            data,
+            "--out",
+            tmp_path / "out",
+            "--municipality",
+            "851",
+            "--period",
+            "2016-02-01:2016-08-01",
+            "--notebook",
+            "broken_example",
+            "--notebook",
+            "staircase",
+            "--jobs",
+            "2",
+            env={"REPORTBOOK_HOME": str(project_copy), "XDG_CACHE_HOME": str(tmp_path / "c")},
+        )
     finally:
         (project_copy / "notebooks" / "broken_example.ipynb").unlink()
     assert result.returncode == 1
@@ -112,8 +169,21 @@ def test_absent_table_runs_and_says_so(project_copy, tmp_path):
     data = tmp_path / "only_figures"
     write_csv(data / "municipality_figures.csv", "municipality,year,population\n851,2015,210000\n")
     out = tmp_path / "out"
-    reportbook("run", "--data", data, "--out", out, "--municipality", "851", "--period", "2016-02-01:2016-08-01",
-               "--jobs", "2", env={"REPORTBOOK_HOME": str(project_copy)}, check=True)
+    reportbook(
+        "run",
+        "--data",
+        data,
+        "--out",
+        out,
+        "--municipality",
+        "851",
+        "--period",
+        "2016-02-01:2016-08-01",
+        "--jobs",
+        "2",
+        env={"REPORTBOOK_HOME": str(project_copy)},
+        check=True,
+    )
     for notebook in ("staircase", "benchmarking", "budget_followup", "adult_prices", "goal_attainment"):
         html = outputs_html(nbformat.read(out / notebook / "851_2016-02-01_2016-08-01.ipynb", as_version=4))
         assert "Ingen data" in html, notebook
@@ -121,8 +191,21 @@ def test_absent_table_runs_and_says_so(project_copy, tmp_path):
 
 def test_the_papermill_cli_alone_runs_a_notebook(book_site, tmp_path):
     result = subprocess.run(
-        [str(BIN / "papermill"), str(book_site / "notebooks" / "staircase.ipynb"), str(tmp_path / "out.ipynb"),
-         "-p", "municipality", "615", "-p", "output_dir", str(tmp_path / "tables")],
-        cwd=book_site, capture_output=True, text=True, env={**__import__("os").environ, "REPORTBOOK_HOME": str(book_site)})
+        [
+            str(BIN / "papermill"),
+            str(book_site / "notebooks" / "staircase.ipynb"),
+            str(tmp_path / "out.ipynb"),
+            "-p",
+            "municipality",
+            "615",
+            "-p",
+            "output_dir",
+            str(tmp_path / "tables"),
+        ],
+        cwd=book_site,
+        capture_output=True,
+        text=True,
+        env={**__import__("os").environ, "REPORTBOOK_HOME": str(book_site)},
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     assert (tmp_path / "tables" / "transitions.csv").exists()

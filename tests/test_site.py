@@ -12,10 +12,18 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
-import yaml
+from conftest import CONFIG, SITE_RUN_IDS
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 
 
 class Links(HTMLParser):
@@ -55,9 +63,8 @@ def test_no_broken_internal_links(book_site):
             if target.is_dir():
                 target = target / "index.html"
             checked += 1
-            if not target.exists():
-                broken.append((str(page.relative_to(root)), link))
-            elif url.fragment and target.suffix == ".html" and url.fragment not in parse(target).ids:
+            missing_anchor = url.fragment and target.suffix == ".html" and url.fragment not in parse(target).ids
+            if not target.exists() or missing_anchor:
                 broken.append((str(page.relative_to(root)), link))
     assert checked > 100
     assert not broken, broken[:20]
@@ -78,8 +85,10 @@ def server(book_site):
 def chromium_path() -> str:
     path = shutil.which("chromium") or shutil.which("chromium-browser")
     if not path:
-        pytest.fail("Debian's chromium is not installed: `make test` installs it with apt-get (run as root), "
-                    "or run `apt-get install chromium`.")
+        pytest.fail(
+            "Debian's chromium is not installed: `make test` installs it with apt-get (run as root), "
+            "or run `apt-get install chromium`."
+        )
     return path
 
 
@@ -101,9 +110,9 @@ def test_a_reader_follows_a_report_sees_figures_and_downloads_a_csv(browser, ser
     assert "syntetiske" in page.inner_text("main").lower()
     report_links = page.locator("main table a")
     hrefs = sorted({report_links.nth(i).get_attribute("href") for i in range(report_links.count())})
-    notebooks = yaml.safe_load((Path(__file__).parents[1] / "runs.yml").read_text())["notebooks"]
+    notebooks = CONFIG["notebooks"]
     assert len(notebooks) >= 5
-    expected = {f"reports/{nb}/{code}_2016-02-01_2016-08-01.html" for nb in notebooks for code in (851, 101)}
+    expected = {f"reports/{nb}/{run}.html" for nb in notebooks for run in SITE_RUN_IDS}
     assert set(hrefs) == expected
     page.screenshot(path=str(tmp_path / "start.png"), full_page=True)
 

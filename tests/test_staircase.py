@@ -5,11 +5,13 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import interventions_frame
 from scipy.stats import chi2
 
-from helpers import staircase
-from helpers.paths import REFERENCE_DIR
-from conftest import interventions_frame
+from helpers.analyses import staircase
+from helpers.data.paths import REFERENCE_DIR
+from helpers.data.periods import age_on
+from helpers.publishing.pages import staircase as staircase_page
 
 T0, T1 = "2016-02-01", "2016-08-01"
 
@@ -19,28 +21,32 @@ def as_set(trans):
 
 
 def test_boundary_dates_and_interventions_outside_the_dates():
-    iv = interventions_frame([
-        ("A", 3, "2015-01-01", "2016-02-01"),  # ends on t0: active on t0
-        ("B", 2, "2016-08-01", None),  # starts on t1: active on t1
-        ("C", 5, "2016-02-02", "2016-07-31"),  # wholly inside the period: on neither date
-        ("D", 6, "2014-01-01", "2016-01-31"),  # ended the day before t0
-        ("E", 4, "2016-08-02", None),  # starts the day after t1
-        ("F", 1, "2016-01-01", "2016-08-01"),  # ends on t1: active on both
-    ])
+    iv = interventions_frame(
+        [
+            ("A", 3, "2015-01-01", "2016-02-01"),  # ends on t0: active on t0
+            ("B", 2, "2016-08-01", None),  # starts on t1: active on t1
+            ("C", 5, "2016-02-02", "2016-07-31"),  # wholly inside the period: on neither date
+            ("D", 6, "2014-01-01", "2016-01-31"),  # ended the day before t0
+            ("E", 4, "2016-08-02", None),  # starts the day after t1
+            ("F", 1, "2016-01-01", "2016-08-01"),  # ends on t1: active on both
+        ]
+    )
     assert as_set(staircase.transitions(iv, T0, T1)) == {(3, 0, 1), (0, 2, 1), (1, 1, 1)}
 
 
 def test_concurrent_interventions_count_the_highest_step_once():
-    iv = interventions_frame([
-        ("F", 1, "2015-01-01", None),
-        ("F", 5, "2015-06-01", "2016-05-01"),  # placed on t0, back to step 1 on t1
-        ("G", 2, "2015-01-01", None),
-        ("G", 2, "2015-09-01", "2016-12-31"),  # two rows, same step: one child
-        ("H", 6, "2015-01-01", "2016-03-01"),
-        ("H", 6, "2016-03-02", None),  # moved institution: still step 6
-        ("I", 3, "2015-01-01", None),
-        ("I", 4, "2016-06-01", None),  # up to network care
-    ])
+    iv = interventions_frame(
+        [
+            ("F", 1, "2015-01-01", None),
+            ("F", 5, "2015-06-01", "2016-05-01"),  # placed on t0, back to step 1 on t1
+            ("G", 2, "2015-01-01", None),
+            ("G", 2, "2015-09-01", "2016-12-31"),  # two rows, same step: one child
+            ("H", 6, "2015-01-01", "2016-03-01"),
+            ("H", 6, "2016-03-02", None),  # moved institution: still step 6
+            ("I", 3, "2015-01-01", None),
+            ("I", 4, "2016-06-01", None),  # up to network care
+        ]
+    )
     trans = staircase.transitions(iv, T0, T1)
     assert as_set(trans) == {(5, 1, 1), (2, 2, 1), (6, 6, 1), (3, 4, 1)}
     assert list(trans.columns) == ["from_step", "to_step", "children"]
@@ -55,25 +61,64 @@ def test_dates_as_strings_dates_and_timestamps_agree():
 
 
 def test_iso_date_strings_in_the_frame_are_accepted():
-    iv = pd.DataFrame({"person_id": ["A", "B"], "step": [3, 2], "start_date": ["2015-01-01", "2016-08-01"],
-                       "end_date": ["2016-02-01", None]})
+    iv = pd.DataFrame(
+        {
+            "person_id": ["A", "B"],
+            "step": [3, 2],
+            "start_date": ["2015-01-01", "2016-08-01"],
+            "end_date": ["2016-02-01", None],
+        }
+    )
     assert as_set(staircase.transitions(iv, T0, T1)) == {(3, 0, 1), (0, 2, 1)}
 
 
 def test_flow_table_layout_by_hand():
-    trans = pd.DataFrame([(5, 1, 1), (2, 2, 1), (6, 6, 1), (3, 0, 1), (0, 2, 1)],
-                         columns=["from_step", "to_step", "children"])
+    trans = pd.DataFrame(
+        [(5, 1, 1), (2, 2, 1), (6, 6, 1), (3, 0, 1), (0, 2, 1)], columns=["from_step", "to_step", "children"]
+    )
     table = staircase.flow_table(trans)
-    assert list(table.columns) == ["Unikke cpr", "Ned ad trappen", "Ophørte", "1", "2", "3", "4", "5", "6", "Op ad trappen"]
-    assert list(table.index) == ["6. Institution", "5. Plejefamilie", "4. Netværkspleje", "3. Hjemmebaseret indsats",
-                                 "2. Forebyggende", "1. Tidlig indsats (§11, stk. 3)",
-                                 "0. Indsats oprettet i perioden", "I alt unikke cpr"]
-    assert table.loc["5. Plejefamilie", ["Unikke cpr", "Ned ad trappen", "Ophørte", "1", "Op ad trappen"]].tolist() == [1, 1, 0, 1, 0]
+    assert list(table.columns) == [
+        "Unikke cpr",
+        "Ned ad trappen",
+        "Ophørte",
+        "1",
+        "2",
+        "3",
+        "4",
+        "5",
+        "6",
+        "Op ad trappen",
+    ]
+    assert list(table.index) == [
+        "6. Institution",
+        "5. Plejefamilie",
+        "4. Netværkspleje",
+        "3. Hjemmebaseret indsats",
+        "2. Forebyggende",
+        "1. Tidlig indsats (§11, stk. 3)",
+        "0. Indsats oprettet i perioden",
+        "I alt unikke cpr",
+    ]
+    assert table.loc["5. Plejefamilie", ["Unikke cpr", "Ned ad trappen", "Ophørte", "1", "Op ad trappen"]].tolist() == [
+        1,
+        1,
+        0,
+        1,
+        0,
+    ]
     assert table.loc["3. Hjemmebaseret indsats", ["Unikke cpr", "Ned ad trappen", "Ophørte"]].tolist() == [1, 1, 1]
     new = table.loc["0. Indsats oprettet i perioden"]
     assert pd.isna(new["Unikke cpr"]) and pd.isna(new["Ophørte"]) and new["2"] == 1 and new["Op ad trappen"] == 1
     total = table.loc["I alt unikke cpr"]
-    assert total[["Unikke cpr", "Ned ad trappen", "Ophørte", "1", "2", "6", "Op ad trappen"]].tolist() == [4, 2, 1, 1, 2, 1, 1]
+    assert total[["Unikke cpr", "Ned ad trappen", "Ophørte", "1", "2", "6", "Op ad trappen"]].tolist() == [
+        4,
+        2,
+        1,
+        1,
+        2,
+        1,
+        1,
+    ]
 
 
 def published_aalborg():
@@ -82,7 +127,7 @@ def published_aalborg():
 
 
 def aalborg_records():
-    """Individual records built from the published table (independently of helpers.synth),
+    """Individual records built from the published table (independently of helpers.data.synth),
     with concurrent lower steps, boundary dates and distracting interventions."""
     table = published_aalborg()
     rows, k = [], 0
@@ -126,8 +171,13 @@ def test_transitions_rebuild_the_aalborg_table_cell_for_cell():
 def test_flow_table_equals_the_published_aalborg_layout_with_margins():
     table = staircase.flow_table(staircase.transitions(aalborg_records(), T0, T1))
     pub = published_aalborg()
-    columns = {"Unikke cpr": "unique_children", "Ned ad trappen": "down", "Ophørte": "ended",
-               **{str(b): f"to_{b}" for b in range(1, 7)}, "Op ad trappen": "up"}
+    columns = {
+        "Unikke cpr": "unique_children",
+        "Ned ad trappen": "down",
+        "Ophørte": "ended",
+        **{str(b): f"to_{b}" for b in range(1, 7)},
+        "Op ad trappen": "up",
+    }
     for label, key in zip(table.index, ["6", "5", "4", "3", "2", "1", "0", "total"]):
         for ours, theirs in columns.items():
             expected = pub.at[key, theirs]
@@ -148,8 +198,9 @@ def goodman(counts, alpha=0.05):
 
 
 def test_movement_shares_by_hand():
-    steps = pd.DataFrame({"person_id": list("abcdefg"), "from_step": [2, 2, 2, 2, 2, 2, 0],
-                          "to_step": [2, 2, 2, 0, 1, 5, 3]})
+    steps = pd.DataFrame(
+        {"person_id": list("abcdefg"), "from_step": [2, 2, 2, 2, 2, 2, 0], "to_step": [2, 2, 2, 0, 1, 5, 3]}
+    )
     shares = staircase.movement_shares(steps).set_index("direction")
     assert shares["children"].to_dict() == {"ned": 2, "samme": 3, "op": 1}
     assert (shares["n"] == 6).all()
@@ -161,7 +212,7 @@ def test_movement_shares_by_hand():
 
 def test_age_on_and_age_groups():
     born = pd.Series(pd.to_datetime(["2010-02-02", "2010-02-01", "1998-01-01", "1990-01-01"]))
-    ages = staircase.age_on(born, "2016-02-01")
+    ages = age_on(born, "2016-02-01")
     assert ages.tolist() == [5, 6, 18, 26]
     assert staircase.age_group(ages).tolist() == ["0-5 år", "6-11 år", "18-22 år", pd.NA]
 
@@ -178,20 +229,20 @@ def test_child_attributes_come_from_the_defining_intervention():
 
 def test_flow_suppression_hides_every_small_cell_and_leaves_no_relation_revealing():
     table = staircase.flow_table(staircase.transitions(aalborg_records(), T0, T1))
-    mask = staircase.flow_hidden(table)
+    mask = staircase_page.flow_hidden(table)
     for r in table.index:
         for c in table.columns:
             v = table.at[r, c]
             if not pd.isna(v) and 0 < v < 5:
                 assert mask.at[r, c], (r, c)
-    for total, parts in staircase.flow_equations(table):
+    for total, parts in staircase_page.flow_equations(table):
         hidden = sum(bool(mask.at[k]) for k in [total, *parts])
         assert hidden != 1, (total, parts)
 
 
 def test_published_tables_agree_and_hide_the_same_counts(tmp_path):
     result = staircase.analyse(aalborg_records(), T0, T1)
-    flow, _, shares = staircase.publish_flows(result, tmp_path)
+    flow, _, shares = staircase_page.publish_flows(result, tmp_path)
     trans = pd.read_csv(tmp_path / "transitions.csv")
     assert not ((trans["children"] > 0) & (trans["children"] < 5)).any()
     ft = pd.read_csv(tmp_path / "flow_table.csv").set_index("Trin i starten")
@@ -203,7 +254,7 @@ def test_published_tables_agree_and_hide_the_same_counts(tmp_path):
     ms = pd.read_csv(tmp_path / "movement_shares.csv")
     assert ms.loc[ms["children"].isna(), "share"].isna().all()
     for by in staircase.BREAKDOWNS:
-        table = staircase.publish_breakdown(result, by, tmp_path, overall=shares)
+        table = staircase_page.publish_breakdown(result, by, tmp_path, overall=shares)
         data = pd.read_csv(tmp_path / f"movement_shares_by_{by}.csv")
         assert not ((data["children"] > 0) & (data["children"] < 5)).any()
         assert not ((data["n"] > 0) & (data["n"] < 5)).any()
@@ -212,5 +263,5 @@ def test_published_tables_agree_and_hide_the_same_counts(tmp_path):
 
 def test_summary_sentences_suppress_small_counts():
     iv = interventions_frame([("A", 3, "2015-01-01", "2016-02-01"), ("B", 2, "2016-08-01", None)])
-    text = " ".join(staircase.summary_da(staircase.analyse(iv, T0, T1)))
+    text = " ".join(staircase_page.summary_da(staircase.analyse(iv, T0, T1)))
     assert "<5" in text and " 1 " not in text

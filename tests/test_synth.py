@@ -3,8 +3,11 @@ import hashlib
 import pandas as pd
 import pytest
 
-from helpers import load, privacy, staircase, synth
-from helpers.paths import REFERENCE_DIR
+from helpers import load
+from helpers.analyses import staircase
+from helpers.data import privacy, synth
+from helpers.data.dataset import is_synthetic
+from helpers.data.paths import REFERENCE_DIR
 
 
 @pytest.fixture(scope="module")
@@ -32,15 +35,19 @@ def test_synthetic_data_follow_the_contract_and_use_cpr_like_ids(generated):
     data = load(generated / "a")
     assert data.rejected == 0
     assert (data.quality["status"] == "indlæst").all()
-    assert synth.is_synthetic(generated / "a")
+    assert is_synthetic(generated / "a")
 
 
 def test_aalborg_flows_reproduce_the_published_table(generated):
     iv = load(generated / "a").interventions
     trans = staircase.transitions(iv[iv["municipality"] == 851], "2016-02-01", "2016-08-01")
-    published = pd.read_csv(REFERENCE_DIR / "reference" / "kora_aalborg_flows_2016.csv", dtype=str).set_index("from_step")
+    published = pd.read_csv(REFERENCE_DIR / "reference" / "kora_aalborg_flows_2016.csv", dtype=str).set_index(
+        "from_step"
+    )
     got = {(r.from_step, r.to_step): r.children for r in trans.itertuples(index=False)}
-    assert sum(got.values()) == 1971 + int(published.loc["0", ["to_1", "to_2", "to_3", "to_4", "to_5", "to_6"]].astype(int).sum())
+    assert sum(got.values()) == 1971 + int(
+        published.loc["0", ["to_1", "to_2", "to_3", "to_4", "to_5", "to_6"]].astype(int).sum()
+    )
     for a in range(7):
         for b in range(7):
             column = "ended" if b == 0 else f"to_{b}"
@@ -75,8 +82,14 @@ def test_municipality_figures_cover_98_and_keep_the_published_rows(generated):
     real = mf[mf["source"].str.contains("offentliggjort")]
     assert len(real) == 6
     merged = real.merge(published, on=["municipality", "year"], suffixes=("", "_pub"))
-    for column in ["population", "expected_need_per_0_22", "expenditure_per_0_22", "budget_deviation_pct",
-                   "placed_per_1000_0_22", "appeals_changed_share"]:
+    for column in [
+        "population",
+        "expected_need_per_0_22",
+        "expenditure_per_0_22",
+        "budget_deviation_pct",
+        "placed_per_1000_0_22",
+        "appeals_changed_share",
+    ]:
         assert (merged[column] == merged[f"{column}_pub"]).all(), column
 
 

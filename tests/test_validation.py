@@ -2,9 +2,9 @@
 
 import pandas as pd
 import pytest
+from conftest import reportbook, write_csv
 
 from helpers import load
-from conftest import reportbook, write_csv
 
 IV = "person_id,municipality,target_group,measure,step,start_date,end_date,monthly_cost,provider_type,sex"
 GOOD_IV = "241210-4011,851,udsat,§11 stk. 3,1,2016-01-01,,1000,egen,M"
@@ -25,7 +25,13 @@ CASES = [
     ("interventions", IV, "311399-1234,851,udsat,§11 stk. 3,1,2016-01-01,,1000,egen,M", "cpr_invalid", "person_id"),
     ("interventions", IV, "B17,851,udsat,§11 stk. 3,1,2016-01-01,,1000,egen,M", "birth_date", "birth_date"),
     ("interventions", IV, "241210-4011,851,udsat,ukendt tilbud,,2016-01-01,,1000,egen,M", "step", "step"),
-    ("interventions", IV, "241210-4011,851,udsat,§11 stk. 3,1,2016-03-01,2016-02-01,1000,egen,M", "end_before", "end_date"),
+    (
+        "interventions",
+        IV,
+        "241210-4011,851,udsat,§11 stk. 3,1,2016-03-01,2016-02-01,1000,egen,M",
+        "end_before",
+        "end_date",
+    ),
     ("adult_registrations", AR, "S2,010170-1233,153,1,2015-03-01,§107,,,2", "price_107", "daily_price"),
     ("adult_registrations", AR, "S2,010170-1233,153,1,2015-03-01,§85,,,2", "hours_85", "hours_individual"),
     ("adult_registrations", AR, "S1,010170-1233,153,1,2015-04-01,§85,,10,2", "duplicate", "registration_no"),
@@ -51,7 +57,10 @@ def test_rule_rejects_the_row_and_keeps_the_others(tmp_path, table, header, bad,
 
 
 def test_missing_required_column_refuses_the_file(tmp_path):
-    write_csv(tmp_path / "interventions.csv", "person_id,municipality,measure,start_date\nX,851,a,2016-01-01\nY,851,a,2016-01-01\n")
+    write_csv(
+        tmp_path / "interventions.csv",
+        "person_id,municipality,measure,start_date\nX,851,a,2016-01-01\nY,851,a,2016-01-01\n",
+    )
     data = load(tmp_path)
     assert len(data.interventions) == 0
     q = data.quality.set_index("table").loc["interventions"]
@@ -74,9 +83,12 @@ def test_validate_cli_names_rows_writes_rejects_and_exits_1(tmp_path):
 
 
 def test_validate_cli_accepts_a_danish_excel_export(tmp_path):
-    write_csv(tmp_path / "interventions.csv",
-              "person_id;municipality;target_group;measure;start_date;end_date;monthly_cost\r\n"
-              "241210-4011;Aalborg;udsat;§52 stk. 3 nr. 7 plejefamilie;01-02-2016;;35.000,00\r\n", encoding="cp1252")
+    write_csv(
+        tmp_path / "interventions.csv",
+        "person_id;municipality;target_group;measure;start_date;end_date;monthly_cost\r\n"
+        "241210-4011;Aalborg;udsat;§52 stk. 3 nr. 7 plejefamilie;01-02-2016;;35.000,00\r\n",
+        encoding="cp1252",
+    )
     result = reportbook("validate", tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
 

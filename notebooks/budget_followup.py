@@ -1,0 +1,99 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,-all
+#     formats: ipynb,py:percent
+#     notebook_metadata_filter: reportbook,kernelspec,jupytext
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+#   reportbook:
+#     reads:
+#       budget_assumptions: municipality
+#       interventions: municipality
+# ---
+
+# %% [markdown]
+# # Budgetopfølgning: volumen og pris
+
+# %% tags=["parameters", "remove-cell"]
+municipality = 851
+period_start = "2016-02-01"
+period_end = "2016-08-01"
+data_dir = "data/synthetic"
+output_dir = "output/budget_followup"
+
+# %% tags=["remove-input"]
+from IPython.display import display
+
+from helpers.analyses import budget
+from helpers.publishing import figures
+from helpers.publishing.pages import budget as page
+from helpers.publishing.report import open_report
+from helpers.publishing.tables import publish
+
+report = open_report(municipality, period_start, period_end, data_dir, output_dir, notebook="budget_followup")
+display(report.header("Budgetopfølgning"))
+year = report.period_end.year
+children = report.rows("interventions")
+assumptions = report.rows("budget_assumptions")
+has_budget = (assumptions["year"] == year).any() if len(assumptions) else False
+
+# %% tags=["remove-input"]
+if not has_budget:
+    display(report.no_data(f"Der er ingen budgetforudsætninger for {report.name} Kommune for {year}."))
+else:
+    variance = budget.volume_price_split(children, assumptions, year)
+    display(report.key_messages(page.summary_da(variance, year)))
+
+# %% [markdown]
+# VIVE anbefaler, at budgetopfølgningen skiller en afvigelse ad i to: *flere indsatser end
+# budgetteret* (volumen) og *en højere gennemsnitspris end budgetteret* (pris). Siden gør det
+# for hvert trin på indsatstrappen i periodens kalenderår, ud fra de bevilgede indsatser.
+
+# %% [markdown]
+# ## Afvigelsen pr. trin
+
+# %% tags=["remove-input"]
+if has_budget:
+    display(
+        publish(
+            variance,
+            "budget_variance",
+            output_dir,
+            caption=f"Budget og forbrug pr. trin, {year}",
+            formats={c: lambda v: f"{v:,.0f}".replace(",", ".") for c in variance.columns if c != "step"},
+        )
+    )
+    figures.show(
+        figures.waterfall(
+            variance,
+            f"Fra budget til forbrug {year} – {report.name}",
+            f"Kilde: {report.name} Kommunes indsatsdata og budgetforudsætninger.",
+        )
+    )
+
+# %% [markdown]
+# ## Definitioner
+#
+# - **Helårsforanstaltninger** (faktisk antal): dage med aktive indsatser i året divideret med årets dage.
+# - **Faktisk forbrug**: månedlig udgift × 12 × aktive dage i året / årets dage. Indsatser uden slutdato regnes
+#   aktive året ud, så for et igangværende år er tallet en prognose ud fra de bevilgede indsatser.
+# - **Volumeneffekt** = (faktisk antal − budgetteret antal) × budgetteret enhedspris.
+# - **Priseffekt** = (faktisk enhedspris − budgetteret enhedspris) × faktisk antal.
+# - Volumen + pris = samlet afvigelse = faktisk forbrug − budget.
+#
+# Tabellen viser beløb og helårsforanstaltninger, ikke antal personer.
+
+# %% tags=["remove-input"]
+display(
+    report.footer(
+        {"municipality": municipality, "period_start": period_start, "period_end": period_end, "data_dir": data_dir}
+    )
+)

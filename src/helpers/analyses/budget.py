@@ -1,0 +1,86 @@
+"""Budget follow-up split into volume and price (VIVE's recommendation, seeds/001).
+
+For each step in a calendar year:
+
+* ``actual_count`` = sum of days active in the year / days in the year
+  (full-year interventions, helårsforanstaltninger);
+* ``actual_cost`` = sum of ``monthly_cost`` x 12 x days active in the year / days in the year;
+* ``actual_unit_cost`` = ``actual_cost`` / ``actual_count``;
+* ``volume_effect`` = (``actual_count`` - ``budget_count``) x ``budget_unit_cost``;
+* ``price_effect`` = (``actual_unit_cost`` - ``budget_unit_cost``) x ``actual_count``;
+* ``total_deviation`` = ``actual_cost`` - ``budget_count`` x ``budget_unit_cost``
+  = ``volume_effect`` + ``price_effect`` exactly.
+
+Days active in the year: from max(start_date, 1 January) to min(end_date, 31 December),
+both days included; an empty end date runs to 31 December (what is granted is what is
+committed, so for a running year this is the forecast from granted interventions).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..data.periods import full_year_volume
+
+VARIANCE_COLUMNS = [
+    "step",
+    "budget_count",
+    "budget_unit_cost",
+    "budget_cost",
+    "actual_count",
+    "actual_cost",
+    "actual_unit_cost",
+    "volume_effect",
+    "price_effect",
+    "total_deviation",
+]
+
+
+def step_budget(budget: pd.DataFrame) -> pd.DataFrame:
+    """Budget rows given per staircase step (1-6), with ``step`` as int; measure groups are left out."""
+    b = budget[budget["step"].astype(str).str.fullmatch(r"[1-6](\.0)?")].copy()
+    b["step"] = b["step"].astype(float).astype(int)
+    return b
+
+
+def volume_price_split(interventions: pd.DataFrame, budget: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Per step: budget, actual volume and cost, and the deviation split into volume and price.
+
+    ``interventions`` and ``budget`` are one municipality's rows; ``budget`` rows of other
+    years are ignored. Steps with a budget and no activity (or activity and no budget)
+    are kept, so that nothing disappears from the follow-up.
+    """
+    b = step_budget(budget[budget["year"] == year])
+    b = b.groupby("step", as_index=False).agg(
+        budget_count=("budget_count", "sum"), budget_unit_cost=("budget_unit_cost", "mean")
+    )
+    actual = (
+        full_year_volume(interventions, year)
+        if len(interventions)
+        else pd.DataFrame(columns=["step", "actual_count", "actual_cost"])
+    )
+    out = b.merge(actual, on="step", how="outer").sort_values("step").reset_index(drop=True)
+    for c in ("budget_count", "budget_unit_cost", "actual_count", "actual_cost"):
+        out[c] = out[c].astype(float).fillna(0.0)
+    out["step"] = out["step"].astype(int)
+    out["budget_cost"] = out["budget_count"] * out["budget_unit_cost"]
+    out["actual_unit_cost"] = np.where(
+        out["actual_count"] > 0, out["actual_cost"] / out["actual_count"].where(out["actual_count"] > 0), 0.0
+    )
+    out["volume_effect"] = (out["actual_count"] - out["budget_count"]) * out["budget_unit_cost"]
+    out["price_effect"] = (out["actual_unit_cost"] - out["budget_unit_cost"]) * out["actual_count"]
+    out["total_deviation"] = out["actual_cost"] - out["budget_cost"]
+    # With no activity the unit cost is undefined; the price effect is then 0 by the formula.
+    out.loc[out["actual_count"] == 0, "price_effect"] = 0.0
+    return out[VARIANCE_COLUMNS]
+
+
+def with_total(variance: pd.DataFrame) -> pd.DataFrame:
+    """The variance table with an "I alt" row (unit costs of the total are cost / count)."""
+    total = variance.drop(columns="step").sum()
+    total["budget_unit_cost"] = total["budget_cost"] / total["budget_count"] if total["budget_count"] else np.nan
+    total["actual_unit_cost"] = total["actual_cost"] / total["actual_count"] if total["actual_count"] else np.nan
+    out = variance.astype({"step": object})
+    out.loc[len(out)] = {"step": "I alt", **total.to_dict()}
+    return out

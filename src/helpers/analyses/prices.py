@@ -1,0 +1,239 @@
+"""Price of §107 and hours of §85 by VUM score, age, target group and municipality.
+
+Reproduces and extends figures 3.4-3.8 and 3.13-3.16 of KL's SEP project 9 (seeds/003).
+The analysis unit is each case's first registration in the period
+(:func:`helpers.adults.first_in_period`); the measure is the daily price (§107) or the
+granted individual hours per month (§85).
+
+The report compared municipalities without adjusting for VUM score, age or target group.
+:func:`municipality_differences` does: OLS of log daily price (§107) or hours (§85) on VUM
+score, age group, target group and municipality, with heteroskedasticity-robust (HC3)
+standard errors; each municipality's difference from the average municipality (the
+unweighted mean of the municipality effects) with a 95 % interval, next to the unadjusted
+difference from a model with municipality alone.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import statsmodels.formula.api as smf
+from scipy import stats
+from statsmodels.stats.inter_rater import cohens_kappa
+
+from ..data.paths import REFERENCE_DIR
+from .adults import SERVICES, vum_direction
+
+STATISTICS = ["mean", "median", "p25", "p75"]
+MIN_CASES = 5
+SUPPORT_LETTERS = list("ABCDEFG")
+
+
+def describe_by(units: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Per service and group: ``cases``, ``mean``, ``median``, ``p25``, ``p75`` of the measure."""
+    data = units.dropna(subset=["measure", *by])
+    groups = data.groupby(["service", *by], sort=True)["measure"]
+    out = pd.DataFrame(
+        {
+            "cases": groups.size(),
+            "mean": groups.mean(),
+            "median": groups.median(),
+            "p25": groups.quantile(0.25),
+            "p75": groups.quantile(0.75),
+        }
+    ).reset_index()
+    out["service"] = pd.Categorical(out["service"], categories=list(SERVICES), ordered=True)
+    out = out.sort_values(["service", *by], kind="stable").reset_index(drop=True)
+    out["service"] = out["service"].astype(str)
+    return out[["service", *by, "cases", *STATISTICS]]
+
+
+def price_by_vum(units: pd.DataFrame) -> pd.DataFrame:
+    """``price_by_vum``: service x VUM score."""
+    return describe_by(units, ["vum_score"])
+
+
+def _levels(data: pd.DataFrame, column: str) -> int:
+    return data[column].nunique()
+
+
+def municipality_differences(units: pd.DataFrame, service: str) -> pd.DataFrame:
+    """Unadjusted and adjusted difference of each municipality from the average municipality.
+
+    For §107 the outcome is log daily price and the differences are shown as per cent
+    (exp(d) - 1); for §85 it is hours per month. Columns: ``municipality``, ``cases``,
+    ``unadjusted``, ``unadjusted_low``, ``unadjusted_high``, ``adjusted``, ``adjusted_low``,
+    ``adjusted_high``, ``n``.
+    """
+    columns = [
+        "municipality",
+        "cases",
+        "unadjusted",
+        "unadjusted_low",
+        "unadjusted_high",
+        "adjusted",
+        "adjusted_low",
+        "adjusted_high",
+        "n",
+    ]
+    data = units[(units["service"] == service) & units["measure"].notna()].copy()
+    if service == "§107":
+        data = data[data["measure"] > 0]
+        data["y"] = np.log(data["measure"])
+    else:
+        data["y"] = data["measure"]
+    data = data.dropna(subset=["vum_score", "age_group"])
+    data["target_group"] = data["target_group"].fillna("uoplyst")
+    data["municipality"] = data["municipality"].astype(int).astype(str)
+    # municipalities with under 5 cases are not published, and would make HC3 undefined (leverage 1)
+    data = data[data.groupby("municipality")["y"].transform("size") >= MIN_CASES]
+    if _levels(data, "municipality") < 2 or len(data) < 10:
+        return pd.DataFrame(columns=columns)
+    adjusters = [f"C({c})" for c in ("vum_score", "age_group", "target_group") if _levels(data, c) > 1]
+    while adjusters and not _full_rank("y ~ " + " + ".join(adjusters + ["C(municipality)"]), data):
+        adjusters.pop()  # a collinear adjuster cannot be told apart from the municipality effects
+    results = {}
+    for label, terms in (("unadjusted", []), ("adjusted", adjusters)):
+        model = smf.ols("y ~ " + " + ".join(terms + ["C(municipality)"]), data=data)
+        x = model.exog
+        leverage = np.einsum("ij,ij->i", x @ np.linalg.pinv(x.T @ x), x)
+        cov = "HC3" if leverage.max() < 1 - 1e-8 else "HC1"  # HC3 is undefined at leverage 1
+        fit = model.fit(cov_type=cov)
+        results[label] = _deviations(fit, sorted(data["municipality"].unique()), log=service == "§107")
+    out = results["unadjusted"].merge(results["adjusted"], on="municipality", suffixes=("", "_adj"))
+    out = out.rename(
+        columns={
+            "effect": "unadjusted",
+            "low": "unadjusted_low",
+            "high": "unadjusted_high",
+            "effect_adj": "adjusted",
+            "low_adj": "adjusted_low",
+            "high_adj": "adjusted_high",
+        }
+    )
+    out["cases"] = out["municipality"].map(data["municipality"].value_counts())
+    out["n"] = len(data)
+    out["municipality"] = out["municipality"].astype(int)
+    return out[columns]
+
+
+def _full_rank(formula: str, data: pd.DataFrame) -> bool:
+    exog = smf.ols(formula, data=data).exog
+    return np.linalg.matrix_rank(exog) == exog.shape[1]
+
+
+def _deviations(fit, levels: list[str], log: bool) -> pd.DataFrame:
+    """Each level's effect minus the mean of all levels' effects (reference = 0), 95 % CI."""
+    names = list(fit.params.index)
+    rows = []
+    for m in levels:
+        contrast = np.zeros(len(names))
+        for other in levels:
+            name = f"C(municipality)[T.{other}]"
+            if name in names:
+                contrast[names.index(name)] -= 1 / len(levels)
+        own = f"C(municipality)[T.{m}]"
+        if own in names:
+            contrast[names.index(own)] += 1
+        test = fit.t_test(contrast)
+        effect, (low, high) = float(np.squeeze(test.effect)), np.squeeze(test.conf_int(alpha=0.05))
+        if log:
+            effect, low, high = np.expm1(effect), np.expm1(low), np.expm1(high)
+        rows.append({"municipality": m, "effect": effect, "low": float(low), "high": float(high)})
+    return pd.DataFrame(rows)
+
+
+def vum_change(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Figs 3.4/3.5: follow-ups by VUM at k: improved (lower), unchanged, worse (higher)."""
+    data = pairs.dropna(subset=["vum_score", "vum_score_prev"])
+    direction = vum_direction(data["vum_score"] - data["vum_score_prev"].astype(float))
+    table = pd.crosstab(data["vum_score_prev"].astype(float), direction)
+    table = table.reindex(columns=["forbedret", "uændret", "forværret"], fill_value=0)
+    table["follow_ups"] = table.sum(axis=1)
+    return table.rename_axis("vum_from").reset_index().rename_axis(None, axis=1)
+
+
+def income_basis(units: pd.DataFrame) -> pd.DataFrame:
+    """Figs 3.6/3.7: cases by income basis, and mean VUM with a 95 % t-interval."""
+    data = units.dropna(subset=["income_basis"])
+    rows = []
+    for basis, g in data.groupby("income_basis", sort=True):
+        vum = g["vum_score"].dropna()
+        mean, low, high = _t_interval(vum)
+        rows.append(
+            {
+                "income_basis": basis,
+                "cases": len(g),
+                "share": len(g) / len(data),
+                "vum_cases": len(vum),
+                "vum_mean": mean,
+                "vum_ci_low": low,
+                "vum_ci_high": high,
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["income_basis", "cases", "share", "vum_cases", "vum_mean", "vum_ci_low", "vum_ci_high"]
+    )
+
+
+def months_between(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Fig 3.8: months between consecutive registrations per municipality (mean, 95 % CI, median)."""
+    rows = []
+    for code, g in pairs.dropna(subset=["months"]).groupby("municipality", sort=True):
+        mean, low, high = _t_interval(g["months"])
+        rows.append(
+            {
+                "municipality": int(code),
+                "follow_ups": len(g),
+                "mean_months": mean,
+                "ci_low": low,
+                "ci_high": high,
+                "median_months": float(g["months"].median()),
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["municipality", "follow_ups", "mean_months", "ci_low", "ci_high", "median_months"]
+    )
+
+
+def _t_interval(values: pd.Series) -> tuple[float, float, float]:
+    values = values.astype(float)
+    n = len(values)
+    if n == 0:
+        return np.nan, np.nan, np.nan
+    mean = float(values.mean())
+    if n == 1:
+        return mean, np.nan, np.nan
+    half = stats.t.ppf(0.975, n - 1) * values.std(ddof=1) / np.sqrt(n)
+    return mean, mean - half, mean + half
+
+
+def published_support_letters() -> pd.DataFrame:
+    """København: support letter (rows) x ordinary VUM letter (columns), 912 citizens, as published."""
+    table = pd.read_csv(REFERENCE_DIR / "reference" / "kbh_vum_support_letter.csv", dtype=str).set_index(
+        "support_letter"
+    )
+    return table.drop(columns="Sum").drop(index="Sum").replace("", "0").fillna("0").astype(int)
+
+
+def records_from_crosstab(table: pd.DataFrame) -> pd.DataFrame:
+    """One row per citizen with ``support_letter`` and ``vum_letter`` (from a published table)."""
+    rows = [(s, v) for s in table.index for v in table.columns for _ in range(int(table.at[s, v]))]
+    return pd.DataFrame(rows, columns=["support_letter", "vum_letter"])
+
+
+def letter_agreement(records: pd.DataFrame) -> dict:
+    """Cross-table of support letter against VUM letter, the share on the diagonal and
+    Cohen's kappa with linear weights (letters are ordered A-G) with its 95 % interval."""
+    table = pd.crosstab(records["support_letter"], records["vum_letter"])
+    square = table.reindex(index=SUPPORT_LETTERS, columns=SUPPORT_LETTERS, fill_value=0)
+    n = int(square.to_numpy().sum())
+    kappa = cohens_kappa(square.to_numpy(), wt="linear")
+    return {
+        "table": table.reindex(index=[s for s in SUPPORT_LETTERS if s in table.index]),
+        "n": n,
+        "diagonal_share": float(np.trace(square.to_numpy()) / n),
+        "kappa": float(kappa.kappa),
+        "kappa_low": float(kappa.kappa_low),
+        "kappa_high": float(kappa.kappa_upp),
+    }

@@ -1,0 +1,207 @@
+"""Loading a data directory: every contract table validated, pseudonymised and typed.
+
+``load(data_dir)`` returns a :class:`Dataset` with one DataFrame per table. A table whose
+file is absent is an empty frame with the contract's columns. Rejected rows are listed in
+``Dataset.issues`` (file, row, column, rule, message; never a CPR) and counted in
+``Dataset.quality``; ``write_rejects`` writes them beside the outputs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .contract import ISSUE_COLUMNS, TABLES
+from .paths import DEFAULT_DATA_DIR, REFERENCE_DIR, SYNTHETIC_MARKER, resolve_path
+from .privacy import secret_key
+
+#: The digest shown for a table without rows.
+EMPTY = "tom"
+
+QUALITY_COLUMNS = ["table", "file", "status", "rows_read", "rows_kept", "rows_rejected"]
+
+
+@dataclass
+class Dataset:
+    data_dir: Path
+    interventions: pd.DataFrame
+    adult_registrations: pd.DataFrame
+    case_events: pd.DataFrame
+    municipality_figures: pd.DataFrame
+    budget_assumptions: pd.DataFrame
+    issues: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ISSUE_COLUMNS))
+    quality: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=QUALITY_COLUMNS))
+    fingerprint: dict[str, str] = field(default_factory=dict)
+    digests: dict = field(default_factory=dict)  # per table and municipality (see table_digests)
+
+    def table(self, name: str) -> pd.DataFrame:
+        return getattr(self, name)
+
+    @property
+    def rejected(self) -> int:
+        return int(self.quality["rows_rejected"].sum()) if len(self.quality) else 0
+
+
+def file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "reportbook" / "datasets"
+
+
+def _cache_key(digests: dict[str, str], key: bytes) -> str:
+    """Digest of every input file, the loader's code and the pseudonymisation key."""
+    h = hashlib.sha256(hashlib.sha256(key).digest())
+    for name, digest in sorted(digests.items()):
+        h.update(name.encode())
+        h.update(digest.encode())
+    here = Path(__file__).parent
+    for module in (
+        "contract.py",
+        "ingest.py",
+        "validation.py",
+        "privacy.py",
+        "steps.py",
+        "municipalities.py",
+        "dataset.py",
+    ):
+        h.update((here / module).read_bytes())
+    for ref in sorted(REFERENCE_DIR.glob("*.csv")):
+        h.update(ref.read_bytes())
+    return h.hexdigest()
+
+
+def load(data_dir: str | Path, key: bytes | None = None, use_cache: bool = True) -> Dataset:
+    """Read, validate and pseudonymise every contract table found in ``data_dir``.
+
+    The validated data set is cached (pseudonymised rows only, outside the repository,
+    ``$XDG_CACHE_HOME/reportbook/datasets``) under a digest of the input files, the
+    loader's code and the key, so that the notebooks of a matrix parse the files once."""
+    data_dir = resolve_path(data_dir)
+    if not data_dir.is_dir():
+        raise FileNotFoundError(f"Datamappen {data_dir} findes ikke.")
+    key = secret_key() if key is None else key
+    digests = {p.name: file_digest(p) for p in sorted(data_dir.iterdir()) if p.is_file() and not p.name.startswith(".")}
+    cached = cache_dir() / f"{_cache_key(digests, key)}.pkl" if use_cache else None
+    if cached is not None and cached.exists():
+        try:
+            with open(cached, "rb") as fh:
+                dataset = pickle.load(fh)
+            dataset.data_dir = data_dir
+            return dataset
+        except Exception:  # noqa: BLE001 - a broken cache entry is rebuilt
+            cached.unlink(missing_ok=True)
+    dataset = _load(data_dir, key, digests)
+    dataset.digests = table_digests(dataset)  # computed once, kept with the cached data set
+    if cached is not None:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+        with open(tmp, "wb") as fh:
+            pickle.dump(dataset, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cached)
+    return dataset
+
+
+def _load(data_dir: Path, key: bytes, digests: dict[str, str]) -> Dataset:
+    from .ingest import find_table_file, read_raw  # parsing and validation only on a cache miss
+    from .validation import empty_table, validate
+
+    frames, issues, quality, fingerprint = {}, [], [], {}
+    for name, table in TABLES.items():
+        path = find_table_file(data_dir, name)
+        if path is None:
+            frames[name] = empty_table(table)
+            quality.append(
+                {"table": name, "file": "", "status": "mangler", "rows_read": 0, "rows_kept": 0, "rows_rejected": 0}
+            )
+            continue
+        fingerprint[path.name] = digests[path.name]
+        result = validate(read_raw(path), table, data_dir=data_dir, key=key)
+        frames[name] = result.frame
+        issues.append(result.issues)
+        status = "afvist" if len(result.frame) == 0 and result.rows_read else "indlæst"
+        quality.append(
+            {
+                "table": name,
+                "file": path.name,
+                "status": status,
+                "rows_read": result.rows_read,
+                "rows_kept": len(result.frame),
+                "rows_rejected": result.rows_rejected,
+            }
+        )
+    issue_frame = (
+        pd.concat([i for i in issues if len(i)], ignore_index=True)
+        if any(len(i) for i in issues)
+        else pd.DataFrame(columns=ISSUE_COLUMNS)
+    )
+    return Dataset(
+        data_dir=data_dir,
+        issues=issue_frame,
+        quality=pd.DataFrame(quality, columns=QUALITY_COLUMNS),
+        fingerprint=fingerprint,
+        **frames,
+    )
+
+
+def is_synthetic(data_dir: str | Path) -> bool:
+    """True for a data directory written by :func:`helpers.data.synth.generate`."""
+    return (Path(data_dir) / SYNTHETIC_MARKER).exists()
+
+
+def ensure_default_data(data_dir: Path) -> None:
+    """Generate the synthetic default data when ``data_dir`` is the (missing) default folder."""
+    if not data_dir.exists() and data_dir.resolve() == DEFAULT_DATA_DIR.resolve():
+        from .synth import generate
+
+        generate(data_dir)
+
+
+def _digest_frame(frame: pd.DataFrame) -> str:
+    if frame.empty:
+        return EMPTY
+    hashed = pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy(dtype=np.uint64)
+    return hashlib.sha256(hashed.tobytes() + ",".join(frame.columns).encode()).hexdigest()
+
+
+def table_digests(dataset: Dataset) -> dict[str, dict[str, str]]:
+    """Per table: a digest of all validated (pseudonymised) rows (``*``) and of each
+    municipality's rows (by code). They never depend on a CPR, so the same digests are
+    shown on the page as its data fingerprint and key the run cache."""
+    out = {}
+    for name in TABLES:
+        frame = dataset.table(name)
+        per = {"*": _digest_frame(frame)}
+        if len(frame):
+            for code, rows in frame.groupby("municipality", sort=True):
+                per[str(int(code))] = _digest_frame(rows)
+        out[name] = per
+    return out
+
+
+def data_fingerprint(digests: dict, reads: dict[str, str], municipality: int) -> dict[str, str]:
+    """The digests of exactly the rows a run reads (table -> digest)."""
+    out = {}
+    for table, scope in sorted(reads.items()):
+        per = digests.get(table, {})
+        key = "*" if scope == "all" else str(municipality)
+        out[table if scope == "all" else f"{table} ({municipality})"] = per.get(key, EMPTY)
+    return out
+
+
+def write_rejects(dataset: Dataset, out_dir: str | Path) -> Path:
+    """Write ``rejects.csv`` (one line per problem, with its reason) and ``data_quality.csv``."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / "rejects.csv"
+    dataset.issues.to_csv(path, index=False, lineterminator="\n")
+    dataset.quality.to_csv(out_dir / "data_quality.csv", index=False, lineterminator="\n")
+    return path

@@ -1,0 +1,55 @@
+"""Data-aware caching of notebook runs.
+
+A run is skipped when nothing it depends on has changed: the notebook's source, its
+parameters, the installed ``helpers`` code and reference data, and the input rows it
+reads. Each notebook declares what it reads in its metadata (``reportbook.reads``, see
+:func:`helpers.publishing.report.notebook_reads`), so a change to one municipality's data
+re-runs only the runs that read that municipality's rows. (jupyter-cache looks at code
+cells only and would miss data changes.) The row digests are
+:func:`helpers.data.dataset.table_digests`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from ..data.paths import REFERENCE_DIR, REPO_ROOT
+
+KEY_FILE = ".cache_key"
+PACKAGE_DIR = REPO_ROOT / "src" / "helpers"
+
+
+def code_digest() -> str:
+    """The helpers package (every module, in every layer) and the reference data it reads."""
+    h = hashlib.sha256()
+    files = (
+        sorted(PACKAGE_DIR.rglob("*.py"))
+        + sorted(REFERENCE_DIR.glob("*.csv"))
+        + sorted((REFERENCE_DIR / "reference").glob("*.csv"))
+    )
+    for f in files:
+        h.update(str(f.relative_to(REPO_ROOT)).encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def run_key(notebook_path: Path, parameters: dict, fingerprint: dict, code: str, extra: bytes = b"") -> str:
+    h = hashlib.sha256()
+    h.update(Path(notebook_path).read_bytes())
+    h.update(json.dumps(parameters, sort_keys=True).encode())
+    h.update(json.dumps(fingerprint, sort_keys=True).encode())
+    h.update(code.encode())
+    h.update(extra)
+    return h.hexdigest()
+
+
+def is_current(notebook_out: Path, output_dir: Path, key: str) -> bool:
+    marker = output_dir / KEY_FILE
+    return notebook_out.exists() and marker.exists() and marker.read_text().strip() == key
+
+
+def mark(output_dir: Path, key: str) -> None:
+    output_dir.mkdir(parents=True, exist_ok=True)
+    (output_dir / KEY_FILE).write_text(key + "\n")

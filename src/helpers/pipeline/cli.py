@@ -1,0 +1,144 @@
+"""``reportbook``: validate, synth, run, build."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+USAGE_ERROR = 2
+
+
+def cmd_validate(args) -> int:
+    from ..data.dataset import load, write_rejects
+
+    dataset = load(args.data_dir)
+    print(f"Validering af {dataset.data_dir}")
+    print(dataset.quality.to_string(index=False))
+    for message in dataset.issues["message"]:
+        print(f"  - {message}")
+    if args.rejects:
+        path = write_rejects(dataset, args.rejects)
+        print(f"Afviste rækker og årsager: {path}")
+    if dataset.rejected:
+        print(f"{dataset.rejected} række(r) afvist.")
+        return 1
+    print("Alle rækker overholder datakontrakten.")
+    return 0
+
+
+def cmd_synth(args) -> int:
+    from ..data.synth import generate
+
+    out = generate(args.out, seed=args.seed)
+    print(f"Syntetiske data skrevet til {out} (seed {args.seed})")
+    return 0
+
+
+def cmd_run(args) -> int:
+    from .runner import build_matrix, load_config, run_matrix
+
+    config = load_config(args.config)
+    runs = build_matrix(
+        args.notebook or config["notebooks"],
+        args.municipality or config["municipalities"],
+        args.period or config["periods"],
+    )
+    data, out = args.data or config["data"], args.out or config["out"]
+    print(f"{len(runs)} kørsler → {out}")
+    failures = run_matrix(
+        runs, Path(data), Path(out), jobs=args.jobs, force=args.force, warm=args.warm, scheduler=args.scheduler
+    )
+    if failures:
+        for run, error in failures:
+            print(f"FEJL i {run}: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_build(args) -> int:
+    from ..publishing.book import build
+    from .runner import load_config
+
+    config = load_config(args.config)
+    html = build(args.reports or config["out"], args.data or config["data"], strict=not args.no_strict)
+    print(f"Bogen er bygget: {html / 'index.html'}")
+    return 0
+
+
+def cmd_fetch_dst(args) -> int:
+    from ..data import dst
+
+    for table in args.table or sorted(dst.TABLES):
+        try:
+            path = dst.fetch(table, cache_dir=args.cache, base_url=args.base_url, refresh=args.refresh)
+        except OSError as err:  # no internet, DNS, HTTP errors
+            print(f"Kunne ikke hente {table} fra Statistikbanken: {err}", file=sys.stderr)
+            return 1
+        print(f"{table}: {path} ({dst.ATTRIBUTION})")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="reportbook", description="Reproducible report book for municipal social services."
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+
+    v = sub.add_parser("validate", help="validate a data directory against the data contract")
+    v.add_argument("data_dir")
+    v.add_argument("--rejects", metavar="DIR", help="write rejects.csv and data_quality.csv to DIR")
+    v.set_defaults(func=cmd_validate)
+
+    s = sub.add_parser("synth", help="write the seeded synthetic data set")
+    s.add_argument("--out", default="data/synthetic")
+    s.add_argument("--seed", type=int, default=2016)
+    s.set_defaults(func=cmd_synth)
+
+    r = sub.add_parser("run", help="execute the notebook matrix with papermill")
+    r.add_argument("--data")
+    r.add_argument("--out")
+    r.add_argument("--municipality", action="append", help="code or name; repeatable")
+    r.add_argument("--period", action="append", help="START:END, e.g. 2016-02-01:2016-08-01; repeatable")
+    r.add_argument("--notebook", action="append", help="notebook file stem; repeatable")
+    r.add_argument("--jobs", type=int, default=None, help="parallel runs (default: number of cores)")
+    r.add_argument("--config", default=None, help="matrix config (default: runs.yml)")
+    r.add_argument("--force", action="store_true", help="re-run everything, also unchanged runs")
+    r.add_argument(
+        "--warm",
+        action="store_true",
+        help="start each worker's next kernel (with the heavy imports) while a run executes",
+    )
+    r.add_argument(
+        "--scheduler",
+        default=None,
+        help="run on Dask: tcp://HOST:PORT of an existing scheduler, or 'local' for a LocalCluster",
+    )
+    r.set_defaults(func=cmd_run)
+
+    b = sub.add_parser("build", help="build the Jupyter Book into _build/html")
+    b.add_argument("--reports")
+    b.add_argument("--data")
+    b.add_argument("--config", default=None)
+    b.add_argument("--no-strict", action="store_true", help="do not treat warnings as errors")
+    b.set_defaults(func=cmd_build)
+    f = sub.add_parser("fetch-dst", help="download Statistikbanken tables (needs internet) and cache them")
+    f.add_argument("table", nargs="*", help="table ids, e.g. FOLK1A ANBAAR12 ISBU02 (default: all known)")
+    f.add_argument("--cache", default=str(Path("data") / "dst"))
+    f.add_argument("--base-url", default=None, help=argparse.SUPPRESS)
+    f.add_argument("--refresh", action="store_true")
+    f.set_defaults(func=cmd_fetch_dst)
+    return p
+
+
+def main(argv=None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (FileNotFoundError, ValueError, RuntimeError, OSError) as err:
+        print(f"reportbook {args.command}: {err}", file=sys.stderr)
+        return USAGE_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())
