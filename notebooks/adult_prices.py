@@ -31,26 +31,24 @@ output_dir = "output/adult_prices"
 # %% tags=["remove-input"]
 from IPython.display import display
 
-from helpers.analyses import adults, prices
+from helpers.analyses import adults
 from helpers.data import municipalities
 from helpers.publishing import figures
 from helpers.publishing.pages import prices as page
 from helpers.publishing.report import open_report
-from helpers.publishing.tables import publish
 
 report = open_report(municipality, period_start, period_end, data_dir, output_dir, notebook="adult_prices")
 display(report.header("Pris og timer"))
 registrations, units, pairs = adults.for_period(report.data.adult_registrations, report.period_start, report.period_end)
 names = {int(c): municipalities.name(c) for c in units["municipality"].unique()}
 source = f"Kilde: registreringer efter KL's SEP-metode{' (syntetiske)' if report.synthetic else ''}."
-if units.empty:
+has_units = "price_by_vum" in report.specs
+if not has_units:
     display(report.no_data("Der er ingen registreringer af voksne efter §85 eller §107 i perioden."))
 else:
-    display(
-        report.key_messages(
-            page.summary_da(units, int((units["municipality"] == report.municipality).sum()), report.name)
-        )
-    )
+    by_vum, by_age = report.table("price_by_vum"), report.table("price_by_age")
+    by_municipality = report.table("price_by_municipality")
+    display(report.key_messages(page.key_messages(by_vum, by_age, by_municipality, report.municipality, report.name)))
 
 # %% [markdown]
 # Siden gentager og udbygger KL's analyse af borgere i §85- og §107-tilbud (SEP-projekt 9).
@@ -63,68 +61,45 @@ else:
 # ## Pris og timer efter VUM-score
 
 # %% tags=["remove-input"]
-if not units.empty:
-    display(
-        page.publish_statistics(
-            prices.price_by_vum(units),
-            "price_by_vum",
-            output_dir,
-            caption="Dagspris (§107) og timer (§85) efter samlet VUM-score",
-        )
-    )
+if has_units:
+    display(by_vum)
     figures.show(
-        figures.boxes_by(units, "vum_score", [0.0, 1.0, 2.0, 3.0, 3.5, 4.0], "Pris og timer efter VUM-score", source)
+        figures.boxes_by(
+            units, "vum_score", [0.0, 1.0, 2.0, 3.0, 3.5, 4.0], "Pris og timer efter VUM-score", source, by_vum
+        )
     )
 
 # %% [markdown]
 # Jo højere VUM-score (jo større funktionsnedsættelse), jo højere pris og flere timer. Spredningen
-# inden for hver score er stor, så VUM-scoren forklarer kun en del af forskellene. Grupper med
-# færre end 5 sager vises ikke.
+# inden for hver score er stor, så VUM-scoren forklarer kun en del af forskellene.
 
 # %% [markdown]
 # ## Efter alder og målgruppe
 
 # %% tags=["remove-input"]
-if not units.empty:
-    display(
-        page.publish_statistics(
-            prices.describe_by(units, ["age_group"]),
-            "price_by_age",
-            output_dir,
-            caption="Efter alder ved registreringen",
-        )
+if has_units:
+    display(by_age)
+    figures.show(
+        figures.boxes_by(units, "age_group", list(adults.AGE_GROUPS_40), "Pris og timer efter alder", source, by_age)
     )
-    figures.show(figures.boxes_by(units, "age_group", list(adults.AGE_GROUPS_40), "Pris og timer efter alder", source))
-    display(
-        page.publish_statistics(
-            prices.describe_by(units, ["target_group"]), "price_by_target_group", output_dir, caption="Efter målgruppe"
-        )
-    )
+    display(report.table("price_by_target_group"))
 
 # %% [markdown]
 # ## Kommunerne – før og efter justering
 
 # %% tags=["remove-input"]
-if not units.empty:
-    display(
-        page.publish_statistics(
-            prices.describe_by(units, ["municipality"]),
-            "price_by_municipality",
-            output_dir,
-            caption="Efter kommune (ujusteret)",
-            formats={"municipality": lambda c: f"{names.get(int(c), c)} ({c})"},
-        )
-    )
+if has_units:
+    display(by_municipality)
     for service, label, percent in (
         ("§107", "Forskel fra gennemsnitskommunen i dagspris (%)", True),
         ("§85", "Forskel fra gennemsnitskommunen (timer pr. måned)", False),
     ):
-        diffs = prices.municipality_differences(units, service)
-        if diffs.empty:
+        name = f"municipality_differences_{service.strip('§')}"
+        if name not in report.specs:
             display(report.no_data(f"For få {service}-sager til at sammenligne kommunerne."))
             continue
-        display(report.subheading(f"{service}: " + page.adjustment_summary_da(diffs, service, names)))
-        published = page.publish_statistics_differences(diffs, service, output_dir, names)
+        published = report.table(name)
+        display(report.subheading(f"{service}: " + page.adjustment_summary_da(published.data, service, names)))
         display(published)
         figures.show(
             figures.municipality_differences(
@@ -149,75 +124,20 @@ if not units.empty:
 # ## VUM-udvikling, forsørgelsesgrundlag og opfølgningsfrekvens
 
 # %% tags=["remove-input"]
-if not pairs.empty:
-    display(
-        publish(
-            prices.vum_change(pairs),
-            "vum_change",
-            output_dir,
-            counts=["forbedret", "uændret", "forværret", "follow_ups"],
-            caption="VUM-score ved næste registrering efter score ved forrige (lavere = forbedret)",
-            labels={"vum_from": "VUM ved forrige", "follow_ups": "Opfølgninger"},
-        )
-    )
-if not units.empty:
-    display(
-        publish(
-            prices.income_basis(units),
-            "income_basis",
-            output_dir,
-            counts=["cases", "vum_cases"],
-            statistics={
-                "share": "cases",
-                "vum_mean": "vum_cases",
-                "vum_ci_low": "vum_cases",
-                "vum_ci_high": "vum_cases",
-            },
-            caption="Forsørgelsesgrundlag og gennemsnitlig VUM-score (95 %-interval)",
-            labels={
-                "income_basis": "Forsørgelsesgrundlag",
-                "vum_cases": "Sager med VUM",
-                "vum_mean": "Gns. VUM",
-                "vum_ci_low": "95 %-KI nedre",
-                "vum_ci_high": "95 %-KI øvre",
-            },
-        )
-    )
-if not pairs.empty:
-    months = prices.months_between(pairs)
-    published = publish(
-        months,
-        "months_between",
-        output_dir,
-        counts=["follow_ups"],
-        statistics=dict.fromkeys(("mean_months", "ci_low", "ci_high", "median_months"), "follow_ups"),
-        caption="Måneder mellem registreringer pr. kommune",
-        formats={"municipality": lambda c: f"{names.get(int(c), c)} ({c})"},
-        labels={"follow_ups": "Opfølgninger", "mean_months": "Gns. måneder", "median_months": "Median"},
-    )
-    display(published)
+for name in ("vum_change", "income_basis", "months_between"):
+    if name in report.specs:
+        display(report.table(name))
 
 # %% [markdown]
 # VUM-scoren ændrer sig sjældent fra en registrering til den næste. Opfølgningen sker i
-# gennemsnit hvert 10.–12. måned; intervallerne viser, om forskellen mellem kommunerne er større,
-# end tilfældigheder kan forklare.
+# gennemsnit hvert 10.–12. måned.
 
 # %% [markdown]
 # ## VUM-bogstav og støttebogstav i København
 
 # %% tags=["remove-input"]
-agreement = prices.letter_agreement(prices.records_from_crosstab(prices.published_support_letters()))
-table = agreement["table"].reset_index()
-display(
-    publish(
-        table,
-        "kbh_vum_support_letter",
-        output_dir,
-        counts=list("ABCDE"),
-        caption="Støttebogstav (rækker) mod almindeligt VUM-bogstav (kolonner), København, 912 borgere",
-        labels={"support_letter": "Støttebogstav"},
-    )
-)
+agreement = page.prices.letter_agreement(page.prices.records_from_crosstab(page.prices.published_support_letters()))
+display(report.table("kbh_vum_support_letter"))
 display(
     report.key_messages(
         [

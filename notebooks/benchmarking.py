@@ -34,22 +34,18 @@ output_dir = "output/benchmarking"
 # %% tags=["remove-input"]
 from IPython.display import display
 
-from helpers.analyses import benchmarking, key_figures
+from helpers.analyses import benchmarking
 from helpers.publishing import figures
-from helpers.publishing.pages import benchmarking as benchmarking_page
-from helpers.publishing.pages import key_figures as key_figures_page
+from helpers.publishing.pages import benchmarking as page
 from helpers.publishing.report import open_report
-from helpers.publishing.tables import publish
 
 report = open_report(municipality, period_start, period_end, data_dir, output_dir, notebook="benchmarking")
 display(report.header("Benchmarking og nøgletal"))
-public_figures = report.data.municipality_figures
-year = benchmarking.benchmark_year(public_figures, report.municipality, report.period_end)
-comparison = benchmarking.comparison(public_figures, report.municipality, year) if year else None
-has_comparison = comparison is not None and bool(comparison["focal"].any())
-summary = benchmarking.focal_summary(comparison) if has_comparison else None
+year = page.comparison_year(report)
+has_comparison = "municipality_comparison" in report.specs
 if has_comparison:
-    display(report.key_messages(benchmarking_page.summary_da(summary, report.name, year)))
+    summary = report.table("municipality_summary")
+    display(report.key_messages(page.summary_da(summary.data, report.name, year)))
 
 # %% [markdown]
 # Siden sammenligner kommunen med landets øvrige kommuner på de offentlige nøgletal, som VIVE
@@ -65,19 +61,11 @@ if not has_comparison:
         report.no_data(f"Der er ingen offentlige nøgletal (municipality_figures) for {report.name} Kommune i data.")
     )
 else:
-    everyone = publish(comparison, "municipality_comparison", output_dir)
-    display(
-        publish(
-            summary,
-            "municipality_summary",
-            output_dir,
-            caption=f"{report.name} og gennemsnitskommunen, {year}",
-            formats={"figure": lambda f: benchmarking.FIGURES[f]},
-        )
-    )
+    everyone = report.table("municipality_comparison")
+    display(summary)
     figures.show(
         figures.ranked_dots(
-            comparison,
+            everyone.data,
             benchmarking.FIGURES,
             f"{report.name} blandt landets kommuner, {year}",
             f"Kilde: kommunale nøgletal {year}"
@@ -96,27 +84,10 @@ else:
 # ## VIVE's Tabel 1.1: seks kommuner i 2015
 
 # %% tags=["remove-input"]
-table = benchmarking.table_1_1(public_figures)
-if (
-    table.iloc[:6]["name"].isin(["Hvidovre", "Middelfart", "Horsens", "Kolding", "Syddjurs", "Mariagerfjord"]).sum()
-    == 0
-):
+if "table_1_1" not in report.specs:
     display(report.no_data("Data indeholder ikke nøgletal for 2015 for de seks kommuner i VIVE's Tabel 1.1."))
 else:
-    display(
-        publish(
-            table,
-            "table_1_1",
-            output_dir,
-            caption="Nøgletal for seks kommuner, 2015 (VIVE 2017, Tabel 1.1)",
-            labels=benchmarking.TABLE_1_1_COLUMNS,
-            formats={
-                "appeals_changed_share": lambda v: f"{100 * v:.0f} %",
-                "budget_deviation_pct": lambda v: f"{v:.0f} %",
-                "placed_per_1000_0_22": lambda v: f"{v:.1f}".replace(".", ","),
-            },
-        )
-    )
+    display(report.table("table_1_1"))
 
 # %% [markdown]
 # De seks kommuners rækker er de offentliggjorte tal. Gennemsnitskommunen og største og mindste
@@ -127,12 +98,10 @@ else:
 # ## Nøgletal for perioden
 
 # %% tags=["remove-input"]
-children, events, budget = report.rows("interventions"), report.rows("case_events"), report.rows("budget_assumptions")
-if children.empty and events.empty:
+if "key_figures" not in report.specs:
     display(report.no_data(f"Der er hverken indsatser eller sagshændelser for {report.name} Kommune i data."))
 else:
-    kf = key_figures.key_figures(children, events, budget, report.period_start, report.period_end, report.municipality)
-    display(key_figures_page.publish_key_figures(kf, output_dir, caption=f"Nøgletal, {report.period_da}"))
+    display(report.table("key_figures"))
 
 # %% [markdown]
 # Anbragte og børn med forebyggende indsatser tælles ved periodens slutning efter deres højeste
@@ -143,13 +112,10 @@ else:
 # ## Distrikter
 
 # %% tags=["remove-input"]
-if children.empty:
+if "district_figures" not in report.specs:
     display(report.no_data(f"Der er ingen indsatser for {report.name} Kommune i data."))
 else:
-    districts = key_figures.district_figures(children, events, report.period_start, report.period_end)
-    published = key_figures_page.publish_district_figures(
-        districts, "district", output_dir, caption="Nøgletal pr. distrikt"
-    )
+    published = report.table("district_figures")
     display(published)
     figures.show(
         figures.share_with_intervals(
@@ -166,21 +132,13 @@ else:
 
 # %% [markdown]
 # Intervallerne viser, hvor meget andelen kunne variere alene på grund af tilfældigheder ved
-# så få børn: distrikter, hvis intervaller overlapper, kan ikke siges at være forskellige.
+# så få børn.
 
 # %% [markdown]
 # ## Sagsbehandlere
-
-# %% tags=["remove-input"]
-if not children.empty and children["caseworker_id"].notna().any():
-    workers = key_figures.district_figures(children, events, report.period_start, report.period_end, by="caseworker_id")
-    display(
-        key_figures_page.publish_district_figures(
-            workers, "caseworker_id", output_dir, caption="Børn og forbrug pr. sagsbehandler"
-        )
-    )
-else:
-    display(report.no_data("Data angiver ikke sagsbehandlere."))
+#
+# Antal børn og forbrug pr. sagsbehandler indgår i nøgletallene som gennemsnit og median. Tal for
+# den enkelte sagsbehandler offentliggøres ikke.
 
 # %% tags=["remove-input"]
 display(

@@ -16,6 +16,7 @@
 #   reportbook:
 #     reads:
 #       budget_assumptions: municipality
+#       case_events: municipality
 #       interventions: municipality
 # ---
 
@@ -32,25 +33,21 @@ output_dir = "output/budget_followup"
 # %% tags=["remove-input"]
 from IPython.display import display
 
-from helpers.analyses import budget
 from helpers.publishing import figures
 from helpers.publishing.pages import budget as page
 from helpers.publishing.report import open_report
-from helpers.publishing.tables import publish
 
 report = open_report(municipality, period_start, period_end, data_dir, output_dir, notebook="budget_followup")
 display(report.header("Budgetopfølgning"))
-year = report.period_end.year
-children = report.rows("interventions")
-assumptions = report.rows("budget_assumptions")
-has_budget = (assumptions["year"] == year).any() if len(assumptions) else False
+year = page.budget_year(report)
+has_budget = "budget_variance" in report.specs
 
 # %% tags=["remove-input"]
 if not has_budget:
     display(report.no_data(f"Der er ingen budgetforudsætninger for {report.name} Kommune for {year}."))
 else:
-    variance = budget.volume_price_split(children, assumptions, year)
-    display(report.key_messages(page.summary_da(variance, year)))
+    variance = report.table("budget_variance")
+    display(report.key_messages(page.key_messages(variance, year)))
 
 # %% [markdown]
 # VIVE anbefaler, at budgetopfølgningen skiller en afvigelse ad i to: *flere indsatser end
@@ -62,18 +59,10 @@ else:
 
 # %% tags=["remove-input"]
 if has_budget:
-    display(
-        publish(
-            variance,
-            "budget_variance",
-            output_dir,
-            caption=f"Budget og forbrug pr. trin, {year}",
-            formats={c: lambda v: f"{v:,.0f}".replace(",", ".") for c in variance.columns if c != "step"},
-        )
-    )
+    display(variance)
     figures.show(
         figures.waterfall(
-            variance,
+            page.waterfall_rows(variance),
             f"Fra budget til forbrug {year} – {report.name}",
             f"Kilde: {report.name} Kommunes indsatsdata og budgetforudsætninger.",
         )

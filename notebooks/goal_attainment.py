@@ -32,25 +32,20 @@ output_dir = "output/goal_attainment"
 from IPython.display import display
 
 from helpers.analyses import adults, goals
-from helpers.data import municipalities
 from helpers.publishing import figures
-from helpers.publishing.formats import pct1_da
 from helpers.publishing.pages import goals as page
 from helpers.publishing.report import open_report
-from helpers.publishing.tables import publish
 
 report = open_report(municipality, period_start, period_end, data_dir, output_dir, notebook="goal_attainment")
 display(report.header("Mål og opfølgning"))
 registrations, units, pairs = adults.for_period(report.data.adult_registrations, report.period_start, report.period_end)
-attainment = goals.attainment_by_municipality(registrations, report.period_start, report.period_end)
-names = {int(c): municipalities.name(c) for c in registrations["municipality"].unique()}
 source = f"Kilde: registreringer efter KL's SEP-metode{' (syntetiske)' if report.synthetic else ''}."
-pct = pct1_da
-mun = lambda c: f"{names.get(int(c), c)} ({c})"
-if attainment.empty:
+has_attainment = "goal_attainment_by_municipality" in report.specs
+if not has_attainment:
     display(report.no_data("Der er ingen opfølgninger med registreret målopfyldelse i perioden."))
 else:
-    display(report.key_messages(page.summary_da(attainment, report.municipality, report.name)))
+    attainment = report.table("goal_attainment_by_municipality")
+    display(report.key_messages(page.key_messages(attainment, report.municipality, report.name)))
 
 # %% [markdown]
 # Siden gentager og udbygger KL's analyse af mål og opfølgning for borgere i §85- og
@@ -62,12 +57,12 @@ else:
 # ## Målopfyldelse pr. kommune
 
 # %% tags=["remove-input"]
-if not attainment.empty:
-    published = page.publish_attainment(attainment, output_dir, names)
-    display(published)
+if has_attainment:
+    display(attainment)
+    shown = attainment.data[attainment.data["municipality"] != "I alt"]
     figures.show(
         figures.share_with_intervals(
-            published.data.assign(name=published.data["municipality"].map(mun)),
+            shown.assign(name=shown["municipality"].map(page.municipality_label)),
             "name",
             "share_met_or_partly",
             "ci_low",
@@ -75,133 +70,69 @@ if not attainment.empty:
             "Andel opfølgninger, hvor målet er helt eller delvist opfyldt",
             "Andel helt eller delvist opfyldt",
             source,
-            highlight=mun(report.municipality),
+            highlight=page.municipality_label(report.municipality),
         )
     )
 
 # %% [markdown]
 # Målopfyldelsen er opgjort ved hver opfølgning (registrering nr. 2 og senere) i perioden: var
-# målet fra forrige registrering opfyldt? Intervallerne er 95 %-Wilson-intervaller; kommuner,
-# hvis intervaller overlapper, kan ikke siges at være forskellige.
+# målet fra forrige registrering opfyldt? Intervallerne er 95 %-Wilson-intervaller for den
+# enkelte kommunes andel.
 
 # %% [markdown]
 # ## Mål, måltyper og VUM-mål
 
 # %% tags=["remove-input"]
-if not units.empty:
-    display(
-        publish(
-            goals.goal_set_by_municipality(units),
-            "goal_set_by_municipality",
-            output_dir,
-            counts=["cases", "goal_set"],
-            statistics=dict.fromkeys(("share", "ci_low", "ci_high"), ("cases", "goal_set")),
-            caption="Andel sager med et mål (første registrering i perioden)",
-            formats={"municipality": mun, "share": pct, "ci_low": pct, "ci_high": pct},
-            labels={"goal_set": "Med mål", "share": "Andel med mål"},
-        )
-    )
-    display(
-        publish(
-            goals.goal_types(units),
-            "goal_types",
-            output_dir,
-            counts=["cases", "municipality_cases"],
-            totals={"cases": ("municipality", "municipality_cases")},
-            statistics={"share": ("cases", "municipality_cases")},
-            caption="Måltyper pr. kommune",
-            formats={"municipality": mun, "share": pct},
-            labels={"goal_type": "Måltype", "municipality_cases": "Sager med mål i kommunen"},
-        )
-    )
-    display(
-        publish(
-            goals.vum_and_target(units),
-            "vum_and_target",
-            output_dir,
-            counts=["cases"],
-            statistics={"vum_mean": "cases", "vum_target_mean": "cases"},
-            caption="Gennemsnitlig VUM-score og VUM-mål (sager med et VUM-mål)",
-            formats={"municipality": mun},
-            labels={"vum_mean": "Gns. VUM", "vum_target_mean": "Gns. VUM-mål"},
-        )
-    )
+for name in ("goal_set_by_municipality", "goal_types", "vum_and_target"):
+    if name in report.specs:
+        display(report.table(name))
 
 # %% [markdown]
 # ## Målopfyldelse efter måltype og initiativ til opfølgning
 
 # %% tags=["remove-input"]
-if not pairs.empty:
-    display(
-        publish(
-            goals.attainment_by_goal_type(pairs),
-            "attainment_by_goal_type",
-            output_dir,
-            counts=["follow_ups", "n"],
-            totals={"follow_ups": ("goal_type", "n")},
-            statistics={"share": ("follow_ups", "n")},
-            caption="Målopfyldelse ved næste registrering efter måltype",
-            formats={"share": pct},
-            labels={"goal_type": "Måltype", "goal_met": "Mål opfyldt", "follow_ups": "Opfølgninger", "n": "I alt"},
-        )
-    )
-initiated = goals.initiators(registrations, report.period_start, report.period_end)
-if not initiated.empty:
-    display(
-        publish(
-            initiated,
-            "initiators",
-            output_dir,
-            counts=["follow_ups", "n"],
-            statistics={"share": ("follow_ups", "n")},
-            totals={"follow_ups": ("municipality", "n")},
-            caption="Hvem tog initiativ til opfølgningen?",
-            formats={"municipality": mun, "share": pct},
-            labels={"initiator": "Initiativ", "follow_ups": "Opfølgninger", "n": "I alt"},
-        )
-    )
+for name in ("attainment_by_goal_type", "initiators"):
+    if name in report.specs:
+        display(report.table(name))
 
 # %% [markdown]
 # ## Hvad hænger sammen med, at målet nås?
 
 # %% tags=["remove-input"]
-model, info = goals.goal_model(pairs)
-display(report.subheading(page.model_warning_da(info)))
-if info.get("fitted"):
-    display(
-        publish(
-            model,
-            "goal_model",
-            output_dir,
-            caption="Logistisk regression (GEE, kommune som klynge): odds for helt/delvist opfyldt mål",
-            formats={
-                "term": page.term_label,
-                "odds_ratio": lambda v: f"{v:.2f}".replace(".", ","),
-                "ci_low": lambda v: f"{v:.2f}".replace(".", ","),
-                "ci_high": lambda v: f"{v:.2f}".replace(".", ","),
-                "p_value": lambda v: f"{v:.3f}".replace(".", ","),
-            },
-            labels={"n": "Opfølgninger"},
-        )
-    )
-    ordered = goals.ordered_model(pairs)
-    if not ordered.empty:
+if "goal_model_info" in report.specs:
+    info_table = report.table("goal_model_info")
+    model, info = goals.goal_model(pairs)
+    display(report.subheading(page.model_warning_da(info, info_table)))
+    if info.get("fitted"):
+        data = goals.model_frame(pairs)
+        columns = ["odds_ratio", "ci_low", "ci_high", "p_value"]
         display(
-            publish(
-                ordered,
-                "goal_model_ordered",
-                output_dir,
-                caption="Ordinal logit (nej < delvist < ja): odds for et højere niveau",
-                formats={
-                    "term": page.term_label,
-                    "odds_ratio": lambda v: f"{v:.2f}".replace(".", ","),
-                    "ci_low": lambda v: f"{v:.2f}".replace(".", ","),
-                    "ci_high": lambda v: f"{v:.2f}".replace(".", ","),
-                    "p_value": lambda v: f"{v:.3f}".replace(".", ","),
-                },
-                labels={"n": "Opfølgninger"},
+            report.publish(
+                page.model_spec(
+                    model,
+                    data,
+                    "goal_model",
+                    "goal_model_n",
+                    "Logistisk regression (GEE, kommune som klynge): odds for helt/delvist opfyldt mål",
+                    columns,
+                )
             )
         )
+        ordered = goals.ordered_model(pairs)
+        if not ordered.empty:
+            display(
+                report.publish(
+                    page.model_spec(
+                        ordered,
+                        data,
+                        "goal_model_ordered",
+                        "goal_model_n",
+                        "Ordinal logit (nej < delvist < ja): odds for et højere niveau",
+                        columns,
+                    )
+                )
+            )
+    display(info_table.downloads("Modellernes størrelse"))
 
 # %% [markdown]
 # En odds ratio over 1 betyder, at målet oftere nås; et interval, der dækker 1, betyder, at
@@ -213,35 +144,23 @@ if info.get("fitted"):
 # ## Ændring i pris og timer efter målopfyldelse
 
 # %% tags=["remove-input"]
-if not pairs.empty:
-    display(
-        publish(
-            goals.price_change_by_attainment(pairs),
-            "price_change_by_attainment",
-            output_dir,
-            counts=["follow_ups", "n"],
-            totals={"follow_ups": (["service", "goal_met"], "n")},
-            statistics={"share": ("follow_ups", "n")},
-            caption="Lavere, uændret eller højere pris/timer ved næste registrering",
-            formats={"share": pct},
-            labels={"goal_met": "Mål opfyldt", "direction": "Pris/timer", "follow_ups": "Opfølgninger", "n": "I alt"},
-        )
-    )
+if "price_change_by_attainment" in report.specs:
+    display(report.table("price_change_by_attainment"))
     for service, unit in (("§107", "ændring i dagspris (%)"), ("§85", "ændring i timer pr. måned")):
         change = goals.price_change_model(pairs, service)
         if change.empty:
             display(report.no_data(f"For få {service}-opfølgninger til at beregne sammenhængen."))
             continue
         display(
-            publish(
-                change,
-                f"price_change_model_{service.strip('§')}",
-                output_dir,
-                caption=f"{service}: {unit} efter målopfyldelse (forskel fra ikke opfyldt; klyngerobuste intervaller)",
-                formats={
-                    c: (lambda v: f"{v:.2f}".replace(".", ",")) for c in ("estimate", "ci_low", "ci_high", "p_value")
-                },
-                labels={"estimate": "Estimat", "n": "Opfølgninger"},
+            report.publish(
+                page.model_spec(
+                    change,
+                    goals.price_change_data(pairs, service),
+                    f"price_change_model_{service.strip('§')}",
+                    f"price_change_n_{service}",
+                    f"{service}: {unit} efter målopfyldelse (forskel fra ikke opfyldt; klyngerobuste intervaller)",
+                    ["estimate", "ci_low", "ci_high", "p_value"],
+                )
             )
         )
 

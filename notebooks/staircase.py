@@ -15,6 +15,8 @@
 #     name: python3
 #   reportbook:
 #     reads:
+#       budget_assumptions: municipality
+#       case_events: municipality
 #       interventions: municipality
 # ---
 
@@ -37,7 +39,7 @@ from helpers.publishing.pages import staircase as page
 from helpers.publishing.report import open_report
 
 report = open_report(municipality, period_start, period_end, data_dir, output_dir, notebook="staircase")
-result = staircase.analyse(report.rows("interventions"), report.period_start, report.period_end)
+has_data = bool(report.specs)
 source = (
     f"Kilde: {report.name} Kommunes indsatsdata{' (syntetiske)' if report.synthetic else ''}; "
     "beregning som i KORA's analyse af Aalborg."
@@ -45,7 +47,7 @@ source = (
 display(report.header("Indsatstrappen"))
 
 # %% tags=["remove-input"]
-if result.empty:
+if not has_data:
     display(
         report.no_data(
             f"Der er ingen børn med en aktiv indsats i {report.name} Kommune ved periodens start eller "
@@ -53,7 +55,8 @@ if result.empty:
         )
     )
 else:
-    display(report.key_messages(page.summary_da(result)))
+    summary = report.table("staircase_summary")
+    display(report.key_messages(page.key_messages(summary, report.period_start, report.period_end)))
 
 # %% [markdown]
 # Siden følger de børn og unge, der havde en indsats ved periodens start, og viser, hvor de er
@@ -69,18 +72,17 @@ else:
 # omfatter også børn, der fik en indsats i perioden (række 0).
 
 # %% tags=["remove-input"]
-if not result.empty:
-    flow, transitions, shares = page.publish_flows(
-        result, output_dir, caption=f"Unikke børn pr. trin, {report.period_da}"
-    )
+if has_data:
+    flow = report.table("flow_table")
     display(flow)
-    display(transitions.downloads("Samme tal i lang form (fra trin, til trin, børn)"))
+    display(report.table("transitions").downloads("Samme tal i lang form (fra trin, til trin, børn)"))
+    display(summary.downloads("Tallene i hovedbudskaberne"))
 
 # %% [markdown]
 # ## Hvor ender børnene fra hvert trin?
 
 # %% tags=["remove-input"]
-if not result.empty:
+if has_data:
     figures.show(
         figures.flow_heatmap(
             flow.data,
@@ -91,8 +93,8 @@ if not result.empty:
 
 # %% [markdown]
 # Felterne viser, hvor stor en andel af børnene på et trin (rækken), der ved periodens slutning
-# er på hvert trin (kolonnen); tallet i parentes er antallet af børn. Grå felter uden tal dækker
-# over færre end 5 børn.
+# er på hvert trin (kolonnen); tallet i parentes er antallet af børn. Grå felter med «..» er
+# ikke vist af hensyn til diskretion.
 
 # %% [markdown]
 # ## Ned, samme eller op – med usikkerhed
@@ -102,7 +104,8 @@ if not result.empty:
 # interval, og små forskelle mellem trin eller perioder bør ikke tillægges vægt.
 
 # %% tags=["remove-input"]
-if not result.empty:
+if has_data:
+    shares = report.table("movement_shares")
     display(shares)
     figures.show(figures.movement_bars(shares.data, f"Bevægelser på trappen – {report.name}", source))
 
@@ -111,14 +114,14 @@ if not result.empty:
 #
 # Samme beregning for hver gruppe. Barnets distrikt, målgruppe og alder er taget fra den
 # indsats, der bestemmer barnets trin ved periodens start (alder ved periodens start).
-# Grupper med færre end 5 børn på et trin vises ikke.
+# Tal, der bygger på eller kan afsløre færre end 5 børn, vises som «..».
 
 # %% tags=["remove-input"]
 for by, label in staircase.BREAKDOWNS.items():
-    if result.empty:
+    if not has_data:
         break
     display(report.subheading(label))
-    table = page.publish_breakdown(result, by, output_dir, overall=shares)
+    table = report.table(f"movement_shares_by_{by}")
     display(table)
     figures.show(
         figures.movement_bars(table.data, f"Bevægelser på trappen efter {label.lower()} – {report.name}", source, by=by)
@@ -132,7 +135,8 @@ for by, label in staircase.BREAKDOWNS.items():
 # - Barnets **trin** på en dato er det højeste trin blandt barnets aktive indsatser den dag.
 # - Trinene er: 1 Tidlig indsats (§11, stk. 3) · 2 Forebyggende · 3 Hjemmebaseret indsats ·
 #   4 Netværkspleje · 5 Plejefamilie · 6 Institution.
-# - Tal under 5 er diskretioneret efter Danmarks Statistiks regel og vises som «<5».
+# - Tal, der er 1–4, bygger på 1–4 børn eller sammen med de viste tal ville afsløre et sådant tal,
+#   vises som «..» (diskretioneret). Metoden er beskrevet under Data og metode.
 
 # %% tags=["remove-input"]
 display(

@@ -5,6 +5,7 @@ import pytest
 
 from helpers.analyses import key_figures as kf
 from helpers.publishing.pages import key_figures as kf_page
+from helpers.publishing.tables import publish
 
 T0, T1 = "2016-01-01", "2016-06-30"
 
@@ -130,15 +131,17 @@ def test_case_events_in_the_period(small):
 
 def test_small_values_and_revealing_totals_are_hidden(small, tmp_path):
     table, _, _ = small
-    kf_page.publish_key_figures(table, tmp_path)
+    publish(kf_page.key_figures_spec(table), tmp_path)
     published = pd.read_csv(tmp_path / "key_figures.csv")
     assert list(published.columns) == ["municipality", "period_start", "period_end", "figure", "group", "value"]
     counts = published.merge(table[["figure", "group", "kind"]], on=["figure", "group"])
     small_counts = counts[(counts["kind"] == "count") & counts["value"].between(1, 4)]
     assert small_counts.empty
-    # every statistic here rests on fewer than 5 children: none may be shown
-    stats = counts[counts["kind"].isin(["statistic", "share"])]
-    assert stats["value"].isna().all()
+    # every amount and statistic here rests on fewer than 5 children: none may be shown
+    rest = counts[counts["kind"].isin(["amount", "statistic"])]
+    assert len(rest) > 10 and rest["value"].isna().all()
+    # the municipality's own budget is not person data: it is shown
+    assert counts.loc[counts["kind"] == "public", "value"].notna().any()
 
 
 def test_cost_in_splits_across_years():
@@ -170,23 +173,28 @@ def test_district_figures_with_wilson_intervals():
 
 
 def test_district_publication_hides_small_groups_and_their_complements(tmp_path):
-    table = pd.DataFrame(
-        {
-            "district": ["A", "B", "C"],
-            "children": [30, 3, 40],
-            "placed": [10, 1, 12],
-            "preventive": [20, 2, 28],
-            "spending": [1e6, 2e5, 2e6],
-            "children_with_spending": [30, 3, 40],
-            "notifications": [6, 0, 7],
-            "placed_share": [1 / 3, 1 / 3, 0.3],
-            "placed_share_ci_low": [0.1, 0.1, 0.1],
-            "placed_share_ci_high": [0.5, 0.5, 0.5],
-            "spending_per_child": [1, 2, 3],
-        }
-    )
-    kf_page.publish_district_figures(table, "district", tmp_path)
-    out = pd.read_csv(tmp_path / "district_figures.csv").set_index("district")
-    assert out.loc["B"].drop(["notifications"]).isna().all()  # every count and statistic of a group of 3
-    assert out["children"].isna().sum() == 2  # and one more district, since they add up to the total
+    rows = []
+    for district, n, placed in (("A", 30, 10), ("B", 3, 1), ("C", 40, 12)):
+        for i in range(n):
+            step = 5 if i < placed else 2
+            rows.append(
+                (f"{district}{i}", step, "2015-01-01", None, 1000, "udsat", "2010-01-01", "egen", "cw", district)
+            )
+    iv, ev = interventions(rows), events([])
+    spec = kf_page.district_spec(iv, ev, T0, T1, "district", "")
+    publish(spec, tmp_path / "alone")
+    out = pd.read_csv(tmp_path / "alone" / "district_figures.csv").set_index("district")
+    assert out.loc["B"].drop("notifications").isna().all()  # every count, amount and statistic of a group of 3
     assert out.loc["B", "notifications"] == 0  # a true zero is shown
+    assert out.loc[["A", "C"]].notna().all().all()  # alone, nothing reveals B
+    # with the key figures, the districts add up to a published total: a second district goes
+    figures = kf_page.key_figures_spec(
+        kf.key_figures(iv, ev, iv.iloc[:0].assign(year=[], budget_count=[], budget_unit_cost=[]), T0, T1, 851)
+    )
+    from helpers.publishing.disclosure import protect
+
+    protection = protect([spec, figures])
+    publish(spec, tmp_path / "linked", protection)
+    out = pd.read_csv(tmp_path / "linked" / "district_figures.csv").set_index("district")
+    assert out["children"].isna().sum() == 2
+    assert out.loc["B", "spending"] != out.loc["B", "spending"]  # NaN: B's spending is withheld

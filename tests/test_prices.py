@@ -6,6 +6,7 @@ import pytest
 
 from helpers.analyses import prices
 from helpers.publishing.pages import prices as prices_page
+from helpers.publishing.tables import publish
 
 
 def units_frame(rows):
@@ -39,7 +40,8 @@ def test_small_groups_lose_every_statistic_when_published(tmp_path):
         [(151, "§85", float(v), 2.0, "x", "y") for v in range(1, 7)]
         + [(151, "§85", 10.0, 4.0, "x", "y"), (151, "§85", 12.0, 4.0, "x", "y")]
     )
-    prices_page.publish_statistics(prices.price_by_vum(units), "price_by_vum", tmp_path)
+    units["case_unit"] = [f"c{i}" for i in range(len(units))]
+    publish(prices_page.describe_spec(units, "vum_score", "price_by_vum", ""), tmp_path)
     out = pd.read_csv(tmp_path / "price_by_vum.csv").set_index("vum_score")
     assert out.loc[2.0, "cases"] == 6 and out.loc[2.0, "mean"] == 3.5
     assert out.loc[4.0, ["cases", "mean", "median", "p25", "p75"]].isna().all()

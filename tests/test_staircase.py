@@ -227,22 +227,46 @@ def test_child_attributes_come_from_the_defining_intervention():
     assert attrs.loc["B"].tolist() == ["Øst", "udsat", "0-5 år"]
 
 
-def test_flow_suppression_hides_every_small_cell_and_leaves_no_relation_revealing():
-    table = staircase.flow_table(staircase.transitions(aalborg_records(), T0, T1))
-    mask = staircase_page.flow_hidden(table)
-    for r in table.index:
-        for c in table.columns:
-            v = table.at[r, c]
-            if not pd.isna(v) and 0 < v < 5:
-                assert mask.at[r, c], (r, c)
-    for total, parts in staircase_page.flow_equations(table):
-        hidden = sum(bool(mask.at[k]) for k in [total, *parts])
-        assert hidden != 1, (total, parts)
+class _Report:
+    """What the staircase page needs of a report: the rows and the period."""
+
+    def __init__(self, interventions):
+        self.interventions = interventions
+        self.period_start, self.period_end = pd.Timestamp(T0), pd.Timestamp(T1)
+
+    def rows(self, table):
+        return self.interventions
+
+
+def test_every_count_of_the_page_is_declared_with_the_children_it_counts():
+    specs = {s.name: s for s in staircase_page.specs(_Report(aalborg_records()))}
+    assert set(specs) >= {"flow_table", "transitions", "movement_shares", "staircase_summary"}
+    flow = specs["flow_table"]
+    # every number of KORA's table is a cell of the linked system, with as many children as it says
+    numbers = flow.frame[staircase.FLOW_COLUMNS].notna().to_numpy().sum()
+    assert len(flow.cells) == numbers == 7 * 10 + 7  # rows 1-6 and I alt: 10 columns; row 0: 7
+    assert all(len(c.members) == c.value for s in specs.values() for c in s.cells)
+    # the same figure in two tables counts the same children (so they are protected as one)
+    same = {frozenset(c.members) for c in flow.cells if c.row == 2 and c.column == "Op ad trappen"}
+    shares = specs["movement_shares"]
+    op4 = [
+        c
+        for c in shares.cells
+        if c.column == "children"
+        and shares.frame["from_step"].iloc[c.row] == 4
+        and shares.frame["direction"].iloc[c.row] == "op"
+    ]
+    assert {frozenset(op4[0].members)} == same
 
 
 def test_published_tables_agree_and_hide_the_same_counts(tmp_path):
-    result = staircase.analyse(aalborg_records(), T0, T1)
-    flow, _, shares = staircase_page.publish_flows(result, tmp_path)
+    from helpers.publishing.disclosure import protect
+    from helpers.publishing.tables import publish
+
+    specs = staircase_page.specs(_Report(aalborg_records()))
+    protection = protect(specs)
+    for spec in specs:
+        publish(spec, tmp_path, protection)
     trans = pd.read_csv(tmp_path / "transitions.csv")
     assert not ((trans["children"] > 0) & (trans["children"] < 5)).any()
     ft = pd.read_csv(tmp_path / "flow_table.csv").set_index("Trin i starten")
@@ -252,16 +276,51 @@ def test_published_tables_agree_and_hide_the_same_counts(tmp_path):
         column = "Ophørte" if r.to_step == 0 else str(r.to_step)
         assert pd.isna(r.children) == pd.isna(ft.at[label, column])
     ms = pd.read_csv(tmp_path / "movement_shares.csv")
-    assert ms.loc[ms["children"].isna(), "share"].isna().all()
+    for column in ("share", "ci_low", "ci_high"):
+        assert ms.loc[ms["children"].isna() | ms["n"].isna(), column].isna().all()
     for by in staircase.BREAKDOWNS:
-        table = staircase_page.publish_breakdown(result, by, tmp_path, overall=shares)
         data = pd.read_csv(tmp_path / f"movement_shares_by_{by}.csv")
         assert not ((data["children"] > 0) & (data["children"] < 5)).any()
         assert not ((data["n"] > 0) & (data["n"] < 5)).any()
-        assert table.name == f"movement_shares_by_{by}"
+        assert data.loc[data["n"].isna(), "ci_high"].isna().all()  # no interval reveals a withheld base
 
 
-def test_summary_sentences_suppress_small_counts():
+def test_at_most_a_third_of_the_aalborg_cells_of_five_or_more_are_withheld(tmp_path):
+    from helpers.publishing.disclosure import protect
+    from helpers.publishing.tables import publish
+
+    specs = staircase_page.specs(_Report(aalborg_records()))
+    flow = next(s for s in specs if s.name == "flow_table")
+    publish(flow, tmp_path, protect(specs))
+    published = pd.read_csv(tmp_path / "flow_table.csv").set_index("Trin i starten")
+    reference = pd.read_csv(REFERENCE_DIR / "reference" / "kora_aalborg_flows_2016.csv", dtype=str)
+    true = flow.frame.set_index("Trin i starten")
+    large = [
+        (r, c) for r in true.index for c in staircase.FLOW_COLUMNS if not pd.isna(true.at[r, c]) and true.at[r, c] >= 5
+    ]
+    withheld = [(r, c) for r, c in large if pd.isna(published.at[r, c])]
+    assert len(reference) == 8
+    assert len(withheld) <= len(large) / 3, withheld
+    small = [
+        (r, c)
+        for r in true.index
+        for c in staircase.FLOW_COLUMNS
+        if not pd.isna(true.at[r, c]) and 0 < true.at[r, c] < 5
+    ]
+    assert small and all(pd.isna(published.at[r, c]) for r, c in small)
+
+
+def test_key_messages_leave_out_what_is_withheld(tmp_path):
+    from helpers.publishing.disclosure import protect
+    from helpers.publishing.tables import publish
+
     iv = interventions_frame([("A", 3, "2015-01-01", "2016-02-01"), ("B", 2, "2016-08-01", None)])
-    text = " ".join(staircase_page.summary_da(staircase.analyse(iv, T0, T1)))
-    assert "<5" in text and " 1 " not in text
+    specs = staircase_page.specs(_Report(iv))
+    summary = publish(next(s for s in specs if s.name == "staircase_summary"), tmp_path, protect(specs))
+    text = " ".join(staircase_page.key_messages(summary, T0, T1))
+    assert " 1 " not in text and "100 %" not in text and "<5" not in text
+    iv = interventions_frame([(f"c{i}", 5, "2015-01-01", None) for i in range(30)])
+    specs = staircase_page.specs(_Report(iv))
+    summary = publish(next(s for s in specs if s.name == "staircase_summary"), tmp_path, protect(specs))
+    text = " ".join(staircase_page.key_messages(summary, T0, T1))
+    assert "Af de 30 børn og unge" in text and "var 100 % på samme trin" in text

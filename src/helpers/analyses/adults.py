@@ -37,7 +37,12 @@ def age_group_40(age: pd.Series) -> pd.Series:
 
 
 def with_measure(registrations: pd.DataFrame) -> pd.DataFrame:
+    """Registrations with their ``measure``, ``age`` and ``age_group``, and two ids for
+    protection: ``case_unit`` (the case) and ``registration_unit`` (the registration)."""
     out = registrations.copy()
+    case = out["municipality"].astype("Int64").astype(str) + "|" + out["case_id"].astype(str)
+    out["case_unit"] = case
+    out["registration_unit"] = case + "|" + out["registration_no"].astype("Int64").astype(str)
     out["measure"] = measure(out)
     out["age"] = age_on(pd.to_datetime(out["birth_date"]), out["registration_date"])
     out["age_group"] = age_group_40(out["age"])

@@ -29,7 +29,7 @@ from statsmodels.stats.proportion import proportion_confint
 from .adults import SERVICES
 
 ATTAINMENT = ("ja", "delvist", "nej")
-MODEL_COLUMNS = ["term", "odds_ratio", "ci_low", "ci_high", "p_value", "n"]
+MODEL_COLUMNS = ["term", "odds_ratio", "ci_low", "ci_high", "p_value"]
 FEW_CLUSTERS = 40
 MIN_EVENTS_PER_PARAMETER = 10
 
@@ -55,12 +55,17 @@ def followup_registrations(registrations: pd.DataFrame, start, end) -> pd.DataFr
 
 
 def attainment_by_municipality(registrations: pd.DataFrame, start, end) -> pd.DataFrame:
-    """``goal_attainment_by_municipality``: one row per municipality (kommunekode)."""
+    """``goal_attainment_by_municipality``: one row per municipality (kommunekode) and a
+    last row ``I alt`` for all of them."""
     data = followup_registrations(registrations, start, end)
     counts = pd.crosstab(data["municipality"], data["goal_met"]).reindex(columns=list(ATTAINMENT), fill_value=0)
+    counts = counts.sort_index()
+    if len(counts):
+        counts.index = counts.index.astype(int).astype(str)
+        counts.loc["I alt"] = counts.sum()
     out = pd.DataFrame(
         {
-            "municipality": counts.index.astype(int),
+            "municipality": counts.index.astype(str),
             "registrations": counts.sum(axis=1).to_numpy(),
             "met": counts["ja"].to_numpy(),
             "partly": counts["delvist"].to_numpy(),
@@ -69,7 +74,7 @@ def attainment_by_municipality(registrations: pd.DataFrame, start, end) -> pd.Da
     )
     out["share_met_or_partly"] = (out["met"] + out["partly"]) / out["registrations"]
     out["ci_low"], out["ci_high"] = wilson(out["met"] + out["partly"], out["registrations"])
-    return out.sort_values("municipality").reset_index(drop=True)
+    return out.reset_index(drop=True)
 
 
 def goal_set_by_municipality(units: pd.DataFrame) -> pd.DataFrame:
@@ -145,7 +150,7 @@ def _terms(data: pd.DataFrame) -> list[str]:
 def goal_model(pairs: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     """GEE logit of goal met/partly met, clustered by municipality (exchangeable).
 
-    Returns (``term``, ``odds_ratio``, ``ci_low``, ``ci_high``, ``p_value``, ``n``) and
+    Returns (``term``, ``odds_ratio``, ``ci_low``, ``ci_high``, ``p_value``) and
     diagnostics: ``n``, ``events``, ``parameters``, ``events_per_parameter``, ``clusters``,
     ``covariance``."""
     data = model_frame(pairs)
@@ -174,7 +179,7 @@ def goal_model(pairs: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         fit = model.fit(cov_type=covariance, maxiter=200)
-    table = _odds_table(fit.params, fit.conf_int(), fit.pvalues, len(data))
+    table = _odds_table(fit.params, fit.conf_int(), fit.pvalues)
     parameters = len(fit.params) - 1
     return table, {
         **info,
@@ -211,7 +216,7 @@ def ordered_model(pairs: pd.DataFrame) -> pd.DataFrame:
             cov_kwds={"groups": data["municipality"].astype(int).to_numpy()},
         )
     keep = list(exog.columns)
-    return _odds_table(fit.params[keep], fit.conf_int().loc[keep], fit.pvalues[keep], len(data))
+    return _odds_table(fit.params[keep], fit.conf_int().loc[keep], fit.pvalues[keep])
 
 
 def _dummy_label(column: str) -> str:
@@ -221,7 +226,7 @@ def _dummy_label(column: str) -> str:
     return column
 
 
-def _odds_table(params, conf, pvalues, n) -> pd.DataFrame:
+def _odds_table(params, conf, pvalues) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             "term": params.index,
@@ -229,7 +234,6 @@ def _odds_table(params, conf, pvalues, n) -> pd.DataFrame:
             "ci_low": np.exp(np.asarray(conf)[:, 0]),
             "ci_high": np.exp(np.asarray(conf)[:, 1]),
             "p_value": pvalues.to_numpy(),
-            "n": n,
         }
     )
     return out[out["term"] != "Intercept"].reset_index(drop=True)
@@ -254,11 +258,8 @@ def price_change_by_attainment(pairs: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def price_change_model(pairs: pd.DataFrame, service: str) -> pd.DataFrame:
-    """OLS of the change in price (§107, per cent) or hours (§85) on goal attainment
-    (reference: not met), cluster-robust by municipality. Columns: term, estimate, ci_low,
-    ci_high, p_value, n."""
-    columns = ["term", "estimate", "ci_low", "ci_high", "p_value", "n"]
+def price_change_data(pairs: pd.DataFrame, service: str) -> pd.DataFrame:
+    """The follow-ups that enter :func:`price_change_model`, with the outcome ``y``."""
     data = pairs.dropna(subset=["goal_met", "measure_change", "measure_prev"])
     data = data[(data["service"] == service) & (data["service_prev"] == service)].copy()
     if service == "§107":
@@ -266,6 +267,15 @@ def price_change_model(pairs: pd.DataFrame, service: str) -> pd.DataFrame:
         data["y"] = 100 * (data["measure"] / data["measure_prev"].astype(float) - 1)
     else:
         data["y"] = data["measure_change"]
+    return data
+
+
+def price_change_model(pairs: pd.DataFrame, service: str) -> pd.DataFrame:
+    """OLS of the change in price (§107, per cent) or hours (§85) on goal attainment
+    (reference: not met), cluster-robust by municipality. Columns: term, estimate, ci_low,
+    ci_high, p_value (the model's follow-ups: :func:`price_change_data`)."""
+    columns = ["term", "estimate", "ci_low", "ci_high", "p_value"]
+    data = price_change_data(pairs, service)
     if len(data) < 20 or data["goal_met"].nunique() < 2 or data["municipality"].nunique() < 2:
         return pd.DataFrame(columns=columns)
     fit = smf.ols("y ~ C(goal_met, Treatment(reference='nej'))", data=data).fit(
@@ -279,7 +289,6 @@ def price_change_model(pairs: pd.DataFrame, service: str) -> pd.DataFrame:
             "ci_low": conf[0].to_numpy(),
             "ci_high": conf[1].to_numpy(),
             "p_value": fit.pvalues.to_numpy(),
-            "n": len(data),
         }
     )
     out["term"] = out["term"].str.replace(

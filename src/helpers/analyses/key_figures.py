@@ -9,9 +9,12 @@ period is each year's ``budget_count`` x ``budget_unit_cost``, prorated by the p
 days in that year.
 
 The tidy output has one row per figure and group: ``municipality``, ``period_start``,
-``period_end``, ``figure``, ``group``, ``value``, plus the internal ``kind`` (count,
-statistic, amount or share) and ``n`` (the group size a statistic rests on), which drive
-suppression and are not published.
+``period_end``, ``figure``, ``group``, ``value``, plus internal columns for protection that
+are not published: ``kind`` (``count``, ``amount``, ``statistic`` or ``public``), ``unit``
+(what a count or amount sums: ``child``, ``placement``, ``event`` or ``intervention``),
+``measure`` (the amount summed), ``members`` (the ids of the units summed), ``n`` (the number
+of children or cases a figure rests on) and ``inputs`` (the rows a statistic is computed
+from).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from ..data.periods import age_on, as_date, days_active, full_year_volume, year_parts
+from ..data.periods import age_on, as_date, days_active, year_parts
 from ..data.steps import PLACEMENT_STEPS, PREVENTIVE_STEPS, STEP_LABELS
 from .budget import step_budget
 from .staircase import age_group, highest_active
@@ -71,7 +74,7 @@ class _Figures:
     def __init__(self):
         self.rows = []
 
-    def add(self, figure, group, value, kind, n=None):
+    def add(self, figure, group, value, kind, n=None, unit=None, members=None, measure="count", inputs=()):
         value = float(value) if value is not None and not (isinstance(value, float) and math.isnan(value)) else np.nan
         self.rows.append(
             {
@@ -80,40 +83,41 @@ class _Figures:
                 "value": value,
                 "kind": kind,
                 "n": np.nan if n is None else float(n),
+                "unit": unit,
+                "measure": measure,
+                "members": None if members is None else np.asarray(pd.Index(members).unique(), dtype=object),
+                "inputs": tuple((f, str(g)) for f, g in inputs),
             }
         )
 
-    def counts(self, figure, series: pd.Series, groups):
-        """A count per group plus the total (groups with no one are 0)."""
+    def count(self, figure, group, ids, unit):
+        ids = pd.Index(ids).unique()
+        self.add(figure, group, len(ids), "count", len(ids), unit, ids)
+
+    def counts(self, figure, frame: pd.DataFrame, column: str, groups, unit: str, id_column: str = "person_id"):
+        """A count of distinct units per group, plus the total (groups with no one are 0)."""
         for g in groups:
-            self.add(figure, g, int(series.get(g, 0)), "count")
-        self.add(figure, TOTAL, int(series.sum()), "count")
+            self.count(figure, g, frame.loc[frame[column] == g, id_column], unit)
+        self.count(figure, TOTAL, frame[id_column], unit)
+
+    def amount(self, figure, group, cost: pd.Series, children: pd.Series, measure: str):
+        """A sum over interventions (ids = their row labels) resting on ``children``."""
+        self.add(
+            figure, group, cost.sum(), "amount", children.nunique(), "intervention", cost.index.astype(str), measure
+        )
+
+    def statistic(self, figure, group, value, n=None, inputs=()):
+        self.add(figure, group, value, "statistic", n, inputs=inputs)
 
 
 def _step_label(step: int) -> str:
     return f"{step}. {STEP_LABELS[step]}"
 
 
-def key_figures(
-    interventions: pd.DataFrame, case_events: pd.DataFrame, budget: pd.DataFrame, t0, t1, municipality: int
-) -> pd.DataFrame:
-    """Every key figure for one municipality's rows and one period (tidy, unsuppressed)."""
-    t0, t1 = as_date(t0), as_date(t1)
-    f = _Figures()
-    iv = interventions
-    top = highest_active(iv, t1)
-    f.add("active_children", TOTAL, len(top), "count")
-
-    placed = top[top["step"].isin(PLACEMENT_STEPS)]
-    f.counts(
-        "placed_children", placed["step"].map(_step_label).value_counts(), [_step_label(s) for s in PLACEMENT_STEPS]
-    )
-    f.counts("placed_by_target_group", placed["target_group"].value_counts(), ["udsat", "handicap"])
-    ages = age_group(age_on(pd.to_datetime(placed["birth_date"]), t1)).fillna("Ukendt")
-    f.counts("placed_by_age_group", ages.value_counts(), ["0-5 år", "6-11 år", "12-17 år", "18-22 år", "Ukendt"])
-
-    # New placements: a placement starting in the period for a child not placed the day before.
-    placements = iv[iv["step"].isin(PLACEMENT_STEPS)]
+def new_placements(interventions: pd.DataFrame, t0, t1) -> pd.DataFrame:
+    """Placements starting in [t0, t1] for a child not placed the day before (one row per
+    child and start date: ``person_id``, ``start_date``, ``step``)."""
+    placements = interventions[interventions["step"].isin(PLACEMENT_STEPS)]
     starting = placements.loc[
         (placements["start_date"] >= t0) & (placements["start_date"] <= t1), ["person_id", "start_date", "step"]
     ].reset_index(drop=True)
@@ -126,108 +130,139 @@ def key_figures(
         & (pairs["end_date"].isna() | (pairs["end_date"] >= pairs["day_before"])),
         "index",
     ]
-    new = starting.drop(index=placed_before.unique()).drop_duplicates(["person_id", "start_date"])
-    f.counts("new_placements", new["step"].map(_step_label).value_counts(), [_step_label(s) for s in PLACEMENT_STEPS])
+    return starting.drop(index=placed_before.unique()).drop_duplicates(["person_id", "start_date"])
 
+
+def key_figures(
+    interventions: pd.DataFrame, case_events: pd.DataFrame, budget: pd.DataFrame, t0, t1, municipality: int
+) -> pd.DataFrame:
+    """Every key figure for one municipality's rows and one period (tidy, unprotected)."""
+    t0, t1 = as_date(t0), as_date(t1)
+    f = _Figures()
+    iv = interventions
+    top = highest_active(iv, t1)
+    f.count("active_children", TOTAL, top["person_id"], "child")
+
+    placed = top[top["step"].isin(PLACEMENT_STEPS)].assign(label=lambda d: d["step"].map(_step_label))
+    f.counts("placed_children", placed, "label", [_step_label(s) for s in PLACEMENT_STEPS], "child")
+    f.counts("placed_by_target_group", placed, "target_group", ["udsat", "handicap"], "child")
+    placed = placed.assign(age=age_group(age_on(pd.to_datetime(placed["birth_date"]), t1)).fillna("Ukendt"))
+    f.counts("placed_by_age_group", placed, "age", ["0-5 år", "6-11 år", "12-17 år", "18-22 år", "Ukendt"], "child")
+
+    new = new_placements(iv, t0, t1)
+    new = new.assign(label=new["step"].map(_step_label), unit_id=new["person_id"] + "|" + new["start_date"].astype(str))
+    f.counts("new_placements", new, "label", [_step_label(s) for s in PLACEMENT_STEPS], "placement", "unit_id")
+
+    placements = iv[iv["step"].isin(PLACEMENT_STEPS)]
     ended = placements[placements["end_date"].between(t0, t1)]
     days = (ended["end_date"] - ended["start_date"]).dt.days + 1
     for stat, fn in (("mean", np.mean), ("min", np.min), ("max", np.max)):
-        f.add(f"placement_days_{stat}", TOTAL, fn(days) if len(days) else np.nan, "statistic", len(days))
+        f.statistic(f"placement_days_{stat}", TOTAL, fn(days) if len(days) else np.nan, ended["person_id"].nunique())
 
-    preventive = top[top["step"].isin(PREVENTIVE_STEPS)]
-    f.counts(
-        "preventive_children",
-        preventive["step"].map(_step_label).value_counts(),
-        [_step_label(s) for s in PREVENTIVE_STEPS],
-    )
+    preventive = top[top["step"].isin(PREVENTIVE_STEPS)].assign(label=lambda d: d["step"].map(_step_label))
+    f.counts("preventive_children", preventive, "label", [_step_label(s) for s in PREVENTIVE_STEPS], "child")
     prev_ended = iv[iv["step"].isin(PREVENTIVE_STEPS) & iv["end_date"].between(t0, t1)]
     prev_days = (prev_ended["end_date"] - prev_ended["start_date"]).dt.days + 1
-    f.add("preventive_days_mean", TOTAL, prev_days.mean() if len(prev_days) else np.nan, "statistic", len(prev_days))
+    f.statistic(
+        "preventive_days_mean", TOTAL, prev_days.mean() if len(prev_days) else np.nan, prev_ended["person_id"].nunique()
+    )
 
-    # Economy
+    # Economy: amounts are sums over interventions, resting on the children who have them.
     cost = cost_in(iv, t0, t1)
-    spend_by_step = cost.groupby(iv["step"]).sum()
+    paying = cost > 0
     bud = budget_in(budget, t0, t1).set_index("step")["budget"] if len(budget) else pd.Series(dtype=float)
-    paying = iv.loc[cost > 0]
-    for s in sorted(set(spend_by_step.index) | set(bud.index)):
-        n_step = paying.loc[paying["step"] == s, "person_id"].nunique()  # spending rests on these children
-        f.add("spending", _step_label(int(s)), spend_by_step.get(s, 0.0), "statistic", n_step)
-        f.add("budget", _step_label(int(s)), bud.get(s, np.nan), "amount")
+    for s in sorted(set(iv["step"].dropna().astype(int)) | set(bud.index)):
+        at = iv["step"] == s
+        f.amount("spending", _step_label(int(s)), cost[at], iv.loc[at & paying, "person_id"], "cost_period")
+        f.add("budget", _step_label(int(s)), bud.get(s, np.nan), "public")
         if bud.get(s, 0) > 0:
-            f.add(
+            f.statistic(
                 "spending_vs_budget_pct",
                 _step_label(int(s)),
-                100 * spend_by_step.get(s, 0.0) / bud[s],
-                "statistic",
-                n_step,
+                100 * cost[at].sum() / bud[s],
+                inputs=[("spending", _step_label(int(s)))],
             )
-    f.add("spending", TOTAL, cost.sum(), "statistic", paying["person_id"].nunique())
-    f.add("budget", TOTAL, bud.sum() if len(bud) else np.nan, "amount")
+    f.amount("spending", TOTAL, cost, iv.loc[paying, "person_id"], "cost_period")
+    f.add("budget", TOTAL, bud.sum() if len(bud) else np.nan, "public")
     if len(bud) and bud.sum() > 0:
-        f.add("spending_vs_budget_pct", TOTAL, 100 * cost.sum() / bud.sum(), "amount")
+        f.statistic("spending_vs_budget_pct", TOTAL, 100 * cost.sum() / bud.sum(), inputs=[("spending", TOTAL)])
 
     year = t1.year
-    forecast = full_year_volume(iv, year)["actual_cost"].sum() if len(iv) else 0.0
-    f.add("forecast_year", str(year), forecast, "amount")
+    year_cost = cost_in(iv, f"{year}-01-01", f"{year}-12-31") if len(iv) else pd.Series(dtype=float)
+    f.amount(
+        "forecast_year",
+        str(year),
+        year_cost,
+        iv.loc[year_cost > 0, "person_id"] if len(iv) else iv,
+        f"cost_year_{year}",
+    )
     year_budget = budget[(budget["year"] == year)]
     f.add(
         "budget_year",
         str(year),
         (year_budget["budget_count"] * year_budget["budget_unit_cost"]).sum() if len(year_budget) else np.nan,
-        "amount",
+        "public",
     )
 
     total_cost = cost.sum()
-    children_with_cost = iv.loc[cost > 0, "person_id"].nunique()
     for label, steps in (("Anbringelser (trin 4-6)", PLACEMENT_STEPS), ("Forebyggende (trin 1-3)", PREVENTIVE_STEPS)):
-        share = cost[iv["step"].isin(steps)].sum() / total_cost if total_cost else np.nan
-        f.add("spending_share", label, share, "share", children_with_cost)
+        kind = iv["step"].isin(steps)
+        f.amount("spending_by_kind", label, cost[kind], iv.loc[kind & paying, "person_id"], "cost_period")
+        f.statistic(
+            "spending_share",
+            label,
+            cost[kind].sum() / total_cost if total_cost else np.nan,
+            inputs=[("spending_by_kind", label), ("spending", TOTAL)],
+        )
 
     per_child = cost.groupby(iv["person_id"]).sum()
     per_child = per_child[per_child > 0].sort_values(ascending=False, kind="stable")
     n_top = math.ceil(TOP_SHARE * len(per_child))
-    f.add("top_cases", TOTAL, n_top, "count")
-    f.add(
+    top_children = per_child.index[:n_top]
+    f.count("top_cases", TOTAL, top_children, "child")
+    in_top = iv["person_id"].isin(top_children)
+    f.amount("top_cases_spending", TOTAL, cost[in_top], iv.loc[in_top & paying, "person_id"], "cost_period")
+    f.statistic(
         "top_cases_spending_share",
         TOTAL,
-        per_child.iloc[:n_top].sum() / total_cost if total_cost else np.nan,
-        "share",
-        n_top,
+        cost[in_top].sum() / total_cost if total_cost else np.nan,
+        inputs=[("top_cases_spending", TOTAL), ("spending", TOTAL)],
     )
 
     provider = iv["provider_type"].fillna("ukendt")
     for p in ("egen", "privat", "anden kommune", "region", "ukendt"):
         mask = provider == p
         if mask.any():
-            f.add(
+            f.amount("provider_spending", p, cost[mask], iv.loc[mask & paying, "person_id"], "cost_period")
+            f.statistic(
                 "provider_spending_share",
                 p,
                 cost[mask].sum() / total_cost if total_cost else np.nan,
-                "share",
-                iv.loc[mask, "person_id"].nunique(),
+                inputs=[("provider_spending", p), ("spending", TOTAL)],
             )
 
     if "caseworker_id" in iv and iv["caseworker_id"].notna().any():
         workers = top.dropna(subset=["caseworker_id"]).groupby("caseworker_id")["person_id"].nunique()
-        n_workers = len(workers)
-        for stat, value in (("gennemsnit", workers.mean()), ("median", workers.median()), ("største", workers.max())):
-            f.add("children_per_caseworker", stat, value, "statistic", n_workers)
+        for stat, value in (("gennemsnit", workers.mean()), ("median", workers.median())):
+            f.statistic("children_per_caseworker", stat, value, len(workers))
         spend_workers = cost.groupby(iv["caseworker_id"]).sum()
-        f.add("spending_per_caseworker_mean", TOTAL, spend_workers.mean(), "statistic", len(spend_workers))
+        f.statistic("spending_per_caseworker_mean", TOTAL, spend_workers.mean(), len(spend_workers))
 
     ev = case_events[(case_events["event_date"] >= t0) & (case_events["event_date"] <= t1)]
+    ev = ev.assign(unit_id=ev.index.astype(str))
     for event, label in EVENT_LABELS.items():
-        f.add("case_events", label, int((ev["event_type"] == event).sum()), "count")
+        f.count("case_events", label, ev.loc[ev["event_type"] == event, "unit_id"], "event")
     inv = ev[(ev["event_type"] == "børnefaglig_undersøgelse") & ev["deadline_met"].notna()]
-    f.add(
+    f.count("investigations_with_deadline", TOTAL, inv["unit_id"], "event")
+    f.count("investigations_within_deadline", TOTAL, inv.loc[inv["deadline_met"].astype(bool), "unit_id"], "event")
+    f.statistic(
         "investigations_within_deadline_share",
         TOTAL,
         inv["deadline_met"].astype(bool).mean() if len(inv) else np.nan,
-        "share",
-        len(inv),
+        inputs=[("investigations_within_deadline", TOTAL), ("investigations_with_deadline", TOTAL)],
     )
-    complaints = ev[ev["event_type"] == "klage"]["outcome"].fillna("uoplyst").value_counts()
-    f.counts("complaints", complaints, ["medhold", "hjemvist", "omgjort", "uoplyst"])
+    complaints = ev[ev["event_type"] == "klage"].assign(outcome=lambda d: d["outcome"].fillna("uoplyst"))
+    f.counts("complaints", complaints, "outcome", ["medhold", "hjemvist", "omgjort", "uoplyst"], "event", "unit_id")
 
     out = pd.DataFrame(f.rows)
     out.insert(0, "period_end", str(t1.date()))
@@ -236,30 +271,50 @@ def key_figures(
     return out
 
 
+def district_units(interventions: pd.DataFrame, case_events: pd.DataFrame, t0, t1, by: str = "district") -> dict:
+    """The units behind the district (or case-worker) figures, each with its ``by`` value:
+    ``children`` (active on t1, with ``step``), ``paying`` (children with a cost in the
+    period), ``interventions`` (with their ``cost`` in the period) and ``notifications``
+    (case events, by the district of the child's latest intervention)."""
+    t0, t1 = as_date(t0), as_date(t1)
+    iv = interventions.copy()
+    iv[by] = iv[by].fillna("Ukendt")
+    iv["cost"] = cost_in(iv, t0, t1)
+    top = highest_active(iv, t1)
+    units = {
+        "children": top[["person_id", by, "step"]].rename(columns={"person_id": "unit_id"}),
+        "paying": iv.loc[iv["cost"] > 0, ["person_id", by]].drop_duplicates().rename(columns={"person_id": "unit_id"}),
+        "interventions": iv[[by, "cost", "person_id"]].assign(unit_id=iv.index.astype(str)),
+    }
+    if by == "district":
+        home = iv.sort_values("start_date").drop_duplicates("person_id", keep="last").set_index("person_id")[by]
+        ev = case_events[(case_events["event_date"] >= t0) & (case_events["event_date"] <= t1)]
+        notes = ev[ev["event_type"] == "underretning"]
+        units["notifications"] = pd.DataFrame(
+            {"unit_id": notes.index.astype(str), by: notes["person_id"].map(home).fillna("Ukendt").to_numpy()}
+        )
+    return units
+
+
 def district_figures(
     interventions: pd.DataFrame, case_events: pd.DataFrame, t0, t1, by: str = "district"
 ) -> pd.DataFrame:
     """Per district (or case worker): children at the period end, placed, preventive, new
-    notifications in the period, spending in the period and spending per child."""
-    t0, t1 = as_date(t0), as_date(t1)
-    iv = interventions.copy()
-    iv[by] = iv[by].fillna("Ukendt")
-    top = highest_active(iv, t1)
-    cost = cost_in(iv, t0, t1)
+    notifications in the period, spending in the period and spending per child, with a
+    95 % Wilson interval for the share placed."""
+    units = district_units(interventions, case_events, t0, t1, by)
+    children = units["children"]
     out = pd.DataFrame(
         {
-            "children": top.groupby(by)["person_id"].nunique(),
-            "placed": top[top["step"].isin(PLACEMENT_STEPS)].groupby(by)["person_id"].nunique(),
-            "preventive": top[top["step"].isin(PREVENTIVE_STEPS)].groupby(by)["person_id"].nunique(),
-            "spending": cost.groupby(iv[by]).sum(),
-            "children_with_spending": iv.loc[cost > 0].groupby(by)["person_id"].nunique(),
+            "children": children.groupby(by)["unit_id"].nunique(),
+            "placed": children[children["step"].isin(PLACEMENT_STEPS)].groupby(by)["unit_id"].nunique(),
+            "preventive": children[children["step"].isin(PREVENTIVE_STEPS)].groupby(by)["unit_id"].nunique(),
+            "spending": units["interventions"].groupby(by)["cost"].sum(),
+            "children_with_spending": units["paying"].groupby(by)["unit_id"].nunique(),
         }
     ).fillna(0)
-    if by == "district":
-        home = iv.sort_values("start_date").drop_duplicates("person_id", keep="last").set_index("person_id")[by]
-        ev = case_events[(case_events["event_date"] >= t0) & (case_events["event_date"] <= t1)]
-        notes = ev[ev["event_type"] == "underretning"]["person_id"].map(home).fillna("Ukendt")
-        out["notifications"] = notes.value_counts().reindex(out.index).fillna(0)
+    if "notifications" in units:
+        out["notifications"] = units["notifications"][by].value_counts().reindex(out.index).fillna(0)
     out["placed_share"] = out["placed"] / out["children"].where(out["children"] > 0)
     from statsmodels.stats.proportion import proportion_confint  # imported here: heavy, and only used here
 

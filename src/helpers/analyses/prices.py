@@ -57,6 +57,23 @@ def _levels(data: pd.DataFrame, column: str) -> int:
     return data[column].nunique()
 
 
+def difference_data(units: pd.DataFrame, service: str) -> pd.DataFrame:
+    """The cases that enter :func:`municipality_differences`: the service's cases with a
+    measure (a positive price for §107), a VUM score and an age; ``y`` is log daily price
+    (§107) or hours (§85). Municipalities with under 5 such cases are left out: they are
+    not published, and would make HC3 undefined (leverage 1)."""
+    data = units[(units["service"] == service) & units["measure"].notna()].copy()
+    if service == "§107":
+        data = data[data["measure"] > 0]
+        data["y"] = np.log(data["measure"])
+    else:
+        data["y"] = data["measure"]
+    data = data.dropna(subset=["vum_score", "age_group"])
+    data["target_group"] = data["target_group"].fillna("uoplyst")
+    data["municipality"] = data["municipality"].astype(int).astype(str)
+    return data[data.groupby("municipality")["y"].transform("size") >= MIN_CASES]
+
+
 def municipality_differences(units: pd.DataFrame, service: str) -> pd.DataFrame:
     """Unadjusted and adjusted difference of each municipality from the average municipality.
 
@@ -76,17 +93,7 @@ def municipality_differences(units: pd.DataFrame, service: str) -> pd.DataFrame:
         "adjusted_high",
         "n",
     ]
-    data = units[(units["service"] == service) & units["measure"].notna()].copy()
-    if service == "§107":
-        data = data[data["measure"] > 0]
-        data["y"] = np.log(data["measure"])
-    else:
-        data["y"] = data["measure"]
-    data = data.dropna(subset=["vum_score", "age_group"])
-    data["target_group"] = data["target_group"].fillna("uoplyst")
-    data["municipality"] = data["municipality"].astype(int).astype(str)
-    # municipalities with under 5 cases are not published, and would make HC3 undefined (leverage 1)
-    data = data[data.groupby("municipality")["y"].transform("size") >= MIN_CASES]
+    data = difference_data(units, service)
     if _levels(data, "municipality") < 2 or len(data) < 10:
         return pd.DataFrame(columns=columns)
     adjusters = [f"C({c})" for c in ("vum_score", "age_group", "target_group") if _levels(data, c) > 1]
@@ -154,10 +161,12 @@ def vum_change(pairs: pd.DataFrame) -> pd.DataFrame:
 
 
 def income_basis(units: pd.DataFrame) -> pd.DataFrame:
-    """Figs 3.6/3.7: cases by income basis, and mean VUM with a 95 % t-interval."""
+    """Figs 3.6/3.7: cases by income basis (and in total, ``I alt``), their share, and mean
+    VUM with a 95 % t-interval."""
     data = units.dropna(subset=["income_basis"])
     rows = []
-    for basis, g in data.groupby("income_basis", sort=True):
+    groups = [*data.groupby("income_basis", sort=True)] + ([("I alt", data)] if len(data) else [])
+    for basis, g in groups:
         vum = g["vum_score"].dropna()
         mean, low, high = _t_interval(vum)
         rows.append(

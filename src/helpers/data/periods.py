@@ -54,15 +54,19 @@ def days_active(interventions: pd.DataFrame, start, end) -> pd.Series:
     return ((e - s).dt.days + 1).clip(lower=0).astype("int64")
 
 
-def full_year_volume(interventions: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Full-year interventions and cost per step in ``year``: ``step``, ``actual_count``, ``actual_cost``."""
+def year_volumes(interventions: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Per intervention (same index): its full-year volume ``actual_count`` and its cost
+    ``actual_cost`` in ``year``."""
     _, start, end, n_days = next(year_parts(f"{year}-01-01", f"{year}-12-31"))
     days = days_active(interventions, start, end)
-    frame = pd.DataFrame(
-        {
-            "step": interventions["step"].astype(int).to_numpy(),
-            "actual_count": (days / n_days).to_numpy(),
-            "actual_cost": (interventions["monthly_cost"].fillna(0) * 12 * days / n_days).to_numpy(),
-        }
+    return pd.DataFrame(
+        {"actual_count": days / n_days, "actual_cost": interventions["monthly_cost"].fillna(0) * 12 * days / n_days},
+        index=interventions.index,
     )
+
+
+def full_year_volume(interventions: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Full-year interventions and cost per step in ``year``: ``step``, ``actual_count``, ``actual_cost``."""
+    frame = year_volumes(interventions, year).reset_index(drop=True)
+    frame.insert(0, "step", interventions["step"].astype(int).to_numpy())
     return frame.groupby("step", as_index=False)[["actual_count", "actual_cost"]].sum()

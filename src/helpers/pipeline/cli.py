@@ -66,6 +66,17 @@ def cmd_build(args) -> int:
     return 0
 
 
+def cmd_audit(args) -> int:
+    from ..publishing.audit import audit
+
+    report = audit(args.out)
+    print(report.summary())
+    if report.runs == 0:
+        print(f"Ingen kørsler med offentliggjorte tabeller i {args.out}.", file=sys.stderr)
+        return 1
+    return 0 if report.passed else 1
+
+
 def cmd_fetch_dst(args) -> int:
     from ..data import dst
 
@@ -122,6 +133,10 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--config", default=None)
     b.add_argument("--no-strict", action="store_true", help="do not treat warnings as errors")
     b.set_defaults(func=cmd_build)
+    a = sub.add_parser("audit", help="check that no withheld count of 1-4 can be computed from the published tables")
+    a.add_argument("out", nargs="?", default="book/reports", help="the reports folder (default: book/reports)")
+    a.set_defaults(func=cmd_audit)
+
     f = sub.add_parser("fetch-dst", help="download Statistikbanken tables (needs internet) and cache them")
     f.add_argument("table", nargs="*", help="table ids, e.g. FOLK1A ANBAAR12 ISBU02 (default: all known)")
     f.add_argument("--cache", default=str(Path("data") / "dst"))

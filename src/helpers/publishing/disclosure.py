@@ -1,104 +1,597 @@
-"""Small-cell protection: which published cells are withheld.
+"""Disclosure control: which published numbers are withheld, and why.
 
-Rule (Danmarks Statistik's discretion rule as used in this book): a count of 1-4 persons
-or cases is never published, and neither is any statistic (share, mean, interval, ...)
-computed on a group of 1-4. True zeros are shown. Suppressed cells are empty in CSV and
-Excel and shown as "<5" on the page.
+Every number the book publishes (tables, figure labels, key messages) is a cell of a
+:class:`TableSpec`. The cells of all tables published for one municipality and period
+(the children's pages) or for one period (the adult pages, which cover every
+municipality) form one linked system: each count or amount is a sum over the *units* it
+counts (children, case events, adult cases, follow-ups), so the relations between tables
+(margins, group totals, the same figure in two tables, shares x bases) follow from which
+units each cell counts; nobody has to declare them by hand, and none can be forgotten.
+
+Method (named, cited and explained in Danish on the method page):
+
+1. **Primary suppression** (Danmarks Statistik's discretion rule): a count of 1-4 is not
+   published; nor is an amount or a statistic that rests on 1-4 units or on a withheld
+   count.
+2. **Secondary suppression by Gaussian elimination** (Langsrud 2024, the method of
+   Statistics Norway's GaussSuppression): units that lie in exactly the same cells form an
+   *atom*, and every cell is a 0/1 vector over the atoms. Cells are offered for
+   publication from the most to the least important (table priority, then size); a cell
+   is published unless that would put a primary cell in the linear span of the published
+   cells, i.e. make it computable from them.
+3. **Interval check** (the audit of tau-Argus): with what a reader knows (published
+   values; whole, non-negative numbers; a withheld count is at least 1, since zeros are
+   shown), the narrowest interval of every primary cell is computed by linear
+   programming with HiGHS (exact for integers: a fractional optimum is re-solved as an
+   integer programme). A primary cell pinned to one value gets one more secondary
+   suppression (the least important cell that unpins it), until none is.
+
+Amounts (spending, full-year volumes, the sums behind means) are protected the same way
+within their own measure, with continuous intervals. True zeros are shown. Every withheld
+number reads ".." on the page (Danmarks Statistik's sign for "diskretioneret"), primary
+and secondary alike, so that a reader cannot tell a 1-4 from a larger withheld number; in
+CSV and Excel it is an empty cell.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
 import pandas as pd
 
 MIN_COUNT = 5
-SUPPRESSED = "<5"
+#: The sign of a withheld number on the page (Danmarks Statistik: "diskretioneret").
+WITHHELD = ".."
+COUNT = "count"
+TOTAL_LABEL = "I alt"
+PUBLISHED, PRIMARY, SECONDARY = "published", "primary", "secondary"
+_TOL = 1e-9
+#: An amount is "pinned" when a reader can compute it to within this share of its value.
+AMOUNT_TOLERANCE = 1e-6
+NOTE_DA = (
+    "«..» = ikke vist af hensyn til diskretion: tallet er 1-4, bygger på 1-4 personer eller sager, "
+    "eller ville sammen med de viste tal afsløre et sådant tal. Nuller vises."
+)
 
 
-def is_small(values: pd.Series) -> pd.Series:
-    """Counts of 1-4 (the cells to suppress)."""
-    numeric = pd.to_numeric(values, errors="coerce").astype("float64")
-    return ((numeric > 0) & (numeric < MIN_COUNT)).fillna(False).astype(bool)
+# ----------------------------------------------------------------------------- declarations
 
 
-def group_totals_hidden(frame: pd.DataFrame, counts, totals: dict) -> pd.DataFrame:
-    """Complementary suppression for tidy tables whose counts add up to a group total.
+@dataclass
+class Cell:
+    """One additive number of a table: the count (or summed amount) of some units.
 
-    ``totals`` maps a count column to (group columns, total column): within each group the
-    counts sum to the total (repeated on each row of the group). Returns the cells to hide."""
-    hidden = pd.DataFrame(False, index=frame.index, columns=frame.columns)
-    values, primary, equations = {}, {}, []
-    for column, (by, total) in totals.items():
-        by = [by] if isinstance(by, str) else list(by)
-        for key, group in frame.groupby(by, sort=False, dropna=False):
-            total_key = (total, key if isinstance(key, tuple) else (key,))
-            values[total_key] = int(group[total].iloc[0])
-            primary[total_key] = bool(is_small(group[total]).iloc[0])
-            parts = []
-            for i in group.index:
-                values[(i, column)] = int(frame.at[i, column])
-                primary[(i, column)] = bool(is_small(frame.loc[[i], column]).iloc[0])
-                parts.append((i, column))
-            equations.append((total_key, parts))
-    result = complementary(values, primary, equations)
-    for column, (by, total) in totals.items():
-        by = [by] if isinstance(by, str) else list(by)
-        for key, group in frame.groupby(by, sort=False, dropna=False):
-            total_key = (total, key if isinstance(key, tuple) else (key,))
-            hidden.loc[group.index, total] |= result[total_key]
-            for i in group.index:
-                hidden.at[i, column] |= result[(i, column)]
-    return hidden
+    ``members``: ids of the units it sums (pseudonyms, event or case ids; never shown).
+    ``measure``: ``count`` or the name of the summed amount; the cells of one unit type and
+    measure form a *block*. An amount rests on ``base`` (the key of a published count cell
+    of the same units: the amount is withheld with it) and on ``base_n`` units (withheld
+    when 1-4). ``shown=False`` marks an amount that is not printed but follows from a
+    published mean and count (``product_of``: the two columns, same row)."""
+
+    table: str
+    row: int
+    column: str
+    unit: str
+    members: np.ndarray
+    value: float
+    measure: str = COUNT
+    base: tuple | None = None
+    base_n: int | None = None
+    shown: bool = True
+    product_of: tuple | None = None
+
+    @property
+    def key(self) -> tuple:
+        return (self.table, self.row, self.column)
+
+    @property
+    def block(self) -> tuple:
+        return (self.unit, self.measure)
 
 
-def suppress(
-    frame: pd.DataFrame, counts=(), statistics: dict[str, str] | None = None, hidden: pd.DataFrame | None = None
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Apply the rule. ``counts``: count columns; ``statistics``: statistic column ->
-    the count column(s) of the group it is computed on; ``hidden``: further cells to hide
-    (complementary suppression). Returns (suppressed frame, mask)."""
-    out = frame.copy()
-    mask = pd.DataFrame(False, index=frame.index, columns=frame.columns)
-    for c in counts:
-        mask[c] = is_small(frame[c])
-    if hidden is not None:
-        mask = mask | hidden.reindex(index=frame.index, columns=frame.columns, fill_value=False).astype(bool)
-    for stat, bases in (statistics or {}).items():
-        for base in [bases] if isinstance(bases, str) else bases:
-            mask[stat] = mask[stat] | mask[base] | is_small(frame[base])
-    for c in frame.columns:
-        if not mask[c].any():
+@dataclass
+class Statistic:
+    """A non-additive number (share, mean, median, interval, odds ratio, ...): published
+    only when every cell in ``inputs`` is published and it rests on no fewer than 5 units
+    (``base_n``, when given)."""
+
+    table: str
+    row: int
+    column: str
+    inputs: tuple = ()
+    base_n: int | None = None
+
+    @property
+    def key(self) -> tuple:
+        return (self.table, self.row, self.column)
+
+
+@dataclass
+class TableSpec:
+    """A table to publish, with what its protection needs and how the page shows it.
+
+    ``priority``: cells of tables with a higher priority are published first (the main
+    tables before their breakdowns). ``public``: published figures from public sources,
+    not person-level data (nothing to protect). ``caption``, ``formats``, ``labels``,
+    ``show``, ``source`` change only the page and the Excel notes, never the CSV."""
+
+    name: str
+    frame: pd.DataFrame
+    cells: list[Cell] = field(default_factory=list)
+    statistics: list[Statistic] = field(default_factory=list)
+    priority: int = 0
+    public: bool = False
+    caption: str = ""
+    formats: dict = field(default_factory=dict)
+    labels: dict = field(default_factory=dict)
+    show: list | None = None
+    source: str = ""
+
+
+def _ids(values) -> np.ndarray:
+    return np.asarray(pd.Index(values).dropna().unique(), dtype=object)
+
+
+class _Selector:
+    """The units of each table row: those whose ``by`` values equal the row's, a row value
+    ``total`` matching every unit (grouped once, so that large tables stay fast)."""
+
+    def __init__(self, units: pd.DataFrame, by: list[str], total: str):
+        self.units, self.by, self.total = units, by, total
+        self.keys = units[by].astype(str)
+        self.groups = (
+            {(k if isinstance(k, tuple) else (k,)): idx for k, idx in self.keys.groupby(by, sort=False).indices.items()}
+            if by and len(units)
+            else {}
+        )
+
+    def rows(self, values: pd.Series) -> np.ndarray:
+        wanted = [str(values[b]) for b in self.by]
+        if self.total not in wanted:
+            return self.groups.get(tuple(wanted), np.zeros(0, dtype=int))
+        mask = np.ones(len(self.keys), dtype=bool)
+        for b, w in zip(self.by, wanted):
+            if w != self.total:
+                mask &= (self.keys[b] == w).to_numpy()
+        return np.flatnonzero(mask)
+
+
+def count_cells(
+    table: str,
+    frame: pd.DataFrame,
+    column: str,
+    units: pd.DataFrame,
+    unit: str,
+    by: list[str],
+    id_column: str = "unit_id",
+    total: str = TOTAL_LABEL,
+) -> list[Cell]:
+    """Cells of a count column: row ``i`` counts the distinct ``units[id_column]`` whose
+    ``by`` columns equal the row's (a row value ``total`` matches every unit).
+
+    Raises ``ValueError`` when a count in ``frame`` is not the number of units so defined:
+    the declaration must describe the table exactly."""
+    select = _Selector(units, by, total)
+    ids = units[id_column].to_numpy(dtype=object)
+    cells = []
+    for row in range(len(frame)):
+        values = frame.iloc[row]
+        if pd.isna(values[column]):
             continue
-        if pd.api.types.is_integer_dtype(out[c]):
-            out[c] = out[c].astype("Int64")
-        elif pd.api.types.is_float_dtype(out[c]):
-            out[c] = out[c].astype("Float64")
-        else:
-            out[c] = out[c].astype(object)
-        out.loc[mask[c], c] = pd.NA
-    return out, mask
+        members = _ids(ids[select.rows(values)])
+        if len(members) != int(values[column]):
+            raise ValueError(
+                f"{table}, row {row}, column {column}: the table says {values[column]}, the units say {len(members)}"
+            )
+        cells.append(Cell(table, row, column, unit, members, float(values[column])))
+    return cells
 
 
-def complementary(values: dict, hidden: dict, equations: list[tuple[object, list]]) -> dict:
-    """Complementary (secondary) suppression over linear relations ``total = sum(parts)``.
+def amount_cells(
+    table: str,
+    frame: pd.DataFrame,
+    column: str,
+    units: pd.DataFrame,
+    unit: str,
+    amount: str,
+    by: list[str],
+    id_column: str = "unit_id",
+    base_column: str | None = None,
+    total: str = TOTAL_LABEL,
+    mean_of: str | None = None,
+    measure: str | None = None,
+) -> list[Cell]:
+    """Cells of an amount column (the sum of ``units[amount]`` per row, selected as in
+    :func:`count_cells`). ``base_column``: the count column of the same rows. With
+    ``mean_of`` the column is a *mean* of ``amount``: the cells are the sums behind it
+    (``mean x base``), not printed, which a reader can compute from the row. ``measure``
+    names the block (default: ``amount``): amounts of one measure over one unit type are
+    linked, whichever table they are in."""
+    select = _Selector(units, by, total)
+    cells = []
+    for row in range(len(frame)):
+        values = frame.iloc[row]
+        if pd.isna(values[column]):
+            continue
+        part = units.iloc[select.rows(values)]
+        members = _ids(part[id_column])  # every unit of the group, also those that add 0
+        base = (table, row, base_column) if base_column else None
+        total_value = float(part[amount].sum())
+        if mean_of is None and not np.isclose(total_value, float(values[column]), rtol=1e-6, atol=1e-6):
+            raise ValueError(
+                f"{table}, row {row}, column {column}: the table says {values[column]}, the units sum to {total_value}"
+            )
+        cells.append(
+            Cell(
+                table,
+                row,
+                column if mean_of is None else f"{column}*{base_column}",
+                unit,
+                members,
+                total_value,
+                measure or amount,
+                base,
+                int(part[id_column].nunique()),
+                mean_of is None,
+                (column, base_column) if mean_of is not None else None,
+            )
+        )
+    return cells
 
-    ``values`` and ``hidden`` map a cell key to its count and to whether it is hidden.
-    A key not in ``values`` is a figure published elsewhere (known unless ``hidden`` says
-    otherwise) and is never chosen. While some relation has exactly one hidden term (which
-    the others would reveal), the smallest non-zero visible term of it is hidden too.
-    Returns the new ``hidden`` map.
-    """
-    hidden = dict(hidden)
-    changed = True
-    while changed:
-        changed = False
-        for total, parts in equations:
-            terms = [total, *parts]
-            if sum(bool(hidden.get(k, False)) for k in terms) != 1:
+
+def statistics(
+    table: str, frame: pd.DataFrame, columns: Iterable[str], inputs: Iterable[str], base_n: Iterable | None = None
+) -> list[Statistic]:
+    """Statistic columns whose row ``i`` rests on the cells of columns ``inputs`` in row
+    ``i`` (and on ``base_n[i]`` units, when given)."""
+    inputs = tuple(inputs)
+    sizes = list(base_n) if base_n is not None else [None] * len(frame)
+    out = []
+    for column in columns:
+        for row in range(len(frame)):
+            if pd.isna(frame[column].iloc[row]):
                 continue
-            candidates = [k for k in terms if k in values and not hidden.get(k, False)]
-            if not candidates:
-                continue
-            pick = min(candidates, key=lambda k: (values[k] == 0, values[k], str(k)))
-            hidden[pick] = True
-            changed = True
+            n = None if sizes[row] is None or pd.isna(sizes[row]) else int(sizes[row])
+            out.append(Statistic(table, row, column, tuple((table, row, c) for c in inputs), n))
+    return out
+
+
+# ----------------------------------------------------------------------------- protection
+
+
+@dataclass
+class Protection:
+    """The outcome for one linked system: ``status`` of every cell and statistic
+    (``published``, ``primary`` or ``secondary``) and, for the auditor, each cell's block
+    and atoms (``relations``)."""
+
+    status: dict
+    relations: dict
+    group: str = ""
+
+    def hidden(self, key) -> bool:
+        return self.status.get(key, PUBLISHED) != PUBLISHED
+
+    def include(self, spec: TableSpec) -> None:
+        """Add the statistics of a table published after the system was protected (e.g. a
+        fitted model): they follow the same rule. Its cells must have been protected with
+        the system."""
+        missing = [c.key for c in spec.cells if c.key not in self.status]
+        if missing:
+            raise ValueError(f"{spec.name}: cells not protected with their group: {missing[:3]}")
+        for stat in spec.statistics:
+            if stat.key not in self.status:
+                self.status[stat.key] = _statistic_status(stat, self.status)
+
+    def statuses(self, name: str, frame: pd.DataFrame) -> pd.DataFrame:
+        """``published``/``primary``/``secondary`` per cell of table ``name``."""
+        out = pd.DataFrame(PUBLISHED, index=frame.index, columns=frame.columns)
+        for (table, row, column), status in self.status.items():
+            if table == name and column in out.columns:
+                out.iat[row, out.columns.get_loc(column)] = status
+        return out
+
+    def to_json(self) -> dict:
+        return {
+            "group": self.group,
+            "status": [[*k, v] for k, v in sorted(self.status.items(), key=lambda kv: _sort_key(kv[0]))],
+            "relations": [[*k, v] for k, v in sorted(self.relations.items(), key=lambda kv: _sort_key(kv[0]))],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> Protection:
+        status = {(t, r, c): s for t, r, c, s in data["status"]}
+        relations = {(t, r, c): v for t, r, c, v in data["relations"]}
+        return cls(status, relations, data["group"])
+
+
+def _sort_key(key):
+    return (key[0], key[1], str(key[2]))
+
+
+def atoms(cells: list[Cell]) -> np.ndarray:
+    """The 0/1 matrix cells x atoms of one block: units in exactly the same cells form one
+    atom (numbered in a fixed order)."""
+    signature: dict[object, list[int]] = {}
+    for i, cell in enumerate(cells):
+        for unit in cell.members:
+            signature.setdefault(unit, []).append(i)
+    found = sorted({tuple(s) for s in signature.values()})
+    matrix = np.zeros((len(cells), len(found)))
+    for a, sig in enumerate(found):
+        matrix[list(sig), a] = 1.0
+    return matrix
+
+
+def gauss_secondary(matrix: np.ndarray, primary: np.ndarray, order: Iterable[int]) -> np.ndarray:
+    """Secondary suppression by Gaussian elimination (Langsrud 2024).
+
+    ``matrix``: cells x atoms; ``primary``: cells that stay hidden; ``order``: the cells,
+    most important first. A cell is published unless its vector would bring a primary cell
+    into the span of the published vectors. Returns the mask of hidden cells."""
+    hidden = primary.copy()
+    if matrix.shape[1] == 0:  # no units at all: every cell is a published zero
+        return hidden
+    reduced = matrix[primary].copy()  # the primary vectors, reduced by the published basis
+    basis = np.zeros((0, matrix.shape[1]))
+    pivots: list[int] = []
+    for j in order:
+        if primary[j]:
+            continue
+        r = matrix[j] - (matrix[j, pivots] @ basis if pivots else 0.0)
+        k = int(np.argmax(np.abs(r)))
+        if abs(r[k]) <= _TOL:
+            continue  # already computable from what is published
+        r = r / r[k]
+        updated = reduced - np.outer(reduced[:, k], r)
+        if len(updated) and (np.abs(updated).max(axis=1) <= _TOL).any():
+            hidden[j] = True  # publishing it would reveal a primary cell
+            continue
+        reduced = updated
+        basis = np.vstack([basis - np.outer(basis[:, k], r), r])
+        pivots.append(k)
     return hidden
+
+
+def _highs():
+    """A silent HiGHS instance (its banner is written to the C-level stdout on creation,
+    which a notebook kernel would show)."""
+    import os
+    import sys
+
+    import highspy
+
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.close(devnull)
+        h = highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("threads", 1)
+    return h
+
+
+class _Intervals:
+    """What a reader can compute about a cell of one block, given which are withheld.
+
+    A reader knows every published value, that atoms are non-negative (whole numbers for
+    counts) and that a withheld count is at least 1 (zeros are shown). A cell is *pinned*
+    when that leaves it a single possible value. Linear programmes (HiGHS, warm-started)
+    give its range over real atoms; for a count that range is confirmed exactly: the cell
+    is free only if a whole-number solution with another value than the true one exists
+    (an integer feasibility programme)."""
+
+    def __init__(self, matrix: np.ndarray, values: np.ndarray, integer: bool):
+        import highspy
+
+        self.highspy = highspy
+        self.matrix, self.values, self.integer = matrix, values, integer
+        self.n_atoms = matrix.shape[1]
+        self.columns = np.arange(self.n_atoms, dtype=np.int32)
+        self.inf = highspy.kHighsInf
+        self.withheld = np.zeros(len(values), dtype=bool)
+        self.lp = _highs()
+        self.lp.addVars(self.n_atoms, np.zeros(self.n_atoms), np.full(self.n_atoms, self.inf))
+        for i in range(matrix.shape[0]):
+            idx = np.flatnonzero(matrix[i]).astype(np.int32)
+            self.lp.addRow(float(values[i]), float(values[i]), len(idx), idx, np.ones(len(idx)))
+        self.ip = None
+        if integer:
+            self.ip = _highs()
+            self.ip.passModel(self.lp.getLp())
+            kind = np.array([highspy.HighsVarType.kInteger] * self.n_atoms)
+            self.ip.changeColsIntegrality(self.n_atoms, self.columns, kind)
+
+    def _models(self):
+        return [m for m in (self.lp, self.ip) if m is not None]
+
+    def _floor(self) -> float:
+        return 1.0 if self.integer else 0.0
+
+    def withhold(self, rows: Iterable[int]) -> None:
+        for i in rows:
+            self.withheld[i] = True
+            for m in self._models():
+                m.changeRowBounds(int(i), self._floor(), self.inf)
+
+    def publish(self, row: int) -> None:
+        self.withheld[row] = False
+        for m in self._models():
+            m.changeRowBounds(int(row), float(self.values[row]), float(self.values[row]))
+
+    def bounds(self, target: int) -> tuple[float, float]:
+        """The cell's range over real, non-negative atoms; ``self.binding`` keeps the cells
+        whose published values limit it (non-zero duals at either end)."""
+        out, binding = [], np.zeros(len(self.values), dtype=bool)
+        for sign in (1.0, -1.0):
+            self.lp.changeColsCost(self.n_atoms, self.columns, sign * self.matrix[target])
+            self.lp.run()
+            if self.lp.getModelStatus() == self.highspy.HighsModelStatus.kUnbounded:
+                out.append(-sign * np.inf)  # nothing published bounds the cell in this direction
+                continue
+            out.append(sign * self.lp.getInfo().objective_function_value)
+            binding |= np.abs(np.asarray(self.lp.getSolution().row_dual)) > 1e-9
+        self.binding = binding & ~self.withheld
+        return out[0], out[1]
+
+    def _whole_solution_with(self, target: int, low: float, high: float) -> bool:
+        """Is there a whole-number solution with the target cell in [low, high]?"""
+        if high < low:
+            return False
+        self.ip.changeRowBounds(int(target), float(low), float(high))
+        self.ip.run()
+        found = self.ip.getModelStatus() == self.highspy.HighsModelStatus.kOptimal
+        v = float(self.values[target])
+        self.ip.changeRowBounds(int(target), *((self._floor(), self.inf) if self.withheld[target] else (v, v)))
+        return found
+
+    def pinned(self, target: int, exact: bool = True) -> bool:
+        low, high = self.bounds(target)
+        v = float(self.values[target])
+        if not self.integer:
+            return high - low < AMOUNT_TOLERANCE * max(abs(v), 1.0)
+        if high - low < 0.5 or not exact:
+            return high - low < 0.5
+        binding = self.binding
+        free = self._whole_solution_with(target, v + 1, np.floor(high + 1e-9)) or self._whole_solution_with(
+            target, np.ceil(low - 1e-9), v - 1
+        )
+        self.binding = binding
+        return not free
+
+
+def _protect_block(cells: list[Cell], primary: np.ndarray, integer: bool, exact: bool = False) -> np.ndarray:
+    """Status of the cells of one block (ordered most important first).
+
+    Cells that sum the same atoms (the same figure in several tables) are one *distinct
+    cell*: published or withheld together, offered for publication at the rank of the
+    most important of them. ``exact`` confirms every count's range with integer
+    programmes; otherwise linear programmes decide, and the independent audit
+    (:mod:`helpers.publishing.audit`) solves the integer programmes."""
+    full = atoms(cells)
+    if full.shape[1] == 0:
+        return np.full(len(cells), PUBLISHED, dtype=object)  # zeros only
+    distinct: dict[bytes, int] = {}
+    group = np.array([distinct.setdefault(row.tobytes(), len(distinct)) for row in full])
+    first = np.array([np.flatnonzero(group == g)[0] for g in range(len(distinct))])
+    matrix, values = full[first], np.array([cells[i].value for i in first])
+    is_primary = np.array([primary[group == g].any() for g in range(len(distinct))])
+    hidden = gauss_secondary(matrix, is_primary, range(len(distinct)))
+    check = _Intervals(matrix, values, integer)
+    check.withhold(np.flatnonzero(hidden))
+    shares = (matrix @ matrix.T) > 0  # cells that count some of the same units
+    for t in np.flatnonzero(is_primary):
+        while check.pinned(t, exact=integer and exact):
+            hidden[_unpin(t, check, shares, hidden, values)] = True
+    status = np.where(is_primary, PRIMARY, np.where(hidden, SECONDARY, PUBLISHED))[group]
+    return np.where(primary, PRIMARY, np.where(status == PUBLISHED, PUBLISHED, SECONDARY)).astype(object)
+
+
+#: How many single cells to try before withholding one without proof that it suffices.
+UNPIN_TRIES = 12
+
+
+def _unpin(t: int, check: _Intervals, shares: np.ndarray, hidden: np.ndarray, values: np.ndarray) -> int:
+    """Withhold one more cell for the pinned cell ``t``: among the published cells whose
+    values bind its range (non-zero duals), then the rest of its relations (cells sharing
+    units with it, or with a withheld cell that does), the least important one that unpins
+    it on its own; failing that (after a few tries), the least important binding cell, and
+    the caller checks again."""
+    binding = check.binding.copy()
+    near = shares[t] | shares[shares[t] & hidden].any(axis=0)
+    order = [i for i in range(len(values))[::-1] if not hidden[i] and values[i] != 0]
+    candidates = [i for i in order if binding[i]] + [i for i in order if near[i] and not binding[i]]
+    if not candidates:  # pragma: no cover - a pinned cell always has a published cell in its relations
+        raise RuntimeError("a withheld cell cannot be protected")
+    for i in candidates[:UNPIN_TRIES]:
+        check.withhold([i])
+        if not check.pinned(t, exact=False):
+            return i
+        check.publish(i)
+    check.withhold([candidates[0]])
+    return candidates[0]
+
+
+def _rank(specs: list[TableSpec]) -> dict:
+    """The order in which cells are offered for publication: table priority, printed
+    before implied, larger values first (withholding small cells loses least), then a
+    fixed tie-break, so that the outcome is reproducible."""
+    priority = {s.name: s.priority for s in specs}
+    cells = [c for s in specs for c in s.cells]
+    ordered = sorted(cells, key=lambda c: (-priority[c.table], not c.shown, -c.value, c.table, c.row, str(c.column)))
+    return {c.key: i for i, c in enumerate(ordered)}
+
+
+def protect(specs: list[TableSpec]) -> Protection:
+    """Protect the linked system formed by ``specs`` (see the module docstring)."""
+    specs = [s for s in specs if not s.public]
+    rank = _rank(specs)
+    status: dict = {}
+    relations: dict = {}
+    blocks: dict[tuple, list[Cell]] = {}
+    for s in specs:
+        for c in s.cells:
+            blocks.setdefault(c.block, []).append(c)
+    values = {c.key: c.value for b in blocks.values() for c in b}
+    for block in sorted(blocks, key=lambda b: (b[1] != COUNT, b)):  # counts first: amounts follow their bases
+        cells = sorted(blocks[block], key=lambda c: rank[c.key])
+        if block[1] == COUNT:
+            primary = np.array([0 < c.value < MIN_COUNT for c in cells])
+        else:
+            primary = np.array(
+                [
+                    (
+                        c.base is not None
+                        and (status.get(c.base, PUBLISHED) != PUBLISHED or 0 < values[c.base] < MIN_COUNT)
+                    )
+                    or (c.base_n is not None and 0 < c.base_n < MIN_COUNT)
+                    for c in cells
+                ]
+            )
+        block_status = _protect_block(cells, primary, integer=block[1] == COUNT)
+        matrix = atoms(cells)
+        for c, s, row in zip(cells, block_status, matrix):
+            status[c.key] = s
+            relations[c.key] = {
+                "block": f"{block[0]}:{block[1]}",
+                "atoms": [int(a) for a in np.flatnonzero(row)],
+                "shown": c.shown,
+                **({"product_of": list(c.product_of)} if c.product_of else {}),
+            }
+    for s in specs:
+        for stat in s.statistics:
+            status[stat.key] = _statistic_status(stat, status)
+    return Protection(status, relations, digest(specs))
+
+
+def _statistic_status(stat: Statistic, status: dict) -> str:
+    """A statistic is withheld when a cell it rests on is withheld, or its group has 1-4."""
+    withheld = any(status.get(k, PUBLISHED) != PUBLISHED for k in stat.inputs)
+    withheld |= stat.base_n is not None and 0 < stat.base_n < MIN_COUNT
+    return SECONDARY if withheld else PUBLISHED
+
+
+def digest(specs: list[TableSpec]) -> str:
+    """A digest of everything protection depends on (values, memberships, priorities)."""
+    h = hashlib.sha256()
+    for s in sorted(specs, key=lambda s: s.name):
+        if s.public:
+            continue
+        h.update(json.dumps([s.name, s.priority]).encode())
+        for c in s.cells:
+            h.update(
+                json.dumps([list(c.key), c.unit, c.measure, c.value, c.shown, c.base, c.base_n], default=str).encode()
+            )
+            h.update(hashlib.sha256("\x1f".join(sorted(map(str, c.members))).encode()).digest())
+        for st in s.statistics:
+            h.update(json.dumps([list(st.key), [list(k) for k in st.inputs], st.base_n], default=str).encode())
+    return h.hexdigest()

@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..analyses.adults import MEASURE_LABELS, SERVICES
 from ..data.steps import STEP_LABELS
-from .disclosure import SUPPRESSED
+from .disclosure import WITHHELD
 from .formats import count_da, num_da, pct_da
 
 plt.rcParams.update(
@@ -47,8 +47,8 @@ def source_note(fig, text: str) -> None:
 def flow_heatmap(flow: pd.DataFrame, title: str, source: str):
     """Row shares of a *published* flow table (hidden cells are NA and drawn grey).
 
-    ``flow`` as written by :func:`helpers.staircase.publish_flows` (``Published.data``):
-    a share is shown only where both the cell and its row total are published.
+    ``flow`` is the published flow table (``Published.data``): a share is shown only where
+    both the cell and its row total are published; a withheld cell reads "..".
     """
     table = flow.set_index(flow.columns[0])
     rows = [r for r in table.index if r[0] in "123456"]
@@ -64,8 +64,10 @@ def flow_heatmap(flow: pd.DataFrame, title: str, source: str):
         for j, c in enumerate(columns):
             n, share = counts.loc[r, c], shares.loc[r, c]
             if pd.isna(n):
-                ax.text(j, i, SUPPRESSED, ha="center", va="center", fontsize=8, color="#333333")
-            elif n > 0 and not np.isnan(share):
+                ax.text(j, i, WITHHELD, ha="center", va="center", fontsize=8, color="#333333")
+            elif n > 0 and np.isnan(share):  # the row total is withheld: the count alone
+                ax.text(j, i, f"({count_da(n)})", ha="center", va="center", fontsize=8, color="#222222")
+            elif n > 0:
                 colour = "white" if share > 0.6 else "#222222"
                 ax.text(j, i, f"{pct_da(share)}\n({count_da(n)})", ha="center", va="center", fontsize=8, color=colour)
     ax.set_xticks(range(7), ["Ophørt"] + [str(b) for b in range(1, 7)])
@@ -74,7 +76,7 @@ def flow_heatmap(flow: pd.DataFrame, title: str, source: str):
     ax.set_ylabel("Trin ved periodens start")
     ax.set_title(title, loc="left", fontsize=11)
     fig.tight_layout(rect=(0, 0.04, 1, 1))
-    source_note(fig, source + " Grå felter: diskretioneret (under 5 børn eller kan afsløre et sådant tal).")
+    source_note(fig, source + " «..»: ikke vist af hensyn til diskretion.")
     return fig
 
 
@@ -117,7 +119,7 @@ def movement_bars(shares: pd.DataFrame, title: str, source: str, by: str | None 
             ax.set_title(str(group), fontsize=10)
     axes[0][0].legend(loc="lower right", fontsize=8, frameon=False)
     fig.suptitle(title, x=0.01, ha="left", fontsize=11)
-    note = source + (" Diskretionerede tal (under 5 børn) er udeladt." if left_out else "")
+    note = source + (" Tal, der ikke vises af hensyn til diskretion, er udeladt." if left_out else "")
     fig.tight_layout(rect=(0, 0.05, 1, 0.95))
     source_note(fig, note + " Streger: 95 %-konfidensinterval (Goodman).")
     return fig
@@ -228,19 +230,25 @@ def share_with_intervals(
     return fig
 
 
-def boxes_by(units: pd.DataFrame, by: str, order: list, title: str, source: str, min_cases: int = 5):
+def boxes_by(units: pd.DataFrame, by: str, order: list, title: str, source: str, published):
     """Box plots of the measure per group, one panel per service. No individual points:
-    whiskers at the 10th and 90th percentiles, no outliers, groups under 5 left out."""
+    whiskers at the 10th and 90th percentiles, no outliers; a group is drawn only when its
+    count is published in ``published`` (the matching describe table), with that count."""
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.4), squeeze=False)
     left_out = False
+    shown = {
+        (published.data["service"].iloc[i], str(published.data[by].iloc[i])): published.value(i, "cases")
+        for i in range(len(published.data))
+    }
     for ax, service in zip(axes[0], SERVICES):
         part = units[(units["service"] == service) & units["measure"].notna()]
         data, labels = [], []
         for level in order:
             values = part.loc[part[by] == level, "measure"].to_numpy(dtype=float)
-            if len(values) >= min_cases:
+            n = shown.get((service, str(level)))
+            if len(values) and n is not None:
                 data.append(values)
-                labels.append(f"{level}\n(n={count_da(len(values))})")
+                labels.append(f"{level}\n(n={count_da(n)})")
             elif len(values):
                 left_out = True
         if data:
@@ -257,7 +265,7 @@ def boxes_by(units: pd.DataFrame, by: str, order: list, title: str, source: str,
         ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: num_da(v, 0)))
     fig.suptitle(title, x=0.01, ha="left", fontsize=11)
     fig.tight_layout(rect=(0, 0.05, 1, 0.94))
-    note = " Grupper med under 5 sager er udeladt." if left_out else ""
+    note = " Grupper, hvis antal ikke vises af hensyn til diskretion, er udeladt." if left_out else ""
     source_note(fig, source + " Boks: 25.-75. percentil, streg: median, knurhår: 10.-90. percentil." + note)
     return fig
 

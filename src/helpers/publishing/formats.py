@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .disclosure import MIN_COUNT, SUPPRESSED
+from .disclosure import WITHHELD
 
 MONTHS_DA = [
     "januar",
@@ -28,12 +28,14 @@ def date_da(t) -> str:
     return f"{t.day}. {MONTHS_DA[t.month - 1]} {t.year}"
 
 
-def count_da(n: int | float) -> str:
-    """A count as published: suppressed under 5, Danish thousands separator."""
-    n = int(n)
-    if 0 < n < MIN_COUNT:
-        return SUPPRESSED
-    return f"{n:,}".replace(",", ".")
+def count_da(n) -> str:
+    """A published count with the Danish thousands separator; a withheld one (None or NA) as "..".
+
+    Only counts that protection let through reach this function (see
+    :mod:`helpers.publishing.disclosure`)."""
+    if n is None or pd.isna(n):
+        return WITHHELD
+    return f"{int(n):,}".replace(",", ".")
 
 
 def num_da(value: float, digits: int = 1, sign: bool = False) -> str:

@@ -13,6 +13,7 @@ import json
 import os
 import platform
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import nbformat
@@ -22,8 +23,10 @@ from .. import __version__
 from ..data import municipalities
 from ..data.dataset import Dataset, data_fingerprint, ensure_default_data, is_synthetic, load, write_rejects
 from ..data.paths import REPO_ROOT, resolve_path
+from .disclosure import Protection, TableSpec, digest, protect
 from .formats import date_da, short_digest
-from .tables import Html
+from .pages import PAGES, group_of, page
+from .tables import Html, Published, publish
 
 MATRIX_ENV = "REPORTBOOK_MATRIX"
 NOTEBOOK_DIR = REPO_ROOT / "notebooks"
@@ -56,6 +59,38 @@ class Report:
     @property
     def period_da(self) -> str:
         return f"{date_da(self.period_start)} – {date_da(self.period_end)}"
+
+    @cached_property
+    def group_specs(self) -> dict[str, list[TableSpec]]:
+        """The tables of every page protected together with this notebook's page."""
+        if self.notebook not in PAGES:
+            return {}
+        return {nb: page(nb).specs(self) for nb in group_of(self.notebook)}
+
+    @cached_property
+    def specs(self) -> dict[str, TableSpec]:
+        """This page's tables, by name (computed, not yet protected)."""
+        return {s.name: s for s in self.group_specs.get(self.notebook, [])}
+
+    @cached_property
+    def protection(self) -> Protection:
+        """The protection of the linked system of this page's group (cached by content)."""
+        return protection_of([s for specs in self.group_specs.values() for s in specs])
+
+    @cached_property
+    def _published(self) -> dict[str, Published]:
+        return {}
+
+    def table(self, name: str) -> Published:
+        """Table ``name`` of this page, protected and written (once) to the output folder."""
+        if name not in self._published:
+            self._published[name] = self.publish(self.specs[name])
+        return self._published[name]
+
+    def publish(self, spec: TableSpec) -> Published:
+        """Publish a table made in the notebook (e.g. a fitted model) under this page's
+        protection: its statistics follow the cells they rest on."""
+        return publish(spec, self.output_dir, None if spec.public else self.protection)
 
     def rows(self, table: str) -> pd.DataFrame:
         """The focal municipality's rows of a table."""
@@ -152,3 +187,37 @@ def open_report(municipality, period_start, period_end, data_dir, output_dir, no
         notebook,
         fingerprint,
     )
+
+
+def protection_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "reportbook" / "protection"
+
+
+def protection_of(specs: list[TableSpec]) -> Protection:
+    """:func:`~helpers.publishing.disclosure.protect`, cached on disk under a digest of
+    everything it depends on, so that the pages of one group protect their system once
+    (the cache holds statuses and atom numbers only: no unit ids, no values). Notebooks of
+    one group that run at the same time wait for each other (a file lock) instead of
+    protecting the same system twice."""
+    import fcntl
+
+    key = digest(specs)
+    folder = protection_cache_dir()
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = folder / f"{key}.json"
+    with open(folder / f"{key}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if path.exists():
+            try:
+                return Protection.from_json(json.loads(path.read_text(encoding="utf-8")))
+            except (ValueError, KeyError, TypeError):
+                path.unlink(missing_ok=True)
+        result = protect(specs)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(result.to_json(), fh)
+        os.replace(tmp, path)
+    (folder / f"{key}.lock").unlink(missing_ok=True)
+    return result

@@ -1,8 +1,10 @@
-"""The one function that publishes a table: small-cell protection
-(:mod:`helpers.publishing.disclosure`), then CSV and Excel.
+"""The one function that publishes a table: protection (:mod:`.disclosure`), then CSV
+and Excel, and the table on the page.
 
 Files are byte-stable: the same table gives the same bytes (fixed line endings, fixed
-Excel timestamps and zip entry dates).
+Excel timestamps and zip entry dates). Spreadsheet-safe: a text cell that begins with
+``=``, ``+``, ``-``, ``@``, a tab or a carriage return is prefixed with ``'`` (OWASP,
+"CSV injection"), and the Excel files hold values only, never formulas.
 """
 
 from __future__ import annotations
@@ -18,11 +20,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .disclosure import MIN_COUNT, SUPPRESSED, group_totals_hidden, suppress
+from .disclosure import NOTE_DA, PUBLISHED, WITHHELD, Protection, TableSpec, protect
 
 DECIMALS = 6
 _FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 _FIXED_W3C = "2000-01-01T00:00:00Z"
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+MANIFEST = "published.json"
+#: What the auditor reads beside the tables: each published cell's block, atoms and status.
+DISCLOSURE_FILE = "disclosure.json"
 
 
 #: Danish column labels used on the pages (files keep the English snake_case names).
@@ -98,11 +104,11 @@ class Html(str):
 
 @dataclass
 class Published:
-    """A published table: the suppressed data, where it was written, and how it looks."""
+    """A published table: the protected data, where it was written, and how it looks."""
 
     name: str
     data: pd.DataFrame
-    mask: pd.DataFrame
+    status: pd.DataFrame
     csv: Path
     xlsx: Path
     caption: str = ""
@@ -110,16 +116,26 @@ class Published:
     formats: dict = field(default_factory=dict)
     labels: dict = field(default_factory=dict)
     show: list | None = None
+    protected: bool = True
+
+    @property
+    def mask(self) -> pd.DataFrame:
+        """Withheld cells (True)."""
+        return self.status != PUBLISHED
 
     def __repr__(self) -> str:
-        return f"Published({self.name!r}, rows={len(self.data)}, suppressed={int(self.mask.to_numpy().sum())})"
+        return f"Published({self.name!r}, rows={len(self.data)}, withheld={int(self.mask.to_numpy().sum())})"
+
+    def value(self, row: int, column: str):
+        """A published value, or None where it is withheld."""
+        return None if self.mask.iat[row, self.data.columns.get_loc(column)] else self.data[column].iloc[row]
 
     def display_frame(self) -> pd.DataFrame:
         shown = self.data.copy().astype(object)
         for c in shown.columns:
             fmt = self.formats.get(c)
             shown[c] = [
-                SUPPRESSED if self.mask.at[i, c] else ("" if _missing(v) else (fmt(v) if fmt else _da_number(v)))
+                WITHHELD if self.mask.at[i, c] else ("" if _missing(v) else (fmt(v) if fmt else _da_number(v)))
                 for i, v in zip(shown.index, shown[c])
             ]
         return shown
@@ -132,14 +148,19 @@ class Published:
         caption = f"<p class='table-caption'><strong>{html.escape(self.caption)}</strong></p>" if self.caption else ""
         return caption + table + self.links_html()
 
+    def note(self) -> str:
+        if not self.protected:
+            return "Offentlige tal: ingen diskretionering."
+        return NOTE_DA
+
     def links_html(self, label: str = "Hent tabellen") -> str:
-        """Download links for the CSV and Excel files (relative to the report page)."""
+        """Download links for the CSV and Excel files (relative to the report page), and how
+        the table was protected."""
         return (
             f"<p class='downloads'>{html.escape(label)}: "
             f"<a href='{self.link_prefix}{self.csv.name}' download>CSV</a> · "
-            f"<a href='{self.link_prefix}{self.xlsx.name}' download>Excel</a> "
-            f"<span class='suppression-note'>(tal under {MIN_COUNT} er diskretioneret: "
-            f"vist som «{SUPPRESSED}»)</span></p>"
+            f"<a href='{self.link_prefix}{self.xlsx.name}' download>Excel</a></p>"
+            f"<p class='protection-note'>{html.escape(self.note())}</p>"
         )
 
     def downloads(self, label: str):
@@ -164,65 +185,90 @@ def _da_number(v) -> str:
     return str(v)
 
 
-def publish(
-    frame: pd.DataFrame,
-    name: str,
-    output_dir: str | Path,
-    counts=(),
-    statistics: dict[str, str] | None = None,
-    hidden: pd.DataFrame | None = None,
-    totals: dict | None = None,
-    caption: str = "",
-    index: bool = False,
-    formats: dict | None = None,
-    labels: dict | None = None,
-    show: list | None = None,
-) -> Published:
-    """Suppress small cells, then write ``<name>.csv`` and ``<name>.xlsx`` to ``output_dir``.
+def spreadsheet_safe(value):
+    """A text value that no spreadsheet will run as a formula (OWASP: prefix with ``'``);
+    a carriage return inside it becomes a line feed, which CSV quotes."""
+    if not isinstance(value, str):
+        return value
+    if value.startswith(_FORMULA_START):
+        value = "'" + value
+    return value.replace("\r\n", "\n").replace("\r", "\n")
 
-    ``counts`` are the count columns; ``statistics`` maps each statistic column to the
-    count column of its group; ``hidden`` marks further cells to hide (complementary
-    suppression, same shape as the published table). With ``index=True`` the index is
-    published as columns. ``totals`` (count column -> (group columns, total column))
-    adds complementary suppression where counts add up to a group total. ``formats``
-    (column -> function), ``labels`` (column -> Danish heading) and ``show`` (columns
-    shown) change only the page, never the files.
-    """
+
+def withhold(table: pd.DataFrame, status: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with every withheld cell empty (nullable dtypes keep the column's type)."""
+    out = table.copy()
+    for c in out.columns:
+        hidden = (status[c] != PUBLISHED).to_numpy()
+        if not hidden.any():
+            continue
+        if pd.api.types.is_integer_dtype(out[c]):
+            out[c] = out[c].astype("Int64")
+        elif pd.api.types.is_float_dtype(out[c]):
+            out[c] = out[c].astype("Float64")
+        else:
+            out[c] = out[c].astype(object)
+        out.loc[hidden, c] = pd.NA
+    return out
+
+
+def publish(spec: TableSpec, output_dir: str | Path, protection: Protection | None = None) -> Published:
+    """Protect ``spec`` (within ``protection``, the outcome for its whole linked system;
+    alone when None), then write ``<name>.csv`` and ``<name>.xlsx`` to ``output_dir``, and
+    record the table's cells for the auditor."""
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
-    table = frame.reset_index() if index else frame.reset_index(drop=True)
-    if totals:
-        extra = group_totals_hidden(table, counts, totals)
-        hidden = extra if hidden is None else (hidden.reindex_like(extra).fillna(False).astype(bool) | extra)
-    data, mask = suppress(table, counts, statistics, hidden)
+    table = spec.frame.reset_index(drop=True)
+    if spec.public:
+        status = pd.DataFrame(PUBLISHED, index=table.index, columns=table.columns)
+    else:
+        protection = protection if protection is not None else protect([spec])
+        protection.include(spec)
+        status = protection.statuses(spec.name, table)
+    data = withhold(table, status)
     for c in data.columns:  # six decimals: enough for any analysis, and no long digit runs in the files
-        if pd.api.types.is_float_dtype(
-            data[c]
-        ):  # Python's round is correctly rounded (numpy's gives 8.300000000000001)
+        if pd.api.types.is_float_dtype(data[c]):  # Python's round is correctly rounded (numpy's is not)
             data[c] = data[c].map(lambda v: v if pd.isna(v) else round(float(v), DECIMALS)).astype(data[c].dtype)
-    csv_path, xlsx_path = output_dir / f"{name}.csv", output_dir / f"{name}.xlsx"
-    data.to_csv(csv_path, index=False, lineterminator="\n", encoding="utf-8")
-    write_excel(data, xlsx_path, sheet=name[:31])
-    _record(output_dir, name, list(counts), statistics or {})
+    files = data.copy()
+    for c in files.columns:
+        if not pd.api.types.is_numeric_dtype(files[c]):
+            files[c] = files[c].astype(object).map(spreadsheet_safe)
+    csv_path, xlsx_path = output_dir / f"{spec.name}.csv", output_dir / f"{spec.name}.xlsx"
+    files.to_csv(csv_path, index=False, lineterminator="\n", encoding="utf-8")
+    write_excel(files, xlsx_path, sheet=spec.name[:31])
+    _record(output_dir, spec, protection, status)
     return Published(
-        name,
+        spec.name,
         data,
-        mask,
+        status,
         csv_path,
         xlsx_path,
-        caption,
+        spec.caption,
         link_prefix=f"{output_dir.name}/",
-        formats=formats or {},
-        labels=labels or {},
-        show=show,
+        formats=spec.formats,
+        labels=spec.labels,
+        show=spec.show,
+        protected=not spec.public,
     )
 
 
 def write_excel(frame: pd.DataFrame, path: Path, sheet: str = "data") -> None:
-    """Write an .xlsx whose bytes depend only on the table (fixed timestamps)."""
+    """Write an .xlsx of values only (text cells are stored as text, never as formulas),
+    whose bytes depend only on the table (fixed timestamps)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    ws = book.active
+    ws.title = sheet
+    ws.append([str(c) for c in frame.columns])
+    for row in frame.itertuples(index=False):
+        ws.append([None if _missing(v) else (v.item() if isinstance(v, np.generic) else v) for v in row])
+    for cells in ws.iter_rows():
+        for cell in cells:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame.to_excel(writer, index=False, sheet_name=sheet)
+    book.save(buffer)
     source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as target:
         for info in sorted(source.infolist(), key=lambda i: i.filename):
@@ -245,15 +291,33 @@ def _shortest(text: str) -> str:
     return repr(float(text))
 
 
-def _record(output_dir: Path, name: str, counts: list, statistics: dict) -> None:
-    """Keep a manifest of the tables published in ``output_dir``."""
-    manifest = output_dir / "published.json"
+def _record(output_dir: Path, spec: TableSpec, protection: Protection | None, status: pd.DataFrame) -> None:
+    """Keep a manifest of the tables published in ``output_dir`` and, for the auditor, the
+    cells of each table: status, block and atoms (never a unit id or a withheld value)."""
+    manifest = output_dir / MANIFEST
     entries = json.loads(manifest.read_text()) if manifest.exists() else {}
-    entries[name] = {
-        "csv": f"{name}.csv",
-        "xlsx": f"{name}.xlsx",
-        "counts": counts,
-        "statistics": statistics,
-        "suppression": f"1-{MIN_COUNT - 1} suppressed",
+    counts = {s: int((status == s).to_numpy().sum()) for s in ("primary", "secondary")}
+    entries[spec.name] = {
+        "csv": f"{spec.name}.csv",
+        "xlsx": f"{spec.name}.xlsx",
+        "protection": "public figures" if spec.public else "primary and secondary suppression",
+        "withheld": counts,
     }
     manifest.write_text(json.dumps(dict(sorted(entries.items())), indent=2, ensure_ascii=False) + "\n")
+    if spec.public or protection is None:
+        return
+    path = output_dir / DISCLOSURE_FILE
+    record = json.loads(path.read_text()) if path.exists() else {"tables": {}}
+    record["group"] = protection.group
+    own = sorted((key for key in protection.relations if key[0] == spec.name), key=lambda k: (k[1], str(k[2])))
+    cells = [
+        [key[1], key[2], protection.status[key], rel["block"], rel["atoms"], rel["shown"], rel.get("product_of")]
+        for key in own
+        for rel in [protection.relations[key]]
+    ]
+    stats = [
+        [st.row, st.column, protection.status[st.key], [list(k) for k in st.inputs], st.base_n]
+        for st in spec.statistics
+    ]
+    record["tables"][spec.name] = {"cells": cells, "statistics": stats}
+    path.write_text(json.dumps(record, separators=(",", ":"), ensure_ascii=False, sort_keys=True) + "\n")

@@ -1,10 +1,82 @@
-"""The benchmarking page: key messages (computed in :mod:`helpers.analyses.benchmarking`)."""
+"""The benchmarking page: the municipality comparison on public key figures, VIVE's
+Tabel 1.1, and the municipality's own key figures, per district and per case worker
+(computed in :mod:`helpers.analyses.benchmarking` and :mod:`helpers.analyses.key_figures`).
+
+The comparison tables hold public figures (``public=True``: nothing to protect); the key
+figures, district and case-worker tables count children and events and are protected
+together with the other children's pages of the municipality and period.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 
+from ...analyses import benchmarking
+from ...analyses.key_figures import key_figures
+from ..disclosure import TableSpec
 from ..formats import num_da
+from .key_figures import district_spec, key_figures_spec
+
+GROUP = "children"
+TABLE_1_1_MUNICIPALITIES = ["Hvidovre", "Middelfart", "Horsens", "Kolding", "Syddjurs", "Mariagerfjord"]
+
+
+def comparison_year(report) -> int | None:
+    return benchmarking.benchmark_year(report.data.municipality_figures, report.municipality, report.period_end)
+
+
+def specs(report) -> list[TableSpec]:
+    """Every table of the benchmarking page for the report's municipality and period."""
+    out = []
+    public = report.data.municipality_figures
+    year = comparison_year(report)
+    comparison = benchmarking.comparison(public, report.municipality, year) if year else None
+    if comparison is not None and bool(comparison["focal"].any()):
+        out.append(TableSpec("municipality_comparison", comparison, public=True))
+        out.append(
+            TableSpec(
+                "municipality_summary",
+                benchmarking.focal_summary(comparison),
+                public=True,
+                caption=f"{report.name} og gennemsnitskommunen, {year}",
+                formats={"figure": lambda f: benchmarking.FIGURES[f]},
+            )
+        )
+    table = benchmarking.table_1_1(public)
+    if table.iloc[:6]["name"].isin(TABLE_1_1_MUNICIPALITIES).any():
+        out.append(
+            TableSpec(
+                "table_1_1",
+                table,
+                public=True,
+                caption="Nøgletal for seks kommuner, 2015 (VIVE 2017, Tabel 1.1)",
+                labels=benchmarking.TABLE_1_1_COLUMNS,
+                formats={
+                    "appeals_changed_share": lambda v: f"{100 * v:.0f} %",
+                    "budget_deviation_pct": lambda v: f"{v:.0f} %",
+                    "placed_per_1000_0_22": lambda v: f"{v:.1f}".replace(".", ","),
+                },
+            )
+        )
+    children, events = report.rows("interventions"), report.rows("case_events")
+    if not (children.empty and events.empty):
+        figures = key_figures(
+            children,
+            events,
+            report.rows("budget_assumptions"),
+            report.period_start,
+            report.period_end,
+            report.municipality,
+        )
+        out.append(key_figures_spec(figures, caption=f"Nøgletal, {report.period_da}"))
+    if not children.empty:
+        out.append(
+            district_spec(children, events, report.period_start, report.period_end, "district", "Nøgletal pr. distrikt")
+        )
+    # Case workers appear only as averages in the key figures: a table per case worker would
+    # publish individual employees' caseloads, and its many cells of 1-4 would tie up most
+    # of the municipality's children in the protection of the linked tables.
+    return out
 
 
 def summary_da(summary: pd.DataFrame, name: str, year: int) -> list[str]:

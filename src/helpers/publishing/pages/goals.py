@@ -1,61 +1,313 @@
-"""The goal-attainment page: protection of its tables, model notes and key messages
-(computed in :mod:`helpers.analyses.goals`)."""
+"""The goal-attainment page: the tables it publishes with the adult cases and follow-ups
+behind every count, the model tables, and its key messages (computed in
+:mod:`helpers.analyses.goals`).
+
+Units: ``case`` (each case's first registration in the period) and ``registration`` (a
+follow-up registration, k >= 2). The models' sizes are published in ``goal_model_info``
+(counts, protected with everything else); a model term rests on the follow-ups in its
+group and is withheld when that group has 1-4.
+"""
 
 from __future__ import annotations
 
+import re
+
+import numpy as np
 import pandas as pd
 
+from ...analyses import adults, goals
 from ...analyses.goals import MIN_EVENTS_PER_PARAMETER
-from ..disclosure import complementary
+from ...data import municipalities
+from ..disclosure import Cell, Statistic, TableSpec, amount_cells, count_cells, statistics
 from ..formats import count_da, num_da, pct1_da
-from ..tables import publish
 
+GROUP = "adults"
+CASE, REGISTRATION = "case", "registration"
 TERM_LABELS = {
     "months": "Måneder siden forrige registrering (pr. måned)",
     "vum_score_prev": "VUM-score ved forrige registrering (pr. point)",
     "C(age_group)[T.under 40 år]": "Under 40 år (mod 40 og derover)",
     "C(service)[T.§85]": "§85 (mod §107)",
 }
+INFO = "goal_model_info"
+INFO_LABELS = {
+    "goal_model_n": "Opfølgninger i modellen for målopfyldelse",
+    "goal_model_events": "Heraf det sjældneste udfald (opfyldt eller ikke opfyldt)",
+    "price_change_n_§85": "Opfølgninger i modellen for ændring i timer (§85)",
+    "price_change_n_§107": "Opfølgninger i modellen for ændring i dagspris (§107)",
+}
 
 
-def attainment_hidden(table: pd.DataFrame) -> pd.DataFrame:
-    """Cells to hide: counts of 1-4, statistics of municipalities with 1-4 registrations, and
-    what would reveal them (registrations = met + partly + not met; the share reveals met + partly)."""
-    hidden = pd.DataFrame(False, index=table.index, columns=table.columns)
-    for i, row in table.iterrows():
-        values = {c: int(row[c]) for c in ("registrations", "met", "partly", "not_met")}
-        values["met_or_partly"] = values["met"] + values["partly"]
-        primary = {c: 0 < v < 5 for c, v in values.items() if c != "met_or_partly"}
-        primary["met_or_partly"] = 0 < values["registrations"] < 5
-        equations = [
-            ("registrations", ["met", "partly", "not_met"]),
-            ("met_or_partly", ["met", "partly"]),
-            ("registrations", ["met_or_partly", "not_met"]),
-        ]
-        result = complementary(values, primary, equations)
-        for c in ("registrations", "met", "partly", "not_met"):
-            hidden.at[i, c] = result[c]
-        for c in ("share_met_or_partly", "ci_low", "ci_high"):
-            hidden.at[i, c] = result["met_or_partly"] or result["registrations"]
-    return hidden
+def municipality_label(code) -> str:
+    return code if str(code) == "I alt" else f"{municipalities.name(int(code))} ({int(code)})"
 
 
-def publish_attainment(table: pd.DataFrame, output_dir, names: dict):
-    return publish(
+def _registrations(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with ``unit_id`` (the registration) and ``municipality`` as text."""
+    ids = frame["municipality"].astype(int).astype(str) + "|" + frame["case_id"].astype(str) + "|"
+    ids = ids + frame["registration_no"].astype(int).astype(str)
+    return frame.assign(unit_id=ids, municipality=frame["municipality"].astype(int).astype(str))
+
+
+def _cases(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.assign(unit_id=frame["case_unit"], municipality=frame["municipality"].astype(int).astype(str))
+
+
+def attainment_spec(registrations: pd.DataFrame, start, end) -> TableSpec | None:
+    name = "goal_attainment_by_municipality"
+    table = goals.attainment_by_municipality(registrations, start, end)
+    if table.empty:
+        return None
+    data = _registrations(goals.followup_registrations(registrations, start, end))
+    cells = count_cells(name, table, "registrations", data, REGISTRATION, ["municipality"])
+    for column, value in (("met", "ja"), ("partly", "delvist"), ("not_met", "nej")):
+        cells += count_cells(name, table, column, data[data["goal_met"] == value], REGISTRATION, ["municipality"])
+    # the share reveals met + partly (share x registrations): a cell of its own, not printed
+    either = data[data["goal_met"].isin(["ja", "delvist"])]
+    implied = table.assign(met_or_partly=table["met"] + table["partly"])
+    for c in count_cells(name, implied, "met_or_partly", either, REGISTRATION, ["municipality"]):
+        c.shown, c.product_of = False, ("share_met_or_partly", "registrations")
+        cells.append(c)
+    stats = statistics(name, table, ["share_met_or_partly", "ci_low", "ci_high"], ["met_or_partly", "registrations"])
+    return TableSpec(
+        name,
         table,
-        "goal_attainment_by_municipality",
-        output_dir,
-        hidden=attainment_hidden(table),
-        counts=["registrations", "met", "partly", "not_met"],
-        statistics=dict.fromkeys(("share_met_or_partly", "ci_low", "ci_high"), "registrations"),
+        cells,
+        stats,
+        priority=5,
         caption="Målopfyldelse ved opfølgning pr. kommune (95 %-Wilson-interval)",
         formats={
-            "municipality": lambda c: f"{names.get(int(c), c)} ({c})",
+            "municipality": municipality_label,
             "share_met_or_partly": pct1_da,
             "ci_low": pct1_da,
             "ci_high": pct1_da,
         },
     )
+
+
+def goal_set_spec(units: pd.DataFrame) -> TableSpec:
+    name = "goal_set_by_municipality"
+    table = goals.goal_set_by_municipality(units)
+    table["municipality"] = table["municipality"].astype(int).astype(str)
+    data = _cases(units.dropna(subset=["goal_set"]))
+    cells = count_cells(name, table, "cases", data, CASE, ["municipality"])
+    cells += count_cells(name, table, "goal_set", data[data["goal_set"].astype(bool)], CASE, ["municipality"])
+    stats = statistics(name, table, ["share", "ci_low", "ci_high"], ["goal_set", "cases"])
+    return TableSpec(
+        name,
+        table,
+        cells,
+        stats,
+        priority=3,
+        caption="Andel sager med et mål (første registrering i perioden)",
+        formats={"municipality": municipality_label, "share": pct1_da, "ci_low": pct1_da, "ci_high": pct1_da},
+        labels={"goal_set": "Med mål", "share": "Andel med mål"},
+    )
+
+
+def goal_types_spec(units: pd.DataFrame) -> TableSpec:
+    name = "goal_types"
+    table = goals.goal_types(units)
+    table["municipality"] = table["municipality"].astype(int).astype(str)
+    data = _cases(units.dropna(subset=["goal_type"]))
+    cells = count_cells(name, table, "cases", data, CASE, ["municipality", "goal_type"])
+    cells += count_cells(name, table, "municipality_cases", data, CASE, ["municipality"])
+    stats = statistics(name, table, ["share"], ["cases", "municipality_cases"])
+    return TableSpec(
+        name,
+        table,
+        cells,
+        stats,
+        priority=2,
+        caption="Måltyper pr. kommune",
+        formats={"municipality": municipality_label, "share": pct1_da},
+        labels={"goal_type": "Måltype", "municipality_cases": "Sager med mål i kommunen"},
+    )
+
+
+def vum_target_spec(units: pd.DataFrame) -> TableSpec:
+    name = "vum_and_target"
+    table = goals.vum_and_target(units)
+    table["municipality"] = table["municipality"].astype(int).astype(str)
+    data = _cases(units.dropna(subset=["vum_score", "vum_target"]))
+    cells = count_cells(name, table, "cases", data, CASE, ["municipality"])
+    cells += amount_cells(
+        name,
+        table,
+        "vum_mean",
+        data,
+        CASE,
+        "vum_score",
+        ["municipality"],
+        base_column="cases",
+        mean_of="vum_score",
+        measure="vum",
+    )
+    cells += amount_cells(
+        name,
+        table,
+        "vum_target_mean",
+        data,
+        CASE,
+        "vum_target",
+        ["municipality"],
+        base_column="cases",
+        mean_of="vum_target",
+        measure="vum_target",
+    )
+    stats = statistics(name, table, ["vum_mean"], ["cases", "vum_mean*cases"])
+    stats += statistics(name, table, ["vum_target_mean"], ["cases", "vum_target_mean*cases"])
+    return TableSpec(
+        name,
+        table,
+        cells,
+        stats,
+        priority=2,
+        caption="Gennemsnitlig VUM-score og VUM-mål (sager med et VUM-mål)",
+        formats={"municipality": municipality_label},
+        labels={"vum_mean": "Gns. VUM", "vum_target_mean": "Gns. VUM-mål"},
+    )
+
+
+def by_goal_type_spec(pairs: pd.DataFrame) -> TableSpec:
+    name = "attainment_by_goal_type"
+    table = goals.attainment_by_goal_type(pairs)
+    data = pairs.dropna(subset=["goal_met", "goal_type_prev"])
+    data = data.assign(unit_id=data["registration_unit"], goal_type=data["goal_type_prev"])
+    cells = count_cells(name, table, "follow_ups", data, REGISTRATION, ["goal_type", "goal_met"])
+    cells += count_cells(name, table, "n", data, REGISTRATION, ["goal_type"])
+    return TableSpec(
+        name,
+        table,
+        cells,
+        statistics(name, table, ["share"], ["follow_ups", "n"]),
+        priority=3,
+        caption="Målopfyldelse ved næste registrering efter måltype",
+        formats={"share": pct1_da},
+        labels={"goal_type": "Måltype", "goal_met": "Mål opfyldt", "follow_ups": "Opfølgninger", "n": "I alt"},
+    )
+
+
+def initiators_spec(registrations: pd.DataFrame, start, end) -> TableSpec | None:
+    name = "initiators"
+    table = goals.initiators(registrations, start, end)
+    if table.empty:
+        return None
+    table["municipality"] = table["municipality"].astype(int).astype(str)
+    r = registrations
+    data = r[
+        (r["registration_no"] >= 2)
+        & (r["registration_date"] >= pd.Timestamp(start))
+        & (r["registration_date"] <= pd.Timestamp(end))
+    ]
+    data = _registrations(data.assign(initiator=data["initiator"].fillna("uoplyst")))
+    cells = count_cells(name, table, "follow_ups", data, REGISTRATION, ["municipality", "initiator"])
+    cells += count_cells(name, table, "n", data, REGISTRATION, ["municipality"])
+    return TableSpec(
+        name,
+        table,
+        cells,
+        statistics(name, table, ["share"], ["follow_ups", "n"]),
+        priority=2,
+        caption="Hvem tog initiativ til opfølgningen?",
+        formats={"municipality": municipality_label, "share": pct1_da},
+        labels={"initiator": "Initiativ", "follow_ups": "Opfølgninger", "n": "I alt"},
+    )
+
+
+def price_change_spec(pairs: pd.DataFrame) -> TableSpec:
+    name = "price_change_by_attainment"
+    table = goals.price_change_by_attainment(pairs)
+    data = pairs.dropna(subset=["goal_met", "measure_change"])
+    data = data[data["service"] == data["service_prev"]]
+    direction = np.select(
+        [data["measure_change"] < -1e-9, data["measure_change"] > 1e-9], ["lavere", "højere"], "uændret"
+    )
+    data = data.assign(unit_id=data["registration_unit"], direction=direction)
+    cells = count_cells(name, table, "follow_ups", data, REGISTRATION, ["service", "goal_met", "direction"])
+    cells += count_cells(name, table, "n", data, REGISTRATION, ["service", "goal_met"])
+    return TableSpec(
+        name,
+        table,
+        cells,
+        statistics(name, table, ["share"], ["follow_ups", "n"]),
+        priority=2,
+        caption="Lavere, uændret eller højere pris/timer ved næste registrering",
+        formats={"share": pct1_da},
+        labels={"goal_met": "Mål opfyldt", "direction": "Pris/timer", "follow_ups": "Opfølgninger", "n": "I alt"},
+    )
+
+
+def info_spec(pairs: pd.DataFrame) -> TableSpec:
+    """``goal_model_info``: the follow-ups each model rests on (counts, protected)."""
+    frame = goals.model_frame(pairs)
+    met = frame["met"] == 1
+    rarer = met if met.sum() <= (~met).sum() else ~met
+    members = {
+        "goal_model_n": frame["registration_unit"],
+        "goal_model_events": frame.loc[rarer, "registration_unit"],
+    }
+    for service in adults.SERVICES:
+        members[f"price_change_n_{service}"] = goals.price_change_data(pairs, service)["registration_unit"]
+    members = {figure: members[figure] for figure in INFO_LABELS}  # the order INFO_LABELS promises
+    table = pd.DataFrame({"figure": list(members), "value": [float(len(m)) for m in members.values()]})
+    cells = [
+        Cell(INFO, i, "value", REGISTRATION, m.to_numpy(dtype=object), float(len(m)))
+        for i, m in enumerate(members.values())
+    ]
+    return TableSpec(
+        INFO,
+        table,
+        cells,
+        priority=4,
+        caption="Opfølgninger i modellerne",
+        formats={"figure": INFO_LABELS.get, "value": lambda v: f"{int(v)}"},
+    )
+
+
+def specs(report) -> list[TableSpec]:
+    """Every table of the goal-attainment page for the period (all municipalities), except
+    the fitted models (see :func:`model_spec`)."""
+    registrations, units, pairs = adults.for_period(
+        report.data.adult_registrations, report.period_start, report.period_end
+    )
+    out = [
+        attainment_spec(registrations, report.period_start, report.period_end),
+        initiators_spec(registrations, report.period_start, report.period_end),
+    ]
+    if not units.empty:
+        out += [goal_set_spec(units), goal_types_spec(units), vum_target_spec(units)]
+    if not pairs.empty:
+        out += [by_goal_type_spec(pairs), price_change_spec(pairs), info_spec(pairs)]
+    return [s for s in out if s is not None]
+
+
+def _term_group(term: str, data: pd.DataFrame) -> int:
+    """The follow-ups a model term rests on: the group of a category, or all of them."""
+    m = re.fullmatch(r"C\((\w+)\)\[T\.(.+)\]", term) or re.fullmatch(r"(goal_met)=(.+)", term)
+    if m is None:
+        return len(data)
+    return int((data[m[1]].astype(str) == m[2]).sum())
+
+
+def model_spec(
+    table: pd.DataFrame, data: pd.DataFrame, name: str, size: str, caption: str, value_columns: list[str]
+) -> TableSpec:
+    """A fitted model's table: each term is a statistic resting on its group's follow-ups and
+    on the published size of the model (figure ``size`` of ``goal_model_info``)."""
+    n_row = list(INFO_LABELS).index(size)
+    stats = [
+        Statistic(name, i, c, ((INFO, n_row, "value"),), _term_group(table["term"].iloc[i], data))
+        for i in range(len(table))
+        for c in value_columns
+    ]
+
+    def two(v):
+        return f"{v:.2f}".replace(".", ",")
+
+    formats = dict.fromkeys(value_columns, two)
+    formats["p_value"] = lambda v: "< 0,001" if v < 0.001 else f"{v:.3f}".replace(".", ",")
+    return TableSpec(name, table, statistics=stats, caption=caption, formats={"term": term_label, **formats})
 
 
 def term_label(term: str) -> str:
@@ -65,16 +317,24 @@ def term_label(term: str) -> str:
         return f"Måltype ved forrige: {term[20:-1]}"
     if term.startswith("C(target_group)[T."):
         return f"Målgruppe: {term[18:-1]}"
+    if term.startswith("goal_met="):
+        return {"goal_met=ja": "Mål opfyldt (mod ikke opfyldt)", "goal_met=delvist": "Mål delvist opfyldt"}.get(
+            term, term
+        )
     return term
 
 
-def model_warning_da(info: dict) -> str:
-    """A Danish note on how far the model can be trusted."""
+def model_warning_da(info: dict, published) -> str:
+    """A Danish note on how far the model can be trusted; its counts come from the
+    published ``goal_model_info`` table."""
+    n, events = published.value(0, "value"), published.value(1, "value")
     if not info.get("fitted"):
-        return f"Der er for få opfølgninger ({info['n']}) eller for få udfald til at estimere modellen; den vises ikke."
-    epp = info["events_per_parameter"]
+        return "Der er for få opfølgninger eller for få udfald til at estimere modellen; den vises ikke."
+    if n is None or events is None:
+        return "Modellens størrelse vises ikke af hensyn til diskretion."
+    epp = events / max(info["parameters"], 1)
     base = (
-        f"Modellen bygger på {info['n']} opfølgninger i {info['clusters']} kommuner med {info['events']} af det "
+        f"Modellen bygger på {count_da(n)} opfølgninger i {info['clusters']} kommuner med {count_da(events)} af det "
         f"sjældneste udfald og {info['parameters']} parametre ({num_da(epp)} udfald pr. parameter)."
     )
     if epp < MIN_EVENTS_PER_PARAMETER:
@@ -90,31 +350,35 @@ def model_warning_da(info: dict) -> str:
     return base + few
 
 
-def summary_da(attainment: pd.DataFrame, focal: int, name: str) -> list[str]:
-    """Key messages in Danish (municipalities with under 5 follow-ups are not described)."""
+def key_messages(attainment, focal: int, name: str) -> list[str]:
+    """Key messages in Danish from the *published* attainment table, the focal municipality first."""
+    data = attainment.data
+    rows = {str(m): i for i, m in enumerate(data["municipality"])}
     lines = []
-    total = attainment["registrations"].sum()
-    if total:
-        share = (attainment["met"].sum() + attainment["partly"].sum()) / total
-        lines.append(
-            f"Ved {count_da(total)} opfølgninger var målet helt eller delvist opfyldt i {num_da(100 * share, 0)} %."
-        )
-        shown = attainment[attainment["registrations"] >= 5]
-        if len(shown) > 1:
-            lines.append(
-                f"Andelen varierer fra {num_da(100 * shown['share_met_or_partly'].min(), 0)} % til "
-                f"{num_da(100 * shown['share_met_or_partly'].max(), 0)} % mellem kommunerne."
-            )
-    own = attainment[attainment["municipality"] == focal]
-    if len(own) and own["registrations"].iloc[0] >= 5:
-        r = own.iloc[0]
-        lines.append(
-            f"I {name}: {num_da(100 * r['share_met_or_partly'], 0)} % (95 %-interval "
-            f"{num_da(100 * r['ci_low'], 0)}–{num_da(100 * r['ci_high'], 0)} %) "
-            f"af {count_da(r['registrations'])} opfølgninger."
-        )
-    elif len(own):
-        lines.append(f"{name} har under 5 opfølgninger i perioden; tallet vises ikke.")
-    else:
+    i = rows.get(str(focal))
+    if i is None:
         lines.append(f"{name} har ingen opfølgninger med registreret målopfyldelse i perioden.")
+    elif attainment.value(i, "share_met_or_partly") is None:
+        lines.append(f"For {name} vises målopfyldelsen ikke af hensyn til diskretion (for få opfølgninger).")
+    else:
+        share = attainment.value(i, "share_met_or_partly")
+        lines.append(
+            f"I {name} var målet helt eller delvist opfyldt ved {num_da(100 * share, 0)} % "
+            f"af {count_da(attainment.value(i, 'registrations'))} opfølgninger (95 %-interval "
+            f"{num_da(100 * attainment.value(i, 'ci_low'), 0)}–{num_da(100 * attainment.value(i, 'ci_high'), 0)} %)."
+        )
+    total = rows.get("I alt")
+    if total is not None and attainment.value(total, "share_met_or_partly") is not None:
+        lines.append(
+            f"I alle kommunerne var målet helt eller delvist opfyldt ved "
+            f"{num_da(100 * attainment.value(total, 'share_met_or_partly'), 0)} % af "
+            f"{count_da(attainment.value(total, 'registrations'))} opfølgninger."
+        )
+    shares = [attainment.value(j, "share_met_or_partly") for m, j in rows.items() if m != "I alt"]
+    shares = [s for s in shares if s is not None]
+    if len(shares) > 1:
+        lines.append(
+            f"Andelen varierer fra {num_da(100 * min(shares), 0)} % til {num_da(100 * max(shares), 0)} % "
+            "mellem de kommuner, hvis tal vises."
+        )
     return lines

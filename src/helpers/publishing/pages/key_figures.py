@@ -1,14 +1,15 @@
-"""The key-figure catalogue as published: labels, protection and the district and
-case-worker tables (computed in :mod:`helpers.analyses.key_figures`)."""
+"""The key-figure catalogue as published: the ``key_figures`` table and the district and
+case-worker tables, with the units behind every count and amount (computed in
+:mod:`helpers.analyses.key_figures`)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from ...analyses.key_figures import PUBLISHED_COLUMNS, TOTAL
-from ..disclosure import complementary, is_small
+from ...analyses.key_figures import PUBLISHED_COLUMNS, district_figures, district_units
+from ...data.steps import PLACEMENT_STEPS, PREVENTIVE_STEPS
+from ..disclosure import Cell, Statistic, TableSpec, amount_cells, count_cells, statistics
 from ..formats import num_da, pct1_da
-from ..tables import publish
 
 FIGURE_LABELS = {
     "active_children": "Børn og unge med en indsats ved periodens slutning",
@@ -26,51 +27,21 @@ FIGURE_LABELS = {
     "spending_vs_budget_pct": "Forbrug i forhold til budget (%), efter trin",
     "forecast_year": "Forventet forbrug for året ud fra bevilgede indsatser (kr.)",
     "budget_year": "Årets budget (kr.)",
+    "spending_by_kind": "Forbrug i perioden (kr.): anbringelser og forebyggelse",
     "spending_share": "Andel af forbruget: anbringelser og forebyggelse",
     "top_cases": "De dyreste 10 % af børnene: antal",
+    "top_cases_spending": "De dyreste 10 % af børnene: forbrug (kr.)",
     "top_cases_spending_share": "De dyreste 10 % af børnene: andel af forbruget",
+    "provider_spending": "Forbrug efter leverandør (kr.)",
     "provider_spending_share": "Andel af forbruget efter leverandør (egne/købte)",
-    "children_per_caseworker": "Børn pr. sagsbehandler (gennemsnit, median, største)",
+    "children_per_caseworker": "Børn pr. sagsbehandler (gennemsnit, median)",
     "spending_per_caseworker_mean": "Forbrug pr. sagsbehandler, gennemsnit (kr.)",
     "case_events": "Sagsbehandling i perioden",
+    "investigations_with_deadline": "Børnefaglige undersøgelser med registreret frist",
+    "investigations_within_deadline": "Børnefaglige undersøgelser inden for fristen",
     "investigations_within_deadline_share": "Børnefaglige undersøgelser inden for fristen (andel)",
     "complaints": "Klager efter udfald",
 }
-
-
-def hidden_values(figures: pd.DataFrame) -> pd.Series:
-    """Which values to suppress: counts of 1-4, statistics and shares of groups of 1-4, and
-    (complementary) a second group wherever a total would reveal a single hidden group."""
-    small = lambda v: (v > 0) & (v < 5)  # noqa: E731
-    primary = ((figures["kind"] == "count") & small(figures["value"])) | (
-        figures["kind"].isin(["statistic", "share"]) & small(figures["n"])
-    )
-    counts = figures[figures["kind"] == "count"]
-    values = {i: figures.at[i, "value"] for i in counts.index}
-    equations = []
-    for _, part in counts.groupby("figure"):
-        total = part.index[part["group"] == TOTAL]
-        others = part.index[part["group"] != TOTAL]
-        if len(total) and len(others):
-            equations.append((total[0], list(others)))
-    hidden = complementary(values, {i: bool(primary[i]) for i in figures.index}, equations)
-    return pd.Series([hidden[i] for i in figures.index], index=figures.index)
-
-
-def publish_key_figures(figures: pd.DataFrame, output_dir, caption: str = ""):
-    """Publish ``key_figures.csv`` (the six tidy columns) with suppression applied."""
-    hidden = pd.DataFrame(False, index=figures.index, columns=PUBLISHED_COLUMNS)
-    hidden["value"] = hidden_values(figures)
-    table = figures[PUBLISHED_COLUMNS].copy()
-    return publish(
-        table,
-        "key_figures",
-        output_dir,
-        hidden=hidden,
-        caption=caption,
-        show=["figure", "group", "value"],
-        formats={"figure": lambda v: FIGURE_LABELS.get(v, v), "value": _value_da},
-    )
 
 
 def _value_da(v) -> str:
@@ -81,36 +52,32 @@ def _value_da(v) -> str:
     return f"{v:.2f}".replace(".", ",")
 
 
-DISTRICT_COUNTS = ["children", "placed", "preventive", "children_with_spending", "notifications"]
-DISTRICT_STATISTICS = {
-    "spending": "children_with_spending",
-    "spending_per_child": "children_with_spending",
-    "placed_share": ("children", "placed"),
-    "placed_share_ci_low": ("children", "placed"),
-    "placed_share_ci_high": ("children", "placed"),
-}
-
-
-def publish_district_figures(table: pd.DataFrame, by: str, output_dir, caption: str = ""):
-    """Publish ``<by>_figures`` with suppression; since the groups add up to the
-    municipality's totals (published with the key figures), a second group is hidden
-    wherever one hidden group could be recovered from the total."""
-    counts = [c for c in DISTRICT_COUNTS if c in table]
-    hidden = pd.DataFrame(False, index=table.index, columns=table.columns)
-    for column in counts:
-        values = {i: int(v) for i, v in table[column].items()}
-        primary = {i: bool(h) for i, h in is_small(table[column]).items()}
-        result = complementary(values, primary, [("total", list(table.index))])
-        hidden[column] = pd.Series(result).reindex(table.index).fillna(False).astype(bool)
-    return publish(
+def key_figures_spec(figures: pd.DataFrame, caption: str = "") -> TableSpec:
+    """``key_figures``: the six tidy columns; each count and amount is a cell over its units,
+    each statistic rests on the rows it is computed from and on its number of children."""
+    name = "key_figures"
+    table = figures[PUBLISHED_COLUMNS].reset_index(drop=True)
+    rows = {(f, g): i for i, (f, g) in enumerate(zip(figures["figure"], figures["group"]))}
+    cells, stats = [], []
+    for i, r in enumerate(figures.itertuples(index=False)):
+        if pd.isna(r.value):
+            continue
+        n = None if pd.isna(r.n) else int(r.n)
+        if r.kind == "count":
+            cells.append(Cell(name, i, "value", r.unit, r.members, r.value))
+        elif r.kind == "amount":
+            cells.append(Cell(name, i, "value", r.unit, r.members, r.value, r.measure, base_n=n))
+        elif r.kind == "statistic":
+            stats.append(Statistic(name, i, "value", tuple((name, rows[k], "value") for k in r.inputs), n))
+    return TableSpec(
+        name,
         table,
-        f"{by}_figures",
-        output_dir,
-        counts=counts,
-        statistics={k: v for k, v in DISTRICT_STATISTICS.items() if k in table},
-        hidden=hidden,
+        cells,
+        stats,
+        priority=7,
         caption=caption,
-        formats=DISTRICT_FORMATS,
+        show=["figure", "group", "value"],
+        formats={"figure": lambda v: FIGURE_LABELS.get(v, v), "value": _value_da},
     )
 
 
@@ -125,3 +92,36 @@ DISTRICT_FORMATS = {
     "spending": _kr,
     "spending_per_child": _kr,
 }
+
+
+def district_spec(interventions, case_events, t0, t1, by: str, caption: str) -> TableSpec:
+    """``<by>_figures`` (district or case worker) with the children, events and
+    interventions behind each number."""
+    name = f"{by}_figures"
+    table = district_figures(interventions, case_events, t0, t1, by)
+    units = district_units(interventions, case_events, t0, t1, by)
+    children = units["children"]
+    cells = count_cells(name, table, "children", children, "child", [by])
+    cells += count_cells(name, table, "placed", children[children["step"].isin(PLACEMENT_STEPS)], "child", [by])
+    cells += count_cells(name, table, "preventive", children[children["step"].isin(PREVENTIVE_STEPS)], "child", [by])
+    cells += count_cells(name, table, "children_with_spending", units["paying"], "child", [by])
+    if "notifications" in table:
+        cells += count_cells(name, table, "notifications", units["notifications"], "event", [by])
+    cells += amount_cells(
+        name,
+        table,
+        "spending",
+        units["interventions"],
+        "intervention",
+        "cost",
+        [by],
+        base_column="children_with_spending",
+        measure="cost_period",
+    )
+    stats = statistics(
+        name, table, ["placed_share", "placed_share_ci_low", "placed_share_ci_high"], ["placed", "children"]
+    )
+    stats += statistics(name, table, ["spending_per_child"], ["spending", "children_with_spending"])
+    return TableSpec(
+        name, table, cells, stats, priority=2 if by == "district" else 1, caption=caption, formats=DISTRICT_FORMATS
+    )

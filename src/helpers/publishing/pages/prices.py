@@ -1,91 +1,65 @@
-"""The prices page (§85/§107): protection of its tables and its key messages
-(computed in :mod:`helpers.analyses.prices`)."""
+"""The prices page (§85/§107): the tables it publishes with the adult cases behind every
+count, and its key messages (computed in :mod:`helpers.analyses.prices`).
+
+Units: ``case`` (each case's first registration in the period) and ``registration`` (a
+follow-up, identified by its later registration). A mean is published with its count, so
+the sum behind it is an implied amount cell (``measure``, ``vum`` or ``months``).
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from ...analyses.prices import STATISTICS, describe_by, price_by_vum
-from ..formats import count_da, num_da
-from ..tables import publish
+from ...analyses import adults, prices
+from ...analyses.prices import STATISTICS, describe_by, difference_data, municipality_differences
+from ...data import municipalities
+from ..disclosure import Cell, TableSpec, amount_cells, count_cells, statistics
+from ..formats import count_da, num_da, pct1_da
+
+GROUP = "adults"
+CASE, REGISTRATION = "case", "registration"
+DIRECTIONS = ("forbedret", "uændret", "forværret")
 
 
-def publish_statistics(table: pd.DataFrame, name: str, output_dir, caption: str = "", **kwargs):
-    """Publish a describe_by table: groups under 5 cases lose the count and every statistic."""
-    return publish(
-        table,
-        name,
-        output_dir,
-        counts=["cases"],
-        statistics=dict.fromkeys(STATISTICS, "cases"),
-        caption=caption,
-        **kwargs,
-    )
+def municipality_label(code) -> str:
+    return f"{municipalities.name(int(code))} ({int(code)})"
 
 
-def adjustment_summary_da(diffs: pd.DataFrame, service: str, names: dict) -> str:
-    """A Danish sentence on what the adjustment changes."""
+def describe_spec(units: pd.DataFrame, by: str, name: str, caption: str, priority: int = 3, **kw) -> TableSpec:
+    """A :func:`~helpers.analyses.prices.describe_by` table: cases per service and group,
+    the sum behind each mean, and the statistics that rest on them."""
+    table = describe_by(units, [by])
+    data = units.dropna(subset=["measure", by]).assign(unit_id=lambda d: d["case_unit"])
+    keys = ["service", by]
+    cells = count_cells(name, table, "cases", data, CASE, keys)
+    sums = amount_cells(name, table, "mean", data, CASE, "measure", keys, base_column="cases", mean_of="measure")
+    stats = statistics(name, table, ["mean"], ["cases", "mean*cases"])
+    stats += statistics(name, table, [s for s in STATISTICS if s != "mean"], ["cases"])
+    return TableSpec(name, table, cells + sums, stats, priority=priority, caption=caption, **kw)
+
+
+def differences_spec(units: pd.DataFrame, service: str) -> TableSpec | None:
+    diffs = municipality_differences(units, service)
     if diffs.empty:
-        return "Der er for få sager til at sammenligne kommunerne."
-    rank_u = diffs["unadjusted"].rank(ascending=False)
-    rank_a = diffs["adjusted"].rank(ascending=False)
-    moved = int((rank_u != rank_a).sum())
-    shift = (diffs["adjusted"] - diffs["unadjusted"]).abs()
-    biggest = diffs.loc[shift.idxmax()]
-    unit = "procentpoint" if service == "§107" else "timer pr. måned"
-    scale = 100 if service == "§107" else 1
-    significant = int(((diffs["adjusted_low"] > 0) | (diffs["adjusted_high"] < 0)).sum())
-    return (
-        f"Når der tages højde for VUM-score, alder og målgruppe, skifter {moved} af {len(diffs)} kommuner placering. "
-        f"Størst er ændringen for {names.get(int(biggest['municipality']), biggest['municipality'])} "
-        f"({num_da(shift.max() * scale)} {unit}). Efter justering afviger {significant} kommune(r) sikkert "
-        "fra gennemsnittet (95 %-intervallet dækker ikke 0)."
-    )
-
-
-def summary_da(units: pd.DataFrame, focal_cases: int, name: str) -> list[str]:
-    """Key messages in Danish (groups under 5 are not described)."""
-    lines = []
-    by_vum = price_by_vum(units)
-    by_vum = by_vum[by_vum["cases"] >= 5]
-    for service, unit in (("§107", "kr. pr. døgn"), ("§85", "timer pr. måned")):
-        part = by_vum[by_vum["service"] == service]
-        if len(part) >= 2:
-            lo, hi = part.iloc[0], part.iloc[-1]
-            lines.append(
-                f"{service}: medianen stiger fra {num_da(lo['median'], 0 if service == '§107' else 1)} {unit} ved "
-                f"VUM {num_da(lo['vum_score'], 1)} til {num_da(hi['median'], 0 if service == '§107' else 1)} "
-                f"{unit} ved VUM {num_da(hi['vum_score'], 1)}."
-            )
-    by_age = describe_by(units, ["age_group"])
-    for service in ("§107", "§85"):
-        part = by_age[(by_age["service"] == service) & (by_age["cases"] >= 5)].set_index("age_group")
-        if {"under 40 år", "40 år og derover"} <= set(part.index):
-            lines.append(
-                f"{service}: borgere under 40 år har en median på {num_da(part.at['under 40 år', 'median'], 1)} "
-                f"mod {num_da(part.at['40 år og derover', 'median'], 1)} for borgere på 40 år og derover."
-            )
-    lines.append(
-        f"{name} har {count_da(focal_cases)} sager med en registrering i perioden."
-        if focal_cases
-        else f"{name} har ingen sager med en registrering i perioden; tabellerne viser de øvrige kommuner."
-    )
-    return lines
-
-
-def publish_statistics_differences(diffs: pd.DataFrame, service: str, output_dir, names: dict):
-    """Publish ``municipality_differences_85`` / ``_107``; municipalities under 5 cases hidden."""
-    stats_columns = [c for c in diffs.columns if c.startswith(("unadjusted", "adjusted"))]
+        return None
+    name = f"municipality_differences_{service.strip('§')}"
+    data = difference_data(units, service).assign(unit_id=lambda d: d["case_unit"])
+    table = diffs.assign(municipality=diffs["municipality"].astype(str))
+    cells = count_cells(name, table, "cases", data, CASE, ["municipality"])
+    everyone = data["unit_id"].to_numpy(dtype=object)
+    cells += [Cell(name, i, "n", CASE, everyone, float(len(everyone))) for i in range(len(table))]
+    effect_columns = [c for c in table.columns if c.startswith(("unadjusted", "adjusted"))]
+    stats = statistics(name, table, effect_columns, ["cases"])
     pct = service == "§107"
     fmt = (lambda v: f"{100 * v:+.1f} %".replace(".", ",")) if pct else (lambda v: f"{v:+.1f}".replace(".", ","))
-    return publish(
+    return TableSpec(
+        name,
         diffs,
-        f"municipality_differences_{service.strip('§')}",
-        output_dir,
-        counts=["cases"],
-        statistics=dict.fromkeys(stats_columns, "cases"),
+        cells,
+        stats,
+        priority=1,
         caption=f"{service}: forskel fra gennemsnitskommunen, ujusteret og justeret (95 %-interval)",
-        formats={"municipality": lambda c: f"{names.get(int(c), c)} ({c})", **dict.fromkeys(stats_columns, fmt)},
+        formats={"municipality": municipality_label, **dict.fromkeys(effect_columns, fmt)},
         labels={
             "unadjusted": "Ujusteret",
             "unadjusted_low": "KI nedre",
@@ -96,3 +70,199 @@ def publish_statistics_differences(diffs: pd.DataFrame, service: str, output_dir
             "n": "Sager i modellen",
         },
     )
+
+
+def vum_change_spec(pairs: pd.DataFrame) -> TableSpec:
+    name = "vum_change"
+    table = prices.vum_change(pairs)
+    data = pairs.dropna(subset=["vum_score", "vum_score_prev"])
+    data = data.assign(
+        unit_id=data["registration_unit"],
+        vum_from=data["vum_score_prev"].astype(float).astype(str),
+        direction=adults.vum_direction(data["vum_score"] - data["vum_score_prev"].astype(float)),
+    )
+    keyed = table.assign(vum_from=table["vum_from"].astype(float).astype(str))
+    cells = []
+    for d in DIRECTIONS:
+        cells += count_cells(name, keyed, d, data[data["direction"] == d], REGISTRATION, ["vum_from"])
+    cells += count_cells(name, keyed, "follow_ups", data, REGISTRATION, ["vum_from"])
+    return TableSpec(
+        name,
+        table,
+        cells,
+        priority=2,
+        caption="VUM-score ved næste registrering efter score ved forrige (lavere = forbedret)",
+        labels={"vum_from": "VUM ved forrige", "follow_ups": "Opfølgninger"},
+    )
+
+
+def income_spec(units: pd.DataFrame) -> TableSpec:
+    name = "income_basis"
+    table = prices.income_basis(units)
+    data = units.dropna(subset=["income_basis"]).assign(unit_id=lambda d: d["case_unit"])
+    cells = count_cells(name, table, "cases", data, CASE, ["income_basis"])
+    with_vum = data.dropna(subset=["vum_score"])
+    cells += count_cells(name, table, "vum_cases", with_vum, CASE, ["income_basis"])
+    cells += amount_cells(
+        name,
+        table,
+        "vum_mean",
+        with_vum,
+        CASE,
+        "vum_score",
+        ["income_basis"],
+        base_column="vum_cases",
+        mean_of="vum_score",
+        measure="vum",
+    )
+    total = len(table) - 1
+    stats = statistics(name, table, ["share"], ["cases"])
+    for st in stats:
+        st.inputs = (*st.inputs, (name, total, "cases"))
+    stats += statistics(name, table, ["vum_mean", "vum_ci_low", "vum_ci_high"], ["vum_cases", "vum_mean*vum_cases"])
+    return TableSpec(
+        name,
+        table,
+        cells,
+        stats,
+        priority=2,
+        caption="Forsørgelsesgrundlag og gennemsnitlig VUM-score (95 %-interval)",
+        formats={"share": pct1_da},
+        labels={
+            "income_basis": "Forsørgelsesgrundlag",
+            "vum_cases": "Sager med VUM",
+            "vum_mean": "Gns. VUM",
+            "vum_ci_low": "95 %-KI nedre",
+            "vum_ci_high": "95 %-KI øvre",
+        },
+    )
+
+
+def months_spec(pairs: pd.DataFrame) -> TableSpec:
+    name = "months_between"
+    table = prices.months_between(pairs)
+    data = pairs.dropna(subset=["months"]).assign(unit_id=lambda d: d["registration_unit"])
+    keyed = table.assign(municipality=table["municipality"].astype(str))
+    data = data.assign(municipality=data["municipality"].astype(int).astype(str))
+    cells = count_cells(name, keyed, "follow_ups", data, REGISTRATION, ["municipality"])
+    cells += amount_cells(
+        name,
+        keyed,
+        "mean_months",
+        data,
+        REGISTRATION,
+        "months",
+        ["municipality"],
+        base_column="follow_ups",
+        mean_of="months",
+    )
+    stats = statistics(name, table, ["mean_months", "ci_low", "ci_high"], ["follow_ups", "mean_months*follow_ups"])
+    stats += statistics(name, table, ["median_months"], ["follow_ups"])
+    return TableSpec(
+        name,
+        table,
+        cells,
+        stats,
+        priority=2,
+        caption="Måneder mellem registreringer pr. kommune",
+        formats={"municipality": municipality_label},
+        labels={"follow_ups": "Opfølgninger", "mean_months": "Gns. måneder", "median_months": "Median"},
+    )
+
+
+def letters_spec() -> TableSpec:
+    """København's published table (KL's report): public figures, shown as published."""
+    agreement = prices.letter_agreement(prices.records_from_crosstab(prices.published_support_letters()))
+    return TableSpec(
+        "kbh_vum_support_letter",
+        agreement["table"].reset_index(),
+        public=True,
+        caption="Støttebogstav (rækker) mod almindeligt VUM-bogstav (kolonner), København, 912 borgere "
+        "(offentliggjort af KL)",
+        labels={"support_letter": "Støttebogstav"},
+    )
+
+
+def specs(report) -> list[TableSpec]:
+    """Every table of the prices page for the period (all municipalities)."""
+    _, units, pairs = adults.for_period(report.data.adult_registrations, report.period_start, report.period_end)
+    out = [letters_spec()]
+    if not units.empty:
+        out += [
+            describe_spec(
+                units, "vum_score", "price_by_vum", "Dagspris (§107) og timer (§85) efter samlet VUM-score", priority=4
+            ),
+            describe_spec(units, "age_group", "price_by_age", "Efter alder ved registreringen"),
+            describe_spec(units, "target_group", "price_by_target_group", "Efter målgruppe"),
+            describe_spec(
+                units.assign(municipality=units["municipality"].astype(int).astype(str)),
+                "municipality",
+                "price_by_municipality",
+                "Efter kommune (ujusteret)",
+                formats={"municipality": municipality_label},
+            ),
+            income_spec(units),
+        ]
+        out += [s for s in (differences_spec(units, "§107"), differences_spec(units, "§85")) if s is not None]
+    if not pairs.empty:
+        out += [vum_change_spec(pairs), months_spec(pairs)]
+    return out
+
+
+def adjustment_summary_da(diffs: pd.DataFrame, service: str, names: dict) -> str:
+    """A Danish sentence on what the adjustment changes (from the published differences)."""
+    diffs = diffs.dropna(subset=["unadjusted", "adjusted"])
+    if diffs.empty:
+        return "Der er for få sager til at sammenligne kommunerne."
+    rank_u = diffs["unadjusted"].astype(float).rank(ascending=False)
+    rank_a = diffs["adjusted"].astype(float).rank(ascending=False)
+    moved = int((rank_u != rank_a).sum())
+    shift = (diffs["adjusted"].astype(float) - diffs["unadjusted"].astype(float)).abs()
+    biggest = diffs.loc[shift.idxmax()]
+    unit = "procentpoint" if service == "§107" else "timer pr. måned"
+    scale = 100 if service == "§107" else 1
+    return (
+        f"Når der tages højde for VUM-score, alder og målgruppe, skifter {moved} af {len(diffs)} kommuner placering. "
+        f"Størst er ændringen for {names.get(int(biggest['municipality']), biggest['municipality'])} "
+        f"({num_da(shift.max() * scale)} {unit})."
+    )
+
+
+def key_messages(by_vum, by_age, by_municipality, focal: int, name: str) -> list[str]:
+    """Key messages in Danish from the *published* tables, the focal municipality first."""
+    lines = []
+    m = by_municipality.data.assign(municipality=by_municipality.data["municipality"].astype(int))
+    own = [i for i in range(len(m)) if m["municipality"].iloc[i] == focal]
+    if own:
+        counts = [(m["service"].iloc[i], by_municipality.value(i, "cases")) for i in own]
+        shown = [f"{count_da(n)} {service}-sager" for service, n in counts]
+        lines.append(f"{name} har {' og '.join(shown)} med en registrering i perioden.")
+    else:
+        lines.append(f"{name} har ingen sager med en registrering i perioden; tabellerne viser de øvrige kommuner.")
+    data = by_vum.data
+    for service, unit in (("§107", "kr. pr. døgn"), ("§85", "timer pr. måned")):
+        rows = [
+            i for i in range(len(data)) if data["service"].iloc[i] == service and by_vum.value(i, "median") is not None
+        ]
+        if len(rows) >= 2:
+            lo, hi = rows[0], rows[-1]
+            digits = 0 if service == "§107" else 1
+            lines.append(
+                f"{service}: medianen stiger fra {num_da(data['median'].iloc[lo], digits)} {unit} ved "
+                f"VUM {num_da(data['vum_score'].iloc[lo], 1)} til {num_da(data['median'].iloc[hi], digits)} "
+                f"{unit} ved VUM {num_da(data['vum_score'].iloc[hi], 1)}."
+            )
+    age = by_age.data
+    for service in ("§107", "§85"):
+        medians = {
+            age["age_group"].iloc[i]: by_age.value(i, "median")
+            for i in range(len(age))
+            if age["service"].iloc[i] == service
+        }
+        young, old = medians.get(adults.AGE_GROUPS_40[0]), medians.get(adults.AGE_GROUPS_40[1])
+        if young is not None and old is not None:
+            lines.append(
+                f"{service}: borgere under 40 år har en median på {num_da(young, 1)} "
+                f"mod {num_da(old, 1)} for borgere på 40 år og derover."
+            )
+    return lines

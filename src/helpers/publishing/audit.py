@@ -1,0 +1,273 @@
+"""An independent audit of what the published tables give away.
+
+``reportbook audit OUT`` reads, for every run under ``OUT``, the published CSV files and
+the relations the publishing layer declares beside them (``disclosure.json``: for each
+cell of each table its block, the atoms it sums and whether it is published, and for each
+statistic the cells it rests on). It does not use the protection code: it rebuilds, per
+linked system (the runs of one municipality and period, or the adult pages of one
+period), what a reader of all those files knows, and computes with integer programming
+(HiGHS through ``scipy.optimize.milp``) the narrowest interval of every withheld cell:
+
+* published cells: the sum of their atoms equals the published number (an amount behind
+  a published mean equals mean x count, to the precision printed);
+* a withheld count is at least 1 (zeros are shown), a withheld amount at least 0;
+* atoms are non-negative, whole numbers for counts.
+
+It fails when a cell whose true value is 1-4 (a primary cell) is pinned to one value, or
+an amount resting on 1-4 units is pinned, and when a statistic is published although a
+cell it rests on is withheld.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+DISCLOSURE_FILE = "disclosure.json"
+COUNT = "count"
+#: An amount counts as pinned when its interval is narrower than this share of its scale.
+AMOUNT_TOLERANCE = 1e-6
+#: The precision of a published statistic (six decimals).
+PRINTED = 5e-7
+
+
+@dataclass
+class CellInterval:
+    group: str
+    table: str
+    row: int
+    column: str
+    status: str
+    low: float
+    high: float
+
+    @property
+    def pinned(self) -> bool:
+        return self.high - self.low < 0.5
+
+
+@dataclass
+class AuditReport:
+    runs: int = 0
+    groups: int = 0
+    intervals: list[CellInterval] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        primary = [i for i in self.intervals if i.status == "primary"]
+        widths = [i.high - i.low for i in primary]
+        lines = [
+            f"Revision af {self.runs} kørsler i {self.groups} sammenhængende tabelsæt.",
+            f"{len(primary)} primært beskyttede tal (1-4) er undersøgt; "
+            + (f"det smalleste interval, en læser kan beregne, er {min(widths):g} bredt." if widths else ""),
+        ]
+        lines += [f"FEJL: {p}" for p in self.problems]
+        lines.append("Revisionen er bestået." if self.passed else "Revisionen fejlede.")
+        return "\n".join(lines)
+
+
+def _published_value(frame: pd.DataFrame, row: int, column: str):
+    value = frame[column].iloc[row] if column in frame.columns and row < len(frame) else np.nan
+    return None if pd.isna(value) else float(value)
+
+
+def _read_group(runs: list[tuple[Path, dict]], report: AuditReport, group: str):
+    """Every cell of the group once: key -> dict(status, block, atoms, value)."""
+    cells, stats, frames = {}, {}, {}
+    for folder, record in runs:
+        for table, content in record["tables"].items():
+            path = folder / f"{table}.csv"
+            if not path.exists():
+                report.problems.append(f"{folder.name}: {table}.csv mangler")
+                continue
+            frame = frames.setdefault(table, pd.read_csv(path))
+            for row, column, status, block, atoms, shown, product_of in content["cells"]:
+                if shown:
+                    value = _published_value(frame, row, column)
+                    if (value is None) != (status != "published"):
+                        report.problems.append(
+                            f"{group[:8]}: {table} række {row + 2}, kolonne {column}: "
+                            f"status {status}, men værdien er {'tom' if value is None else 'vist'}"
+                        )
+                else:
+                    mean, base = (_published_value(frame, row, c) for c in product_of)
+                    value = None if mean is None or base is None else (mean, base)
+                cells[(table, row, column)] = {"status": status, "block": block, "atoms": atoms, "value": value}
+            for row, column, status, inputs, base_n in content["statistics"]:
+                stats[(table, row, column)] = (status, [tuple(k) for k in inputs], base_n)
+                value = _published_value(frame, row, column)
+                if status != "published" and value is not None:
+                    report.problems.append(
+                        f"{table} række {row + 2}, kolonne {column}: en tilbageholdt statistik er offentliggjort"
+                    )
+    for key, (status, inputs, _) in stats.items():
+        hidden_inputs = [k for k in inputs if cells.get(k, {}).get("status", "published") != "published"]
+        if hidden_inputs and status == "published":
+            report.problems.append(
+                f"{key[0]} række {key[1] + 2}, kolonne {key[2]}: statistikken er vist, selv om "
+                f"et tal, den bygger på ({hidden_inputs[0][0]}, {hidden_inputs[0][2]}), er skjult"
+            )
+    return cells
+
+
+class _Reader:
+    """What a reader can compute in one block: linear programmes (HiGHS) for the range of
+    a cell over real atoms, and integer feasibility programmes that settle its exact range
+    over whole numbers."""
+
+    def __init__(self, matrix: np.ndarray, low: np.ndarray, high: np.ndarray, integer: bool):
+        import highspy
+
+        self.hs, self.matrix, self.integer = highspy, matrix, integer
+        self.n = matrix.shape[1]
+        self.cols = np.arange(self.n, dtype=np.int32)
+        inf = highspy.kHighsInf
+        self.low, self.high = low, np.where(np.isinf(high), inf, high)
+        self.lp = _silent_highs()
+        self.lp.addVars(self.n, np.zeros(self.n), np.full(self.n, inf))
+        for i in range(matrix.shape[0]):
+            idx = np.flatnonzero(matrix[i]).astype(np.int32)
+            self.lp.addRow(float(self.low[i]), float(self.high[i]), len(idx), idx, np.ones(len(idx)))
+        if integer:
+            self.ip = _silent_highs()
+            self.ip.passModel(self.lp.getLp())
+            self.ip.changeColsIntegrality(self.n, self.cols, np.array([highspy.HighsVarType.kInteger] * self.n))
+
+    def _end(self, model, row: int, sign: float) -> float:
+        model.changeColsCost(self.n, self.cols, sign * self.matrix[row])
+        model.run()
+        if model.getModelStatus() == self.hs.HighsModelStatus.kUnbounded:
+            return -sign * np.inf
+        return sign * model.getInfo().objective_function_value
+
+    def _feasible(self, row: int, low: float, high: float) -> bool:
+        self.ip.changeColsCost(self.n, self.cols, np.zeros(self.n))
+        self.ip.changeRowBounds(row, float(low), float(high))
+        self.ip.run()
+        found = self.ip.getModelStatus() == self.hs.HighsModelStatus.kOptimal
+        self.ip.changeRowBounds(row, float(self.low[row]), float(self.high[row]))
+        return found
+
+    def interval(self, row: int) -> tuple[float, float]:
+        low, high = self._end(self.lp, row, 1.0), self._end(self.lp, row, -1.0)
+        if not self.integer:
+            return low, high
+        low, high = np.ceil(low - 1e-7), np.floor(high + 1e-7)
+        # the integer range lies inside the real one: confirm its ends, or solve exactly
+        # (an unbounded real range stays unbounded over whole numbers: the data solve it)
+        if np.isfinite(high) and not self._feasible(row, high, high + 0.5):
+            high = self._end(self.ip, row, -1.0)
+        if not self._feasible(row, low - 0.5, low):
+            low = self._end(self.ip, row, 1.0)
+        return low, high
+
+
+def _silent_highs():
+    """A HiGHS instance that prints nothing (its banner goes to the C-level stdout)."""
+    import os
+    import sys
+
+    import highspy
+
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.close(devnull)
+        h = highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("threads", 1)
+    return h
+
+
+def _block_intervals(group: str, block: str, cells: dict, report: AuditReport) -> list[CellInterval]:
+    """The narrowest interval of every primary cell of one block. Cells that sum the same
+    atoms are one row: if one of them is published, the others are known too."""
+    integer = block.endswith(":" + COUNT)
+    n_atoms = 1 + max((a for c in cells.values() for a in c["atoms"]), default=-1)
+    if n_atoms == 0:
+        return []
+    rows: dict[tuple, list] = {}
+    for key in sorted(cells, key=lambda k: (k[0], k[1], str(k[2]))):
+        rows.setdefault(tuple(cells[key]["atoms"]), []).append(key)
+    matrix = np.zeros((len(rows), n_atoms))
+    low, high = np.zeros(len(rows)), np.full(len(rows), np.inf)
+    for i, (atoms, keys) in enumerate(rows.items()):
+        matrix[i, list(atoms)] = 1.0
+        low[i] = 1.0 if integer else 0.0
+        for key in keys:
+            c = cells[key]
+            if c["status"] == "published" and isinstance(c["value"], tuple):  # a sum behind a mean, as printed
+                mean, base = c["value"]
+                low[i], high[i] = max(low[i], (mean - PRINTED) * base), min(high[i], (mean + PRINTED) * base)
+            elif c["status"] == "published" and c["value"] is not None:
+                low[i] = high[i] = c["value"]
+    reader = _Reader(matrix, low, high, integer)
+    out = []
+    for i, keys in enumerate(rows.values()):
+        primary = [k for k in keys if cells[k]["status"] == "primary"]
+        if not primary:
+            continue
+        lo, hi = reader.interval(i)
+        out += [CellInterval(group, k[0], k[1], str(k[2]), "primary", lo, hi) for k in primary]
+    return out
+
+
+def _audit_group(group: str, runs: list) -> AuditReport:
+    """The audit of one linked system (run in a worker process)."""
+    report = AuditReport(runs=len(runs), groups=1)
+    cells = _read_group(runs, report, group)
+    blocks: dict[str, dict] = {}
+    for key, cell in cells.items():
+        blocks.setdefault(cell["block"], {})[key] = cell
+    for block, members in sorted(blocks.items()):
+        integer = block.endswith(":" + COUNT)
+        for interval in _block_intervals(group, block, members, report):
+            report.intervals.append(interval)
+            width = interval.high - interval.low
+            if (integer and width < 0.5) or (not integer and width < AMOUNT_TOLERANCE * max(interval.high, 1)):
+                where = f"{interval.table} række {interval.row + 2}, kolonne {interval.column}"
+                report.problems.append(
+                    f"{where} ({block}) kan beregnes til {interval.low:g} ud fra de offentliggjorte tal "
+                    f"({runs[0][0].name})"
+                )
+    return report
+
+
+def audit(out: str | Path, jobs: int | None = None) -> AuditReport:
+    """Audit every run under ``out`` (see the module docstring), one linked system per
+    worker process (``jobs``, default: the number of cores)."""
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    out = Path(out)
+    groups: dict[str, list] = {}
+    for path in sorted(out.glob("*/*/" + DISCLOSURE_FILE)):
+        record = json.loads(path.read_text(encoding="utf-8"))
+        groups.setdefault(record["group"], []).append((path.parent, record))
+    report = AuditReport()
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(groups)))
+    items = sorted(groups.items())
+    if jobs == 1:
+        parts = [_audit_group(g, r) for g, r in items]
+    else:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            parts = list(pool.map(_audit_group, [g for g, _ in items], [r for _, r in items]))
+    for part in parts:
+        report.runs += part.runs
+        report.groups += part.groups
+        report.intervals += part.intervals
+        report.problems += part.problems
+    return report
