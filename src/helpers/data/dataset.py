@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,9 +53,73 @@ def file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+#: Default bound of the data-set cache (``$REPORTBOOK_CACHE_MAX_BYTES`` overrides it).
+CACHE_MAX_BYTES = 2 * 2**30
+CACHE_SUFFIX = ".pkl"
+
+
 def cache_dir() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "reportbook" / "datasets"
+
+
+def cache_max_bytes() -> int:
+    value = os.environ.get("REPORTBOOK_CACHE_MAX_BYTES", "")
+    try:
+        return max(0, int(value)) if value.strip() else CACHE_MAX_BYTES
+    except ValueError as err:
+        raise ValueError(f"REPORTBOOK_CACHE_MAX_BYTES skal være et antal byte, ikke {value!r}") from err
+
+
+def _private_cache_dir() -> Path:
+    """The cache folder (and its ``reportbook`` parent) with mode 0700, made if missing."""
+    folder = cache_dir()
+    for path in (folder.parent, folder):
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if stat.S_IMODE(path.stat().st_mode) != 0o700:
+            path.chmod(0o700)
+    return folder
+
+
+def _cache_entries(folder: Path) -> list[Path]:
+    return sorted(folder.glob(f"*{CACHE_SUFFIX}"), key=lambda p: (p.stat().st_mtime_ns, p.name))
+
+
+def _evict(folder: Path, keep: Path | None, limit: int) -> None:
+    """Delete the least recently used entries until the cache holds at most ``limit`` bytes
+    (never ``keep``, the entry just written or read); make every entry 0600 on the way."""
+    entries = []
+    for path in _cache_entries(folder):
+        try:
+            if stat.S_IMODE(path.stat().st_mode) != 0o600:
+                path.chmod(0o600)
+            entries.append((path, path.stat().st_size))
+        except FileNotFoundError:  # removed by a concurrent process
+            continue
+    total = sum(size for _, size in entries)
+    for path, size in entries:
+        if total <= limit:
+            break
+        if path == keep:
+            continue
+        path.unlink(missing_ok=True)
+        total -= size
+
+
+def clear_cache() -> tuple[int, int]:
+    """Delete every cached data set (and stale temporary files). Returns (files, bytes)."""
+    folder = cache_dir()
+    if not folder.exists():
+        return 0, 0
+    n = size = 0
+    for path in list(folder.glob(f"*{CACHE_SUFFIX}")) + list(folder.glob("*.tmp")):
+        try:
+            size += path.stat().st_size
+            path.unlink()
+            n += 1
+        except FileNotFoundError:
+            continue
+    return n, size
 
 
 def _cache_key(digests: dict[str, str], key: bytes) -> str:
@@ -84,30 +149,48 @@ def load(data_dir: str | Path, key: bytes | None = None, use_cache: bool = True)
 
     The validated data set is cached (pseudonymised rows only, outside the repository,
     ``$XDG_CACHE_HOME/reportbook/datasets``) under a digest of the input files, the
-    loader's code and the key, so that the notebooks of a matrix parse the files once."""
+    loader's code and the key, so that the notebooks of a matrix parse the files once.
+    The cache holds birth dates, so its folder is 0700 and its files 0600; it is bounded
+    (``$REPORTBOOK_CACHE_MAX_BYTES``, default 2 GiB) by evicting the least recently used
+    entries, and ``reportbook cache clear`` empties it."""
     data_dir = resolve_path(data_dir)
     if not data_dir.is_dir():
         raise FileNotFoundError(f"Datamappen {data_dir} findes ikke.")
     key = secret_key() if key is None else key
     digests = {p.name: file_digest(p) for p in sorted(data_dir.iterdir()) if p.is_file() and not p.name.startswith(".")}
-    cached = cache_dir() / f"{_cache_key(digests, key)}.pkl" if use_cache else None
+    cached = cache_dir() / f"{_cache_key(digests, key)}{CACHE_SUFFIX}" if use_cache else None
     if cached is not None and cached.exists():
         try:
             with open(cached, "rb") as fh:
                 dataset = pickle.load(fh)
             dataset.data_dir = data_dir
+            os.utime(cached)  # most recently used
             return dataset
         except Exception:  # noqa: BLE001 - a broken cache entry is rebuilt
             cached.unlink(missing_ok=True)
     dataset = _load(data_dir, key, digests)
     dataset.digests = table_digests(dataset)  # computed once, kept with the cached data set
     if cached is not None:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-        with open(tmp, "wb") as fh:
-            pickle.dump(dataset, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, cached)
+        _store(dataset, cached)
     return dataset
+
+
+def _store(dataset: Dataset, cached: Path) -> None:
+    """Write a cache entry (0600, written under a temporary name and renamed), then evict."""
+    limit = cache_max_bytes()
+    folder = _private_cache_dir()
+    tmp = folder / f"{cached.stem}.{os.getpid()}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(dataset, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        if tmp.stat().st_size > limit:  # larger than the whole cache may be: not cached
+            tmp.unlink()
+            return
+        os.replace(tmp, cached)
+    finally:
+        tmp.unlink(missing_ok=True)
+    _evict(folder, cached, limit)
 
 
 def _load(data_dir: Path, key: bytes, digests: dict[str, str]) -> Dataset:

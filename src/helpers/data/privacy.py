@@ -28,6 +28,8 @@ import hmac
 import os
 import re
 import secrets
+import stat
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -68,23 +70,53 @@ def parse_cpr(value: str) -> tuple[dt.date, str] | None:
     return born, sex
 
 
+#: The shortest key accepted (bytes): an HMAC key much shorter than its output is guessable.
+MIN_KEY_BYTES = 16
+
+
+class KeyFileWarning(UserWarning):
+    """The key file can be read by other users."""
+
+
 def key_file() -> Path:
     base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
     return Path(base) / "reportbook" / "secret.key"
 
 
+def _checked(key: bytes, where: str) -> bytes:
+    if not key.strip():
+        raise ValueError(f"Nøglen i {where} er tom; skriv en hemmelig nøgle på mindst {MIN_KEY_BYTES} byte.")
+    if len(key) < MIN_KEY_BYTES:
+        raise ValueError(
+            f"Nøglen i {where} er for kort ({len(key)} byte); brug mindst {MIN_KEY_BYTES} byte, "
+            "fx 64 tilfældige hex-tegn (python3 -c 'import secrets; print(secrets.token_hex(32))')."
+        )
+    return key
+
+
 def secret_key() -> bytes:
-    """The pseudonymisation key: ``$REPORTBOOK_SECRET`` or a key file made on first use."""
+    """The pseudonymisation key: ``$REPORTBOOK_SECRET`` or a key file made on first use.
+
+    Refused (``ValueError``, in Danish, naming where the key came from): an empty or
+    whitespace-only key and a key shorter than :data:`MIN_KEY_BYTES`. A key file that
+    other users can read gives a :class:`KeyFileWarning`."""
     env = os.environ.get(SECRET_ENV)
     if env:
-        return env.encode("utf-8")
+        return _checked(env.encode("utf-8"), f"${SECRET_ENV}")
     path = key_file()
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as fh:
             fh.write(secrets.token_hex(32))
-    return path.read_text().strip().encode("utf-8")
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        warnings.warn(
+            f"Nøglefilen {path} kan læses af andre brugere (rettigheder {mode:04o}); kør chmod 600 {path}",
+            KeyFileWarning,
+            stacklevel=2,
+        )
+    return _checked(path.read_text(encoding="utf-8", errors="replace").strip().encode("utf-8"), f"nøglefilen {path}")
 
 
 def pseudonym(cpr: str, key: bytes) -> str:

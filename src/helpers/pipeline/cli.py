@@ -79,6 +79,14 @@ def cmd_fetch_dst(args) -> int:
     return 0
 
 
+def cmd_cache(args) -> int:
+    from ..data.dataset import cache_dir, clear_cache
+
+    files, size = clear_cache()
+    print(f"Cachen {cache_dir()} er tømt: {files} fil(er), {size / 2**20:.1f} MB slettet.")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="reportbook", description="Reproducible report book for municipal social services."
@@ -128,6 +136,10 @@ def parser() -> argparse.ArgumentParser:
     f.add_argument("--base-url", default=None, help=argparse.SUPPRESS)
     f.add_argument("--refresh", action="store_true")
     f.set_defaults(func=cmd_fetch_dst)
+
+    c = sub.add_parser("cache", help="the cache of validated data sets (pseudonymised rows, birth dates)")
+    c.add_argument("action", choices=["clear"], help="clear: delete every cached data set")
+    c.set_defaults(func=cmd_cache)
     return p
 
 
