@@ -9,18 +9,35 @@ from pathlib import Path
 USAGE_ERROR = 2
 
 
+#: Messages printed by ``validate`` (all of them are in the rejects file).
+SHOWN_MESSAGES = 200
+
+
+def _print_messages(messages, bullet: str) -> None:
+    messages = list(messages)
+    for message in messages[:SHOWN_MESSAGES]:
+        print(f"  {bullet} {message}")
+    if len(messages) > SHOWN_MESSAGES:
+        print(f"  … og {len(messages) - SHOWN_MESSAGES} til (alle står i afvisningsfilen, --rejects)")
+
+
 def cmd_validate(args) -> int:
     from ..data.dataset import load, write_rejects
 
     dataset = load(args.data_dir)
     print(f"Validering af {dataset.data_dir}")
     print(dataset.quality.to_string(index=False))
-    for message in dataset.issues["message"]:
-        print(f"  - {message}")
+    _print_messages(dataset.issues["message"], "-")
+    if len(dataset.notes):
+        print("Bemærkninger (rækkerne er beholdt):")
+        _print_messages(dataset.notes["message"], "·")
     if args.rejects:
         path = write_rejects(dataset, args.rejects)
         print(f"Afviste rækker og årsager: {path}")
-    if dataset.rejected:
+    refused = dataset.refused_files
+    if dataset.rejected or refused:
+        if refused:
+            print(f"{len(refused)} fil(er) afvist: {', '.join(refused)}.")
         print(f"{dataset.rejected} række(r) afvist.")
         return 1
     print("Alle rækker overholder datakontrakten.")
@@ -95,7 +112,13 @@ def parser() -> argparse.ArgumentParser:
 
     v = sub.add_parser("validate", help="validate a data directory against the data contract")
     v.add_argument("data_dir")
-    v.add_argument("--rejects", metavar="DIR", help="write rejects.csv and data_quality.csv to DIR")
+    v.add_argument(
+        "--rejects",
+        metavar="FILE|DIR",
+        help="write the reasons to FILE (e.g. afviste.csv; counts and notes beside it as <name>_data_quality.csv "
+        "and <name>_notes.csv), or rejects.csv, data_quality.csv and notes.csv into DIR (a folder, or a path "
+        "without a suffix)",
+    )
     v.set_defaults(func=cmd_validate)
 
     s = sub.add_parser("synth", help="write the seeded synthetic data set")
