@@ -97,3 +97,16 @@ def test_validate_cli_on_missing_directory_has_no_traceback(tmp_path):
     result = reportbook("validate", tmp_path / "nope")
     assert result.returncode == 2
     assert "Traceback" not in result.stderr and "findes ikke" in result.stderr
+
+
+def test_validate_cli_writes_rejects_to_a_file_path(tmp_path):
+    data_dir = tmp_path / "data"
+    write_csv(data_dir / "interventions.csv", f"{IV}\n{GOOD_IV}\n{CASES[0][2]}\n")
+    target = tmp_path / "out" / "afviste.csv"
+    result = reportbook("validate", data_dir, "--rejects", target)
+    assert result.returncode == 1, result.stderr
+    assert target.is_file() and pd.read_csv(target)["row"].tolist() == [3]
+    assert (tmp_path / "out" / "afviste_data_quality.csv").is_file()
+    folder = tmp_path / "as_folder"  # a folder keeps working
+    assert reportbook("validate", data_dir, "--rejects", folder).returncode == 1
+    assert (folder / "rejects.csv").is_file() and (folder / "data_quality.csv").is_file()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
@@ -53,7 +54,7 @@ def cmd_synth(args) -> int:
 
 
 def cmd_run(args) -> int:
-    from .runner import build_matrix, load_config, run_matrix
+    from .runner import Interrupted, RunLocked, build_matrix, load_config, run_matrix
 
     config = load_config(args.config)
     runs = build_matrix(
@@ -63,9 +64,21 @@ def cmd_run(args) -> int:
     )
     data, out = args.data or config["data"], args.out or config["out"]
     print(f"{len(runs)} kørsler → {out}")
-    failures = run_matrix(
-        runs, Path(data), Path(out), jobs=args.jobs, force=args.force, warm=args.warm, scheduler=args.scheduler
-    )
+    try:
+        failures = run_matrix(
+            runs, Path(data), Path(out), jobs=args.jobs, force=args.force, warm=args.warm, scheduler=args.scheduler
+        )
+    except RunLocked as err:
+        print(f"reportbook run: {err}", file=sys.stderr)
+        return 1
+    except Interrupted as stop:
+        what = "Ctrl-C" if stop.signum == signal.SIGINT else f"signal {stop.signum}"
+        print(
+            f"reportbook run: afbrudt ({what}); {stop.finished} af {stop.total} kørsler blev færdige, "
+            "ingen halve filer er efterladt. Kør igen for at fortsætte.",
+            file=sys.stderr,
+        )
+        return 128 + stop.signum
     if failures:
         for run, error in failures:
             print(f"FEJL i {run}: {error}", file=sys.stderr)
@@ -74,11 +87,26 @@ def cmd_run(args) -> int:
 
 
 def cmd_build(args) -> int:
+    from ..data.paths import resolve_path
     from ..publishing.book import build
-    from .runner import load_config
+    from .runner import RunLocked, incomplete_runs, load_config, run_lock
 
     config = load_config(args.config)
-    html = build(args.reports or config["out"], args.data or config["data"], strict=not args.no_strict)
+    reports = resolve_path(args.reports or config["out"]).resolve()
+    try:
+        with run_lock(reports):
+            incomplete = incomplete_runs(reports)
+            if incomplete:
+                shown = ", ".join(incomplete[:5]) + (f" og {len(incomplete) - 5} til" if len(incomplete) > 5 else "")
+                print(
+                    f"reportbook build: {reports} har ufuldstændige kørsler ({shown}); kør `reportbook run` igen.",
+                    file=sys.stderr,
+                )
+                return 1
+            html = build(reports, args.data or config["data"], strict=not args.no_strict)
+    except RunLocked as err:
+        print(f"reportbook build: {err}", file=sys.stderr)
+        return 1
     print(f"Bogen er bygget: {html / 'index.html'}")
     return 0
 
