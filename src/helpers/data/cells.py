@@ -212,6 +212,10 @@ def parse_number(
                     f"{EXAMPLE[convention]})",
                 )
     if column.kind == "int":
+        huge = out.abs() > 2**53  # beyond what a float holds exactly: no whole number of the contract
+        for i in out.index[huge.to_numpy()]:
+            parsed.bad.setdefault(i, ("range", f"{show(_original(values, i))} er for stort"))
+        out = out.where(~huge)
         fractional = out.notna() & (out != np.floor(out))
         for i in out.index[fractional.to_numpy()]:
             parsed.bad.setdefault(i, ("parse", f"{show(_original(values, i))} er ikke et heltal"))

@@ -259,10 +259,15 @@ def detect_encoding(path: Path) -> Decoded:
     """The encoding of a CSV file (see the module docstring)."""
     with open(path, "rb") as fh:
         sample = fh.read(65536)
+    utf8_bom = sample.startswith(codecs.BOM_UTF8)
     for bom, codec in _BOMS:
         if sample.startswith(bom):
             body = sample[len(bom) :]
-            return Decoded(codec, empty=not body.strip(b"\x00\r\n\t "))
+            if not body.strip(b"\x00\r\n\t "):
+                return Decoded(codec, empty=True)
+            if not utf8_bom:
+                return Decoded(codec)
+            break
     if not sample.strip():
         return Decoded("utf-8", empty=True)
     wide = _utf16_without_bom(sample)
@@ -286,7 +291,9 @@ def detect_encoding(path: Path) -> Decoded:
                 return _decode_by_line(path)
             if not block:
                 break
-    return Decoded("cp1252" if "cp1252" in seen else "utf-8")
+    if "cp1252" in seen:
+        return Decoded("cp1252") if not utf8_bom else _decode_by_line(path)  # a BOM says UTF-8: mixed
+    return Decoded("utf-8-sig" if utf8_bom else "utf-8")
 
 
 def _chunk_encoding(chunk: bytes) -> str:
@@ -369,7 +376,10 @@ def _header_record(path: Path, decoded: Decoded) -> tuple[list[str], str]:
     head = head.lstrip("\ufeff")
     first = head.split("\n", 1)[0].rstrip("\r")
     sep = sniff_separator(first)
-    record = next(csv.reader(io.StringIO(head), delimiter=sep), [])
+    try:
+        record = next(csv.reader(io.StringIO(head, newline=""), delimiter=sep), [])
+    except csv.Error:  # e.g. a NUL byte: the header as the first line shows it
+        record = first.split(sep)
     return record, sep
 
 
@@ -383,6 +393,8 @@ def read_csv(path: Path, table: Table) -> RawTable:
             path, "empty_file", "filen er tom (ingen overskrift og ingen rækker)", "en overskrift og rækker"
         )
     names, sep = _header_record(path, decoded)
+    if 1 in decoded.bad:
+        return _refused(path, "encoding", f"overskriften (række 1): {decoded.bad[1]}", "en overskrift i filens kodning")
     if not any(str(n).strip() for n in names):
         return _refused(path, "empty_file", "filen er tom (første række har ingen kolonnenavne)", "en overskrift")
     raw = RawTable(path, pd.DataFrame(), pd.Series([], dtype="int64"), separator=sep)
