@@ -341,12 +341,12 @@ def data_fingerprint(digests: dict, reads: dict[str, str], municipality: int) ->
 def write_rejects(dataset: Dataset, target: str | Path) -> Path:
     """Write the rejected rows' reasons, the counts per file and the notes.
 
-    ``target`` is a file (``.../afviste.csv``: the reasons go there, the counts and notes
-    beside it as ``afviste_data_quality.csv`` and ``afviste_notes.csv``) or a folder (an
-    existing folder, or a path without a suffix: ``rejects.csv``, ``data_quality.csv`` and
-    ``notes.csv`` in it). Returns the path of the reasons."""
+    ``target`` is a ``.csv`` file (``.../afviste.csv``: the reasons go there, the counts and
+    notes beside it as ``afviste_data_quality.csv`` and ``afviste_notes.csv``) or a folder
+    (any other path: ``rejects.csv``, ``data_quality.csv`` and ``notes.csv`` in it). Returns
+    the path of the reasons."""
     target = Path(target)
-    if target.is_dir() or not target.suffix:
+    if target.is_dir() or target.suffix.lower() != ".csv":
         target.mkdir(parents=True, exist_ok=True)
         path, quality, notes = target / "rejects.csv", target / "data_quality.csv", target / "notes.csv"
     else:

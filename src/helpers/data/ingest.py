@@ -45,7 +45,7 @@ CSV_BLOCK_BYTES = 16 * 2**20
 #: Memory needed to validate a file, per byte of file (measured by ``benchmarks/ingest.py``
 #: on this project's machine, with room to spare), and the share of the available memory
 #: a file may use. ``$REPORTBOOK_MAX_INPUT_BYTES`` sets the limit directly.
-MEMORY_PER_BYTE = {".csv": 6, ".parquet": 12, ".xlsx": 60}
+MEMORY_PER_BYTE = {".csv": 8, ".parquet": 16, ".xlsx": 60}
 MEMORY_SHARE = 0.5
 
 

@@ -143,9 +143,8 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument(
         "--rejects",
         metavar="FILE|DIR",
-        help="write the reasons to FILE (e.g. afviste.csv; counts and notes beside it as <name>_data_quality.csv "
-        "and <name>_notes.csv), or rejects.csv, data_quality.csv and notes.csv into DIR (a folder, or a path "
-        "without a suffix)",
+        help="write the reasons to FILE.csv (counts and notes beside it as FILE_data_quality.csv and "
+        "FILE_notes.csv), or rejects.csv, data_quality.csv and notes.csv into DIR (any path not ending in .csv)",
     )
     v.set_defaults(func=cmd_validate)
 
