@@ -59,7 +59,9 @@ class Dataset:
 
 
 def file_digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """SHA-256 of a file, read in blocks (a 2 GB file is not read into memory)."""
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 #: Default bound of the data-set cache (``$REPORTBOOK_CACHE_MAX_BYTES`` overrides it).
