@@ -286,9 +286,10 @@ def execute(run: Run, data_dir: Path, out: Path, warm: bool = False) -> tuple[Ru
         "output_dir": str(tables),
     }
     _current["paths"] = (target, tables)
-    km = _take_warm_kernel() if warm else _start_kernel(warm_up=False)
-    _current["km"] = km
+    km = None
     try:
+        km = _take_warm_kernel() if warm else _start_kernel(warm_up=False)
+        _current["km"] = km
         pm.execute_notebook(
             str(NOTEBOOK_DIR / f"{run.notebook}.ipynb"),
             str(target),
@@ -305,7 +306,8 @@ def execute(run: Run, data_dir: Path, out: Path, warm: bool = False) -> tuple[Ru
         return run, f"{name}: {value}"
     finally:
         _current.pop("km", None)
-        km.shutdown_kernel(now=True)
+        if km is not None:
+            km.shutdown_kernel(now=True)
     finish_notebook(target, run, final_output_dir=run.output_dir(out))
     _current.pop("paths", None)
     return run, None
