@@ -1,6 +1,7 @@
 """Data-aware caching: what a run reads decides whether it runs again."""
 
 import os
+import stat
 
 import pandas as pd
 from conftest import reportbook, write_csv
@@ -143,3 +144,47 @@ def test_dask_local_cluster_runs_the_matrix_and_returns_files(project_copy, tmp_
     )
     assert "2 af 2 kørsler er uændrede" in again.stdout
     assert os.path.exists(out / "staircase" / "851_2016-02-01_2016-08-01" / KEY_FILE)
+
+
+def test_cache_files_are_private_and_the_folder_too(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    old = os.umask(0o022)
+    try:
+        write_csv(tmp_path / "d" / "interventions.csv", iv_rows())
+        load(tmp_path / "d")
+    finally:
+        os.umask(old)
+    files = list((tmp_path / "cache").rglob("*.pkl"))
+    assert len(files) == 1
+    assert stat.S_IMODE(files[0].stat().st_mode) == 0o600
+    assert stat.S_IMODE(files[0].parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE(files[0].parent.parent.stat().st_mode) == 0o700  # .../reportbook
+
+
+def test_cache_is_bounded_and_evicts_the_least_recently_used(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    for name, cost in (("a", "1"), ("b", "2"), ("c", "3")):
+        write_csv(tmp_path / name / "interventions.csv", iv_rows(cost_615=cost))
+    load(tmp_path / "a")
+    (entry_a,) = (tmp_path / "cache").rglob("*.pkl")
+    size = entry_a.stat().st_size
+    monkeypatch.setenv("REPORTBOOK_CACHE_MAX_BYTES", str(int(size * 2.5)))  # room for two entries
+    load(tmp_path / "b")
+    (entry_b,) = set((tmp_path / "cache").rglob("*.pkl")) - {entry_a}
+    os.utime(entry_a, ns=(1_000_000_000, 1_000_000_000))  # a is older than b ...
+    os.utime(entry_b, ns=(2_000_000_000, 2_000_000_000))
+    load(tmp_path / "a")  # ... until it is used again
+    load(tmp_path / "c")
+    left = set((tmp_path / "cache").rglob("*.pkl"))
+    assert entry_a in left and entry_b not in left and len(left) == 2
+
+
+def test_cache_clear_command(tmp_path):
+    env = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+    write_csv(tmp_path / "d" / "interventions.csv", iv_rows())
+    reportbook("validate", tmp_path / "d", env=env, check=True)
+    assert list((tmp_path / "cache").rglob("*.pkl"))
+    result = reportbook("cache", "clear", env=env)
+    assert result.returncode == 0, result.stderr
+    assert not list((tmp_path / "cache").rglob("*.pkl"))
+    assert "1" in result.stdout

@@ -96,3 +96,53 @@ def test_cpr_in_extra_columns_and_messages_is_masked(tmp_path):
     everything = data.interventions.astype(str).to_csv() + data.issues.to_csv()
     assert not privacy.CPR_IN_TEXT.search(everything)
     assert "<cpr>" in data.interventions["note"].iloc[0]
+
+
+# ---------------------------------------------------------------------------- the key
+
+
+def test_a_key_shorter_than_16_bytes_is_refused(monkeypatch):
+    monkeypatch.setenv("REPORTBOOK_SECRET", "x" * 15)
+    with pytest.raises(ValueError, match="mindst 16"):
+        privacy.secret_key()
+    monkeypatch.setenv("REPORTBOOK_SECRET", "æ" * 8)  # 16 bytes in UTF-8
+    assert privacy.secret_key() == ("æ" * 8).encode("utf-8")
+
+
+@pytest.mark.parametrize("content", ["", "   \n", "kort\n"])
+def test_an_empty_or_short_key_file_is_refused_naming_it(tmp_path, monkeypatch, content):
+    monkeypatch.delenv("REPORTBOOK_SECRET", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    path = tmp_path / "reportbook" / "secret.key"
+    path.parent.mkdir()
+    path.write_text(content)
+    path.chmod(0o600)
+    with pytest.raises(ValueError) as err:
+        privacy.secret_key()
+    assert str(path) in str(err.value)
+
+
+def test_a_key_file_readable_by_others_gives_a_warning(tmp_path, monkeypatch):
+    monkeypatch.delenv("REPORTBOOK_SECRET", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    path = tmp_path / "reportbook" / "secret.key"
+    path.parent.mkdir()
+    path.write_text("k" * 64 + "\n")
+    path.chmod(0o644)
+    with pytest.warns(privacy.KeyFileWarning, match="chmod 600"):
+        assert privacy.secret_key() == b"k" * 64
+    path.chmod(0o600)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        privacy.secret_key()
+
+
+def test_cli_with_a_short_key_says_so_in_one_line(tmp_path):
+    from conftest import reportbook
+
+    result = reportbook("validate", tmp_path, env={"REPORTBOOK_SECRET": "short"})
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "16" in result.stderr

@@ -38,6 +38,13 @@ CASES = [
     ("adult_registrations", AR, "S2,010170-1233,153,1,2015-03-01,§85,,10,2.5", "allowed", "vum_score"),
     ("adult_registrations", AR, "S2,010170-1233,153,10,2015-03-01,§85,,10,2", "range", "registration_no"),
     ("adult_registrations", AR, "S2,010170-1233,153,1,2015-03-01,§86,,10,2", "allowed", "service"),
+    ("interventions", IV, "241210-4011,851,udsat,§11 stk. 3,1,2300-01-01,,1000,egen,M", "date_range", "start_date"),
+    ("interventions", IV, "241210-4011,851,udsat,§11 stk. 3,1,2016-01-01,,1.234,egen,M", "ambiguous", "monthly_cost"),
+    ("interventions", IV, "241210-4011,851,udsat,§11 stk. 3,1,2016-01-01,,inf,egen,M", "parse", "monthly_cost"),
+    ("interventions", IV, "241210-4011,851,udsat,§11 stk. 3,1,2016-01-01,,2000001,egen,M", "range", "monthly_cost"),
+    ("interventions", IV, "241210-4011,851,udsat,§11 stk. 3,1,2016-01-01,,1000,egen", "fields", ""),
+    ("adult_registrations", AR, "S2,010170-1233,153,1,2015-03-01,§85,,745,2", "range", "hours_individual"),
+    ("adult_registrations", AR, "S2,010170-1233,153,1,2015-03-01,§107,100001,,2", "range", "daily_price"),
 ]
 
 
@@ -51,8 +58,8 @@ def test_rule_rejects_the_row_and_keeps_the_others(tmp_path, table, header, bad,
     hit = issues[(issues["row"] == 3) & (issues["column"] == column)]
     assert list(hit["rule"]) == [rule], issues.to_dict("records")
     message = hit["message"].iloc[0]
-    assert f"{table}.csv" in message and "række 3" in message and f"'{column}'" in message
-    assert "forventet" in message
+    assert f"{table}.csv" in message and "række 3" in message and (f"'{column}'" in message or not column)
+    assert "forventet" in message or rule == "fields"
     assert set(issues["row"]) == {3}
 
 
@@ -97,3 +104,31 @@ def test_validate_cli_on_missing_directory_has_no_traceback(tmp_path):
     result = reportbook("validate", tmp_path / "nope")
     assert result.returncode == 2
     assert "Traceback" not in result.stderr and "findes ikke" in result.stderr
+
+
+def test_validate_cli_writes_rejects_to_a_file_path(tmp_path):
+    data_dir = tmp_path / "data"
+    write_csv(data_dir / "interventions.csv", f"{IV}\n{GOOD_IV}\n{CASES[0][2]}\n")
+    target = tmp_path / "out" / "afviste.csv"
+    result = reportbook("validate", data_dir, "--rejects", target)
+    assert result.returncode == 1, result.stderr
+    assert target.is_file() and pd.read_csv(target)["row"].tolist() == [3]
+    assert (tmp_path / "out" / "afviste_data_quality.csv").is_file()
+    folder = tmp_path / "as_folder"  # a folder keeps working
+    assert reportbook("validate", data_dir, "--rejects", folder).returncode == 1
+    assert (folder / "rejects.csv").is_file() and (folder / "data_quality.csv").is_file()
+
+
+def test_every_rule_is_data_with_a_danish_description_documentation_and_a_test():
+    from conftest import ROOT
+
+    from helpers.data import validation
+
+    method = (ROOT / "book" / "data_and_method.md").read_text(encoding="utf-8")
+    tests = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "tests").glob("test_*.py"))
+    rules = {**validation.RULES, **validation.NOTE_RULES}
+    assert len(rules) == len(validation.RULES) + len(validation.NOTE_RULES)
+    for code, meaning in rules.items():
+        assert meaning and code in validation.__doc__, code
+        assert f"| `{code}` |" in method, f"{code} is not in the rule table of book/data_and_method.md"
+        assert f'"{code}"' in tests.replace(f'"{code}": ', ""), f"no test names the rule {code}"

@@ -1,6 +1,6 @@
 """Approve the published tables of a default-matrix run as the new reference.
 
-    REPORTBOOK_SECRET=test-secret-key .venv/bin/reportbook run --out /tmp/approved
+    REPORTBOOK_SECRET=test-secret-key-for-the-suite .venv/bin/reportbook run --out /tmp/approved
     .venv/bin/python tests/backtests/approve.py /tmp/approved
 
 writes ``published_tables.sha256`` (one line per CSV and Excel file listed in each run's

@@ -7,12 +7,40 @@ the §107 price, the §85 hours, the step from the measure) live in :mod:`helper
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from dataclasses import dataclass, field
 
 PROVIDER_TYPES = ("egen", "privat", "anden kommune", "region")
 #: Columns of a validation problem (one row per problem in ``rejects.csv``).
 ISSUE_COLUMNS = ["table", "file", "row", "column", "rule", "message"]
 VUM_SCORES = (0.0, 1.0, 2.0, 3.0, 3.5, 4.0)
+
+#: Every date of the contract lies in this range (a date outside it is rejected) ...
+DATE_MIN = dt.date(1900, 1, 1)
+DATE_MAX = dt.date(2099, 12, 31)
+#: ... except that in an open-end column (``end_date``, ``close_date``) a date from this
+#: day on is how case systems write "no end yet" (``9999-12-31``): the intervention is
+#: ongoing. ``$REPORTBOOK_OPEN_END_FROM`` (ISO date) overrides it.
+OPEN_END_FROM = dt.date(9000, 1, 1)
+OPEN_END_ENV = "REPORTBOOK_OPEN_END_FROM"
+#: Upper bounds of amounts (DKK) and hours, stated in the data contract.
+MAX_MONTHLY_COST = 2_000_000  # per intervention and month
+MAX_DAILY_PRICE = 100_000  # per §107 day
+MAX_HOURS_PER_MONTH = 744  # 31 days x 24 hours
+MAX_UNIT_COST = 25_000_000  # per full-year intervention
+MAX_PER_0_22 = 1_000_000  # DKK per 0-22-year-old
+
+
+def open_end_from() -> dt.date:
+    """The first date that means "open end" (:data:`OPEN_END_FROM` or ``$REPORTBOOK_OPEN_END_FROM``)."""
+    value = os.environ.get(OPEN_END_ENV, "").strip()
+    if not value:
+        return OPEN_END_FROM
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as err:
+        raise ValueError(f"{OPEN_END_ENV} skal være en dato som 9000-01-01, ikke {value!r}") from err
 
 
 @dataclass(frozen=True)
@@ -22,6 +50,10 @@ class Column:
     kind: ``str``, ``int``, ``float``, ``date``, ``bool``, ``municipality`` or ``person``.
     required: the column must be present and every row must have a value.
     allowed: the values allowed (after parsing), empty = any.
+    minimum, maximum: the range of a number (both ends included).
+    open_end: a date column where a far-future date means "no end yet" (:func:`open_end_from`).
+    identifier: a text column used as a key (``case_id``): a CPR number in it is replaced by
+    a keyed pseudonym (keys stay distinct) instead of being masked.
     """
 
     name: str
@@ -31,6 +63,8 @@ class Column:
     minimum: float | None = None
     maximum: float | None = None
     expected: str = ""  # how the expected value is described to the user (Danish)
+    open_end: bool = False
+    identifier: bool = False
 
 
 @dataclass(frozen=True)
@@ -63,8 +97,8 @@ INTERVENTIONS = Table(
         Column("measure", "str", True, expected="foranstaltningens navn"),
         Column("step", "int", minimum=1, maximum=6, expected="heltal 1-6"),
         Column("start_date", "date", True),
-        Column("end_date", "date"),
-        Column("monthly_cost", "float", minimum=0, expected="beløb i kr. (>= 0)"),
+        Column("end_date", "date", open_end=True),
+        Column("monthly_cost", "float", minimum=0, maximum=MAX_MONTHLY_COST, expected="beløb i kr. (0 til 2.000.000)"),
         _enum("provider_type", PROVIDER_TYPES),
         Column("caseworker_id", "str"),
     ),
@@ -74,7 +108,7 @@ INTERVENTIONS = Table(
 ADULT_REGISTRATIONS = Table(
     "adult_registrations",
     (
-        Column("case_id", "str", True, expected="sagsnummer"),
+        Column("case_id", "str", True, expected="sagsnummer", identifier=True),
         Column("person_id", "person", True, expected="CPR-nummer eller pseudonym"),
         Column("municipality", "municipality", True, expected="kommunekode eller kommunenavn"),
         Column("registration_no", "int", True, minimum=1, maximum=9, expected="heltal 1-9"),
@@ -82,9 +116,11 @@ ADULT_REGISTRATIONS = Table(
         _enum("initiator", ("myndighed", "udfører", "borger", "andet")),
         _enum("service", ("§85", "§107"), required=True),
         _enum("provider_type", PROVIDER_TYPES),
-        Column("daily_price", "float", minimum=0, expected="dagspris i kr. (>= 0)"),
-        Column("hours_individual", "float", minimum=0, expected="timer pr. måned (>= 0)"),
-        Column("hours_group", "float", minimum=0, expected="timer pr. måned (>= 0)"),
+        Column("daily_price", "float", minimum=0, maximum=MAX_DAILY_PRICE, expected="dagspris i kr. (0 til 100.000)"),
+        Column(
+            "hours_individual", "float", minimum=0, maximum=MAX_HOURS_PER_MONTH, expected="timer pr. måned (0 til 744)"
+        ),
+        Column("hours_group", "float", minimum=0, maximum=MAX_HOURS_PER_MONTH, expected="timer pr. måned (0 til 744)"),
         Column("vum_score", "float", allowed=VUM_SCORES, expected="0, 1, 2, 3, 3,5 eller 4"),
         Column("goal_set", "bool"),
         _enum("goal_type", ("forbedring", "status quo", "begrænset forværring")),
@@ -110,7 +146,7 @@ ADULT_REGISTRATIONS = Table(
         ),
         Column("birth_date", "date"),
         Column("case_closed", "bool"),
-        Column("close_date", "date"),
+        Column("close_date", "date", open_end=True),
         Column("close_reason", "str"),
     ),
     keys=("municipality", "case_id", "registration_no"),
@@ -146,12 +182,12 @@ MUNICIPALITY_FIGURES = Table(
     (
         Column("municipality", "municipality", True, expected="kommunekode eller kommunenavn"),
         Column("year", "int", True, minimum=1900, maximum=2100, expected="årstal"),
-        Column("population", "int", minimum=0),
-        Column("population_0_22", "int", minimum=0),
-        Column("expected_need_per_0_22", "float"),
-        Column("expenditure_per_0_22", "float"),
-        Column("budget_deviation_pct", "float"),
-        Column("placed_per_1000_0_22", "float", minimum=0),
+        Column("population", "int", minimum=0, maximum=2_000_000, expected="indbyggere (0 til 2.000.000)"),
+        Column("population_0_22", "int", minimum=0, maximum=1_000_000, expected="0-22-årige (0 til 1.000.000)"),
+        Column("expected_need_per_0_22", "float", minimum=0, maximum=MAX_PER_0_22, expected="kr. (0 til 1.000.000)"),
+        Column("expenditure_per_0_22", "float", minimum=0, maximum=MAX_PER_0_22, expected="kr. (0 til 1.000.000)"),
+        Column("budget_deviation_pct", "float", minimum=-100, maximum=1000, expected="procent (-100 til 1000)"),
+        Column("placed_per_1000_0_22", "float", minimum=0, maximum=1000, expected="pr. 1.000 (0 til 1000)"),
         Column("appeals_changed_share", "float", minimum=0, maximum=1, expected="andel 0-1"),
     ),
     keys=("municipality", "year"),
@@ -163,8 +199,16 @@ BUDGET_ASSUMPTIONS = Table(
         Column("municipality", "municipality", True, expected="kommunekode eller kommunenavn"),
         Column("year", "int", True, minimum=1900, maximum=2100, expected="årstal"),
         Column("step", "str", True, expected="trin 1-6 eller en foranstaltningsgruppe"),
-        Column("budget_count", "float", minimum=0),
-        Column("budget_unit_cost", "float", minimum=0),
+        Column(
+            "budget_count", "float", minimum=0, maximum=1_000_000, expected="helårsforanstaltninger (0 til 1.000.000)"
+        ),
+        Column(
+            "budget_unit_cost",
+            "float",
+            minimum=0,
+            maximum=MAX_UNIT_COST,
+            expected="kr. pr. helårsforanstaltning (0 til 25.000.000)",
+        ),
     ),
     keys=("municipality", "year", "step"),
 )
@@ -172,6 +216,17 @@ BUDGET_ASSUMPTIONS = Table(
 TABLES: dict[str, Table] = {
     t.name: t for t in (INTERVENTIONS, ADULT_REGISTRATIONS, CASE_EVENTS, MUNICIPALITY_FIGURES, BUDGET_ASSUMPTIONS)
 }
+
+#: A data directory's own ``measure_steps.csv`` (the measure -> step mapping) is validated
+#: like data: each pattern must compile (rule ``pattern``) and each step be 1-6.
+MEASURE_STEPS = Table(
+    "measure_steps",
+    (
+        Column("pattern", "str", True, expected="et regulært udtryk"),
+        Column("step", "int", True, minimum=1, maximum=6, expected="heltal 1-6"),
+        Column("note", "str"),
+    ),
+)
 
 #: Columns the loader adds to the contract's (derived, never in the input).
 DERIVED_COLUMNS = {"interventions": ("step_derived",), "adult_registrations": ("sex",)}

@@ -11,13 +11,14 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .contract import ISSUE_COLUMNS, TABLES
+from .contract import ISSUE_COLUMNS, MEASURE_STEPS, OPEN_END_ENV, TABLES
 from .paths import DEFAULT_DATA_DIR, REFERENCE_DIR, SYNTHETIC_MARKER, resolve_path
 from .privacy import secret_key
 
@@ -25,6 +26,8 @@ from .privacy import secret_key
 EMPTY = "tom"
 
 QUALITY_COLUMNS = ["table", "file", "status", "rows_read", "rows_kept", "rows_rejected"]
+#: Statuses on the data-quality page: read, refused (or every row rejected), absent, header only.
+LOADED, REFUSED, ABSENT, HEADER_ONLY = "indlæst", "afvist", "mangler", "tom"
 
 
 @dataclass
@@ -36,6 +39,7 @@ class Dataset:
     municipality_figures: pd.DataFrame
     budget_assumptions: pd.DataFrame
     issues: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ISSUE_COLUMNS))
+    notes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ISSUE_COLUMNS))
     quality: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=QUALITY_COLUMNS))
     fingerprint: dict[str, str] = field(default_factory=dict)
     digests: dict = field(default_factory=dict)  # per table and municipality (see table_digests)
@@ -47,14 +51,86 @@ class Dataset:
     def rejected(self) -> int:
         return int(self.quality["rows_rejected"].sum()) if len(self.quality) else 0
 
+    @property
+    def refused_files(self) -> list[str]:
+        """Files refused as a whole (also those without rows, e.g. an empty file)."""
+        q = self.quality
+        return list(q.loc[q["status"] == REFUSED, "file"]) if len(q) else []
+
 
 def file_digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """SHA-256 of a file, read in blocks (a 2 GB file is not read into memory)."""
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+#: Default bound of the data-set cache (``$REPORTBOOK_CACHE_MAX_BYTES`` overrides it).
+CACHE_MAX_BYTES = 2 * 2**30
+CACHE_SUFFIX = ".pkl"
 
 
 def cache_dir() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "reportbook" / "datasets"
+
+
+def cache_max_bytes() -> int:
+    value = os.environ.get("REPORTBOOK_CACHE_MAX_BYTES", "")
+    try:
+        return max(0, int(value)) if value.strip() else CACHE_MAX_BYTES
+    except ValueError as err:
+        raise ValueError(f"REPORTBOOK_CACHE_MAX_BYTES skal være et antal byte, ikke {value!r}") from err
+
+
+def _private_cache_dir() -> Path:
+    """The cache folder (and its ``reportbook`` parent) with mode 0700, made if missing."""
+    folder = cache_dir()
+    for path in (folder.parent, folder):
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if stat.S_IMODE(path.stat().st_mode) != 0o700:
+            path.chmod(0o700)
+    return folder
+
+
+def _cache_entries(folder: Path) -> list[Path]:
+    return sorted(folder.glob(f"*{CACHE_SUFFIX}"), key=lambda p: (p.stat().st_mtime_ns, p.name))
+
+
+def _evict(folder: Path, keep: Path | None, limit: int) -> None:
+    """Delete the least recently used entries until the cache holds at most ``limit`` bytes
+    (never ``keep``, the entry just written or read); make every entry 0600 on the way."""
+    entries = []
+    for path in _cache_entries(folder):
+        try:
+            if stat.S_IMODE(path.stat().st_mode) != 0o600:
+                path.chmod(0o600)
+            entries.append((path, path.stat().st_size))
+        except FileNotFoundError:  # removed by a concurrent process
+            continue
+    total = sum(size for _, size in entries)
+    for path, size in entries:
+        if total <= limit:
+            break
+        if path == keep:
+            continue
+        path.unlink(missing_ok=True)
+        total -= size
+
+
+def clear_cache() -> tuple[int, int]:
+    """Delete every cached data set (and stale temporary files). Returns (files, bytes)."""
+    folder = cache_dir()
+    if not folder.exists():
+        return 0, 0
+    n = size = 0
+    for path in list(folder.glob(f"*{CACHE_SUFFIX}")) + list(folder.glob("*.tmp")):
+        try:
+            size += path.stat().st_size
+            path.unlink()
+            n += 1
+        except FileNotFoundError:
+            continue
+    return n, size
 
 
 def _cache_key(digests: dict[str, str], key: bytes) -> str:
@@ -64,9 +140,11 @@ def _cache_key(digests: dict[str, str], key: bytes) -> str:
         h.update(name.encode())
         h.update(digest.encode())
     here = Path(__file__).parent
+    h.update(os.environ.get(OPEN_END_ENV, "").encode())
     for module in (
         "contract.py",
         "ingest.py",
+        "cells.py",
         "validation.py",
         "privacy.py",
         "steps.py",
@@ -84,68 +162,122 @@ def load(data_dir: str | Path, key: bytes | None = None, use_cache: bool = True)
 
     The validated data set is cached (pseudonymised rows only, outside the repository,
     ``$XDG_CACHE_HOME/reportbook/datasets``) under a digest of the input files, the
-    loader's code and the key, so that the notebooks of a matrix parse the files once."""
+    loader's code and the key, so that the notebooks of a matrix parse the files once.
+    The cache holds birth dates, so its folder is 0700 and its files 0600; it is bounded
+    (``$REPORTBOOK_CACHE_MAX_BYTES``, default 2 GiB) by evicting the least recently used
+    entries, and ``reportbook cache clear`` empties it."""
     data_dir = resolve_path(data_dir)
     if not data_dir.is_dir():
         raise FileNotFoundError(f"Datamappen {data_dir} findes ikke.")
     key = secret_key() if key is None else key
     digests = {p.name: file_digest(p) for p in sorted(data_dir.iterdir()) if p.is_file() and not p.name.startswith(".")}
-    cached = cache_dir() / f"{_cache_key(digests, key)}.pkl" if use_cache else None
+    cached = cache_dir() / f"{_cache_key(digests, key)}{CACHE_SUFFIX}" if use_cache else None
     if cached is not None and cached.exists():
         try:
             with open(cached, "rb") as fh:
                 dataset = pickle.load(fh)
             dataset.data_dir = data_dir
+            os.utime(cached)  # most recently used
             return dataset
         except Exception:  # noqa: BLE001 - a broken cache entry is rebuilt
             cached.unlink(missing_ok=True)
     dataset = _load(data_dir, key, digests)
     dataset.digests = table_digests(dataset)  # computed once, kept with the cached data set
     if cached is not None:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-        with open(tmp, "wb") as fh:
-            pickle.dump(dataset, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, cached)
+        _store(dataset, cached)
     return dataset
 
 
-def _load(data_dir: Path, key: bytes, digests: dict[str, str]) -> Dataset:
-    from .ingest import find_table_file, read_raw  # parsing and validation only on a cache miss
-    from .validation import empty_table, validate
+def _store(dataset: Dataset, cached: Path) -> None:
+    """Write a cache entry (0600, written under a temporary name and renamed), then evict."""
+    limit = cache_max_bytes()
+    folder = _private_cache_dir()
+    tmp = folder / f"{cached.stem}.{os.getpid()}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(dataset, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        if tmp.stat().st_size > limit:  # larger than the whole cache may be: not cached
+            tmp.unlink()
+            return
+        os.replace(tmp, cached)
+    finally:
+        tmp.unlink(missing_ok=True)
+    _evict(folder, cached, limit)
 
-    frames, issues, quality, fingerprint = {}, [], [], {}
-    for name, table in TABLES.items():
-        path = find_table_file(data_dir, name)
-        if path is None:
-            frames[name] = empty_table(table)
-            quality.append(
-                {"table": name, "file": "", "status": "mangler", "rows_read": 0, "rows_kept": 0, "rows_rejected": 0}
-            )
-            continue
-        fingerprint[path.name] = digests[path.name]
-        result = validate(read_raw(path), table, data_dir=data_dir, key=key)
-        frames[name] = result.frame
+
+def _load(data_dir: Path, key: bytes, digests: dict[str, str]) -> Dataset:
+    from .ingest import RawTable, read_raw, table_files  # parsing and validation only on a cache miss
+    from .steps import MAPPING_FILE, mapping_from
+    from .validation import Validated, empty_table, validate
+
+    frames, issues, notes, quality, fingerprint = {}, [], [], [], {}
+
+    def record(name: str, file: str, result: Validated) -> None:
         issues.append(result.issues)
-        status = "afvist" if len(result.frame) == 0 and result.rows_read else "indlæst"
+        notes.append(result.notes)
+        if result.refused or (len(result.frame) == 0 and result.rows_read):
+            status = REFUSED
+        elif result.rows_read == 0:
+            status = HEADER_ONLY
+        else:
+            status = LOADED
         quality.append(
             {
                 "table": name,
-                "file": path.name,
+                "file": file,
                 "status": status,
                 "rows_read": result.rows_read,
                 "rows_kept": len(result.frame),
                 "rows_rejected": result.rows_rejected,
             }
         )
-    issue_frame = (
-        pd.concat([i for i in issues if len(i)], ignore_index=True)
-        if any(len(i) for i in issues)
-        else pd.DataFrame(columns=ISSUE_COLUMNS)
-    )
+
+    mapping = None  # the shipped one
+    own = data_dir / MAPPING_FILE
+    if own.is_file():
+        fingerprint[own.name] = digests[own.name]
+        result = validate(read_raw(own, MEASURE_STEPS), MEASURE_STEPS, key=key)
+        mapping = mapping_from(result.frame["pattern"], result.frame["step"])
+        record(MEASURE_STEPS.name, own.name, result)
+    for name, table in TABLES.items():
+        paths = table_files(data_dir, name)
+        if not paths:
+            frames[name] = empty_table(table)
+            quality.append(
+                {"table": name, "file": "", "status": ABSENT, "rows_read": 0, "rows_kept": 0, "rows_rejected": 0}
+            )
+            continue
+        for path in paths:
+            fingerprint[path.name] = digests[path.name]
+        if len(paths) > 1:
+            names = ", ".join(p.name for p in paths)
+            raw = RawTable(paths[0], pd.DataFrame(), pd.Series([], dtype="int64"))
+            raw.path = Path(names)
+            raw.refused.append(
+                {
+                    "column": "",
+                    "rule": "several_files",
+                    "problem": f"tabellen '{name}' findes i flere filer; behold én",
+                    "expected": "én fil pr. tabel",
+                }
+            )
+            result = validate(raw, table, data_dir=data_dir, key=key)
+            file = names
+        else:
+            result = validate(read_raw(paths[0], table), table, data_dir=data_dir, key=key, mapping=mapping)
+            file = paths[0].name
+        frames[name] = result.frame
+        record(name, file, result)
+
+    def combined(parts):
+        parts = [p for p in parts if len(p)]
+        return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=ISSUE_COLUMNS)
+
     return Dataset(
         data_dir=data_dir,
-        issues=issue_frame,
+        issues=combined(issues),
+        notes=combined(notes),
         quality=pd.DataFrame(quality, columns=QUALITY_COLUMNS),
         fingerprint=fingerprint,
         **frames,
@@ -165,24 +297,35 @@ def ensure_default_data(data_dir: Path) -> None:
         generate(data_dir)
 
 
+def _row_hashes(frame: pd.DataFrame) -> np.ndarray:
+    """One 64-bit hash per row of its values (pandas' keyed hashing: the same everywhere)."""
+    return pd.util.hash_pandas_object(frame, index=False, categorize=True).to_numpy(dtype=np.uint64)
+
+
+def _digest(hashes: np.ndarray, columns) -> str:
+    return hashlib.sha256(hashes.tobytes() + ",".join(columns).encode()).hexdigest() if len(hashes) else EMPTY
+
+
 def _digest_frame(frame: pd.DataFrame) -> str:
-    if frame.empty:
-        return EMPTY
-    hashed = pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy(dtype=np.uint64)
-    return hashlib.sha256(hashed.tobytes() + ",".join(frame.columns).encode()).hexdigest()
+    return EMPTY if frame.empty else _digest(_row_hashes(frame), frame.columns)
 
 
 def table_digests(dataset: Dataset) -> dict[str, dict[str, str]]:
     """Per table: a digest of all validated (pseudonymised) rows (``*``) and of each
     municipality's rows (by code). They never depend on a CPR, so the same digests are
-    shown on the page as its data fingerprint and key the run cache."""
+    shown on the page as its data fingerprint and key the run cache. The rows are hashed
+    once per table (no text copy of the table)."""
     out = {}
     for name in TABLES:
         frame = dataset.table(name)
-        per = {"*": _digest_frame(frame)}
-        if len(frame):
-            for code, rows in frame.groupby("municipality", sort=True):
-                per[str(int(code))] = _digest_frame(rows)
+        if frame.empty:
+            out[name] = {"*": EMPTY}
+            continue
+        hashes = _row_hashes(frame)
+        per = {"*": _digest(hashes, frame.columns)}
+        codes = frame["municipality"].to_numpy(dtype="float64", na_value=np.nan)
+        for code in np.unique(codes[~np.isnan(codes)]):
+            per[str(int(code))] = _digest(hashes[codes == code], frame.columns)
         out[name] = per
     return out
 
@@ -197,11 +340,23 @@ def data_fingerprint(digests: dict, reads: dict[str, str], municipality: int) ->
     return out
 
 
-def write_rejects(dataset: Dataset, out_dir: str | Path) -> Path:
-    """Write ``rejects.csv`` (one line per problem, with its reason) and ``data_quality.csv``."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / "rejects.csv"
+def write_rejects(dataset: Dataset, target: str | Path) -> Path:
+    """Write the rejected rows' reasons, the counts per file and the notes.
+
+    ``target`` is a ``.csv`` file (``.../afviste.csv``: the reasons go there, the counts and
+    notes beside it as ``afviste_data_quality.csv`` and ``afviste_notes.csv``) or a folder
+    (any other path: ``rejects.csv``, ``data_quality.csv`` and ``notes.csv`` in it). Returns
+    the path of the reasons."""
+    target = Path(target)
+    if target.is_dir() or target.suffix.lower() != ".csv":
+        target.mkdir(parents=True, exist_ok=True)
+        path, quality, notes = target / "rejects.csv", target / "data_quality.csv", target / "notes.csv"
+    else:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        path = target
+        quality = target.with_name(f"{target.stem}_data_quality.csv")
+        notes = target.with_name(f"{target.stem}_notes.csv")
     dataset.issues.to_csv(path, index=False, lineterminator="\n")
-    dataset.quality.to_csv(out_dir / "data_quality.csv", index=False, lineterminator="\n")
+    dataset.quality.to_csv(quality, index=False, lineterminator="\n")
+    getattr(dataset, "notes", pd.DataFrame(columns=ISSUE_COLUMNS)).to_csv(notes, index=False, lineterminator="\n")
     return path

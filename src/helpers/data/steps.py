@@ -7,8 +7,9 @@ outside the home (anbringelser), 1-3 preventive measures.
 
 The mapping from a municipality's measure names to steps is data: ``measure_steps.csv``
 (columns ``pattern``, ``step``, ``note``), a case-insensitive regular expression per row,
-first match wins. A data directory may carry its own ``measure_steps.csv``; otherwise the
-shipped one in ``data/`` is used.
+first match wins. A data directory may carry its own ``measure_steps.csv`` (validated like
+data: each pattern must compile and each step be 1-6; rows that break this are rejected
+and reported); otherwise the shipped one in ``data/`` is used.
 """
 
 from __future__ import annotations
@@ -40,8 +41,14 @@ def mapping_path(data_dir: Path | None = None) -> Path:
 
 
 def load_mapping(path: Path) -> list[tuple[re.Pattern, int]]:
+    """The shipped mapping (trusted: a test validates it). A data directory's own mapping is
+    read and validated like data by :func:`helpers.data.dataset.load`."""
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    return [(re.compile(p, re.IGNORECASE), int(s)) for p, s in zip(table["pattern"], table["step"])]
+    return mapping_from(table["pattern"], table["step"])
+
+
+def mapping_from(patterns, steps) -> list[tuple[re.Pattern, int]]:
+    return [(re.compile(p, re.IGNORECASE), int(s)) for p, s in zip(patterns, steps)]
 
 
 def step_of_measure(measures: pd.Series, mapping: list[tuple[re.Pattern, int]]) -> pd.Series:

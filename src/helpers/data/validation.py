@@ -1,50 +1,138 @@
 """Validating a contract table: every rule has a code and a message an analyst can act on.
 
 Each problem is reported with the file, the row as the user sees it in the file
-(header = row 1), the column and what was expected. A row with any problem is rejected
-(and written to the rejects file with its reasons); every other row is kept. Value checks
-(allowed values, ranges, required cells) are a pandera schema built from the contract;
-cell parsing and the rules that span columns are below.
+(header = row 1; in Excel also the cell, e.g. ``Ark1!D17``), the column and what was
+expected. A row with any problem is rejected (and written to the rejects file with its
+reasons); every other row is kept. A file-level problem refuses the whole file. Value
+checks (allowed values, ranges, required cells) are a pandera schema built from the
+contract; reading (:mod:`helpers.data.ingest`), cell parsing (:mod:`helpers.data.cells`)
+and the rules that span columns are below. The rules are data: :data:`RULES` (rejecting)
+and :data:`NOTE_RULES` (the row is kept, the note is reported and counted).
 
-Rule codes:
+Rule codes (``fil`` = the file is refused, ``række`` = the row is rejected):
 
-============  =================================================================
-missing_col   a required column is absent: the whole file is refused
-parse         a cell cannot be read as the column's type (date, number, ...)
-required      a required cell is empty
-allowed       a value outside the allowed values
-range         a number outside its range
-cpr_invalid   person_id looks like a CPR number but its date does not exist
-birth_date    birth_date is empty and person_id is not a CPR number
-step          no step and the measure is not in the measure -> step mapping
-end_before    end_date is before start_date
-price_107     a §107 registration without daily_price
-hours_85      a §85 registration without hours_individual
-duplicate     the same case and registration number twice
-============  =================================================================
+=============  ======  =============================================================
+missing_col    fil     a required column is absent
+duplicate_col  fil     two headers are the same column (case, spaces, ``-``/``_``)
+unknown_col    fil     an unknown header close to an absent contract column
+empty_file     fil     the file (or the sheet) is empty
+unreadable     fil     a corrupt workbook or Parquet file, an unknown file type
+several_files  fil     the table is in more than one file (``.csv`` and ``.xlsx``)
+sheet          fil     Excel: no sheet named after the table or with its header
+too_large      fil     the file is too large for this machine's memory
+fields         række    too few or too many fields in the row
+encoding       række    the row is in another encoding than the file, or undecodable
+formula        række    Excel: a formula without a cached value
+merged         række    Excel: a cell inside merged cells (the value is in the first)
+excel_serial   række    Excel: a number in a date column (a date serial, unformatted)
+parse          række    a cell cannot be read as the column's type (incl. ``inf``, ``nan``)
+date_range     række    a date outside 1900-01-01 .. 2099-12-31 (not an open end)
+decimal        række    a number with another decimal mark than the rest of its column
+ambiguous      række    ``1.234`` / ``1,234`` where the column's decimal mark is unsettled
+required       række    a required cell is empty
+allowed        række    a value outside the allowed values
+range          række    a number outside its range (the bounds are in the contract)
+cpr_invalid    række    person_id looks like a CPR number but its date does not exist
+birth_date     række    birth_date is empty and person_id is not a CPR number
+step           række    no step and the measure is not in the measure -> step mapping
+end_before     række    end_date is before start_date
+price_107      række    a §107 registration without daily_price
+hours_85       række    a §85 registration without hours_individual
+duplicate      række    the same case and registration number twice
+pattern        række    measure_steps.csv: the pattern is not a valid regular expression
+=============  ======  =============================================================
+
+Notes (the row is kept): ``open_end`` (an end date from 9000-01-01, e.g. ``9999-12-31``:
+ongoing), ``cpr_masked`` (a CPR number in a text column was masked, or pseudonymised in
+``case_id``), ``header_only`` (the file has a header and no rows).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
 from . import privacy
-from .contract import ISSUE_COLUMNS, Column, Table
-from .ingest import RawTable, is_empty, parse_column
+from .cells import (
+    DATE_EXPECTED,
+    Cells,
+    Parsed,
+    as_text,
+    classify_numbers,
+    is_empty,
+    parse_bool,
+    parse_date,
+    parse_enum,
+    parse_municipality,
+    parse_number,
+    settle,
+    show,
+    votes,
+)
+from .contract import DATE_MAX, DATE_MIN, ISSUE_COLUMNS, Column, Table
+from .ingest import RawTable
 from .steps import load_mapping, mapping_path, step_of_measure
 
+#: Every rule that refuses a file or rejects a row: code -> what it means (Danish, for the
+#: method page and the data-quality page).
+RULES = {
+    "missing_col": "en påkrævet kolonne mangler: hele filen afvises",
+    "duplicate_col": "to kolonner er den samme (store/små bogstaver, mellemrum, - og _ tæller ikke): filen afvises",
+    "unknown_col": "en ukendt kolonne ligner en af kontraktens ('mente du ...?'): filen afvises",
+    "empty_file": "filen eller arket er tomt: filen afvises",
+    "unreadable": "filen kan ikke læses (ødelagt Excel- eller Parquet-fil, ukendt filtype): filen afvises",
+    "several_files": "tabellen findes i flere filer (fx .csv og .xlsx): filerne afvises",
+    "sheet": "Excel: intet ark hedder som tabellen eller har tabellens overskrift: filen afvises",
+    "too_large": "filen er for stor til maskinens hukommelse: filen afvises, før den læses",
+    "fields": "rækken har for få eller for mange felter",
+    "encoding": "rækken er kodet anderledes end resten af filen eller kan ikke afkodes",
+    "formula": "Excel: cellen er en formel uden gemt værdi",
+    "merged": "Excel: cellen er en del af flettede celler; værdien står kun i den første",
+    "excel_serial": "Excel: et tal i en datokolonne (et datotal uden datoformat)",
+    "parse": "cellen kan ikke læses som kolonnens type (dato, tal, ja/nej, kommune); inf og nan er ikke tal",
+    "date_range": "datoen ligger uden for 1900-01-01 til 2099-12-31 (og er ikke en åben slutdato)",
+    "decimal": "tallet bruger et andet decimaltegn end resten af kolonnen",
+    "ambiguous": "tallet kan både være et decimaltal og have tusindtalsseparator (fx 1.234), "
+    "og kolonnens decimaltegn kan ikke afgøres",
+    "required": "en påkrævet celle er tom",
+    "allowed": "værdien er ikke blandt de tilladte",
+    "range": "tallet ligger uden for det tilladte interval",
+    "cpr_invalid": "person_id ligner et CPR-nummer, men datoen findes ikke",
+    "birth_date": "fødselsdato mangler, og person_id er ikke et CPR-nummer",
+    "step": "trin mangler, og foranstaltningen findes ikke i oversættelsesfilen",
+    "end_before": "slutdato før startdato",
+    "price_107": "en §107-registrering uden dagspris",
+    "hours_85": "en §85-registrering uden timer",
+    "duplicate": "samme sag og registreringsnummer to gange",
+    "pattern": "measure_steps.csv: mønsteret er ikke et gyldigt regulært udtryk",
+}
+#: Notes: the row is kept, the note is reported (``validate``, ``notes.csv``) and counted
+#: on the data-quality page.
+NOTE_RULES = {
+    "open_end": "slutdato fra 9000-01-01 (fx 9999-12-31) betyder, at indsatsen er igangværende",
+    "cpr_masked": "et CPR-nummer i en tekstkolonne er maskeret (<cpr>), i case_id erstattet af et pseudonym",
+    "header_only": "filen har kun overskriften og ingen rækker",
+}
+
 _KIND_DA = {
-    "date": "en dato (ÅÅÅÅ-MM-DD, DD-MM-ÅÅÅÅ eller DD.MM.ÅÅÅÅ)",
+    "date": DATE_EXPECTED,
     "float": "et tal",
     "int": "et heltal",
     "bool": "ja/nej, true/false eller 1/0",
     "municipality": "en kommunekode eller et kommunenavn blandt de 98 kommuner",
     "str": "tekst",
     "person": "tekst",
+}
+_RULE_EXPECTED = {
+    "date_range": f"en dato fra {DATE_MIN.isoformat()} til {DATE_MAX.isoformat()}",
+    "excel_serial": "formatér cellen som dato i Excel",
+    "decimal": "ét decimaltegn i hele kolonnen",
+    "ambiguous": "tallet uden tusindtalsseparator (fx 1234 eller 1234,5)",
 }
 
 
@@ -53,6 +141,9 @@ class Validated:
     frame: pd.DataFrame
     issues: pd.DataFrame
     rows_read: int
+    notes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ISSUE_COLUMNS))
+    kept_rows: np.ndarray = field(default_factory=lambda: np.array([], dtype="int64"))
+    refused: bool = False
 
     @property
     def rows_rejected(self) -> int:
@@ -64,13 +155,15 @@ def expected_text(column: Column) -> str:
 
 
 def message(file: str, row: int | None, column: str, problem: str, expected: str = "") -> str:
-    where = f"{file}, række {row}" if row is not None else file
-    text = f"{where}, kolonne '{column}': {problem}"
+    """``interventions.csv, række 3, kolonne 'start_date': ... (forventet: ...)``; ``file`` may
+    already say where (the cell of an Excel sheet)."""
+    where = f"{file}, række {row}" if row is not None and "række" not in file else file
+    text = f"{where}, kolonne '{column}': {problem}" if column else f"{where}: {problem}"
     return f"{text} (forventet: {expected})" if expected else text
 
 
 def _show(value: object) -> str:
-    return repr(privacy.mask_if_cpr(str(value)))
+    return show(value)
 
 
 def schema_for(table: Table, present: list[str]) -> pa.DataFrameSchema:
@@ -91,12 +184,20 @@ def schema_for(table: Table, present: list[str]) -> pa.DataFrameSchema:
 
 
 class _Issues:
-    def __init__(self, table: str, file: str):
-        self.table, self.file, self.items = table, file, []
+    def __init__(self, table: str, raw: RawTable):
+        self.table, self.raw, self.items = table, raw, []
 
-    def add(self, row, column, rule, text):
+    def add(self, row, column, rule, problem, expected=""):
+        where = self.raw.where(row, column)
         self.items.append(
-            {"table": self.table, "file": self.file, "row": row, "column": column, "rule": rule, "message": text}
+            {
+                "table": self.table,
+                "file": self.raw.path.name,
+                "row": row,
+                "column": column,
+                "rule": rule,
+                "message": message(where, None, column, problem, expected),
+            }
         )
 
     def frame(self) -> pd.DataFrame:
@@ -106,37 +207,80 @@ class _Issues:
         return frame.sort_values(["row", "column"], na_position="first", kind="stable").reset_index(drop=True)
 
 
-def validate(raw: RawTable, table: Table, data_dir: Path | None = None, key: bytes | None = None) -> Validated:
-    """Parse and check one table. Returns the kept rows (typed) and every problem found."""
-    file = raw.path.name
-    issues = _Issues(table.name, file)
+def validate(
+    raw: RawTable,
+    table: Table,
+    data_dir: Path | None = None,
+    key: bytes | None = None,
+    mapping: list | None = None,
+) -> Validated:
+    """Parse and check one table. Returns the kept rows (typed), every problem found and the
+    notes (rows kept, but worth reporting)."""
+    issues, notes = _Issues(table.name, raw), _Issues(table.name, raw)
+    for note in raw.notes:
+        notes.add(note["row"], note["column"], note["rule"], note["problem"])
+    if raw.refused:
+        for r in raw.refused:
+            issues.add(None, r["column"], r["rule"], r["problem"], r.get("expected", ""))
+        return Validated(_empty(table), issues.frame(), raw.rows_read, notes.frame(), refused=True)
     frame, rows = raw.frame, raw.rows
-    n = len(frame)
-
     missing = [c.name for c in table.columns if c.required and c.name not in frame.columns]
     if missing:
         for name in missing:
             col = table.column(name)
-            issues.add(
-                None, name, "missing_col", message(file, None, name, "kolonnen mangler i filen", expected_text(col))
-            )
-        return Validated(_empty(table), issues.frame(), n)  # the file is refused: no row is kept
+            issues.add(None, name, "missing_col", "kolonnen mangler i filen", expected_text(col))
+        return Validated(_empty(table), issues.frame(), raw.rows_read, notes.frame(), refused=True)
 
-    out = pd.DataFrame(index=frame.index)
+    # problems found while reading come first: they explain the errors they cause
+    for p in raw.problems:
+        issues.add(p["row"], p["column"], p["rule"], p["problem"], p.get("expected", ""))
+
+    def report(parsed: Parsed, col: Column):
+        for i, (rule, problem) in parsed.bad.items():
+            issues.add(int(rows[i]), col.name, rule, problem, _RULE_EXPECTED.get(rule, expected_text(col)))
+        for i, (rule, problem) in parsed.notes.items():
+            notes.add(int(rows[i]), col.name, rule, problem)
+
+    # The raw columns are consumed one by one (each is freed once parsed): memory stays
+    # near the size of the data, also for a million rows.
+    rows_read = raw.rows_read
+    source = {c: frame[c] for c in frame.columns}
+    raw_names = list(frame.columns)
+    raw.frame = frame = frame.iloc[:0]
+    step_blank = is_empty(source["step"]) if "step" in source else None
+
+    numeric = [c for c in table.columns if c.kind in ("int", "float") and c.name in source]
+    numbers = {c.name: classify_numbers(Cells.of(source[c.name]).text) for c in numeric}
+    column_votes = {name: votes(kind) for name, (_, kind) in numbers.items()}
+    file_votes = {m: sum(v[m] for v in column_votes.values()) for m in ("dot", "comma")}
+    excel = raw.sheet is not None
+
+    out = pd.DataFrame(index=rows.index)
     for col in table.columns:
-        if col.name not in frame.columns:
-            out[col.name] = _empty(table)[col.name].reindex(frame.index)
+        if col.name not in source:
+            out[col.name] = _empty(table)[col.name].reindex(rows.index)
             continue
-        parsed, failed = parse_column(frame[col.name], col)
-        for i in failed[failed].index:
-            problem = f"{_show(frame.at[i, col.name])} kan ikke læses"
-            issues.add(
-                int(rows[i]), col.name, "parse", message(file, int(rows[i]), col.name, problem, _KIND_DA[col.kind])
-            )
-        out[col.name] = parsed
+        values = source.pop(col.name)
+        c = Cells.of(values)
+        if col.kind == "date":
+            parsed = parse_date(values, col, excel=excel, cells=c)
+        elif col.kind in ("float", "int"):
+            convention = settle(column_votes[col.name], file_votes)
+            parsed = parse_number(values, col, convention, cells=c, classified=numbers.pop(col.name))
+        elif col.kind == "bool":
+            parsed = parse_bool(values, cells=c)
+        elif col.kind == "municipality":
+            parsed = parse_municipality(values, cells=c)
+        else:
+            text = parse_enum(values, col.allowed, c) if col.allowed else as_text(values, c)
+            parsed = Parsed(text.where(text.notna(), np.nan))  # missing as NaN (as pandas' own text parsing)
+        report(parsed, col)
+        out[col.name] = parsed.values
+        del values, c, parsed
 
+    key = privacy.secret_key() if key is None and ("person_id" in out or _has_identifier(table)) else key
     # Person ids: derive birth date and sex from a CPR, then replace it by a pseudonym.
-    if "person_id" in out.columns:
+    if "person_id" in table.column_names:
         ids = privacy.pseudonymise(out["person_id"], key)
         out["person_id"] = ids["person_id"]
         for i in ids.index[ids["cpr_invalid"]]:
@@ -144,13 +288,8 @@ def validate(raw: RawTable, table: Table, data_dir: Path | None = None, key: byt
                 int(rows[i]),
                 "person_id",
                 "cpr_invalid",
-                message(
-                    file,
-                    int(rows[i]),
-                    "person_id",
-                    "ligner et CPR-nummer, men fødselsdatoen findes ikke",
-                    "gyldigt CPR-nummer (DDMMÅÅ-SSSS) eller pseudonym",
-                ),
+                "ligner et CPR-nummer, men fødselsdatoen findes ikke",
+                "gyldigt CPR-nummer (DDMMÅÅ-SSSS) eller pseudonym",
             )
         if "birth_date" in table.column_names:
             out["birth_date"] = out["birth_date"].fillna(ids["cpr_birth_date"])
@@ -160,41 +299,60 @@ def validate(raw: RawTable, table: Table, data_dir: Path | None = None, key: byt
                     int(rows[i]),
                     "birth_date",
                     "birth_date",
-                    message(
-                        file,
-                        int(rows[i]),
-                        "birth_date",
-                        "mangler (påkrævet når person_id ikke er et CPR-nummer)",
-                        "en dato",
-                    ),
+                    "mangler (påkrævet når person_id ikke er et CPR-nummer)",
+                    "en dato",
                 )
         sex = out["sex"] if "sex" in out.columns else pd.Series(None, index=out.index, dtype=object)
         out["sex"] = sex.where(sex.notna(), ids["cpr_sex"]).astype(object)
 
-    if table.name == "interventions":
-        _derive_step(out, frame, rows, issues, file, data_dir)
+    # A CPR number typed into a text column: masked (pseudonymised in a key column).
+    for col in table.columns:
+        if col.kind != "str" or col.allowed or col.name not in raw_names:
+            continue
+        if col.identifier:
+            masked, changed = privacy.pseudonymise_identifiers(out[col.name], key)
+        else:
+            masked, changed = privacy.mask_text_column(out[col.name])
+        out[col.name] = masked.where(masked.notna(), np.nan)  # missing as NaN, like the other text columns
+        for i in changed[changed].index:
+            notes.add(int(rows[i]), col.name, "cpr_masked", "indeholdt et CPR-nummer, som er fjernet")
 
-    _schema_issues(out, table, frame, rows, issues, file)
-    _row_rules(out, table, rows, issues, file)
+    if table.name == "interventions":
+        _derive_step(out, step_blank, rows, issues, data_dir, mapping)
+
+    _schema_issues(out, table, rows, issues)
+    _row_rules(out, table, rows, issues)
 
     issue_frame = issues.frame()
     bad_rows = set(issue_frame["row"].dropna().astype(int))
     keep = ~rows.isin(bad_rows)
-    extra = [c for c in frame.columns if c not in out.columns]
-    for c in extra:  # extra columns are kept (and ignored), but never carry a CPR onwards
-        out[c] = frame[c].map(lambda v: privacy.mask_if_cpr(v) if isinstance(v, str) else v)
+    for c in [c for c in raw_names if c not in out.columns]:  # extra columns: kept (and ignored), CPRs masked
+        values = source.pop(c)
+        masked, changed = privacy.mask_text_column(values)
+        out[c] = masked.astype(values.dtype) if values.dtype != object else masked
+        for i in changed[changed & keep].index:
+            notes.add(int(rows[i]), c, "cpr_masked", "indeholdt et CPR-nummer, som er fjernet")
     kept = out.loc[keep].reset_index(drop=True)
-    return Validated(kept, issue_frame, n)
+    note_frame = notes.frame()
+    if len(note_frame):  # notes about rejected rows would only repeat them
+        note_frame = note_frame[~note_frame["row"].isin(bad_rows).fillna(False)].reset_index(drop=True)
+    return Validated(kept, issue_frame, rows_read, note_frame, rows[keep].to_numpy(dtype="int64"))
 
 
-def _derive_step(out, frame, rows, issues, file, data_dir):
-    """Fill a missing step from the measure through the mapping file."""
-    empty_step = out["step"].isna() & ("step" not in frame.columns or is_empty(frame["step"]))
+def _has_identifier(table: Table) -> bool:
+    return any(c.identifier for c in table.columns)
+
+
+def _derive_step(out, step_blank, rows, issues, data_dir, mapping):
+    """Fill a missing step (a blank cell, or no step column) from the measure through the mapping file."""
+    empty_step = out["step"].isna() & (True if step_blank is None else step_blank)
     out["step_derived"] = empty_step
     if not empty_step.any():
         return
     mapping_file = mapping_path(data_dir)
-    derived = step_of_measure(out.loc[empty_step, "measure"], load_mapping(mapping_file))
+    if mapping is None:
+        mapping = load_mapping(mapping_file)
+    derived = step_of_measure(out.loc[empty_step, "measure"], mapping)
     out.loc[empty_step, "step"] = derived
     unmapped = derived[derived.isna() & out.loc[empty_step, "measure"].notna()]
     for i in unmapped.index:
@@ -202,20 +360,20 @@ def _derive_step(out, frame, rows, issues, file, data_dir):
             int(rows[i]),
             "step",
             "step",
-            message(
-                file,
-                int(rows[i]),
-                "step",
-                f"mangler, og foranstaltningen {_show(out.at[i, 'measure'])} findes ikke i {mapping_file.name}",
-                "trin 1-6, eller en foranstaltning der kan oversættes til et trin",
-            ),
+            f"mangler, og foranstaltningen {_show(out.at[i, 'measure'])} findes ikke i {mapping_file.name}",
+            "trin 1-6, eller en foranstaltning der kan oversættes til et trin",
         )
 
 
-def _schema_issues(out, table, frame, rows, issues, file):
-    schema = schema_for(table, list(out.columns))
+def _schema_issues(out, table, rows, issues):
+    checked = [
+        c.name
+        for c in table.columns
+        if c.name in out.columns and (c.required or c.allowed or c.minimum is not None or c.maximum is not None)
+    ]
+    schema = schema_for(table, checked)
     try:
-        schema.validate(out, lazy=True)
+        schema.validate(out[checked], lazy=True, inplace=True)
     except pa.errors.SchemaErrors as err:
         cases = err.failure_cases
         cases = cases[cases["index"].notna()]
@@ -223,7 +381,7 @@ def _schema_issues(out, table, frame, rows, issues, file):
             i, name = case["index"], case["column"]
             col = table.column(name)
             row = int(rows[i])
-            if case["check"] == "not_nullable":
+            if case["check"] == "not_nullable":  # (a cell that could not be read keeps that reason)
                 rule, problem = "required", "mangler (påkrævet)"
             elif str(case["check"]).startswith("in_range"):
                 rule, problem = "range", f"{_show(case['failure_case'])} ligger uden for det tilladte interval"
@@ -232,13 +390,13 @@ def _schema_issues(out, table, frame, rows, issues, file):
             expected = expected_text(col)
             if rule == "range" and not col.expected:
                 expected = f"mellem {col.minimum} og {col.maximum}"
-            issues.add(row, name, rule, message(file, row, name, problem, expected))
+            issues.add(row, name, rule, problem, expected)
 
 
-def _row_rules(out, table, rows, issues, file):
+def _row_rules(out, table, rows, issues):
     def flag(mask, column, rule, problem, expected=""):
         for i in mask[mask.fillna(False)].index:
-            issues.add(int(rows[i]), column, rule, message(file, int(rows[i]), column, problem, expected))
+            issues.add(int(rows[i]), column, rule, problem, expected)
 
     if table.name == "interventions":
         flag(
@@ -271,6 +429,20 @@ def _row_rules(out, table, rows, issues, file):
             "samme sag og registreringsnummer optræder flere gange",
             "ét registreringsnummer pr. sag",
         )
+    if table.name == "measure_steps":
+        for i, pattern in out["pattern"].items():
+            if not isinstance(pattern, str):
+                continue
+            try:
+                re.compile(pattern, re.IGNORECASE)
+            except re.error as err:
+                issues.add(
+                    int(rows[i]),
+                    "pattern",
+                    "pattern",
+                    f"mønsteret {_show(pattern)} kan ikke bruges ({err.msg})",
+                    "et regulært udtryk (Python re), fx døgninstitution|opholdssted",
+                )
 
 
 def _empty(table: Table) -> pd.DataFrame:

@@ -51,5 +51,8 @@ def is_current(notebook_out: Path, output_dir: Path, key: str) -> bool:
 
 
 def mark(output_dir: Path, key: str) -> None:
+    """Record a complete run's key (written under a temporary name and renamed)."""
     output_dir.mkdir(parents=True, exist_ok=True)
-    (output_dir / KEY_FILE).write_text(key + "\n")
+    tmp = output_dir / f"{KEY_FILE}.tmp"
+    tmp.write_text(key + "\n")
+    tmp.replace(output_dir / KEY_FILE)

@@ -3,10 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
 USAGE_ERROR = 2
+
+
+#: Messages printed by ``validate`` (all of them are in the rejects file).
+SHOWN_MESSAGES = 200
+
+
+def _print_messages(messages, bullet: str) -> None:
+    messages = list(messages)
+    for message in messages[:SHOWN_MESSAGES]:
+        print(f"  {bullet} {message}")
+    if len(messages) > SHOWN_MESSAGES:
+        print(f"  … og {len(messages) - SHOWN_MESSAGES} til (alle står i afvisningsfilen, --rejects)")
 
 
 def cmd_validate(args) -> int:
@@ -15,12 +28,17 @@ def cmd_validate(args) -> int:
     dataset = load(args.data_dir)
     print(f"Validering af {dataset.data_dir}")
     print(dataset.quality.to_string(index=False))
-    for message in dataset.issues["message"]:
-        print(f"  - {message}")
+    _print_messages(dataset.issues["message"], "-")
+    if len(dataset.notes):
+        print("Bemærkninger (rækkerne er beholdt):")
+        _print_messages(dataset.notes["message"], "·")
     if args.rejects:
         path = write_rejects(dataset, args.rejects)
         print(f"Afviste rækker og årsager: {path}")
-    if dataset.rejected:
+    refused = dataset.refused_files
+    if dataset.rejected or refused:
+        if refused:
+            print(f"{len(refused)} fil(er) afvist: {', '.join(refused)}.")
         print(f"{dataset.rejected} række(r) afvist.")
         return 1
     print("Alle rækker overholder datakontrakten.")
@@ -36,7 +54,7 @@ def cmd_synth(args) -> int:
 
 
 def cmd_run(args) -> int:
-    from .runner import build_matrix, load_config, run_matrix
+    from .runner import Interrupted, RunLocked, build_matrix, load_config, run_matrix
 
     config = load_config(args.config)
     runs = build_matrix(
@@ -46,9 +64,21 @@ def cmd_run(args) -> int:
     )
     data, out = args.data or config["data"], args.out or config["out"]
     print(f"{len(runs)} kørsler → {out}")
-    failures = run_matrix(
-        runs, Path(data), Path(out), jobs=args.jobs, force=args.force, warm=args.warm, scheduler=args.scheduler
-    )
+    try:
+        failures = run_matrix(
+            runs, Path(data), Path(out), jobs=args.jobs, force=args.force, warm=args.warm, scheduler=args.scheduler
+        )
+    except RunLocked as err:
+        print(f"reportbook run: {err}", file=sys.stderr)
+        return 1
+    except Interrupted as stop:
+        what = "Ctrl-C" if stop.signum == signal.SIGINT else f"signal {stop.signum}"
+        print(
+            f"reportbook run: afbrudt ({what}); {stop.finished} af {stop.total} kørsler blev færdige, "
+            "ingen halve filer er efterladt. Kør igen for at fortsætte.",
+            file=sys.stderr,
+        )
+        return 128 + stop.signum
     if failures:
         for run, error in failures:
             print(f"FEJL i {run}: {error}", file=sys.stderr)
@@ -57,11 +87,26 @@ def cmd_run(args) -> int:
 
 
 def cmd_build(args) -> int:
+    from ..data.paths import resolve_path
     from ..publishing.book import build
-    from .runner import load_config
+    from .runner import RunLocked, incomplete_runs, load_config, run_lock
 
     config = load_config(args.config)
-    html = build(args.reports or config["out"], args.data or config["data"], strict=not args.no_strict)
+    reports = resolve_path(args.reports or config["out"]).resolve()
+    try:
+        with run_lock(reports):
+            incomplete = incomplete_runs(reports)
+            if incomplete:
+                shown = ", ".join(incomplete[:5]) + (f" og {len(incomplete) - 5} til" if len(incomplete) > 5 else "")
+                print(
+                    f"reportbook build: {reports} har ufuldstændige kørsler ({shown}); kør `reportbook run` igen.",
+                    file=sys.stderr,
+                )
+                return 1
+            html = build(reports, args.data or config["data"], strict=not args.no_strict)
+    except RunLocked as err:
+        print(f"reportbook build: {err}", file=sys.stderr)
+        return 1
     print(f"Bogen er bygget: {html / 'index.html'}")
     return 0
 
@@ -90,6 +135,14 @@ def cmd_fetch_dst(args) -> int:
     return 0
 
 
+def cmd_cache(args) -> int:
+    from ..data.dataset import cache_dir, clear_cache
+
+    files, size = clear_cache()
+    print(f"Cachen {cache_dir()} er tømt: {files} fil(er), {size / 2**20:.1f} MB slettet.")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="reportbook", description="Reproducible report book for municipal social services."
@@ -98,7 +151,12 @@ def parser() -> argparse.ArgumentParser:
 
     v = sub.add_parser("validate", help="validate a data directory against the data contract")
     v.add_argument("data_dir")
-    v.add_argument("--rejects", metavar="DIR", help="write rejects.csv and data_quality.csv to DIR")
+    v.add_argument(
+        "--rejects",
+        metavar="FILE|DIR",
+        help="write the reasons to FILE.csv (counts and notes beside it as FILE_data_quality.csv and "
+        "FILE_notes.csv), or rejects.csv, data_quality.csv and notes.csv into DIR (any path not ending in .csv)",
+    )
     v.set_defaults(func=cmd_validate)
 
     s = sub.add_parser("synth", help="write the seeded synthetic data set")
@@ -143,6 +201,10 @@ def parser() -> argparse.ArgumentParser:
     f.add_argument("--base-url", default=None, help=argparse.SUPPRESS)
     f.add_argument("--refresh", action="store_true")
     f.set_defaults(func=cmd_fetch_dst)
+
+    c = sub.add_parser("cache", help="the cache of validated data sets (pseudonymised rows, birth dates)")
+    c.add_argument("action", choices=["clear"], help="clear: delete every cached data set")
+    c.set_defaults(func=cmd_cache)
     return p
 
 

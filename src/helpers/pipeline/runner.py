@@ -4,11 +4,31 @@ Each run is ``notebooks/<notebook>.ipynb`` executed with the parameters
 ``municipality``, ``period_start``, ``period_end``, ``data_dir`` and ``output_dir``. Its
 executed notebook is ``<out>/<notebook>/<code>_<start>_<end>.ipynb`` and its published
 tables go to the folder of the same name beside it. Defaults come from ``runs.yml``.
+
+Runs never corrupt ``--out`` and never go stale:
+
+* one run at a time per ``--out``: a lock (``fcntl.flock`` on ``<out>/.reportbook.lock``,
+  released by the kernel when the process dies) refuses a second run with a Danish message;
+* a run executes into ``<out>/.staging``; when it is complete the main process moves its
+  tables folder and then its notebook into place and writes its cache key last (the old
+  key is removed first), so a report without its key is incomplete and runs again;
+* Ctrl-C or SIGTERM stops the workers (which kill their kernels and remove their staged
+  files) and prints one line; workers also stop when the main process disappears
+  (SIGKILL), and the next run removes what was staged and re-runs what is incomplete;
+* a run that fails leaves no report (the previous one no longer matches the inputs); its
+  executed notebook is kept for inspection in ``<out>/.failed``.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import multiprocessing
 import os
+import shutil
+import signal
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -23,6 +43,61 @@ from ..publishing.formats import date_da
 from ..publishing.report import MATRIX_ENV, NOTEBOOK_DIR, notebook_reads
 
 CONFIG_FILE = REPO_ROOT / "runs.yml"
+LOCK_FILE = ".reportbook.lock"
+STAGING = ".staging"
+FAILED = ".failed"
+
+
+class RunLocked(RuntimeError):
+    """Another run writes to the same output folder."""
+
+
+class Interrupted(BaseException):
+    """Ctrl-C or SIGTERM: the run was stopped (a BaseException, like KeyboardInterrupt)."""
+
+    def __init__(self, signum: int, finished: int = 0, total: int = 0):
+        super().__init__(signum)
+        self.signum, self.finished, self.total = signum, finished, total
+
+
+@contextlib.contextmanager
+def run_lock(out: Path):
+    """Hold the output folder for one run (or build); ``RunLocked`` when another holds it."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    fd = os.open(out / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        raise RunLocked(
+            f"En anden kørsel skriver allerede til {out}; vent til den er færdig, eller brug en anden --out."
+        ) from None
+    try:
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def stop_on_signals():
+    """Turn SIGINT and SIGTERM into :class:`Interrupted` in this (the main) process."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # one stop is enough
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        raise Interrupted(signum)
+
+    previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
 
 
 @dataclass(frozen=True, order=True)
@@ -96,12 +171,15 @@ WARM_UP = (
 _warm: dict = {}
 
 
-def _start_kernel():
-    """A fresh kernel with the heavy imports done (no user state: imports only)."""
+def _start_kernel(warm_up: bool = True):
+    """A fresh kernel (the runner owns it, so that a stop can kill it), with the heavy
+    imports done when ``warm_up`` (no user state: imports only)."""
     from jupyter_client.manager import KernelManager
 
     km = KernelManager(kernel_name="python3")
     km.start_kernel(cwd=str(REPO_ROOT))
+    if not warm_up:
+        return km
     kc = km.client()
     kc.start_channels()
     try:
@@ -142,23 +220,76 @@ def _stop_warm_kernels():
             pending["km"].shutdown_kernel(now=True)
 
 
+_current: dict = {}  # the kernel and staged paths of the run this process executes
+
+
+def _kill_kernel(km) -> None:
+    """Kill a kernel's process group at once (also from a signal handler)."""
+    provisioner = getattr(km, "provisioner", None)
+    pid = getattr(provisioner, "pgid", None) or getattr(provisioner, "pid", None)
+    if pid:
+        with contextlib.suppress(OSError):
+            os.killpg(pid, signal.SIGKILL)
+    with contextlib.suppress(Exception):
+        km.cleanup_connection_file()
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+
+
+def _stop_worker(signum=signal.SIGTERM, frame=None) -> None:
+    """A worker's SIGTERM (or its parent vanished): kill its kernels, remove what it staged, exit."""
+    for km in [_current.get("km"), (_warm.get("next") or {}).get("km")]:
+        if km is not None:
+            _kill_kernel(km)
+    for path in _current.get("paths", ()):
+        _remove(path)
+    os._exit(128 + int(signum))
+
+
+def _watch_parent(parent: int) -> None:
+    while True:
+        time.sleep(0.5)
+        if os.getppid() != parent:  # the main process is gone (SIGKILL): stop, do not keep writing
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(5)
+            _stop_worker()
+
+
+def _worker_init(parent: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
+    signal.signal(signal.SIGTERM, _stop_worker)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
 def execute(run: Run, data_dir: Path, out: Path, warm: bool = False) -> tuple[Run, str | None]:
-    """Execute one run with papermill. Returns (run, None) or (run, error text)."""
+    """Execute one run with papermill into ``out/.staging`` (:func:`publish` moves it into
+    place). Returns (run, None) or (run, error text)."""
     import papermill as pm
 
     os.environ[MATRIX_ENV] = "1"
-    target = run.notebook_path(out)
+    stage = out / STAGING
+    target, tables = run.notebook_path(stage), run.output_dir(stage)
+    for path in (target, tables):
+        _remove(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     params = {
         "municipality": run.municipality,
         "period_start": run.period_start,
         "period_end": run.period_end,
         "data_dir": str(data_dir),
-        "output_dir": str(run.output_dir(out)),
+        "output_dir": str(tables),
     }
-    km = _take_warm_kernel() if warm else None
+    _current["paths"] = (target, tables)
+    km = None
     try:
-        extra = {"km": km} if km is not None else {}
+        km = _take_warm_kernel() if warm else _start_kernel(warm_up=False)
+        _current["km"] = km
         pm.execute_notebook(
             str(NOTEBOOK_DIR / f"{run.notebook}.ipynb"),
             str(target),
@@ -167,16 +298,18 @@ def execute(run: Run, data_dir: Path, out: Path, warm: bool = False) -> tuple[Ru
             progress_bar=False,
             cwd=str(REPO_ROOT),
             log_output=False,
-            **extra,
+            km=km,
         )
     except Exception as err:  # papermill raises PapermillExecutionError with the cell's error
         name = getattr(err, "ename", type(err).__name__)
         value = getattr(err, "evalue", str(err).splitlines()[0] if str(err) else "")
         return run, f"{name}: {value}"
     finally:
+        _current.pop("km", None)
         if km is not None:
             km.shutdown_kernel(now=True)
-    finish_notebook(target, run)
+    finish_notebook(target, run, final_output_dir=run.output_dir(out))
+    _current.pop("paths", None)
     return run, None
 
 
@@ -193,13 +326,21 @@ def execute_remote(run: Run, data_dir: str, warm: bool = False) -> tuple[Run, st
     return run_, error, files
 
 
-def finish_notebook(path: Path, run: Run) -> None:
-    """Prepare an executed notebook for the book: hide the parameter cells, title the page."""
+def finish_notebook(path: Path, run: Run, final_output_dir: Path | None = None) -> None:
+    """Prepare an executed notebook for the book: hide the parameter cells, title the page,
+    and record the tables' final folder as its ``output_dir`` (it ran in the staging area)."""
     nb = nbformat.read(path, as_version=4)
+    staged = str(nb.metadata.get("papermill", {}).get("parameters", {}).get("output_dir", ""))
     for cell in nb.cells:
         tags = cell.metadata.get("tags", [])
         if "parameters" in tags or "injected-parameters" in tags:
             cell.metadata["tags"] = sorted(set(tags) | {"remove-cell"})
+        if final_output_dir is not None and staged and "injected-parameters" in tags:
+            cell.source = cell.source.replace(repr(staged), repr(str(final_output_dir))).replace(
+                f'"{staged}"', f'"{final_output_dir}"'
+            )
+    if final_output_dir is not None and staged:
+        nb.metadata["papermill"]["parameters"]["output_dir"] = str(final_output_dir)
     name = municipalities.name(run.municipality)
     period = f"{date_da(run.period_start)} – {date_da(run.period_end)}"
     for cell in nb.cells:
@@ -214,6 +355,70 @@ def finish_notebook(path: Path, run: Run) -> None:
         "region": municipalities.region(run.municipality),
     }
     nbformat.write(nb, path)
+
+
+def publish(run: Run, out: Path, key: str) -> None:
+    """Move a complete run from the staging area into place: the old cache key goes first,
+    then the tables folder, then the notebook; the new key is written last."""
+    from . import cache
+
+    stage = out / STAGING
+    tables, notebook = run.output_dir(out), run.notebook_path(out)
+    (tables / cache.KEY_FILE).unlink(missing_ok=True)
+    staged_tables = run.output_dir(stage)
+    staged_tables.mkdir(parents=True, exist_ok=True)
+    tables.parent.mkdir(parents=True, exist_ok=True)
+    if tables.exists():
+        old = stage / run.notebook / f"{run.run_id}.old"
+        _remove(old)
+        os.replace(tables, old)
+        os.replace(staged_tables, tables)
+        _remove(old)
+    else:
+        os.replace(staged_tables, tables)
+    os.replace(run.notebook_path(stage), notebook)
+    cache.mark(tables, key)
+
+
+def discard(run: Run, out: Path) -> Path | None:
+    """A failed run: its staged files go, and so does its previous report (it no longer
+    matches the inputs); the executed notebook is kept in ``.failed`` for inspection."""
+    from . import cache
+
+    stage = out / STAGING
+    (run.output_dir(out) / cache.KEY_FILE).unlink(missing_ok=True)
+    kept = None
+    staged = run.notebook_path(stage)
+    if staged.exists():
+        kept = run.notebook_path(out / FAILED)
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staged, kept)
+    for path in (run.output_dir(stage), run.output_dir(out), run.notebook_path(out)):
+        _remove(path)
+    return kept
+
+
+def incomplete_runs(out: Path) -> list[str]:
+    """Reports under ``out`` that are not complete (``<notebook>/<run id>``): staged files
+    left by a stopped run, a notebook or a tables folder without its cache key."""
+    from . import cache
+
+    out = Path(out)
+    found = set()
+    stage = out / STAGING
+    if stage.is_dir():
+        for path in stage.glob("*/*"):
+            name = path.name.removesuffix(".ipynb").removesuffix(".old")
+            found.add(f"{path.parent.name}/{name}")
+    for notebook in out.glob("*/*.ipynb"):
+        if not notebook.parent.name.startswith(".") and not (notebook.with_suffix("") / cache.KEY_FILE).exists():
+            found.add(f"{notebook.parent.name}/{notebook.stem}")
+    for folder in out.glob("*/*/"):
+        if folder.parent.name.startswith(".") or not folder.is_dir():
+            continue
+        if not (folder.parent / f"{folder.name}.ipynb").exists() or not (folder / cache.KEY_FILE).exists():
+            found.add(f"{folder.parent.name}/{folder.name}")
+    return sorted(found)
 
 
 @dataclass
@@ -269,43 +474,78 @@ def run_matrix(
     scheduler: str | None = None,
 ) -> list[tuple[Run, str]]:
     """Execute every run whose inputs changed (``jobs`` at a time, or on a Dask cluster);
-    returns the failures."""
+    returns the failures. Raises :class:`RunLocked` when another run holds ``out`` and
+    :class:`Interrupted` on Ctrl-C/SIGTERM (after stopping everything it started)."""
+    data_dir, out = resolve_path(data_dir).resolve(), Path(out).resolve()
+    with run_lock(out), stop_on_signals():
+        _remove(out / STAGING)  # left by a run that was killed: nothing in it is complete
+        return _run_locked(runs, data_dir, out, jobs, progress, force, warm, scheduler)
+
+
+def _run_locked(runs, data_dir, out, jobs, progress, force, warm, scheduler):
     from tqdm import tqdm
 
-    from . import cache
-
-    data_dir, out = resolve_path(data_dir).resolve(), Path(out).resolve()
-    out.mkdir(parents=True, exist_ok=True)
     jobs = max(1, jobs or os.cpu_count() or 1)
     work = plan(runs, data_dir, out, force=force)
     if progress and work.cached:
         print(f"{len(work.cached)} af {len(runs)} kørsler er uændrede og springes over (--force kører alle).")
-    failures = []
+    failures, finished = [], []
     bar = tqdm(total=len(work.todo), desc="Notebooks", unit="kørsel", disable=not progress or not work.todo)
 
     def done(run, error):
         bar.update(1)
         if error:
-            failures.append((run, error))
+            kept = discard(run, out)
+            failures.append((run, error + (f" (den kørte notebook: {kept})" if kept else "")))
         else:
-            cache.mark(run.output_dir(out), work.keys[run])
+            publish(run, out, work.keys[run])
+            finished.append(run)
 
-    if scheduler:
-        _run_on_dask(work.todo, data_dir, out, scheduler, jobs, warm, done)
-    elif jobs == 1 or len(work.todo) <= 1:
-        for r in work.todo:
-            done(*execute(r, data_dir, out, warm=warm and len(work.todo) > 1))
-        _stop_warm_kernels()
-    else:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(work.todo))) as pool:
-            futures = [pool.submit(execute, r, data_dir, out, warm) for r in work.todo]
-            for future in as_completed(futures):
-                done(*future.result())
-            for _ in range(min(jobs, len(work.todo))):
-                pool.submit(_stop_warm_kernels)
-    bar.close()
-    record_matrix(out)
+    try:
+        if scheduler:
+            _run_on_dask(work.todo, data_dir, out, scheduler, jobs, warm, done)
+        elif work.todo:
+            _run_in_pool(work.todo, data_dir, out, min(jobs, len(work.todo)), warm, done)
+    except Interrupted as stop:
+        stop.finished, stop.total = len(finished), len(work.todo)
+        raise
+    finally:
+        bar.close()
+        _remove(out / STAGING)
+        record_matrix(out)
     return sorted(failures)
+
+
+def _run_in_pool(todo, data_dir: Path, out: Path, workers: int, warm: bool, done) -> None:
+    """Worker processes execute the runs (the main process only publishes them), so that a
+    stop can end the workers and their kernels and nothing half-written stays behind."""
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(os.getpid(),))
+    try:
+        futures = [pool.submit(execute, r, data_dir, out, warm and len(todo) > 1) for r in todo]
+        for future in as_completed(futures):
+            done(*future.result())
+        if warm:
+            for _ in range(workers):
+                pool.submit(_stop_warm_kernels)
+    except BaseException:
+        _stop_workers(pool)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """SIGTERM every worker (each kills its kernels and removes its staged files), then wait."""
+    workers = multiprocessing.active_children()
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in workers:
+        with contextlib.suppress(Exception):
+            process.terminate()
+    deadline = time.monotonic() + 20
+    for process in workers:
+        process.join(timeout=max(0.1, deadline - time.monotonic()))
+        if process.is_alive():
+            process.kill()
+            process.join(timeout=5)
 
 
 def _run_on_dask(todo, data_dir: Path, out: Path, scheduler: str, jobs: int, warm: bool, done) -> None:

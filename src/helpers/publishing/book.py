@@ -113,6 +113,13 @@ def write_data_quality(data_dir: Path) -> Path:
             lines.append(f"| {r.file} | {r.column} | {r.rule} | {r.antal} |")
     else:
         lines.append("Ingen rækker blev afvist.")
+    notes = getattr(dataset, "notes", None)
+    if notes is not None and len(notes):
+        counts = notes.groupby(["file", "column", "rule"], dropna=False).size().rename("antal").reset_index()
+        lines += ["", "## Bemærkninger (rækkerne er beholdt)", "", "| Fil | Kolonne | Regel | Antal |"]
+        lines.append("|---|---|---|---|")
+        for r in counts.itertuples(index=False):
+            lines.append(f"| {r.file} | {r.column} | {r.rule} | {r.antal} |")
     lines += ["", "Reglerne og deres koder er beskrevet i [Data og metode](data_and_method.md)."]
     path = BOOK_DIR / "data_quality.md"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -1,0 +1,218 @@
+"""Runs that never corrupt and never go stale: the lock on --out, outputs renamed into place
+when complete (the cache key last), Ctrl-C/SIGTERM/SIGKILL, and build refusing incomplete runs."""
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from conftest import BIN, reportbook, write_csv
+
+from helpers.pipeline import cache, runner
+
+PERIOD = "2016-02-01:2016-08-01"
+IV = "person_id,municipality,target_group,measure,step,start_date,end_date,monthly_cost\n"
+
+
+def small_data(path: Path) -> Path:
+    write_csv(
+        path / "interventions.csv",
+        IV + "241210-4011,851,udsat,a,5,2015-01-01,,1000\n0101104002,615,udsat,a,3,2015-01-01,,2000\n",
+    )
+    return path
+
+
+def run_args(data, out, *extra):
+    return ["run", "--data", data, "--out", out, "--period", PERIOD, *extra]
+
+
+def children_of(pids: set[int]) -> set[int]:
+    """Processes whose parent is one of ``pids`` (from /proc)."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        if ppid in pids:
+            found.add(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def wait_for(predicate, timeout=120.0, step=0.2):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(step)
+    return False
+
+
+def start_run(project_copy, tmp_path, data, out, *extra):
+    env = {
+        **os.environ,
+        "REPORTBOOK_HOME": str(project_copy),
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+    }
+    cmd = [str(BIN / "reportbook"), *map(str, run_args(data, out, *extra))]
+    return subprocess.Popen(
+        cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+
+
+def processes_of(main: int) -> set[int]:
+    """The run's workers and their kernels, while they run."""
+    workers = children_of({main})
+    return workers | children_of(workers)
+
+
+def test_a_second_run_into_the_same_folder_stops_with_a_danish_message(project_copy, tmp_path):
+    data, out = small_data(tmp_path / "data"), tmp_path / "out"
+    env = {"REPORTBOOK_HOME": str(project_copy), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    with runner.run_lock(out):  # another run holds the folder
+        result = reportbook(*run_args(data, out, "--municipality", "851", "--notebook", "staircase"), env=env)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "en anden kørsel" in lines[0].lower() and str(out) in lines[0]
+    assert not list(out.glob("*/*.ipynb")) and not (out / "rejects.csv").exists()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_an_interrupted_run_stops_everything_and_leaves_no_partial_file(project_copy, tmp_path, signum):
+    data, out = small_data(tmp_path / "data"), tmp_path / "out"
+    proc = start_run(
+        project_copy,
+        tmp_path,
+        data,
+        out,
+        *("--municipality", "851", "--municipality", "615"),
+        *("--notebook", "staircase", "--notebook", "budget_followup", "--jobs", "2"),
+    )
+    seen: set[int] = set()
+
+    def started():
+        seen.update(processes_of(proc.pid))
+        return any((out / runner.STAGING).glob("*/*.ipynb"))
+
+    assert wait_for(started), proc.communicate()[1][-2000:]
+    time.sleep(1.0)
+    seen.update(processes_of(proc.pid))
+    if signum == signal.SIGINT:
+        os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C in a terminal reaches the whole foreground group
+    else:
+        proc.send_signal(signal.SIGTERM)  # `kill PID`
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 128 + signum, stderr[-2000:]
+    assert "Traceback" not in stderr
+    messages = [line for line in stderr.splitlines() if line.startswith("reportbook")]
+    assert len(messages) == 1 and "afbrudt" in messages[0].lower(), stderr[-2000:]
+    assert seen and wait_for(lambda: not any(alive(p) for p in seen), timeout=30), "workers or kernels left"
+    assert not (out / runner.STAGING).exists() or not any((out / runner.STAGING).rglob("*"))
+    assert runner.incomplete_runs(out) == []
+    for notebook in out.glob("*/*.ipynb"):  # whatever finished is complete
+        assert (notebook.with_suffix("") / cache.KEY_FILE).exists()
+
+
+def test_after_a_sigkill_workers_stop_and_the_next_run_completes_the_matrix(project_copy, tmp_path):
+    data, out = small_data(tmp_path / "data"), tmp_path / "out"
+    args = ("--municipality", "851", "--municipality", "615", "--notebook", "staircase", "--jobs", "2")
+    proc = start_run(project_copy, tmp_path, data, out, *args)
+    seen: set[int] = set()
+
+    def started():
+        seen.update(processes_of(proc.pid))
+        return any((out / runner.STAGING).glob("*/*.ipynb"))
+
+    assert wait_for(started)
+    seen.update(processes_of(proc.pid))
+    proc.kill()
+    proc.communicate(timeout=60)
+    assert seen and wait_for(lambda: not any(alive(p) for p in seen), timeout=30), "orphaned workers or kernels"
+    done_before = {p.name for p in out.glob("staircase/*.ipynb") if (p.with_suffix("") / cache.KEY_FILE).exists()}
+    assert len(done_before) < 2
+    again = start_run(project_copy, tmp_path, data, out, *args)
+    stdout, stderr = again.communicate(timeout=300)
+    assert again.returncode == 0, stderr[-2000:]
+    assert runner.incomplete_runs(out) == []
+    assert {p.name for p in out.glob("staircase/*.ipynb")} == {
+        "851_2016-02-01_2016-08-01.ipynb",
+        "615_2016-02-01_2016-08-01.ipynb",
+    }
+    if done_before:
+        assert f"{len(done_before)} af 2 kørsler er uændrede" in stdout
+
+
+def fake_stage(out: Path, run: runner.Run) -> None:
+    stage = out / runner.STAGING
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["reportbook"] = {"region": "x"}
+    run.notebook_path(stage).parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, run.notebook_path(stage))
+    run.output_dir(stage).mkdir(parents=True)
+    (run.output_dir(stage) / "table.csv").write_text("a\n1\n")
+
+
+def test_outputs_are_moved_into_place_when_complete_and_the_key_comes_last(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    run = runner.Run("staircase", 851, "2016-02-01", "2016-08-01")
+    fake_stage(out, run)
+    runner.publish(run, out, "key-1")
+    assert runner.incomplete_runs(out) == []
+    assert cache.is_current(run.notebook_path(out), run.output_dir(out), "key-1")
+    assert not any((out / runner.STAGING).rglob("*.csv"))
+
+    fake_stage(out, run)  # the next run of the same report dies half-way through moving it
+    real_replace, calls = os.replace, []
+
+    def dying_replace(src, dst):
+        calls.append(dst)
+        if str(dst).endswith(".ipynb"):
+            raise KeyboardInterrupt
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(runner.os, "replace", dying_replace)
+    with pytest.raises(KeyboardInterrupt):
+        runner.publish(run, out, "key-2")
+    monkeypatch.setattr(runner.os, "replace", real_replace)
+    assert runner.incomplete_runs(out) == ["staircase/851_2016-02-01_2016-08-01"]
+    assert not cache.is_current(run.notebook_path(out), run.output_dir(out), "key-1")
+    assert not cache.is_current(run.notebook_path(out), run.output_dir(out), "key-2")
+
+
+@pytest.mark.parametrize("leftover", ["notebook_without_key", "staging", "metadata_without_region"])
+def test_build_refuses_a_reports_folder_with_an_incomplete_run(project_copy, tmp_path, leftover):
+    out = tmp_path / "reports"
+    run = runner.Run("staircase", 851, "2016-02-01", "2016-08-01")
+    fake_stage(out, run)
+    runner.publish(run, out, "key")
+    broken = runner.Run("staircase", 615, "2016-02-01", "2016-08-01")
+    if leftover == "staging":
+        fake_stage(out, broken)
+    else:
+        nb = nbformat.v4.new_notebook()
+        if leftover == "metadata_without_region":  # what a half-written papermill output looked like
+            nb.metadata["reportbook"] = {"reads": {"interventions": "municipality"}}
+        broken.notebook_path(out).parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, broken.notebook_path(out))
+    result = reportbook(
+        "build", "--reports", out, "--data", small_data(tmp_path / "data"), env={"REPORTBOOK_HOME": str(project_copy)}
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr and "KeyError" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "staircase/615_2016-02-01_2016-08-01" in lines[0]
