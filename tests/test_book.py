@@ -152,3 +152,67 @@ def test_nbval_reproduces_an_executed_notebook(book_site):
     )
     assert result.returncode == 0, result.stdout[-4000:]
     assert re.search(r"\d+ passed", result.stdout)
+
+
+def test_the_audit_passes_on_every_run_of_the_default_matrix(book_site):
+    from conftest import reportbook
+
+    result = reportbook("audit", book_site / "book" / "reports")
+    assert result.returncode == 0, result.stdout[-3000:]
+    # 45 runs of the matrix and København's two adult pages (its children's pages publish no counts)
+    assert "Revision af 47 kørsler i 12 sammenhængende tabelsæt" in result.stdout
+    assert "Revisionen er bestået" in result.stdout
+
+
+def test_no_published_statistic_rests_on_a_withheld_number(book_site):
+    import pandas as pd
+
+    checked = 0
+    for record_path in (book_site / "book" / "reports").glob("*/*/disclosure.json"):
+        record = json.loads(record_path.read_text())
+        frames = {t: pd.read_csv(record_path.parent / f"{t}.csv") for t in record["tables"]}
+        for table, content in record["tables"].items():
+            for row, column, _, inputs, base_n in content["statistics"]:
+                hidden = any(pd.isna(frames[t][c].iloc[r]) for t, r, c in inputs if t in frames and c in frames[t])
+                if hidden or (base_n is not None and 0 < base_n < 5):
+                    assert pd.isna(frames[table][column].iloc[row]), (record_path.parent.name, table, row, column)
+                    checked += 1
+    assert checked > 100
+
+
+def test_aalborg_flow_table_withholds_at_most_a_third_of_its_cells_of_five_or_more(book_site):
+    import pandas as pd
+
+    published = pd.read_csv(book_site / "book" / "reports" / "staircase" / f"{RUN_IDS[0]}" / "flow_table.csv")
+    reference = pd.read_csv(ROOT / "data" / "reference" / "kora_aalborg_flows_2016.csv")
+    published = published.set_index("Trin i starten")
+    columns = {
+        "unique_children": "Unikke cpr",
+        "down": "Ned ad trappen",
+        "ended": "Ophørte",
+        "up": "Op ad trappen",
+        **{f"to_{b}": str(b) for b in range(1, 7)},
+    }
+    large = withheld = 0
+    for row, ref in zip(published.index, reference.itertuples(index=False)):
+        for field, column in columns.items():
+            value = getattr(ref, field)
+            if pd.notna(value) and float(value) >= 5:
+                large += 1
+                withheld += pd.isna(published.at[row, column])
+            if pd.notna(value) and 0 < float(value) < 5:
+                assert pd.isna(published.at[row, column]), (row, column)
+    assert large > 40 and withheld <= large / 3, (withheld, large)
+
+
+def test_no_spreadsheet_formula_in_any_published_file(book_site):
+    formula = re.compile(r"<f[ >]")
+    for path in (html_dir(book_site) / "book").rglob("*.xlsx"):
+        with zipfile.ZipFile(path) as z:
+            for name in z.namelist():
+                if name.startswith("xl/worksheets/"):
+                    assert not formula.search(z.read(name).decode("utf-8")), (path, name)
+    for path in (html_dir(book_site) / "book").rglob("*.csv"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            for cell in line.split(","):
+                assert not cell.strip('"').startswith(("=", "+", "@", "\t", "\r")), (path, cell)

@@ -69,7 +69,9 @@ def test_each_run_records_its_configuration(book_site):
         "municipality_figures.csv",
         "budget_assumptions.csv",
     }
-    assert list(config["data_fingerprint"]) == ["interventions (851)"]  # the staircase reads Aalborg's rows only
+    # the staircase reads Aalborg's rows only: its interventions, and (for the protection it
+    # shares with the other children's pages) its case events and budget
+    assert list(config["data_fingerprint"]) == ["budget_assumptions (851)", "case_events (851)", "interventions (851)"]
     assert config["synthetic"] is True
     assert (book_site / "book" / "reports" / "rejects.csv").exists()  # one rejects file beside the outputs
 

@@ -33,9 +33,11 @@ DIRECTION_COLOURS = {"ned": "#2a9d8f", "samme": "#8d99ae", "op": "#e76f51"}
 
 
 def show(fig) -> None:
-    """Display a figure where it is made in the page, then free it."""
+    """Display a figure where it is made in the page, then free it (None: nothing to draw)."""
     from IPython.display import display
 
+    if fig is None:
+        return
     display(fig)
     plt.close(fig)
 
@@ -86,6 +88,8 @@ def movement_bars(shares: pd.DataFrame, title: str, source: str, by: str | None 
     ``shares`` as published (hidden cells are NA and left out, with a note); with ``by``
     one panel per group value.
     """
+    if shares.empty:
+        return None
     groups = list(shares[by].drop_duplicates()) if by else [None]
     width = 9 if len(groups) == 1 else min(3.6 * len(groups) + 1.5, 16)
     fig, axes = plt.subplots(1, len(groups), figsize=(width, 4.6), sharey=True, squeeze=False)
@@ -210,6 +214,8 @@ def share_with_intervals(
 ):
     """Horizontal dots with 95 % intervals (hidden values are NA and left out)."""
     part = table.dropna(subset=[share]).reset_index(drop=True)
+    if part.empty:
+        return None
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(part) + 1.6))
     y = np.arange(len(part))
     values = part[share].astype(float)
@@ -275,6 +281,8 @@ def municipality_differences(
 ):
     """Each municipality's difference from the average, unadjusted and adjusted, with 95 % intervals."""
     part = diffs.dropna(subset=["adjusted"]).sort_values("adjusted", kind="stable").reset_index(drop=True)
+    if part.empty:
+        return None
     fig, ax = plt.subplots(figsize=(8.5, 0.42 * len(part) + 1.8))
     y = np.arange(len(part))
     scale = 100 if percent else 1

@@ -1,0 +1,241 @@
+"""The independent audit (``reportbook audit``): it passes on what the book publishes, also
+on data made of small cells, and it fails on tables that give a small count away."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import reportbook, write_csv
+
+from helpers.publishing.audit import audit
+
+PERIOD = "2016-02-01:2016-08-01"
+
+
+def adversarial_data(folder, seed=7):
+    """A small municipality (Ærø, 492) where almost every breakdown has groups of 1-4:
+    five districts, all ages, every step and move, single-case groups; a few case events;
+    a budget; and adult cases in three municipalities with 1, 3 and 7 cases."""
+    rng = np.random.default_rng(seed)
+    lines = []
+    for i in range(46):
+        a, b = int(rng.integers(0, 7)), int(rng.integers(0, 7))
+        district = ["Nord", "Syd", "Øst", "Vest", "Midt"][i % 5]
+        born = f"{1 + i % 28:02d}-{1 + i % 12:02d}-{1996 + i % 21}"
+        group = "handicap" if i % 7 == 0 else "udsat"
+        common = f"c{i};492;{district};{born};{group}"
+        if a:
+            end = "" if b == a else "15-05-2016"
+            lines.append(f"{common};tiltag;{a};01-01-2015;{end};{1000 * a},00;{['egen', 'privat'][i % 2]};SB{i % 6}")
+        if b and b != a:
+            start = "16-05-2016" if a else "01-04-2016"
+            lines.append(f"{common};tiltag;{b};{start};;{1500 * b},00;egen;SB{i % 6}")
+        if not a and not b:
+            lines.append(f"{common};tiltag;2;01-01-2014;31-12-2014;900,00;egen;SB1")
+    write_csv(
+        folder / "interventions.csv",
+        "person_id;municipality;district;birth_date;target_group;measure;step;start_date;end_date;monthly_cost;"
+        "provider_type;caseworker_id\n" + "\n".join(lines) + "\n",
+    )
+    events = [
+        f"c{i},492,2016-0{1 + i % 7}-1{i % 9},{t},{o},{d}"
+        for i, (t, o, d) in enumerate(
+            [
+                ("underretning", "", ""),
+                ("klage", "medhold", ""),
+                ("klage", "hjemvist", ""),
+                ("børnefaglig_undersøgelse", "", "ja"),
+                ("børnefaglig_undersøgelse", "", "nej"),
+                ("ny_sag", "", ""),
+                ("underretning", "", ""),
+                ("sag_lukket", "", ""),
+            ]
+        )
+    ]
+    write_csv(
+        folder / "case_events.csv",
+        "person_id,municipality,event_date,event_type,outcome,deadline_met\n" + "\n".join(events) + "\n",
+    )
+    write_csv(
+        folder / "budget_assumptions.csv",
+        "municipality,year,step,budget_count,budget_unit_cost\n"
+        + "".join(f"492,2016,{s},{s}.5,{20000 * s}\n" for s in range(1, 7)),
+    )
+    rows = []
+    for code, n_cases in ((492, 1), (411, 3), (840, 7)):
+        for k in range(n_cases):
+            for r in (1, 2):
+                service = "§107" if (k + r) % 2 else "§85"
+                rows.append(
+                    {
+                        "case_id": f"{code}-{k}",
+                        "person_id": f"a{code}{k}",
+                        "municipality": code,
+                        "registration_no": r,
+                        "registration_date": f"2015-0{1 + k % 8}-1{r}" if r == 1 else f"2016-0{2 + k % 5}-1{r}",
+                        "service": service,
+                        "daily_price": 1500 + 100 * k if service == "§107" else "",
+                        "hours_individual": 10 + k if service == "§85" else "",
+                        "vum_score": [1, 2, 3, 3.5][k % 4],
+                        "goal_set": "ja",
+                        "goal_type": ["forbedring", "status quo"][k % 2],
+                        "goal_met": ["ja", "nej", "delvist"][k % 3] if r == 2 else "",
+                        "birth_date": f"19{60 + k}-01-01",
+                        "target_group": ["sindslidelse", "fysisk", "intellektuel/kognitiv"][k % 3],
+                        "income_basis": ["førtidspension", "løn"][k % 2],
+                        "initiator": "myndighed",
+                    }
+                )
+    pd.DataFrame(rows).to_csv(folder / "adult_registrations.csv", index=False)
+    write_csv(folder / "municipality_figures.csv", "municipality,year,population,population_0_22\n492,2016,6000,1200\n")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def adversarial_run(project_copy, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("adversarial")
+    data = adversarial_data(folder / "data")
+    out = folder / "out"
+    env = {"REPORTBOOK_HOME": str(project_copy), "XDG_CACHE_HOME": str(folder / "cache")}
+    for municipality in ("492", "840"):
+        reportbook(
+            "run",
+            "--data",
+            data,
+            "--out",
+            out,
+            "--municipality",
+            municipality,
+            "--period",
+            PERIOD,
+            "--jobs",
+            "2",
+            env=env,
+            check=True,
+        )
+    return out
+
+
+def test_the_audit_passes_on_data_made_of_small_cells(adversarial_run):
+    result = reportbook("audit", adversarial_run)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "Revisionen er bestået" in result.stdout
+    report = audit(adversarial_run)
+    assert report.runs == 7 and report.groups == 2  # Ærø's children (3 pages), the adults (2 pages x 2)
+    assert len([i for i in report.intervals if i.status == "primary"]) > 20  # plenty of small cells to protect
+    assert all(i.high - i.low >= 1 for i in report.intervals)
+
+
+def test_no_published_statistic_rests_on_a_withheld_number(adversarial_run):
+    checked = 0
+    for record_path in adversarial_run.glob("*/*/disclosure.json"):
+        record = json.loads(record_path.read_text())
+        frames = {t: pd.read_csv(record_path.parent / f"{t}.csv") for t in record["tables"]}
+        for table, content in record["tables"].items():
+            for row, column, _, inputs, base_n in content["statistics"]:
+                value = frames[table][column].iloc[row]
+                hidden_input = any(
+                    pd.isna(frames[t][c].iloc[r]) for t, r, c in inputs if t in frames and c in frames[t].columns
+                )
+                if hidden_input or (base_n is not None and 0 < base_n < 5):
+                    assert pd.isna(value), (record_path.parent.name, table, row, column)
+                    checked += 1
+    assert checked > 20
+
+
+def test_the_audit_fails_when_a_small_count_can_be_computed(tmp_path):
+    # children by district, 3 + 7 + 10 = 20, with only the 3 withheld: 20 - 7 - 10 gives it away
+    run = tmp_path / "staircase" / "851_2016-02-01_2016-08-01"
+    run.mkdir(parents=True)
+    pd.DataFrame({"district": ["A", "B", "C", "I alt"], "children": [None, 7, 10, 20]}).to_csv(
+        run / "district.csv", index=False
+    )
+    cells = [
+        [0, "children", "primary", "child:count", [0], True, None],
+        [1, "children", "published", "child:count", [1], True, None],
+        [2, "children", "published", "child:count", [2], True, None],
+        [3, "children", "published", "child:count", [0, 1, 2], True, None],
+    ]
+    record = {"group": "g", "tables": {"district": {"cells": cells, "statistics": []}}}
+    (run / "disclosure.json").write_text(json.dumps(record))
+    report = audit(tmp_path, jobs=1)
+    assert not report.passed and "district række 2" in report.problems[0]
+    assert [(i.low, i.high) for i in report.intervals] == [(3, 3)]
+    # withholding 7 as well leaves 3 anywhere between 1 and 9
+    pd.DataFrame({"district": ["A", "B", "C", "I alt"], "children": [None, None, 10, 20]}).to_csv(
+        run / "district.csv", index=False
+    )
+    cells[1][2] = "secondary"
+    (run / "disclosure.json").write_text(json.dumps(record))
+    report = audit(tmp_path, jobs=1)
+    assert report.passed and [(i.low, i.high) for i in report.intervals] == [(1, 9)]
+    result = reportbook("audit", tmp_path)
+    assert result.returncode == 0
+
+
+def test_the_audit_finds_a_small_count_pinned_by_its_bounds_alone(tmp_path):
+    # 1 + 1 + 5 = 7 with 5 and 7 published: a + b = 2 and each at least 1, so both are 1
+    run = tmp_path / "benchmarking" / "851_2016-02-01_2016-08-01"
+    run.mkdir(parents=True)
+    pd.DataFrame({"g": ["a", "b", "c", "I alt"], "n": [None, None, 5, 7]}).to_csv(run / "t.csv", index=False)
+    cells = [
+        [0, "n", "primary", "child:count", [0], True, None],
+        [1, "n", "primary", "child:count", [1], True, None],
+        [2, "n", "published", "child:count", [2], True, None],
+        [3, "n", "published", "child:count", [0, 1, 2], True, None],
+    ]
+    (run / "disclosure.json").write_text(
+        json.dumps({"group": "g", "tables": {"t": {"cells": cells, "statistics": []}}})
+    )
+    report = audit(tmp_path, jobs=1)
+    assert not report.passed and len(report.problems) == 2
+
+
+def test_the_audit_flags_a_statistic_shown_on_a_withheld_count(tmp_path):
+    run = tmp_path / "goal_attainment" / "851_2016-02-01_2016-08-01"
+    run.mkdir(parents=True)
+    pd.DataFrame({"m": ["a", "b"], "n": [None, 9], "share": [0.5, 0.4]}).to_csv(run / "t.csv", index=False)
+    cells = [[0, "n", "primary", "case:count", [0], True, None], [1, "n", "published", "case:count", [1], True, None]]
+    stats = [[0, "share", "published", [["t", 0, "n"]], None], [1, "share", "published", [["t", 1, "n"]], None]]
+    (run / "disclosure.json").write_text(
+        json.dumps({"group": "g", "tables": {"t": {"cells": cells, "statistics": stats}}})
+    )
+    report = audit(tmp_path, jobs=1)
+    assert len(report.problems) == 1 and "statistikken er vist" in report.problems[0]
+
+
+def test_differencing_two_overlapping_periods_is_the_stated_residual_risk(tmp_path):
+    """Cell suppression protects what is published together, not two reports of
+    overlapping periods: 20 children are placed all along, 6 leave in April, 8 arrive in
+    March and one more on 15 July. Each report on its own shows nothing under 5, but
+    "placed at the period end" reads 28 on 1 July and 29 on 1 August: their difference is
+    the one placement in July. The method page says so."""
+    from conftest import ROOT, interventions_frame
+
+    from helpers.publishing.disclosure import protect
+    from helpers.publishing.pages import staircase as page
+    from helpers.publishing.tables import publish
+
+    rows = [(f"c{i}", 5, "2015-01-01", None) for i in range(20)]
+    rows += [(f"e{i}", 5, "2015-01-01", "2016-04-15") for i in range(6)]
+    rows += [(f"m{i}", 6, "2016-03-01", None) for i in range(8)] + [("july", 6, "2016-07-15", None)]
+    iv = interventions_frame(rows)
+
+    class Report:
+        def __init__(self, end):
+            self.period_start, self.period_end = pd.Timestamp("2016-02-01"), pd.Timestamp(end)
+
+        def rows(self, table):
+            return iv
+
+    placed = []
+    for end in ("2016-07-01", "2016-08-01"):
+        specs = page.specs(Report(end))
+        summary = next(s for s in specs if s.name == "staircase_summary")
+        published = publish(summary, tmp_path / end, protect(specs))
+        placed.append(published.value(list(published.data["figure"]).index("placed_t1"), "children"))
+    assert placed == [28, 29]  # each report on its own shows nothing under 5 ...
+    assert placed[1] - placed[0] == 1  # ... but the two together reveal one new placement
+    method = (ROOT / "book" / "data_and_method.md").read_text(encoding="utf-8")
+    assert "overlappende" in method and "forskellen mellem to viste tal" in method
