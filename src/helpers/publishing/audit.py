@@ -148,26 +148,48 @@ class _Reader:
             return -sign * np.inf
         return sign * model.getInfo().objective_function_value
 
-    def _feasible(self, row: int, low: float, high: float) -> bool:
-        self.ip.changeColsCost(self.n, self.cols, np.zeros(self.n))
+    def _solution_with(self, row: int, low: float, high: float, push: np.ndarray) -> np.ndarray | None:
+        """A whole-number solution with cell ``row`` in [low, high] that pushes the cells in
+        ``push`` (weights, + up / - down) towards their ends, or None if there is none."""
+        self.ip.changeColsCost(self.n, self.cols, -(push @ self.matrix))
         self.ip.changeRowBounds(row, float(low), float(high))
         self.ip.run()
-        found = self.ip.getModelStatus() == self.hs.HighsModelStatus.kOptimal
+        status = self.ip.getModelStatus()
         self.ip.changeRowBounds(row, float(self.low[row]), float(self.high[row]))
-        return found
+        if status != self.hs.HighsModelStatus.kOptimal:
+            if status == self.hs.HighsModelStatus.kUnbounded:  # the push is unbounded: try without it
+                return self._solution_with(row, low, high, np.zeros_like(push)) if push.any() else None
+            return None
+        return np.round(np.asarray(self.ip.getSolution().col_value))
 
-    def interval(self, row: int) -> tuple[float, float]:
-        low, high = self._end(self.lp, row, 1.0), self._end(self.lp, row, -1.0)
+    def intervals(self, rows: list[int]) -> dict[int, tuple[float, float]]:
+        """The exact range of each cell in ``rows``: over real atoms by linear programming;
+        for counts, each end of that range rounded inwards is then confirmed by a whole-number
+        solution that reaches it. One integer programme reaches the ends of many cells at
+        once (its objective pushes the unconfirmed cells towards their ends); an end no
+        solution reaches is found by an integer programme of its own."""
+        real = {r: (self._end(self.lp, r, 1.0), self._end(self.lp, r, -1.0)) for r in rows}
         if not self.integer:
-            return low, high
-        low, high = np.ceil(low - 1e-7), np.floor(high + 1e-7)
-        # the integer range lies inside the real one: confirm its ends, or solve exactly
-        # (an unbounded real range stays unbounded over whole numbers: the data solve it)
-        if np.isfinite(high) and not self._feasible(row, high, high + 0.5):
-            high = self._end(self.ip, row, -1.0)
-        if not self._feasible(row, low - 0.5, low):
-            low = self._end(self.ip, row, 1.0)
-        return low, high
+            return real
+        ends = {r: (np.ceil(lo - 1e-7), np.floor(hi + 1e-7)) for r, (lo, hi) in real.items()}
+        open_ends = {(r, side) for r in rows for side in (0, 1) if np.isfinite(ends[r][side])}
+        while open_ends:
+            r, side = min(open_ends)
+            push = np.zeros(len(self.low))
+            for q, s in open_ends:
+                push[q] += 1.0 if s else -1.0
+            target = ends[r][side]
+            solution = self._solution_with(r, *((target, target + 0.5) if side else (target - 0.5, target)), push)
+            if solution is None:  # the rounded end is not reached: solve for the true one
+                low, high = ends[r]
+                ends[r] = (self._end(self.ip, r, 1.0), high) if side == 0 else (low, self._end(self.ip, r, -1.0))
+                open_ends.discard((r, side))
+                continue
+            values = self.matrix @ solution
+            for q, s in list(open_ends):
+                if abs(values[q] - ends[q][s]) < 0.5:
+                    open_ends.discard((q, s))
+        return ends
 
 
 def _silent_highs():
@@ -215,13 +237,11 @@ def _block_intervals(group: str, block: str, cells: dict, report: AuditReport) -
             elif c["status"] == "published" and c["value"] is not None:
                 low[i] = high[i] = c["value"]
     reader = _Reader(matrix, low, high, integer)
+    targets = {i: [k for k in keys if cells[k]["status"] == "primary"] for i, keys in enumerate(rows.values())}
+    targets = {i: keys for i, keys in targets.items() if keys}
     out = []
-    for i, keys in enumerate(rows.values()):
-        primary = [k for k in keys if cells[k]["status"] == "primary"]
-        if not primary:
-            continue
-        lo, hi = reader.interval(i)
-        out += [CellInterval(group, k[0], k[1], str(k[2]), "primary", lo, hi) for k in primary]
+    for i, (lo, hi) in reader.intervals(sorted(targets)).items():
+        out += [CellInterval(group, k[0], k[1], str(k[2]), "primary", lo, hi) for k in targets[i]]
     return out
 
 

@@ -21,10 +21,11 @@ Method (named, cited and explained in Danish on the method page):
    cells, i.e. make it computable from them.
 3. **Interval check** (the audit of tau-Argus): with what a reader knows (published
    values; whole, non-negative numbers; a withheld count is at least 1, since zeros are
-   shown), the narrowest interval of every primary cell is computed by linear
-   programming with HiGHS (exact for integers: a fractional optimum is re-solved as an
-   integer programme). A primary cell pinned to one value gets one more secondary
-   suppression (the least important cell that unpins it), until none is.
+   shown), the range of every primary cell is computed by linear programming with HiGHS
+   and then confirmed with whole numbers (integer programmes that move many cells off
+   their true values at once). A primary cell pinned to one value gets one more secondary
+   suppression (the least important cell that unpins it), until none is. An independent
+   audit (:mod:`helpers.publishing.audit`) checks the outcome from the published files.
 
 Amounts (spending, full-year volumes, the sums behind means) are protected the same way
 within their own measure, with continuous intervals. True zeros are shown. Every withheld
@@ -386,9 +387,8 @@ class _Intervals:
     A reader knows every published value, that atoms are non-negative (whole numbers for
     counts) and that a withheld count is at least 1 (zeros are shown). A cell is *pinned*
     when that leaves it a single possible value. Linear programmes (HiGHS, warm-started)
-    give its range over real atoms; for a count that range is confirmed exactly: the cell
-    is free only if a whole-number solution with another value than the true one exists
-    (an integer feasibility programme)."""
+    give its range over real atoms; a count is free only if a whole-number solution with
+    another value than the true one exists (integer programmes)."""
 
     def __init__(self, matrix: np.ndarray, values: np.ndarray, integer: bool):
         import highspy
@@ -443,16 +443,44 @@ class _Intervals:
         self.binding = binding & ~self.withheld
         return out[0], out[1]
 
-    def _whole_solution_with(self, target: int, low: float, high: float) -> bool:
-        """Is there a whole-number solution with the target cell in [low, high]?"""
-        if high < low:
-            return False
-        self.ip.changeRowBounds(int(target), float(low), float(high))
-        self.ip.run()
-        found = self.ip.getModelStatus() == self.highspy.HighsModelStatus.kOptimal
+    def held_by_whole_numbers(self, targets: list[int]) -> list[int]:
+        """Of ``targets`` (counts a linear programme already lets move), those that no
+        whole-number solution moves off their true value. One integer programme frees
+        many cells at once: its objective pushes every unsettled cell towards the end of its
+        range farther from its true value."""
+        ranges = {t: self.bounds(t) for t in targets}
+        unsettled, held = set(targets), []
+        while unsettled:
+            t = min(unsettled)
+            push = np.zeros(len(self.values))
+            for q in unsettled:
+                low, high = ranges[q]
+                push[q] = 1.0 if high - self.values[q] >= self.values[q] - low else -1.0
+            x = self._solution_moving(t, ranges[t], push)
+            if x is None:
+                held.append(t)
+                unsettled.discard(t)
+                continue
+            moved = np.abs(self.matrix @ x - self.values) >= 0.5
+            unsettled -= {q for q in unsettled if moved[q]}
+        return held
+
+    def _solution_moving(self, target: int, real: tuple[float, float], push: np.ndarray) -> np.ndarray | None:
+        """A whole-number solution with the target off its true value (up, else down)."""
         v = float(self.values[target])
-        self.ip.changeRowBounds(int(target), *((self._floor(), self.inf) if self.withheld[target] else (v, v)))
-        return found
+        for low, high in ((v + 1, np.floor(real[1] + 1e-9)), (np.ceil(real[0] - 1e-9), v - 1)):
+            if high < low:
+                continue
+            self.ip.changeColsCost(self.n_atoms, self.columns, -(push @ self.matrix))
+            self.ip.changeRowBounds(int(target), float(low), float(high))
+            self.ip.run()
+            status = self.ip.getModelStatus()
+            self.ip.changeRowBounds(int(target), *((self._floor(), self.inf) if self.withheld[target] else (v, v)))
+            if status == self.highspy.HighsModelStatus.kOptimal:
+                return np.round(np.asarray(self.ip.getSolution().col_value))
+            if status == self.highspy.HighsModelStatus.kUnbounded:
+                return self._solution_moving(target, real, np.zeros_like(push)) if push.any() else None
+        return None
 
     def pinned(self, target: int, exact: bool = True) -> bool:
         low, high = self.bounds(target)
@@ -462,21 +490,18 @@ class _Intervals:
         if high - low < 0.5 or not exact:
             return high - low < 0.5
         binding = self.binding
-        free = self._whole_solution_with(target, v + 1, np.floor(high + 1e-9)) or self._whole_solution_with(
-            target, np.ceil(low - 1e-9), v - 1
-        )
+        held = self._solution_moving(target, (low, high), np.zeros(len(self.values))) is None
         self.binding = binding
-        return not free
+        return held
 
 
-def _protect_block(cells: list[Cell], primary: np.ndarray, integer: bool, exact: bool = False) -> np.ndarray:
+def _protect_block(cells: list[Cell], primary: np.ndarray, integer: bool) -> np.ndarray:
     """Status of the cells of one block (ordered most important first).
 
     Cells that sum the same atoms (the same figure in several tables) are one *distinct
     cell*: published or withheld together, offered for publication at the rank of the
-    most important of them. ``exact`` confirms every count's range with integer
-    programmes; otherwise linear programmes decide, and the independent audit
-    (:mod:`helpers.publishing.audit`) solves the integer programmes."""
+    most important of them. Linear programmes screen each withheld count; integer
+    programmes then confirm that none is held to its value by whole numbers alone."""
     full = atoms(cells)
     if full.shape[1] == 0:
         return np.full(len(cells), PUBLISHED, dtype=object)  # zeros only
@@ -489,9 +514,14 @@ def _protect_block(cells: list[Cell], primary: np.ndarray, integer: bool, exact:
     check = _Intervals(matrix, values, integer)
     check.withhold(np.flatnonzero(hidden))
     shares = (matrix @ matrix.T) > 0  # cells that count some of the same units
-    for t in np.flatnonzero(is_primary):
-        while check.pinned(t, exact=integer and exact):
+    targets = np.flatnonzero(is_primary)
+    for t in targets:
+        while check.pinned(t, exact=False):
             hidden[_unpin(t, check, shares, hidden, values)] = True
+    if integer:  # confirm with whole numbers (withholding more only ever frees the others)
+        for t in check.held_by_whole_numbers(list(targets)):
+            while check.pinned(t, exact=True):
+                hidden[_unpin(t, check, shares, hidden, values)] = True
     status = np.where(is_primary, PRIMARY, np.where(hidden, SECONDARY, PUBLISHED))[group]
     return np.where(primary, PRIMARY, np.where(status == PUBLISHED, PUBLISHED, SECONDARY)).astype(object)
 
