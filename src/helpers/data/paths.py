@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import os
 from pathlib import Path
 
@@ -12,6 +14,21 @@ REFERENCE_DIR = REPO_ROOT / "data"
 DEFAULT_DATA_DIR = REFERENCE_DIR / "synthetic"
 #: The file that marks a data directory as written by the synthetic-data generator.
 SYNTHETIC_MARKER = "SYNTHETIC.json"
+
+
+@functools.cache
+def source_digest() -> str:
+    """A digest of the helpers package (every module, in every layer) and the reference data
+    it reads: what the outputs depend on besides the input data and the parameters."""
+    h = hashlib.sha256()
+    package = Path(__file__).resolve().parents[1]
+    files = [(f, package) for f in sorted(package.rglob("*.py"))]
+    files += [(f, REFERENCE_DIR) for f in sorted(REFERENCE_DIR.glob("*.csv"))]
+    files += [(f, REFERENCE_DIR) for f in sorted((REFERENCE_DIR / "reference").glob("*.csv"))]
+    for f, base in files:
+        h.update(str(f.relative_to(base)).encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()
 
 
 def resolve_path(path: str | os.PathLike) -> Path:

@@ -15,24 +15,15 @@ import hashlib
 import json
 from pathlib import Path
 
-from ..data.paths import REFERENCE_DIR, REPO_ROOT
+from ..data.paths import source_digest
 
 KEY_FILE = ".cache_key"
-PACKAGE_DIR = REPO_ROOT / "src" / "helpers"
 
 
 def code_digest() -> str:
-    """The helpers package (every module, in every layer) and the reference data it reads."""
-    h = hashlib.sha256()
-    files = (
-        sorted(PACKAGE_DIR.rglob("*.py"))
-        + sorted(REFERENCE_DIR.glob("*.csv"))
-        + sorted((REFERENCE_DIR / "reference").glob("*.csv"))
-    )
-    for f in files:
-        h.update(str(f.relative_to(REPO_ROOT)).encode())
-        h.update(f.read_bytes())
-    return h.hexdigest()
+    """The helpers package and the reference data it reads (see
+    :func:`helpers.data.paths.source_digest`)."""
+    return source_digest()
 
 
 def run_key(notebook_path: Path, parameters: dict, fingerprint: dict, code: str, extra: bytes = b"") -> str:

@@ -8,6 +8,7 @@ fingerprint, package version) in ``output_dir/run.json`` and writes the rejects 
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import os
@@ -22,8 +23,8 @@ import pandas as pd
 from .. import __version__
 from ..data import municipalities
 from ..data.dataset import Dataset, data_fingerprint, ensure_default_data, is_synthetic, load, write_rejects
-from ..data.paths import REPO_ROOT, resolve_path
-from .disclosure import Protection, TableSpec, digest, protect
+from ..data.paths import REPO_ROOT, resolve_path, source_digest
+from .disclosure import Protection, TableSpec, protect
 from .formats import date_da, short_digest
 from .pages import PAGES, group_of, page
 from .tables import Html, Published, publish
@@ -61,21 +62,42 @@ class Report:
         return f"{date_da(self.period_start)} – {date_da(self.period_end)}"
 
     @cached_property
-    def group_specs(self) -> dict[str, list[TableSpec]]:
-        """The tables of every page protected together with this notebook's page."""
-        if self.notebook not in PAGES:
-            return {}
-        return {nb: page(nb).specs(self) for nb in group_of(self.notebook)}
-
-    @cached_property
     def specs(self) -> dict[str, TableSpec]:
         """This page's tables, by name (computed, not yet protected)."""
-        return {s.name: s for s in self.group_specs.get(self.notebook, [])}
+        if self.notebook not in PAGES:
+            return {}
+        return {s.name: s for s in page(self.notebook).specs(self)}
+
+    def group_specs(self) -> list[TableSpec]:
+        """The tables of every page protected together with this notebook's page."""
+        others = [nb for nb in group_of(self.notebook) if nb != self.notebook]
+        return list(self.specs.values()) + [s for nb in others for s in page(nb).specs(self)]
+
+    def group_key(self) -> str:
+        """What the protection of this page's group depends on: the code, the group, the
+        municipality (children's pages) and period, and the validated rows its pages read."""
+        members = group_of(self.notebook)
+        reads: dict[str, str] = {}
+        for nb in members:
+            reads.update(notebook_reads(nb))
+        children = members != group_of("adult_prices")
+        key = {
+            "code": source_digest(),
+            "group": members,
+            "municipality": self.municipality if children else "alle",
+            "period": [str(self.period_start.date()), str(self.period_end.date())],
+            "rows": data_fingerprint(self.data.digests, reads, self.municipality),
+        }
+        return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
 
     @cached_property
     def protection(self) -> Protection:
-        """The protection of the linked system of this page's group (cached by content)."""
-        return protection_of([s for specs in self.group_specs.values() for s in specs])
+        """The protection of the linked system of this page's group, computed once for the
+        group (cached under :meth:`group_key`; the other pages' tables are computed only
+        when it is not cached yet)."""
+        if self.notebook not in PAGES:
+            return protect([])
+        return protection_of(self.group_key(), self.group_specs)
 
     @cached_property
     def _published(self) -> dict[str, Published]:
@@ -194,15 +216,14 @@ def protection_cache_dir() -> Path:
     return Path(base) / "reportbook" / "protection"
 
 
-def protection_of(specs: list[TableSpec]) -> Protection:
-    """:func:`~helpers.publishing.disclosure.protect`, cached on disk under a digest of
-    everything it depends on, so that the pages of one group protect their system once
+def protection_of(key: str, specs) -> Protection:
+    """:func:`~helpers.publishing.disclosure.protect` of the tables ``specs()`` returns,
+    cached on disk under ``key``, so that the pages of one group protect their system once
     (the cache holds statuses and atom numbers only: no unit ids, no values). Notebooks of
-    one group that run at the same time wait for each other (a file lock) instead of
-    protecting the same system twice."""
+    one group that run at the same time wait for each other (a file lock, kept beside the
+    entry) instead of protecting the same system twice."""
     import fcntl
 
-    key = digest(specs)
     folder = protection_cache_dir()
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     path = folder / f"{key}.json"
@@ -213,11 +234,10 @@ def protection_of(specs: list[TableSpec]) -> Protection:
                 return Protection.from_json(json.loads(path.read_text(encoding="utf-8")))
             except (ValueError, KeyError, TypeError):
                 path.unlink(missing_ok=True)
-        result = protect(specs)
+        result = protect(specs())
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(result.to_json(), fh)
         os.replace(tmp, path)
-    (folder / f"{key}.lock").unlink(missing_ok=True)
     return result
