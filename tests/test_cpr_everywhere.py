@@ -83,9 +83,13 @@ def written_text(paths):
 
 
 def test_no_cpr_number_reaches_anything_written(project_copy, tmp_path):
+    import shutil
+
+    home = tmp_path / "home"  # a project of its own: the book is built too, and searched
+    shutil.copytree(project_copy, home, ignore=shutil.ignore_patterns("reports", "_build", "synthetic", "reports.md"))
     data = plant(tmp_path / "data")
-    out, cache = tmp_path / "out", tmp_path / "cache"
-    env = {"REPORTBOOK_HOME": str(project_copy), "XDG_CACHE_HOME": str(cache)}
+    out, cache = home / "book" / "reports", tmp_path / "cache"
+    env = {"REPORTBOOK_HOME": str(home), "XDG_CACHE_HOME": str(cache)}
     validated = reportbook("validate", data, "--rejects", tmp_path / "validate", env=env)
     assert validated.returncode == 1, validated.stdout + validated.stderr  # the two rows with bad cells
     rejects = pd.read_csv(tmp_path / "validate" / "rejects.csv")
@@ -115,11 +119,27 @@ def test_no_cpr_number_reaches_anything_written(project_copy, tmp_path):
         env=env,
     )
     assert ran.returncode == 0, ran.stderr[-3000:]
-    files = [p for p in list(out.rglob("*")) + list((tmp_path / "validate").rglob("*")) if p.is_file()]
+    built = reportbook("build", "--reports", out, "--data", data, env=env)
+    assert built.returncode == 0, built.stdout[-2000:] + built.stderr[-2000:]
+    html = home / "_build" / "html"  # the pages, downloads and search index (not the theme's own files)
+    site = [
+        p
+        for p in html.rglob("*")
+        if p.is_file()
+        and p.suffix in (".html", ".js", ".csv", ".xlsx", ".txt")
+        and "_static" not in p.relative_to(html).parts
+    ]
+    assert any(p.name == "searchindex.js" for p in site) and len([p for p in site if p.suffix == ".html"]) >= 3
+    files = [p for p in list(out.rglob("*")) + list((tmp_path / "validate").rglob("*")) if p.is_file()] + site
     pickles = list(cache.rglob("*.pkl"))
     assert pickles and len([p for p in files if p.suffix == ".ipynb"]) == 3
     assert [p for p in files if p.suffix == ".xlsx"] and [p for p in files if p.suffix == ".csv"]
-    logs = [("validate output", validated.stdout + validated.stderr), ("run output", ran.stdout + ran.stderr)]
+    logs = [
+        ("validate output", validated.stdout + validated.stderr),
+        ("run output", ran.stdout + ran.stderr),
+        ("build output", built.stdout + built.stderr),
+    ]
+    pickles += list(cache.rglob("*.json"))  # the protection cache: statuses and atom numbers only
     for where, text in list(written_text(files + pickles)) + logs:
         for spelling in SPELLINGS:
             assert spelling not in text, (where, spelling)

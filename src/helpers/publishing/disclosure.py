@@ -399,6 +399,8 @@ class _Intervals:
         self.columns = np.arange(self.n_atoms, dtype=np.int32)
         self.inf = highspy.kHighsInf
         self.withheld = np.zeros(len(values), dtype=bool)
+        self.binding = np.zeros(len(values), dtype=bool)
+        self.range: dict[int, tuple[float, float]] = {}
         self.lp = _highs()
         self.lp.addVars(self.n_atoms, np.zeros(self.n_atoms), np.full(self.n_atoms, self.inf))
         for i in range(matrix.shape[0]):
@@ -428,27 +430,35 @@ class _Intervals:
         for m in self._models():
             m.changeRowBounds(int(row), float(self.values[row]), float(self.values[row]))
 
+    def _end(self, target: int, sign: float) -> float:
+        """The cell's max (sign -1) or min (sign +1) over real, non-negative atoms; the cells
+        whose published values limit it (non-zero duals) are added to ``self.binding``."""
+        self.lp.changeColsCost(self.n_atoms, self.columns, sign * self.matrix[target])
+        self.lp.run()
+        if self.lp.getModelStatus() == self.highspy.HighsModelStatus.kUnbounded:
+            return -sign * np.inf  # nothing published bounds the cell in this direction
+        self.binding |= (np.abs(np.asarray(self.lp.getSolution().row_dual)) > 1e-9) & ~self.withheld
+        return sign * self.lp.getInfo().objective_function_value
+
+    def _tolerance(self, target: int) -> float:
+        return 0.5 if self.integer else AMOUNT_TOLERANCE * max(abs(self.values[target]), 1.0)
+
     def bounds(self, target: int) -> tuple[float, float]:
-        """The cell's range over real, non-negative atoms; ``self.binding`` keeps the cells
-        whose published values limit it (non-zero duals at either end)."""
-        out, binding = [], np.zeros(len(self.values), dtype=bool)
-        for sign in (1.0, -1.0):
-            self.lp.changeColsCost(self.n_atoms, self.columns, sign * self.matrix[target])
-            self.lp.run()
-            if self.lp.getModelStatus() == self.highspy.HighsModelStatus.kUnbounded:
-                out.append(-sign * np.inf)  # nothing published bounds the cell in this direction
-                continue
-            out.append(sign * self.lp.getInfo().objective_function_value)
-            binding |= np.abs(np.asarray(self.lp.getSolution().row_dual)) > 1e-9
-        self.binding = binding & ~self.withheld
-        return out[0], out[1]
+        """The cell's range over real, non-negative atoms. The lower end is computed only
+        when the upper end does not already let the cell move (then it is the true value)."""
+        self.binding = np.zeros(len(self.values), dtype=bool)
+        v = float(self.values[target])
+        high = self._end(target, -1.0)
+        low = v if high - v >= self._tolerance(target) else self._end(target, 1.0)
+        self.range[target] = (low, high)
+        return low, high
 
     def held_by_whole_numbers(self, targets: list[int]) -> list[int]:
         """Of ``targets`` (counts a linear programme already lets move), those that no
         whole-number solution moves off their true value. One integer programme frees
         many cells at once: its objective pushes every unsettled cell towards the end of its
         range farther from its true value."""
-        ranges = {t: self.bounds(t) for t in targets}
+        ranges = {t: self.range.get(t) or self.bounds(t) for t in targets}
         unsettled, held = set(targets), []
         while unsettled:
             t = min(unsettled)
@@ -468,7 +478,10 @@ class _Intervals:
     def _solution_moving(self, target: int, real: tuple[float, float], push: np.ndarray) -> np.ndarray | None:
         """A whole-number solution with the target off its true value (up, else down)."""
         v = float(self.values[target])
-        for low, high in ((v + 1, np.floor(real[1] + 1e-9)), (np.ceil(real[0] - 1e-9), v - 1)):
+        for side in ("up", "down"):
+            if side == "down" and real[0] >= v:  # the lower end was not needed so far
+                real = (self._end(target, 1.0), real[1])
+            low, high = (v + 1, np.floor(real[1] + 1e-9)) if side == "up" else (np.ceil(real[0] - 1e-9), v - 1)
             if high < low:
                 continue
             self.ip.changeColsCost(self.n_atoms, self.columns, -(push @ self.matrix))
@@ -484,11 +497,8 @@ class _Intervals:
 
     def pinned(self, target: int, exact: bool = True) -> bool:
         low, high = self.bounds(target)
-        v = float(self.values[target])
-        if not self.integer:
-            return high - low < AMOUNT_TOLERANCE * max(abs(v), 1.0)
-        if high - low < 0.5 or not exact:
-            return high - low < 0.5
+        if high - low < self._tolerance(target) or not (exact and self.integer):
+            return high - low < self._tolerance(target)
         binding = self.binding
         held = self._solution_moving(target, (low, high), np.zeros(len(self.values))) is None
         self.binding = binding
