@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 SEED   ?= 2016
 DATA   := data/synthetic
 
-.PHONY: book test data run build clean browser
+.PHONY: book test data run audit build clean browser
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,12 @@ data: $(DATA)/.complete
 run: data
 	$(BIN)/reportbook run
 
-build: run
+# The published tables are audited before the site is built: no withheld count of 1-4 may
+# be computable from them.
+audit: run
+	$(BIN)/reportbook audit
+
+build: audit
 	$(BIN)/reportbook build
 
 book: build

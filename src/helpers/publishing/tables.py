@@ -153,19 +153,20 @@ class Published:
             return "Offentlige tal: ingen diskretionering."
         return NOTE_DA
 
-    def links_html(self, label: str = "Hent tabellen") -> str:
+    def links_html(self, label: str = "Hent tabellen", note: bool = True) -> str:
         """Download links for the CSV and Excel files (relative to the report page), and how
         the table was protected."""
-        return (
+        links = (
             f"<p class='downloads'>{html.escape(label)}: "
             f"<a href='{self.link_prefix}{self.csv.name}' download>CSV</a> · "
             f"<a href='{self.link_prefix}{self.xlsx.name}' download>Excel</a></p>"
-            f"<p class='protection-note'>{html.escape(self.note())}</p>"
         )
+        return links + (f"<p class='protection-note'>{html.escape(self.note())}</p>" if note else "")
 
     def downloads(self, label: str):
-        """An object that a notebook displays as the download links only."""
-        return Html(self.links_html(label))
+        """An object that a notebook displays as the download links only (the table they
+        belong to, shown on the page, carries the protection note)."""
+        return Html(self.links_html(label, note=False))
 
 
 def _missing(v) -> bool:
