@@ -5,8 +5,10 @@ the relations the publishing layer declares beside them (``disclosure.json``: fo
 cell of each table its block, the atoms it sums and whether it is published, and for each
 statistic the cells it rests on). It does not use the protection code: it rebuilds, per
 linked system (the runs of one municipality and period, or the adult pages of one
-period), what a reader of all those files knows, and computes with integer programming
-(HiGHS through ``scipy.optimize.milp``) the narrowest interval of every withheld cell:
+period), what a reader of all those files knows, and computes with HiGHS the narrowest
+interval of every primary cell (linear programming for the range over real numbers, then
+integer programmes that reach each whole-number end; in systems of more than
+``WHOLE_NUMBER_ATOMS`` atoms the real range rounded inwards to whole numbers):
 
 * published cells: the sum of their atoms equals the published number (an amount behind
   a published mean equals mean x count, to the precision printed);
@@ -33,6 +35,10 @@ COUNT = "count"
 AMOUNT_TOLERANCE = 1e-6
 #: The precision of a published statistic (six decimals).
 PRINTED = 5e-7
+#: Blocks of up to this many atoms get exact integer ranges; in larger ones (a year of
+#: monthly figures) a general integer solver takes minutes a cell, and the ranges are the
+#: linear programme's, rounded inwards to whole numbers (as tau-Argus' audit).
+WHOLE_NUMBER_ATOMS = 700
 
 
 @dataclass
@@ -44,6 +50,7 @@ class CellInterval:
     status: str
     low: float
     high: float
+    whole_numbers: bool = True  # exact integer range (else the real range rounded inwards)
 
     @property
     def pinned(self) -> bool:
@@ -64,10 +71,13 @@ class AuditReport:
     def summary(self) -> str:
         primary = [i for i in self.intervals if i.status == "primary"]
         widths = [i.high - i.low for i in primary]
+        exact = sum(i.whole_numbers for i in primary)
         lines = [
             f"Revision af {self.runs} kørsler i {self.groups} sammenhængende tabelsæt.",
             f"{len(primary)} primært beskyttede tal (1-4) er undersøgt; "
             + (f"det smalleste interval, en læser kan beregne, er {min(widths):g} bredt." if widths else ""),
+            f"{exact} intervaller er beregnet med heltalsprogrammering, {len(primary) - exact} med lineær "
+            "programmering afrundet til hele tal (for store systemer til heltalsprogrammering).",
         ]
         lines += [f"FEJL: {p}" for p in self.problems]
         lines.append("Revisionen er bestået." if self.passed else "Revisionen fejlede.")
@@ -132,11 +142,14 @@ class _Reader:
         inf = highspy.kHighsInf
         self.low, self.high = low, np.where(np.isinf(high), inf, high)
         self.lp = _silent_highs()
+        self.lp.setOptionValue("simplex_strategy", 4)  # primal simplex: only the objective changes
+        self.lp.setOptionValue("presolve", "off")
         self.lp.addVars(self.n, np.zeros(self.n), np.full(self.n, inf))
         for i in range(matrix.shape[0]):
             idx = np.flatnonzero(matrix[i]).astype(np.int32)
             self.lp.addRow(float(self.low[i]), float(self.high[i]), len(idx), idx, np.ones(len(idx)))
-        if integer:
+        self.ip = None
+        if integer and self.n <= WHOLE_NUMBER_ATOMS:
             self.ip = _silent_highs()
             self.ip.passModel(self.lp.getLp())
             self.ip.changeColsIntegrality(self.n, self.cols, np.array([highspy.HighsVarType.kInteger] * self.n))
@@ -172,6 +185,8 @@ class _Reader:
         if not self.integer:
             return real
         ends = {r: (np.ceil(lo - 1e-7), np.floor(hi + 1e-7)) for r, (lo, hi) in real.items()}
+        if self.ip is None:  # too large for integer programming in seconds: real ranges, rounded
+            return ends
         open_ends = {(r, side) for r in rows for side in (0, 1) if np.isfinite(ends[r][side])}
         while open_ends:
             r, side = min(open_ends)
@@ -240,8 +255,9 @@ def _block_intervals(group: str, block: str, cells: dict, report: AuditReport) -
     targets = {i: [k for k in keys if cells[k]["status"] == "primary"] for i, keys in enumerate(rows.values())}
     targets = {i: keys for i, keys in targets.items() if keys}
     out = []
+    exact = reader.ip is not None or not integer
     for i, (lo, hi) in reader.intervals(sorted(targets)).items():
-        out += [CellInterval(group, k[0], k[1], str(k[2]), "primary", lo, hi) for k in targets[i]]
+        out += [CellInterval(group, k[0], k[1], str(k[2]), "primary", lo, hi, exact) for k in targets[i]]
     return out
 
 

@@ -27,6 +27,7 @@ BOOK_DIR = REPO_ROOT / "book"
 MATRIX_FILE = "matrix.json"
 BUILD_DIR = REPO_ROOT / "_build"
 NOTEBOOK_TITLES = {
+    "trends": "Udvikling",
     "staircase": "Indsatstrappen",
     "benchmarking": "Benchmarking og nøgletal",
     "budget_followup": "Budgetopfølgning",

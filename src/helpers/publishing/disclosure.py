@@ -22,10 +22,12 @@ Method (named, cited and explained in Danish on the method page):
 3. **Interval check** (the audit of tau-Argus): with what a reader knows (published
    values; whole, non-negative numbers; a withheld count is at least 1, since zeros are
    shown), the range of every primary cell is computed by linear programming with HiGHS
-   and then confirmed with whole numbers (integer programmes that move many cells off
-   their true values at once). A primary cell pinned to one value gets one more secondary
-   suppression (the least important cell that unpins it), until none is. An independent
-   audit (:mod:`helpers.publishing.audit`) checks the outcome from the published files.
+   and must hold at least two whole numbers; in systems of up to ``WHOLE_NUMBER_ATOMS``
+   atoms it is also confirmed with whole numbers (integer programmes that move many cells
+   off their true values at once). A primary cell pinned to one value gets one more
+   secondary suppression (the least important cell that unpins it), until none is. An
+   independent audit (:mod:`helpers.publishing.audit`) checks the outcome from the
+   published files.
 
 Amounts (spending, full-year volumes, the sums behind means) are protected the same way
 within their own measure, with continuous intervals. True zeros are shown. Every withheld
@@ -53,6 +55,11 @@ PUBLISHED, PRIMARY, SECONDARY = "published", "primary", "secondary"
 _TOL = 1e-9
 #: An amount is "pinned" when a reader can compute it to within this share of its value.
 AMOUNT_TOLERANCE = 1e-6
+#: Up to this many atoms a block's ranges are also confirmed with integer programmes;
+#: larger systems (e.g. a year of monthly figures) are beyond a general integer solver in
+#: seconds, and their ranges rest on linear programming rounded to whole numbers, as in
+#: tau-Argus' audit.
+WHOLE_NUMBER_ATOMS = 700
 NOTE_DA = (
     "«..» = ikke vist af hensyn til diskretion: tallet er 1-4, bygger på 1-4 personer eller sager, "
     "eller ville sammen med de viste tal afsløre et sådant tal. Nuller vises."
@@ -338,12 +345,13 @@ def gauss_secondary(matrix: np.ndarray, primary: np.ndarray, order: Iterable[int
     if matrix.shape[1] == 0:  # no units at all: every cell is a published zero
         return hidden
     reduced = matrix[primary].copy()  # the primary vectors, reduced by the published basis
-    basis = np.zeros((0, matrix.shape[1]))
+    basis = np.zeros((min(matrix.shape), matrix.shape[1]))  # rows in reduced echelon form
     pivots: list[int] = []
     for j in order:
         if primary[j]:
             continue
-        r = matrix[j] - (matrix[j, pivots] @ basis if pivots else 0.0)
+        b = len(pivots)
+        r = matrix[j] - (matrix[j, pivots] @ basis[:b] if b else 0.0)
         k = int(np.argmax(np.abs(r)))
         if abs(r[k]) <= _TOL:
             continue  # already computable from what is published
@@ -353,7 +361,8 @@ def gauss_secondary(matrix: np.ndarray, primary: np.ndarray, order: Iterable[int
             hidden[j] = True  # publishing it would reveal a primary cell
             continue
         reduced = updated
-        basis = np.vstack([basis - np.outer(basis[:, k], r), r])
+        basis[:b] -= np.outer(basis[:b, k], r)
+        basis[b] = r
         pivots.append(k)
     return hidden
 
@@ -402,12 +411,15 @@ class _Intervals:
         self.binding = np.zeros(len(values), dtype=bool)
         self.range: dict[int, tuple[float, float]] = {}
         self.lp = _highs()
+        # only the objective changes between solves: the last basis stays primal feasible
+        self.lp.setOptionValue("simplex_strategy", 4)  # primal simplex
+        self.lp.setOptionValue("presolve", "off")
         self.lp.addVars(self.n_atoms, np.zeros(self.n_atoms), np.full(self.n_atoms, self.inf))
         for i in range(matrix.shape[0]):
             idx = np.flatnonzero(matrix[i]).astype(np.int32)
             self.lp.addRow(float(values[i]), float(values[i]), len(idx), idx, np.ones(len(idx)))
         self.ip = None
-        if integer:
+        if integer and self.n_atoms <= WHOLE_NUMBER_ATOMS:
             self.ip = _highs()
             self.ip.passModel(self.lp.getLp())
             kind = np.array([highspy.HighsVarType.kInteger] * self.n_atoms)
@@ -443,13 +455,19 @@ class _Intervals:
     def _tolerance(self, target: int) -> float:
         return 0.5 if self.integer else AMOUNT_TOLERANCE * max(abs(self.values[target]), 1.0)
 
+    def _single(self, low: float, high: float, target: int) -> bool:
+        """The range leaves one value: for counts, one whole number."""
+        if self.integer:
+            return np.floor(high + 1e-7) - np.ceil(low - 1e-7) < 1
+        return high - low < self._tolerance(target)
+
     def bounds(self, target: int) -> tuple[float, float]:
         """The cell's range over real, non-negative atoms. The lower end is computed only
         when the upper end does not already let the cell move (then it is the true value)."""
         self.binding = np.zeros(len(self.values), dtype=bool)
         v = float(self.values[target])
         high = self._end(target, -1.0)
-        low = v if high - v >= self._tolerance(target) else self._end(target, 1.0)
+        low = v if high - v >= (1.0 - 1e-7 if self.integer else self._tolerance(target)) else self._end(target, 1.0)
         self.range[target] = (low, high)
         return low, high
 
@@ -497,8 +515,8 @@ class _Intervals:
 
     def pinned(self, target: int, exact: bool = True) -> bool:
         low, high = self.bounds(target)
-        if high - low < self._tolerance(target) or not (exact and self.integer):
-            return high - low < self._tolerance(target)
+        if self._single(low, high, target) or not (exact and self.ip is not None):
+            return self._single(low, high, target)
         binding = self.binding
         held = self._solution_moving(target, (low, high), np.zeros(len(self.values))) is None
         self.binding = binding
@@ -528,7 +546,7 @@ def _protect_block(cells: list[Cell], primary: np.ndarray, integer: bool) -> np.
     for t in targets:
         while check.pinned(t, exact=False):
             hidden[_unpin(t, check, shares, hidden, values)] = True
-    if integer:  # confirm with whole numbers (withholding more only ever frees the others)
+    if check.ip is not None:  # confirm with whole numbers (withholding more only ever frees the others)
         for t in check.held_by_whole_numbers(list(targets)):
             while check.pinned(t, exact=True):
                 hidden[_unpin(t, check, shares, hidden, values)] = True

@@ -307,3 +307,51 @@ def municipality_differences(
     fig.tight_layout(rect=(0, 0.06, 1, 1))
     source_note(fig, source + " Streger: 95 %-konfidensinterval (robuste standardfejl, HC3).")
     return fig
+
+
+MONTH_TICKS_DA = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+
+
+def monthly_lines(
+    series: pd.DataFrame, title: str, ylabel: str, source: str, targets: pd.DataFrame | None = None, hue: str = "year"
+):
+    """Lines over the months of a *published* series (``date``, ``year``, ``month``,
+    ``value``, ``group``; withheld values are missing and leave a gap), one line per year
+    (the focal year against the year before) or, with ``hue="group"``, per group. Targets
+    (``year``, ``target``) are drawn as dashed lines. Seaborn; Danish month names."""
+    import seaborn as sns
+
+    data = series.dropna(subset=["value"])
+    if data.empty:
+        return None
+    fig, ax = plt.subplots(figsize=(8.5, 4.2))
+    quarterly = data["date"].dt.month.nunique() <= 4 and data["year"].nunique() > 2
+    x = "date" if quarterly or hue == "group" else "month"
+    palette = "Blues" if hue == "year" else "tab10"
+    sns.lineplot(data=data, x=x, y="value", hue=hue, marker="o", ax=ax, palette=palette, legend="full")
+    if targets is not None and len(targets):
+        for r in targets.itertuples(index=False):
+            ax.axhline(r.target, color="#d62828", linestyle="--", linewidth=1)
+            ax.annotate(
+                f"Mål {r.year}: {num_da(r.target, 0)}",
+                (0.01, r.target),
+                xycoords=("axes fraction", "data"),
+                xytext=(0, 3),
+                textcoords="offset points",
+                fontsize=8,
+                color="#d62828",
+            )
+    if x == "month":
+        ax.set_xticks(range(1, 13), MONTH_TICKS_DA)
+        ax.set_xlim(0.5, 12.5)
+        ax.set_xlabel("")
+    else:
+        ax.set_xlabel("")
+        fig.autofmt_xdate()
+    ax.set_ylabel(ylabel)
+    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: num_da(v, 0)))
+    ax.legend(title="", fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax.set_title(title, loc="left", fontsize=11)
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    source_note(fig, source + " Manglende punkter: ikke vist af hensyn til diskretion.")
+    return fig

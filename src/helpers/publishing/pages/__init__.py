@@ -19,11 +19,12 @@ PAGES = {
     "budget_followup": "budget",
     "adult_prices": "prices",
     "goal_attainment": "goals",
+    "trends": "trends",
 }
 #: The notebooks protected together (each page module states its ``GROUP``; a test checks
 #: that the two agree, so that finding a group never imports the other pages).
 GROUPS = {
-    "children": ["staircase", "benchmarking", "budget_followup"],
+    "children": ["staircase", "benchmarking", "budget_followup", "trends"],
     "adults": ["adult_prices", "goal_attainment"],
 }
 

@@ -1,0 +1,145 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,-all
+#     formats: ipynb,py:percent
+#     notebook_metadata_filter: reportbook,kernelspec,jupytext
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+#   reportbook:
+#     reads:
+#       budget_assumptions: municipality
+#       case_events: municipality
+#       interventions: municipality
+#       municipality_figures: municipality
+# ---
+
+# %% [markdown]
+# # Udvikling: månedlige nøgletal og prognose
+
+# %% tags=["parameters", "remove-cell"]
+municipality = 851
+period_start = "2016-02-01"
+period_end = "2016-08-01"
+data_dir = "data/synthetic"
+output_dir = "output/trends"
+
+# %% tags=["remove-input"]
+from IPython.display import display
+
+from helpers.publishing import figures
+from helpers.publishing.pages import trends as page
+from helpers.publishing.report import open_report
+
+report = open_report(municipality, period_start, period_end, data_dir, output_dir, notebook="trends")
+display(report.header("Udvikling"))
+has_data = "trends" in report.specs
+source = f"Kilde: {report.name} Kommunes indsats- og sagsdata{' (syntetiske)' if report.synthetic else ''}."
+if not has_data:
+    display(report.no_data(f"Der er hverken indsatser eller sagshændelser for {report.name} Kommune i data."))
+else:
+    monthly = report.table("trends")
+    forecast = report.table("forecast") if "forecast" in report.specs else None
+    display(report.key_messages(page.key_messages(monthly, forecast, report.name, report.period_end)))
+
+# %% [markdown]
+# Siden viser udviklingen måned for måned i perioden (kvartal for kvartal, når perioden er over
+# to år) og de samme måneder året før, så hver måned kan sammenholdes med året før, sådan som
+# Socialstyrelsens nøgletal og kommunernes ledelsesinformation lægger op til.
+
+# %% [markdown]
+# ## Anbragte børn og unge
+
+# %% tags=["remove-input"]
+if has_data:
+    figures.show(
+        figures.monthly_lines(
+            page.series(monthly, "placed_children", ["I alt"]),
+            f"Anbragte børn og unge (trin 4–6) ved månedens udgang – {report.name}",
+            "Børn og unge",
+            source,
+        )
+    )
+    figures.show(
+        figures.monthly_lines(
+            page.series(monthly, "placed_children", page.PLACED_STEPS, report.period_start),
+            f"Anbragte efter trin – {report.name}",
+            "Børn og unge",
+            source,
+            hue="group",
+        )
+    )
+
+# %% [markdown]
+# ## Til- og afgang
+
+# %% tags=["remove-input"]
+if has_data:
+    for figure, label in (
+        ("new_placements", "Nye anbringelser i måneden"),
+        ("ended_placements", "Afsluttede anbringelser i måneden"),
+        ("preventive_started", "Børn, der begyndte en forebyggende indsats"),
+    ):
+        figures.show(figures.monthly_lines(page.series(monthly, figure), f"{label} – {report.name}", "Børn", source))
+
+# %% [markdown]
+# ## Forbrug og priser
+
+# %% tags=["remove-input"]
+if has_data:
+    figures.show(
+        figures.monthly_lines(
+            page.series(monthly, "spending", ["anbringelser", "forebyggende"], report.period_start),
+            f"Forbrug i måneden: anbringelser og forebyggelse – {report.name}",
+            "Kr.",
+            source,
+            hue="group",
+        )
+    )
+
+# %% [markdown]
+# ## Sagsbehandling
+
+# %% tags=["remove-input"]
+if has_data:
+    figures.show(
+        figures.monthly_lines(
+            page.series(monthly, "notifications"), f"Underretninger i måneden – {report.name}", "Underretninger", source
+        )
+    )
+    display(monthly)
+
+# %% [markdown]
+# ## Prognose for året
+#
+# Prognosen tager udgangspunkt i forbruget indtil nu og de bevilgede indsatser året ud. Dertil
+# lægges de nye indsatser, der kan forventes ud fra de seneste tolv måneders tilgang og den
+# gennemsnitlige pris for en ny indsats, og fra trækkes de ophør, der kan forventes ud fra, hvor
+# længe indsatser plejer at vare (Kaplan–Meier-overlevelse, hvor igangværende indsatser tæller
+# som censurerede). Båndet er et 95 %-bånd for tilgang og varighed.
+
+# %% tags=["remove-input"]
+if "forecast" in report.specs:
+    display(forecast)
+if "forecast_backtest" in report.specs:
+    display(report.table("forecast_backtest"))
+elif has_data:
+    display(report.no_data("Der er ikke et helt kalenderår i data at afprøve prognosen på."))
+
+# %% [markdown]
+# Afprøvningen laver prognosen ved hver måneds udgang i et afsluttet år ud fra de data, der var
+# kendt på det tidspunkt, og sammenligner med, hvad året endte med.
+
+# %% tags=["remove-input"]
+display(
+    report.footer(
+        {"municipality": municipality, "period_start": period_start, "period_end": period_end, "data_dir": data_dir}
+    )
+)

@@ -1,0 +1,162 @@
+"""Development over time (issue #14): monthly figures, placement episodes, the forecast
+with inflow and outflow, and its backtest. Expected numbers are counted by hand."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers.analyses import trends
+
+
+def interventions(rows):
+    """(person, step, start, end, monthly cost[, provider]) -> an interventions frame."""
+    frame = pd.DataFrame(
+        [(*r, "egen")[:6] if len(r) == 5 else r for r in rows],
+        columns=["person_id", "step", "start_date", "end_date", "monthly_cost", "provider_type"],
+    )
+    frame["start_date"] = pd.to_datetime(frame["start_date"])
+    frame["end_date"] = pd.to_datetime(frame["end_date"])
+    frame["target_group"] = "udsat"
+    frame["birth_date"] = pd.Timestamp("2008-06-15")
+    return frame
+
+
+NO_EVENTS = pd.DataFrame(columns=["person_id", "event_date", "event_type", "outcome", "deadline_met"])
+NO_FIGURES = pd.DataFrame(columns=["year", "population_0_22"])
+
+
+def test_month_ends_and_quarter_ends():
+    assert [str(d.date()) for d in trends.dates_in("2016-02-01", "2016-05-15")] == [
+        "2016-02-29",
+        "2016-03-31",
+        "2016-04-30",
+    ]
+    quarters = trends.dates_in("2014-01-01", "2016-12-31")
+    assert len(quarters) == 12 and str(quarters[0].date()) == "2014-03-31"
+    assert [str(d.date()) for d in trends.year_before(trends.dates_in("2016-02-01", "2016-03-31"))] == [
+        "2015-02-28",
+        "2015-03-31",
+    ]
+
+
+def test_placed_children_at_each_month_end_by_the_highest_active_step():
+    iv = interventions(
+        [
+            ("a", 5, "2016-01-01", None, 30_000),  # foster family all along
+            ("a", 2, "2016-01-01", "2016-02-29", 5_000),  # a lower step at the same time: counted once, at 5
+            ("b", 6, "2016-02-29", "2016-03-31", 90_000),  # starts on a month end, ends on the next: both count
+            ("b", 5, "2016-04-01", None, 30_000),  # and moves on the next day: still placed, now at 5
+            ("c", 4, "2015-06-01", "2016-02-28", 16_000),  # ends the day before the month end: not counted
+            ("d", 3, "2016-03-15", None, 13_000),  # preventive only
+        ]
+    )
+    frame = trends.trends(iv, NO_EVENTS, NO_FIGURES, "2016-02-01", "2016-04-30", 851)
+
+    def value(date, figure, group):
+        rows = frame[(frame["date"] == date) & (frame["figure"] == figure) & (frame["group"] == group)]
+        return rows["value"].iloc[0]
+
+    # by hand, from the rule "start <= t and (no end or end >= t), highest step per child"
+    expected = {
+        "2016-02-29": {"4": 0, "5": 1, "6": 1, "I alt": 2},  # a at 5, b at 6, c ended 28 Feb
+        "2016-03-31": {"4": 0, "5": 1, "6": 1, "I alt": 2},
+        "2016-04-30": {"4": 0, "5": 2, "6": 0, "I alt": 2},
+    }
+    for date, groups in expected.items():
+        for group, n in groups.items():
+            assert value(date, "placed_children", group) == n, (date, group)
+    assert value("2016-02-29", "preventive_children", "I alt") == 0  # a's step 2 is under its 5
+    assert value("2016-03-31", "preventive_children", "3") == 1
+    # a year earlier (February-April 2015) nobody was placed yet: c started in June 2015
+    assert value("2015-04-30", "placed_children", "I alt") == 0 and value("2015-02-28", "placed_children", "4") == 0
+    assert set(frame.loc[frame["in_period"], "date"]) == set(expected)
+
+
+def test_placement_episodes_join_moves_and_count_inflow_and_outflow():
+    iv = interventions(
+        [
+            ("a", 5, "2016-01-10", "2016-03-04", 30_000),
+            ("a", 6, "2016-03-05", "2016-05-20", 90_000),  # the next day: the same placement
+            ("b", 4, "2016-03-01", "2016-03-31", 16_000),
+            ("b", 5, "2016-03-20", None, 30_000),  # overlapping: the same placement, open
+            ("c", 6, "2016-02-01", "2016-02-10", 90_000),
+            ("c", 6, "2016-02-12", "2016-03-01", 90_000),  # a gap of a day: a new placement
+        ]
+    )
+    ep = trends.episodes(iv, (4, 5, 6)).sort_values(["person_id", "start"]).reset_index(drop=True)
+    got = [
+        [p, str(s.date()), "NaT" if pd.isna(e) else str(e.date())]
+        for p, s, e in ep[["person_id", "start", "end"]].values
+    ]
+    assert got == [
+        ["a", "2016-01-10", "2016-05-20"],
+        ["b", "2016-03-01", "NaT"],
+        ["c", "2016-02-01", "2016-02-10"],
+        ["c", "2016-02-12", "2016-03-01"],
+    ]
+    frame = trends.trends(iv, NO_EVENTS, NO_FIGURES, "2016-02-01", "2016-05-31", 851)
+    flows = frame[frame["in_period"] & frame["figure"].isin(["new_placements", "ended_placements"])]
+    got = {(r.date, r.figure): r.value for r in flows.itertuples()}
+    assert got[("2016-02-29", "new_placements")] == 1  # c, once (the two episodes are the same child)
+    assert got[("2016-02-29", "ended_placements")] == 1  # c's first episode
+    assert got[("2016-03-31", "new_placements")] == 1  # b
+    assert got[("2016-03-31", "ended_placements")] == 1  # c's second episode ends 1 March
+    assert got[("2016-05-31", "ended_placements")] == 1  # a, after moving to an institution
+    assert got[("2016-04-30", "new_placements")] == got[("2016-04-30", "ended_placements")] == 0
+
+
+def test_forecast_is_committed_plus_inflow_minus_exits_each_computed_by_hand():
+    # history: twelve ended placements, six lasting 20 days and six 60 days, and one open
+    # placement started 1 June 2016, censored at 31 days on 1 July. Kaplan-Meier by hand,
+    # S(d) = P(D > d): 13 at risk at day 20 with 6 ending -> 7/13; 6 at risk at day 60, all
+    # ending -> 0. So S(d) = 1 for d < 20, 7/13 for 20 <= d < 60, 0 from 60.
+    rows = []
+    for i in range(12):
+        start = pd.Timestamp(f"2015-{1 + i:02d}-01")
+        days = 20 if i % 2 else 60
+        rows.append((f"h{i}", 5, str(start.date()), str((start + pd.Timedelta(days=days - 1)).date()), 10_000))
+    rows.append(("open", 5, "2016-06-01", None, 36_600))
+    iv = interventions(rows)
+    as_of = pd.Timestamp("2016-07-01")
+    f = trends.forecast(iv, 1_000_000.0, as_of)
+    assert f["forecast"] == pytest.approx(f["committed"] + f["expected_inflow"] - f["expected_exits"])
+
+    def S(d):
+        return 1.0 if d < 20 else 7 / 13 if d < 60 else 0.0
+
+    per_day = 36_600 * 12 / 366  # 2016 has 366 days
+    remaining = (pd.Timestamp("2016-12-31") - as_of).days  # 183
+    # committed: spent 1 June to 1 July (31 days) and the open placement to 31 December
+    assert f["committed"] == pytest.approx(per_day * (31 + remaining))
+    # having run 31 days, it is still there u days later when D >= 31 + u: S(30 + u) / S(30)
+    # is 1 up to u = 29 (30 July, day 60) and 0 after, so 29 more days of 183, by hand
+    assert f["expected_exits"] == pytest.approx(per_day * (remaining - 29))
+    # inflow: placements started after 1 July 2015: h7..h11 (August-December 2015) and the
+    # open one: 6 in 12 months; a new one is active on its k-th day with P(D >= k) = S(k - 1)
+    recent_cost = np.mean([10_000] * 5 + [36_600])
+    expected_count = 6 / 12 * remaining * 12 / 365.25
+
+    def days_kept(span):
+        return sum(S(k - 1) for k in range(1, span + 1))
+
+    mean_days = np.mean([days_kept(remaining - s) for s in range(0, remaining, 7)])
+    assert f["expected_inflow"] == pytest.approx(expected_count * recent_cost * 12 / 366 * mean_days)
+    assert f["budget"] == 1_000_000.0
+
+
+def test_the_backtest_forgets_what_was_not_known_yet():
+    iv = interventions([("a", 5, "2016-01-01", "2016-12-31", 30_000), ("b", 6, "2016-09-01", None, 90_000)])
+    known = trends.known_as_of(iv, "2016-06-30")
+    assert known["person_id"].tolist() == ["a"] and known["end_date"].isna().all()  # its end was not known
+
+
+def test_the_backtest_error_shrinks_as_the_year_goes_on():
+    import helpers
+
+    data = helpers.load(__import__("conftest").ROOT / "data" / "synthetic")
+    iv = data.interventions[data.interventions["municipality"] == 851]
+    table = trends.backtest(iv, 2016)
+    assert len(table) == 11 and (table["realised"] == table["realised"].iloc[0]).all()
+    error = table["error_pct"].abs().to_numpy()
+    assert error[-3:].mean() < error[:3].mean()
+    assert error[-1] < 1.0  # by November the forecast is within 1 % of the year
