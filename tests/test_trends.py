@@ -67,6 +67,12 @@ def test_placed_children_at_each_month_end_by_the_highest_active_step():
             assert value(date, "placed_children", group) == n, (date, group)
     assert value("2016-02-29", "preventive_children", "I alt") == 0  # a's step 2 is under its 5
     assert value("2016-03-31", "preventive_children", "3") == 1
+    # unique recipients by step count every active preventive measure, also under a placement
+    assert value("2016-02-29", "preventive_recipients", "2") == 1  # a, ends on the month end
+    assert (
+        value("2016-03-31", "preventive_recipients", "2") == 0
+        and value("2016-03-31", "preventive_recipients", "3") == 1
+    )
     # a year earlier (February-April 2015) nobody was placed yet: c started in June 2015
     assert value("2015-04-30", "placed_children", "I alt") == 0 and value("2015-02-28", "placed_children", "4") == 0
     assert set(frame.loc[frame["in_period"], "date"]) == set(expected)

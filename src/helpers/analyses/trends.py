@@ -191,6 +191,18 @@ def trends(
             [str(s) for s in PREVENTIVE_STEPS],
             "child",
         )
+        # unique recipients of preventive measures on each step (a child with measures on two
+        # steps counts on both; "preventive_children" counts each child once, on its highest step)
+        active_now = iv[(iv["start_date"] <= t) & (iv["end_date"].isna() | (iv["end_date"] >= t))]
+        out.counts(
+            t,
+            "preventive_recipients",
+            active_now[active_now["step"].isin(PREVENTIVE_STEPS)].assign(s=lambda f: f["step"].astype(int).astype(str)),
+            "s",
+            [str(s) for s in PREVENTIVE_STEPS],
+            "child",
+            total=False,
+        )
         pop = population.get(t.year) if hasattr(population, "get") else None
         if pop:
             out.add(
@@ -209,7 +221,7 @@ def trends(
         ):
             inside = episodes_[(episodes_[column] >= first) & (episodes_[column] <= t)]
             out.add(t, figure, TOTAL, inside["person_id"].nunique(), "count", "child", inside["person_id"])
-        active = iv[(iv["start_date"] <= t) & (iv["end_date"].isna() | (iv["end_date"] >= t))]
+        active = active_now
         active_placements = active[active["step"].isin(PLACEMENT_STEPS)]
         kinds = (
             active_placements["placement_type"]
