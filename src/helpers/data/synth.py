@@ -644,16 +644,11 @@ def synth_targets(interventions: pd.DataFrame, rng: np.random.Generator, code: i
         active = frame[(frame["start_date"] <= t) & (frame["end_date"].isna() | (frame["end_date"] >= t))]
         top = active.groupby("person_id")["_step"].max()
         placed = top[top >= 4]
-        counts = {str(s): int((placed == s).sum()) for s in (4, 5, 6)}
-        for group, n in [*counts.items(), ("I alt", int(len(placed)))]:
+        goals = {str(s): float(round(int((placed == s).sum()) * rng.uniform(0.88, 0.98))) for s in (4, 5, 6)}
+        goals["I alt"] = sum(goals.values())  # the total target is the sum of the steps' targets
+        for group, target in goals.items():
             rows.append(
-                {
-                    "municipality": code,
-                    "year": year,
-                    "figure": "placed_children",
-                    "group": group,
-                    "target": float(round(n * rng.uniform(0.88, 0.98))),
-                }
+                {"municipality": code, "year": year, "figure": "placed_children", "group": group, "target": target}
             )
     return pd.DataFrame(rows, columns=["municipality", "year", "figure", "group", "target"])
 
