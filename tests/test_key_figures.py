@@ -269,3 +269,39 @@ def test_placed_children_by_placement_type():
     assert value(table, "placed_by_placement_type", "døgninstitution") == 1
     assert value(table, "placed_by_placement_type", "plejefamilie, almindelig") == 1
     assert value(table, "placed_by_placement_type") == 2
+
+
+#: Key figures whose groups add up to their "I alt" row (by the definitions, not by the code).
+PARTITIONS = ["placed_children", "placed_by_target_group", "placed_by_age_group", "complaints"]
+
+
+def test_key_figures_withhold_a_complement_so_no_small_group_follows_from_its_total(tmp_path):
+    """Complementary (secondary) protection of the key figures, checked from the published
+    file alone: 3 children in network care, 12 in foster care and 10 in institutions (25
+    placed), 3 of them with a disability; complaints 2 + 6 + 5. A group of 1-4 that is
+    withheld while its total and every other group are shown would be total minus the rest,
+    so every figure withholds either nothing or at least two of its numbers."""
+    from helpers.publishing.disclosure import protect
+
+    rows = []
+    for i, step in enumerate([4] * 3 + [5] * 12 + [6] * 10):
+        born = "2012-03-01" if i % 2 else "2003-03-01"
+        group = "handicap" if i in (0, 7, 20) else "udsat"
+        rows.append((f"c{i}", step, "2015-01-01", None, 1000.0 * step, group, born, "egen", f"cw{i % 4}", "Nord"))
+    complaints = [(f"c{i}", "2016-03-01", "klage", o, None) for i, o in enumerate(["medhold"] * 2 + ["hjemvist"] * 6)]
+    complaints += [(f"c{i}", "2016-04-01", "klage", "omgjort", None) for i in range(5)]
+    figures = kf.key_figures(interventions(rows), events(complaints), pd.DataFrame(columns=["year"]), T0, T1, 851)
+    spec = kf_page.key_figures_spec(figures)
+    publish(spec, tmp_path, protect([spec]))
+    out = pd.read_csv(tmp_path / "key_figures.csv", dtype={"group": str})
+    assert value(figures, "placed_children", "4. Netværkspleje") == 3  # the small groups are there
+    assert value(figures, "placed_by_target_group", "handicap") == 3
+    for figure in PARTITIONS:
+        part = out[out["figure"] == figure]
+        withheld = part["value"].isna().sum()
+        assert withheld != 1, (figure, part.to_dict("records"))
+        groups = part[part["group"] != "I alt"]
+        shown = groups["value"].dropna()
+        assert not ((shown > 0) & (shown < 5)).any(), figure
+    placed = out[out["figure"] == "placed_children"].set_index("group")["value"]
+    assert pd.isna(placed["4. Netværkspleje"])
