@@ -73,9 +73,11 @@ def registrations_per_case(registrations: pd.DataFrame, start, end) -> pd.DataFr
     least 1, 2, 3, ... registrations (their highest ``registration_no``). Columns
     ``at_least`` (1-9) and ``cases``."""
     cases = cases_in_period(registrations, start, end)
-    highest = registrations.merge(cases, on=["municipality", "case_id"]).groupby(["municipality", "case_id"])[
-        "registration_no"
-    ].max()
+    highest = (
+        registrations.merge(cases, on=["municipality", "case_id"])
+        .groupby(["municipality", "case_id"])["registration_no"]
+        .max()
+    )
     top = int(highest.max()) if len(highest) else 0
     return pd.DataFrame(
         {"at_least": list(range(1, top + 1)), "cases": [int((highest >= k).sum()) for k in range(1, top + 1)]}

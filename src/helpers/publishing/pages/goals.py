@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
 import pandas as pd
 
 from ...analyses import adults, goals
@@ -332,9 +331,7 @@ def term_label(term: str) -> str:
     if term.startswith("C(target_group)[T."):
         return f"Målgruppe: {term[18:-1]}"
     if term.startswith("goal_met="):
-        return {"goal_met=ja": "Mål opfyldt (mod ikke opfyldt)", "goal_met=delvist": "Mål delvist opfyldt"}.get(
-            term, term
-        )
+        return {"goal_met=opfyldt": "Mål helt eller delvist opfyldt (mod ikke opfyldt)"}.get(term, term)
     return term
 
 
