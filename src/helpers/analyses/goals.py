@@ -166,20 +166,25 @@ def model_frame(pairs: pd.DataFrame) -> pd.DataFrame:
         subset=["goal_met", "months", "vum_score_prev", "age_group", "service", "goal_type_prev"]
     ).copy()
     data["target_group"] = data["target_group"].fillna("uoplyst")
-    pooled = {}
-    for column in CATEGORIES:
-        data[column], small = pool_small(data[column].astype(str))
-        if small:
-            pooled[column] = small
-    rare = np.zeros(len(data), dtype=bool)
-    for column in CATEGORIES:
-        rare |= ((data[column] == POOLED) & (data[column].map(data[column].value_counts()) < MIN_GROUP)).to_numpy()
-    data = data[~rare]
+    pooled: dict[str, list[str]] = {}
+    left_out = 0
+    while True:  # until no category has a group under 5 (leaving some out can make another small)
+        for column in CATEGORIES:
+            data[column], small = pool_small(data[column].astype(str))
+            if small:
+                pooled[column] = sorted(set(pooled.get(column, [])) | set(small))
+        rare = np.zeros(len(data), dtype=bool)
+        for column in CATEGORIES:
+            counts = data[column].map(data[column].value_counts())
+            rare |= ((data[column] == POOLED) & (counts < MIN_GROUP)).to_numpy()
+        if not rare.any():
+            break
+        data, left_out = data[~rare].copy(), left_out + int(rare.sum())
     data["met"] = data["goal_met"].isin(["ja", "delvist"]).astype(int)
     data["vum_score_prev"] = data["vum_score_prev"].astype(float)
     data["attainment"] = pd.Categorical(data["goal_met"], categories=["nej", "delvist", "ja"], ordered=True)
     data = data.reset_index(drop=True)
-    data.attrs["pooled"], data.attrs["left_out"] = pooled, int(rare.sum())
+    data.attrs["pooled"], data.attrs["left_out"] = pooled, left_out
     return data
 
 

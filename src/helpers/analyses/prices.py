@@ -73,15 +73,19 @@ def difference_data(units: pd.DataFrame, service: str) -> pd.DataFrame:
     data = data.dropna(subset=["vum_score", "age_group"])
     data["target_group"] = data["target_group"].fillna("uoplyst")
     data["municipality"] = data["municipality"].astype(int).astype(str)
-    data = data[data.groupby("municipality")["y"].transform("size") >= MIN_CASES]
-    for column in ("vum_score", "target_group", "age_group"):
-        values = data[column].astype(str)
-        counts = values.value_counts()
-        small = [v for v in counts[counts < MIN_CASES].index if v != "andet"]
-        data[column] = values.where(~values.isin(small), "andet")
-        pooled = data[column] == "andet"
-        if 0 < pooled.sum() < MIN_CASES:
-            data = data[~pooled]
+    while True:  # until no group has under 5 cases (leaving some out can make another group small)
+        before = len(data)
+        data = data[data.groupby("municipality")["y"].transform("size") >= MIN_CASES]
+        for column in ("vum_score", "target_group", "age_group"):
+            values = data[column].astype(str)
+            counts = values.value_counts()
+            small = [v for v in counts[counts < MIN_CASES].index if v != "andet"]
+            data = data.assign(**{column: values.where(~values.isin(small), "andet")})
+            pooled = data[column] == "andet"
+            if 0 < pooled.sum() < MIN_CASES:
+                data = data[~pooled]
+        if len(data) == before:
+            break
     return data
 
 
