@@ -305,3 +305,10 @@ def test_key_figures_withhold_a_complement_so_no_small_group_follows_from_its_to
         assert not ((shown > 0) & (shown < 5)).any(), figure
     placed = out[out["figure"] == "placed_children"].set_index("group")["value"]
     assert pd.isna(placed["4. Netværkspleje"])
+
+
+def test_no_placements_give_no_duration_and_no_error():
+    iv = interventions([("h", 2, "2016-01-01", "2016-02-01", 1000, "udsat", "2010-01-01", "egen", "cw", "Nord")])
+    table = kf.key_figures(iv, events([]), pd.DataFrame(columns=["year"]), T0, T1, 851)
+    assert value(table, "placements_for_duration") == 0
+    assert math.isnan(value(table, "placement_duration_days", "median"))

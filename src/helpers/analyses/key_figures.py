@@ -142,8 +142,15 @@ def continuous_placements(interventions: pd.DataFrame) -> pd.DataFrame:
     ``placement_id`` (``person_id|start_date``)."""
     rows = interventions.loc[interventions["step"].isin(PLACEMENT_STEPS), ["person_id", "start_date", "end_date"]]
     columns = ["person_id", "start_date", "end_date", "placement_id"]
-    if rows.empty:
-        return pd.DataFrame(columns=columns)
+    if rows.empty:  # typed, so that the date arithmetic of an empty frame works
+        return pd.DataFrame(
+            {
+                "person_id": pd.Series(dtype=object),
+                "start_date": pd.Series(dtype="datetime64[ns]"),
+                "end_date": pd.Series(dtype="datetime64[ns]"),
+                "placement_id": pd.Series(dtype=object),
+            }
+        )
     rows = rows.sort_values(["person_id", "start_date"], kind="stable").reset_index(drop=True)
     open_end = pd.Timestamp("2262-01-01")  # an empty end date: later than any date of the contract
     ends = rows["end_date"].fillna(open_end)
