@@ -33,9 +33,9 @@ HEADER = (
 )
 MEASURES = [
     "§11, stk. 3 rådgivning",
-    "§52 stk. 3 nr. 3 aflastning",
-    "§52 stk. 3 nr. 4 fast kontaktperson",
-    "§52 stk. 3 nr. 6 familiebehandling",
+    "§52 stk. 3 nr. 5 aflastning",
+    "§52 stk. 3 nr. 6 fast kontaktperson",
+    "§52 stk. 3 nr. 3 familiebehandling",
     "§52 stk. 3 nr. 7 netværkspleje",
     "§52 stk. 3 nr. 7 plejefamilie",
     "§52 stk. 3 nr. 7 døgninstitution",

@@ -53,9 +53,18 @@ else:
 # %% [markdown]
 # Siden gentager og udbygger KL's analyse af borgere i §85- og §107-tilbud (SEP-projekt 9).
 # Prisen er dagsprisen for §107 og de bevilgede timer pr. måned for §85 – timer forbliver timer,
-# fordi timeprisen er forskellig fra kommune til kommune. Hver sag indgår med sin første
+# fordi timeprisen er forskellig fra kommune til kommune. Som i KL's figurer 3.1-3.3 og 3.13-3.16
+# indgår hver sag med sin første registrering (registrering nr. 1); sagerne er dem med mindst én
 # registrering i perioden. Tabellerne dækker alle kommuner i data; kommunen er fremhævet i
 # figurerne.
+
+# %% [markdown]
+# ## Sagerne: registreringer, ydelse og leverandør
+
+# %% tags=["remove-input"]
+for name in ("registrations_per_case", "service_and_provider"):
+    if name in report.specs:
+        display(report.table(name))
 
 # %% [markdown]
 # ## Pris og timer efter VUM-score
@@ -116,21 +125,25 @@ if has_units:
 # %% [markdown]
 # KL's rapport sammenlignede kommunerne uden at tage højde for, at borgerne har forskellige
 # VUM-scorer, aldre og målgrupper, og advarede om, at sammenligningen derfor er usikker. Her er
-# forskellene også beregnet med en regressionsmodel (OLS med robuste standardfejl), der
-# justerer for VUM-score, aldersgruppe og målgruppe. Et interval, der dækker 0, betyder, at
-# kommunen ikke kan skelnes fra gennemsnittet.
+# forskellene også beregnet med en regressionsmodel (OLS med robuste HC3-standardfejl og
+# t-intervaller), der justerer for VUM-score, aldersgruppe og målgruppe. Grupper med færre end 5
+# sager indgår i «andet» (og udelades, hvis «andet» stadig har færre end 5). Intervallet er
+# intervallet for selve forskellen mellem kommunen og gennemsnitskommunen: de forskelle, data er
+# forenelige med. Om to kommuners intervaller overlapper, siger ikke, om de to kommuner er
+# forskellige; det gør kun et interval for deres indbyrdes forskel.
 
 # %% [markdown]
 # ## VUM-udvikling, forsørgelsesgrundlag og opfølgningsfrekvens
 
 # %% tags=["remove-input"]
-for name in ("vum_change", "income_basis", "months_between"):
+for name in ("vum_change_1_2", "vum_change_2_3", "income_basis", "months_between"):
     if name in report.specs:
         display(report.table(name))
 
 # %% [markdown]
-# VUM-scoren ændrer sig sjældent fra en registrering til den næste. Opfølgningen sker i
-# gennemsnit hvert 10.–12. måned.
+# VUM-scoren ændrer sig sjældent fra en registrering til den næste; som i KL's figur 3.4 og 3.5
+# vises 1. til 2. og 2. til 3. registrering hver for sig. Opfølgningen sker i gennemsnit hvert
+# 10.–12. måned.
 
 # %% [markdown]
 # ## VUM-bogstav og støttebogstav i København

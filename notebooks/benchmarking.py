@@ -91,8 +91,12 @@ else:
 
 # %% [markdown]
 # De seks kommuners rækker er de offentliggjorte tal. Gennemsnitskommunen og største og mindste
-# værdi er beregnet på de data, bogen er kørt på (VIVE: gennemsnit −3 %, forventet udgiftsbehov
-# 9.899 kr., udgiftsniveau 9.747 kr., 36 % ændrede sager, 9,2 anbragte pr. 1.000).
+# værdi er beregnet på de data, bogen er kørt på, over de samme 93 kommuner: de fem mindste
+# kommuner efter befolkningstal er udeladt, som noten til VIVE's tabel siger (VIVE: gennemsnit
+# −3 %, forventet udgiftsbehov 9.899 kr., udgiftsniveau 9.747 kr., 36 % ændrede sager, 9,2
+# anbragte pr. 1.000). VIVE's kolonner «Budgetafvigelse 2013–2015» og «gns. 2010–2012» er
+# udeladt: rapporten definerer dem ikke, og de kan ikke være gennemsnittet af årenes afvigelser
+# (gennemsnitskommunen står til 0,0 i begge mod −3 % i 2015), så de kan ikke genberegnes.
 
 # %% [markdown]
 # ## Nøgletal for perioden
@@ -105,8 +109,14 @@ else:
 
 # %% [markdown]
 # Anbragte og børn med forebyggende indsatser tælles ved periodens slutning efter deres højeste
-# trin. Forbrug er den bevilgede månedlige udgift omregnet til dage i perioden. De dyreste 10 %
-# vises kun som antal og andel af forbruget – aldrig som enkeltsager.
+# trin; anbringelsestypen er taget fra den indsats, der giver trinnet. Anbringelsesvarigheden
+# måles pr. sammenhængende anbringelse (et skift fra plejefamilie til institution afslutter ikke
+# anbringelsen), for alle anbringelser i gang i perioden; anbringelser, der stadig er i gang ved
+# periodens slutning, indgår som censurerede, og varigheden er Kaplan-Meier-medianen med 95
+# %-interval. Et gennemsnit af de anbringelser, der tilfældigvis sluttede i perioden, ville
+# undervurdere varigheden, og korteste og længste varighed er én persons tal. Forbrug er den
+# bevilgede månedlige udgift omregnet til dage i perioden. De dyreste 10 % vises kun som antal
+# og andel af forbruget – aldrig som enkeltsager.
 
 # %% [markdown]
 # ## Distrikter

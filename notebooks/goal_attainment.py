@@ -75,9 +75,14 @@ if has_attainment:
     )
 
 # %% [markdown]
-# Målopfyldelsen er opgjort ved hver opfølgning (registrering nr. 2 og senere) i perioden: var
-# målet fra forrige registrering opfyldt? Intervallerne er 95 %-Wilson-intervaller for den
-# enkelte kommunes andel.
+# Som i KL's figur 3.11: målopfyldelsen fra 1. til 2. registrering for borgere, hvis mål ved 1.
+# registrering var bedre funktionsevne («forbedring»), opgjort ved 2. registreringer i perioden.
+# Intervallerne er 95 %-Wilson-intervaller for den enkelte kommunes andel. Tabellen nedenfor
+# viser det samme over alle opfølgninger og alle måltyper.
+
+# %% tags=["remove-input"]
+if "goal_attainment_all_followups" in report.specs:
+    display(report.table("goal_attainment_all_followups"))
 
 # %% [markdown]
 # ## Mål, måltyper og VUM-mål
@@ -91,7 +96,7 @@ for name in ("goal_set_by_municipality", "goal_types", "vum_and_target"):
 # ## Målopfyldelse efter måltype og initiativ til opfølgning
 
 # %% tags=["remove-input"]
-for name in ("attainment_by_goal_type", "initiators"):
+for name in ("attainment_by_goal_type_1_2", "attainment_by_goal_type_2_3", "initiators"):
     if name in report.specs:
         display(report.table(name))
 
@@ -103,9 +108,9 @@ if "goal_model_info" in report.specs:
     info_table = report.table("goal_model_info")
     model, info = goals.goal_model(pairs)
     display(report.subheading(page.model_warning_da(info, info_table)))
+    data = goals.model_frame(pairs)
+    columns = ["odds_ratio", "ci_low", "ci_high", "p_value"]
     if info.get("fitted"):
-        data = goals.model_frame(pairs)
-        columns = ["odds_ratio", "ci_low", "ci_high", "p_value"]
         display(
             report.publish(
                 page.model_spec(
@@ -118,27 +123,32 @@ if "goal_model_info" in report.specs:
                 )
             )
         )
-        ordered = goals.ordered_model(pairs)
-        if not ordered.empty:
-            display(
-                report.publish(
-                    page.model_spec(
-                        ordered,
-                        data,
-                        "goal_model_ordered",
-                        "goal_model_n",
-                        "Ordinal logit (nej < delvist < ja): odds for et højere niveau",
-                        columns,
-                    )
+    ordered, ordered_info = goals.ordered_model(pairs)
+    if ordered_info.get("fitted"):
+        display(report.subheading(page.method_note_da(ordered_info)))
+        display(
+            report.publish(
+                page.model_spec(
+                    ordered,
+                    data,
+                    "goal_model_ordered",
+                    "goal_model_n",
+                    "Ordinal logit (nej < delvist < ja): odds for et højere niveau",
+                    columns,
                 )
             )
+        )
+    else:
+        display(report.no_data(f"{ordered_info['reason']} Den ordinale model vises derfor ikke."))
     display(info_table.downloads("Modellernes størrelse"))
 
 # %% [markdown]
-# En odds ratio over 1 betyder, at målet oftere nås; et interval, der dækker 1, betyder, at
-# sammenhængen ikke kan skelnes fra tilfældigheder. Kommunerne indgår som klynger, så
-# borgere i samme kommune ikke tælles som uafhængige. Modellen beskriver sammenhænge, ikke
-# årsager.
+# En odds ratio over 1 betyder, at målet oftere nås. Intervallet er de værdier af sammenhængen,
+# som data er forenelige med: et interval fra 0,8 til 2,5 rummer både en lille negativ og en
+# stor positiv sammenhæng, så data kan ikke afgøre retningen. Kommunerne indgår som klynger, så
+# borgere i samme kommune ikke tælles som uafhængige, og med kun få kommuner er intervallerne
+# beregnet med t-fordelingen med antal kommuner minus 1 frihedsgrader. Grupper med færre end 5
+# opfølgninger indgår ikke som egne led. Modellen beskriver sammenhænge, ikke årsager.
 
 # %% [markdown]
 # ## Ændring i pris og timer efter målopfyldelse
@@ -158,15 +168,19 @@ if "price_change_by_attainment" in report.specs:
                     goals.price_change_data(pairs, service),
                     f"price_change_model_{service.strip('§')}",
                     f"price_change_n_{service}",
-                    f"{service}: {unit} efter målopfyldelse (forskel fra ikke opfyldt; klyngerobuste intervaller)",
+                    f"{service}: {unit} efter målopfyldelse, mål om bedre funktionsevne (forskel fra ikke "
+                    "opfyldt; klyngerobuste standardfejl, t-interval med antal kommuner minus 1 frihedsgrader)",
                     ["estimate", "ci_low", "ci_high", "p_value"],
                 )
             )
         )
 
 # %% [markdown]
-# For de fleste borgere er pris og timer uændrede, uanset om målet er nået. Rapportens svage
-# tendens til lavere pris og færre timer, når målet er nået, kan her aflæses med usikkerhed.
+# Som i KL's figur 3.17 og 3.18 indgår kun mål om bedre funktionsevne, og «mål opfyldt» omfatter
+# borgere, der helt eller delvist har opfyldt målet. For de fleste borgere er pris og timer
+# uændrede, uanset om målet er nået. Modellen viser forskellen mellem opfyldt og ikke opfyldt med
+# et interval for selve forskellen: dækker det 0, kan data ikke afgøre, om pris og timer ændres
+# mere eller mindre, når målet nås.
 
 # %% tags=["remove-input"]
 display(

@@ -134,7 +134,11 @@ for by, label in staircase.BREAKDOWNS.items():
 #   afsluttet eller afsluttes samme dag eller senere.
 # - Barnets **trin** på en dato er det højeste trin blandt barnets aktive indsatser den dag.
 # - Trinene er: 1 Tidlig indsats (§11, stk. 3) · 2 Forebyggende · 3 Hjemmebaseret indsats ·
-#   4 Netværkspleje · 5 Plejefamilie · 6 Institution.
+#   4 Netværkspleje · 5 Plejefamilie (også eget værelse/kollegium og kost-/efterskole) ·
+#   6 Institution. Et skift fra institution til eget værelse er et skridt ned ad trappen.
+# - Foranstaltningen oversættes til et trin efter serviceloven § 52, stk. 3 (til 2023) og barnets
+#   lov (fra 2024); se Data og metode.
+# - Alder: «23 år og derover» er børn, der er ældre end 22 år; «Ukendt» er kun børn uden fødselsdato.
 # - Tal, der er 1–4, bygger på 1–4 børn eller sammen med de viste tal ville afsløre et sådant tal,
 #   vises som «..» (diskretioneret). Metoden er beskrevet under Data og metode.
 

@@ -96,3 +96,44 @@ def test_table_1_1_reproduces_the_published_rows_from_a_data_file(tmp_path):
         assert six[column].tolist() == pytest.approx(published[column].tolist()), column
     assert six["region"].tolist() == published["region"].tolist()
     assert table["name"].tolist()[6:] == ["Gennemsnitskommunen", "Største værdi", "Mindste værdi"]
+
+
+def test_table_1_1_takes_the_largest_and_smallest_values_over_the_same_93_municipalities():
+    """VIVE's note to Tabel 1.1: 93 municipalities in the average *and* in the largest and
+    smallest values; the five smallest by population are left out. Here the five smallest
+    carry the most extreme values of every column, so that taking the extremes over all 98
+    gives other numbers."""
+    from helpers.data.municipalities import municipalities
+
+    codes = sorted(municipalities()["code"])
+    rows = []
+    for i, code in enumerate(codes):
+        small = i < 5  # the first five codes get the five smallest populations
+        rows.append(
+            (
+                code,
+                2015,
+                1_000 + i if small else 20_000 + 1_000 * i,
+                50_000.0 if small else 8_000.0 + 10 * i,
+                60_000.0 if small else 7_000.0 + 20 * i,
+                90.0 if small else -20.0 + 0.3 * i,
+                99.0 if small else 4.0 + 0.1 * i,
+                1.0 if small else 0.1 + 0.005 * i,
+            )
+        )
+    frame = figures(rows)
+    table = benchmarking.table_1_1(frame).set_index("name")
+    kept = frame.sort_values("population").iloc[5:]  # by hand: the 93 largest
+    assert len(kept) == 93
+    for column in [
+        "budget_deviation_pct",
+        "expected_need_per_0_22",
+        "expenditure_per_0_22",
+        "appeals_changed_share",
+        "population",
+        "placed_per_1000_0_22",
+    ]:
+        assert table.at["Største værdi", column] == pytest.approx(kept[column].max()), column
+        assert table.at["Mindste værdi", column] == pytest.approx(kept[column].min()), column
+        assert table.at["Gennemsnitskommunen", column] == pytest.approx(kept[column].mean()), column
+    assert table.at["Største værdi", "budget_deviation_pct"] == pytest.approx(-20.0 + 0.3 * 97)

@@ -47,9 +47,11 @@ def test_volume_and_price_by_hand():
     assert out.loc[6, ["actual_count", "volume_effect", "price_effect", "total_deviation"]].tolist() == pytest.approx(
         [0, -2_000_000, 0, -2_000_000]
     )
-    # activity and no budget: all price
+    # activity and no budget: the budget assumed no interventions and has no price to differ
+    # from, so the whole deviation is volume (not "all price", as it was before issue 13)
     cost1 = 1_000 * 12 * 182 / 366
-    assert out.loc[1, ["budget_cost", "volume_effect", "price_effect"]].tolist() == pytest.approx([0, 0, cost1])
+    assert out.loc[1, ["budget_cost", "volume_effect", "price_effect"]].tolist() == pytest.approx([0, cost1, 0])
+    assert out.loc[1, "total_deviation"] == pytest.approx(cost1)
 
 
 def test_volume_plus_price_is_the_total_deviation_for_every_step():

@@ -33,7 +33,7 @@ ROWS = [
     + ["SB-2"],
     ["150712-9996", "615", "", "udsat", "plejefamilie", "5", "15.01.2015", "31.12.2016", "36000", "", ""],
     ["A17", "410", "Nord", "udsat", "netværkspleje", "4", "2015-03-01", "2015-02-01", "-5", "region", "SB-3"],
-    ["290264-4002", "Horsens Kommune", "Vest", "udsat", "§52 stk. 3 nr. 3 aflastning", "", "2016-02-01", ""]
+    ["290264-4002", "Horsens Kommune", "Vest", "udsat", "§52 stk. 3 nr. 5 aflastning", "", "2016-02-01", ""]
     + ["7000", "egen", ""],
 ]
 TRICKY = [

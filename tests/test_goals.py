@@ -3,8 +3,9 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
-from helpers.analyses import goals
+from helpers.analyses import adults, goals
 from helpers.publishing.pages import goals as goals_page
 from helpers.publishing.tables import publish
 
@@ -19,29 +20,47 @@ def test_wilson_interval_by_hand():
 
 
 def registrations(rows):
-    frame = pd.DataFrame(rows, columns=["municipality", "case_id", "registration_no", "registration_date", "goal_met"])
+    """(municipality, case, registration no, date, goal type set, goal met) -> registrations."""
+    frame = pd.DataFrame(
+        rows, columns=["municipality", "case_id", "registration_no", "registration_date", "goal_type", "goal_met"]
+    )
     frame["registration_date"] = pd.to_datetime(frame["registration_date"])
+    frame["service"], frame["hours_individual"], frame["daily_price"] = "§85", 10.0, None
+    frame["vum_score"], frame["birth_date"] = 2.0, pd.Timestamp("1980-01-01")
+    frame["goal_set"], frame["target_group"] = True, "sindslidelse"
     return frame
 
 
-def test_attainment_by_municipality_equals_an_independent_count():
-    rows = [
-        (151, "a", 1, "2015-02-01", "ja"),  # registration 1: not a follow-up
-        (151, "a", 2, "2015-03-01", "ja"),
-        (151, "b", 2, "2015-04-01", "delvist"),
-        (151, "c", 2, "2015-05-01", "nej"),
-        (151, "d", 3, "2015-06-01", "nej"),
-        (151, "e", 2, "2015-07-01", None),  # no goal_met: left out
-        (151, "f", 2, "2017-01-01", "ja"),  # outside the period
-        (153, "g", 2, "2015-03-01", "ja"),
+def kl_rows():
+    """Follow-ups built by hand for KL's figure 3.11 (1st -> 2nd, goal of better functioning)."""
+    return [
+        (151, "a", 1, "2014-02-01", "forbedring", None),
+        (151, "a", 2, "2015-03-01", "forbedring", "ja"),  # counted (3.11)
+        (151, "a", 3, "2015-09-01", "forbedring", "nej"),  # 2nd -> 3rd: not in 3.11
+        (151, "b", 1, "2014-04-01", "forbedring", None),
+        (151, "b", 2, "2015-04-01", "status quo", "delvist"),  # counted: the goal set at the 1st is forbedring
+        (151, "c", 1, "2014-05-01", "status quo", None),
+        (151, "c", 2, "2015-05-01", "forbedring", "ja"),  # goal at the 1st is status quo: not in 3.11
+        (151, "d", 1, "2014-06-01", "forbedring", None),
+        (151, "d", 2, "2015-06-01", "forbedring", "nej"),  # counted
+        (151, "e", 1, "2014-07-01", "forbedring", None),
+        (151, "e", 2, "2015-07-01", "forbedring", None),  # no goal_met: left out
+        (151, "f", 1, "2016-01-01", "forbedring", None),
+        (151, "f", 2, "2017-01-01", "forbedring", "ja"),  # outside the period
+        (153, "g", 1, "2014-03-01", "forbedring", None),
+        (153, "g", 2, "2015-03-01", "forbedring", "ja"),  # counted
     ]
-    table = goals.attainment_by_municipality(registrations(rows), "2015-01-01", "2016-12-31").set_index("municipality")
-    assert table.loc["151", ["registrations", "met", "partly", "not_met"]].tolist() == [4, 1, 1, 2]
-    assert table.loc["151", "share_met_or_partly"] == 0.5
-    low, high = goals.wilson(2, 4)
+
+
+def test_attainment_by_municipality_is_kl_figure_3_11():
+    table = goals.attainment_by_municipality(registrations(kl_rows()), "2015-01-01", "2016-12-31")
+    table = table.set_index("municipality")
+    assert table.loc["151", ["registrations", "met", "partly", "not_met"]].tolist() == [3, 1, 1, 1]
+    assert table.loc["151", "share_met_or_partly"] == pytest.approx(2 / 3)
+    low, high = goals.wilson(2, 3)
     assert (table.loc["151", "ci_low"], table.loc["151", "ci_high"]) == pytest.approx((float(low), float(high)))
     assert table.loc["153", "registrations"] == 1
-    assert table.loc["I alt", ["registrations", "met", "partly", "not_met"]].tolist() == [5, 2, 1, 2]
+    assert table.loc["I alt", ["registrations", "met", "partly", "not_met"]].tolist() == [4, 2, 1, 1]
     assert table.index.tolist() == ["151", "153", "I alt"]
     assert list(table.reset_index().columns) == [
         "municipality",
@@ -55,14 +74,34 @@ def test_attainment_by_municipality_equals_an_independent_count():
     ]
 
 
+def test_attainment_over_all_follow_ups_is_an_extra_table():
+    table = goals.attainment_by_municipality(registrations(kl_rows()), "2015-01-01", "2016-12-31", False)
+    table = table.set_index("municipality")
+    # every follow-up with a recorded attainment in the period: a2, a3, b2, c2, d2 in 151
+    assert table.loc["151", ["registrations", "met", "partly", "not_met"]].tolist() == [5, 2, 1, 2]
+
+
+def test_attainment_by_goal_type_first_to_second_and_second_to_third_apart():
+    pairs = adults.follow_ups(registrations(kl_rows()), "2015-01-01", "2016-12-31")
+    first = goals.attainment_by_goal_type(pairs, 1).set_index(["goal_type", "goal_met"])["follow_ups"]
+    second = goals.attainment_by_goal_type(pairs, 2).set_index(["goal_type", "goal_met"])["follow_ups"]
+    assert first.to_dict() == {
+        ("forbedring", "delvist"): 1,
+        ("forbedring", "ja"): 2,
+        ("forbedring", "nej"): 1,
+        ("status quo", "ja"): 1,
+    }
+    assert second.to_dict() == {("forbedring", "nej"): 1}
+
+
 def test_published_attainment_hides_small_counts_and_what_reveals_them(tmp_path):
     rows = []
     for code, met, partly, not_met in ((151, 3, 12, 15), (153, 1, 1, 2), (157, 10, 10, 20)):
         labels = ["ja"] * met + ["delvist"] * partly + ["nej"] * not_met
-        rows += [(code, f"{code}-{i}", 2, "2015-06-01", g) for i, g in enumerate(labels)]
-    spec = goals_page.attainment_spec(
-        registrations(rows).assign(case_id=lambda d: d["case_id"]), "2015-01-01", "2016-12-31"
-    )
+        for i, g in enumerate(labels):
+            rows += [(code, f"{code}-{i}", 1, "2014-06-01", "forbedring", None)]
+            rows += [(code, f"{code}-{i}", 2, "2015-06-01", "forbedring", g)]
+    spec = goals_page.attainment_spec(registrations(rows), "2015-01-01", "2016-12-31")
     publish(spec, tmp_path)
     out = pd.read_csv(tmp_path / "goal_attainment_by_municipality.csv", dtype={"municipality": str})
     out = out.set_index("municipality")
@@ -158,37 +197,177 @@ def test_ordered_logit_recovers_a_known_effect():
                 "goal_met": level,
             }
         )
-    table = goals.ordered_model(pd.DataFrame(rows)).set_index("term")
+    table, info = goals.ordered_model(pd.DataFrame(rows))
+    table = table.set_index("term")
+    assert info["fitted"] and info["df"] == 29
     assert table.loc["vum_score_prev", "ci_low"] < math.exp(0.6) < table.loc["vum_score_prev", "ci_high"]
     assert table.loc["months", "ci_low"] < 1 < table.loc["months", "ci_high"]
 
 
-def test_price_change_by_attainment_by_hand_and_model():
+def test_price_change_by_attainment_is_kl_figures_3_17_and_3_18():
     pairs = pd.DataFrame(
         {
-            "service": ["§85"] * 5,
-            "service_prev": ["§85"] * 5,
-            "goal_met": ["ja", "ja", "nej", "nej", "nej"],
-            "measure_change": [-2.0, 0.0, 0.0, 0.0, 1.0],
+            "service": ["§85"] * 6 + ["§107"],
+            "service_prev": ["§85"] * 6 + ["§107"],
+            "goal_type_prev": ["forbedring"] * 5 + ["status quo", "forbedring"],
+            "goal_met": ["ja", "delvist", "nej", "nej", "nej", "ja", "ja"],
+            "measure_change": [-2.0, 0.0, 0.0, 0.0, 1.0, -5.0, 10.0],
         }
     )
-    table = goals.price_change_by_attainment(pairs).set_index(["goal_met", "direction"])
-    assert table.loc[("ja", "lavere"), "share"] == 0.5 and table.loc[("nej", "uændret"), "follow_ups"] == 2
+    table = goals.price_change_by_attainment(pairs).set_index(["service", "goal_met", "direction"])
+    met, not_met = goals.MET, goals.NOT_MET
+    # "mål opfyldt" = fully or partly met (one group); the status quo goal does not enter
+    assert table.loc[("§85", met, "lavere"), ["follow_ups", "n", "share"]].tolist() == [1, 2, 0.5]
+    assert table.loc[("§85", not_met, "uændret"), "follow_ups"] == 2
+    assert table.loc[("I alt", met, "højere"), ["follow_ups", "n"]].tolist() == [1, 3]  # figure 3.17 pools services
+    assert ("§85", met, "lavere") in table.index and len(table.xs("§85")) == 4
+
+
+def cluster_sandwich_ci(y, x, groups):
+    """OLS with the CR1 cluster sandwich and t(G-1) intervals, written out with numpy."""
+    n, k = x.shape
+    xtx = np.linalg.inv(x.T @ x)
+    beta = xtx @ x.T @ y
+    e = y - x @ beta
+    meat = np.zeros((k, k))
+    labels = np.unique(groups)
+    for g in labels:
+        s = x[groups == g].T @ e[groups == g]
+        meat += np.outer(s, s)
+    g_n = len(labels)
+    cov = xtx @ meat @ xtx * g_n / (g_n - 1) * (n - 1) / (n - k)
+    se = np.sqrt(np.diag(cov))
+    q = stats.t.ppf(0.975, g_n - 1)
+    return beta, beta - q * se, beta + q * se
+
+
+def test_price_change_model_uses_the_cluster_sandwich_with_t_on_g_minus_1_degrees_of_freedom():
     rng = np.random.default_rng(4)
-    n = 600
+    n = 300
+    clusters = rng.integers(100, 110, n)  # 10 municipalities, as in KL's data
     met = rng.choice(["ja", "delvist", "nej"], n)
-    change = np.where(met == "ja", -3.0, 0.0) + rng.normal(0, 1, n)
+    shift = rng.normal(0, 2, 110)[clusters]  # municipality-level noise: clustering matters
+    change = np.where(met == "nej", 0.0, -3.0) + shift + rng.normal(0, 1, n)
     sim = pd.DataFrame(
         {
             "service": "§85",
             "service_prev": "§85",
+            "goal_type_prev": "forbedring",
             "goal_met": met,
             "measure_change": change,
             "measure_prev": 30.0,
             "measure": 30.0 + change,
-            "municipality": rng.integers(100, 120, n),
+            "municipality": clusters,
         }
     )
     model = goals.price_change_model(sim, "§85").set_index("term")
-    assert model.loc["goal_met=ja", "ci_low"] < -3 < model.loc["goal_met=ja", "ci_high"]
-    assert model.loc["goal_met=delvist", "ci_low"] < 0 < model.loc["goal_met=delvist", "ci_high"]
+    x = np.column_stack([np.ones(n), (met != "nej").astype(float)])
+    beta, low, high = cluster_sandwich_ci(change, x, clusters)
+    assert model.loc["goal_met=opfyldt", "estimate"] == pytest.approx(beta[1])
+    assert model.loc["goal_met=opfyldt", ["ci_low", "ci_high"]].tolist() == pytest.approx([low[1], high[1]])
+
+
+def test_gee_intervals_use_the_bias_reduced_covariance_and_t_with_g_minus_1_degrees_of_freedom():
+    """Against statsmodels' own bias-reduced (Mancl-DeRouen) standard errors, fitted here
+    independently, and t(G-1) quantiles: with 8 municipalities the interval of months is
+    exp(b +- t(0.975, 7) x se)."""
+    import statsmodels.api as sm
+    import statsmodels.formula.api as smf
+
+    pairs = simulated_pairs(n_clusters=8, per_cluster=80, seed=3)
+    table, info = goals.goal_model(pairs)
+    assert info["fitted"] and info["covariance"] == "bias_reduced" and info["df"] == 7
+    data = goals.model_frame(pairs)
+    fit = smf.gee(
+        "met ~ months + vum_score_prev + C(age_group)",
+        groups="municipality",
+        data=data,
+        family=sm.families.Binomial(),
+        cov_struct=sm.cov_struct.Exchangeable(),
+    ).fit(cov_type="bias_reduced")
+    q = stats.t.ppf(0.975, 7)
+    row = table.set_index("term").loc["months"]
+    b, se = fit.params["months"], fit.bse["months"]
+    assert row["odds_ratio"] == pytest.approx(math.exp(b))
+    assert [row["ci_low"], row["ci_high"]] == pytest.approx([math.exp(b - q * se), math.exp(b + q * se)])
+    naive = fit.model.fit(cov_type="naive").bse["months"]
+    assert abs(naive - se) / se > 0.02  # the data are clustered: naive errors would differ
+
+
+def test_ordered_model_errors_are_the_cluster_sandwich_computed_by_hand():
+    from statsmodels.miscmodels.ordinal_model import OrderedModel
+    from statsmodels.tools.numdiff import approx_fprime, approx_hess
+
+    pairs = simulated_pairs(n_clusters=10, per_cluster=60, seed=7)
+    table, info = goals.ordered_model(pairs)
+    assert info["fitted"] and info["df"] == 9
+    data = goals.model_frame(pairs)
+    exog = pd.DataFrame(
+        {
+            "months": data["months"],
+            "vum_score_prev": data["vum_score_prev"],
+            "age": (data["age_group"] == "under 40 år").astype(float),
+        }
+    )
+    model = OrderedModel(data["attainment"], exog, distr="logit")
+    params = model.fit(method="bfgs", disp=False, maxiter=1000).params.to_numpy()
+    scores = approx_fprime(params, model.loglikeobs, centered=True)
+    bread = np.linalg.inv(-approx_hess(params, model.loglike))
+    groups = data["municipality"].to_numpy()
+    meat = sum(np.outer(scores[groups == g].sum(0), scores[groups == g].sum(0)) for g in np.unique(groups))
+    n, k, g_n = len(groups), len(params), len(np.unique(groups))
+    se = np.sqrt(np.diag(bread @ meat @ bread * g_n / (g_n - 1) * (n - 1) / (n - k)))
+    q = stats.t.ppf(0.975, g_n - 1)
+    for i, term in enumerate(["months", "vum_score_prev"]):
+        row = table.set_index("term").loc[term]
+        assert row["ci_low"] == pytest.approx(math.exp(params[i] - q * se[i]), rel=1e-3)
+        assert row["ci_high"] == pytest.approx(math.exp(params[i] + q * se[i]), rel=1e-3)
+
+
+def test_a_group_under_5_is_pooled_into_andet_never_a_term_of_its_own():
+    pairs = simulated_pairs(n_clusters=10, per_cluster=60, seed=11)
+    pairs.loc[:3, "target_group"] = "fysisk"  # 4 follow-ups
+    pairs.loc[4:11, "target_group"] = "psykisk"  # 8 follow-ups: a term of its own
+    table, info = goals.goal_model(pairs)
+    terms = set(table["term"])
+    # psykisk (8) is a level of its own (here the reference), fysisk (4) is not, and the
+    # "andet" it was pooled into has 4 as well: left out
+    assert "C(target_group)[T.sindslidelse]" in terms
+    assert not any("fysisk" in t or "andet" in t for t in terms)
+    assert info["pooled"] == {"target_group": ["fysisk"]} and info["left_out"] == 4
+    ordered, info = goals.ordered_model(pairs)
+    assert not any("fysisk" in t for t in ordered["term"])
+    assert "fysisk" in goals_page.method_note_da(info) and "udeladt" in goals_page.method_note_da(info)
+
+
+def test_a_model_with_nan_estimates_is_not_published_as_fitted(monkeypatch):
+    from statsmodels.genmod.generalized_estimating_equations import GEE
+
+    real = GEE.fit
+
+    def broken(self, *args, **kwargs):
+        import types
+
+        fit = real(self, *args, **kwargs)
+        params = fit.params.copy()
+        params.iloc[1] = np.nan  # what a degenerate fit gives
+        return types.SimpleNamespace(params=params, bse=fit.bse, converged=True)
+
+    monkeypatch.setattr(GEE, "fit", broken)
+    table, info = goals.goal_model(simulated_pairs(n_clusters=10, per_cluster=60))
+    assert table.empty and not info["fitted"] and "NaN" in info["reason"]
+    text = goals_page.model_warning_da(info, _Info({"n": 600, "events": 200}))
+    assert "vises derfor ikke" in text and "NaN" in text
+
+
+def test_a_model_that_does_not_converge_is_not_published_as_fitted(monkeypatch):
+    from statsmodels.miscmodels.ordinal_model import OrderedModel
+
+    real = OrderedModel.fit
+
+    def stops(self, *args, **kwargs):
+        return real(self, *args, **{**kwargs, "maxiter": 1})
+
+    monkeypatch.setattr(OrderedModel, "fit", stops)
+    table, info = goals.ordered_model(simulated_pairs(n_clusters=10, per_cluster=60))
+    assert table.empty and not info["fitted"] and "konvergerede ikke" in info["reason"]

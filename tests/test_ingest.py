@@ -33,7 +33,7 @@ def test_utf8_with_bom_comma_separated_iso_dates_and_given_step(tmp_path):
         tmp_path / "interventions.csv",
         "\ufeffperson_id,municipality,target_group,measure,step,start_date,monthly_cost\n"
         "241210-4011,101,handicap,særlig aftale,5,2016-02-01,1000.25\n"
-        "241210-4011,København,handicap,§52 stk. 3 nr. 3 aflastning,,2016-03-01,\n",
+        "241210-4011,København,handicap,§52 stk. 3 nr. 5 aflastning,,2016-03-01,\n",
         encoding="utf-8",
     )
     data = load(tmp_path)
@@ -59,7 +59,7 @@ def test_pseudonymised_ids_with_birth_dates(tmp_path):
         tmp_path / "interventions.csv",
         "person_id,municipality,birth_date,sex,target_group,measure,step,start_date\n"
         "A1,101,2010-05-01,K,handicap,særlig aftale,5,2016-02-01\n"
-        "A2,0101,01-06-2012,M,udsat,§52 stk. 3 nr. 3 aflastning,,2016-03-01\n",
+        "A2,0101,01-06-2012,M,udsat,§52 stk. 3 nr. 5 aflastning,,2016-03-01\n",
     )
     data = load(tmp_path)
     assert data.rejected == 0

@@ -97,8 +97,12 @@ def test_new_placements_and_durations(small):
     table, _, _ = small
     assert value(table, "new_placements") == 1  # only B; A moved between placements
     assert value(table, "new_placements", "5. Plejefamilie") == 1
-    # A's foster care ended 2016-03-31 after 2015-01-01: 456 days, both ends included
-    assert value(table, "placement_days_mean") == 456
+    # A's move from foster care to an institution does not end A's placement (issue 13: the
+    # old definition took the foster care row as an ended placement of 456 days); both
+    # placements are under way at the period end: no placement ended, no median
+    assert value(table, "placements_for_duration") == 2 and value(table, "placements_ended") == 0
+    assert math.isnan(value(table, "placement_duration_days", "median"))
+    assert not table["figure"].str.startswith("placement_days").any()
     # preventive ended in the period: B (2015-06-01..2016-02-14 = 259 days), C (31 days)
     assert value(table, "preventive_days_mean") == pytest.approx((259 + 31) / 2)
 
@@ -198,3 +202,113 @@ def test_district_publication_hides_small_groups_and_their_complements(tmp_path)
     out = pd.read_csv(tmp_path / "linked" / "district_figures.csv").set_index("district")
     assert out["children"].isna().sum() == 2
     assert out.loc["B", "spending"] != out.loc["B", "spending"]  # NaN: B's spending is withheld
+
+
+def durations_frame():
+    """Placements checkable by hand (period 2016-01-01 .. 2016-06-30); see the test."""
+    rows = [
+        ("a", 5, "2015-01-01", "2016-03-31"),  # moves to an institution the next day:
+        ("a", 6, "2016-04-01", None),  # one placement, under way at t1 (547 days, entered at 365)
+        ("b", 4, "2016-01-10", "2016-02-08"),  # 30 days, ended
+        ("c", 6, "2015-12-01", "2016-01-30"),  # 61 days, ended, entered at 31 (before the period)
+        ("c", 5, "2016-02-15", "2016-03-15"),  # a gap of two weeks: a second placement, 30 days
+        ("d", 5, "2016-03-01", "2016-05-09"),  # 70 days, ended
+        ("e", 5, "2014-01-01", "2015-12-31"),  # ended before the period: not counted
+        ("f", 5, "2016-01-01", "2016-04-30"),  # overlapping rows: one placement
+        ("f", 6, "2016-03-01", "2016-05-31"),  # 2016-01-01 .. 2016-05-31 = 152 days, ended
+        ("g", 5, "2016-05-22", None),  # under way at t1: 40 days, censored
+        ("h", 2, "2016-01-01", "2016-02-01"),  # not a placement
+    ]
+    return interventions([(p, s, a, b, 1000, "udsat", "2005-01-01", "egen", "cw", "Nord") for p, s, a, b in rows])
+
+
+def test_continuous_placements_join_moves_and_overlaps():
+    spells = kf.continuous_placements(durations_frame()).set_index("placement_id")
+    assert len(spells) == 8  # a, b, c (two), d, e, f, g
+    assert pd.isna(spells.loc["a|2015-01-01", "end_date"])
+    assert spells.loc["f|2016-01-01", "end_date"] == pd.Timestamp("2016-05-31")
+    assert {"c|2015-12-01", "c|2016-02-15"} <= set(spells.index)
+
+
+def test_placement_duration_is_a_kaplan_meier_median_with_censored_and_late_entries():
+    """By hand, with delayed entry (a placement that started before the period is at risk
+    from the day it had lasted at t0): (time, ended, entry) = a (547, no, 365), b (30, yes,
+    0), c1 (61, yes, 31), c2 (30, yes, 0), d (70, yes, 0), f (152, yes, 0), g (40, no, 0).
+    Day 30: at risk b, c2, d, f, g = 5, two end: S = 3/5 = 0.6. Day 61: at risk c1, d, f = 3
+    (c1 entered at 31; g left at 40; a enters at 365), one ends: S = 0.6 x 2/3 = 0.4 <= 0.5:
+    the median is 61 days. A mean of the ended placements would say (30+61+30+70+152)/5 = 68.6."""
+    table = kf.key_figures(durations_frame(), events([]), pd.DataFrame(columns=["year"]), T0, T1, 851)
+    assert value(table, "placements_for_duration") == 7
+    assert value(table, "placements_ended") == 5
+    assert value(table, "placement_duration_days", "median") == 61
+    low, high = value(table, "placement_duration_days", "ci_low"), value(table, "placement_duration_days", "ci_high")
+    assert low <= 61 <= high and low >= 30
+    durations = kf.placement_durations(durations_frame(), T0, T1).set_index("placement_id")
+    assert durations.loc["a|2015-01-01", ["time", "ended", "entry"]].tolist() == [547, False, 365]
+    assert durations.loc["c|2015-12-01", ["time", "ended", "entry"]].tolist() == [61, True, 31]
+    assert durations.loc["g|2016-05-22", ["time", "ended", "entry"]].tolist() == [40, False, 0]
+
+
+def test_age_groups_of_placed_children_unknown_only_without_a_birth_date():
+    rows = [
+        ("p", 5, "2015-01-01", None, 1000, "udsat", "1990-01-01", "egen", "cw", "Nord"),  # 26 years old
+        ("q", 5, "2015-01-01", None, 1000, "udsat", None, "egen", "cw", "Nord"),  # no birth date
+        ("r", 6, "2015-01-01", None, 1000, "udsat", "2010-01-01", "egen", "cw", "Nord"),
+    ]
+    table = kf.key_figures(interventions(rows), events([]), pd.DataFrame(columns=["year"]), T0, T1, 851)
+    assert value(table, "placed_by_age_group", "23 år og derover") == 1
+    assert value(table, "placed_by_age_group", "Ukendt") == 1
+    assert value(table, "placed_by_age_group", "6-11 år") == 1
+
+
+def test_placed_children_by_placement_type():
+    iv = durations_frame()
+    iv["placement_type"] = iv["step"].map({4: "netværkspleje", 5: "plejefamilie, almindelig", 6: "døgninstitution"})
+    table = kf.key_figures(iv, events([]), pd.DataFrame(columns=["year"]), T0, T1, 851)
+    # at 2016-06-30: a (institution), g (foster family); f ended on 31 May
+    assert value(table, "placed_by_placement_type", "døgninstitution") == 1
+    assert value(table, "placed_by_placement_type", "plejefamilie, almindelig") == 1
+    assert value(table, "placed_by_placement_type") == 2
+
+
+#: Key figures whose groups add up to their "I alt" row (by the definitions, not by the code).
+PARTITIONS = ["placed_children", "placed_by_target_group", "placed_by_age_group", "complaints"]
+
+
+def test_key_figures_withhold_a_complement_so_no_small_group_follows_from_its_total(tmp_path):
+    """Complementary (secondary) protection of the key figures, checked from the published
+    file alone: 3 children in network care, 12 in foster care and 10 in institutions (25
+    placed), 3 of them with a disability; complaints 2 + 6 + 5. A group of 1-4 that is
+    withheld while its total and every other group are shown would be total minus the rest,
+    so every figure withholds either nothing or at least two of its numbers."""
+    from helpers.publishing.disclosure import protect
+
+    rows = []
+    for i, step in enumerate([4] * 3 + [5] * 12 + [6] * 10):
+        born = "2012-03-01" if i % 2 else "2003-03-01"
+        group = "handicap" if i in (0, 7, 20) else "udsat"
+        rows.append((f"c{i}", step, "2015-01-01", None, 1000.0 * step, group, born, "egen", f"cw{i % 4}", "Nord"))
+    complaints = [(f"c{i}", "2016-03-01", "klage", o, None) for i, o in enumerate(["medhold"] * 2 + ["hjemvist"] * 6)]
+    complaints += [(f"c{i}", "2016-04-01", "klage", "omgjort", None) for i in range(5)]
+    figures = kf.key_figures(interventions(rows), events(complaints), pd.DataFrame(columns=["year"]), T0, T1, 851)
+    spec = kf_page.key_figures_spec(figures)
+    publish(spec, tmp_path, protect([spec]))
+    out = pd.read_csv(tmp_path / "key_figures.csv", dtype={"group": str})
+    assert value(figures, "placed_children", "4. Netværkspleje") == 3  # the small groups are there
+    assert value(figures, "placed_by_target_group", "handicap") == 3
+    for figure in PARTITIONS:
+        part = out[out["figure"] == figure]
+        withheld = part["value"].isna().sum()
+        assert withheld != 1, (figure, part.to_dict("records"))
+        groups = part[part["group"] != "I alt"]
+        shown = groups["value"].dropna()
+        assert not ((shown > 0) & (shown < 5)).any(), figure
+    placed = out[out["figure"] == "placed_children"].set_index("group")["value"]
+    assert pd.isna(placed["4. Netværkspleje"])
+
+
+def test_no_placements_give_no_duration_and_no_error():
+    iv = interventions([("h", 2, "2016-01-01", "2016-02-01", 1000, "udsat", "2010-01-01", "egen", "cw", "Nord")])
+    table = kf.key_figures(iv, events([]), pd.DataFrame(columns=["year"]), T0, T1, 851)
+    assert value(table, "placements_for_duration") == 0
+    assert math.isnan(value(table, "placement_duration_days", "median"))

@@ -122,3 +122,75 @@ def test_københavn_letters_are_rebuilt_and_agreement_computed_independently():
     w = np.abs(np.subtract.outer(np.arange(7), np.arange(7)))
     assert result["kappa"] == pytest.approx(1 - (w * table).sum() / (w * expected).sum())
     assert result["kappa_low"] < result["kappa"] < result["kappa_high"]
+
+
+def test_municipality_differences_use_hc3_errors_with_t_intervals_computed_by_hand():
+    """HC3 written out: V = (X'X)^-1 X' diag(e^2 / (1 - h)^2) X (X'X)^-1; the adjusted
+    difference of 151 from the average municipality is -(b153 + b157) / 3 with a t(n - k)
+    interval. One "fysisk" case (a group of 1) is pooled into "andet", which still has 1
+    case: it is left out, so no case has leverage 1 and HC3 is always the method."""
+    from scipy import stats
+
+    rng = np.random.default_rng(21)
+    rows = []
+    for m, effect in ((151, 4.0), (153, 0.0), (157, -3.0)):
+        for i in range(12):
+            vum = [2.0, 3.0][i % 2]
+            age = "under 40 år" if i % 3 else "40 år og derover"
+            rows.append((m, "§85", 10 + 8 * vum + effect + rng.normal(0, 1 + (i % 4)), vum, age, "sindslidelse"))
+    rows.append((153, "§85", 99.0, 2.0, "under 40 år", "fysisk"))
+    units = units_frame(rows)
+    diffs = prices.municipality_differences(units, "§85").set_index("municipality")
+    assert diffs["n"].iloc[0] == 36  # the single fysisk case is left out
+    data = units[units["target_group"] != "fysisk"]
+    y = data["measure"].to_numpy()
+    x = np.column_stack(
+        [
+            np.ones(len(data)),
+            (data["vum_score"] == 3.0).astype(float),
+            (data["age_group"] == "under 40 år").astype(float),
+            (data["municipality"] == 153).astype(float),
+            (data["municipality"] == 157).astype(float),
+        ]
+    )
+    xtx = np.linalg.inv(x.T @ x)
+    beta = xtx @ x.T @ y
+    e = y - x @ beta
+    h = np.einsum("ij,jk,ik->i", x, xtx, x)
+    cov = xtx @ (x.T * (e**2 / (1 - h) ** 2)) @ x @ xtx
+    c = np.array([0, 0, 0, -1 / 3, -1 / 3])
+    est, se = c @ beta, np.sqrt(c @ cov @ c)
+    q = stats.t.ppf(0.975, len(y) - x.shape[1])
+    assert diffs.loc[151, "adjusted"] == pytest.approx(est)
+    assert [diffs.loc[151, "adjusted_low"], diffs.loc[151, "adjusted_high"]] == pytest.approx(
+        [est - q * se, est + q * se]
+    )
+
+
+def test_cases_by_service_and_provider_type():
+    units = pd.DataFrame(
+        {
+            "municipality": [151, 151, 151, 153],
+            "service": ["§85", "§85", "§107", "§107"],
+            "provider_type": ["egen", "privat", None, "egen"],
+        }
+    )
+    table = prices.service_and_provider(units).set_index("municipality")
+    assert table.loc["151", ["cases", "§85", "§107", "egen", "privat", "uoplyst"]].tolist() == [3, 2, 1, 1, 1, 1]
+    assert table.loc["151", "share_85"] == pytest.approx(2 / 3)
+    assert table.loc["I alt", ["cases", "egen", "privat"]].tolist() == [4, 2, 1]
+
+
+def test_vum_change_first_to_second_and_second_to_third_apart():
+    pairs = pd.DataFrame(
+        {
+            "registration_no_prev": [1, 1, 2, 2],
+            "vum_score_prev": [2.0, 2.0, 2.0, 3.0],
+            "vum_score": [1.0, 2.0, 3.0, 3.0],
+        }
+    )
+    first = prices.vum_change(pairs, 1).set_index("vum_from")
+    second = prices.vum_change(pairs, 2).set_index("vum_from")
+    assert first.loc[2.0, ["forbedret", "uændret", "forværret", "follow_ups"]].tolist() == [1, 1, 0, 2]
+    assert second.loc[2.0, ["forbedret", "uændret", "forværret"]].tolist() == [0, 0, 1]
+    assert second.loc[3.0, "uændret"] == 1 and 3.0 not in first.index

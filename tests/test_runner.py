@@ -68,6 +68,7 @@ def test_each_run_records_its_configuration(book_site):
         "case_events.csv",
         "municipality_figures.csv",
         "budget_assumptions.csv",
+        "targets.csv",
     }
     # the staircase reads Aalborg's rows only: its interventions, and (for the protection it
     # shares with the other children's pages) its case events and budget

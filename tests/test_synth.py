@@ -25,7 +25,7 @@ def digests(folder):
 
 def test_same_seed_same_bytes_other_seed_other_bytes(generated):
     a, b, c = (digests(generated / x) for x in "abc")
-    assert a == b and len(a) == 5
+    assert a == b and len(a) == 6
     assert a["interventions.csv"] != c["interventions.csv"]
 
 
@@ -95,5 +95,64 @@ def test_municipality_figures_cover_98_and_keep_the_published_rows(generated):
 
 def test_budget_assumptions_exist_per_municipality_year_and_step(generated):
     ba = load(generated / "a").budget_assumptions
-    assert set(ba["year"]) == {2016, 2017}
+    assert set(ba["year"]) == set(range(2014, 2025))
     assert ba.groupby(["municipality", "year"]).size().max() == 6
+
+
+#: The words of a measure and the number the law gives them (SEL § 52, stk. 3 and Barnets lov
+#: § 32, stk. 1), written from the law's text, not from the mapping file.
+SEL_NUMBER = {"dagbehandling": 1, "praktisk": 2, "familiebehandling": 3, "aflastning": 5, "kontaktperson": 6}
+BL_NUMBER = {"dagbehandling": 1, "praktisk": 2, "kontaktperson": 3, "familiebehandling": 5, "støtteophold": 7}
+
+
+def test_measures_carry_the_laws_numbers_serviceloven_until_2023_and_barnets_lov_from_2024(generated):
+    import re
+
+    iv = load(generated / "a").interventions
+    sel = iv["start_date"] < "2024-01-01"
+    assert not iv.loc[sel, "measure"].str.contains("Barnets lov").any()
+    assert iv.loc[~sel, "measure"].str.contains("Barnets lov").all()
+    for law, rows, numbers, pattern in (
+        ("SEL", iv[sel], SEL_NUMBER, r"§52 stk\. 3 nr\. (\d)"),
+        ("BL", iv[~sel], BL_NUMBER, r"§ 32, stk\. 1, nr\. (\d)"),
+    ):
+        checked = 0
+        for measure in rows["measure"].unique():
+            m = re.search(pattern, measure)
+            for word, nr in numbers.items():
+                if word in measure:
+                    assert m and int(m[1]) == nr, (law, measure)
+                    checked += 1
+        assert checked == len(numbers), law
+    placements = iv[iv["step"] >= 4]
+    assert placements.loc[sel, "measure"].str.contains("nr. 7", regex=False).all()
+    assert placements.loc[~sel, "measure"].str.contains("§ 46", regex=False).all()
+    assert set(iv.loc[iv["step"] >= 4, "placement_type"]) >= {"eget værelse/kollegium", "kost-/efterskole"}
+
+
+def test_children_cover_2014_to_2024_with_a_season_and_a_trend(generated):
+    iv = load(generated / "a").interventions
+    aalborg = iv[iv["municipality"] == 851]
+    months = pd.date_range("2014-01-01", "2024-12-01", freq="MS")
+    active = [staircase.step_on(aalborg, m) for m in months]
+    assert min(len(a) for a in active) > 1000  # every month has children
+    starts = aalborg.groupby([aalborg["start_date"].dt.year, aalborg["start_date"].dt.month]).size()
+    years = range(2017, 2025)
+    july = sum(starts.get((y, 7), 0) for y in years)
+    september = sum(starts.get((y, 9), 0) for y in years)
+    assert july < 0.8 * september  # fewer new interventions in July than after the summer holidays
+    early = aalborg[aalborg["start_date"].dt.year.isin([2014, 2015])]
+    late = aalborg[aalborg["start_date"].dt.year.isin([2023, 2024])]
+    assert (late["step"] >= 4).mean() < (early["step"] >= 4).mean()  # fewer placements among new interventions
+    assert aalborg["end_date"].max() <= pd.Timestamp("2024-12-31") and aalborg["end_date"].isna().any()
+
+
+def test_targets_follow_the_contract(generated):
+    data = load(generated / "a")
+    targets = data.targets
+    assert data.rejected == 0 and len(targets)
+    assert set(targets["municipality"]) == {851} and set(targets["year"]) == set(range(2016, 2025))
+    assert set(targets["figure"]) == {"placed_children"}
+    assert set(targets["group"]) == {"I alt", "4", "5", "6"}
+    per_year = targets.pivot_table(index="year", columns="group", values="target")
+    assert (per_year[["4", "5", "6"]].sum(axis=1) == per_year["I alt"]).all()

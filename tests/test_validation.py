@@ -10,6 +10,8 @@ IV = "person_id,municipality,target_group,measure,step,start_date,end_date,month
 GOOD_IV = "241210-4011,851,udsat,§11 stk. 3,1,2016-01-01,,1000,egen,M"
 AR = "case_id,person_id,municipality,registration_no,registration_date,service,daily_price,hours_individual,vum_score"
 GOOD_AR = "S1,010170-1233,153,1,2015-03-01,§85,,10,2"
+TG = "municipality,year,figure,group,target"
+GOOD_TG = "851,2016,placed_children,I alt,500"
 
 # (file, header, bad line, rule, column)
 CASES = [
@@ -45,13 +47,20 @@ CASES = [
     ("interventions", IV, "241210-4011,851,udsat,§11 stk. 3,1,2016-01-01,,1000,egen", "fields", ""),
     ("adult_registrations", AR, "S2,010170-1233,153,1,2015-03-01,§85,,745,2", "range", "hours_individual"),
     ("adult_registrations", AR, "S2,010170-1233,153,1,2015-03-01,§107,100001,,2", "range", "daily_price"),
+    ("targets", TG, "851,2016,,I alt,500", "required", "figure"),
+    ("targets", TG, "851,2016,placed_children,5,-3", "range", "target"),
+    ("targets", TG, "851,2016,placed_children,5,", "required", "target"),
+    ("targets", TG, "851,to tusind,placed_children,5,300", "parse", "year"),
+    ("targets", TG, "Atlantis,2016,placed_children,5,300", "parse", "municipality"),
 ]
+GOOD = {"interventions": GOOD_IV, "adult_registrations": GOOD_AR, "targets": GOOD_TG}
 
 
 @pytest.mark.parametrize("table, header, bad, rule, column", CASES, ids=[f"{c[3]}-{c[4]}" for c in CASES])
 def test_rule_rejects_the_row_and_keeps_the_others(tmp_path, table, header, bad, rule, column):
-    good = GOOD_IV if table == "interventions" else GOOD_AR
-    write_csv(tmp_path / f"{table}.csv", f"{header}\n{good}\n{bad}\n{good.replace('S1', 'S9')}\n")
+    good = GOOD[table]
+    other = good.replace("S1", "S9").replace("I alt", "5")
+    write_csv(tmp_path / f"{table}.csv", f"{header}\n{good}\n{bad}\n{other}\n")
     data = load(tmp_path)
     issues = data.issues
     assert len(data.table(table)) == 2, issues["message"].tolist()

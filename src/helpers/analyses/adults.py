@@ -3,8 +3,10 @@
 * The economic measure of a registration is its ``daily_price`` for §107 and its granted
   ``hours_individual`` per month for §85 (hours stay hours: hourly rates differ between
   municipalities).
-* The analysis unit of a period is each case's first registration whose
-  ``registration_date`` lies in [period_start, period_end].
+* The analysis unit of a period (KL's figures 3.1-3.3 and 3.13-3.16, "med afsæt i første
+  registrering") is each case's *first* registration (``registration_no`` 1), for the cases
+  with at least one registration in [period_start, period_end]. A case whose first
+  registration is not in the data does not enter.
 * Consecutive registrations k -> k+1 of a case form a *follow-up*: the months between
   them, the change in VUM score and in price/hours, and the goal attainment recorded at
   k+1 (``goal_met`` = was the goal set at k met).
@@ -49,12 +51,37 @@ def with_measure(registrations: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def first_in_period(registrations: pd.DataFrame, start, end) -> pd.DataFrame:
-    """Each case's first registration with ``registration_date`` in [start, end]."""
+def cases_in_period(registrations: pd.DataFrame, start, end) -> pd.DataFrame:
+    """The cases (``municipality``, ``case_id``) with at least one registration in [start, end]."""
     start, end = pd.Timestamp(start), pd.Timestamp(end)
-    inside = registrations[(registrations["registration_date"] >= start) & (registrations["registration_date"] <= end)]
-    inside = inside.sort_values(["municipality", "case_id", "registration_date", "registration_no"], kind="stable")
-    return with_measure(inside.drop_duplicates(["municipality", "case_id"], keep="first")).reset_index(drop=True)
+    r = registrations
+    inside = r[(r["registration_date"] >= start) & (r["registration_date"] <= end)]
+    return inside[["municipality", "case_id"]].drop_duplicates().reset_index(drop=True)
+
+
+def first_registrations(registrations: pd.DataFrame, start, end) -> pd.DataFrame:
+    """Each case's first registration (``registration_no`` 1), for the cases with a
+    registration in [start, end] (KL's figures 3.1-3.3 and 3.13-3.16)."""
+    cases = cases_in_period(registrations, start, end)
+    first = registrations[registrations["registration_no"] == 1].merge(cases, on=["municipality", "case_id"])
+    first = first.sort_values(["municipality", "case_id"], kind="stable")
+    return with_measure(first.drop_duplicates(["municipality", "case_id"], keep="first")).reset_index(drop=True)
+
+
+def registrations_per_case(registrations: pd.DataFrame, start, end) -> pd.DataFrame:
+    """KL's figure 2.1: for the cases with a registration in [start, end], how many have at
+    least 1, 2, 3, ... registrations (their highest ``registration_no``). Columns
+    ``at_least`` (1-9) and ``cases``."""
+    cases = cases_in_period(registrations, start, end)
+    highest = (
+        registrations.merge(cases, on=["municipality", "case_id"])
+        .groupby(["municipality", "case_id"])["registration_no"]
+        .max()
+    )
+    top = int(highest.max()) if len(highest) else 0
+    return pd.DataFrame(
+        {"at_least": list(range(1, top + 1)), "cases": [int((highest >= k).sum()) for k in range(1, top + 1)]}
+    )
 
 
 def follow_ups(registrations: pd.DataFrame, start=None, end=None) -> pd.DataFrame:
@@ -99,6 +126,7 @@ def vum_direction(change: pd.Series) -> pd.Series:
 
 
 def for_period(registrations: pd.DataFrame, start, end) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """What the adult pages analyse: all registrations, each case's first registration in
-    the period, and the follow-ups whose later registration lies in the period."""
-    return registrations, first_in_period(registrations, start, end), follow_ups(registrations, start, end)
+    """What the adult pages analyse: all registrations, the first registration of each case
+    with a registration in the period, and the follow-ups whose later registration lies in
+    the period."""
+    return registrations, first_registrations(registrations, start, end), follow_ups(registrations, start, end)

@@ -63,13 +63,23 @@ def with_derived(figures: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def average_municipality(figures: pd.DataFrame, year: int, leave_out: int = SMALLEST_LEFT_OUT) -> pd.Series:
-    """Unweighted mean over municipalities in ``year``, leaving out the ``leave_out``
-    smallest by population (VIVE: 93 municipalities in the average)."""
+def compared_municipalities(figures: pd.DataFrame, year: int, leave_out: int = SMALLEST_LEFT_OUT) -> pd.DataFrame:
+    """The municipalities VIVE's Tabel 1.1 compares in ``year``: all but the ``leave_out``
+    smallest by population (93 of 98). The note to Tabel 1.1 (seeds/001): "Der indgår 93
+    kommuner i beregningen af tal for gennemsnitskommunen og angivelse af værdier for
+    kommuner med størst afvigelse, idet de fem kommuner med det mindste befolkningstal er
+    udeladt"."""
     rows = with_derived(figures[figures["year"] == year])
     if leave_out and rows["population"].notna().sum() > leave_out:
         smallest = rows.nsmallest(leave_out, "population").index
         rows = rows.drop(index=smallest)
+    return rows
+
+
+def average_municipality(figures: pd.DataFrame, year: int, leave_out: int = SMALLEST_LEFT_OUT) -> pd.Series:
+    """Unweighted mean over municipalities in ``year``, leaving out the ``leave_out``
+    smallest by population (VIVE: 93 municipalities in the average)."""
+    rows = compared_municipalities(figures, year, leave_out)
     numeric = rows.drop(columns=["municipality", "year"]).select_dtypes("number")
     out = numeric.mean()
     out["municipalities"] = len(rows)
@@ -113,21 +123,27 @@ def focal_summary(comparison_table: pd.DataFrame) -> pd.DataFrame:
 
 
 def table_1_1(figures: pd.DataFrame, year: int = 2015, codes=(167, 410, 615, 621, 706, 846)) -> pd.DataFrame:
-    """VIVE's Tabel 1.1 layout for the given municipalities, the average municipality and
-    the largest positive and negative values."""
+    """VIVE's Tabel 1.1 layout for the given municipalities, the average municipality and the
+    largest and smallest values, the last three over the same 93 municipalities (the five
+    smallest by population left out, as the table's note says).
+
+    The table's columns "Budgetafvigelse 2013-2015" and "gns. 2010-2012" are left out: the
+    report does not define them, and they cannot be the mean of the yearly deviations (the
+    average municipality reads 0,0 in both, against -3 % in 2015), so they cannot be
+    recomputed from ``municipality_figures``."""
     rows = figures[(figures["year"] == year) & figures["municipality"].isin(codes)].copy()
     rows["name"] = rows["municipality"].map(municipalities.name)
     rows["region"] = rows["municipality"].map(lambda c: municipalities.region(c).replace("Region ", ""))
     rows = rows.set_index("municipality").loc[[c for c in codes if c in set(rows["municipality"])]]
     table = rows[list(TABLE_1_1_COLUMNS)].reset_index(drop=True)
-    all_rows = figures[figures["year"] == year]
+    compared = compared_municipalities(figures, year)
     avg = average_municipality(figures, year)
     numeric = [c for c in TABLE_1_1_COLUMNS if c not in ("name", "region")]
     extra = pd.DataFrame(
         [
             {"name": "Gennemsnitskommunen", **{c: avg.get(c, np.nan) for c in numeric}, "region": ""},
-            {"name": "Største værdi", **{c: all_rows[c].max() for c in numeric}, "region": ""},
-            {"name": "Mindste værdi", **{c: all_rows[c].min() for c in numeric}, "region": ""},
+            {"name": "Største værdi", **{c: compared[c].max() for c in numeric}, "region": ""},
+            {"name": "Mindste værdi", **{c: compared[c].min() for c in numeric}, "region": ""},
         ]
     )
     return pd.concat([table, extra], ignore_index=True)

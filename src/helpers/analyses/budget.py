@@ -11,6 +11,11 @@ For each step in a calendar year:
 * ``total_deviation`` = ``actual_cost`` - ``budget_count`` x ``budget_unit_cost``
   = ``volume_effect`` + ``price_effect`` exactly.
 
+A step with activity and no budget (the budget assumed no interventions, so it has no unit
+price to compare with) is all volume: ``volume_effect`` = ``actual_cost``, ``price_effect`` =
+0 (the budget unit price is taken to be the actual one). A step with a budget and no activity
+is all volume as well (the formula gives it).
+
 Days active in the year: from max(start_date, 1 January) to min(end_date, 31 December),
 both days included; an empty end date runs to 31 December (what is granted is what is
 committed, so for a running year this is the forecast from granted interventions).
@@ -73,6 +78,11 @@ def volume_price_split(interventions: pd.DataFrame, budget: pd.DataFrame, year: 
     out["total_deviation"] = out["actual_cost"] - out["budget_cost"]
     # With no activity the unit cost is undefined; the price effect is then 0 by the formula.
     out.loc[out["actual_count"] == 0, "price_effect"] = 0.0
+    # Activity without a budget: more interventions than the budget assumed (none), with no
+    # budgeted price to differ from: all volume, valued at the actual unit cost.
+    unbudgeted = (out["budget_count"] == 0) & (out["budget_unit_cost"] == 0) & (out["actual_count"] > 0)
+    out.loc[unbudgeted, "volume_effect"] = out.loc[unbudgeted, "actual_cost"]
+    out.loc[unbudgeted, "price_effect"] = 0.0
     return out[VARIANCE_COLUMNS]
 
 

@@ -1,18 +1,33 @@
 """Goal attainment and follow-up of adult cases (KL's SEP project 9, figures 3.1-3.3,
 3.9-3.12, 3.17 and 3.18), with the models the report could not fit.
 
-* Goal attainment per municipality: registrations with ``registration_no >= 2``, a
-  non-empty ``goal_met`` and ``registration_date`` in the period; ``share_met_or_partly`` =
-  (met + partly) / registrations with its 95 % Wilson interval.
-* Model: goal met or partly met at a follow-up (k -> k+1) on months since the previous
-  registration, VUM score at k, age group, service, goal type set at k and target group.
-  Municipality enters as a cluster: GEE logit with exchangeable correlation and, with few
-  municipalities, the bias-reduced (Mancl-DeRouen) covariance. An ordered logit
-  (nej < delvist < ja, ``OrderedModel``) uses all three levels. Events per parameter are
-  reported; under 10 the page warns that the model is too thin to trust.
-* Change in price/hours from k to k+1 by goal attainment, per service: the share lower,
-  same and higher, and OLS of the change on goal attainment (cluster-robust by
-  municipality).
+Definitions as KL states them (seeds/003):
+
+* Figure 3.11, ``attainment_by_municipality``: goal attainment per municipality *from the
+  1st to the 2nd registration*, for citizens whose goal set at the 1st registration is
+  better functioning (``forbedring``): registration 2 (dated in the period) with a recorded
+  ``goal_met``, following registration 1 with ``goal_type`` forbedring;
+  ``share_met_or_partly`` = (met + partly) / registrations with its 95 % Wilson interval.
+  ``attainment_all_followups`` is the same over every follow-up k -> k+1 and goal type.
+* Figures 3.9/3.10: attainment by the goal type set at k, for k = 1 (1st -> 2nd) and k = 2
+  (2nd -> 3rd) separately.
+* Figures 3.17/3.18: change in price (§107) or hours (§85) from k to k+1 for goals of better
+  functioning only; "mål opfyldt" = fully or partly met, one group, against not met.
+
+Models (what the report could not do), honest about what the data carry:
+
+* Goal met or partly met at a follow-up on months since the previous registration, VUM score
+  at k, age group, service, goal type set at k and target group; municipality is a cluster.
+  A category with under 5 follow-ups never enters as its own term: it is pooled into
+  "andet", and if "andet" still has under 5 those follow-ups are left out (``info['pooled']``,
+  ``info['left_out']``).
+* Few clusters (under 40 municipalities): the GEE logit (exchangeable) uses the
+  bias-reduced (Mancl-DeRouen) covariance and t intervals with G-1 degrees of freedom; the
+  ordered logit (nej < delvist < ja) uses the cluster-robust sandwich (CR1) with t(G-1);
+  the OLS of price/hours change uses CR1 with t(G-1) (statsmodels). The alternative would be
+  a wild cluster bootstrap (``wildboottest``), which gives p-values, not intervals.
+* A model that does not converge, or whose estimates or standard errors are not finite, is
+  not fitted (``info['fitted']`` False, ``info['reason']`` in Danish).
 """
 
 from __future__ import annotations
@@ -23,15 +38,22 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 import statsmodels.formula.api as smf
+from scipy import stats
 from statsmodels.miscmodels.ordinal_model import OrderedModel
 from statsmodels.stats.proportion import proportion_confint
+from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
-from .adults import SERVICES
+from .adults import SERVICES, follow_ups
 
 ATTAINMENT = ("ja", "delvist", "nej")
 MODEL_COLUMNS = ["term", "odds_ratio", "ci_low", "ci_high", "p_value"]
 FEW_CLUSTERS = 40
 MIN_EVENTS_PER_PARAMETER = 10
+#: A category with fewer follow-ups never enters a model as its own term.
+MIN_GROUP = 5
+POOLED = "andet"
+CATEGORIES = ("age_group", "service", "goal_type_prev", "target_group")
+MET, NOT_MET = "opfyldt (helt eller delvist)", "ikke opfyldt"
 
 
 def wilson(successes, n, alpha: float = 0.05):
@@ -42,22 +64,20 @@ def wilson(successes, n, alpha: float = 0.05):
     return low, high
 
 
-def followup_registrations(registrations: pd.DataFrame, start, end) -> pd.DataFrame:
-    """Registrations k >= 2 with a recorded ``goal_met`` and a date in [start, end]."""
-    start, end = pd.Timestamp(start), pd.Timestamp(end)
-    r = registrations
-    return r[
-        (r["registration_no"] >= 2)
-        & r["goal_met"].notna()
-        & (r["registration_date"] >= start)
-        & (r["registration_date"] <= end)
-    ]
+def attainment_followups(registrations: pd.DataFrame, start, end, first_to_second: bool = True) -> pd.DataFrame:
+    """Follow-ups k -> k+1 with the later registration in [start, end] and a recorded
+    ``goal_met``. With ``first_to_second`` (KL's figure 3.11): only 1st -> 2nd registration,
+    and only goals of better functioning (``goal_type`` forbedring at the 1st)."""
+    pairs = follow_ups(registrations, start, end).dropna(subset=["goal_met"])
+    if first_to_second:
+        pairs = pairs[(pairs["registration_no_prev"] == 1) & (pairs["goal_type_prev"] == "forbedring")]
+    return pairs.reset_index(drop=True)
 
 
-def attainment_by_municipality(registrations: pd.DataFrame, start, end) -> pd.DataFrame:
-    """``goal_attainment_by_municipality``: one row per municipality (kommunekode) and a
-    last row ``I alt`` for all of them."""
-    data = followup_registrations(registrations, start, end)
+def attainment_by_municipality(registrations: pd.DataFrame, start, end, first_to_second: bool = True) -> pd.DataFrame:
+    """``goal_attainment_by_municipality`` (figure 3.11; with ``first_to_second`` False:
+    every follow-up): one row per municipality (kommunekode) and a last row ``I alt``."""
+    data = attainment_followups(registrations, start, end, first_to_second)
     counts = pd.crosstab(data["municipality"], data["goal_met"]).reindex(columns=list(ATTAINMENT), fill_value=0)
     counts = counts.sort_index()
     if len(counts):
@@ -105,9 +125,10 @@ def vum_and_target(units: pd.DataFrame) -> pd.DataFrame:
     ).reset_index()
 
 
-def attainment_by_goal_type(pairs: pd.DataFrame) -> pd.DataFrame:
-    """Figs 3.9/3.10: attainment at k+1 by the goal type set at k (tidy, with shares)."""
-    data = pairs.dropna(subset=["goal_met", "goal_type_prev"])
+def attainment_by_goal_type(pairs: pd.DataFrame, from_registration: int) -> pd.DataFrame:
+    """Figs 3.9 (``from_registration`` 1: 1st -> 2nd) and 3.10 (2: 2nd -> 3rd): attainment at
+    k+1 by the goal type set at k (tidy, with shares)."""
+    data = pairs[pairs["registration_no_prev"] == from_registration].dropna(subset=["goal_met", "goal_type_prev"])
     out = data.groupby(["goal_type_prev", "goal_met"]).size().rename("follow_ups").reset_index()
     out["n"] = out.groupby("goal_type_prev")["follow_ups"].transform("sum")
     out["share"] = out["follow_ups"] / out["n"]
@@ -129,22 +150,82 @@ def initiators(registrations: pd.DataFrame, start, end) -> pd.DataFrame:
     return out
 
 
+def pool_small(values: pd.Series, minimum: int = MIN_GROUP) -> tuple[pd.Series, list[str]]:
+    """Levels with under ``minimum`` rows pooled into "andet"; returns the new values and the
+    levels pooled. (If "andet" then still has under ``minimum`` rows, the caller leaves them out.)"""
+    counts = values.value_counts()
+    small = sorted(str(v) for v in counts[counts < minimum].index if v != POOLED)
+    return values.where(~values.astype(str).isin(small), POOLED), small
+
+
 def model_frame(pairs: pd.DataFrame) -> pd.DataFrame:
-    """Follow-ups with every model variable present; ``met`` = goal met or partly met."""
+    """Follow-ups with every model variable present; ``met`` = goal met or partly met.
+    Categories with under 5 follow-ups are pooled into "andet"; the follow-ups of an "andet"
+    that still has under 5 are left out (``attrs['pooled']``, ``attrs['left_out']``)."""
     data = pairs.dropna(
         subset=["goal_met", "months", "vum_score_prev", "age_group", "service", "goal_type_prev"]
     ).copy()
     data["target_group"] = data["target_group"].fillna("uoplyst")
+    pooled: dict[str, list[str]] = {}
+    left_out = 0
+    while True:  # until no category has a group under 5 (leaving some out can make another small)
+        for column in CATEGORIES:
+            data[column], small = pool_small(data[column].astype(str))
+            if small:
+                pooled[column] = sorted(set(pooled.get(column, [])) | set(small))
+        rare = np.zeros(len(data), dtype=bool)
+        for column in CATEGORIES:
+            counts = data[column].map(data[column].value_counts())
+            rare |= ((data[column] == POOLED) & (counts < MIN_GROUP)).to_numpy()
+        if not rare.any():
+            break
+        data, left_out = data[~rare].copy(), left_out + int(rare.sum())
     data["met"] = data["goal_met"].isin(["ja", "delvist"]).astype(int)
     data["vum_score_prev"] = data["vum_score_prev"].astype(float)
     data["attainment"] = pd.Categorical(data["goal_met"], categories=["nej", "delvist", "ja"], ordered=True)
-    return data.reset_index(drop=True)
+    data = data.reset_index(drop=True)
+    data.attrs["pooled"], data.attrs["left_out"] = pooled, left_out
+    return data
 
 
 def _terms(data: pd.DataFrame) -> list[str]:
     terms = ["months", "vum_score_prev"]
-    terms += [f"C({c})" for c in ("age_group", "service", "goal_type_prev", "target_group") if data[c].nunique() > 1]
+    terms += [f"C({c})" for c in CATEGORIES if data[c].nunique() > 1]
     return terms
+
+
+def _t_table(params: pd.Series, bse: pd.Series, df: int, exp: bool = True) -> pd.DataFrame:
+    """Estimates with 95 % t intervals and p-values on ``df`` degrees of freedom (odds ratios when ``exp``)."""
+    q = stats.t.ppf(0.975, df)
+    low, high = params - q * bse, params + q * bse
+    p = 2 * stats.t.sf(np.abs(params / bse), df)
+    f = (lambda x: np.exp(np.clip(x, -700, 700))) if exp else (lambda x: x)
+    columns = MODEL_COLUMNS if exp else ["term", "estimate", "ci_low", "ci_high", "p_value"]
+    out = pd.DataFrame(
+        {
+            "term": params.index,
+            columns[1]: f(params.to_numpy()),
+            "ci_low": f(np.asarray(low)),
+            "ci_high": f(np.asarray(high)),
+            "p_value": np.asarray(p),
+        }
+    )
+    return out[out["term"] != "Intercept"].reset_index(drop=True)
+
+
+def _usable(params, bse) -> bool:
+    return bool(np.isfinite(np.asarray(params, float)).all() and np.isfinite(np.asarray(bse, float)).all())
+
+
+def _not_fitted(info: dict, reason: str) -> tuple[pd.DataFrame, dict]:
+    return pd.DataFrame(columns=MODEL_COLUMNS), {
+        **info,
+        "parameters": info.get("parameters", 0),
+        "events_per_parameter": info.get("events_per_parameter", 0.0),
+        "covariance": info.get("covariance", ""),
+        "fitted": False,
+        "reason": reason,
+    }
 
 
 def goal_model(pairs: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
@@ -152,21 +233,18 @@ def goal_model(pairs: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
 
     Returns (``term``, ``odds_ratio``, ``ci_low``, ``ci_high``, ``p_value``) and
     diagnostics: ``n``, ``events``, ``parameters``, ``events_per_parameter``, ``clusters``,
-    ``covariance``."""
+    ``covariance``, ``df`` (of the t intervals), ``pooled``, ``left_out``, ``fitted`` and,
+    when not fitted, ``reason`` (Danish)."""
     data = model_frame(pairs)
     info = {
         "n": len(data),
         "events": int(min(data["met"].sum(), len(data) - data["met"].sum())) if len(data) else 0,
         "clusters": int(data["municipality"].nunique()) if len(data) else 0,
+        "pooled": data.attrs["pooled"],
+        "left_out": data.attrs["left_out"],
     }
     if len(data) < 20 or info["events"] < 5 or info["clusters"] < 2:
-        return pd.DataFrame(columns=MODEL_COLUMNS), {
-            **info,
-            "parameters": 0,
-            "events_per_parameter": 0.0,
-            "covariance": "",
-            "fitted": False,
-        }
+        return _not_fitted(info, "Der er for få opfølgninger, udfald eller kommuner til at estimere modellen.")
     formula = "met ~ " + " + ".join(_terms(data))
     model = smf.gee(
         formula,
@@ -175,32 +253,43 @@ def goal_model(pairs: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
         family=sm.families.Binomial(),
         cov_struct=sm.cov_struct.Exchangeable(),
     )
-    covariance = "bias_reduced" if info["clusters"] < FEW_CLUSTERS else "robust"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        fit = model.fit(cov_type=covariance, maxiter=200)
-    table = _odds_table(fit.params, fit.conf_int(), fit.pvalues)
-    parameters = len(fit.params) - 1
-    return table, {
-        **info,
-        "parameters": parameters,
-        "events_per_parameter": info["events"] / max(parameters, 1),
-        "covariance": covariance,
-        "fitted": True,
-    }
+    few = info["clusters"] < FEW_CLUSTERS
+    covariance = "bias_reduced" if few else "robust"
+    info["parameters"] = len(model.exog_names) - 1
+    info["events_per_parameter"] = info["events"] / max(info["parameters"], 1)
+    info["covariance"] = covariance
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            fit = model.fit(cov_type=covariance, maxiter=200)
+        except (np.linalg.LinAlgError, ValueError) as err:
+            return _not_fitted(info, f"Modellen kunne ikke estimeres ({type(err).__name__}).")
+    failed = [w for w in caught if issubclass(w.category, ConvergenceWarning)]
+    if failed or not getattr(fit, "converged", True):
+        return _not_fitted(info, "Modellen konvergerede ikke, så dens estimater vises ikke.")
+    if not _usable(fit.params, fit.bse):
+        return _not_fitted(info, "Modellens estimater eller standardfejl kan ikke beregnes (NaN), så de vises ikke.")
+    df = info["clusters"] - 1 if few else np.inf
+    info["df"] = df
+    return _t_table(fit.params, fit.bse, df), {**info, "fitted": True}
 
 
-def ordered_model(pairs: pd.DataFrame) -> pd.DataFrame:
+def ordered_model(pairs: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     """Ordered logit (nej < delvist < ja) on the same variables; odds ratios of a higher level.
-    Standard errors are cluster-robust by municipality."""
+    Standard errors: the cluster-robust sandwich by municipality (CR1: G/(G-1) x (N-1)/(N-K)),
+    intervals from t with G-1 degrees of freedom. Returns (table, info) as :func:`goal_model`."""
     data = model_frame(pairs)
-    if len(data) < 20 or data["attainment"].nunique() < 3:
-        return pd.DataFrame(columns=MODEL_COLUMNS)
+    info = {
+        "n": len(data),
+        "clusters": int(data["municipality"].nunique()) if len(data) else 0,
+        "pooled": data.attrs["pooled"],
+        "left_out": data.attrs["left_out"],
+        "covariance": "cluster",
+    }
+    if len(data) < 20 or data["attainment"].nunique() < 3 or info["clusters"] < 2:
+        return _not_fitted(info, "Der er for få opfølgninger eller niveauer til den ordinale model.")
     exog = pd.get_dummies(
-        data[
-            ["months", "vum_score_prev"]
-            + [c for c in ("age_group", "service", "goal_type_prev", "target_group") if data[c].nunique() > 1]
-        ],
+        data[["months", "vum_score_prev"] + [c for c in CATEGORIES if data[c].nunique() > 1]],
         drop_first=True,
         dtype=float,
     )
@@ -208,97 +297,102 @@ def ordered_model(pairs: pd.DataFrame) -> pd.DataFrame:
     model = OrderedModel(data["attainment"], exog, distr="logit")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        fit = model.fit(
-            method="bfgs",
-            disp=False,
-            maxiter=500,
-            cov_type="cluster",
-            cov_kwds={"groups": data["municipality"].astype(int).to_numpy()},
-        )
+        try:
+            fit = model.fit(
+                method="bfgs",
+                disp=False,
+                maxiter=1000,
+                cov_type="cluster",
+                cov_kwds={"groups": data["municipality"].astype(int).to_numpy()},
+            )
+        except (np.linalg.LinAlgError, ValueError) as err:
+            return _not_fitted(info, f"Den ordinale model kunne ikke estimeres ({type(err).__name__}).")
     keep = list(exog.columns)
-    return _odds_table(fit.params[keep], fit.conf_int().loc[keep], fit.pvalues[keep])
+    info["parameters"] = len(keep)
+    if not fit.mle_retvals.get("converged", False):
+        return _not_fitted(info, "Den ordinale model konvergerede ikke, så dens estimater vises ikke.")
+    if not _usable(fit.params, fit.bse):
+        return _not_fitted(info, "Den ordinale models estimater eller standardfejl kan ikke beregnes (NaN).")
+    df = info["clusters"] - 1
+    info["df"] = df
+    return _t_table(fit.params[keep], fit.bse[keep], df), {**info, "fitted": True}
 
 
 def _dummy_label(column: str) -> str:
-    for var in ("age_group", "service", "goal_type_prev", "target_group"):
+    for var in CATEGORIES:
         if column.startswith(var + "_"):
             return f"C({var})[T.{column[len(var) + 1 :]}]"
     return column
 
 
-def _odds_table(params, conf, pvalues) -> pd.DataFrame:
-    out = pd.DataFrame(
-        {
-            "term": params.index,
-            "odds_ratio": np.exp(params.to_numpy()),
-            "ci_low": np.exp(np.asarray(conf)[:, 0]),
-            "ci_high": np.exp(np.asarray(conf)[:, 1]),
-            "p_value": pvalues.to_numpy(),
-        }
+def improvement_followups(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Figs 3.17/3.18: follow-ups of goals of better functioning (goal type forbedring at k)
+    with a recorded attainment, the same service at k and k+1 and a change in price/hours;
+    ``met`` = "opfyldt (helt eller delvist)" or "ikke opfyldt" (KL: "'mål opfyldt' omfatter
+    borgere, som helt eller delvist har opfyldt de opstillede mål")."""
+    data = pairs.dropna(subset=["goal_met", "measure_change"])
+    data = data[(data["service"] == data["service_prev"]) & (data["goal_type_prev"] == "forbedring")].copy()
+    data["met"] = np.where(data["goal_met"].isin(["ja", "delvist"]), MET, NOT_MET)
+    data["direction"] = np.select(
+        [data["measure_change"] < -1e-9, data["measure_change"] > 1e-9], ["lavere", "højere"], "uændret"
     )
-    return out[out["term"] != "Intercept"].reset_index(drop=True)
+    return data
 
 
 def price_change_by_attainment(pairs: pd.DataFrame) -> pd.DataFrame:
-    """Figs 3.17/3.18: per service and goal attainment, the share with lower, same and higher price/hours."""
-    data = pairs.dropna(subset=["goal_met", "measure_change"])
-    data = data[data["service"] == data["service_prev"]]
-    direction = np.select(
-        [data["measure_change"] < -1e-9, data["measure_change"] > 1e-9], ["lavere", "højere"], "uændret"
-    )
-    out = (
-        data.assign(direction=direction)
-        .groupby(["service", "goal_met", "direction"])
-        .size()
-        .rename("follow_ups")
-        .reset_index()
-    )
-    out["n"] = out.groupby(["service", "goal_met"])["follow_ups"].transform("sum")
+    """Figs 3.17 (``service`` "I alt") and 3.18 (per service): the share with lower, same and
+    higher price/hours by goal met (fully or partly) or not, goals of better functioning only."""
+    data = improvement_followups(pairs)
+    data = pd.concat([data, data.assign(service="I alt")], ignore_index=True)
+    out = data.groupby(["service", "met", "direction"]).size().rename("follow_ups").reset_index()
+    out["n"] = out.groupby(["service", "met"])["follow_ups"].transform("sum")
     out["share"] = out["follow_ups"] / out["n"]
-    return out
+    order = {s: i for i, s in enumerate([*SERVICES, "I alt"])}
+    out = out.sort_values(["service", "met", "direction"], key=lambda c: c.map(order) if c.name == "service" else c)
+    return out.rename(columns={"met": "goal_met"}).reset_index(drop=True)
 
 
 def price_change_data(pairs: pd.DataFrame, service: str) -> pd.DataFrame:
-    """The follow-ups that enter :func:`price_change_model`, with the outcome ``y``."""
-    data = pairs.dropna(subset=["goal_met", "measure_change", "measure_prev"])
-    data = data[(data["service"] == service) & (data["service_prev"] == service)].copy()
+    """The follow-ups that enter :func:`price_change_model` (goals of better functioning),
+    with the outcome ``y``."""
+    data = improvement_followups(pairs)
+    data = data.dropna(subset=["measure_prev"])
+    data = data[data["service"] == service].copy()
     if service == "§107":
         data = data[(data["measure"] > 0) & (data["measure_prev"].astype(float) > 0)]
         data["y"] = 100 * (data["measure"] / data["measure_prev"].astype(float) - 1)
     else:
         data["y"] = data["measure_change"]
+    data["goal_met"] = np.where(data["met"] == MET, "opfyldt", "ikke opfyldt")
     return data
 
 
 def price_change_model(pairs: pd.DataFrame, service: str) -> pd.DataFrame:
-    """OLS of the change in price (§107, per cent) or hours (§85) on goal attainment
-    (reference: not met), cluster-robust by municipality. Columns: term, estimate, ci_low,
-    ci_high, p_value (the model's follow-ups: :func:`price_change_data`)."""
+    """OLS of the change in price (§107, per cent) or hours (§85) on goal met (fully or
+    partly; reference: not met), goals of better functioning only. Standard errors
+    cluster-robust by municipality (CR1), intervals from t with G-1 degrees of freedom.
+    Columns: term, estimate, ci_low, ci_high, p_value (empty when the model cannot be fitted)."""
     columns = ["term", "estimate", "ci_low", "ci_high", "p_value"]
     data = price_change_data(pairs, service)
-    if len(data) < 20 or data["goal_met"].nunique() < 2 or data["municipality"].nunique() < 2:
+    groups = data["goal_met"].value_counts()
+    if len(data) < 20 or len(groups) < 2 or groups.min() < MIN_GROUP or data["municipality"].nunique() < 2:
         return pd.DataFrame(columns=columns)
-    fit = smf.ols("y ~ C(goal_met, Treatment(reference='nej'))", data=data).fit(
-        cov_type="cluster", cov_kwds={"groups": data["municipality"].astype(int)}
+    clusters = data["municipality"].astype(int)
+    fit = smf.ols("y ~ C(goal_met, Treatment(reference='ikke opfyldt'))", data=data).fit(
+        cov_type="cluster", cov_kwds={"groups": clusters}, use_t=True
     )
-    conf = fit.conf_int()
-    out = pd.DataFrame(
-        {
-            "term": fit.params.index,
-            "estimate": fit.params.to_numpy(),
-            "ci_low": conf[0].to_numpy(),
-            "ci_high": conf[1].to_numpy(),
-            "p_value": fit.pvalues.to_numpy(),
-        }
-    )
+    if not _usable(fit.params, fit.bse):
+        return pd.DataFrame(columns=columns)
+    out = _t_table(fit.params, fit.bse, clusters.nunique() - 1, exp=False)
     out["term"] = out["term"].str.replace(
-        r"C\(goal_met, Treatment\(reference='nej'\)\)\[T\.(.+)\]", r"goal_met=\1", regex=True
+        r"C\(goal_met, Treatment\(reference='ikke opfyldt'\)\)\[T\.(.+)\]", r"goal_met=\1", regex=True
     )
     return out[columns]
 
 
 __all__ = [
     "attainment_by_municipality",
+    "attainment_followups",
     "goal_model",
     "ordered_model",
     "wilson",

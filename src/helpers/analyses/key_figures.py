@@ -25,9 +25,9 @@ import numpy as np
 import pandas as pd
 
 from ..data.periods import age_on, as_date, days_active, year_parts
-from ..data.steps import PLACEMENT_STEPS, PREVENTIVE_STEPS, STEP_LABELS
+from ..data.steps import PLACEMENT_STEPS, PLACEMENT_TYPES, PREVENTIVE_STEPS, STEP_LABELS, UNKNOWN_PLACEMENT
 from .budget import step_budget
-from .staircase import age_group, highest_active
+from .staircase import AGE_LABELS, UNKNOWN_AGE, age_group, highest_active
 
 TOTAL = "I alt"
 PUBLISHED_COLUMNS = ["municipality", "period_start", "period_end", "figure", "group", "value"]
@@ -133,6 +133,83 @@ def new_placements(interventions: pd.DataFrame, t0, t1) -> pd.DataFrame:
     return starting.drop(index=placed_before.unique()).drop_duplicates(["person_id", "start_date"])
 
 
+def continuous_placements(interventions: pd.DataFrame) -> pd.DataFrame:
+    """One row per continuous placement: a child's placement rows (steps 4-6) joined when they
+    overlap or follow each other (a row starting at most one day after the latest end so far),
+    so that a move from a foster family to an institution does not end the placement.
+
+    Columns ``person_id``, ``start_date``, ``end_date`` (NaT = no end date) and
+    ``placement_id`` (``person_id|start_date``)."""
+    rows = interventions.loc[interventions["step"].isin(PLACEMENT_STEPS), ["person_id", "start_date", "end_date"]]
+    columns = ["person_id", "start_date", "end_date", "placement_id"]
+    if rows.empty:  # typed, so that the date arithmetic of an empty frame works
+        return pd.DataFrame(
+            {
+                "person_id": pd.Series(dtype=object),
+                "start_date": pd.Series(dtype="datetime64[ns]"),
+                "end_date": pd.Series(dtype="datetime64[ns]"),
+                "placement_id": pd.Series(dtype=object),
+            }
+        )
+    rows = rows.sort_values(["person_id", "start_date"], kind="stable").reset_index(drop=True)
+    open_end = pd.Timestamp("2262-01-01")  # an empty end date: later than any date of the contract
+    ends = rows["end_date"].fillna(open_end)
+    reach = ends.groupby(rows["person_id"]).cummax()  # the latest end so far, per child
+    before = reach.groupby(rows["person_id"]).shift(1)
+    new = before.isna() | (rows["start_date"] > before + pd.Timedelta(days=1))
+    spell = new.cumsum()
+    out = pd.DataFrame(
+        {
+            "person_id": rows.groupby(spell)["person_id"].first(),
+            "start_date": rows.groupby(spell)["start_date"].min(),
+            "end_date": ends.groupby(spell).max(),
+        }
+    ).reset_index(drop=True)
+    out["end_date"] = out["end_date"].where(out["end_date"] < open_end)
+    out["placement_id"] = out["person_id"].astype(str) + "|" + out["start_date"].dt.strftime("%Y-%m-%d")
+    return out[columns]
+
+
+def placement_durations(interventions: pd.DataFrame, t0, t1) -> pd.DataFrame:
+    """The continuous placements under way at some time in [t0, t1], as survival data in days
+    (both ends included): ``time`` = days from the start to the end, or to t1 for a placement
+    still under way at t1 (censored, ``ended`` = False); ``entry`` = days already placed
+    before t0 (a placement that started before the period is observed from t0 on: delayed
+    entry)."""
+    t0, t1 = as_date(t0), as_date(t1)
+    spells = continuous_placements(interventions)
+    spells = spells[(spells["start_date"] <= t1) & (spells["end_date"].isna() | (spells["end_date"] >= t0))].copy()
+    ended = spells["end_date"].notna() & (spells["end_date"] <= t1)
+    stop = spells["end_date"].where(ended, t1)
+    spells["time"] = (stop - spells["start_date"]).dt.days + 1
+    spells["ended"] = ended
+    spells["entry"] = (t0 - spells["start_date"]).dt.days.clip(lower=0)
+    return spells.reset_index(drop=True)
+
+
+def median_duration(durations: pd.DataFrame, alpha: float = 0.05) -> tuple[float, float, float]:
+    """Kaplan-Meier median (days) with its 95 % interval (Brookmeyer-Crowley with the
+    complementary log-log transform), statsmodels ``SurvfuncRight`` with delayed entry; NaN
+    where the estimate does not reach 50 % (the median is then longer than what was observed)."""
+    if durations.empty or not durations["ended"].any():
+        return np.nan, np.nan, np.nan
+    import warnings
+
+    from statsmodels.duration.survfunc import SurvfuncRight  # heavy import, only needed here
+
+    sf = SurvfuncRight(
+        durations["time"].to_numpy(float),
+        durations["ended"].to_numpy(int),
+        entry=durations["entry"].to_numpy(float),
+    )
+    if sf.surv_prob.min() > 0.5:
+        return np.nan, np.nan, np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # log(0) at the curve's end: an open upper limit
+        low, high = sf.quantile_ci(0.5, alpha=alpha, method="cloglog")
+    return float(sf.quantile(0.5)), float(low), float(high)
+
+
 def key_figures(
     interventions: pd.DataFrame, case_events: pd.DataFrame, budget: pd.DataFrame, t0, t1, municipality: int
 ) -> pd.DataFrame:
@@ -146,18 +223,26 @@ def key_figures(
     placed = top[top["step"].isin(PLACEMENT_STEPS)].assign(label=lambda d: d["step"].map(_step_label))
     f.counts("placed_children", placed, "label", [_step_label(s) for s in PLACEMENT_STEPS], "child")
     f.counts("placed_by_target_group", placed, "target_group", ["udsat", "handicap"], "child")
-    placed = placed.assign(age=age_group(age_on(pd.to_datetime(placed["birth_date"]), t1)).fillna("Ukendt"))
-    f.counts("placed_by_age_group", placed, "age", ["0-5 år", "6-11 år", "12-17 år", "18-22 år", "Ukendt"], "child")
+    kinds = placed["placement_type"] if "placement_type" in placed else pd.Series(UNKNOWN_PLACEMENT, index=placed.index)
+    placed = placed.assign(placement_type=kinds.fillna(UNKNOWN_PLACEMENT))
+    present = set(iv["placement_type"].dropna()) if "placement_type" in iv else set()
+    shown = [k for k in PLACEMENT_TYPES if k in present | set(placed["placement_type"])]
+    f.counts("placed_by_placement_type", placed, "placement_type", shown, "child")
+    placed = placed.assign(age=age_group(age_on(pd.to_datetime(placed["birth_date"]), t1)).fillna(UNKNOWN_AGE))
+    f.counts("placed_by_age_group", placed, "age", AGE_LABELS, "child")
 
     new = new_placements(iv, t0, t1)
     new = new.assign(label=new["step"].map(_step_label), unit_id=new["person_id"] + "|" + new["start_date"].astype(str))
     f.counts("new_placements", new, "label", [_step_label(s) for s in PLACEMENT_STEPS], "placement", "unit_id")
 
-    placements = iv[iv["step"].isin(PLACEMENT_STEPS)]
-    ended = placements[placements["end_date"].between(t0, t1)]
-    days = (ended["end_date"] - ended["start_date"]).dt.days + 1
-    for stat, fn in (("mean", np.mean), ("min", np.min), ("max", np.max)):
-        f.statistic(f"placement_days_{stat}", TOTAL, fn(days) if len(days) else np.nan, ended["person_id"].nunique())
+    # Placement duration per continuous placement, with the placements under way at t1 as
+    # censored observations: the Kaplan-Meier median (seeds/002: "opgøres samlet for alle anbringelser").
+    durations = placement_durations(iv, t0, t1)
+    f.count("placements_for_duration", TOTAL, durations["placement_id"], "placement")
+    f.count("placements_ended", TOTAL, durations.loc[durations["ended"], "placement_id"], "placement")
+    inputs = [("placements_for_duration", TOTAL), ("placements_ended", TOTAL)]
+    for stat, value in zip(("median", "ci_low", "ci_high"), median_duration(durations)):
+        f.statistic("placement_duration_days", stat, value, durations["person_id"].nunique(), inputs=inputs)
 
     preventive = top[top["step"].isin(PREVENTIVE_STEPS)].assign(label=lambda d: d["step"].map(_step_label))
     f.counts("preventive_children", preventive, "label", [_step_label(s) for s in PREVENTIVE_STEPS], "child")

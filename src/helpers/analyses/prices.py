@@ -1,14 +1,16 @@
 """Price of §107 and hours of §85 by VUM score, age, target group and municipality.
 
 Reproduces and extends figures 3.4-3.8 and 3.13-3.16 of KL's SEP project 9 (seeds/003).
-The analysis unit is each case's first registration in the period
-(:func:`helpers.adults.first_in_period`); the measure is the daily price (§107) or the
+The analysis unit is each case's first registration, for the cases with a registration in
+the period (:func:`helpers.analyses.adults.first_registrations`); the measure is the daily price (§107) or the
 granted individual hours per month (§85).
 
 The report compared municipalities without adjusting for VUM score, age or target group.
 :func:`municipality_differences` does: OLS of log daily price (§107) or hours (§85) on VUM
 score, age group, target group and municipality, with heteroskedasticity-robust (HC3)
-standard errors; each municipality's difference from the average municipality (the
+standard errors and t intervals (n - k degrees of freedom); a VUM score or target group with
+under 5 cases is pooled into "andet" (and left out if "andet" still has under 5), so that no
+case has leverage 1 and HC3 is always defined; each municipality's difference from the average municipality (the
 unweighted mean of the municipality effects) with a 95 % interval, next to the unadjusted
 difference from a model with municipality alone.
 """
@@ -71,7 +73,20 @@ def difference_data(units: pd.DataFrame, service: str) -> pd.DataFrame:
     data = data.dropna(subset=["vum_score", "age_group"])
     data["target_group"] = data["target_group"].fillna("uoplyst")
     data["municipality"] = data["municipality"].astype(int).astype(str)
-    return data[data.groupby("municipality")["y"].transform("size") >= MIN_CASES]
+    while True:  # until no group has under 5 cases (leaving some out can make another group small)
+        before = len(data)
+        data = data[data.groupby("municipality")["y"].transform("size") >= MIN_CASES]
+        for column in ("vum_score", "target_group", "age_group"):
+            values = data[column].astype(str)
+            counts = values.value_counts()
+            small = [v for v in counts[counts < MIN_CASES].index if v != "andet"]
+            data = data.assign(**{column: values.where(~values.isin(small), "andet")})
+            pooled = data[column] == "andet"
+            if 0 < pooled.sum() < MIN_CASES:
+                data = data[~pooled]
+        if len(data) == before:
+            break
+    return data
 
 
 def municipality_differences(units: pd.DataFrame, service: str) -> pd.DataFrame:
@@ -104,8 +119,9 @@ def municipality_differences(units: pd.DataFrame, service: str) -> pd.DataFrame:
         model = smf.ols("y ~ " + " + ".join(terms + ["C(municipality)"]), data=data)
         x = model.exog
         leverage = np.einsum("ij,ij->i", x @ np.linalg.pinv(x.T @ x), x)
-        cov = "HC3" if leverage.max() < 1 - 1e-8 else "HC1"  # HC3 is undefined at leverage 1
-        fit = model.fit(cov_type=cov)
+        if leverage.max() >= 1 - 1e-8:  # HC3 is undefined at leverage 1: not published rather than another method
+            return pd.DataFrame(columns=columns)
+        fit = model.fit(cov_type="HC3", use_t=True)
         results[label] = _deviations(fit, sorted(data["municipality"].unique()), log=service == "§107")
     out = results["unadjusted"].merge(results["adjusted"], on="municipality", suffixes=("", "_adj"))
     out = out.rename(
@@ -150,14 +166,42 @@ def _deviations(fit, levels: list[str], log: bool) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def vum_change(pairs: pd.DataFrame) -> pd.DataFrame:
-    """Figs 3.4/3.5: follow-ups by VUM at k: improved (lower), unchanged, worse (higher)."""
+def vum_change(pairs: pd.DataFrame, from_registration: int | None = None) -> pd.DataFrame:
+    """Figs 3.4 (``from_registration`` 1: 1st -> 2nd) and 3.5 (2: 2nd -> 3rd): follow-ups by
+    VUM at k: improved (lower), unchanged, worse (higher). None: every follow-up."""
     data = pairs.dropna(subset=["vum_score", "vum_score_prev"])
+    if from_registration is not None:
+        data = data[data["registration_no_prev"] == from_registration]
     direction = vum_direction(data["vum_score"] - data["vum_score_prev"].astype(float))
     table = pd.crosstab(data["vum_score_prev"].astype(float), direction)
     table = table.reindex(columns=["forbedret", "uændret", "forværret"], fill_value=0)
     table["follow_ups"] = table.sum(axis=1)
     return table.rename_axis("vum_from").reset_index().rename_axis(None, axis=1)
+
+
+def service_and_provider(units: pd.DataFrame) -> pd.DataFrame:
+    """KL's characteristics of the cases (seeds/003, after figure 2.1: "ca. 2/3 §85 ... 266 af
+    sagerne vedrører borgere i kommunens egne tilbud. 93 sager ... private tilbud"): per
+    municipality (and ``I alt``) the cases by service and by provider type at the first
+    registration. Columns ``municipality``, ``cases``, ``§85``, ``§107``, ``share_85``, and one
+    column per provider type (``egen``, ``privat``, ``anden kommune``, ``region``, ``uoplyst``)."""
+    from ..data.contract import PROVIDER_TYPES
+
+    data = units.assign(
+        municipality=units["municipality"].astype(int).astype(str),
+        provider_type=units["provider_type"].fillna("uoplyst"),
+    )
+    rows = []
+    groups = [*data.groupby("municipality", sort=True)] + ([("I alt", data)] if len(data) else [])
+    for code, g in groups:
+        row = {"municipality": code, "cases": len(g)}
+        for service in SERVICES:
+            row[service] = int((g["service"] == service).sum())
+        row["share_85"] = row["§85"] / len(g)
+        for provider in (*PROVIDER_TYPES, "uoplyst"):
+            row[provider] = int((g["provider_type"] == provider).sum())
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def income_basis(units: pd.DataFrame) -> pd.DataFrame:

@@ -22,6 +22,11 @@ from ..data.steps import STEP_LABELS
 
 STEPS = (1, 2, 3, 4, 5, 6)
 AGE_GROUPS = ((0, 5, "0-5 år"), (6, 11, "6-11 år"), (12, 17, "12-17 år"), (18, 22, "18-22 år"))
+#: Older than the 0-22-year-olds of the children's services: a label of its own, never "Ukendt".
+OLDER = "23 år og derover"
+#: Only a missing birth date gives an unknown age.
+UNKNOWN_AGE = "Ukendt"
+AGE_LABELS = [label for _, _, label in AGE_GROUPS] + [OLDER, UNKNOWN_AGE]
 DIRECTIONS = ("ned", "samme", "op")
 DIRECTION_LABELS = {"ned": "Ned ad trappen (inkl. ophørte)", "samme": "Samme trin", "op": "Op ad trappen"}
 BREAKDOWNS = {"district": "Distrikt", "target_group": "Målgruppe", "age_group": "Aldersgruppe"}
@@ -127,10 +132,14 @@ def movement_shares(steps: pd.DataFrame, by: str | None = None, alpha: float = 0
 
 
 def age_group(age_years: pd.Series) -> pd.Series:
-    """Age groups 0-5, 6-11, 12-17, 18-22 (older or unknown = NA)."""
+    """Age groups 0-5, 6-11, 12-17, 18-22 and "23 år og derover"; NA only where the age is
+    unknown (no birth date). A child not born yet on the date (a placement decided before
+    birth) counts as 0-5."""
     out = pd.Series(pd.NA, index=age_years.index, dtype=object)
+    ages = age_years.clip(lower=0)
     for lo, hi, label in AGE_GROUPS:
-        out[(age_years >= lo) & (age_years <= hi)] = label
+        out[(ages >= lo) & (ages <= hi)] = label
+    out[ages > AGE_GROUPS[-1][1]] = OLDER
     return out
 
 
@@ -152,7 +161,7 @@ def child_attributes(interventions: pd.DataFrame, t0, t1) -> pd.DataFrame:
     for column in ("district", "target_group"):
         out[column] = defining[column].fillna("Ukendt").to_numpy() if column in defining else "Ukendt"
     born = defining["birth_date"] if "birth_date" in defining else pd.Series(pd.NaT, index=defining.index)
-    out["age_group"] = age_group(age_on(pd.to_datetime(born), t0)).fillna("Ukendt").to_numpy()
+    out["age_group"] = age_group(age_on(pd.to_datetime(born), t0)).fillna(UNKNOWN_AGE).to_numpy()
     return out
 
 

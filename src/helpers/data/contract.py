@@ -1,4 +1,4 @@
-"""The data contract (v1) as data: tables, columns, types and allowed values.
+"""The data contract (v1.1) as data: tables, columns, types and allowed values.
 
 Source: ``shared/data-contract.md``. A loader may accept more (extra columns are kept),
 never less. Row rules that involve several columns (birth date when the id is not a CPR,
@@ -213,8 +213,24 @@ BUDGET_ASSUMPTIONS = Table(
     keys=("municipality", "year", "step"),
 )
 
+#: Optional targets (måltal) per municipality, year and key figure (contract v1.1): ``figure``
+#: is a key figure's id as published (e.g. ``placed_children``), ``group`` its group (e.g.
+#: ``5`` or ``I alt``; empty = the figure as a whole).
+TARGETS = Table(
+    "targets",
+    (
+        Column("municipality", "municipality", True, expected="kommunekode eller kommunenavn"),
+        Column("year", "int", True, minimum=1900, maximum=2100, expected="årstal"),
+        Column("figure", "str", True, expected="nøgletallets navn, fx placed_children"),
+        Column("group", "str", expected="gruppe, fx 5 eller I alt (tom = hele nøgletallet)"),
+        Column("target", "float", True, minimum=0, maximum=1e9, expected="måltal (0 til 1.000.000.000)"),
+    ),
+    keys=("municipality", "year", "figure", "group"),
+)
+
 TABLES: dict[str, Table] = {
-    t.name: t for t in (INTERVENTIONS, ADULT_REGISTRATIONS, CASE_EVENTS, MUNICIPALITY_FIGURES, BUDGET_ASSUMPTIONS)
+    t.name: t
+    for t in (INTERVENTIONS, ADULT_REGISTRATIONS, CASE_EVENTS, MUNICIPALITY_FIGURES, BUDGET_ASSUMPTIONS, TARGETS)
 }
 
 #: A data directory's own ``measure_steps.csv`` (the measure -> step mapping) is validated
@@ -224,9 +240,11 @@ MEASURE_STEPS = Table(
     (
         Column("pattern", "str", True, expected="et regulært udtryk"),
         Column("step", "int", True, minimum=1, maximum=6, expected="heltal 1-6"),
+        Column("placement_type", "str", expected="anbringelsestype (trin 4-6), fx plejefamilie, almindelig"),
+        Column("paragraph", "str", expected="paragraffen, fx Barnets lov § 32, stk. 1, nr. 2"),
         Column("note", "str"),
     ),
 )
 
 #: Columns the loader adds to the contract's (derived, never in the input).
-DERIVED_COLUMNS = {"interventions": ("step_derived",), "adult_registrations": ("sex",)}
+DERIVED_COLUMNS = {"interventions": ("step_derived", "placement_type"), "adult_registrations": ("sex",)}

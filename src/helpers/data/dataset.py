@@ -38,6 +38,7 @@ class Dataset:
     case_events: pd.DataFrame
     municipality_figures: pd.DataFrame
     budget_assumptions: pd.DataFrame
+    targets: pd.DataFrame
     issues: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ISSUE_COLUMNS))
     notes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ISSUE_COLUMNS))
     quality: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=QUALITY_COLUMNS))
@@ -238,7 +239,8 @@ def _load(data_dir: Path, key: bytes, digests: dict[str, str]) -> Dataset:
     if own.is_file():
         fingerprint[own.name] = digests[own.name]
         result = validate(read_raw(own, MEASURE_STEPS), MEASURE_STEPS, key=key)
-        mapping = mapping_from(result.frame["pattern"], result.frame["step"])
+        frame = result.frame
+        mapping = mapping_from(frame["pattern"], frame["step"], frame["placement_type"], frame["paragraph"])
         record(MEASURE_STEPS.name, own.name, result)
     for name, table in TABLES.items():
         paths = table_files(data_dir, name)

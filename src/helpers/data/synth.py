@@ -4,16 +4,23 @@ Everything here is synthetic except the rows marked as published: the six munici
 of VIVE's Tabel 1.1 in ``municipality_figures`` (``source`` column). Person ids are
 CPR-like so that the loader's privacy path (derive, then pseudonymise) is exercised.
 
-* ``interventions``: Aalborg (851) is built from KORA's published flow table so that the
-  flows February -> August 2016 are exactly the published ones, including concurrent
-  lower steps, boundary dates and interventions that do not touch either date. Six more
-  municipalities get the same flow pattern, scaled by population and resampled.
+* ``interventions`` (2014-2024, exported on 31 December 2024: later end dates are empty):
+  the children active on 1 February or 1 August 2016 are built from KORA's published flow
+  table, so that Aalborg's (851) flows February -> August 2016 are exactly the published
+  ones, including concurrent lower steps, boundary dates and interventions that do not touch
+  either date (six more municipalities get the same flow pattern, scaled by population and
+  resampled). Every other child follows a monthly inflow with a trend (2 % more children a
+  year; the entry step shifts from placements towards early and preventive measures) and a
+  season (fewer new children in July and December, more in September), durations by step,
+  moves to a neighbouring step and concurrent lower steps. Measures are named by Serviceloven
+  § 52, stk. 3 until 2023 and by Barnets lov from 2024 (see ``data/measure_steps.csv``).
   Written as a Danish Excel export (``;``, decimal comma, dd-mm-yyyy, cp1252).
 * ``adult_registrations``: a SEP-like set (KL, SEP project 9): 10 municipalities, about
   400 cases, 1-9 registrations, VUM mostly 2-3, prices and hours rising with VUM and
   higher under 40, about half of the goals met (20-75 % by municipality).
-* ``case_events``, ``municipality_figures`` (all 98 municipalities, 2013-2016) and
-  ``budget_assumptions`` (per step and year, near the actual volumes and prices).
+* ``case_events``, ``municipality_figures`` (all 98 municipalities, 2013-2016),
+  ``budget_assumptions`` (per step and year 2014-2024, near the actual volumes and prices)
+  and ``targets`` (Aalborg's targets for placed children 2016-2024, contract v1.1).
 
 Same seed -> byte-identical files.
 """
@@ -38,19 +45,83 @@ CHILD_MUNICIPALITIES = {851: 210_000, 167: 52_380, 410: 37_857, 615: 86_361, 621
 DISTRICTS = {851: ["Nord", "Syd", "Øst", "Vest", "Centrum"]}
 SEP_MUNICIPALITIES = [153, 151, 607, 147, 157, 219, 615, 183, 410, 760]
 
-MEASURES = {
-    1: ["§11, stk. 3 rådgivning", "§11, stk. 3 tidlig indsats familiegruppe"],
-    2: ["§52 stk. 3 nr. 3 aflastning", "§52 stk. 3 nr. 4 fast kontaktperson", "§52 stk. 3 nr. 2 dagbehandling"],
-    3: ["§52 stk. 3 nr. 6 familiebehandling", "§52 stk. 3 nr. 1 praktisk pædagogisk støtte i hjemmet"],
-    4: ["§52 stk. 3 nr. 7 netværkspleje"],
-    5: ["§52 stk. 3 nr. 7 plejefamilie", "§52 stk. 3 nr. 7 kommunal plejefamilie"],
+#: Measure names by step, numbered as in Serviceloven § 52, stk. 3 (until 31.12.2023) and
+#: Barnets lov (LOV nr. 721 af 13.6.2023, from 1.1.2024); an intervention starting in 2024 or
+#: later is named by Barnets lov. The weights make e.g. eget værelse and kost-/efterskole rarer
+#: than plejefamilie.
+SEL_MEASURES = {
+    1: [("§11, stk. 3 rådgivning", 1), ("§11, stk. 3 tidlig indsats familiegruppe", 1)],
+    2: [
+        ("§52 stk. 3 nr. 5 aflastning", 1),
+        ("§52 stk. 3 nr. 6 fast kontaktperson", 1),
+        ("§52 stk. 3 nr. 1 dagbehandling", 1),
+    ],
+    3: [("§52 stk. 3 nr. 3 familiebehandling", 1), ("§52 stk. 3 nr. 2 praktisk pædagogisk støtte i hjemmet", 1)],
+    4: [("§52 stk. 3 nr. 7 netværkspleje", 1)],
+    5: [
+        ("§52 stk. 3 nr. 7 plejefamilie", 6),
+        ("§52 stk. 3 nr. 7 kommunal plejefamilie", 2),
+        ("§52 stk. 3 nr. 7 eget værelse", 1.2),
+        ("§52 stk. 3 nr. 7 kost-/efterskole", 0.8),
+    ],
     6: [
-        "§52 stk. 3 nr. 7 døgninstitution",
-        "§52 stk. 3 nr. 7 socialpædagogisk opholdssted",
-        "§52 stk. 3 nr. 7 eget værelse",
+        ("§52 stk. 3 nr. 7 døgninstitution", 4.75),
+        ("§52 stk. 3 nr. 7 socialpædagogisk opholdssted", 4.75),
+        ("§52 stk. 3 nr. 7 delt ophold", 0.5),
     ],
 }
-MONTHLY_COST = {1: 2_500, 2: 7_000, 3: 13_000, 4: 16_000, 5: 36_000, 6: 95_000}
+BL_MEASURES = {
+    1: [("Barnets lov § 30 konsulentbistand", 1), ("Barnets lov § 30 netværks- eller samtalegruppe", 1)],
+    2: [
+        ("Barnets lov § 32, stk. 1, nr. 7 støtteophold", 1),
+        ("Barnets lov § 32, stk. 1, nr. 3 fast kontaktperson", 1),
+        ("Barnets lov § 32, stk. 1, nr. 1 dagbehandling", 1),
+    ],
+    3: [
+        ("Barnets lov § 32, stk. 1, nr. 5 familiebehandling", 1),
+        ("Barnets lov § 32, stk. 1, nr. 2 praktisk, pædagogisk eller anden støtte i hjemmet", 1),
+    ],
+    4: [("Barnets lov § 46 netværksplejefamilie", 1)],
+    5: [
+        ("Barnets lov § 46 almen plejefamilie", 5),
+        ("Barnets lov § 46 forstærket plejefamilie", 3),
+        ("Barnets lov § 46 eget værelse", 1.2),
+        ("Barnets lov § 46 efterskole", 0.8),
+    ],
+    6: [
+        ("Barnets lov § 46 børne- og ungehjem (døgninstitution)", 5),
+        ("Barnets lov § 46 børne- og ungehjem (opholdssted)", 5),
+    ],
+}
+BL_FROM = pd.Timestamp("2024-01-01")
+#: The children's data run from START to the export date EXPORT (later end dates are open).
+START = pd.Timestamp("2014-01-01")
+EXPORT = pd.Timestamp("2024-12-31")
+#: New children per month in Aalborg (others scaled by population), the yearly trend of that
+#: inflow and its seasonality (fewer in July and December, more after the summer holidays).
+NEW_PER_MONTH = 62.0
+INFLOW_TREND = 0.01
+SEASON = (1.05, 1.05, 1.1, 1.0, 1.0, 0.9, 0.6, 0.95, 1.2, 1.15, 1.05, 0.85)
+#: The step a new child starts on, in 2014 and in 2024 (linear between): fewer placements and
+#: more early and preventive measures over time (VIVE 2017: "færre anbringelser, øget tidlig indsats").
+ENTRY_2014 = np.array([0.17, 0.31, 0.28, 0.02, 0.12, 0.10])
+ENTRY_2024 = np.array([0.27, 0.36, 0.26, 0.02, 0.06, 0.03])
+#: Median duration (months) of an intervention by step (lognormal, sigma 0.6).
+DURATION_MONTHS = {1: 12, 2: 22, 3: 20, 4: 40, 5: 44, 6: 26}
+#: Where a child goes after an intervention that is followed by another (next step: weight).
+NEXT_STEP = {
+    1: {2: 0.5, 3: 0.4, 5: 0.05, 6: 0.05},
+    2: {1: 0.25, 3: 0.5, 5: 0.15, 6: 0.1},
+    3: {1: 0.1, 2: 0.4, 4: 0.05, 5: 0.3, 6: 0.15},
+    4: {3: 0.4, 5: 0.4, 6: 0.2},
+    5: {2: 0.2, 3: 0.35, 4: 0.1, 6: 0.35},
+    6: {2: 0.25, 3: 0.3, 5: 0.45},
+}
+#: The process starts before the data do, so that 2014 has a settled stock of children.
+BURN_IN = pd.Timestamp("2010-01-01")
+#: Monthly cost by step (kr.); a three-year total for Aalborg stays under 1 billion kr., so that
+#: no published amount is a run of ten digits (the CPR scan of the site reads every digit run).
+MONTHLY_COST = {1: 1_800, 2: 5_000, 3: 9_000, 4: 11_000, 5: 25_000, 6: 66_000}
 PROVIDERS = ("egen", "privat", "anden kommune", "region")
 PROVIDER_P = {
     1: (0.95, 0.05, 0, 0),
@@ -119,12 +190,18 @@ def _children_flows(code: int, rng: np.random.Generator) -> pd.DataFrame:
     return pd.concat(out, ignore_index=True)
 
 
+def _measure(step: int, start: pd.Timestamp, rng) -> str:
+    names, weights = zip(*(BL_MEASURES if start >= BL_FROM else SEL_MEASURES)[step])
+    p = np.asarray(weights, dtype=float)
+    return names[int(rng.choice(len(names), p=p / p.sum()))]
+
+
 def _intervention(child, step, start, end, rng):
     if end is not None and end < start:
         end = None
     return {
         **child,
-        "measure": MEASURES[step][int(rng.integers(0, len(MEASURES[step])))],
+        "measure": _measure(step, start, rng),
         "start_date": start,
         "end_date": end,
         "monthly_cost": round(float(MONTHLY_COST[step] * rng.lognormal(0, 0.35)), 2),
@@ -133,7 +210,95 @@ def _intervention(child, step, start, end, rng):
     }
 
 
+def _duration(step: int, rng) -> pd.Timedelta:
+    return pd.Timedelta(days=max(1, int(DURATION_MONTHS[step] * 30.44 * rng.lognormal(0, 0.6))))
+
+
+def _child(code: int, districts, born: pd.Timestamp, rng, people) -> dict:
+    district = districts[int(rng.integers(0, len(districts)))]
+    return {
+        "person_id": people.cpr(born, bool(rng.random() < 0.55)),
+        "municipality": "Horsens" if code == 615 else str(code),
+        "district": district,
+        "target_group": "handicap" if rng.random() < 0.15 else "udsat",
+        "caseworker_id": f"SB-{district[:3].upper()}-{int(rng.integers(1, 9)):02d}",
+    }
+
+
+def _born(at: pd.Timestamp, rng) -> pd.Timestamp:
+    age = float(rng.choice(np.arange(23), p=_AGE_P))
+    return at - pd.Timedelta(days=int(age * 365.25 + rng.integers(0, 365)))
+
+
+def _last_day(born: pd.Timestamp) -> pd.Timestamp:
+    """The day before the 23rd birthday: no intervention for children and young people runs longer."""
+    return born + pd.DateOffset(years=23) - pd.Timedelta(days=1)
+
+
+def _entry_step(month: pd.Timestamp, rng) -> int:
+    w = min(max((month.year + (month.month - 1) / 12 - 2014) / 10, 0.0), 1.0)
+    p = (1 - w) * ENTRY_2014 + w * ENTRY_2024
+    return int(rng.choice(6, p=p / p.sum())) + 1
+
+
+def _process_children(code: int, rng, people) -> list[dict]:
+    """Children whose interventions follow the monthly inflow 2014-2024 (trend and season):
+    an entry step, a duration by step, sometimes a move to a neighbouring step the next day
+    (a move between placements keeps the child placed) and a concurrent lower step."""
+    districts = DISTRICTS.get(code, ["Nord", "Syd", "Midt"])
+    scale = CHILD_MUNICIPALITIES[code] / CHILD_MUNICIPALITIES[AALBORG]
+    rows = []
+    for month in pd.date_range(BURN_IN, EXPORT, freq="MS"):
+        trend = (1 + INFLOW_TREND) ** (month.year - 2014 + (month.month - 1) / 12)
+        for _ in range(int(rng.poisson(NEW_PER_MONTH * scale * trend * SEASON[month.month - 1]))):
+            start = month + pd.Timedelta(days=int(rng.integers(0, month.days_in_month)))
+            born = _born(start, rng)
+            child = _child(code, districts, born, rng, people)
+            step, last = _entry_step(month, rng), _last_day(born)
+            first = None
+            for _episode in range(3):
+                end = min(start + _duration(step, rng), last)
+                if end < start:
+                    break
+                rows.append(_intervention(child, step, start, end, rng))
+                first = first or rows[-1]
+                if end >= last or rng.random() > 0.3:
+                    break
+                nxt = NEXT_STEP[step]
+                step = int(rng.choice(list(nxt), p=np.asarray(list(nxt.values())) / sum(nxt.values())))
+                start = end + pd.Timedelta(days=1)
+            if first is not None and first["_step"] > 1 and rng.random() < 0.2:
+                low = int(rng.integers(1, first["_step"]))
+                s = first["start_date"] + pd.Timedelta(days=int(rng.integers(0, 60)))
+                e = min(s + _duration(low, rng), last)
+                if e >= s:
+                    rows.append(_intervention(child, low, s, e, rng))
+    return rows
+
+
+def _active_on(row: dict, t: pd.Timestamp) -> bool:
+    return row["start_date"] <= t and (row["end_date"] is None or row["end_date"] >= t)
+
+
+def _give_ends(rows: list[dict], rng) -> None:
+    """Open ends of the KORA-like histories become realistic end dates: a duration by step,
+    never before T1 when the row covers T1 (so the flows T0 -> T1 stay as built), and at most
+    the day before the 23rd birthday (when that is later than T1)."""
+    for row in rows:
+        if row["end_date"] is not None:
+            continue
+        floor = T1 if row["start_date"] <= T1 else row["start_date"]
+        end = row["start_date"] + _duration(row["_step"], rng)
+        if end < floor:  # it lasted at least until the floor: a remaining duration from there
+            end = floor + pd.Timedelta(days=int(rng.exponential(0.6 * DURATION_MONTHS[row["_step"]] * 30.44)))
+        row["end_date"] = max(floor, min(end, _last_day(row["_born"])))
+
+
 def synth_interventions(rng: np.random.Generator, people: _People) -> pd.DataFrame:
+    """Every municipality's children 2014-2024: the KORA-like histories of the children active
+    on T0 or T1 (for Aalborg exactly the published flows), and the monthly process for every
+    other child (process children that would be active on T0 or T1 are left out, so that the
+    flows between the two dates are exactly those built from KORA's table)."""
     rows = []
     late = T1 + pd.Timedelta(days=700)
     for code in CHILD_MUNICIPALITIES:
@@ -142,20 +307,28 @@ def synth_interventions(rng: np.random.Generator, people: _People) -> pd.DataFra
         pairs = [(int(a), int(b)) for a, b, n in flows.itertuples(index=False) for _ in range(int(n))]
         n_background = int(len(pairs) * 0.15)
         pairs += [(-1, -1)] * n_background  # active on neither date
+        kora = []
         for a, b in pairs:
-            age = float(rng.choice(np.arange(23), p=_AGE_P))
-            born = T0 - pd.Timedelta(days=int(age * 365.25 + rng.integers(0, 365)))
-            male = bool(rng.random() < 0.55)
-            district = districts[int(rng.integers(0, len(districts)))]
-            child = {
-                "person_id": people.cpr(born, male),
-                "municipality": "Horsens" if code == 615 else str(code),
-                "district": district,
-                "target_group": "handicap" if rng.random() < 0.15 else "udsat",
-                "caseworker_id": f"SB-{district[:3].upper()}-{int(rng.integers(1, 9)):02d}",
-            }
-            rows += _child_history(child, a, b, rng, late)
-    frame = pd.DataFrame(rows)
+            born = _born(T0, rng)
+            history = _child_history(_child(code, districts, born, rng, people), a, b, rng, late)
+            for row in history:
+                row["_born"] = born
+            kora += history
+        _give_ends(kora, rng)
+        by_child: dict[str, list[dict]] = {}
+        for row in _process_children(code, rng, people):
+            by_child.setdefault(row["person_id"], []).append(row)
+        process = [
+            row
+            for history in by_child.values()
+            if not any(_active_on(r, T0) or _active_on(r, T1) for r in history)
+            and any(r["end_date"] >= START for r in history)  # the burn-in years alone are not exported
+            for row in history
+        ]
+        rows += kora + process
+    frame = pd.DataFrame(rows).drop(columns="_born", errors="ignore")
+    ends = pd.to_datetime(frame["end_date"])
+    frame["end_date"] = ends.where(ends <= EXPORT)  # ongoing at the export date: no end date
     return frame
 
 
@@ -444,7 +617,7 @@ def synth_budget(interventions: pd.DataFrame, rng: np.random.Generator) -> pd.Da
     """Budget assumptions near the actual full-year volumes and unit costs."""
     rows = []
     frame = interventions.rename(columns={"_step": "step"})
-    for year in (2016, 2017):
+    for year in range(START.year, EXPORT.year + 1):
         for code, part in frame.groupby("municipality", sort=True):
             for r in full_year_volume(part, year).itertuples(index=False):
                 if r.actual_count <= 0:
@@ -461,6 +634,27 @@ def synth_budget(interventions: pd.DataFrame, rng: np.random.Generator) -> pd.Da
     return pd.DataFrame(rows)
 
 
+def synth_targets(interventions: pd.DataFrame, rng: np.random.Generator, code: int = AALBORG) -> pd.DataFrame:
+    """Targets (måltal, contract table ``targets``) for one municipality: placed children at
+    the end of each year 2016-2024 (``placed_children``, by step group ``4``/``5``/``6`` and
+    ``I alt``), a little below what the year actually ended with (a municipality aiming for
+    fewer placements)."""
+    frame = interventions[interventions["municipality"].astype(str).isin([str(code)])]
+    rows = []
+    for year in range(2016, EXPORT.year + 1):
+        t = pd.Timestamp(f"{year}-12-31")
+        active = frame[(frame["start_date"] <= t) & (frame["end_date"].isna() | (frame["end_date"] >= t))]
+        top = active.groupby("person_id")["_step"].max()
+        placed = top[top >= 4]
+        goals = {str(s): float(round(int((placed == s).sum()) * rng.uniform(0.88, 0.98))) for s in (4, 5, 6)}
+        goals["I alt"] = sum(goals.values())  # the total target is the sum of the steps' targets
+        for group, target in goals.items():
+            rows.append(
+                {"municipality": code, "year": year, "figure": "placed_children", "group": group, "target": target}
+            )
+    return pd.DataFrame(rows, columns=["municipality", "year", "figure", "group", "target"])
+
+
 def _dates_as_text(frame: pd.DataFrame, columns, fmt: str = "%Y-%m-%d") -> pd.DataFrame:
     out = frame.copy()
     for c in columns:
@@ -469,7 +663,7 @@ def _dates_as_text(frame: pd.DataFrame, columns, fmt: str = "%Y-%m-%d") -> pd.Da
 
 
 def generate(out_dir: str | Path, seed: int = 2016) -> Path:
-    """Write the five synthetic tables to ``out_dir``; identical bytes for the same seed."""
+    """Write the six synthetic tables to ``out_dir``; identical bytes for the same seed."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
@@ -481,6 +675,7 @@ def generate(out_dir: str | Path, seed: int = 2016) -> Path:
     events = synth_case_events(interventions, rng)
     adults = synth_adults(rng, people)
     figures = synth_municipality_figures(rng)
+    targets = synth_targets(interventions, rng)
 
     # interventions as a Danish Excel export: ';', decimal comma, dd-mm-yyyy, cp1252, no step column
     danish = _dates_as_text(interventions.drop(columns="_step"), ["start_date", "end_date"], "%d-%m-%Y")
@@ -493,6 +688,7 @@ def generate(out_dir: str | Path, seed: int = 2016) -> Path:
     _dates_as_text(events, ["event_date"]).to_csv(out / "case_events.csv", index=False, lineterminator="\n")
     figures.to_csv(out / "municipality_figures.csv", index=False, lineterminator="\n")
     budget.to_csv(out / "budget_assumptions.csv", index=False, lineterminator="\n")
+    targets.to_csv(out / "targets.csv", index=False, lineterminator="\n")
     (out / SYNTHETIC_MARKER).write_text(
         json.dumps(
             {

@@ -76,7 +76,7 @@ from .cells import (
 )
 from .contract import DATE_MAX, DATE_MIN, ISSUE_COLUMNS, Column, Table
 from .ingest import RawTable
-from .steps import load_mapping, mapping_path, step_of_measure
+from .steps import load_mapping, mapping_path, placement_type, step_of_measure
 
 #: Every rule that refuses a file or rejects a row: code -> what it means (Danish, for the
 #: method page and the data-quality page).
@@ -347,11 +347,12 @@ def _derive_step(out, step_blank, rows, issues, data_dir, mapping):
     """Fill a missing step (a blank cell, or no step column) from the measure through the mapping file."""
     empty_step = out["step"].isna() & (True if step_blank is None else step_blank)
     out["step_derived"] = empty_step
-    if not empty_step.any():
-        return
     mapping_file = mapping_path(data_dir)
     if mapping is None:
         mapping = load_mapping(mapping_file)
+    if not empty_step.any():
+        out["placement_type"] = placement_type(out["measure"], out["step"], mapping)
+        return
     derived = step_of_measure(out.loc[empty_step, "measure"], mapping)
     out.loc[empty_step, "step"] = derived
     unmapped = derived[derived.isna() & out.loc[empty_step, "measure"].notna()]
@@ -363,6 +364,7 @@ def _derive_step(out, step_blank, rows, issues, data_dir, mapping):
             f"mangler, og foranstaltningen {_show(out.at[i, 'measure'])} findes ikke i {mapping_file.name}",
             "trin 1-6, eller en foranstaltning der kan oversættes til et trin",
         )
+    out["placement_type"] = placement_type(out["measure"], out["step"], mapping)
 
 
 def _schema_issues(out, table, rows, issues):
@@ -451,6 +453,7 @@ def _empty(table: Table) -> pd.DataFrame:
     frame = pd.DataFrame({c.name: pd.Series(dtype=dtypes.get(c.kind, object)) for c in table.columns})
     if table.name == "interventions":
         frame["step_derived"] = pd.Series(dtype=bool)
+        frame["placement_type"] = pd.Series(dtype=object)
     if table.name == "adult_registrations":
         frame["sex"] = pd.Series(dtype=object)
     return frame

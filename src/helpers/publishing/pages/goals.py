@@ -2,8 +2,15 @@
 behind every count, the model tables, and its key messages (computed in
 :mod:`helpers.analyses.goals`).
 
-Units: ``case`` (each case's first registration in the period) and ``registration`` (a
-follow-up registration, k >= 2). The models' sizes are published in ``goal_model_info``
+Units: ``case`` (each case's first registration, for the cases with a registration in the
+period) and ``registration`` (a follow-up registration, k >= 2).
+
+Tables: ``goal_attainment_by_municipality`` (KL's figure 3.11: 1st -> 2nd registration, goals
+of better functioning), ``goal_attainment_all_followups`` (every follow-up, every goal type),
+``attainment_by_goal_type_1_2`` and ``attainment_by_goal_type_2_3`` (figures 3.9 and 3.10),
+``price_change_by_attainment`` (figures 3.17/3.18: goals of better functioning, "opfyldt" =
+fully or partly met), ``goal_set_by_municipality``, ``goal_types``, ``vum_and_target``
+(figures 3.1-3.3), ``initiators`` (3.12) and the models. The models' sizes are published in ``goal_model_info``
 (counts, protected with everything else); a model term rests on the follow-ups in its
 group and is withheld when that group has 1-4.
 """
@@ -12,7 +19,6 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
 import pandas as pd
 
 from ...analyses import adults, goals
@@ -53,12 +59,14 @@ def _cases(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(unit_id=frame["case_unit"], municipality=frame["municipality"].astype(int).astype(str))
 
 
-def attainment_spec(registrations: pd.DataFrame, start, end) -> TableSpec | None:
-    name = "goal_attainment_by_municipality"
-    table = goals.attainment_by_municipality(registrations, start, end)
+def attainment_spec(registrations: pd.DataFrame, start, end, first_to_second: bool = True) -> TableSpec | None:
+    """``goal_attainment_by_municipality`` (figure 3.11), or with ``first_to_second`` False
+    ``goal_attainment_all_followups``: registrations (the later one of each follow-up)."""
+    name = "goal_attainment_by_municipality" if first_to_second else "goal_attainment_all_followups"
+    table = goals.attainment_by_municipality(registrations, start, end, first_to_second)
     if table.empty:
         return None
-    data = _registrations(goals.followup_registrations(registrations, start, end))
+    data = _registrations(goals.attainment_followups(registrations, start, end, first_to_second))
     cells = count_cells(name, table, "registrations", data, REGISTRATION, ["municipality"])
     for column, value in (("met", "ja"), ("partly", "delvist"), ("not_met", "nej")):
         cells += count_cells(name, table, column, data[data["goal_met"] == value], REGISTRATION, ["municipality"])
@@ -69,13 +77,18 @@ def attainment_spec(registrations: pd.DataFrame, start, end) -> TableSpec | None
         c.shown, c.product_of = False, ("share_met_or_partly", "registrations")
         cells.append(c)
     stats = statistics(name, table, ["share_met_or_partly", "ci_low", "ci_high"], ["met_or_partly", "registrations"])
+    caption = (
+        "Målopfyldelse fra 1. til 2. registrering pr. kommune, mål om bedre funktionsevne (95 %-Wilson-interval)"
+        if first_to_second
+        else "Målopfyldelse ved alle opfølgninger pr. kommune, alle måltyper (95 %-Wilson-interval)"
+    )
     return TableSpec(
         name,
         table,
         cells,
         stats,
-        priority=5,
-        caption="Målopfyldelse ved opfølgning pr. kommune (95 %-Wilson-interval)",
+        priority=5 if first_to_second else 3,
+        caption=caption,
         formats={
             "municipality": municipality_label,
             "share_met_or_partly": pct1_da,
@@ -169,10 +182,11 @@ def vum_target_spec(units: pd.DataFrame) -> TableSpec:
     )
 
 
-def by_goal_type_spec(pairs: pd.DataFrame) -> TableSpec:
-    name = "attainment_by_goal_type"
-    table = goals.attainment_by_goal_type(pairs)
-    data = pairs.dropna(subset=["goal_met", "goal_type_prev"])
+def by_goal_type_spec(pairs: pd.DataFrame, from_registration: int) -> TableSpec:
+    """``attainment_by_goal_type_1_2`` (figure 3.9) or ``attainment_by_goal_type_2_3`` (3.10)."""
+    name = f"attainment_by_goal_type_{from_registration}_{from_registration + 1}"
+    table = goals.attainment_by_goal_type(pairs, from_registration)
+    data = pairs[pairs["registration_no_prev"] == from_registration].dropna(subset=["goal_met", "goal_type_prev"])
     data = data.assign(unit_id=data["registration_unit"], goal_type=data["goal_type_prev"])
     cells = count_cells(name, table, "follow_ups", data, REGISTRATION, ["goal_type", "goal_met"])
     cells += count_cells(name, table, "n", data, REGISTRATION, ["goal_type"])
@@ -182,7 +196,7 @@ def by_goal_type_spec(pairs: pd.DataFrame) -> TableSpec:
         cells,
         statistics(name, table, ["share"], ["follow_ups", "n"]),
         priority=3,
-        caption="Målopfyldelse ved næste registrering efter måltype",
+        caption=f"Målopfyldelse fra {from_registration}. til {from_registration + 1}. registrering efter måltype",
         formats={"share": pct1_da},
         labels={"goal_type": "Måltype", "goal_met": "Mål opfyldt", "follow_ups": "Opfølgninger", "n": "I alt"},
     )
@@ -216,14 +230,12 @@ def initiators_spec(registrations: pd.DataFrame, start, end) -> TableSpec | None
 
 
 def price_change_spec(pairs: pd.DataFrame) -> TableSpec:
+    """Figures 3.17 (service "I alt") and 3.18: goals of better functioning only."""
     name = "price_change_by_attainment"
     table = goals.price_change_by_attainment(pairs)
-    data = pairs.dropna(subset=["goal_met", "measure_change"])
-    data = data[data["service"] == data["service_prev"]]
-    direction = np.select(
-        [data["measure_change"] < -1e-9, data["measure_change"] > 1e-9], ["lavere", "højere"], "uændret"
-    )
-    data = data.assign(unit_id=data["registration_unit"], direction=direction)
+    data = goals.improvement_followups(pairs)
+    data = pd.concat([data, data.assign(service="I alt")], ignore_index=True)
+    data = data.assign(unit_id=data["registration_unit"], goal_met=data["met"])
     cells = count_cells(name, table, "follow_ups", data, REGISTRATION, ["service", "goal_met", "direction"])
     cells += count_cells(name, table, "n", data, REGISTRATION, ["service", "goal_met"])
     return TableSpec(
@@ -232,9 +244,9 @@ def price_change_spec(pairs: pd.DataFrame) -> TableSpec:
         cells,
         statistics(name, table, ["share"], ["follow_ups", "n"]),
         priority=2,
-        caption="Lavere, uændret eller højere pris/timer ved næste registrering",
+        caption="Mål om bedre funktionsevne: lavere, uændret eller højere pris/timer ved næste registrering",
         formats={"share": pct1_da},
-        labels={"goal_met": "Mål opfyldt", "direction": "Pris/timer", "follow_ups": "Opfølgninger", "n": "I alt"},
+        labels={"goal_met": "Mål", "direction": "Pris/timer", "follow_ups": "Opfølgninger", "n": "I alt"},
     )
 
 
@@ -273,12 +285,13 @@ def specs(report) -> list[TableSpec]:
     )
     out = [
         attainment_spec(registrations, report.period_start, report.period_end),
+        attainment_spec(registrations, report.period_start, report.period_end, first_to_second=False),
         initiators_spec(registrations, report.period_start, report.period_end),
     ]
     if not units.empty:
         out += [goal_set_spec(units), goal_types_spec(units), vum_target_spec(units)]
     if not pairs.empty:
-        out += [by_goal_type_spec(pairs), price_change_spec(pairs), info_spec(pairs)]
+        out += [by_goal_type_spec(pairs, 1), by_goal_type_spec(pairs, 2), price_change_spec(pairs), info_spec(pairs)]
     return [s for s in out if s is not None]
 
 
@@ -318,18 +331,45 @@ def term_label(term: str) -> str:
     if term.startswith("C(target_group)[T."):
         return f"Målgruppe: {term[18:-1]}"
     if term.startswith("goal_met="):
-        return {"goal_met=ja": "Mål opfyldt (mod ikke opfyldt)", "goal_met=delvist": "Mål delvist opfyldt"}.get(
-            term, term
-        )
+        return {"goal_met=opfyldt": "Mål helt eller delvist opfyldt (mod ikke opfyldt)"}.get(term, term)
     return term
 
 
+def method_note_da(info: dict) -> str:
+    """How the model's intervals were computed and which small groups were pooled or left out (Danish)."""
+    notes = []
+    covariance = info.get("covariance")
+    df = info.get("df")
+    if covariance == "bias_reduced":
+        notes.append(
+            f"Standardfejlene er klyngerobuste med bias-reduceret kovarians (Mancl-DeRouen), og intervallerne bygger "
+            f"på t-fordelingen med {int(df)} frihedsgrader (antal kommuner minus 1), fordi der er få kommuner."
+        )
+    elif covariance == "cluster":
+        notes.append(
+            f"Standardfejlene er klyngerobuste (sandwich med kommunen som klynge, CR1), og intervallerne bygger på "
+            f"t-fordelingen med {int(df)} frihedsgrader (antal kommuner minus 1)."
+        )
+    elif covariance == "robust":
+        notes.append("Standardfejlene er klyngerobuste med kommunen som klynge.")
+    pooled = info.get("pooled") or {}
+    if pooled:
+        groups = "; ".join(f"{', '.join(v)}" for v in pooled.values())
+        notes.append(f"Grupper med færre end 5 opfølgninger indgår ikke som egne led, men i «andet» ({groups}).")
+    if info.get("left_out"):
+        notes.append(
+            f"{count_da(info['left_out'])} opfølgninger i en «andet»-gruppe med færre end 5 er udeladt af modellen."
+        )
+    return " ".join(notes)
+
+
 def model_warning_da(info: dict, published) -> str:
-    """A Danish note on how far the model can be trusted; its counts come from the
-    published ``goal_model_info`` table."""
+    """A Danish note on how far the model can be trusted (or why it is not shown); its counts
+    come from the published ``goal_model_info`` table."""
     n, events = published.value(0, "value"), published.value(1, "value")
     if not info.get("fitted"):
-        return "Der er for få opfølgninger eller for få udfald til at estimere modellen; den vises ikke."
+        reason = info.get("reason") or "Der er for få opfølgninger eller for få udfald til at estimere modellen."
+        return f"{reason} Modellen vises derfor ikke."
     if n is None or events is None:
         return "Modellens størrelse vises ikke af hensyn til diskretion."
     epp = events / max(info["parameters"], 1)
@@ -338,16 +378,11 @@ def model_warning_da(info: dict, published) -> str:
         f"sjældneste udfald og {info['parameters']} parametre ({num_da(epp)} udfald pr. parameter)."
     )
     if epp < MIN_EVENTS_PER_PARAMETER:
-        return (
-            base + " Det er under tommelfingerreglen på 10, så modellen er for tynd til at stole på: "
+        base += (
+            " Det er under tommelfingerreglen på 10, så modellen er for tynd til at stole på: "
             "læs den som en beskrivelse, ikke som et resultat."
         )
-    few = (
-        " Med få kommuner er standardfejlene korrigeret for små klyngetal (bias-reduceret kovarians)."
-        if info["covariance"] == "bias_reduced"
-        else ""
-    )
-    return base + few
+    return f"{base} {method_note_da(info)}".strip()
 
 
 def key_messages(attainment, focal: int, name: str) -> list[str]:

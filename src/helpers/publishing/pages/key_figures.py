@@ -1,6 +1,11 @@
 """The key-figure catalogue as published: the ``key_figures`` table and the district and
 case-worker tables, with the units behind every count and amount (computed in
-:mod:`helpers.analyses.key_figures`)."""
+:mod:`helpers.analyses.key_figures`).
+
+Units: ``child`` (pseudonymised person id), ``placement`` (a continuous placement or a new
+placement: child and start date), ``event`` (a case event) and ``intervention`` (an
+intervention row, for amounts). The placement-duration median and its interval are
+statistics resting on the placements counted and on those that ended."""
 
 from __future__ import annotations
 
@@ -17,9 +22,10 @@ FIGURE_LABELS = {
     "placed_by_target_group": "Anbragte ved periodens slutning, efter målgruppe",
     "placed_by_age_group": "Anbragte ved periodens slutning, efter alder",
     "new_placements": "Nye anbringelser i perioden",
-    "placement_days_mean": "Anbringelsesvarighed (dage), gennemsnit – afsluttede i perioden",
-    "placement_days_min": "Anbringelsesvarighed (dage), korteste",
-    "placement_days_max": "Anbringelsesvarighed (dage), længste",
+    "placed_by_placement_type": "Anbragte ved periodens slutning, efter anbringelsestype",
+    "placements_for_duration": "Anbringelser i gang i perioden (sammenhængende forløb)",
+    "placements_ended": "Heraf afsluttet i perioden",
+    "placement_duration_days": "Anbringelsesvarighed (dage): Kaplan-Meier-median og 95 %-interval",
     "preventive_children": "Børn med forebyggende indsats ved periodens slutning, efter trin",
     "preventive_days_mean": "Varighed af forebyggende indsatser (dage), gennemsnit – afsluttede i perioden",
     "spending": "Forbrug i perioden (kr.), efter trin",

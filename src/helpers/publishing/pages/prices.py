@@ -1,8 +1,13 @@
 """The prices page (§85/§107): the tables it publishes with the adult cases behind every
 count, and its key messages (computed in :mod:`helpers.analyses.prices`).
 
-Units: ``case`` (each case's first registration in the period) and ``registration`` (a
-follow-up, identified by its later registration). A mean is published with its count, so
+Units: ``case`` (each case's first registration, for the cases with a registration in the
+period: KL's figures 3.1-3.3 and 3.13-3.16) and ``registration`` (a follow-up, identified by
+its later registration). Tables: ``registrations_per_case`` (figure 2.1),
+``service_and_provider`` (the §85/§107 split and the provider types per municipality),
+``price_by_*`` (3.13-3.16), ``municipality_differences_*`` (the adjusted comparison),
+``vum_change_1_2`` and ``vum_change_2_3`` (3.4 and 3.5), ``income_basis`` (3.6/3.7),
+``months_between`` (3.8) and København's published letters. A mean is published with its count, so
 the sum behind it is an implied amount cell (``measure``, ``vum`` or ``months``).
 """
 
@@ -72,10 +77,11 @@ def differences_spec(units: pd.DataFrame, service: str) -> TableSpec | None:
     )
 
 
-def vum_change_spec(pairs: pd.DataFrame) -> TableSpec:
-    name = "vum_change"
-    table = prices.vum_change(pairs)
-    data = pairs.dropna(subset=["vum_score", "vum_score_prev"])
+def vum_change_spec(pairs: pd.DataFrame, from_registration: int) -> TableSpec:
+    """``vum_change_1_2`` (figure 3.4) or ``vum_change_2_3`` (3.5)."""
+    name = f"vum_change_{from_registration}_{from_registration + 1}"
+    table = prices.vum_change(pairs, from_registration)
+    data = pairs[pairs["registration_no_prev"] == from_registration].dropna(subset=["vum_score", "vum_score_prev"])
     data = data.assign(
         unit_id=data["registration_unit"],
         vum_from=data["vum_score_prev"].astype(float).astype(str),
@@ -91,8 +97,60 @@ def vum_change_spec(pairs: pd.DataFrame) -> TableSpec:
         table,
         cells,
         priority=2,
-        caption="VUM-score ved næste registrering efter score ved forrige (lavere = forbedret)",
-        labels={"vum_from": "VUM ved forrige", "follow_ups": "Opfølgninger"},
+        caption=f"VUM-score ved {from_registration + 1}. registrering efter score ved {from_registration}. "
+        "(lavere = forbedret)",
+        labels={"vum_from": f"VUM ved {from_registration}. registrering", "follow_ups": "Opfølgninger"},
+    )
+
+
+def registrations_spec(registrations: pd.DataFrame, start, end) -> TableSpec | None:
+    """``registrations_per_case`` (KL's figure 2.1): cases with at least 1, 2, 3 ... registrations."""
+    name = "registrations_per_case"
+    table = adults.registrations_per_case(registrations, start, end)
+    if table.empty:
+        return None
+    cases = adults.cases_in_period(registrations, start, end)
+    highest = registrations.merge(cases, on=["municipality", "case_id"])
+    highest = highest.groupby(["municipality", "case_id"], as_index=False)["registration_no"].max()
+    unit = highest["municipality"].astype(int).astype(str) + "|" + highest["case_id"].astype(str)
+    cells = [
+        Cell(name, i, "cases", CASE, unit[highest["registration_no"] >= k].to_numpy(dtype=object), float(n))
+        for i, (k, n) in enumerate(zip(table["at_least"], table["cases"]))
+    ]
+    return TableSpec(
+        name,
+        table,
+        cells,
+        priority=3,
+        caption="Sager med mindst 1, 2, 3 ... registreringer (sager med en registrering i perioden)",
+        labels={"at_least": "Mindst antal registreringer", "cases": "Sager"},
+    )
+
+
+def service_provider_spec(units: pd.DataFrame) -> TableSpec:
+    """``service_and_provider``: cases by service and provider type per municipality (first registration)."""
+    name = "service_and_provider"
+    table = prices.service_and_provider(units)
+    data = units.assign(
+        unit_id=units["case_unit"],
+        municipality=units["municipality"].astype(int).astype(str),
+        provider_type=units["provider_type"].fillna("uoplyst"),
+    )
+    cells = count_cells(name, table, "cases", data, CASE, ["municipality"])
+    for service in adults.SERVICES:
+        cells += count_cells(name, table, service, data[data["service"] == service], CASE, ["municipality"])
+    providers = [c for c in table.columns if c not in ("municipality", "cases", "share_85", *adults.SERVICES)]
+    for provider in providers:
+        cells += count_cells(name, table, provider, data[data["provider_type"] == provider], CASE, ["municipality"])
+    return TableSpec(
+        name,
+        table,
+        cells,
+        statistics(name, table, ["share_85"], ["§85", "cases"]),
+        priority=3,
+        caption="Sager efter ydelse (§85/§107) og leverandør ved første registrering, pr. kommune",
+        formats={"municipality": lambda c: c if c == "I alt" else municipality_label(c), "share_85": pct1_da},
+        labels={"cases": "Sager", "share_85": "Andel §85", "uoplyst": "Leverandør uoplyst"},
     )
 
 
@@ -185,10 +243,16 @@ def letters_spec() -> TableSpec:
 
 def specs(report) -> list[TableSpec]:
     """Every table of the prices page for the period (all municipalities)."""
-    _, units, pairs = adults.for_period(report.data.adult_registrations, report.period_start, report.period_end)
+    registrations, units, pairs = adults.for_period(
+        report.data.adult_registrations, report.period_start, report.period_end
+    )
     out = [letters_spec()]
+    per_case = registrations_spec(registrations, report.period_start, report.period_end)
+    if per_case is not None:
+        out.append(per_case)
     if not units.empty:
         out += [
+            service_provider_spec(units),
             describe_spec(
                 units, "vum_score", "price_by_vum", "Dagspris (§107) og timer (§85) efter samlet VUM-score", priority=4
             ),
@@ -205,7 +269,7 @@ def specs(report) -> list[TableSpec]:
         ]
         out += [s for s in (differences_spec(units, "§107"), differences_spec(units, "§85")) if s is not None]
     if not pairs.empty:
-        out += [vum_change_spec(pairs), months_spec(pairs)]
+        out += [vum_change_spec(pairs, 1), vum_change_spec(pairs, 2), months_spec(pairs)]
     return out
 
 

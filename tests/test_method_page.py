@@ -1,0 +1,34 @@
+"""The method page states each definition of issue 13 with its source."""
+
+import pytest
+from conftest import ROOT
+
+METHOD = (ROOT / "book" / "data_and_method.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "definition, source",
+    [
+        ("§ 52, stk. 3, nr. 2", "serviceloven § 52, stk. 3"),
+        ("nr. 7 (støtteophold = aflastning)", "LOV nr. 721 af 13.6.2023"),
+        ("§ 43, stk. 1", "barnets lov"),
+        ("Tegnsætning, mellemrum og store/små bogstaver tæller ikke", "normaliseres"),
+        ("Eget værelse og kost-/efterskole ligger på trin 5", "VIVE (2017, boks 2.2)"),
+        ("placement_type", "§ 66"),
+        ("Kaplan-Meier-medianen", "seeds/002"),
+        ("sammenhængende anbringelse", "censureret"),
+        ("de samme 93 kommuner", "seeds/001"),
+        ("«Budgetafvigelse 2013–2015» og «gns. 2010–2012» er udeladt", "definerer dem"),
+        ("Figur 3.11", "seeds/003"),
+        ("Figur 3.17/3.18", "helt eller delvist"),
+        ("første* registrering", "266 sager i egne tilbud"),
+        ("færre end 5", "«andet»"),
+        ("bias-reduceret", "antal kommuner minus 1"),
+        ("wildboottest", "HC3"),
+        ("«23 år og derover»", "«Ukendt» bruges kun"),
+        ("hele afvigelsen er volumen", "Budgetafvigelse uden budget"),
+        ("overlapper, betyder ikke", "selve forskellen"),
+    ],
+)
+def test_the_method_page_states_the_definition_and_its_source(definition, source):
+    assert definition in METHOD and source in METHOD
