@@ -13,8 +13,9 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e .
 	touch $(STAMP)
 
-# The default data are synthetic and generated (deterministically) when missing.
-$(DATA)/.complete: $(STAMP)
+# The default data are synthetic and generated (deterministically) when missing, and again
+# when the generator changed (a pull must not leave the book on the old data).
+$(DATA)/.complete: $(STAMP) src/helpers/data/synth.py
 	$(BIN)/reportbook synth --out $(DATA) --seed $(SEED)
 
 data: $(DATA)/.complete

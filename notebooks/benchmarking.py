@@ -62,7 +62,9 @@ if not has_comparison:
     )
 else:
     everyone = report.table("municipality_comparison")
-    display(summary)
+    display(report.note(page.year_da(report, year)), summary)
+    if "municipality_over_years" in report.specs:
+        display(report.table("municipality_over_years"))
     figures.show(
         figures.ranked_dots(
             everyone.data,

@@ -39,34 +39,38 @@ from helpers.publishing.report import open_report
 
 report = open_report(municipality, period_start, period_end, data_dir, output_dir, notebook="budget_followup")
 display(report.header("Budgetopfølgning"))
-year = page.budget_year(report)
+years = page.budget_years(report)
+missing = [y for y in page.period_years(report) if y not in years]
 has_budget = "budget_variance" in report.specs
 
 # %% tags=["remove-input"]
 if not has_budget:
-    display(report.no_data(f"Der er ingen budgetforudsætninger for {report.name} Kommune for {year}."))
+    all_years = page.years_da(page.period_years(report))
+    display(report.no_data(f"Der er ingen budgetforudsætninger for {report.name} Kommune for {all_years}."))
 else:
     variance = report.table("budget_variance")
-    display(report.key_messages(page.key_messages(variance, year)))
+    display(report.key_messages([line for y in reversed(years) for line in page.key_messages(variance, y)]))
+    if missing:
+        display(report.note(f"Der er ingen budgetforudsætninger for {page.years_da(missing)}; de år er ikke med."))
 
 # %% [markdown]
 # VIVE anbefaler, at budgetopfølgningen skiller en afvigelse ad i to: *flere indsatser end
 # budgetteret* (volumen) og *en højere gennemsnitspris end budgetteret* (pris). Siden gør det
-# for hvert trin på indsatstrappen i periodens kalenderår, ud fra de bevilgede indsatser.
-
-# %% [markdown]
-# ## Afvigelsen pr. trin
+# for hvert trin på indsatstrappen i hvert af periodens kalenderår, ud fra de indsatser, der var
+# bevilget ved periodens slutning.
 
 # %% tags=["remove-input"]
 if has_budget:
-    display(variance)
-    figures.show(
-        figures.waterfall(
-            page.waterfall_rows(variance),
-            f"Fra budget til forbrug {year} – {report.name}",
-            f"Kilde: {report.name} Kommunes indsatsdata og budgetforudsætninger.",
+    for year in years:
+        display(report.subheading(page.year_heading(report, year)))
+        display(variance.part(page.rows_of(variance, year), caption=f"Budget og forbrug pr. trin, {year}"))
+        figures.show(
+            figures.waterfall(
+                page.waterfall_rows(variance, year),
+                f"Fra budget til forbrug {year} – {report.name}",
+                f"Kilde: {report.name} Kommunes indsatsdata og budgetforudsætninger.",
+            )
         )
-    )
 
 # %% [markdown]
 # ## Definitioner

@@ -19,6 +19,7 @@
 #       case_events: municipality
 #       interventions: municipality
 #       municipality_figures: municipality
+#       targets: municipality
 # ---
 
 # %% [markdown]
@@ -34,7 +35,7 @@ output_dir = "output/trends"
 # %% tags=["remove-input"]
 from IPython.display import display
 
-from helpers.publishing import figures
+from helpers.publishing import figures, tables
 from helpers.publishing.pages import trends as page
 from helpers.publishing.report import open_report
 
@@ -47,12 +48,32 @@ if not has_data:
 else:
     monthly = report.table("trends")
     forecast = report.table("forecast") if "forecast" in report.specs else None
-    display(report.key_messages(page.key_messages(monthly, forecast, report.name, report.period_end)))
+    goals = report.table("targets") if "targets" in report.specs else None
+    targets = report.rows("targets")
+    years = sorted({report.period_start.year - 1, *range(report.period_start.year, report.period_end.year + 1)})
+    backtest = report.table("forecast_backtest") if "forecast_backtest" in report.specs else None
+    display(report.key_messages(page.key_messages(monthly, forecast, report.name, report.period_end, goals, backtest)))
 
 # %% [markdown]
 # Siden viser udviklingen måned for måned i perioden (kvartal for kvartal, når perioden er over
 # to år) og de samme måneder året før, så hver måned kan sammenholdes med året før, sådan som
 # Socialstyrelsens nøgletal og kommunernes ledelsesinformation lægger op til.
+
+# %% [markdown]
+# ## Nøgletal ved periodens udgang
+
+# %% tags=["remove-input"]
+if has_data:
+    display(
+        tables.view(
+            page.overview(monthly),
+            "Periodens sidste måned og samme måned året før",
+            monthly.note(),
+        ),
+        monthly.downloads("Hent alle månedstal"),
+    )
+    if goals is not None:
+        display(goals)
 
 # %% [markdown]
 # ## Anbragte børn og unge
@@ -65,6 +86,7 @@ if has_data:
             f"Anbragte børn og unge (trin 4–6) ved månedens udgang – {report.name}",
             "Børn og unge",
             source,
+            targets=page.target_lines(targets, "placed_children", "I alt", years),
         )
     )
     figures.show(
@@ -114,7 +136,6 @@ if has_data:
             page.series(monthly, "notifications"), f"Underretninger i måneden – {report.name}", "Underretninger", source
         )
     )
-    display(monthly)
 
 # %% [markdown]
 # ## Prognose for året
@@ -129,7 +150,7 @@ if has_data:
 if "forecast" in report.specs:
     display(forecast)
 if "forecast_backtest" in report.specs:
-    display(report.table("forecast_backtest"))
+    display(backtest)
 elif has_data:
     display(report.no_data("Der er ikke et helt kalenderår i data at afprøve prognosen på."))
 

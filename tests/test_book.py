@@ -81,7 +81,29 @@ def test_no_digit_run_in_the_site_looks_like_a_cpr(book_site):
     assert not [p for p in (html_dir(book_site) / "_images").iterdir() if re.search(r"\d", p.name)]
 
 
-def test_nothing_published_contains_a_cpr_like_number(book_site):
+def _input_cprs(data_dir) -> set[str]:
+    """Every CPR number in the input tables, in the spellings a leak could take."""
+    import pandas as pd
+
+    found = set()
+    for name, sep, encoding in (
+        ("interventions.csv", ";", "cp1252"),
+        ("adult_registrations.csv", ",", "utf-8-sig"),
+        ("case_events.csv", ",", "utf-8"),
+    ):
+        ids = pd.read_csv(data_dir / name, sep=sep, encoding=encoding, dtype=str, usecols=["person_id"])["person_id"]
+        for cpr in ids.dropna().str.replace("-", "").unique():
+            found |= {cpr, f"{cpr[:6]}-{cpr[6:]}", f"{cpr[:6]} {cpr[6:]}"}
+    return found
+
+
+def test_nothing_published_contains_a_cpr_number(book_site):
+    """No input CPR number in any spelling in any published file; nothing shaped like one in
+    the text a reader sees (the pages show numbers with thousands separators, so an amount is
+    never a run of ten digits there; the CSV files may hold ten-digit amounts)."""
+    cprs = _input_cprs(book_site / "data" / "synthetic")
+    assert len(cprs) > 1000
+    pattern = re.compile("|".join(sorted(cprs, key=len, reverse=True)))
     published = list((html_dir(book_site) / "book").rglob("*.html")) + list(
         (html_dir(book_site) / "book").rglob("*.csv")
     )
@@ -91,13 +113,16 @@ def test_nothing_published_contains_a_cpr_like_number(book_site):
         text = path.read_text(encoding="utf-8")
         if path.suffix == ".ipynb":  # base64 image payloads are not text a reader sees
             text = re.sub(r'"image/png": "[A-Za-z0-9+/=\\n]*"', '"image/png": ""', text)
-        match = CPR_IN_TEXT.search(text)
+        match = pattern.search(text)
         assert match is None, (path, match)
+        if path.suffix == ".html":
+            match = CPR_IN_TEXT.search(text)
+            assert match is None, (path, match)
     assert not (html_dir(book_site) / "_sources").exists()
     for path in (html_dir(book_site) / "book").rglob("*.xlsx"):
         with zipfile.ZipFile(path) as z:
             for name in z.namelist():
-                assert not CPR_IN_TEXT.search(z.read(name).decode("utf-8", "ignore")), (path, name)
+                assert not pattern.search(z.read(name).decode("utf-8", "ignore")), (path, name)
 
 
 def test_no_published_count_under_five(book_site):
@@ -159,8 +184,8 @@ def test_the_audit_passes_on_every_run_of_the_default_matrix(book_site):
 
     result = reportbook("audit", book_site / "book" / "reports")
     assert result.returncode == 0, result.stdout[-3000:]
-    # 45 runs of the matrix and København's two adult pages (its children's pages publish no counts)
-    assert "Revision af 47 kørsler i 12 sammenhængende tabelsæt" in result.stdout
+    # 54 runs of the matrix and København's two adult pages (its children's pages publish no counts)
+    assert "Revision af 56 kørsler i 12 sammenhængende tabelsæt" in result.stdout
     assert "Revisionen er bestået" in result.stdout
 
 
@@ -216,3 +241,39 @@ def test_no_spreadsheet_formula_in_any_published_file(book_site):
         for line in path.read_text(encoding="utf-8").splitlines():
             for cell in line.split(","):
                 assert not cell.strip('"').startswith(("=", "+", "@", "\t", "\r")), (path, cell)
+
+
+def test_a_period_of_several_years_shows_and_labels_each_year(book_site):
+    """Issue #14: budget follow-up and benchmarking of 2014-2016 are not those of 2016."""
+    reports = html_dir(book_site) / "book" / "reports"
+    several, one = "851_2014-01-01_2016-12-31", RUN_IDS[0]
+    budget = (reports / "budget_followup" / f"{several}.html").read_text(encoding="utf-8")
+    for year in (2014, 2015, 2016):
+        assert f"{year}: hele året" in budget and f"Budget og forbrug pr. trin, {year}" in budget
+    short = (reports / "budget_followup" / f"{one}.html").read_text(encoding="utf-8")
+    assert "2016: prognose ud fra indsatserne bevilget til og med 1. august 2016" in short
+    assert "2014" not in re.sub(r"<[^>]+>", "", short.split("Hovedbudskaber")[1].split("Definitioner")[0])
+    benchmarking = (reports / "benchmarking" / f"{several}.html").read_text(encoding="utf-8")
+    assert "Sammenligningen viser 2016, periodens sidste år" in benchmarking and "år for år" in benchmarking
+    later = (reports / "benchmarking" / "851_2016-08-01_2017-02-01.html").read_text(encoding="utf-8")
+    assert "det seneste år i perioden med offentlige nøgletal (der er ingen for 2017 i data)" in later
+
+
+def test_the_trends_page_follows_the_months_and_quarters_of_its_period(book_site):
+    import pandas as pd
+
+    reports = book_site / "book" / "reports" / "trends"
+    monthly = pd.read_csv(reports / RUN_IDS[0] / "trends.csv")
+    assert list(monthly.columns) == ["municipality", "date", "figure", "group", "value"]
+    ends = ("03-31", "04-30", "05-31", "06-30", "07-31")  # February-July 2016 and the same months of 2015
+    expected = ["2015-02-28", "2016-02-29"] + [f"{y}-{md}" for y in (2015, 2016) for md in ends]
+    assert sorted(monthly["date"].unique()) == sorted(expected)
+    quarters = pd.read_csv(reports / "851_2014-01-01_2016-12-31" / "trends.csv")
+    assert {d[5:] for d in quarters["date"]} == {"03-31", "06-30", "09-30", "12-31"}
+    assert (reports / RUN_IDS[0] / "forecast.csv").exists() and (reports / RUN_IDS[0] / "targets.csv").exists()
+    page = (html_dir(book_site) / "book" / "reports" / "trends" / f"{RUN_IDS[0]}.html").read_text(encoding="utf-8")
+    assert "Prognosens træfsikkerhed i 2015" in page and "Målopfyldelse ved udgangen af juli 2016" in page
+    empty = (html_dir(book_site) / "book" / "reports" / "trends" / "101_2016-02-01_2016-08-01.html").read_text(
+        encoding="utf-8"
+    )
+    assert "Der er hverken indsatser eller sagshændelser for København Kommune i data." in empty

@@ -80,3 +80,32 @@ def test_measure_groups_in_the_budget_are_left_out_of_the_step_split():
         iv([(2, "2016-01-01", None, 100)]), budget([(2016, "familiepleje", 1, 1), (2016, "2", 1, 1200)]), 2016
     )
     assert out["step"].tolist() == [2]
+
+
+def test_a_period_of_several_years_follows_up_each_year_as_known_at_the_period_end():
+    """Issue #14: 2015-2016 gives both years, each with its own rows, cells and total; a
+    measure granted after the period's end is not part of it."""
+    from helpers.publishing.pages import budget as page
+
+    frame = iv(
+        [
+            (5, "2015-07-01", None, 10_000),  # all of 2016, half of 2015 (184 of 365 days)
+            (2, "2016-11-01", None, 2_000),  # granted after the period's end (1 October 2016)
+        ]
+    )
+    frame["person_id"] = ["a", "b"]
+    plan = budget([(2015, "5", 1, 100_000), (2016, "5", 1, 100_000)])
+    known = page.known_at(frame, "2016-10-01")
+    assert len(known) == 1
+    spec = page.variance_spec(known, plan, [2015, 2016])
+    table = spec.frame
+    assert table["year"].tolist() == [2015, 2015, 2016, 2016]
+    assert table["step"].tolist() == ["5", "I alt", "5", "I alt"]
+    # by hand: 2015 = 184 days of 120,000 a year; 2016 = the whole year, open to 31 December
+    assert table["actual_cost"].tolist() == pytest.approx([120_000 * 184 / 365] * 2 + [120_000] * 2)
+    assert table["total_deviation"].tolist() == pytest.approx([120_000 * 184 / 365 - 100_000] * 2 + [20_000] * 2)
+    cost_cells = {(c.row, c.measure) for c in spec.cells if c.column == "actual_cost"}
+    assert cost_cells == {(0, "cost_year_2015"), (1, "cost_year_2015"), (2, "cost_year_2016"), (3, "cost_year_2016")}
+    # each derived number rests on the cells of its own row
+    for st in spec.statistics:
+        assert {r for _, r, _ in st.inputs} == {st.row}

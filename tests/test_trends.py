@@ -166,3 +166,31 @@ def test_the_backtest_error_shrinks_as_the_year_goes_on():
     error = table["error_pct"].abs().to_numpy()
     assert error[-3:].mean() < error[:3].mean()
     assert error[-1] < 1.0  # by November the forecast is within 1 % of the year
+
+
+def test_targets_give_the_difference_and_status_at_the_period_end():
+    from helpers.publishing.pages import trends as page
+
+    iv = interventions([(f"c{i}", 5, "2016-01-01", None, 30_000) for i in range(7)])  # 7 placed all along
+    frame = trends.trends(iv, NO_EVENTS, NO_FIGURES, "2016-02-01", "2016-04-30", 851)
+    goals = pd.DataFrame(
+        {
+            "municipality": [851] * 4,
+            "year": [2016, 2016, 2016, 2015],
+            "figure": ["placed_children"] * 4,
+            "group": ["5", None, "6", "5"],  # no group = the figure as a whole (I alt)
+            "target": [9.0, 6.0, 0.0, 1.0],
+        }
+    )
+    spec = page.targets_spec(frame, goals)
+    got = spec.frame.set_index("group")
+    assert set(got["date"]) == {"2016-04-30"}  # the period's last month end, 2016's targets
+    assert got.loc["5", "difference"] == -2 and got.loc["5", "status"] == "under målet"
+    assert got.loc["I alt", "difference"] == 1 and got.loc["I alt", "status"] == "over målet"
+    assert got.loc["6", "status"] == "på målet"
+    # the value is the same count as in the monthly table, and the status rests on it
+    cells = {c.row: c for c in spec.cells}
+    assert sorted(cells[spec.frame.index[spec.frame["group"] == "5"][0]].members) == [f"c{i}" for i in range(7)]
+    assert all(st.inputs == ((spec.name, st.row, "value"),) for st in spec.statistics)
+    lines = page.target_lines(goals, "placed_children", "I alt", [2015, 2016])
+    assert lines.to_dict("records") == [{"year": 2016, "target": 6.0}]

@@ -142,6 +142,12 @@ class Report:
     def subheading(self, text: str) -> Html:
         return Html(f"<p class='rubric'><strong>{html.escape(text)}</strong></p>")
 
+    def note(self, text: str) -> Html:
+        """A short note in a box (e.g. what a page leaves out and why)."""
+        return Html(
+            f"<div class='admonition note'><p class='admonition-title'>Bemærk</p><p>{html.escape(text)}</p></div>"
+        )
+
     def no_data(self, what: str) -> Html:
         return Html(
             f"<div class='admonition note'><p class='admonition-title'>Ingen data</p><p>{html.escape(what)}</p></div>"

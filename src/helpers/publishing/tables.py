@@ -14,7 +14,7 @@ import io
 import json
 import re
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -130,6 +130,16 @@ class Published:
         """A published value, or None where it is withheld."""
         return None if self.mask.iat[row, self.data.columns.get_loc(column)] else self.data[column].iloc[row]
 
+    def part(self, rows, caption: str | None = None) -> Published:
+        """Some rows of the table, shown on their own (the downloads are the whole table)."""
+        rows = list(rows)
+        return replace(
+            self,
+            data=self.data.iloc[rows].reset_index(drop=True),
+            status=self.status.iloc[rows].reset_index(drop=True),
+            caption=self.caption if caption is None else caption,
+        )
+
     def display_frame(self) -> pd.DataFrame:
         shown = self.data.copy().astype(object)
         for c in shown.columns:
@@ -167,6 +177,15 @@ class Published:
         """An object that a notebook displays as the download links only (the table they
         belong to, shown on the page, carries the protection note)."""
         return Html(self.links_html(label, note=False))
+
+
+def view(frame: pd.DataFrame, caption: str = "", note: str = "") -> Html:
+    """A view of numbers already published (already formatted as Danish text): the page
+    shows it; the downloads are those of the table it was made from."""
+    table = frame.to_html(classes="reportbook-table", escape=True, border=0, index=False)
+    caption = f"<p class='table-caption'><strong>{html.escape(caption)}</strong></p>" if caption else ""
+    note = f"<p class='protection-note'>{html.escape(note)}</p>" if note else ""
+    return Html(caption + table + note)
 
 
 def _missing(v) -> bool:

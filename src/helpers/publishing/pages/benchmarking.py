@@ -25,6 +25,30 @@ def comparison_year(report) -> int | None:
     return benchmarking.benchmark_year(report.data.municipality_figures, report.municipality, report.period_end)
 
 
+def years_with_figures(report) -> list[int]:
+    """The period's calendar years with public key figures for the municipality."""
+    figures = report.data.municipality_figures
+    own = set(figures.loc[figures["municipality"] == report.municipality, "year"].dropna().astype(int))
+    return [y for y in range(report.period_start.year, report.period_end.year + 1) if y in own]
+
+
+def year_da(report, year: int) -> str:
+    """Which year the comparison shows, and why (Danish)."""
+    start, end = report.period_start.year, report.period_end.year
+    if start == end == year:
+        return f"Sammenligningen viser {year}, periodens år."
+    if year == end:
+        return f"Sammenligningen viser {year}, periodens sidste år; udviklingen i årene før står i tabellen nedenfor."
+    if start <= year < end:
+        return (
+            f"Sammenligningen viser {year}, det seneste år i perioden med offentlige nøgletal "
+            f"(der er ingen for {end} i data)."
+        )
+    return (
+        f"Der er ingen offentlige nøgletal for periodens år i data; sammenligningen viser {year}, det seneste år før."
+    )
+
+
 def specs(report) -> list[TableSpec]:
     """Every table of the benchmarking page for the report's municipality and period."""
     out = []
@@ -40,6 +64,24 @@ def specs(report) -> list[TableSpec]:
                 public=True,
                 caption=f"{report.name} og gennemsnitskommunen, {year}",
                 formats={"figure": lambda f: benchmarking.FIGURES[f]},
+            )
+        )
+    years = years_with_figures(report)
+    if len(years) > 1:
+        over_years = pd.concat(
+            [
+                benchmarking.focal_summary(benchmarking.comparison(public, report.municipality, y)).assign(year=y)
+                for y in years
+            ],
+            ignore_index=True,
+        )
+        out.append(
+            TableSpec(
+                "municipality_over_years",
+                over_years[["year", "figure", "value", "average", "difference", "rank", "of"]],
+                public=True,
+                caption=f"{report.name} og gennemsnitskommunen år for år",
+                formats={"figure": lambda f: benchmarking.FIGURES[f], "year": lambda v: str(int(v))},
             )
         )
     table = benchmarking.table_1_1(public)

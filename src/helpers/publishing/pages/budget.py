@@ -16,58 +16,116 @@ import pandas as pd
 from ...analyses.budget import volume_price_split, with_total
 from ...data.periods import year_volumes
 from ..disclosure import TableSpec, amount_cells, statistics
-from ..formats import num_da
+from ..formats import date_da, num_da
 
 GROUP = "children"
 DERIVED = ("actual_unit_cost", "volume_effect", "price_effect", "total_deviation")
 
 
-def budget_year(report) -> int:
-    return report.period_end.year
+def period_years(report) -> list[int]:
+    """The calendar years the period touches."""
+    return list(range(report.period_start.year, report.period_end.year + 1))
 
 
-def variance_spec(interventions: pd.DataFrame, assumptions: pd.DataFrame, year: int) -> TableSpec:
-    """``budget_variance``: per step and in total (``I alt``)."""
+def budget_years(report) -> list[int]:
+    """The period's calendar years with budget assumptions for the municipality."""
+    assumptions = report.rows("budget_assumptions")
+    have = set(assumptions["year"].dropna().astype(int)) if len(assumptions) else set()
+    return [y for y in period_years(report) if y in have]
+
+
+def known_at(interventions: pd.DataFrame, period_end) -> pd.DataFrame:
+    """The interventions granted by the period's end: a later year's or later month's new
+    measures are not part of the follow-up of a period that ended before they began."""
+    return interventions[interventions["start_date"] <= pd.Timestamp(period_end)]
+
+
+def variance_spec(interventions: pd.DataFrame, assumptions: pd.DataFrame, years) -> TableSpec:
+    """``budget_variance``: per year, step and in total (``I alt``); one block of rows per
+    calendar year, each protected as its own volumes and costs."""
     name = "budget_variance"
-    table = with_total(volume_price_split(interventions, assumptions, year))
-    table["step"] = table["step"].astype(str)
-    units = pd.concat([interventions[["person_id", "step"]], year_volumes(interventions, year)], axis=1)
-    units = units.assign(unit_id=interventions.index.astype(str), step=units["step"].astype(int).astype(str))
-    cells = []
-    for column, measure in (("actual_count", f"volume_year_{year}"), ("actual_cost", f"cost_year_{year}")):
-        cells += amount_cells(name, table, column, units, "intervention", column, ["step"], measure=measure)
-    active = units[units["actual_count"] > 0]
-    base_n = [active.loc[(active["step"] == s) | (s == "I alt"), "person_id"].nunique() for s in table["step"]]
-    for c in cells:
-        c.base_n = base_n[c.row]
-    stats = statistics(name, table, DERIVED, ["actual_count", "actual_cost"], base_n)
+    years = [int(y) for y in years]
+    parts, cells, stats, offset = [], [], [], 0
+    for year in years:
+        table = with_total(volume_price_split(interventions, assumptions, year))
+        table["step"] = table["step"].astype(str)
+        units = pd.concat([interventions[["person_id", "step"]], year_volumes(interventions, year)], axis=1)
+        units = units.assign(unit_id=interventions.index.astype(str), step=units["step"].astype(int).astype(str))
+        these = []
+        for column, measure in (("actual_count", f"volume_year_{year}"), ("actual_cost", f"cost_year_{year}")):
+            these += amount_cells(name, table, column, units, "intervention", column, ["step"], measure=measure)
+        active = units[units["actual_count"] > 0]
+        base_n = [active.loc[(active["step"] == s) | (s == "I alt"), "person_id"].nunique() for s in table["step"]]
+        for c in these:
+            c.base_n = base_n[c.row]
+            c.row += offset
+        for st in statistics(name, table, DERIVED, ["actual_count", "actual_cost"], base_n):
+            st.row += offset
+            st.inputs = tuple((t, r + offset, c) for t, r, c in st.inputs)
+            stats.append(st)
+        cells += these
+        parts.append(table.assign(year=year)[["year", *table.columns]])
+        offset += len(table)
+    table = pd.concat(parts, ignore_index=True)
+    span = f"{years[0]}" if len(years) == 1 else f"{years[0]}–{years[-1]}"
     return TableSpec(
         name,
         table,
         cells,
         stats,
         priority=6,
-        caption=f"Budget og forbrug pr. trin, {year}",
-        formats={c: (lambda v: f"{v:,.0f}".replace(",", ".")) for c in table.columns if c != "step"},
+        caption=f"Budget og forbrug pr. trin, {span}",
+        show=[c for c in table.columns if c != "year"],
+        formats={
+            **{c: (lambda v: f"{v:,.0f}".replace(",", ".")) for c in table.columns if c not in ("step", "year")},
+            "year": lambda v: str(int(v)),
+        },
     )
 
 
 def specs(report) -> list[TableSpec]:
-    year = budget_year(report)
-    assumptions = report.rows("budget_assumptions")
-    if not len(assumptions) or not (assumptions["year"] == year).any():
+    years = budget_years(report)
+    if not years:
         return []
-    return [variance_spec(report.rows("interventions"), assumptions, year)]
+    interventions = known_at(report.rows("interventions"), report.period_end)
+    return [variance_spec(interventions, report.rows("budget_assumptions"), years)]
+
+
+def years_da(years) -> str:
+    """2014, 2015 og 2016."""
+    years = [str(y) for y in years]
+    return years[0] if len(years) == 1 else ", ".join(years[:-1]) + " og " + years[-1]
+
+
+def year_heading(report, year: int) -> str:
+    """A year's heading: whether the year is whole in the period or a forecast from the
+    measures granted by the period's end."""
+    end = report.period_end
+    if year < end.year or (end.month, end.day) == (12, 31):
+        return f"{year}: hele året"
+    return (
+        f"{year}: prognose ud fra indsatserne bevilget til og med {date_da(end)} "
+        "(indsatser uden slutdato regnes aktive året ud)"
+    )
+
+
+def rows_of(variance, year: int) -> list[int]:
+    """The rows of one year in the published variance table."""
+    return [i for i, y in enumerate(variance.data["year"]) if int(y) == int(year)]
 
 
 def key_messages(variance, year: int) -> list[str]:
-    """Key messages in Danish from the *published* variance table."""
+    """Key messages in Danish for one year from the *published* variance table."""
 
     def mio(v):
         return f"{num_da(v / 1e6)} mio. kr."
 
-    rows = variance.data["step"].tolist()
-    total = rows.index("I alt")
+    def signed(v):
+        return f"{num_da(v / 1e6, sign=True)} mio. kr."
+
+    mine = rows_of(variance, year)
+    steps_of = variance.data["step"].tolist()
+    total = next(i for i in mine if steps_of[i] == "I alt")
     lines = []
     deviation = variance.value(total, "total_deviation")
     if deviation is not None:
@@ -78,29 +136,32 @@ def key_messages(variance, year: int) -> list[str]:
         volume, price = variance.value(total, "volume_effect"), variance.value(total, "price_effect")
         if volume is not None and price is not None:
             lines.append(
-                f"Heraf skyldes {mio(volume)} flere eller færre indsatser end budgetteret (volumen) og "
-                f"{mio(price)} en anden gennemsnitspris end budgetteret (pris)."
+                f"{'Flere' if volume > 0 else 'Færre'} indsatser end budgetteret (volumen) "
+                f"{'øger' if volume > 0 else 'sænker'} forbruget med {mio(abs(volume))}, og en "
+                f"{'højere' if price > 0 else 'lavere'} gennemsnitspris end budgetteret (pris) "
+                f"{'øger' if price > 0 else 'sænker'} det med {mio(abs(price))}."
             )
-    steps = [(i, variance.value(i, "total_deviation")) for i in range(len(rows)) if i != total]
+    steps = [(i, variance.value(i, "total_deviation")) for i in mine if i != total]
     steps = [(i, d) for i, d in steps if d is not None]
     if steps:
         i, d = max(steps, key=lambda item: abs(item[1]))
         lines.append(
-            f"Den største afvigelse blandt de viste trin er på trin {rows[i]}: {mio(d)} "
-            f"(volumen {mio(variance.value(i, 'volume_effect'))}, pris {mio(variance.value(i, 'price_effect'))})."
+            f"Den største afvigelse blandt de viste trin i {year} er på trin {steps_of[i]}: {signed(d)} "
+            f"(volumen {signed(variance.value(i, 'volume_effect'))}, pris {signed(variance.value(i, 'price_effect'))})."
         )
     return lines
 
 
-def waterfall_rows(variance) -> pd.DataFrame:
-    """The published steps for the waterfall figure; withheld steps are pooled into one bar
-    (their sum follows from the published total anyway, and protection withholds at least
-    two steps or none)."""
-    data = variance.data
+def waterfall_rows(variance, year: int) -> pd.DataFrame:
+    """The published steps of one year for the waterfall figure; withheld steps are pooled
+    into one bar (their sum follows from the published total anyway, and protection
+    withholds at least two steps or none)."""
+    mine = rows_of(variance, year)
+    data, mask = variance.data.iloc[mine], variance.mask.iloc[mine]
     total = data["step"] == "I alt"
-    steps = data[~total & ~variance.mask["total_deviation"]].copy()
-    hidden = data[~total & variance.mask["total_deviation"]]
-    if len(hidden) and not variance.mask.loc[total, "total_deviation"].any():
+    steps = data[~total & ~mask["total_deviation"]].copy()
+    hidden = data[~total & mask["total_deviation"]]
+    if len(hidden) and not mask.loc[total, "total_deviation"].any():
         rest = data.loc[total].iloc[0][["budget_cost", "actual_cost", "volume_effect", "price_effect"]].astype(float)
         rest = rest - steps[["budget_cost", "actual_cost", "volume_effect", "price_effect"]].astype(float).sum()
         steps = pd.concat([steps, pd.DataFrame([{"step": "øvrige", **rest.to_dict()}])], ignore_index=True)

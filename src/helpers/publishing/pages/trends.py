@@ -13,8 +13,8 @@ import pandas as pd
 
 from ...analyses import trends
 from ...data.steps import PLACEMENT_STEPS
-from ..disclosure import Cell, Statistic, TableSpec
-from ..formats import MONTHS_DA, num_da
+from ..disclosure import WITHHELD, Cell, Statistic, TableSpec
+from ..formats import MONTHS_DA, num_da, pct_da
 
 GROUP = "children"
 PUBLISHED_COLUMNS = ["municipality", "date", "figure", "group", "value"]
@@ -52,6 +52,7 @@ FORECAST_LABELS = {
     "band_low": "Prognose, nedre 95 %-grænse",
     "band_high": "Prognose, øvre 95 %-grænse",
     "budget": "Årets budget",
+    "realised": "Faktisk forbrug i året (kendt senere)",
 }
 
 
@@ -82,11 +83,65 @@ def trends_spec(frame: pd.DataFrame) -> TableSpec:
     )
 
 
+def targets_spec(frame: pd.DataFrame, targets: pd.DataFrame) -> TableSpec | None:
+    """``targets``: each figure with a target (måltal, contract table ``targets``) at the
+    period's last date, its target for that year, the difference and whether it is over or
+    under the target. The value is the same cell as in ``trends`` (withheld with it); the
+    difference and status rest on it; the target itself is the municipality's own plan."""
+    name = "targets"
+    if targets is None or targets.empty:
+        return None
+    inside = frame[frame["in_period"]]
+    if inside.empty:
+        return None
+    last = inside["date"].max()
+    year = int(last[:4])
+    goals = targets[targets["year"] == year].copy()
+    goals["group"] = goals["group"].fillna(trends.TOTAL).replace("", trends.TOTAL).astype(str)
+    rows = inside[inside["date"] == last].merge(goals[["figure", "group", "target"]], on=["figure", "group"])
+    rows = rows[rows["kind"] == "count"].reset_index(drop=True)
+    if rows.empty:
+        return None
+    difference = rows["value"] - rows["target"]
+    table = pd.DataFrame(
+        {
+            "municipality": rows["municipality"],
+            "date": rows["date"],
+            "figure": rows["figure"],
+            "group": rows["group"],
+            "value": rows["value"],
+            "target": rows["target"].astype(float),
+            "difference": difference,
+            "status": np.select([difference > 0, difference < 0], ["over målet", "under målet"], default="på målet"),
+        }
+    )
+    cells = [Cell(name, i, "value", r.unit, r.members, r.value) for i, r in enumerate(rows.itertuples(index=False))]
+    stats = [Statistic(name, i, c, ((name, i, "value"),)) for i in range(len(table)) for c in ("difference", "status")]
+    return TableSpec(
+        name,
+        table,
+        cells,
+        stats,
+        priority=3,
+        caption=f"Målopfyldelse ved udgangen af {_month_da(last)}",
+        show=["figure", "group", "value", "target", "difference", "status"],
+        formats={
+            "figure": lambda f: FIGURE_LABELS.get(f, f),
+            "group": _group_da,
+            "value": _value_da,
+            "target": _value_da,
+            "difference": lambda v: num_da(v, 0, sign=True),
+        },
+        labels={"value": "Faktisk", "target": "Mål", "difference": "Forskel", "status": "Status"},
+    )
+
+
 def _value_da(v) -> str:
     return num_da(v, 0) if abs(v) >= 100 or float(v).is_integer() else num_da(v, 2)
 
 
-def forecast_year(report) -> pd.Timestamp:
+def forecast_as_of(report) -> pd.Timestamp:
+    """The forecast is made as of the period's last day."""
     return report.period_end
 
 
@@ -96,8 +151,12 @@ def backtest_year(report) -> int:
     return end.year if (end.month, end.day) == (12, 31) else end.year - 1
 
 
-def forecast_spec(interventions: pd.DataFrame, budget: pd.DataFrame, as_of) -> TableSpec:
-    """``forecast``: the year as seen on ``as_of``, with its 95 % band and the budget."""
+def forecast_spec(
+    interventions: pd.DataFrame, budget: pd.DataFrame, as_of, realised: pd.DataFrame | None = None
+) -> TableSpec:
+    """``forecast``: the year as seen on ``as_of`` (``interventions`` as known then), with its
+    95 % band and the budget; and what the year came to from ``realised`` (all the
+    interventions, when the data reach past the year's end)."""
     name = "forecast"
     as_of = pd.Timestamp(as_of)
     budget_total = _budget_total(budget, as_of.year)
@@ -110,6 +169,8 @@ def forecast_spec(interventions: pd.DataFrame, budget: pd.DataFrame, as_of) -> T
         "band_high": high["forecast"],
         "budget": budget_total,
     }
+    if realised is not None:
+        values["realised"] = trends.realised(realised, as_of.year)
     table = pd.DataFrame(
         {
             "year": as_of.year,
@@ -146,6 +207,19 @@ def forecast_spec(interventions: pd.DataFrame, budget: pd.DataFrame, as_of) -> T
         ),
     ]
     stats = [Statistic(name, i, "value", ((name, 1, "value"),), children) for i in range(2, 7)]
+    if realised is not None:
+        cells.append(
+            Cell(
+                name,
+                len(table) - 1,
+                "value",
+                "intervention",
+                np.asarray(realised.index.astype(str), dtype=object),
+                values["realised"],
+                f"cost_year_{as_of.year}",
+                base_n=children,
+            )
+        )
     return TableSpec(
         name,
         table,
@@ -234,8 +308,17 @@ def specs(report) -> list[TableSpec]:
     figures = report.rows("municipality_figures")
     frame = trends.trends(interventions, events, figures, report.period_start, report.period_end, report.municipality)
     out = [trends_spec(frame)]
+    goals = targets_spec(frame, report.rows("targets"))
+    if goals is not None:
+        out.append(goals)
     if not interventions.empty:
-        out.append(forecast_spec(interventions, report.rows("budget_assumptions"), forecast_year(report)))
+        # the forecast is made from what was known at the period's end: measures started by
+        # then, and end dates after it not yet known (the data may run on to later years)
+        as_of = forecast_as_of(report)
+        known = trends.known_as_of(interventions, as_of)
+        year_end = pd.Timestamp(year=as_of.year, month=12, day=31)
+        later = interventions if interventions["start_date"].max() > year_end else None
+        out.append(forecast_spec(known, report.rows("budget_assumptions"), as_of, later))
         backtest = backtest_spec(interventions, backtest_year(report))
         if backtest is not None:
             out.append(backtest)
@@ -257,7 +340,110 @@ def series(published, figure: str, groups=None, since=None) -> pd.DataFrame:
     return part
 
 
-def key_messages(published, forecast, name: str, period_end) -> list[str]:
+#: The figures of the overview table, in the order a monthly report reads them.
+OVERVIEW = [
+    ("placed_children", None),
+    ("placed_per_1000_0_22", None),
+    ("placed_by_type", None),
+    ("preventive_children", None),
+    ("preventive_recipients", None),
+    ("new_placements", None),
+    ("ended_placements", None),
+    ("preventive_started", None),
+    ("preventive_ended", None),
+    ("monthly_price_placement", None),
+    ("monthly_price_preventive", None),
+    ("spending", None),
+    ("notifications", None),
+    ("investigations", None),
+    ("investigations_within_deadline_share", None),
+    ("active_cases", None),
+]
+
+
+def overview(published) -> pd.DataFrame:
+    """The period's last month beside the same month a year earlier, from the *published*
+    table (a withheld value stays withheld, and so does a change that rests on it):
+    ``Nøgletal``, ``Gruppe``, the two months and ``Ændring``, as Danish text."""
+    data = published.data.assign(withheld=published.mask["value"].to_numpy())
+    if data.empty:
+        return pd.DataFrame()
+    last = pd.Timestamp(data["date"].max())  # the period's last month end (the year before comes earlier)
+    before = str((last - pd.offsets.MonthEnd(12)).date()) if last.is_month_end else None
+    now = data[data["date"] == str(last.date())].set_index(["figure", "group"])
+    then = data[data["date"] == before].set_index(["figure", "group"]) if before else now.iloc[0:0]
+
+    def shown(row, figure):
+        if row is None:
+            return ""
+        if row["withheld"]:
+            return WITHHELD
+        if pd.isna(row["value"]):
+            return ""
+        return pct_da(row["value"], 0) if figure.endswith("_share") else _value_da(row["value"])
+
+    lines = []
+    for figure, _ in OVERVIEW:
+        if figure not in now.index.get_level_values(0):
+            continue
+        for group in now.loc[figure].index:
+            a = now.loc[(figure, group)]
+            b = then.loc[(figure, group)] if (figure, group) in then.index else None
+            change = ""
+            if (
+                b is not None
+                and not a["withheld"]
+                and not b["withheld"]
+                and pd.notna(a["value"])
+                and pd.notna(b["value"])
+            ):
+                delta = a["value"] - b["value"]
+                change = (
+                    num_da(100 * delta, 0, sign=True) + " pct.-point"
+                    if figure.endswith("_share")
+                    else (
+                        num_da(delta, 0, sign=True)
+                        if abs(delta) >= 100 or float(delta).is_integer()
+                        else num_da(delta, 2, sign=True)
+                    )
+                )
+            elif b is not None and (a["withheld"] or b["withheld"]):
+                change = WITHHELD
+            lines.append(
+                {
+                    "Nøgletal": FIGURE_LABELS.get(figure, figure),
+                    "Gruppe": "" if len(now.loc[figure]) == 1 else _group_da(group),
+                    _month_da(last): shown(a, figure),
+                    _month_da(pd.Timestamp(before)) if before else "Året før": shown(b, figure),
+                    "Ændring": change,
+                }
+            )
+    frame = pd.DataFrame(lines)
+    frame.loc[frame["Nøgletal"].duplicated(), "Nøgletal"] = ""
+    return frame
+
+
+def _group_da(group: str) -> str:
+    if group in PLACED_STEPS or group in ("1", "2", "3"):
+        return f"Trin {group}"
+    return {
+        "anbringelser": "Anbringelser",
+        "forebyggende": "Forebyggende",
+        "egne": "Egne tilbud",
+        "købte": "Købte tilbud",
+    }.get(group, group)
+
+
+def target_lines(targets: pd.DataFrame, figure: str, group: str, years) -> pd.DataFrame:
+    """The targets of one figure and group in ``years`` (``year``, ``target``), for a figure."""
+    if targets is None or targets.empty:
+        return pd.DataFrame(columns=["year", "target"])
+    groups = targets["group"].fillna(trends.TOTAL).replace("", trends.TOTAL).astype(str)
+    rows = targets[(targets["figure"] == figure) & (groups == group) & targets["year"].isin(list(years))]
+    return rows[["year", "target"]].sort_values("year").reset_index(drop=True)
+
+
+def key_messages(published, forecast, name: str, period_end, goals=None, backtest=None) -> list[str]:
     """Key messages in Danish from the *published* tables."""
     lines = []
     placed = series(published, "placed_children", ["I alt"]).sort_values("date")
@@ -270,6 +456,15 @@ def key_messages(published, forecast, name: str, period_end) -> list[str]:
                 change = last["value"] - earlier["value"].iloc[0]
                 text += f" ({num_da(change, 0, sign=True)} i forhold til samme måned året før)"
             lines.append(text + ".")
+    if goals is not None:
+        for i, r in enumerate(goals.data.itertuples(index=False)):
+            if r.figure == "placed_children" and r.group == trends.TOTAL and goals.value(i, "status") is not None:
+                lines.append(
+                    f"Målet for {r.date[:4]} er {num_da(r.target, 0)} anbragte; tallet er "
+                    f"{num_da(abs(goals.value(i, 'difference')), 0)} {goals.value(i, 'status')}."
+                    if goals.value(i, "difference")
+                    else f"Antallet af anbragte er på målet for {r.date[:4]} ({num_da(r.target, 0)})."
+                )
     if forecast is not None:
         values = dict(zip(forecast.data["figure"], range(len(forecast.data))))
         f, b = forecast.value(values["forecast"], "value"), forecast.value(values["budget"], "value")
@@ -281,7 +476,26 @@ def key_messages(published, forecast, name: str, period_end) -> list[str]:
             if b:
                 text += f", {num_da(abs(f - b) / 1e6, 1)} mio. kr. {'over' if f > b else 'under'} budgettet"
             lines.append(text + ".")
+            same = _same_month(backtest, period_end)
+            if same is not None:
+                year = backtest.data["as_of"].iloc[same][:4]
+                lines.append(
+                    f"Båndet dækker kun usikkerheden om tilgang og varighed. Lavet på samme tid af året ramte "
+                    f"prognosen for {year} {num_da(abs(backtest.value(same, 'error_pct')), 1)} % ved siden af."
+                )
     return lines
+
+
+def _same_month(backtest, period_end) -> int | None:
+    """The backtest row made at the same time of year as the forecast (the month end on or
+    before the period's end), when it is published."""
+    if backtest is None:
+        return None
+    month = (pd.Timestamp(period_end) + pd.Timedelta(days=1) - pd.offsets.MonthEnd(1)).month
+    rows = [i for i, d in enumerate(backtest.data["as_of"]) if pd.Timestamp(d).month == month]
+    if not rows or backtest.value(rows[0], "error_pct") is None:
+        return None
+    return rows[0]
 
 
 PLACED_STEPS = [str(s) for s in PLACEMENT_STEPS]
