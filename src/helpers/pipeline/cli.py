@@ -66,7 +66,14 @@ def cmd_run(args) -> int:
     print(f"{len(runs)} kørsler → {out}")
     try:
         failures = run_matrix(
-            runs, Path(data), Path(out), jobs=args.jobs, force=args.force, warm=args.warm, scheduler=args.scheduler
+            runs,
+            Path(data),
+            Path(out),
+            jobs=args.jobs,
+            force=args.force,
+            warm=args.warm,
+            scheduler=args.scheduler,
+            engine=args.engine,
         )
     except RunLocked as err:
         print(f"reportbook run: {err}", file=sys.stderr)
@@ -174,9 +181,16 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--config", default=None, help="matrix config (default: runs.yml)")
     r.add_argument("--force", action="store_true", help="re-run everything, also unchanged runs")
     r.add_argument(
+        "--engine",
+        choices=["fork", "kernel"],
+        default="fork",
+        help="fork (default): each notebook runs in a child forked from a warm worker that has the libraries "
+        "imported; kernel: a fresh Jupyter kernel per notebook (papermill's own engine)",
+    )
+    r.add_argument(
         "--warm",
         action="store_true",
-        help="start each worker's next kernel (with the heavy imports) while a run executes",
+        help="with --engine kernel: start each worker's next kernel (with the heavy imports) while a run executes",
     )
     r.add_argument(
         "--scheduler",

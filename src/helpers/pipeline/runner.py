@@ -17,6 +17,11 @@ Runs never corrupt ``--out`` and never go stale:
   (SIGKILL), and the next run removes what was staged and re-runs what is incomplete;
 * a run that fails leaves no report (the previous one no longer matches the inputs); its
   executed notebook is kept for inspection in ``<out>/.failed``.
+
+Engines: ``fork`` (the default, :mod:`.engine`) executes each notebook in a child forked
+from a warm worker that has the libraries imported; ``kernel`` starts a Jupyter kernel
+per notebook (papermill's own engine). A stop kills the worker's notebook child or kernel
+either way, and a child killed half-way is a failed run whose staged files are removed.
 """
 
 from __future__ import annotations
@@ -43,6 +48,9 @@ from ..publishing.formats import date_da
 from ..publishing.report import MATRIX_ENV, NOTEBOOK_DIR, notebook_reads
 
 CONFIG_FILE = REPO_ROOT / "runs.yml"
+#: ``fork``: the warm fork-server engine (:mod:`.engine`); ``kernel``: a Jupyter kernel per run.
+ENGINES = ("fork", "kernel")
+DEFAULT_ENGINE = "fork"
 LOCK_FILE = ".reportbook.lock"
 STAGING = ".staging"
 FAILED = ".failed"
@@ -243,7 +251,11 @@ def _remove(path: Path) -> None:
 
 
 def _stop_worker(signum=signal.SIGTERM, frame=None) -> None:
-    """A worker's SIGTERM (or its parent vanished): kill its kernels, remove what it staged, exit."""
+    """A worker's SIGTERM (or its parent vanished): kill its kernels or notebook children,
+    remove what it staged, exit."""
+    from . import engine
+
+    engine.kill_children()
     for km in [_current.get("km"), (_warm.get("next") or {}).get("km")]:
         if km is not None:
             _kill_kernel(km)
@@ -253,6 +265,7 @@ def _stop_worker(signum=signal.SIGTERM, frame=None) -> None:
 
 
 def _watch_parent(parent: int) -> None:
+    """Stop when the main process is gone (SIGKILL)."""
     while True:
         time.sleep(0.5)
         if os.getppid() != parent:  # the main process is gone (SIGKILL): stop, do not keep writing
@@ -261,16 +274,29 @@ def _watch_parent(parent: int) -> None:
             _stop_worker()
 
 
-def _worker_init(parent: int) -> None:
+def _worker_init(engine: str = DEFAULT_ENGINE, notebooks: tuple = ()) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     signal.signal(signal.SIGTERM, _stop_worker)
+    parent = os.getppid()
+    if engine == "fork":  # the warm state every notebook child of this worker starts from
+        _warm_up(notebooks)
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
 
 
-def execute(run: Run, data_dir: Path, out: Path, warm: bool = False) -> tuple[Run, str | None]:
+def _warm_up(notebooks) -> None:
+    from . import engine
+
+    engine.warm_up_notebooks([NOTEBOOK_DIR / f"{nb}.ipynb" for nb in notebooks])
+
+
+def execute(
+    run: Run, data_dir: Path, out: Path, warm: bool = False, engine: str = DEFAULT_ENGINE
+) -> tuple[Run, str | None]:
     """Execute one run with papermill into ``out/.staging`` (:func:`publish` moves it into
     place). Returns (run, None) or (run, error text)."""
     import papermill as pm
+
+    from . import engine as fork_engine
 
     os.environ[MATRIX_ENV] = "1"
     stage = out / STAGING
@@ -288,18 +314,31 @@ def execute(run: Run, data_dir: Path, out: Path, warm: bool = False) -> tuple[Ru
     _current["paths"] = (target, tables)
     km = None
     try:
-        km = _take_warm_kernel() if warm else _start_kernel(warm_up=False)
-        _current["km"] = km
-        pm.execute_notebook(
-            str(NOTEBOOK_DIR / f"{run.notebook}.ipynb"),
-            str(target),
-            parameters=params,
-            kernel_name="python3",
-            progress_bar=False,
-            cwd=str(REPO_ROOT),
-            log_output=False,
-            km=km,
-        )
+        if engine == "fork":
+            executed = pm.execute_notebook(
+                str(NOTEBOOK_DIR / f"{run.notebook}.ipynb"),
+                str(target),
+                parameters=params,
+                engine_name=fork_engine.ENGINE_NAME,
+                kernel_name="python3",
+                progress_bar=False,
+                cwd=str(REPO_ROOT),
+                log_output=False,
+                save_cells=False,  # written (staged) when it starts and when it ends
+            )
+        else:
+            km = _take_warm_kernel() if warm else _start_kernel(warm_up=False)
+            _current["km"] = km
+            executed = pm.execute_notebook(
+                str(NOTEBOOK_DIR / f"{run.notebook}.ipynb"),
+                str(target),
+                parameters=params,
+                kernel_name="python3",
+                progress_bar=False,
+                cwd=str(REPO_ROOT),
+                log_output=False,
+                km=km,
+            )
     except Exception as err:  # papermill raises PapermillExecutionError with the cell's error
         name = getattr(err, "ename", type(err).__name__)
         value = getattr(err, "evalue", str(err).splitlines()[0] if str(err) else "")
@@ -308,28 +347,35 @@ def execute(run: Run, data_dir: Path, out: Path, warm: bool = False) -> tuple[Ru
         _current.pop("km", None)
         if km is not None:
             km.shutdown_kernel(now=True)
-    finish_notebook(target, run, final_output_dir=run.output_dir(out))
+    finish_notebook(target, run, final_output_dir=run.output_dir(out), nb=executed)
     _current.pop("paths", None)
     return run, None
 
 
-def execute_remote(run: Run, data_dir: str, warm: bool = False) -> tuple[Run, str | None, dict[str, bytes]]:
-    """A Dask task: execute one run in a scratch folder on the worker and return its files."""
+def execute_remote(
+    run: Run, data_dir: str, warm: bool = False, engine: str = DEFAULT_ENGINE, notebooks: tuple = ()
+) -> tuple[Run, str | None, dict[str, bytes]]:
+    """A Dask task: execute one run in a scratch folder on the worker and return its files.
+    With the fork engine the Dask worker process is the warm fork server (warmed by its
+    first task for every notebook of the matrix)."""
     import tempfile
 
+    if engine == "fork":
+        _warm_up(notebooks)
     with tempfile.TemporaryDirectory(prefix="reportbook-") as scratch:
         scratch = Path(scratch)
-        run_, error = execute(run, Path(data_dir), scratch, warm=warm)
+        run_, error = execute(run, Path(data_dir), scratch, warm=warm, engine=engine)
         files = (
             {} if error else {str(p.relative_to(scratch)): p.read_bytes() for p in scratch.rglob("*") if p.is_file()}
         )
     return run_, error, files
 
 
-def finish_notebook(path: Path, run: Run, final_output_dir: Path | None = None) -> None:
+def finish_notebook(path: Path, run: Run, final_output_dir: Path | None = None, nb=None) -> None:
     """Prepare an executed notebook for the book: hide the parameter cells, title the page,
-    and record the tables' final folder as its ``output_dir`` (it ran in the staging area)."""
-    nb = nbformat.read(path, as_version=4)
+    and record the tables' final folder as its ``output_dir`` (it ran in the staging area).
+    ``nb``: the executed notebook as papermill returned it (read from ``path`` if None)."""
+    nb = nbformat.read(path, as_version=4) if nb is None else nb
     staged = str(nb.metadata.get("papermill", {}).get("parameters", {}).get("output_dir", ""))
     for cell in nb.cells:
         tags = cell.metadata.get("tags", [])
@@ -472,17 +518,20 @@ def run_matrix(
     force: bool = False,
     warm: bool = False,
     scheduler: str | None = None,
+    engine: str = DEFAULT_ENGINE,
 ) -> list[tuple[Run, str]]:
     """Execute every run whose inputs changed (``jobs`` at a time, or on a Dask cluster);
     returns the failures. Raises :class:`RunLocked` when another run holds ``out`` and
     :class:`Interrupted` on Ctrl-C/SIGTERM (after stopping everything it started)."""
+    if engine not in ENGINES:
+        raise ValueError(f"Ukendt motor {engine!r}; brug {' eller '.join(ENGINES)}")
     data_dir, out = resolve_path(data_dir).resolve(), Path(out).resolve()
     with run_lock(out), stop_on_signals():
         _remove(out / STAGING)  # left by a run that was killed: nothing in it is complete
-        return _run_locked(runs, data_dir, out, jobs, progress, force, warm, scheduler)
+        return _run_locked(runs, data_dir, out, jobs, progress, force, warm, scheduler, engine)
 
 
-def _run_locked(runs, data_dir, out, jobs, progress, force, warm, scheduler):
+def _run_locked(runs, data_dir, out, jobs, progress, force, warm, scheduler, engine):
     from tqdm import tqdm
 
     jobs = max(1, jobs or os.cpu_count() or 1)
@@ -503,9 +552,9 @@ def _run_locked(runs, data_dir, out, jobs, progress, force, warm, scheduler):
 
     try:
         if scheduler:
-            _run_on_dask(work.todo, data_dir, out, scheduler, jobs, warm, done)
+            _run_on_dask(work.todo, data_dir, out, scheduler, jobs, warm, done, engine)
         elif work.todo:
-            _run_in_pool(work.todo, data_dir, out, min(jobs, len(work.todo)), warm, done)
+            _run_in_pool(work.todo, data_dir, out, min(jobs, len(work.todo)), warm, done, engine)
     except Interrupted as stop:
         stop.finished, stop.total = len(finished), len(work.todo)
         raise
@@ -516,12 +565,22 @@ def _run_locked(runs, data_dir, out, jobs, progress, force, warm, scheduler):
     return sorted(failures)
 
 
-def _run_in_pool(todo, data_dir: Path, out: Path, workers: int, warm: bool, done) -> None:
+def _run_in_pool(todo, data_dir: Path, out: Path, workers: int, warm: bool, done, engine=DEFAULT_ENGINE) -> None:
     """Worker processes execute the runs (the main process only publishes them), so that a
-    stop can end the workers and their kernels and nothing half-written stays behind."""
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(os.getpid(),))
+    stop can end the workers and their kernels and nothing half-written stays behind. With
+    the fork engine each worker is a warm fork server for every notebook of the matrix."""
+    notebooks = tuple(sorted({r.notebook for r in todo}))
+    warm = warm and engine == "kernel"
+    # Workers are fresh interpreters (spawned), not copies of this process: they carry none
+    # of its state (the loaded data set, filled caches) into the notebooks.
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_worker_init,
+        initargs=(engine, notebooks),
+    )
     try:
-        futures = [pool.submit(execute, r, data_dir, out, warm and len(todo) > 1) for r in todo]
+        futures = [pool.submit(execute, r, data_dir, out, warm and len(todo) > 1, engine) for r in todo]
         for future in as_completed(futures):
             done(*future.result())
         if warm:
@@ -548,7 +607,9 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
             process.join(timeout=5)
 
 
-def _run_on_dask(todo, data_dir: Path, out: Path, scheduler: str, jobs: int, warm: bool, done) -> None:
+def _run_on_dask(
+    todo, data_dir: Path, out: Path, scheduler: str, jobs: int, warm: bool, done, engine=DEFAULT_ENGINE
+) -> None:
     """Submit each run as a task to a Dask cluster (``local`` starts a LocalCluster on
     loopback); the executed notebook and its tables come back as files into ``out``.
     Workers must reach the data directory at the same path and have the project installed."""
@@ -563,9 +624,20 @@ def _run_on_dask(todo, data_dir: Path, out: Path, scheduler: str, jobs: int, war
         client = Client(cluster)
     else:
         client = Client(scheduler)
+    notebooks = tuple(sorted({r.notebook for r in todo}))
+    warm = warm and engine == "kernel"
     try:
         futures = [
-            client.submit(execute_remote, r, str(data_dir), warm, pure=False, key=f"reportbook-{r.run_id}-{r.notebook}")
+            client.submit(
+                execute_remote,
+                r,
+                str(data_dir),
+                warm,
+                engine,
+                notebooks,
+                pure=False,
+                key=f"reportbook-{r.run_id}-{r.notebook}",
+            )
             for r in todo
         ]
         for future in dask_completed(futures):
