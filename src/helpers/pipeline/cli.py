@@ -174,7 +174,7 @@ def parser() -> argparse.ArgumentParser:
     r = sub.add_parser("run", help="execute the notebook matrix with papermill")
     r.add_argument("--data")
     r.add_argument("--out")
-    r.add_argument("--municipality", action="append", help="code or name; repeatable")
+    r.add_argument("--municipality", action="append", help="code or name, or 'alle' for every municipality; repeatable")
     r.add_argument("--period", action="append", help="START:END, e.g. 2016-02-01:2016-08-01; repeatable")
     r.add_argument("--notebook", action="append", help="notebook file stem; repeatable")
     r.add_argument("--jobs", type=int, default=None, help="parallel runs (default: number of cores)")

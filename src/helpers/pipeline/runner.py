@@ -157,13 +157,23 @@ def available_notebooks() -> list[str]:
     return sorted(p.stem for p in NOTEBOOK_DIR.glob("*.ipynb"))
 
 
+#: ``--municipality alle`` (or ``all``): every municipality in ``data/municipalities.csv``.
+ALL_MUNICIPALITIES = ("alle", "all")
+
+
 def build_matrix(notebooks, municipality_values, periods) -> list[Run]:
     known = available_notebooks()
     runs = set()
+    values = []
+    for m in municipality_values:
+        if str(m).strip().lower() in ALL_MUNICIPALITIES:
+            values += [int(code) for code in municipalities.municipalities()["code"]]
+        else:
+            values.append(m)
     for nb in notebooks:
         if nb not in known:
             raise ValueError(f"Ukendt notebook {nb!r}; findes: {', '.join(known)}")
-        for m in municipality_values:
+        for m in values:
             code = municipalities.resolve(m)
             if code is None:
                 raise ValueError(f"Ukendt kommune: {m!r}")
