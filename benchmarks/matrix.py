@@ -59,6 +59,7 @@ def main() -> None:
         "XDG_CACHE_HOME": str(work / "cache-naive"),
     }
     n_runs = len(notebooks) * len(args.municipalities)
+    print(f"Load average before: {os.getloadavg()[0]:.1f}")
     print(
         f"Machine: {os.cpu_count()} cores; matrix: {len(notebooks)} notebooks x {len(args.municipalities)} "
         f"municipalities x 1 period = {n_runs} runs; jobs = {args.jobs}"
@@ -109,6 +110,9 @@ def main() -> None:
     cold = timed(base, env, sampler=Sampler)
     fork_memory = Sampler.last.summary()
     warm = timed(base, env)
+    env["XDG_CACHE_HOME"] = str(work / "cache-dask")
+    dask = timed([*command(work / "dask"), "--scheduler", "local"], env)
+    env["XDG_CACHE_HOME"] = str(work / "cache-run")
 
     # change one municipality's data: one intervention's monthly cost
     path = data / "interventions.csv"
@@ -145,6 +149,7 @@ def main() -> None:
     print(f"reportbook run --engine kernel, cold: {kernel:5.1f} s   naive/kernel = {naive / kernel:5.1f}x")
     print(f"reportbook run, cold (fork engine): {cold:6.1f} s   naive/cold   = {naive / cold:5.1f}x (goal 6x)")
     print(f"reportbook run, nothing changed:   {warm:7.2f} s   cold/warm    = {cold / warm:5.1f}x (goal 20x)")
+    print(f"reportbook run --scheduler local (Dask LocalCluster, fork engine), cold: {dask:5.1f} s")
     print(
         f"reportbook run, {changed} changed:      {after_change:7.1f} s   re-ran {len(rerun)} of {n_runs}: "
         f"{', '.join(rerun)}"
@@ -155,6 +160,7 @@ def main() -> None:
     )
     print(f"memory, fork engine (--jobs {args.jobs}):   {fork_memory}")
     print(f"memory, kernel engine (--jobs {args.jobs}): {kernel_memory}")
+    print(f"Load average after: {os.getloadavg()[0]:.1f}")
     shutil.rmtree(work, ignore_errors=True)
 
 
