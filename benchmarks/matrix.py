@@ -117,7 +117,8 @@ def main() -> None:
     # change one municipality's data: one intervention's monthly cost
     path = data / "interventions.csv"
     lines = path.read_bytes().decode("cp1252").splitlines(keepends=True)
-    changed = args.municipalities[-1]
+    has_rows = {line.split(";")[1] for line in lines[1:]}
+    changed = [m for m in args.municipalities if m in has_rows][-1]
     for i, line in enumerate(lines[1:], start=1):
         if line.split(";")[1] == changed:
             fields = line.split(";")
@@ -138,6 +139,8 @@ def main() -> None:
     dataset = helpers.load(data, use_cache=False)
     for m in args.municipalities:
         iv = dataset.interventions[dataset.interventions["municipality"] == int(m)]
+        if iv.empty:  # no children's data (the notebooks say so; the analyses need rows)
+            continue
         ce = dataset.case_events[dataset.case_events["municipality"] == int(m)]
         ba = dataset.budget_assumptions[dataset.budget_assumptions["municipality"] == int(m)]
         staircase.analyse(iv, *PERIOD)

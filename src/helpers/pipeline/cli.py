@@ -110,7 +110,9 @@ def cmd_build(args) -> int:
                     file=sys.stderr,
                 )
                 return 1
-            html = build(reports, args.data or config["data"], strict=not args.no_strict)
+            html = build(
+                reports, args.data or config["data"], strict=not args.no_strict, jobs=args.jobs, fresh=args.fresh
+            )
     except RunLocked as err:
         print(f"reportbook build: {err}", file=sys.stderr)
         return 1
@@ -204,6 +206,13 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--data")
     b.add_argument("--config", default=None)
     b.add_argument("--no-strict", action="store_true", help="do not treat warnings as errors")
+    b.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        help="Sphinx processes (default: $REPORTBOOK_BUILD_JOBS or the number of cores)",
+    )
+    b.add_argument("--fresh", action="store_true", help="rebuild every page (default: only what changed)")
     b.set_defaults(func=cmd_build)
     a = sub.add_parser("audit", help="check that no withheld count of 1-4 can be computed from the published tables")
     a.add_argument("out", nargs="?", default="book/reports", help="the reports folder (default: book/reports)")
