@@ -46,6 +46,7 @@ from ..data.paths import REPO_ROOT, resolve_path
 from ..publishing.book import record_matrix
 from ..publishing.formats import date_da
 from ..publishing.report import MATRIX_ENV, NOTEBOOK_DIR, notebook_reads
+from .cache import KEY_FILE
 
 CONFIG_FILE = REPO_ROOT / "runs.yml"
 #: ``fork``: the warm fork-server engine (:mod:`.engine`); ``kernel``: a Jupyter kernel per run.
@@ -482,6 +483,7 @@ class Plan:
     todo: list
     cached: list
     keys: dict
+    weights: dict = None  # run -> the input rows it reads (an estimate of its cost)
 
 
 def plan(runs: list[Run], data_dir: Path, out: Path, force: bool = False) -> Plan:
@@ -496,7 +498,12 @@ def plan(runs: list[Run], data_dir: Path, out: Path, force: bool = False) -> Pla
     mapping = data_dir / "measure_steps.csv"
     extra = mapping.read_bytes() if mapping.exists() else b""
     reads = {nb: notebook_reads(NOTEBOOK_DIR / f"{nb}.ipynb") for nb in {r.notebook for r in runs}}
-    todo, cached, keys = [], [], {}
+    counts = {}
+    for table in {t for r in reads.values() for t in r}:
+        frame = dataset.table(table)
+        by = frame["municipality"].value_counts() if "municipality" in frame else {}
+        counts[table] = (len(frame), {int(m): int(n) for m, n in dict(by).items()})
+    todo, cached, keys, weights = [], [], {}, {}
     for r in runs:
         params = {
             "municipality": r.municipality,
@@ -516,7 +523,42 @@ def plan(runs: list[Run], data_dir: Path, out: Path, force: bool = False) -> Pla
             cached.append(r)
         else:
             todo.append(r)
-    return Plan(todo, cached, keys)
+            weights[r] = sum(
+                counts[t][0] if scope == "all" else counts[t][1].get(r.municipality, 0)
+                for t, scope in reads[r.notebook].items()
+            )
+    return Plan(order(todo, weights), cached, keys, weights)
+
+
+def protection_scope(run: Run, reads: dict | None = None) -> tuple:
+    """The runs that share one protection (the first of them computes it, the others wait
+    for it and read it): the notebooks of its page group (``helpers.publishing.pages``),
+    for one municipality when a notebook of the group reads the municipality's own rows,
+    else for all of them, and one period."""
+    from ..publishing.pages import GROUPS
+
+    reads = {} if reads is None else reads  # notebook -> what it reads (filled as needed)
+    members = next((tuple(g) for g in GROUPS.values() if run.notebook in g), (run.notebook,))
+    for nb in members:
+        if nb not in reads:
+            path = NOTEBOOK_DIR / f"{nb}.ipynb"
+            reads[nb] = notebook_reads(path) if path.exists() else {}
+    per_municipality = any(scope == "municipality" for nb in members for scope in reads[nb].values())
+    return members, run.municipality if per_municipality else None, run.period_start, run.period_end
+
+
+def order(todo: list[Run], weights: dict) -> list[Run]:
+    """The order to hand the runs to the workers: first one run of each protection group
+    (the heaviest), so that the groups' protections are computed in parallel and no run
+    waits for another to finish computing its group's; then the rest, heaviest first, so
+    that the light runs fill the end."""
+    by_weight = sorted(todo, key=lambda r: (-weights.get(r, 0), r))
+    leaders, rest, seen, reads = [], [], set(), {}
+    for r in by_weight:
+        scope = protection_scope(r, reads)
+        (rest if scope in seen else leaders).append(r)
+        seen.add(scope)
+    return leaders + rest
 
 
 def run_matrix(
@@ -545,7 +587,22 @@ def _run_locked(runs, data_dir, out, jobs, progress, force, warm, scheduler, eng
     from tqdm import tqdm
 
     jobs = max(1, jobs or os.cpu_count() or 1)
-    work = plan(runs, data_dir, out, force=force)
+    notebooks = tuple(sorted({r.notebook for r in runs}))
+    # When some report is missing, there is work: the workers start (and warm up) while
+    # this process works out what must run. Otherwise they start only if it finds some.
+    missing = force or any(not (r.output_dir(out) / KEY_FILE).exists() for r in runs)
+    pool = _start_pool(jobs, engine, notebooks) if missing and not scheduler else None
+    try:
+        work = plan(runs, data_dir, out, force=force)
+    except BaseException:
+        if pool is not None:
+            _stop_workers(pool)
+        raise
+    if pool is not None and not work.todo:
+        _stop_workers(pool)
+        pool = None
+    elif pool is None and work.todo and not scheduler:
+        pool = _start_pool(jobs, engine, notebooks)
     if progress and work.cached:
         print(f"{len(work.cached)} af {len(runs)} kørsler er uændrede og springes over (--force kører alle).")
     failures, finished = [], []
@@ -564,7 +621,7 @@ def _run_locked(runs, data_dir, out, jobs, progress, force, warm, scheduler, eng
         if scheduler:
             _run_on_dask(work.todo, data_dir, out, scheduler, jobs, warm, done, engine)
         elif work.todo:
-            _run_in_pool(work.todo, data_dir, out, min(jobs, len(work.todo)), warm, done, engine)
+            _run_in_pool(pool, jobs, work.todo, data_dir, out, warm, done, engine)
     except Interrupted as stop:
         stop.finished, stop.total = len(finished), len(work.todo)
         raise
@@ -575,20 +632,30 @@ def _run_locked(runs, data_dir, out, jobs, progress, force, warm, scheduler, eng
     return sorted(failures)
 
 
-def _run_in_pool(todo, data_dir: Path, out: Path, workers: int, warm: bool, done, engine=DEFAULT_ENGINE) -> None:
-    """Worker processes execute the runs (the main process only publishes them), so that a
-    stop can end the workers and their kernels and nothing half-written stays behind. With
-    the fork engine each worker is a warm fork server for every notebook of the matrix."""
-    notebooks = tuple(sorted({r.notebook for r in todo}))
-    warm = warm and engine == "kernel"
-    # Workers are fresh interpreters (spawned), not copies of this process: they carry none
-    # of its state (the loaded data set, filled caches) into the notebooks.
+def _start_pool(workers: int, engine: str, notebooks: tuple) -> ProcessPoolExecutor:
+    """``workers`` worker processes, started now. They are fresh interpreters (spawned),
+    not copies of this process, so they carry none of its state (the loaded data set,
+    filled caches) into the notebooks; with the fork engine each warms up for every
+    notebook of the matrix (:func:`_worker_init`)."""
     pool = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_worker_init,
         initargs=(engine, notebooks),
     )
+    for _ in range(workers):  # a process is spawned per task submitted while none is idle
+        pool.submit(_ready)
+    return pool
+
+
+def _ready() -> None:
+    """A task that only makes the pool start a worker."""
+
+
+def _run_in_pool(pool, workers: int, todo, data_dir: Path, out: Path, warm: bool, done, engine=DEFAULT_ENGINE):
+    """Worker processes execute the runs (the main process only publishes them), so that a
+    stop can end the workers and their kernels and nothing half-written stays behind."""
+    warm = warm and engine == "kernel"
     try:
         futures = [pool.submit(execute, r, data_dir, out, warm and len(todo) > 1, engine) for r in todo]
         for future in as_completed(futures):
