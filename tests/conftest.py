@@ -53,7 +53,11 @@ def project_copy(tmp_path_factory):
         shutil.copy(ROOT / name, home / name)
     for name in ("notebooks", "book"):
         shutil.copytree(
-            ROOT / name, home / name, ignore=shutil.ignore_patterns("reports", "reports.md", "data_quality.md")
+            ROOT / name,
+            home / name,
+            ignore=shutil.ignore_patterns(
+                "reports", "reports.md", "_reports_table.md", "data_quality.md", "kommuner", "regioner"
+            ),
         )
     shutil.copytree(ROOT / "data", home / "data", ignore=shutil.ignore_patterns("synthetic"))
     return home

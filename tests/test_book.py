@@ -26,6 +26,35 @@ def test_index_links_every_report(book_site):
         assert (html_dir(book_site) / "book" / link).exists()
     assert "Region Nordjylland" in index and "Region Hovedstaden" in index
     assert "syntetiske data" in index
+    codes = {run.split("_")[0] for run in SITE_RUN_IDS}
+    assert set(re.findall(r'href="kommuner/(\d+)\.html"', index)) == codes
+
+
+def test_each_municipality_has_a_page_listing_its_reports_and_the_start_page_stays_short(book_site):
+    for code in {run.split("_")[0] for run in SITE_RUN_IDS}:
+        page = (html_dir(book_site) / "book" / "kommuner" / f"{code}.html").read_text(encoding="utf-8")
+        main = page.split('<main id="main-content"', 1)[1].split("</main>", 1)[0]
+        links = set(re.findall(r'href="\.\./reports/([a-z_]+/[^"#]+)\.html"', main))
+        assert links == {f"{nb}/{r}" for r in SITE_RUN_IDS if r.startswith(f"{code}_") for nb in NOTEBOOKS}
+    start = (html_dir(book_site) / "book" / "intro.html").read_text(encoding="utf-8")
+    main = start.split('<main id="main-content"', 1)[1].split("</main>", 1)[0]
+    assert not re.findall(r'href="reports/', main)  # municipalities and regions, not every report
+    assert set(re.findall(r'href="kommuner/(\d+)\.html"', main)) == {r.split("_")[0] for r in SITE_RUN_IDS}
+
+
+def sidebar(page: str) -> str:
+    return page.split('class="bd-sidebar-primary', 1)[1].split("</nav>", 1)[0]
+
+
+def test_the_sidebar_shows_the_pages_own_branch(book_site):
+    """Region -> municipality -> reports, collapsed: a report page's sidebar lists its
+    region's municipalities and its municipality's reports, not other regions' ones."""
+    page = (html_dir(book_site) / "book" / "reports" / "staircase" / f"{RUN_IDS[0]}.html").read_text(encoding="utf-8")
+    nav = sidebar(page)
+    assert "../../regioner/nordjylland.html" in nav and "../../regioner/hovedstaden.html" in nav
+    assert "../../kommuner/851.html" in nav and "../../kommuner/101.html" not in nav
+    assert "budget_followup/851_2016-08-01_2017-02-01.html" in nav
+    assert "101_2016-02-01_2016-08-01" not in nav and "615_2016-02-01_2016-08-01" not in nav
 
 
 def test_site_is_danish_and_searchable(book_site):

@@ -66,7 +66,14 @@ def cmd_run(args) -> int:
     print(f"{len(runs)} kørsler → {out}")
     try:
         failures = run_matrix(
-            runs, Path(data), Path(out), jobs=args.jobs, force=args.force, warm=args.warm, scheduler=args.scheduler
+            runs,
+            Path(data),
+            Path(out),
+            jobs=args.jobs,
+            force=args.force,
+            warm=args.warm,
+            scheduler=args.scheduler,
+            engine=args.engine,
         )
     except RunLocked as err:
         print(f"reportbook run: {err}", file=sys.stderr)
@@ -103,7 +110,9 @@ def cmd_build(args) -> int:
                     file=sys.stderr,
                 )
                 return 1
-            html = build(reports, args.data or config["data"], strict=not args.no_strict)
+            html = build(
+                reports, args.data or config["data"], strict=not args.no_strict, jobs=args.jobs, fresh=args.fresh
+            )
     except RunLocked as err:
         print(f"reportbook build: {err}", file=sys.stderr)
         return 1
@@ -167,16 +176,23 @@ def parser() -> argparse.ArgumentParser:
     r = sub.add_parser("run", help="execute the notebook matrix with papermill")
     r.add_argument("--data")
     r.add_argument("--out")
-    r.add_argument("--municipality", action="append", help="code or name; repeatable")
+    r.add_argument("--municipality", action="append", help="code or name, or 'alle' for every municipality; repeatable")
     r.add_argument("--period", action="append", help="START:END, e.g. 2016-02-01:2016-08-01; repeatable")
     r.add_argument("--notebook", action="append", help="notebook file stem; repeatable")
     r.add_argument("--jobs", type=int, default=None, help="parallel runs (default: number of cores)")
     r.add_argument("--config", default=None, help="matrix config (default: runs.yml)")
     r.add_argument("--force", action="store_true", help="re-run everything, also unchanged runs")
     r.add_argument(
+        "--engine",
+        choices=["fork", "kernel"],
+        default="fork",
+        help="fork (default): each notebook runs in a child forked from a warm worker that has the libraries "
+        "imported; kernel: a fresh Jupyter kernel per notebook (papermill's own engine)",
+    )
+    r.add_argument(
         "--warm",
         action="store_true",
-        help="start each worker's next kernel (with the heavy imports) while a run executes",
+        help="with --engine kernel: start each worker's next kernel (with the heavy imports) while a run executes",
     )
     r.add_argument(
         "--scheduler",
@@ -190,6 +206,13 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--data")
     b.add_argument("--config", default=None)
     b.add_argument("--no-strict", action="store_true", help="do not treat warnings as errors")
+    b.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        help="Sphinx processes (default: $REPORTBOOK_BUILD_JOBS or the number of cores)",
+    )
+    b.add_argument("--fresh", action="store_true", help="rebuild every page (default: only what changed)")
     b.set_defaults(func=cmd_build)
     a = sub.add_parser("audit", help="check that no withheld count of 1-4 can be computed from the published tables")
     a.add_argument("out", nargs="?", default="book/reports", help="the reports folder (default: book/reports)")

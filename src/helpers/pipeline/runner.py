@@ -17,6 +17,11 @@ Runs never corrupt ``--out`` and never go stale:
   (SIGKILL), and the next run removes what was staged and re-runs what is incomplete;
 * a run that fails leaves no report (the previous one no longer matches the inputs); its
   executed notebook is kept for inspection in ``<out>/.failed``.
+
+Engines: ``fork`` (the default, :mod:`.engine`) executes each notebook in a child forked
+from a warm worker that has the libraries imported; ``kernel`` starts a Jupyter kernel
+per notebook (papermill's own engine). A stop kills the worker's notebook child or kernel
+either way, and a child killed half-way is a failed run whose staged files are removed.
 """
 
 from __future__ import annotations
@@ -41,8 +46,12 @@ from ..data.paths import REPO_ROOT, resolve_path
 from ..publishing.book import record_matrix
 from ..publishing.formats import date_da
 from ..publishing.report import MATRIX_ENV, NOTEBOOK_DIR, notebook_reads
+from .cache import KEY_FILE
 
 CONFIG_FILE = REPO_ROOT / "runs.yml"
+#: ``fork``: the warm fork-server engine (:mod:`.engine`); ``kernel``: a Jupyter kernel per run.
+ENGINES = ("fork", "kernel")
+DEFAULT_ENGINE = "fork"
 LOCK_FILE = ".reportbook.lock"
 STAGING = ".staging"
 FAILED = ".failed"
@@ -149,13 +158,23 @@ def available_notebooks() -> list[str]:
     return sorted(p.stem for p in NOTEBOOK_DIR.glob("*.ipynb"))
 
 
+#: ``--municipality alle`` (or ``all``): every municipality in ``data/municipalities.csv``.
+ALL_MUNICIPALITIES = ("alle", "all")
+
+
 def build_matrix(notebooks, municipality_values, periods) -> list[Run]:
     known = available_notebooks()
     runs = set()
+    values = []
+    for m in municipality_values:
+        if str(m).strip().lower() in ALL_MUNICIPALITIES:
+            values += [int(code) for code in municipalities.municipalities()["code"]]
+        else:
+            values.append(m)
     for nb in notebooks:
         if nb not in known:
             raise ValueError(f"Ukendt notebook {nb!r}; findes: {', '.join(known)}")
-        for m in municipality_values:
+        for m in values:
             code = municipalities.resolve(m)
             if code is None:
                 raise ValueError(f"Ukendt kommune: {m!r}")
@@ -243,7 +262,11 @@ def _remove(path: Path) -> None:
 
 
 def _stop_worker(signum=signal.SIGTERM, frame=None) -> None:
-    """A worker's SIGTERM (or its parent vanished): kill its kernels, remove what it staged, exit."""
+    """A worker's SIGTERM (or its parent vanished): kill its kernels or notebook children,
+    remove what it staged, exit."""
+    from . import engine
+
+    engine.kill_children()
     for km in [_current.get("km"), (_warm.get("next") or {}).get("km")]:
         if km is not None:
             _kill_kernel(km)
@@ -253,6 +276,7 @@ def _stop_worker(signum=signal.SIGTERM, frame=None) -> None:
 
 
 def _watch_parent(parent: int) -> None:
+    """Stop when the main process is gone (SIGKILL)."""
     while True:
         time.sleep(0.5)
         if os.getppid() != parent:  # the main process is gone (SIGKILL): stop, do not keep writing
@@ -261,16 +285,29 @@ def _watch_parent(parent: int) -> None:
             _stop_worker()
 
 
-def _worker_init(parent: int) -> None:
+def _worker_init(engine: str = DEFAULT_ENGINE, notebooks: tuple = ()) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     signal.signal(signal.SIGTERM, _stop_worker)
+    parent = os.getppid()
+    if engine == "fork":  # the warm state every notebook child of this worker starts from
+        _warm_up(notebooks)
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
 
 
-def execute(run: Run, data_dir: Path, out: Path, warm: bool = False) -> tuple[Run, str | None]:
+def _warm_up(notebooks) -> None:
+    from . import engine
+
+    engine.warm_up_notebooks([NOTEBOOK_DIR / f"{nb}.ipynb" for nb in notebooks])
+
+
+def execute(
+    run: Run, data_dir: Path, out: Path, warm: bool = False, engine: str = DEFAULT_ENGINE
+) -> tuple[Run, str | None]:
     """Execute one run with papermill into ``out/.staging`` (:func:`publish` moves it into
     place). Returns (run, None) or (run, error text)."""
     import papermill as pm
+
+    from . import engine as fork_engine
 
     os.environ[MATRIX_ENV] = "1"
     stage = out / STAGING
@@ -288,18 +325,31 @@ def execute(run: Run, data_dir: Path, out: Path, warm: bool = False) -> tuple[Ru
     _current["paths"] = (target, tables)
     km = None
     try:
-        km = _take_warm_kernel() if warm else _start_kernel(warm_up=False)
-        _current["km"] = km
-        pm.execute_notebook(
-            str(NOTEBOOK_DIR / f"{run.notebook}.ipynb"),
-            str(target),
-            parameters=params,
-            kernel_name="python3",
-            progress_bar=False,
-            cwd=str(REPO_ROOT),
-            log_output=False,
-            km=km,
-        )
+        if engine == "fork":
+            executed = pm.execute_notebook(
+                str(NOTEBOOK_DIR / f"{run.notebook}.ipynb"),
+                str(target),
+                parameters=params,
+                engine_name=fork_engine.ENGINE_NAME,
+                kernel_name="python3",
+                progress_bar=False,
+                cwd=str(REPO_ROOT),
+                log_output=False,
+                save_cells=False,  # written (staged) when it starts and when it ends
+            )
+        else:
+            km = _take_warm_kernel() if warm else _start_kernel(warm_up=False)
+            _current["km"] = km
+            executed = pm.execute_notebook(
+                str(NOTEBOOK_DIR / f"{run.notebook}.ipynb"),
+                str(target),
+                parameters=params,
+                kernel_name="python3",
+                progress_bar=False,
+                cwd=str(REPO_ROOT),
+                log_output=False,
+                km=km,
+            )
     except Exception as err:  # papermill raises PapermillExecutionError with the cell's error
         name = getattr(err, "ename", type(err).__name__)
         value = getattr(err, "evalue", str(err).splitlines()[0] if str(err) else "")
@@ -308,28 +358,35 @@ def execute(run: Run, data_dir: Path, out: Path, warm: bool = False) -> tuple[Ru
         _current.pop("km", None)
         if km is not None:
             km.shutdown_kernel(now=True)
-    finish_notebook(target, run, final_output_dir=run.output_dir(out))
+    finish_notebook(target, run, final_output_dir=run.output_dir(out), nb=executed)
     _current.pop("paths", None)
     return run, None
 
 
-def execute_remote(run: Run, data_dir: str, warm: bool = False) -> tuple[Run, str | None, dict[str, bytes]]:
-    """A Dask task: execute one run in a scratch folder on the worker and return its files."""
+def execute_remote(
+    run: Run, data_dir: str, warm: bool = False, engine: str = DEFAULT_ENGINE, notebooks: tuple = ()
+) -> tuple[Run, str | None, dict[str, bytes]]:
+    """A Dask task: execute one run in a scratch folder on the worker and return its files.
+    With the fork engine the Dask worker process is the warm fork server (warmed by its
+    first task for every notebook of the matrix)."""
     import tempfile
 
+    if engine == "fork":
+        _warm_up(notebooks)
     with tempfile.TemporaryDirectory(prefix="reportbook-") as scratch:
         scratch = Path(scratch)
-        run_, error = execute(run, Path(data_dir), scratch, warm=warm)
+        run_, error = execute(run, Path(data_dir), scratch, warm=warm, engine=engine)
         files = (
             {} if error else {str(p.relative_to(scratch)): p.read_bytes() for p in scratch.rglob("*") if p.is_file()}
         )
     return run_, error, files
 
 
-def finish_notebook(path: Path, run: Run, final_output_dir: Path | None = None) -> None:
+def finish_notebook(path: Path, run: Run, final_output_dir: Path | None = None, nb=None) -> None:
     """Prepare an executed notebook for the book: hide the parameter cells, title the page,
-    and record the tables' final folder as its ``output_dir`` (it ran in the staging area)."""
-    nb = nbformat.read(path, as_version=4)
+    and record the tables' final folder as its ``output_dir`` (it ran in the staging area).
+    ``nb``: the executed notebook as papermill returned it (read from ``path`` if None)."""
+    nb = nbformat.read(path, as_version=4) if nb is None else nb
     staged = str(nb.metadata.get("papermill", {}).get("parameters", {}).get("output_dir", ""))
     for cell in nb.cells:
         tags = cell.metadata.get("tags", [])
@@ -426,6 +483,7 @@ class Plan:
     todo: list
     cached: list
     keys: dict
+    weights: dict = None  # run -> the input rows it reads (an estimate of its cost)
 
 
 def plan(runs: list[Run], data_dir: Path, out: Path, force: bool = False) -> Plan:
@@ -440,7 +498,12 @@ def plan(runs: list[Run], data_dir: Path, out: Path, force: bool = False) -> Pla
     mapping = data_dir / "measure_steps.csv"
     extra = mapping.read_bytes() if mapping.exists() else b""
     reads = {nb: notebook_reads(NOTEBOOK_DIR / f"{nb}.ipynb") for nb in {r.notebook for r in runs}}
-    todo, cached, keys = [], [], {}
+    counts = {}
+    for table in {t for r in reads.values() for t in r}:
+        frame = dataset.table(table)
+        by = frame["municipality"].value_counts() if "municipality" in frame else {}
+        counts[table] = (len(frame), {int(m): int(n) for m, n in dict(by).items()})
+    todo, cached, keys, weights = [], [], {}, {}
     for r in runs:
         params = {
             "municipality": r.municipality,
@@ -460,7 +523,42 @@ def plan(runs: list[Run], data_dir: Path, out: Path, force: bool = False) -> Pla
             cached.append(r)
         else:
             todo.append(r)
-    return Plan(todo, cached, keys)
+            weights[r] = sum(
+                counts[t][0] if scope == "all" else counts[t][1].get(r.municipality, 0)
+                for t, scope in reads[r.notebook].items()
+            )
+    return Plan(order(todo, weights), cached, keys, weights)
+
+
+def protection_scope(run: Run, reads: dict | None = None) -> tuple:
+    """The runs that share one protection (the first of them computes it, the others wait
+    for it and read it): the notebooks of its page group (``helpers.publishing.pages``),
+    for one municipality when a notebook of the group reads the municipality's own rows,
+    else for all of them, and one period."""
+    from ..publishing.pages import GROUPS
+
+    reads = {} if reads is None else reads  # notebook -> what it reads (filled as needed)
+    members = next((tuple(g) for g in GROUPS.values() if run.notebook in g), (run.notebook,))
+    for nb in members:
+        if nb not in reads:
+            path = NOTEBOOK_DIR / f"{nb}.ipynb"
+            reads[nb] = notebook_reads(path) if path.exists() else {}
+    per_municipality = any(scope == "municipality" for nb in members for scope in reads[nb].values())
+    return members, run.municipality if per_municipality else None, run.period_start, run.period_end
+
+
+def order(todo: list[Run], weights: dict) -> list[Run]:
+    """The order to hand the runs to the workers: first one run of each protection group
+    (the heaviest), so that the groups' protections are computed in parallel and no run
+    waits for another to finish computing its group's; then the rest, heaviest first, so
+    that the light runs fill the end."""
+    by_weight = sorted(todo, key=lambda r: (-weights.get(r, 0), r))
+    leaders, rest, seen, reads = [], [], set(), {}
+    for r in by_weight:
+        scope = protection_scope(r, reads)
+        (rest if scope in seen else leaders).append(r)
+        seen.add(scope)
+    return leaders + rest
 
 
 def run_matrix(
@@ -472,21 +570,39 @@ def run_matrix(
     force: bool = False,
     warm: bool = False,
     scheduler: str | None = None,
+    engine: str = DEFAULT_ENGINE,
 ) -> list[tuple[Run, str]]:
     """Execute every run whose inputs changed (``jobs`` at a time, or on a Dask cluster);
     returns the failures. Raises :class:`RunLocked` when another run holds ``out`` and
     :class:`Interrupted` on Ctrl-C/SIGTERM (after stopping everything it started)."""
+    if engine not in ENGINES:
+        raise ValueError(f"Ukendt motor {engine!r}; brug {' eller '.join(ENGINES)}")
     data_dir, out = resolve_path(data_dir).resolve(), Path(out).resolve()
     with run_lock(out), stop_on_signals():
         _remove(out / STAGING)  # left by a run that was killed: nothing in it is complete
-        return _run_locked(runs, data_dir, out, jobs, progress, force, warm, scheduler)
+        return _run_locked(runs, data_dir, out, jobs, progress, force, warm, scheduler, engine)
 
 
-def _run_locked(runs, data_dir, out, jobs, progress, force, warm, scheduler):
+def _run_locked(runs, data_dir, out, jobs, progress, force, warm, scheduler, engine):
     from tqdm import tqdm
 
     jobs = max(1, jobs or os.cpu_count() or 1)
-    work = plan(runs, data_dir, out, force=force)
+    notebooks = tuple(sorted({r.notebook for r in runs}))
+    # When some report is missing, there is work: the workers start (and warm up) while
+    # this process works out what must run. Otherwise they start only if it finds some.
+    missing = force or any(not (r.output_dir(out) / KEY_FILE).exists() for r in runs)
+    pool = _start_pool(jobs, engine, notebooks) if missing and not scheduler else None
+    try:
+        work = plan(runs, data_dir, out, force=force)
+    except BaseException:
+        if pool is not None:
+            _stop_workers(pool)
+        raise
+    if pool is not None and not work.todo:
+        _stop_workers(pool)
+        pool = None
+    elif pool is None and work.todo and not scheduler:
+        pool = _start_pool(jobs, engine, notebooks)
     if progress and work.cached:
         print(f"{len(work.cached)} af {len(runs)} kørsler er uændrede og springes over (--force kører alle).")
     failures, finished = [], []
@@ -503,9 +619,9 @@ def _run_locked(runs, data_dir, out, jobs, progress, force, warm, scheduler):
 
     try:
         if scheduler:
-            _run_on_dask(work.todo, data_dir, out, scheduler, jobs, warm, done)
+            _run_on_dask(work.todo, data_dir, out, scheduler, jobs, warm, done, engine)
         elif work.todo:
-            _run_in_pool(work.todo, data_dir, out, min(jobs, len(work.todo)), warm, done)
+            _run_in_pool(pool, jobs, work.todo, data_dir, out, warm, done, engine)
     except Interrupted as stop:
         stop.finished, stop.total = len(finished), len(work.todo)
         raise
@@ -516,12 +632,32 @@ def _run_locked(runs, data_dir, out, jobs, progress, force, warm, scheduler):
     return sorted(failures)
 
 
-def _run_in_pool(todo, data_dir: Path, out: Path, workers: int, warm: bool, done) -> None:
+def _start_pool(workers: int, engine: str, notebooks: tuple) -> ProcessPoolExecutor:
+    """``workers`` worker processes, started now. They are fresh interpreters (spawned),
+    not copies of this process, so they carry none of its state (the loaded data set,
+    filled caches) into the notebooks; with the fork engine each warms up for every
+    notebook of the matrix (:func:`_worker_init`)."""
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_worker_init,
+        initargs=(engine, notebooks),
+    )
+    for _ in range(workers):  # a process is spawned per task submitted while none is idle
+        pool.submit(_ready)
+    return pool
+
+
+def _ready() -> None:
+    """A task that only makes the pool start a worker."""
+
+
+def _run_in_pool(pool, workers: int, todo, data_dir: Path, out: Path, warm: bool, done, engine=DEFAULT_ENGINE):
     """Worker processes execute the runs (the main process only publishes them), so that a
     stop can end the workers and their kernels and nothing half-written stays behind."""
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(os.getpid(),))
+    warm = warm and engine == "kernel"
     try:
-        futures = [pool.submit(execute, r, data_dir, out, warm and len(todo) > 1) for r in todo]
+        futures = [pool.submit(execute, r, data_dir, out, warm and len(todo) > 1, engine) for r in todo]
         for future in as_completed(futures):
             done(*future.result())
         if warm:
@@ -548,7 +684,9 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
             process.join(timeout=5)
 
 
-def _run_on_dask(todo, data_dir: Path, out: Path, scheduler: str, jobs: int, warm: bool, done) -> None:
+def _run_on_dask(
+    todo, data_dir: Path, out: Path, scheduler: str, jobs: int, warm: bool, done, engine=DEFAULT_ENGINE
+) -> None:
     """Submit each run as a task to a Dask cluster (``local`` starts a LocalCluster on
     loopback); the executed notebook and its tables come back as files into ``out``.
     Workers must reach the data directory at the same path and have the project installed."""
@@ -563,9 +701,20 @@ def _run_on_dask(todo, data_dir: Path, out: Path, scheduler: str, jobs: int, war
         client = Client(cluster)
     else:
         client = Client(scheduler)
+    notebooks = tuple(sorted({r.notebook for r in todo}))
+    warm = warm and engine == "kernel"
     try:
         futures = [
-            client.submit(execute_remote, r, str(data_dir), warm, pure=False, key=f"reportbook-{r.run_id}-{r.notebook}")
+            client.submit(
+                execute_remote,
+                r,
+                str(data_dir),
+                warm,
+                engine,
+                notebooks,
+                pure=False,
+                key=f"reportbook-{r.run_id}-{r.notebook}",
+            )
             for r in todo
         ]
         for future in dask_completed(futures):

@@ -84,8 +84,12 @@ class AuditReport:
         return "\n".join(lines)
 
 
+def _cell(frame: pd.DataFrame, row: int, column: str):
+    return frame[column].iloc[row] if column in frame.columns and row < len(frame) else np.nan
+
+
 def _published_value(frame: pd.DataFrame, row: int, column: str):
-    value = frame[column].iloc[row] if column in frame.columns and row < len(frame) else np.nan
+    value = _cell(frame, row, column)
     return None if pd.isna(value) else float(value)
 
 
@@ -113,8 +117,8 @@ def _read_group(runs: list[tuple[Path, dict]], report: AuditReport, group: str):
                 cells[(table, row, column)] = {"status": status, "block": block, "atoms": atoms, "value": value}
             for row, column, status, inputs, base_n in content["statistics"]:
                 stats[(table, row, column)] = (status, [tuple(k) for k in inputs], base_n)
-                value = _published_value(frame, row, column)
-                if status != "published" and value is not None:
+                # a statistic may be a word (a target's status: "under målet"): shown or not
+                if status != "published" and not pd.isna(_cell(frame, row, column)):
                     report.problems.append(
                         f"{table} række {row + 2}, kolonne {column}: en tilbageholdt statistik er offentliggjort"
                     )

@@ -1,23 +1,36 @@
 """Assembling the Jupyter Book: generated index and data-quality pages, build, downloads.
 
 The executed notebooks (from ``reportbook run``) are already in ``book/reports``; this
-writes ``book/reports.md`` (every municipality x period report, grouped by region) and
+writes ``book/reports.md`` (every municipality x period report, grouped by region), one
+page per region (``book/regioner``) and per municipality (``book/kommuner``) and
 ``book/data_quality.md`` (rows read, kept and rejected per file, with the reasons; never
 individual rows), builds ``_build/html`` with Jupyter Book 1 (``execute_notebooks: off``)
 and copies each report's CSV and Excel downloads beside its page.
+
+At scale (hundreds of pages):
+
+* the table of contents is generated (``_build/_toc.yml``, from ``_toc.yml``): Rapporter
+  -> region -> municipality -> its reports, and the sidebar is collapsed (a page shows its
+  own branch), so a page's navigation stays small at 600 pages;
+* builds are incremental: Sphinx keeps its doctrees and environment in ``_build``, a
+  generated page is rewritten only when its text changes, and a page is re-read only when
+  it changed; the pages whose sidebar changed (e.g. the other municipalities of a region
+  that got a new one) are rewritten without being re-read (:mod:`.booknav`);
+* Sphinx reads (and writes) in parallel with ``jobs`` processes.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
 import sys
+import time
+import unicodedata
 from itertools import groupby
 from pathlib import Path
-
-import nbformat
 
 from ..data.dataset import is_synthetic, load
 from ..data.paths import REPO_ROOT, resolve_path
@@ -26,6 +39,12 @@ from .formats import date_da
 BOOK_DIR = REPO_ROOT / "book"
 MATRIX_FILE = "matrix.json"
 BUILD_DIR = REPO_ROOT / "_build"
+#: The hand-written table of contents; the reports chapter is filled in per build.
+TOC_TEMPLATE = REPO_ROOT / "_toc.yml"
+GENERATED_TOC = BUILD_DIR / "_toc.yml"
+MUNICIPALITY_DIR = BOOK_DIR / "kommuner"
+REGION_DIR = BOOK_DIR / "regioner"
+REPORTS_CHAPTER = "book/reports"
 NOTEBOOK_TITLES = {
     "trends": "Udvikling",
     "staircase": "Indsatstrappen",
@@ -37,41 +56,214 @@ NOTEBOOK_TITLES = {
 
 
 def record_matrix(out: Path) -> list[dict]:
-    """List every executed notebook under ``out`` in ``matrix.json`` (the book's index)."""
+    """List every executed notebook under ``out`` in ``matrix.json`` (the book's index).
+    A notebook whose file is unchanged since the last listing (size and time) is not read
+    again."""
+    path = out / MATRIX_FILE
+    try:
+        known = {e["path"]: e for e in json.loads(path.read_text(encoding="utf-8"))}
+    except (OSError, ValueError, TypeError, KeyError):
+        known = {}
     entries = []
-    for path in sorted(out.glob("*/*.ipynb")):
-        meta = nbformat.read(path, as_version=4).metadata.get("reportbook")
-        if meta:
-            entries.append({**meta, "path": str(path.relative_to(out).with_suffix(""))})
-    (out / MATRIX_FILE).write_text(json.dumps(entries, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    for notebook in sorted(out.glob("*/*.ipynb")):
+        rel = str(notebook.relative_to(out).with_suffix(""))
+        stat = notebook.stat()
+        stamp = [stat.st_size, stat.st_mtime_ns]
+        entry = known.get(rel)
+        if entry is None or entry.get("stat") != stamp:
+            meta = json.loads(notebook.read_text(encoding="utf-8")).get("metadata", {}).get("reportbook")
+            entry = {**meta, "path": rel, "stat": stamp} if meta else None
+        if entry:
+            entries.append(entry)
+    text = json.dumps(entries, indent=2, ensure_ascii=False) + "\n"
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
     return entries
 
 
-def reports_table(reports_dir: Path, level: int = 2) -> list[str]:
-    """Markdown: municipalities x periods, grouped by region, linking each report."""
+def _entries(reports_dir: Path) -> list[dict]:
     path = reports_dir / MATRIX_FILE
     entries = json.loads(path.read_text(encoding="utf-8")) if path.exists() else record_matrix(reports_dir)
+    order = {nb: i for i, nb in enumerate(NOTEBOOK_TITLES)}
+    return sorted(
+        entries,
+        key=lambda e: (
+            e["region"],
+            e["municipality_name"],
+            e["period_start"],
+            e["period_end"],
+            order.get(e["notebook"], len(order)),
+            e["notebook"],
+        ),
+    )
+
+
+def slug(text: str) -> str:
+    """``Region Nordjylland`` -> ``nordjylland`` (a file name without diacritics)."""
+    text = unicodedata.normalize("NFKD", text.casefold().removeprefix("region ").translate(_LETTERS))
+    return re.sub(r"[^a-z0-9]+", "-", "".join(c for c in text if not unicodedata.combining(c))).strip("-")
+
+
+_LETTERS = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"})
+
+
+def _title(entry: dict) -> str:
+    return NOTEBOOK_TITLES.get(entry["notebook"], entry["notebook"])
+
+
+def _period(entry: dict) -> str:
+    return f"{date_da(entry['period_start'])} – {date_da(entry['period_end'])}"
+
+
+def _write_if_changed(path: Path, text: str) -> bool:
+    """Write ``text`` unless the file already holds it (an unchanged page keeps its time,
+    so that an incremental build does not read it again)."""
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return True
+
+
+def reports_table(reports_dir: Path, level: int = 2) -> list[str]:
+    """Markdown: municipalities x periods, grouped by region, linking each report (and each
+    municipality's page)."""
+    entries = _entries(reports_dir)
     rel = reports_dir.relative_to(BOOK_DIR)
     if not entries:
         return ["Der er endnu ingen kørte rapporter. Kør `reportbook run`.", ""]
     lines = []
     key = lambda e: (e["region"], e["municipality_name"], e["period_start"], e["period_end"])  # noqa: E731
-    entries = sorted(entries, key=lambda e: key(e) + (e["notebook"],))
     for region, in_region in groupby(entries, key=lambda e: e["region"]):
         lines += [f"{'#' * level} {region}", "", "| Kommune | Kode | Periode | Rapporter |", "|---|---|---|---|"]
-        for (_, name, start, end), runs in groupby(in_region, key=key):
+        for (_, name, _, _), runs in groupby(in_region, key=key):
             runs = list(runs)
-            links = " · ".join(
-                f"[{NOTEBOOK_TITLES.get(r['notebook'], r['notebook'])}]({rel}/{r['path']}.ipynb)" for r in runs
-            )
-            lines.append(f"| {name} | {runs[0]['municipality']} | {date_da(start)} – {date_da(end)} | {links} |")
+            code = runs[0]["municipality"]
+            links = " · ".join(f"[{_title(r)}]({rel}/{r['path']}.ipynb)" for r in runs)
+            page = f"{MUNICIPALITY_DIR.name}/{code}.md"
+            lines.append(f"| [{name}]({page}) | {code} | {_period(runs[0])} | {links} |")
         lines.append("")
     return lines
 
 
+def overview_table(entries: list[dict]) -> list[str]:
+    """Markdown for the start page: one row per region, its municipalities linking to their
+    pages (a few hundred reports stay one short table)."""
+    if not entries:
+        return ["Der er endnu ingen kørte rapporter. Kør `reportbook run`.", ""]
+    lines = ["| Region | Kommuner | Rapporter |", "|---|---|---|"]
+    for region, in_region in groupby(entries, key=lambda e: e["region"]):
+        in_region = list(in_region)
+        names = {}
+        for e in in_region:
+            names.setdefault(e["municipality"], e["municipality_name"])
+        links = " · ".join(
+            f"[{name}]({MUNICIPALITY_DIR.name}/{code}.md)" for code, name in sorted(names.items(), key=lambda x: x[1])
+        )
+        lines.append(f"| [{region}]({REGION_DIR.name}/{slug(region)}.md) | {links} | {len(in_region)} |")
+    return lines + [""]
+
+
+def municipality_page(code: int, runs: list[dict], reports_rel: str) -> str:
+    first = runs[0]
+    lines = [
+        f"# {first['municipality_name']} ({code})",
+        "",
+        f"{first['region']} · {len(runs)} rapport{'er' if len(runs) != 1 else ''}. "
+        "Hver række er én periode; klik på en analyse for at åbne rapporten.",
+        "",
+        "| Periode | Rapporter |",
+        "|---|---|",
+    ]
+    for _, in_period in groupby(runs, key=lambda e: (e["period_start"], e["period_end"])):
+        in_period = list(in_period)
+        links = " · ".join(f"[{_title(r)}](../{reports_rel}/{r['path']}.ipynb)" for r in in_period)
+        lines.append(f"| {_period(in_period[0])} | {links} |")
+    return "\n".join(lines) + "\n"
+
+
+def region_page(region: str, runs: list[dict]) -> str:
+    lines = [f"# {region}", "", "| Kommune | Kode | Perioder | Rapporter |", "|---|---|---|---|"]
+    for code, in_municipality in groupby(runs, key=lambda e: e["municipality"]):
+        in_municipality = list(in_municipality)
+        periods = len({(e["period_start"], e["period_end"]) for e in in_municipality})
+        name = in_municipality[0]["municipality_name"]
+        lines.append(
+            f"| [{name}](../{MUNICIPALITY_DIR.name}/{code}.md) | {code} | {periods} | {len(in_municipality)} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def write_pages(reports_dir: Path) -> list[Path]:
+    """One page per region and per municipality with reports (pages of municipalities
+    without reports any more are removed). Returns the pages."""
+    entries = _entries(reports_dir)
+    reports_rel = str(reports_dir.relative_to(BOOK_DIR))
+    pages = []
+    by_code = lambda e: e["municipality"]  # noqa: E731
+    for region, in_region in groupby(entries, key=lambda e: e["region"]):
+        in_region = sorted(in_region, key=lambda e: (e["municipality_name"], e["municipality"]))
+        path = REGION_DIR / f"{slug(region)}.md"
+        _write_if_changed(path, region_page(region, in_region))
+        pages.append(path)
+        for code, runs in groupby(in_region, key=by_code):
+            path = MUNICIPALITY_DIR / f"{code}.md"
+            _write_if_changed(path, municipality_page(code, list(runs), reports_rel))
+            pages.append(path)
+    for folder in (REGION_DIR, MUNICIPALITY_DIR):
+        for stale in set(folder.glob("*.md")) - set(pages):
+            stale.unlink()
+    return pages
+
+
+def write_toc(reports_dir: Path) -> Path:
+    """``_build/_toc.yml``: the hand-written ``_toc.yml`` with the reports chapter's
+    sections replaced by region -> municipality -> report (each entry titled briefly for
+    the sidebar)."""
+    import yaml
+
+    toc = yaml.safe_load(TOC_TEMPLATE.read_text(encoding="utf-8"))
+    entries = _entries(reports_dir)
+    reports_rel = reports_dir.relative_to(REPO_ROOT)
+    regions = []
+    for region, in_region in groupby(entries, key=lambda e: e["region"]):
+        in_region = sorted(in_region, key=lambda e: (e["municipality_name"], e["municipality"]))
+        municipalities_ = []
+        for code, runs in groupby(in_region, key=lambda e: e["municipality"]):
+            runs = list(runs)
+            sections = [{"file": f"{reports_rel}/{r['path']}", "title": f"{_title(r)}, {_period(r)}"} for r in runs]
+            municipalities_.append(
+                {
+                    "file": f"book/{MUNICIPALITY_DIR.name}/{code}",
+                    "title": f"{runs[0]['municipality_name']} ({code})",
+                    "sections": sections,
+                }
+            )
+        regions.append({"file": f"book/{REGION_DIR.name}/{slug(region)}", "title": region, "sections": municipalities_})
+
+    def fill(items):
+        for item in items or []:
+            if item.get("file") == REPORTS_CHAPTER:
+                if regions:
+                    item["sections"] = regions
+                else:
+                    item.pop("sections", None)
+            for key in ("sections", "chapters", "parts"):
+                fill(item.get(key))
+
+    fill(toc.get("parts", []))
+    fill(toc.get("chapters", []))
+    GENERATED_TOC.parent.mkdir(parents=True, exist_ok=True)
+    _write_if_changed(GENERATED_TOC, yaml.safe_dump(toc, allow_unicode=True, sort_keys=False))
+    return GENERATED_TOC
+
+
 def write_index(reports_dir: Path, data_dir: Path) -> Path:
-    """``book/_reports_table.md`` (included by the start page) and ``book/reports.md``."""
-    (BOOK_DIR / "_reports_table.md").write_text("\n".join(reports_table(reports_dir, level=3)) + "\n", encoding="utf-8")
+    """``book/_reports_table.md`` (the start page's overview), ``book/reports.md`` (every
+    report), the region and municipality pages and the table of contents."""
+    _write_if_changed(BOOK_DIR / "_reports_table.md", "\n".join(overview_table(_entries(reports_dir))) + "\n")
+    write_pages(reports_dir)
+    write_toc(reports_dir)
     table = reports_table(reports_dir, level=2)
     lines = ["# Rapporter", ""]
     if is_synthetic(data_dir):
@@ -84,7 +276,7 @@ def write_index(reports_dir: Path, data_dir: Path) -> Path:
         ]
     lines.append("Hver række er én kommune og én periode; klik på en analyse for at åbne rapporten.\n")
     path = BOOK_DIR / "reports.md"
-    path.write_text("\n".join(lines + table) + "\n", encoding="utf-8")
+    _write_if_changed(path, "\n".join(lines + table) + "\n")
     return path
 
 
@@ -123,47 +315,86 @@ def write_data_quality(data_dir: Path) -> Path:
             lines.append(f"| {r.file} | {r.column} | {r.rule} | {r.antal} |")
     lines += ["", "Reglerne og deres koder er beskrevet i [Data og metode](data_and_method.md)."]
     path = BOOK_DIR / "data_quality.md"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _write_if_changed(path, "\n".join(lines) + "\n")
     return path
 
 
 def copy_downloads(reports_dir: Path, html_dir: Path) -> int:
-    """Copy every published CSV/Excel file to the same place relative to its page."""
+    """Copy every published CSV/Excel file to the same place relative to its page (files
+    already there with the same size and time are left alone). Returns the number copied."""
     n = 0
     for f in list(reports_dir.glob("*/*/*.csv")) + list(reports_dir.glob("*/*/*.xlsx")):
         if f.name in ("rejects.csv",):
             continue
         target = html_dir / f.relative_to(REPO_ROOT)
+        source = f.stat()
+        if target.exists():
+            existing = target.stat()
+            if existing.st_size == source.st_size and existing.st_mtime_ns == source.st_mtime_ns:
+                continue
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(f, target)
+        shutil.copy2(f, target)
         n += 1
     return n
 
 
+#: Run in a subprocess by :func:`build`: Jupyter Book's own Sphinx entry point (what
+#: ``jupyter-book build`` calls), with the generated table of contents and ``jobs``
+#: parallel processes (the ``jupyter-book`` command has no option for either).
+_SPHINX = """
+import json, sys
+from jupyter_book.sphinx import build_sphinx
+a = json.loads(sys.argv[1])
+sys.exit(build_sphinx(a["source"], a["output"], noconfig=True, path_config=a["config"], builder="html",
+    confoverrides={"external_toc_path": a["toc"], "latex_individualpages": False, **a["overrides"]},
+    warningiserror=a["strict"], keep_going=a["strict"], jobs=a["jobs"], freshenv=a["fresh"], quiet=True))
+"""
+
+
+def build_jobs() -> int:
+    """Sphinx processes: ``$REPORTBOOK_BUILD_JOBS``, else the number of cores."""
+    return max(1, int(os.environ.get("REPORTBOOK_BUILD_JOBS") or os.cpu_count() or 1))
+
+
 def build(
-    reports_dir: str | Path = "book/reports", data_dir: str | Path = "data/synthetic", strict: bool = True
+    reports_dir: str | Path = "book/reports",
+    data_dir: str | Path = "data/synthetic",
+    strict: bool = True,
+    jobs: int | None = None,
+    fresh: bool = False,
 ) -> Path:
-    """Write the generated pages, build the HTML book and copy the downloads."""
+    """Write the generated pages, build the HTML book (incrementally, unless ``fresh``)
+    and copy the downloads."""
     reports_dir, data_dir = resolve_path(reports_dir).resolve(), resolve_path(data_dir).resolve()
     write_index(reports_dir, data_dir)
     write_data_quality(data_dir)
-    jb = Path(sys.executable).with_name("jupyter-book")
-    cmd = [str(jb), "build", str(REPO_ROOT), "--builder", "html", "--path-output", str(REPO_ROOT)]
-    if strict:
-        cmd += ["-W", "-n", "--keep-going"]
-    result = subprocess.run(cmd, cwd=REPO_ROOT, capture_output=True, text=True)
+    html_dir = BUILD_DIR / "html"
+    started = time.time()
+    args = {
+        "source": str(REPO_ROOT),
+        "output": str(html_dir),
+        "config": str(REPO_ROOT / "_config.yml"),
+        "toc": str(GENERATED_TOC),
+        "overrides": {"nitpicky": True} if strict else {},
+        "strict": strict,
+        "jobs": jobs or build_jobs(),
+        "fresh": fresh,
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", _SPHINX, json.dumps(args)], cwd=REPO_ROOT, capture_output=True, text=True
+    )
     if result.returncode != 0:
         sys.stderr.write(result.stdout[-8000:] + result.stderr[-8000:])
         raise RuntimeError("Jupyter Book-bygningen fejlede (se advarslerne ovenfor)")
-    html_dir = BUILD_DIR / "html"
-    rename_images(html_dir)
+    rename_images(html_dir, since=started - 1)
     copy_downloads(reports_dir, html_dir)
     return html_dir
 
 
-def rename_images(html_dir: Path) -> int:
+def rename_images(html_dir: Path, since: float | None = None) -> int:
     """Give the figures digit-free names. Sphinx names them by a hex content hash, whose
-    digit runs can look like CPR numbers to a scanner of the published site."""
+    digit runs can look like CPR numbers to a scanner of the published site. ``since``:
+    only pages written since then can name new images (an incremental build)."""
     images = html_dir / "_images"
     if not images.exists():
         return 0
@@ -177,6 +408,8 @@ def rename_images(html_dir: Path) -> int:
     if renames:
         pattern = re.compile("|".join(re.escape(name) for name in renames))
         for page in html_dir.rglob("*.html"):
+            if since is not None and page.stat().st_mtime < since:
+                continue
             text = page.read_text(encoding="utf-8")
             updated = pattern.sub(lambda m: renames[m.group(0)], text)
             if updated != text:
@@ -184,4 +417,4 @@ def rename_images(html_dir: Path) -> int:
     return len(renames)
 
 
-__all__ = ["build", "write_index", "write_data_quality", "copy_downloads", "record_matrix"]
+__all__ = ["build", "write_index", "write_pages", "write_toc", "write_data_quality", "copy_downloads", "record_matrix"]

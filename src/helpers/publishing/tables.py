@@ -128,7 +128,8 @@ class Published:
 
     def value(self, row: int, column: str):
         """A published value, or None where it is withheld."""
-        return None if self.mask.iat[row, self.data.columns.get_loc(column)] else self.data[column].iloc[row]
+        withheld = self.status.iat[row, self.data.columns.get_loc(column)] != PUBLISHED
+        return None if withheld else self.data[column].iloc[row]
 
     def part(self, rows, caption: str | None = None) -> Published:
         """Some rows of the table, shown on their own (the downloads are the whole table)."""
@@ -142,11 +143,12 @@ class Published:
 
     def display_frame(self) -> pd.DataFrame:
         shown = self.data.copy().astype(object)
+        mask = self.mask  # once per table, not once per cell
         for c in shown.columns:
             fmt = self.formats.get(c)
             shown[c] = [
-                WITHHELD if self.mask.at[i, c] else ("" if _missing(v) else (fmt(v) if fmt else _da_number(v)))
-                for i, v in zip(shown.index, shown[c])
+                WITHHELD if hidden else ("" if _missing(v) else (fmt(v) if fmt else _da_number(v)))
+                for hidden, v in zip(mask[c].to_numpy(), shown[c])
             ]
         return shown
 

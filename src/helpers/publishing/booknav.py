@@ -1,0 +1,65 @@
+"""Sphinx extension: in an incremental build, rewrite the pages whose sidebar changed.
+
+Sphinx re-reads and rewrites only the pages whose source changed. Each page's HTML also
+holds its sidebar, which with the collapsed navigation of the book (``collapse_navbar``)
+shows the page's own branch: the siblings of each of its ancestors and its own children,
+with their titles. When a municipality is added, the pages of the other municipalities of
+its region therefore need a new sidebar, but not a new reading. This extension gives every
+page a signature of exactly what its sidebar shows and, after reading, returns the pages
+whose signature changed, which Sphinx then writes again (the ``env-updated`` event).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+
+def _titles(app, env) -> dict[str, str]:
+    titles = {doc: title.astext() for doc, title in env.titles.items()}
+    site_map = getattr(env, "external_site_map", None) or getattr(app.config, "external_site_map", None)
+    if site_map is not None:
+        for doc in list(titles):
+            entry = site_map.get(doc)
+            if entry is not None and entry.title:
+                titles[doc] = entry.title
+    return titles
+
+
+def signatures(app, env) -> dict[str, str]:
+    """docname -> digest of the sidebar it shows: for it and each ancestor, the children
+    (in order) and their titles."""
+    includes = env.toctree_includes
+    parents: dict[str, str] = {}
+    for parent, children in includes.items():
+        for child in children:
+            parents.setdefault(child, parent)
+    titles = _titles(app, env)
+    found = {}
+    for doc in env.found_docs:
+        chain, current = [], doc
+        while current is not None and current not in chain:
+            chain.append(current)
+            current = parents.get(current)
+        shown = [(a, [(c, titles.get(c, "")) for c in includes.get(a, [])]) for a in reversed(chain)]
+        found[doc] = hashlib.sha256(repr(shown).encode("utf-8")).hexdigest()
+    return found
+
+
+def rewrite_changed_sidebars(app, env) -> list[str]:
+    new = signatures(app, env)
+    old = getattr(env, "reportbook_sidebars", None) or {}
+    env.reportbook_sidebars = new
+    return sorted(doc for doc, digest in new.items() if old.get(doc) != digest and doc in env.all_docs)
+
+
+def setup(app):
+    app.connect("env-updated", rewrite_changed_sidebars)
+    # sphinx-external-toc always loads sphinx-multitoc-numbering, which does not declare
+    # whether it can read in parallel, so Sphinx would read serially (and warn, an error
+    # with -W). It only replaces how section numbers are assigned, which Sphinx does in the
+    # main process after the parallel readers' environments are merged; this book has no
+    # numbered toctree.
+    multitoc = app.extensions.get("sphinx_multitoc_numbering")
+    if multitoc is not None:
+        multitoc.parallel_read_safe = multitoc.parallel_write_safe = True
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
