@@ -56,7 +56,14 @@ def project_copy(tmp_path_factory):
             ROOT / name,
             home / name,
             ignore=shutil.ignore_patterns(
-                "reports", "reports.md", "_reports_table.md", "data_quality.md", "kommuner", "regioner"
+                "reports",
+                "reports.md",
+                "_reports_table.md",
+                "data_quality.md",
+                "kommuner",
+                "regioner",
+                "landsoversigt",
+                "landsoversigt.md",
             ),
         )
     shutil.copytree(ROOT / "data", home / "data", ignore=shutil.ignore_patterns("synthetic"))

@@ -35,6 +35,8 @@ from pathlib import Path
 from ..data.dataset import is_synthetic, load
 from ..data.paths import REPO_ROOT, resolve_path
 from .formats import date_da
+from .national import CHAPTER as NATIONAL_CHAPTER
+from .national import period_slug, write_overview, write_static
 
 BOOK_DIR = REPO_ROOT / "book"
 MATRIX_FILE = "matrix.json"
@@ -45,6 +47,7 @@ GENERATED_TOC = BUILD_DIR / "_toc.yml"
 MUNICIPALITY_DIR = BOOK_DIR / "kommuner"
 REGION_DIR = BOOK_DIR / "regioner"
 REPORTS_CHAPTER = "book/reports"
+NATIONAL_DIR = BOOK_DIR / NATIONAL_CHAPTER
 NOTEBOOK_TITLES = {
     "trends": "Udvikling",
     "staircase": "Indsatstrappen",
@@ -240,12 +243,21 @@ def write_toc(reports_dir: Path) -> Path:
                 }
             )
         regions.append({"file": f"book/{REGION_DIR.name}/{slug(region)}", "title": region, "sections": municipalities_})
+    periods = sorted({(str(e["period_start"]), str(e["period_end"])) for e in entries})
+    overview = [
+        {
+            "file": f"book/{NATIONAL_CHAPTER}/{period_slug(*p)}",
+            "title": _period({"period_start": p[0], "period_end": p[1]}),
+        }
+        for p in periods
+    ]
+    generated = {REPORTS_CHAPTER: regions, f"book/{NATIONAL_CHAPTER}": overview}
 
     def fill(items):
         for item in items or []:
-            if item.get("file") == REPORTS_CHAPTER:
-                if regions:
-                    item["sections"] = regions
+            if item.get("file") in generated:
+                if generated[item["file"]]:
+                    item["sections"] = generated[item["file"]]
                 else:
                     item.pop("sections", None)
             for key in ("sections", "chapters", "parts"):
@@ -260,9 +272,11 @@ def write_toc(reports_dir: Path) -> Path:
 
 def write_index(reports_dir: Path, data_dir: Path) -> Path:
     """``book/_reports_table.md`` (the start page's overview), ``book/reports.md`` (every
-    report), the region and municipality pages and the table of contents."""
+    report), the region and municipality pages, the national overview (one page per period,
+    :mod:`.national`) and the table of contents."""
     _write_if_changed(BOOK_DIR / "_reports_table.md", "\n".join(overview_table(_entries(reports_dir))) + "\n")
     write_pages(reports_dir)
+    write_overview(_entries(reports_dir), reports_dir, BOOK_DIR, is_synthetic(data_dir), write=_write_if_changed)
     write_toc(reports_dir)
     table = reports_table(reports_dir, level=2)
     lines = ["# Rapporter", ""]
@@ -387,6 +401,7 @@ def build(
         sys.stderr.write(result.stdout[-8000:] + result.stderr[-8000:])
         raise RuntimeError("Jupyter Book-bygningen fejlede (se advarslerne ovenfor)")
     rename_images(html_dir, since=started - 1)
+    write_static(html_dir)
     copy_downloads(reports_dir, html_dir)
     return html_dir
 

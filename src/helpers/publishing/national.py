@@ -1,0 +1,514 @@
+"""The national overview (Landsoversigt): one page per period comparing every municipality
+in the book on its key figures.
+
+Every number on these pages is a number a run has already published: it is read from the
+CSV files under ``book/reports/<notebook>/<code>_<start>_<end>/`` (protected within their
+protection group; a withheld cell is empty there) and shown again unchanged (amounts only
+rescaled to mio. kr. for reading). Nothing is computed from person data here, so the pages
+disclose nothing the reports do not. A withheld value reads ".." and is left out of the
+ranked dot plots (ranking or sorting by it would leak its order); a figure the
+municipality's runs do not publish at all (e.g. no adult data) reads "–".
+
+The table is an `itables <https://mwouts.github.io/itables/>`_ (DataTables) table in its
+offline form: the DataTables bundle ships with the site (``_static/itables``), so the page
+loads nothing from the internet. Columns show Danish text and sort on hidden numeric
+columns (DataTables ``orderData``), so "1.234,5" sorts as a number and ".." always sorts
+last. Without JavaScript, a plain HTML table with the same text is shown.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .disclosure import WITHHELD
+from .formats import date_da
+
+#: Shown for a figure the municipality's runs do not publish (no data, or no run).
+MISSING = "–"
+CHAPTER = "landsoversigt"
+#: The offline DataTables bundle, relative to the site root.
+STATIC_JS = "_static/itables/itables_offline.js"
+
+
+def num_text(value: float, digits: int = 1, suffix: str = "") -> str:
+    """Danish number with a real minus: ``-1234.5`` -> ``−1.234,5``."""
+    text = f"{abs(value):,.{digits}f}".replace(",", "X").replace(".", ",").replace("X", ".")
+    if round(value, digits) < 0:
+        text = "−" + text
+    return text + suffix
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A key figure: where a run publishes it and how it reads."""
+
+    key: str
+    label: str
+    notebook: str
+    #: the published value for one run directory (None: withheld; NaN: not published)
+    read: Callable[[Path, int], float | None]
+    text: Callable[[float], str]
+    #: what the dot plot's axis and the note say
+    axis: str
+    source: str
+
+
+def _csv(run_dir: Path, name: str) -> pd.DataFrame | None:
+    path = run_dir / f"{name}.csv"
+    if not path.exists():
+        return None
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, ValueError, pd.errors.ParserError):
+        return None
+
+
+def _cell(frame: pd.DataFrame | None, match: dict, column: str) -> float | None:
+    """The published value in the (single) row matching ``match``: NaN when there is no such
+    row (not published), None when the cell is empty (withheld)."""
+    if frame is None or column not in frame.columns or any(k not in frame.columns for k in match):
+        return math.nan
+    rows = frame
+    for k, v in match.items():
+        rows = rows[rows[k].astype(str) == str(v)]
+    if len(rows) != 1:
+        return math.nan
+    text = rows.iloc[0][column].strip()
+    if text == "":
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        return math.nan
+
+
+def _placed_per_1000(run_dir: Path, code: int) -> float | None:
+    return _cell(
+        _csv(run_dir, "municipality_comparison"), {"municipality": code, "figure": "placed_per_1000_0_22"}, "value"
+    )
+
+
+def _preventive_share(run_dir: Path, code: int) -> float | None:
+    return _cell(
+        _csv(run_dir, "key_figures"), {"figure": "spending_share", "group": "Forebyggende (trin 1-3)"}, "value"
+    )
+
+
+def _budget_rows(run_dir: Path) -> pd.DataFrame | None:
+    """The budget follow-up's variance table; for a period of several years, its last year
+    (the year the period ends in)."""
+    frame = _csv(run_dir, "budget_variance")
+    if frame is not None and "year" in frame.columns and frame["year"].ne("").any():
+        frame = frame[frame["year"] == max(frame["year"][frame["year"] != ""], key=int)]
+    return frame
+
+
+def _budget_deviation(run_dir: Path, code: int) -> float | None:
+    value = _cell(_budget_rows(run_dir), {"step": "I alt"}, "total_deviation")
+    return value if value is None or math.isnan(value) else value / 1e6
+
+
+def _unit_cost(step: int) -> Callable[[Path, int], float | None]:
+    def read(run_dir: Path, code: int) -> float | None:
+        return _cell(_budget_rows(run_dir), {"step": step}, "actual_unit_cost")
+
+    return read
+
+
+def _goal_attainment(run_dir: Path, code: int) -> float | None:
+    return _cell(_csv(run_dir, "goal_attainment_by_municipality"), {"municipality": code}, "share_met_or_partly")
+
+
+def _pct(v: float) -> str:
+    return num_text(100 * v, 1, " %")
+
+
+FIGURES = [
+    Figure(
+        "placed_per_1000",
+        "Anbragte pr. 1.000 0-22-årige",
+        "benchmarking",
+        _placed_per_1000,
+        lambda v: num_text(v, 1),
+        "Anbragte pr. 1.000 0-22-årige",
+        "offentlige nøgletal (benchmarking)",
+    ),
+    Figure(
+        "preventive_share",
+        "Forebyggende andel af forbruget",
+        "benchmarking",
+        _preventive_share,
+        _pct,
+        "Forebyggende indsatser (trin 1-3), andel af forbruget",
+        "nøgletal (benchmarking)",
+    ),
+    Figure(
+        "budget_deviation",
+        "Budgetafvigelse (mio. kr.)",
+        "budget_followup",
+        _budget_deviation,
+        lambda v: num_text(v, 1),
+        "Forbrug minus budget, mio. kr. (positiv: merforbrug)",
+        "budgetopfølgningen",
+    ),
+    *[
+        Figure(
+            f"price_step_{step}",
+            f"Pris pr. helårsanbringelse, {name} (kr.)",
+            "budget_followup",
+            _unit_cost(step),
+            lambda v: num_text(v, 0),
+            f"Faktisk pris pr. helårsanbringelse i {name}, kr.",
+            "budgetopfølgningen",
+        )
+        for step, name in ((4, "netværkspleje"), (5, "plejefamilie"), (6, "institution"))
+    ],
+    Figure(
+        "goal_attainment",
+        "Voksne: mål helt eller delvist nået",
+        "goal_attainment",
+        _goal_attainment,
+        _pct,
+        "Voksne §85/§107: andel af opfølgninger med mål helt eller delvist nået",
+        "voksenrapporten om mål og opfølgning",
+    ),
+]
+
+
+def period_slug(start: str, end: str) -> str:
+    return f"{start}_{end}"
+
+
+def collect(entries: list[dict], reports_dir: Path) -> dict[tuple[str, str], pd.DataFrame]:
+    """Per period: one row per municipality in the book (code, name, region) and one column
+    per key figure: the published value, None where withheld, NaN where not published."""
+    periods: dict[tuple[str, str], dict[int, dict]] = {}
+    for e in entries:
+        period = (str(e["period_start"]), str(e["period_end"]))
+        code = int(e["municipality"])
+        row = periods.setdefault(period, {}).setdefault(
+            code,
+            {"municipality": code, "name": e["municipality_name"], "region": e["region"]}
+            | {f.key: math.nan for f in FIGURES},
+        )
+        for figure in FIGURES:
+            if figure.notebook == e["notebook"]:
+                row[figure.key] = figure.read(reports_dir / e["path"], code)
+    return {
+        period: pd.DataFrame(sorted(rows.values(), key=lambda r: (r["name"], r["municipality"])), dtype=object)
+        for period, rows in sorted(periods.items())
+    }
+
+
+def is_withheld(value) -> bool:
+    return value is None
+
+
+def is_missing(value) -> bool:
+    return value is not None and isinstance(value, float) and math.isnan(value)
+
+
+def shown(frame: pd.DataFrame) -> list[Figure]:
+    """The figures published (or withheld) for at least one municipality of the period."""
+    return [f for f in FIGURES if not frame[f.key].map(is_missing).all()]
+
+
+def cell_text(figure: Figure, value) -> str:
+    if is_withheld(value):
+        return WITHHELD
+    if is_missing(value):
+        return MISSING
+    return figure.text(float(value))
+
+
+def ranked(frame: pd.DataFrame, figure: Figure) -> pd.DataFrame:
+    """The municipalities with a published value of ``figure``, highest first, with their
+    rank (1 = highest; ties share the lower rank). Withheld and missing values are left out."""
+    values = frame[["municipality", "name", figure.key]].rename(columns={figure.key: "value"})
+    values = values[values["value"].map(lambda v: not (is_withheld(v) or is_missing(v)))].copy()
+    values["value"] = values["value"].astype(float)
+    values = values.sort_values(["value", "name"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    values["rank"] = values["value"].rank(ascending=False, method="min").astype(int)
+    return values
+
+
+def municipality_link(code: int, name: str) -> str:
+    return f'<a href="../kommuner/{code}.html">{html.escape(name)}</a>'
+
+
+def table_frames(frame: pd.DataFrame, figures: list[Figure]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The text the reader sees (Danish) and the numbers it sorts on (withheld/missing: NA)."""
+    text = pd.DataFrame(
+        {
+            "Kommune": [municipality_link(c, n) for c, n in zip(frame["municipality"], frame["name"])],
+            "Region": frame["region"].astype(str),
+            **{f.label: [cell_text(f, v) for v in frame[f.key]] for f in figures},
+        }
+    )
+    numbers = pd.DataFrame(
+        {
+            f"_sort_{i}": pd.array(
+                [None if (is_withheld(v) or is_missing(v)) else float(v) for v in frame[f.key]], dtype="Float64"
+            )
+            for i, f in enumerate(figures)
+        }
+    )
+    return text, numbers
+
+
+_EXTERNAL_LINK = re.compile(r"<a href=\"?https?://[^>]*>.*?</a>", re.S)
+
+
+def static_table(text: pd.DataFrame) -> str:
+    """A plain HTML table (the view without JavaScript, and the tests' view)."""
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in text.columns)
+    rows = "\n".join(
+        "<tr>"
+        + "".join(f"<td>{v}</td>" if c == "Kommune" else f"<td>{html.escape(v)}</td>" for c, v in row.items())
+        + "</tr>"
+        for _, row in text.iterrows()
+    )
+    return f'<table class="national-overview">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}\n</tbody>\n</table>'
+
+
+def datatable_html(frame: pd.DataFrame, figures: list[Figure], table_id: str) -> str:
+    """The interactive table (itables, offline) with the static table as its fallback."""
+    from itables.javascript import get_itable_arguments, html_table_from_template
+
+    text, numbers = table_frames(frame, figures)
+    df = pd.concat([text, numbers], axis=1)
+    n_text, n_num = len(text.columns), len(numbers.columns)
+    column_defs = [
+        {"targets": list(range(n_text, n_text + n_num)), "visible": False, "searchable": False},
+        *[{"targets": 2 + i, "orderData": [n_text + i], "className": "dt-right"} for i in range(n_num)],
+        {"targets": [0, 1], "className": "dt-left"},
+    ]
+    args = get_itable_arguments(
+        df,
+        None,
+        table_id=table_id,
+        connected=False,
+        allow_html=True,
+        showIndex=False,
+        classes="display compact",
+        columnDefs=column_defs,
+        order=[],
+        # search and paging also when the municipalities fit on one page (itables hides them in its default layout then)
+        layout={"topStart": "search", "topEnd": "pageLength", "bottomStart": "info", "bottomEnd": "paging"},
+        pageLength=25,
+        lengthMenu=[10, 25, 50, 100],
+        language={
+            "search": "Søg:",
+            "lengthMenu": "Vis _MENU_ kommuner",
+            "info": "Kommune _START_ til _END_ af _TOTAL_",
+            "infoEmpty": "Ingen kommuner",
+            "infoFiltered": "(udvalgt blandt _MAX_)",
+            "zeroRecords": "Ingen kommuner passer til søgningen",
+            "emptyTable": "Ingen kommuner",
+            "decimal": ",",
+            "thousands": ".",
+        },
+        format_floats_in_python=False,
+    )
+    dt_url = args.pop("dt_url")
+    connected = args.pop("connected")
+    args.pop("display_logo_when_loading", None)
+    out = html_table_from_template(
+        table_id=table_id,
+        dt_url=dt_url,
+        connected=connected,
+        display_logo_when_loading=False,
+        kwargs=args,
+        fallback_html=static_table(text),
+    )
+    out = _EXTERNAL_LINK.sub("", out)
+    out = re.sub(r"Loading ITables v[\d.]+ from the <code>init_notebook_mode</code> cell\.\.\.\s*", "Indlæser …", out)
+    out = re.sub(r"\(need\s*\)", "", out)
+    return out
+
+
+def offline_bundle_js() -> str:
+    """The script that makes DataTables available without a network (itables' own offline
+    initialisation: the bundle, base64-encoded, loaded as a module from a Blob, which also
+    works when the site is opened from disk)."""
+    from itables.javascript import generate_init_offline_itables_html
+    from itables.utils import find_package_file
+
+    init = generate_init_offline_itables_html(find_package_file("html/dt_bundle.js"))
+    match = re.search(r"<script>(.*?)</script>", init, re.S)
+    return match.group(1)
+
+
+def write_static(html_dir: Path) -> Path:
+    """Copy the offline DataTables script into the built site (only when it changed)."""
+    path = html_dir / STATIC_JS
+    text = offline_bundle_js()
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def dot_plot(values: pd.DataFrame, figure: Figure, title: str):
+    """Municipalities ranked by a figure (highest at the top), one dot each; the height grows
+    with the number of municipalities so that names stay at 9 pt."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import matplotlib.ticker
+
+    n = len(values)
+    fig, ax = plt.subplots(figsize=(7.0, 1.3 + 0.22 * max(n, 3)))
+    y = list(range(n))[::-1]
+    ax.hlines(y, values["value"].min(), values["value"], color="#dddddd", linewidth=0.8, zorder=1)
+    ax.scatter(values["value"], y, color="#1d3557", s=28, zorder=3)
+    ax.set_yticks(y)
+    ax.set_yticklabels([f"{r} {name}" for r, name in zip(values["rank"], values["name"])], fontsize=9)
+    ax.set_ylim(-0.7, n - 0.3)
+    digits = 0 if abs(values["value"]).max() >= 100 else 1
+    if figure.text is _pct:
+        ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: num_text(100 * v, 0, " %")))
+    else:
+        ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: num_text(v, digits)))
+    ax.set_xlabel(figure.axis, fontsize=9)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_title(title, fontsize=10, loc="left")
+    fig.tight_layout()
+    return fig
+
+
+def save_png(fig, path: Path) -> bool:
+    """Save deterministically (no software or date stamp); rewrite only when the bytes changed."""
+    import io
+
+    import matplotlib.pyplot as plt
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100, metadata={"Software": None})
+    plt.close(fig)
+    data = buffer.getvalue()
+    if path.exists() and path.read_bytes() == data:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return True
+
+
+def _names(frame: pd.DataFrame, mask) -> str:
+    names = list(frame.loc[mask, "name"])
+    return ", ".join(names[:-1]) + " og " + names[-1] if len(names) > 1 else names[0]
+
+
+def period_page(frame: pd.DataFrame, start: str, end: str, folder: Path, synthetic: bool = False) -> str:
+    """The MyST text of one period's overview (its dot plots are written to ``folder``)."""
+    slug = period_slug(start, end)
+    period = f"{date_da(start)} – {date_da(end)}"
+    n = len(frame)
+    figures = shown(frame)
+    lines = [
+        f"# Landsoversigt {period}",
+        "",
+        f"{n} kommune{'r' if n != 1 else ''} i bogen for perioden {period}. Hver kommune står én gang; "
+        "klik på navnet for at se kommunens rapporter. Alle tal er de samme som i kommunernes rapporter "
+        "(de offentliggjorte, diskretionerede tabeller) og vises her igen uændret; der er ikke beregnet nye tal.",
+        "",
+        f"«{WITHHELD}»: diskretioneret (vises ikke og indgår ikke i rangordningen). "
+        f"«{MISSING}»: tallet findes ikke for kommunen (ingen data eller ingen kørsel).",
+        "",
+    ]
+    if synthetic:
+        lines += [":::{warning}", "Tallene er beregnet på **syntetiske data**.", ":::", ""]
+    left_out = [f for f in FIGURES if f not in figures]
+    for f in left_out:
+        lines.append(f"*{f.label}* er ikke offentliggjort for nogen af kommunerne i perioden og er udeladt.")
+    if left_out:
+        lines.append("")
+    lines += ["## Nøgletal", "", "Klik på en kolonneoverskrift for at sortere; søgefeltet finder en kommune.", ""]
+    lines += [
+        "```{raw} html",
+        f'<script src="../{STATIC_JS}"></script>',
+        datatable_html(frame, figures, f"landsoversigt-{slug.replace('_', '-')}"),
+        "```",
+        "",
+        "## Kommunerne rangordnet",
+        "",
+    ]
+    for figure in figures:
+        values = ranked(frame, figure)
+        lines += [f"### {figure.label}", ""]
+        if len(values):
+            png = folder / f"{slug}_{figure.key}.png"
+            save_png(dot_plot(values, figure, f"{figure.label}, {period}"), png)
+            lines += [f"![{figure.label}]({png.name})", ""]
+            lines.append(f"Nr. 1 har den højeste værdi. Kilde: {figure.source}.")
+        else:
+            lines.append("Ingen kommune har et offentliggjort tal for perioden.")
+        withheld = frame[figure.key].map(is_withheld)
+        missing = frame[figure.key].map(is_missing)
+        if withheld.any():
+            lines.append(f"Diskretioneret og udeladt af figuren: {_names(frame, withheld)}.")
+        if missing.any():
+            lines.append(f"Ingen tal: {_names(frame, missing)}.")
+        lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def chapter_page(periods: list[tuple[str, str]]) -> str:
+    lines = [
+        "# Landsoversigt",
+        "",
+        "For hver periode sammenligner en side alle bogens kommuner på nøgletallene: anbragte pr. 1.000 "
+        "0-22-årige, den forebyggende andel af forbruget, budgetafvigelsen, prisen pr. helårsanbringelse efter "
+        "anbringelsestype og, hvor der er voksendata, andelen af mål, der er helt eller delvist nået. "
+        "Siderne gentager kun tal, som kommunernes rapporter allerede har offentliggjort (diskretioneret).",
+        "",
+    ]
+    if not periods:
+        return "\n".join(lines + ["Der er endnu ingen kørte rapporter. Kør `reportbook run`.", ""])
+    for start, end in periods:
+        lines.append(f"- [{date_da(start)} – {date_da(end)}]({CHAPTER}/{period_slug(start, end)}.md)")
+    return "\n".join(lines) + "\n"
+
+
+def write_overview(
+    entries: list[dict], reports_dir: Path, book_dir: Path, synthetic: bool = False, write=None
+) -> list[Path]:
+    """Write ``<book_dir>/landsoversigt.md`` and one page (with its plots) per period in
+    ``<book_dir>/landsoversigt/``; stale pages and plots are removed. Returns the pages."""
+    write = write or _write_if_changed
+    folder = book_dir / CHAPTER
+    frames = collect(entries, reports_dir)
+    pages = []
+    keep = set()
+    for (start, end), frame in frames.items():
+        path = folder / f"{period_slug(start, end)}.md"
+        text = period_page(frame, start, end, folder, synthetic)
+        write(path, text)
+        pages.append(path)
+        keep |= {path, *(folder / name for name in re.findall(r"\]\(([^)/]+\.png)\)", text))}
+    if folder.exists():
+        for stale in set(folder.glob("*.md")) | set(folder.glob("*.png")):
+            if stale not in keep:
+                stale.unlink()
+    chapter = book_dir / f"{CHAPTER}.md"
+    write(chapter, chapter_page(list(frames)))
+    return [chapter, *pages]
+
+
+def _write_if_changed(path: Path, text: str) -> bool:
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return True
+
+
+__all__ = ["FIGURES", "collect", "ranked", "period_page", "write_overview", "write_static", "num_text"]

@@ -1,0 +1,239 @@
+"""The national overview (book/landsoversigt): one page per period, built only from the
+CSV files the runs published. The expected texts below are written by hand from the
+fake published tables."""
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from helpers.publishing import national
+
+P1 = ("2016-02-01", "2016-08-01")
+P2 = ("2016-08-01", "2017-02-01")
+MUNICIPALITIES = {
+    851: ("Aalborg", "Region Nordjylland"),
+    615: ("Horsens", "Region Midtjylland"),
+    410: ("Middelfart", "Region Syddanmark"),
+}
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def _run(reports: Path, notebook: str, code: int, period, files: dict) -> dict:
+    run_id = f"{code}_{period[0]}_{period[1]}"
+    for name, text in files.items():
+        _write(reports / notebook / run_id / f"{name}.csv", text)
+    name, region = MUNICIPALITIES[code]
+    return {
+        "notebook": notebook,
+        "municipality": code,
+        "municipality_name": name,
+        "region": region,
+        "period_start": period[0],
+        "period_end": period[1],
+        "path": f"{notebook}/{run_id}",
+    }
+
+
+COMPARISON = (
+    "municipality,name,year,figure,value,rank,of,average,focal,same_region\n"
+    "101,København,2016,placed_per_1000_0_22,5.5,90,98,9.2,False,False\n"
+    "851,Aalborg,2016,placed_per_1000_0_22,7.3,71,98,9.2,True,False\n"
+    "615,Horsens,2016,placed_per_1000_0_22,9.26,50,98,9.2,False,False\n"
+    "410,Middelfart,2016,placed_per_1000_0_22,12.04,20,98,9.2,False,False\n"
+    "851,Aalborg,2016,budget_deviation_pct,0.9,20,98,-3.7,True,False\n"
+)
+
+
+def _key_figures(code, share):
+    return (
+        "municipality,period_start,period_end,figure,group,value\n"
+        f"{code},x,y,spending_share,Anbringelser (trin 4-6),0.7\n"
+        f"{code},x,y,spending_share,Forebyggende (trin 1-3),{share}\n"
+    )
+
+
+def _budget(total, step4):
+    return (
+        "step,budget_count,budget_unit_cost,budget_cost,actual_count,actual_cost,actual_unit_cost,"
+        "volume_effect,price_effect,total_deviation\n"
+        f"4,84.7,191995.0,1,1,1,{step4},1,1,1\n"
+        "5,1,1,1,1,1,459114.068075,1,1,1\n"
+        "6,1,1,1,1,1,1167033.758444,1,1,1\n"
+        f"I alt,1,1,1,1,1,1,1,1,{total}\n"
+    )
+
+
+GOALS = (
+    "municipality,registrations,met,partly,not_met,share_met_or_partly,ci_low,ci_high\n"
+    "147,15,,,8,0.466667,0.2,0.7\n"
+    "410,9,,,,,,\n"
+    "615,10,,,5,0.5,0.23,0.76\n"
+    "I alt,126,17,34,75,0.404762,0.3,0.5\n"
+)
+
+
+@pytest.fixture
+def fake_book(tmp_path):
+    reports = tmp_path / "book" / "reports"
+    shares = {851: "0.288065", 615: "", 410: "0.3141"}
+    budgets = {851: ("9340371.502951", "197909.819418"), 615: ("-1234567.0", ""), 410: ("-12345678.9", "1234567.4")}
+    entries = []
+    for code in MUNICIPALITIES:
+        entries.append(
+            _run(
+                reports,
+                "benchmarking",
+                code,
+                P1,
+                {"municipality_comparison": COMPARISON, "key_figures": _key_figures(code, shares[code])},
+            )
+        )
+        entries.append(_run(reports, "budget_followup", code, P1, {"budget_variance": _budget(*budgets[code])}))
+        entries.append(_run(reports, "goal_attainment", code, P1, {"goal_attainment_by_municipality": GOALS}))
+    # the second period: Aalborg only, and no adult run
+    entries.append(
+        _run(
+            reports,
+            "benchmarking",
+            851,
+            P2,
+            {"municipality_comparison": COMPARISON, "key_figures": _key_figures(851, "0.25")},
+        )
+    )
+    _write(reports / "matrix.json", json.dumps(entries))
+    book = tmp_path / "book"
+    pages = national.write_overview(entries, reports, book)
+    return book, pages, entries
+
+
+class _Rows(HTMLParser):
+    """The cells of the static table (class national-overview), as text, with the links."""
+
+    def __init__(self):
+        super().__init__()
+        self.inside = False
+        self.rows, self.links, self.header = [], [], []
+        self._cell = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "table" and attrs.get("class") == "national-overview":
+            self.inside = True
+        if not self.inside:
+            return
+        if tag == "tr":
+            self.rows.append([])
+        if tag in ("td", "th"):
+            self._cell = ""
+        if tag == "a":
+            self.links.append(attrs["href"])
+
+    def handle_endtag(self, tag):
+        if tag == "table":
+            self.inside = False
+        if self.inside and tag in ("td", "th") and self._cell is not None:
+            self.rows[-1].append(self._cell)
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell += data
+
+
+def _table(page: str):
+    parser = _Rows()
+    parser.feed(page)
+    header, *rows = parser.rows
+    return header, {row[0]: dict(zip(header, row)) for row in rows}, rows, parser.links
+
+
+def test_period_page_values_formats_and_links(fake_book):
+    book, pages, _ = fake_book
+    page = (book / "landsoversigt" / "2016-02-01_2016-08-01.md").read_text(encoding="utf-8")
+    header, by_name, rows, links = _table(page)
+    assert [r[0] for r in rows] == ["Aalborg", "Horsens", "Middelfart"]  # each once, by name
+    assert sorted(links) == ["../kommuner/410.html", "../kommuner/615.html", "../kommuner/851.html"]
+    aalborg, horsens, middelfart = by_name["Aalborg"], by_name["Horsens"], by_name["Middelfart"]
+    assert aalborg["Region"] == "Region Nordjylland"
+    assert [aalborg["Anbragte pr. 1.000 0-22-årige"], horsens["Anbragte pr. 1.000 0-22-årige"]] == ["7,3", "9,3"]
+    assert middelfart["Anbragte pr. 1.000 0-22-årige"] == "12,0"
+    share = "Forebyggende andel af forbruget"
+    assert [aalborg[share], horsens[share], middelfart[share]] == ["28,8 %", "..", "31,4 %"]
+    deviation = "Budgetafvigelse (mio. kr.)"
+    assert [aalborg[deviation], horsens[deviation], middelfart[deviation]] == ["9,3", "−1,2", "−12,3"]
+    network = "Pris pr. helårsanbringelse, netværkspleje (kr.)"
+    assert [aalborg[network], horsens[network], middelfart[network]] == ["197.910", "..", "1.234.567"]
+    assert aalborg["Pris pr. helårsanbringelse, institution (kr.)"] == "1.167.034"
+    goals = "Voksne: mål helt eller delvist nået"
+    assert [aalborg[goals], horsens[goals], middelfart[goals]] == ["–", "50,0 %", ".."]
+    # the page names the withheld municipalities under the plots, and nothing on it is fetched from the net
+    assert "Diskretioneret og udeladt af figuren: Horsens." in page
+    assert not re.search(r"https?://", page)
+    assert '<script src="../_static/itables/itables_offline.js"></script>' in page
+    # the chapter page lists both periods
+    chapter = (book / "landsoversigt.md").read_text(encoding="utf-8")
+    assert (
+        "(landsoversigt/2016-02-01_2016-08-01.md)" in chapter and "(landsoversigt/2016-08-01_2017-02-01.md)" in chapter
+    )
+
+
+def test_withheld_values_are_not_ranked_or_plotted(fake_book):
+    book, _, entries = fake_book
+    frame = national.collect(entries, book / "reports")[P1]
+    figures = {f.key: f for f in national.FIGURES}
+    share = national.ranked(frame, figures["preventive_share"])
+    assert list(share["name"]) == ["Middelfart", "Aalborg"] and list(share["rank"]) == [1, 2]
+    price = national.ranked(frame, figures["price_step_4"])
+    assert list(price["name"]) == ["Middelfart", "Aalborg"]
+    deviation = national.ranked(frame, figures["budget_deviation"])
+    assert list(deviation["name"]) == ["Aalborg", "Horsens", "Middelfart"] and list(deviation["rank"]) == [1, 2, 3]
+    goals = national.ranked(frame, figures["goal_attainment"])
+    assert list(goals["name"]) == ["Horsens"]  # Middelfart withheld, Aalborg without adult data
+    fig = national.dot_plot(share, figures["preventive_share"], "t")
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert sorted(labels) == ["1 Middelfart", "2 Aalborg"]
+    assert all(t.get_fontsize() >= 9 for t in fig.axes[0].get_yticklabels())
+    # the plots on disk: one per figure with a published value, deterministic bytes
+    folder = book / "landsoversigt"
+    png = folder / "2016-02-01_2016-08-01_preventive_share.png"
+    first = png.read_bytes()
+    national.write_overview(entries, book / "reports", book)
+    assert png.read_bytes() == first and b"Software" not in first
+
+
+def test_sorting_uses_hidden_numbers_and_withheld_is_null(fake_book):
+    book, _, _ = fake_book
+    page = (book / "landsoversigt" / "2016-02-01_2016-08-01.md").read_text(encoding="utf-8")
+    data = json.loads(json.loads(re.search(r'"data_json": (".*?[^\\]")', page).group(1)))
+    rows = {re.sub("<[^>]+>", "", r[0]): r for r in data}
+    # columns: Kommune, Region, 7 figures as text, then 7 numbers; the preventive share is the 2nd figure
+    assert rows["Horsens"][9 + 1] is None and rows["Aalborg"][9 + 1] == pytest.approx(0.288065)
+    assert rows["Middelfart"][9 + 2] == pytest.approx(-12.3456789)
+    assert '"orderData": [10], "targets": 3' in page
+    # a search box and paging also when the municipalities fit on one page
+    assert '"topStart": "search"' in page
+
+
+def test_a_period_without_adult_data_says_so(fake_book):
+    book, _, _ = fake_book
+    page = (book / "landsoversigt" / "2016-08-01_2017-02-01.md").read_text(encoding="utf-8")
+    header, by_name, rows, links = _table(page)
+    assert [r[0] for r in rows] == ["Aalborg"] and links == ["../kommuner/851.html"]
+    assert "Voksne: mål helt eller delvist nået" not in header
+    assert "*Voksne: mål helt eller delvist nået* er ikke offentliggjort for nogen af kommunerne" in page
+    assert by_name["Aalborg"]["Forebyggende andel af forbruget"] == "25,0 %"
+    assert "Budgetafvigelse (mio. kr.)" not in header  # no budget follow-up run in the period
+    assert "*Budgetafvigelse (mio. kr.)* er ikke offentliggjort" in page
+
+
+def test_offline_bundle_has_no_cdn():
+    js = national.offline_bundle_js()
+    assert len(js) > 500_000 and "unpkg" not in js and "cdn." not in js
+    assert "_itables_2_9_1" in js
