@@ -175,8 +175,9 @@ def test_period_page_values_formats_and_links(fake_book):
     assert [aalborg[goals], horsens[goals], middelfart[goals]] == ["–", "50,0 %", ".."]
     # the page names the withheld municipalities under the plots, and nothing on it is fetched from the net
     assert "Diskretioneret og udeladt af figuren: Horsens." in page
+    assert "Anbragte pr. 1.000 0-22-årige er offentlige nøgletal for 2016." in page
     assert not re.search(r"https?://", page)
-    assert '<script src="../_static/itables/itables_offline.js"></script>' in page
+    assert '<script src="../../_static/itables/itables_offline.js"></script>' in page
     # the chapter page lists both periods
     chapter = (book / "landsoversigt.md").read_text(encoding="utf-8")
     assert (
@@ -237,3 +238,17 @@ def test_offline_bundle_has_no_cdn():
     js = national.offline_bundle_js()
     assert len(js) > 500_000 and "unpkg" not in js and "cdn." not in js
     assert "_itables_2_9_1" in js
+
+
+def test_a_period_of_several_years_shows_its_last_budget_year(tmp_path):
+    reports = tmp_path / "book" / "reports"
+    header = "year,step,actual_unit_cost,total_deviation\n"
+    rows = "2015,4,100000.0,-5000000.0\n2015,I alt,1,-5000000.0\n2016,4,250000.0,2500000.0\n2016,I alt,1,2500000.0\n"
+    period = ("2015-01-01", "2016-12-31")
+    entries = [_run(reports, "budget_followup", 410, period, {"budget_variance": header + rows})]
+    national.write_overview(entries, reports, tmp_path / "book")
+    page = (tmp_path / "book" / "landsoversigt" / "2015-01-01_2016-12-31.md").read_text(encoding="utf-8")
+    _, by_name, _, _ = _table(page)
+    assert by_name["Middelfart"]["Budgetafvigelse (mio. kr.)"] == "2,5"
+    assert by_name["Middelfart"]["Pris pr. helårsanbringelse, netværkspleje (kr.)"] == "250.000"
+    assert "gælder budgetåret 2016." in page

@@ -33,8 +33,10 @@ from .formats import date_da
 #: Shown for a figure the municipality's runs do not publish (no data, or no run).
 MISSING = "–"
 CHAPTER = "landsoversigt"
-#: The offline DataTables bundle, relative to the site root.
+#: The offline DataTables bundle, relative to the site root, and from a period's page
+#: (``book/landsoversigt/<period>.html``).
 STATIC_JS = "_static/itables/itables_offline.js"
+PAGE_TO_ROOT = "../../"
 
 
 def num_text(value: float, digits: int = 1, suffix: str = "") -> str:
@@ -126,6 +128,26 @@ def _goal_attainment(run_dir: Path, code: int) -> float | None:
     return _cell(_csv(run_dir, "goal_attainment_by_municipality"), {"municipality": code}, "share_met_or_partly")
 
 
+def _budget_year(run_dir: Path, code: int) -> str | None:
+    frame = _budget_rows(run_dir)
+    if frame is None or "year" not in frame.columns or frame.empty:
+        return None
+    return str(frame["year"].iloc[0]) or None
+
+
+def _benchmark_year(run_dir: Path, code: int) -> str | None:
+    frame = _csv(run_dir, "municipality_comparison")
+    if frame is None or "year" not in frame.columns:
+        return None
+    years = frame.loc[frame["municipality"] == str(code), "year"]
+    return str(years.iloc[0]) if len(years) else None
+
+
+#: The year a notebook's figures are for (public figures: the benchmark year; budget: the
+#: budget year the period ends in), said on the page.
+YEARS = {"benchmarking": _benchmark_year, "budget_followup": _budget_year}
+
+
 def _pct(v: float) -> str:
     return num_text(100 * v, 1, " %")
 
@@ -201,6 +223,10 @@ def collect(entries: list[dict], reports_dir: Path) -> dict[tuple[str, str], pd.
         for figure in FIGURES:
             if figure.notebook == e["notebook"]:
                 row[figure.key] = figure.read(reports_dir / e["path"], code)
+        if e["notebook"] in YEARS:
+            year = YEARS[e["notebook"]](reports_dir / e["path"], code)
+            if year:
+                row[f"year_{e['notebook']}"] = year
     return {
         period: pd.DataFrame(sorted(rows.values(), key=lambda r: (r["name"], r["municipality"])), dtype=object)
         for period, rows in sorted(periods.items())
@@ -316,6 +342,8 @@ def datatable_html(frame: pd.DataFrame, figures: list[Figure], table_id: str) ->
             "thousands": ".",
         },
         format_floats_in_python=False,
+        # a click anywhere on a header sorts (not only on the arrows)
+        text_in_header_can_be_selected=False,
     )
     dt_url = args.pop("dt_url")
     connected = args.pop("connected")
@@ -330,7 +358,7 @@ def datatable_html(frame: pd.DataFrame, figures: list[Figure], table_id: str) ->
     )
     out = _EXTERNAL_LINK.sub("", out)
     out = re.sub(r"Loading ITables v[\d.]+ from the <code>init_notebook_mode</code> cell\.\.\.\s*", "Indlæser …", out)
-    out = re.sub(r"\(need\s*\)", "", out)
+    out = re.sub(r"\(need\s*\?\)", "", out)
     return out
 
 
@@ -426,6 +454,16 @@ def period_page(frame: pd.DataFrame, start: str, end: str, folder: Path, synthet
     ]
     if synthetic:
         lines += [":::{warning}", "Tallene er beregnet på **syntetiske data**.", ":::", ""]
+    for notebook, text in (
+        ("benchmarking", "Anbragte pr. 1.000 0-22-årige er offentlige nøgletal for {years}."),
+        ("budget_followup", "Budgetafvigelsen og priserne pr. helårsanbringelse gælder budgetåret {years}."),
+    ):
+        column = f"year_{notebook}"
+        if column in frame.columns:
+            years = sorted({str(y) for y in frame[column] if isinstance(y, str)})
+            if years:
+                lines.append(text.format(years=" og ".join(years)))
+    lines.append("")
     left_out = [f for f in FIGURES if f not in figures]
     for f in left_out:
         lines.append(f"*{f.label}* er ikke offentliggjort for nogen af kommunerne i perioden og er udeladt.")
@@ -434,7 +472,7 @@ def period_page(frame: pd.DataFrame, start: str, end: str, folder: Path, synthet
     lines += ["## Nøgletal", "", "Klik på en kolonneoverskrift for at sortere; søgefeltet finder en kommune.", ""]
     lines += [
         "```{raw} html",
-        f'<script src="../{STATIC_JS}"></script>',
+        f'<script src="{PAGE_TO_ROOT}{STATIC_JS}"></script>',
         datatable_html(frame, figures, f"landsoversigt-{slug.replace('_', '-')}"),
         "```",
         "",
