@@ -205,8 +205,18 @@ def test_withheld_values_are_not_ranked_or_plotted(fake_book):
     folder = book / "landsoversigt"
     png = folder / "2016-02-01_2016-08-01_preventive_share.png"
     first = png.read_bytes()
-    national.write_overview(entries, book / "reports", book)
+    png.unlink()
+    national.save_png(
+        national.dot_plot(
+            share, figures["preventive_share"], "Forebyggende andel af forbruget, 1. februar 2016 – 1. august 2016"
+        ),
+        png,
+    )
     assert png.read_bytes() == first and b"Software" not in first
+    # an unchanged page keeps its plots; a missing plot is drawn again
+    png.unlink()
+    national.write_overview(entries, book / "reports", book)
+    assert png.read_bytes() == first
 
 
 def test_sorting_uses_hidden_numbers_and_withheld_is_null(fake_book):
@@ -252,3 +262,39 @@ def test_a_period_of_several_years_shows_its_last_budget_year(tmp_path):
     assert by_name["Middelfart"]["Budgetafvigelse (mio. kr.)"] == "2,5"
     assert by_name["Middelfart"]["Pris pr. helårsanbringelse, netværkspleje (kr.)"] == "250.000"
     assert "gælder budgetåret 2016." in page
+
+
+def test_built_site_has_an_overview_per_period(book_site):
+    """The real book (default matrix + København): one overview page per period of runs.yml,
+    listing the book's municipalities once each, with links and images that exist."""
+    import csv
+
+    from conftest import CONFIG, NO_DATA_RUN
+
+    html_dir = book_site / "_build" / "html"
+    chapter = (html_dir / "book" / "landsoversigt.html").read_text(encoding="utf-8")
+    script = html_dir / "_static" / "itables" / "itables_offline.js"
+    assert script.stat().st_size > 500_000
+    for period in CONFIG["periods"]:
+        start, end = period.split(":")
+        page_path = html_dir / "book" / "landsoversigt" / f"{start}_{end}.html"
+        page = page_path.read_text(encoding="utf-8")
+        assert f'href="landsoversigt/{start}_{end}.html"' in chapter
+        _, by_name, rows, links = _table(page)
+        expected = {"Aalborg", "Horsens", "Middelfart"} | ({"København"} if period == NO_DATA_RUN[3] else set())
+        assert sorted(r[0] for r in rows) == sorted(expected)
+        assert len(links) == len(expected)
+        for href in links:
+            assert (page_path.parent / href).resolve().is_file(), href
+        for src in re.findall(r'<img[^>]+src="([^"]+)"', page):
+            assert (page_path.parent / src).resolve().is_file(), src
+        assert (page_path.parent / "../../_static/itables/itables_offline.js").resolve() == script.resolve()
+        # the only absolute URL is the theme's (unused) thebe setting, on every page of the book
+        urls = set(re.findall(r"https?://[^\"'\s<>]+", page))
+        assert all(u.startswith("https://unpkg.com/thebe@") for u in urls), urls
+        # Aalborg's preventive share: the published CSV value, formatted by hand
+        key_figures = book_site / "book" / "reports" / "benchmarking" / f"851_{start}_{end}" / "key_figures.csv"
+        with key_figures.open(encoding="utf-8") as f:
+            (row,) = [r for r in csv.DictReader(f) if r["figure"] == "spending_share" and r["group"].startswith("Fore")]
+        expected_text = ".." if row["value"] == "" else f"{100 * float(row['value']):.1f}".replace(".", ",") + " %"
+        assert by_name["Aalborg"]["Forebyggende andel af forbruget"] == expected_text
