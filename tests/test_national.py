@@ -228,6 +228,8 @@ def test_sorting_uses_hidden_numbers_and_withheld_is_null(fake_book):
     assert rows["Horsens"][9 + 1] is None and rows["Aalborg"][9 + 1] == pytest.approx(0.288065)
     assert rows["Middelfart"][9 + 2] == pytest.approx(-12.3456789)
     assert '"orderData": [10], "targets": 3' in page
+    # no run of 10 digits (which could read as a CPR number) in the page's source
+    assert not re.search(r"\d{10}", page)
     # a search box and paging also when the municipalities fit on one page
     assert '"topStart": "search"' in page
 

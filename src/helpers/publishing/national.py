@@ -279,6 +279,13 @@ def municipality_link(code: int, name: str) -> str:
     return f'<a href="../kommuner/{code}.html">{html.escape(name)}</a>'
 
 
+def sort_key(value) -> float:
+    """The number a column sorts on: the published value to 7 significant digits (finer than
+    any text on the page; no long digit runs in the page's source, which a scanner could
+    take for a CPR number)."""
+    return float(f"{float(value):.7g}")
+
+
 def table_frames(frame: pd.DataFrame, figures: list[Figure]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The text the reader sees (Danish) and the numbers it sorts on (withheld/missing: NA)."""
     text = pd.DataFrame(
@@ -291,7 +298,7 @@ def table_frames(frame: pd.DataFrame, figures: list[Figure]) -> tuple[pd.DataFra
     numbers = pd.DataFrame(
         {
             f"_sort_{i}": pd.array(
-                [None if (is_withheld(v) or is_missing(v)) else float(v) for v in frame[f.key]], dtype="Float64"
+                [None if (is_withheld(v) or is_missing(v)) else sort_key(v) for v in frame[f.key]], dtype="Float64"
             )
             for i, f in enumerate(figures)
         }
