@@ -300,3 +300,11 @@ def test_built_site_has_an_overview_per_period(book_site):
             (row,) = [r for r in csv.DictReader(f) if r["figure"] == "spending_share" and r["group"].startswith("Fore")]
         expected_text = ".." if row["value"] == "" else f"{100 * float(row['value']):.1f}".replace(".", ",") + " %"
         assert by_name["Aalborg"]["Forebyggende andel af forbruget"] == expected_text
+
+
+def test_a_book_without_runs_says_so_and_stale_pages_go(fake_book):
+    book, pages, _ = fake_book
+    assert (book / "landsoversigt" / "2016-08-01_2017-02-01_preventive_share.png").exists()
+    assert national.write_overview([], book / "reports", book) == [book / "landsoversigt.md"]
+    assert "Der er endnu ingen kørte rapporter" in (book / "landsoversigt.md").read_text(encoding="utf-8")
+    assert list((book / "landsoversigt").iterdir()) == []
