@@ -201,6 +201,10 @@ def test_withheld_values_are_not_ranked_or_plotted(fake_book):
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert sorted(labels) == ["1 Middelfart", "2 Aalborg"]
     assert all(t.get_fontsize() >= 9 for t in fig.axes[0].get_yticklabels())
+    # Danish ticks, no two alike (28,8 % and 31,4 %: steps of 0,5 percentage points need a decimal)
+    fig.canvas.draw()
+    ticks = [t.get_text() for t in fig.axes[0].get_xticklabels() if t.get_visible() and t.get_text()]
+    assert len(ticks) == len(set(ticks)) >= 3 and all(re.fullmatch(r"\d+,\d %", t) for t in ticks), ticks
     # the plots on disk: one per figure with a published value, deterministic bytes
     folder = book / "landsoversigt"
     png = folder / "2016-02-01_2016-08-01_preventive_share.png"

@@ -419,11 +419,12 @@ def dot_plot(values: pd.DataFrame, figure: Figure, title: str):
     ax.set_yticklabels([f"{r} {name}" for r, name in zip(values["rank"], values["name"])], fontsize=9)
     ax.set_ylim(-0.7, n - 0.3)
     ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(nbins=6, steps=[1, 2, 5, 10]))
-    digits = 0 if abs(values["value"]).max() >= 100 else 1
-    if figure.text is _pct:
-        ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: num_text(100 * v, 0, " %")))
-    else:
-        ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: num_text(v, digits)))
+    # as many decimals as the tick step needs (0,5 -> one), so that no two ticks read alike
+    scale, suffix = (100, " %") if figure.text is _pct else (1, "")
+    ticks = [scale * v for v in ax.get_xticks()]
+    step = min((b - a for a, b in zip(ticks, ticks[1:])), default=1.0)
+    digits = max(0, math.ceil(-math.log10(step) - 1e-9)) if 0 < step < 1 else 0
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: num_text(scale * v, digits, suffix)))
     ax.set_xlabel(figure.axis, fontsize=9)
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_title(title, fontsize=10, loc="left")
@@ -454,7 +455,7 @@ def _names(frame: pd.DataFrame, mask) -> str:
 
 
 #: Raise when the dot plots change: the page says it, so that its plots are drawn again.
-PLOT_STYLE = 1
+PLOT_STYLE = 2
 
 
 def period_page(
