@@ -312,3 +312,58 @@ def test_a_book_without_runs_says_so_and_stale_pages_go(fake_book):
     assert national.write_overview([], book / "reports", book) == [book / "landsoversigt.md"]
     assert "Der er endnu ingen kørte rapporter" in (book / "landsoversigt.md").read_text(encoding="utf-8")
     assert list((book / "landsoversigt").iterdir()) == []
+
+
+def _number(text: str) -> float:
+    return float(text.replace(" %", "").replace(".", "").replace(",", ".").replace("−", "-"))
+
+
+def test_a_reader_sorts_and_searches_the_overview_offline(fake_book, tmp_path):
+    """In Chromium, opened from disk (no server, no network): a click on a header sorts the
+    Danish numbers as numbers ("197.910" before "1.234.567", which text order reverses), the
+    withheld value stays at one end, and the search box finds a municipality. Nothing is
+    requested outside the site. (The page's table, as the book embeds it, in a bare page.)"""
+    from playwright.sync_api import sync_playwright
+    from test_site import CHROMIUM_ARGS, chromium_path
+
+    book, _, _ = fake_book
+    text = (book / "landsoversigt" / "2016-02-01_2016-08-01.md").read_text(encoding="utf-8")
+    raw = text.split("```{raw} html\n", 1)[1].split("\n```", 1)[0]
+    site = tmp_path / "site"
+    page_path = site / "book" / "landsoversigt" / "2016-02-01_2016-08-01.html"
+    page_path.parent.mkdir(parents=True)
+    page_path.write_text(f'<!DOCTYPE html><html lang="da"><meta charset="utf-8"><body>{raw}</body></html>')
+    national.write_static(site)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        outside = []
+        page.on("request", lambda r: None if r.url.split(":")[0] in ("file", "blob", "data") else outside.append(r.url))
+        page.goto(page_path.as_uri())
+        page.wait_for_selector("table.dataTable tbody tr")
+
+        def column(i):
+            return page.eval_on_selector_all(
+                f"table.dataTable tbody tr td:nth-child({i})", "els => els.map(e => e.textContent)"
+            )
+
+        header = page.locator("table.dataTable thead th", has_text="netværkspleje").first
+        header.click()
+        page.wait_for_timeout(200)
+        ascending = column(6)
+        header.click()
+        page.wait_for_timeout(200)
+        descending = column(6)
+        assert [t for t in ascending if t != ".."] == ["197.910", "1.234.567"], ascending
+        assert [t for t in descending if t != ".."] == ["1.234.567", "197.910"], descending
+        assert ".." in (ascending[0], ascending[-1]) and ".." in (descending[0], descending[-1])
+        header = page.locator("table.dataTable thead th", has_text="Budgetafvigelse").first
+        header.click()
+        page.wait_for_timeout(200)
+        assert column(5) == ["−12,3", "−1,2", "9,3"]
+        page.fill("div.dt-search input", "Hors")
+        page.wait_for_timeout(300)
+        assert column(1) == ["Horsens"]
+        assert page.locator("table.dataTable tbody a").first.get_attribute("href") == "../kommuner/615.html"
+        browser.close()
+    assert outside == []
