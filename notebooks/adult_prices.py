@@ -44,7 +44,7 @@ names = {int(c): municipalities.name(c) for c in units["municipality"].unique()}
 source = f"Kilde: registreringer efter KL's SEP-metode{' (syntetiske)' if report.synthetic else ''}."
 has_units = "price_by_vum" in report.specs
 if not has_units:
-    display(report.no_data("Der er ingen registreringer af voksne efter §85 eller §107 i perioden."))
+    display(report.no_data("Der er ingen registreringer af voksne efter §85 eller §107 i perioden.", page=True))
 else:
     by_vum, by_age = report.table("price_by_vum"), report.table("price_by_age")
     by_municipality = report.table("price_by_municipality")
@@ -145,30 +145,21 @@ for name in ("vum_change_1_2", "vum_change_2_3", "income_basis", "months_between
 # vises 1. til 2. og 2. til 3. registrering hver for sig. Opfølgningen sker i gennemsnit hvert
 # 10.–12. måned.
 
-# %% [markdown]
-# ## VUM-bogstav og støttebogstav i København
-
 # %% tags=["remove-input"]
-agreement = page.prices.letter_agreement(page.prices.records_from_crosstab(page.prices.published_support_letters()))
-display(report.table("kbh_vum_support_letter"))
-display(
-    report.key_messages(
-        [
-            f"{100 * agreement['diagonal_share']:.1f} % af borgerne har samme støttebogstav og VUM-bogstav.".replace(
-                ".", ","
-            ),
-            (
-                f"Vægtet kappa (lineære vægte) er {agreement['kappa']:.2f} (95 %-interval "
-                f"{agreement['kappa_low']:.2f}–{agreement['kappa_high']:.2f}): god, men ikke fuld overensstemmelse."
-            ).replace(".", ","),
-        ]
+# KL's published comparison for København: shown on København's own pages only (it is the
+# same public table for every municipality).
+if report.municipality == page.KOBENHAVN:
+    agreement = page.prices.letter_agreement(page.prices.records_from_crosstab(page.prices.published_support_letters()))
+    display(report.section("VUM-bogstav og støttebogstav i København"))
+    display(report.table("kbh_vum_support_letter"))
+    display(report.key_messages(page.letter_messages(agreement)))
+    display(
+        report.paragraph(
+            "Tabellen er de offentliggjorte tal fra KL's rapport (ikke syntetiske); bogen genskaber den fra "
+            "enkeltregistreringer og måler overensstemmelsen. Borgere med støttebogstav F og G har et lavere "
+            "VUM-bogstav, fordi støttebogstavet også afspejler behov, som VUM-bogstavet ikke fanger."
+        )
     )
-)
-
-# %% [markdown]
-# Tabellen er de offentliggjorte tal fra KL's rapport (ikke syntetiske); bogen genskaber den fra
-# enkeltregistreringer og måler overensstemmelsen. Borgere med støttebogstav F og G har et
-# lavere VUM-bogstav, fordi støttebogstavet også afspejler behov, som VUM-bogstavet ikke fanger.
 
 # %% tags=["remove-input"]
 display(

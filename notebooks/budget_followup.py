@@ -46,7 +46,7 @@ has_budget = "budget_variance" in report.specs
 # %% tags=["remove-input"]
 if not has_budget:
     all_years = page.years_da(page.period_years(report))
-    display(report.no_data(f"Der er ingen budgetforudsætninger for {report.name} Kommune for {all_years}."))
+    display(report.no_data(f"Der er ingen budgetforudsætninger for {report.name} Kommune for {all_years}.", page=True))
 else:
     variance = report.table("budget_variance")
     display(report.key_messages([line for y in reversed(years) for line in page.key_messages(variance, y)]))

@@ -42,7 +42,7 @@ registrations, units, pairs = adults.for_period(report.data.adult_registrations,
 source = f"Kilde: registreringer efter KL's SEP-metode{' (syntetiske)' if report.synthetic else ''}."
 has_attainment = "goal_attainment_by_municipality" in report.specs
 if not has_attainment:
-    display(report.no_data("Der er ingen opfølgninger med registreret målopfyldelse i perioden."))
+    display(report.no_data("Der er ingen opfølgninger med registreret målopfyldelse i perioden.", page=True))
 else:
     attainment = report.table("goal_attainment_by_municipality")
     display(report.key_messages(page.key_messages(attainment, report.municipality, report.name)))

@@ -51,7 +51,8 @@ if not has_data:
     display(
         report.no_data(
             f"Der er ingen børn med en aktiv indsats i {report.name} Kommune ved periodens start eller "
-            "slutning, så der er ingen bevægelser at vise."
+            "slutning, så der er ingen bevægelser at vise.",
+            page=True,
         )
     )
 else:

@@ -44,7 +44,9 @@ display(report.header("Udvikling"))
 has_data = "trends" in report.specs
 source = f"Kilde: {report.name} Kommunes indsats- og sagsdata{' (syntetiske)' if report.synthetic else ''}."
 if not has_data:
-    display(report.no_data(f"Der er hverken indsatser eller sagshændelser for {report.name} Kommune i data."))
+    display(
+        report.no_data(f"Der er hverken indsatser eller sagshændelser for {report.name} Kommune i data.", page=True)
+    )
 else:
     monthly = report.table("trends")
     forecast = report.table("forecast") if "forecast" in report.specs else None

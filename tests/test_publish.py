@@ -1,12 +1,12 @@
 """The one publishing function: files, page and record (protection itself: test_disclosure)."""
 
 import hashlib
+import html
 import json
 
 import pandas as pd
-import pytest
 
-from helpers.publishing.disclosure import TableSpec, count_cells
+from helpers.publishing.disclosure import TableSpec, count_cells, protect
 from helpers.publishing.tables import publish
 
 
@@ -29,7 +29,7 @@ def test_publish_writes_protected_csv_and_excel_and_the_auditors_record(tmp_path
     csv = pd.read_csv(tmp_path / "transitions.csv")
     xlsx = pd.read_excel(tmp_path / "transitions.xlsx")
     assert csv["children"].isna().tolist() == [True, False, False]
-    assert xlsx["children"].isna().tolist() == [True, False, False]
+    assert xlsx["Børn"].isna().tolist() == [True, False, False]  # Danish headings in Excel
     assert (tmp_path / "transitions.csv").read_text().splitlines()[1] == "1,0,"
     html = pub._repr_html_()
     assert "transitions.csv" in html and "transitions.xlsx" in html and "Overgange" in html
@@ -60,8 +60,55 @@ def test_published_files_are_byte_stable(tmp_path):
     assert digests[0] == digests[1]
 
 
-@pytest.mark.parametrize("value, shown", [(1234567, "1.234.567"), (0.5, "0,50"), (12.0, "12,00")])
-def test_danish_number_format(value, shown):
-    from helpers.publishing.tables import _da_number
+def test_the_page_shows_each_column_in_danish_by_its_kind_with_spanners_and_notes(tmp_path):
+    """One presenter for every table: shares as "12,3 %", kroner whole with a thousands mark,
+    the real minus, p-values "< 0,001", withheld cells "..", spanners over their columns, the
+    protection legend and the source under the table, nothing fetched from the web."""
+    import re
 
-    assert _da_number(value) == shown
+    frame = pd.DataFrame(
+        {
+            "district": ["Nord", "<b>Syd</b>"],
+            "share": [0.1234, 0.5],
+            "ci_low": [0.1, 0.25],
+            "spending": [-208.72, 1234567.0],
+            "p_value": [0.0004, 0.0312],
+            "children": [10, 2000],
+        }
+    )
+    spec = TableSpec("t", frame, caption="Tabel", spanners={"Andel": ["share", "ci_low"]}, source="Kilde: test.")
+    published = publish(spec, tmp_path, protect([spec]))
+    published.status.loc[1, "share"] = "secondary"  # as if protection had withheld it
+    page = published._repr_html_()
+    body = re.findall(r'<td[^>]*class="gt_row[^"]*"[^>]*>(.*?)</td>', page)
+    assert "&lt;b&gt;Syd" in body[6]  # text is escaped
+    cells = [html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in body]
+    assert cells == [
+        "Nord", "12,3 %", "10,0 %", "\u2212209", "< 0,001", "10",
+        "<b>Syd</b>", "..", "25,0 %", "1.234.567", "0,031", "2.000",
+    ]  # fmt: skip
+    assert re.search(r'<th[^>]*colspan="2"[^>]*>\s*<span[^>]*>Andel', page) or ">Andel<" in page
+    assert "Kilde: test." in page and "diskretion" in page
+    assert not re.search(r"(src|href)=[\"']?https?:", page)
+
+
+def test_excel_is_for_people_and_csv_for_machines(tmp_path):
+    """CSV: the English snake_case names and dot decimals; Excel: Danish headings, number
+    formats by kind, and a sheet "Om tabellen" with the run, the source and the protection."""
+    from openpyxl import load_workbook
+
+    frame = pd.DataFrame({"district": ["Nord"], "share": [0.125], "spending": [1234.5], "children": [12]})
+    out = tmp_path / "851_2016-02-01_2016-08-01"
+    spec = TableSpec("t", frame, caption="Børn pr. distrikt", source="Kilde: test.")
+    publish(spec, out, protect([spec]))
+    assert (out / "t.csv").read_text().splitlines() == ["district,share,spending,children", "Nord,0.125,1234.5,12"]
+    book = load_workbook(out / "t.xlsx")
+    assert book.sheetnames == ["t", "Om tabellen"]
+    data = book["t"]
+    assert [c.value for c in data[1]] == ["Distrikt", "Andel", "Forbrug (kr.)", "Børn"]
+    assert [c.number_format for c in data[2][1:]] == ["0.0%", "#,##0", "#,##0"]
+    about = dict(book["Om tabellen"].iter_rows(values_only=True))
+    assert about["Titel"] == "Børn pr. distrikt" and about["Kilde"] == "Kilde: test."
+    assert about["Kommune"] == "Aalborg (kommunekode 851)"
+    assert about["Periode"] == "1. februar 2016 – 1. august 2016"
+    assert "diskretion" in about["Diskretion"] and about["Kolonne: Andel"] == "CSV-kolonnen share"

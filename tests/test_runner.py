@@ -212,3 +212,21 @@ def test_the_papermill_cli_alone_runs_a_notebook(book_site, tmp_path):
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert (tmp_path / "tables" / "transitions.csv").exists()
+
+
+def test_a_page_without_data_says_so_once_and_keeps_only_its_footer():
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_output
+
+    from helpers.pipeline.runner import without_empty_sections
+
+    def shown(html):
+        return new_code_cell("", outputs=[new_output("display_data", data={"text/html": html})])
+
+    header = shown("<h1>Indsatstrappen</h1>")
+    empty = shown("<div class='admonition note no-data-page'><p>Ingen data</p></div>")
+    section, text = shown("<table></table>"), new_markdown_cell("## Bevægelser")
+    footer = shown("<details class='run-parameters'>...</details>")
+    assert without_empty_sections([header, empty, text, section, footer]) == [header, empty, footer]
+    # a message about one section only leaves the page as it is
+    note = shown("<div class='admonition note'><p>Ingen data</p></div>")
+    assert without_empty_sections([header, note, text, section, footer]) == [header, note, text, section, footer]

@@ -146,3 +146,74 @@ def test_a_reader_follows_a_report_sees_figures_and_downloads_a_csv(browser, ser
     page.wait_for_selector("#search-results li", timeout=20_000)
     assert page.locator("#search-results li").count() > 0
     page.close()
+
+
+#: Words a reader must never see: raw code names, template plurals, local paths.
+RAW_NAMES = re.compile(
+    r"goal_met|vum_letter|vum_score|target_group|age_group|_share\b|\bnan\b|\bNaN\b|\bNone\b|\bTrue\b|\bFalse\b"
+    r"|\(r\)|\(er\)|\b1 kørsler\b|Ved reportbook|/work/|/tmp/|/home/|\bkr\.\.(?!\.)"
+)
+#: Where the screenshots of each page kind are kept (a test artefact; gitignored).
+ARTEFACTS = Path(__file__).resolve().parent.parent / "test-artefacts" / "screenshots"
+
+MEASURE_PAGE = """() => {
+  const article = document.querySelector('main article') || document.querySelector('main');
+  const column = article.clientWidth;
+  const tables = [...article.querySelectorAll('table')].map(t => {
+    // a table may scroll inside its own box (great_tables' container) when that box fits
+    let box = t.parentElement;
+    while (box && box !== article && getComputedStyle(box).overflowX !== 'auto') box = box.parentElement;
+    const scrolls = box && box !== article;
+    return {width: t.scrollWidth, scrolls: !!scrolls, box: scrolls ? box.clientWidth : column};
+  });
+  const images = [...article.querySelectorAll('img')].map(i => ({ok: i.complete && i.naturalWidth > 0,
+    shown: i.getBoundingClientRect().width, src: i.getAttribute('src')}));
+  return {column, page: document.documentElement.scrollWidth, window: window.innerWidth, tables, images,
+          text: article.innerText, title: document.title};
+}"""
+
+
+def report_pages(root: Path) -> list[Path]:
+    return sorted((root / "book" / "reports").glob("*/*.html"))
+
+
+def test_every_report_page_reads_well_at_1280_px(browser, server, book_site):
+    """Every report page of the default matrix and of a municipality without data, as a reader
+    at 1,280 px sees it: no table wider than the column (a table that scrolls in its own box
+    may be at most 1.3 x the column), no page wider than the window, a title of its own, no
+    raw code name, template plural or local path in the text, every image loaded; a
+    screenshot of each page kind is kept in test-artefacts/screenshots."""
+    root = book_site / "_build" / "html"
+    pages = report_pages(root)
+    runs = {p.stem for p in pages}
+    assert set(SITE_RUN_IDS) <= runs and "101_2016-02-01_2016-08-01" in runs
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="da-DK")
+    titles, problems, kinds = {}, [], set()
+    for path in pages:
+        rel = path.relative_to(root).as_posix()
+        page.goto(f"{server}/{rel}")
+        page.wait_for_load_state("load")
+        page.wait_for_function("() => Array.from(document.querySelectorAll('main img')).every(i => i.complete)")
+        seen = page.evaluate(MEASURE_PAGE)
+        if seen["page"] > seen["window"]:
+            problems.append((rel, f"page {seen['page']} px wider than the window"))
+        for t in seen["tables"]:
+            too_wide = t["width"] > 1.3 * seen["column"] if t["scrolls"] else t["width"] > seen["column"] + 1
+            if too_wide or t["box"] > seen["column"] + 1:
+                problems.append((rel, f"table {t['width']} px in a {seen['column']} px column"))
+        for image in seen["images"]:
+            if not image["ok"] or image["shown"] > seen["column"] + 1:
+                problems.append((rel, f"image {image['src']} not loaded or wider than the column"))
+        raw = RAW_NAMES.findall(seen["text"])
+        if raw:
+            problems.append((rel, f"raw text: {sorted(set(raw))}"))
+        titles.setdefault(seen["title"], []).append(rel)
+        kind = (path.parent.name, path.stem.startswith("101_"))
+        if kind not in kinds:
+            kinds.add(kind)
+            page.screenshot(path=str(ARTEFACTS / f"{path.parent.name}_{path.stem}.png"), full_page=True)
+    page.close()
+    assert not problems, problems[:20]
+    assert all(len(v) == 1 for v in titles.values()), [v for v in titles.values() if len(v) > 1][:5]
+    assert len(kinds) >= 2 * len(CONFIG["notebooks"]) - 1  # each notebook with and without data

@@ -24,6 +24,7 @@ def _print_messages(messages, bullet: str) -> None:
 
 def cmd_validate(args) -> int:
     from ..data.dataset import load, write_rejects
+    from ..publishing.formats import plural_da
 
     dataset = load(args.data_dir)
     print(f"Validering af {dataset.data_dir}")
@@ -38,8 +39,8 @@ def cmd_validate(args) -> int:
     refused = dataset.refused_files
     if dataset.rejected or refused:
         if refused:
-            print(f"{len(refused)} fil(er) afvist: {', '.join(refused)}.")
-        print(f"{dataset.rejected} række(r) afvist.")
+            print(f"{plural_da(len(refused), 'fil', 'filer')} afvist: {', '.join(refused)}.")
+        print(f"{plural_da(dataset.rejected, 'række', 'rækker')} afvist.")
         return 1
     print("Alle rækker overholder datakontrakten.")
     return 0
@@ -54,6 +55,7 @@ def cmd_synth(args) -> int:
 
 
 def cmd_run(args) -> int:
+    from ..publishing.formats import plural_da
     from .runner import Interrupted, RunLocked, build_matrix, load_config, run_matrix
 
     config = load_config(args.config)
@@ -63,7 +65,7 @@ def cmd_run(args) -> int:
         args.period or config["periods"],
     )
     data, out = args.data or config["data"], args.out or config["out"]
-    print(f"{len(runs)} kørsler → {out}")
+    print(f"{plural_da(len(runs), 'kørsel', 'kørsler')} → {out}")
     try:
         failures = run_matrix(
             runs,
@@ -146,9 +148,10 @@ def cmd_fetch_dst(args) -> int:
 
 def cmd_cache(args) -> int:
     from ..data.dataset import cache_dir, clear_cache
+    from ..publishing.formats import plural_da
 
     files, size = clear_cache()
-    print(f"Cachen {cache_dir()} er tømt: {files} fil(er), {size / 2**20:.1f} MB slettet.")
+    print(f"Cachen {cache_dir()} er tømt: {plural_da(files, 'fil', 'filer')}, {size / 2**20:.1f} MB slettet.")
     return 0
 
 

@@ -43,9 +43,9 @@ import yaml
 
 from ..data import municipalities
 from ..data.paths import REPO_ROOT, resolve_path
-from ..publishing.book import record_matrix
+from ..publishing.book import NOTEBOOK_TITLES, record_matrix
 from ..publishing.formats import date_da
-from ..publishing.report import MATRIX_ENV, NOTEBOOK_DIR, notebook_reads
+from ..publishing.report import FOOTER, MATRIX_ENV, NO_DATA_PAGE, NOTEBOOK_DIR, notebook_reads
 from .cache import KEY_FILE
 
 CONFIG_FILE = REPO_ROOT / "runs.yml"
@@ -382,11 +382,25 @@ def execute_remote(
     return run_, error, files
 
 
+def _shows(cell, marker: str) -> bool:
+    return any(marker in str(o.get("data", {}).get("text/html", "")) for o in cell.get("outputs", []))
+
+
+def without_empty_sections(cells: list) -> list:
+    """A page that says it has no data (``Report.no_data(..., page=True)``) says so once:
+    the cells after that message are left out, except the footer with the run's parameters."""
+    for i, cell in enumerate(cells):
+        if cell.cell_type == "code" and _shows(cell, NO_DATA_PAGE):
+            return cells[: i + 1] + [c for c in cells[i + 1 :] if c.cell_type == "code" and _shows(c, FOOTER)]
+    return cells
+
+
 def finish_notebook(path: Path, run: Run, final_output_dir: Path | None = None, nb=None) -> None:
     """Prepare an executed notebook for the book: hide the parameter cells, title the page,
     and record the tables' final folder as its ``output_dir`` (it ran in the staging area).
     ``nb``: the executed notebook as papermill returned it (read from ``path`` if None)."""
     nb = nbformat.read(path, as_version=4) if nb is None else nb
+    nb.cells = without_empty_sections(nb.cells)
     staged = str(nb.metadata.get("papermill", {}).get("parameters", {}).get("output_dir", ""))
     for cell in nb.cells:
         tags = cell.metadata.get("tags", [])
@@ -402,7 +416,8 @@ def finish_notebook(path: Path, run: Run, final_output_dir: Path | None = None, 
     period = f"{date_da(run.period_start)} – {date_da(run.period_end)}"
     for cell in nb.cells:
         if cell.cell_type == "markdown" and cell.source.startswith("# "):
-            title = cell.source.splitlines()[0][2:].split(":")[0]
+            # the book's title of the notebook (distinct for every notebook), else the template's
+            title = NOTEBOOK_TITLES.get(run.notebook) or cell.source.splitlines()[0][2:].split(":")[0]
             rest = cell.source.split("\n", 1)[1] if "\n" in cell.source else ""
             cell.source = f"# {title}: {name} ({run.municipality}), {period}\n{rest}".rstrip()
             break

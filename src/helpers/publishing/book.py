@@ -333,6 +333,65 @@ def write_data_quality(data_dir: Path) -> Path:
     return path
 
 
+KIND_UNITS = {
+    "pct": "andel mellem 0 og 1 (0.125 = 12,5 %)",
+    "points": "procent (12.5 = 12,5 %)",
+    "amount": "kroner",
+    "year": "årstal",
+    "pvalue": "p-værdi",
+    "ratio": "forholdstal",
+    "number": "antal eller tal",
+}
+
+
+def write_data_dictionary(reports_dir: Path) -> Path:
+    """``book/data_dictionary.md``: every downloadable table of the book, page by page, with
+    its CSV columns (English snake_case, dot decimals), their Danish heading in Excel and on
+    the page, and their unit; withheld cells are empty in both files."""
+    import csv
+
+    from .formats import column_kind
+    from .tables import COLUMN_LABELS, MANIFEST
+
+    tables: dict[tuple[str, str], list[str]] = {}
+    for listing in sorted(reports_dir.glob(f"*/*/{MANIFEST}")):
+        notebook = listing.parent.parent.name
+        for name, entry in json.loads(listing.read_text(encoding="utf-8")).items():
+            path = listing.parent / entry["csv"]
+            if not path.exists():
+                continue
+            with path.open(encoding="utf-8", newline="") as f:
+                header = next(csv.reader(f), [])
+            known = tables.setdefault((notebook, name), [])
+            known += [c for c in header if c not in known]
+    lines = [
+        "# Dataordbog",
+        "",
+        "Hver tabel på rapportsiderne kan hentes som **CSV** (til maskiner: engelske kolonnenavne i "
+        "snake_case, punktum som decimaltegn, UTF-8) og som **Excel** (til mennesker: danske overskrifter og "
+        "talformater og et ark «Om tabellen» med kilde, periode og diskretion). Tal, der ikke vises af hensyn "
+        "til diskretion, er tomme i begge filer. Andele er tal mellem 0 og 1 i CSV-filen.",
+        "",
+    ]
+    if not tables:
+        lines.append("Bogen har endnu ingen rapporter med tabeller.")
+    for notebook in sorted(
+        {nb for nb, _ in tables}, key=lambda nb: list(NOTEBOOK_TITLES).index(nb) if nb in NOTEBOOK_TITLES else 99
+    ):
+        lines += [f"## {NOTEBOOK_TITLES.get(notebook, notebook)}", ""]
+        for (nb, name), columns in sorted(tables.items()):
+            if nb != notebook:
+                continue
+            lines += [f"### `{name}`", "", "| CSV-kolonne | Overskrift | Enhed |", "|---|---|---|"]
+            for c in columns:
+                label = COLUMN_LABELS.get(c, c)
+                lines.append(f"| `{c}` | {label} | {KIND_UNITS[column_kind(c, columns)]} |")
+            lines.append("")
+    path = BOOK_DIR / "data_dictionary.md"
+    _write_if_changed(path, "\n".join(lines) + "\n")
+    return path
+
+
 def copy_downloads(reports_dir: Path, html_dir: Path) -> int:
     """Copy every published CSV/Excel file to the same place relative to its page (files
     already there with the same size and time are left alone). Returns the number copied."""
@@ -382,6 +441,7 @@ def build(
     reports_dir, data_dir = resolve_path(reports_dir).resolve(), resolve_path(data_dir).resolve()
     write_index(reports_dir, data_dir)
     write_data_quality(data_dir)
+    write_data_dictionary(reports_dir)
     html_dir = BUILD_DIR / "html"
     started = time.time()
     args = {

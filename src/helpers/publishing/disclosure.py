@@ -138,6 +138,10 @@ class TableSpec:
     labels: dict = field(default_factory=dict)
     show: list | None = None
     source: str = ""
+    #: Column spanners on the page: label -> the columns it spans (adjacent, in order).
+    spanners: dict = field(default_factory=dict)
+    #: How a column is shown when ``formats`` has no function for it (see formats.column_kind).
+    kinds: dict = field(default_factory=dict)
 
 
 def _ids(values) -> np.ndarray:

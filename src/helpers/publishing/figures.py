@@ -6,6 +6,7 @@ count is 1-4 are greyed out without a number, so a figure never shows what a tab
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 import matplotlib
@@ -29,21 +30,87 @@ plt.rcParams.update(
     }
 )
 
+#: The width of the page's text column in inches at the figures' dpi (784 px / 110 dpi): a
+#: figure this wide is shown at its own size, so its text keeps its point size.
+PAGE_WIDTH = 7.2
 DIRECTION_COLOURS = {"ned": "#2a9d8f", "samme": "#8d99ae", "op": "#e76f51"}
 
 
+class DanishFormatter(matplotlib.ticker.ScalarFormatter):
+    """Matplotlib's tick labels in Danish: decimal comma, thousands dot, the minus "−", never
+    an offset or a power of ten beside the axis (``0.8`` -> ``0,8``; ``12000`` -> ``12.000``)."""
+
+    def __init__(self):
+        super().__init__(useOffset=False, useMathText=False)
+        self.set_scientific(False)
+
+    def __call__(self, x, pos=None):
+        return danish_tick(super().__call__(x, pos))
+
+
+_TICK = re.compile(r"([\u2212-]?)(\d+)(?:\.(\d+))?")
+
+
+def danish_tick(text: str) -> str:
+    """A tick label as matplotlib writes it (``-1234.5``) in Danish (``−1.234,5``)."""
+    m = _TICK.fullmatch(text.strip())
+    if not m:
+        return text
+    sign, whole, decimals = m.groups()
+    whole = f"{int(whole):,}".replace(",", ".")
+    return ("\u2212" if sign else "") + whole + ("," + decimals if decimals else "")
+
+
+def danish_axes(fig) -> None:
+    """Every numeric axis of ``fig`` with Danish tick labels (axes with their own formatter,
+    e.g. percentages, keep it)."""
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if type(axis.get_major_formatter()) is matplotlib.ticker.ScalarFormatter:
+                axis.set_major_formatter(DanishFormatter())
+
+
+def natural_key(value):
+    """Categories in their natural order: age groups by their first age (0-5 before 6-11
+    before 12-17), other text alphabetically, "Ukendt" and "I alt" last."""
+    text = str(value)
+    if text in ("Ukendt", "I alt"):
+        return (2, 0, text)
+    m = re.match(r"\s*(\d+)", text)
+    return (0, int(m.group(1)), text) if m else (1, 0, text)
+
+
+def category_da(value) -> str:
+    """A category label: numbers in Danish (VUM score 1.5 -> "1,5"), text as it is."""
+    if isinstance(value, (int, np.integer)):
+        return str(value)
+    if isinstance(value, (float, np.floating)):
+        return num_da(float(value), 1)
+    return str(value)
+
+
 def show(fig) -> None:
-    """Display a figure where it is made in the page, then free it (None: nothing to draw)."""
+    """Display a figure where it is made in the page, then free it (None: nothing to draw).
+    Numeric axes get Danish tick labels here, in one place for every figure."""
     from IPython.display import display
 
     if fig is None:
         return
+    danish_axes(fig)
     display(fig)
     plt.close(fig)
 
 
 def source_note(fig, text: str) -> None:
-    fig.text(0.01, 0.005, text, fontsize=8, color="#555555", ha="left", va="bottom")
+    """The source (and how withheld numbers are drawn) under the figure, in 9 pt, wrapped to
+    the figure's width; the panels move up to make room for it."""
+    width, height = fig.get_size_inches()
+    lines = textwrap.wrap(text, int(width * 14))  # about 14 characters an inch at 9 pt
+    room = (0.16 * len(lines) + 0.06) / height
+    for ax in fig.axes:
+        box = ax.get_position()
+        ax.set_position([box.x0, box.y0 * (1 - room) + room, box.width, box.height * (1 - room)])
+    fig.text(0.01, 0.005, "\n".join(lines), fontsize=9, color="#555555", ha="left", va="bottom")
 
 
 def flow_heatmap(flow: pd.DataFrame, title: str, source: str):
@@ -54,11 +121,11 @@ def flow_heatmap(flow: pd.DataFrame, title: str, source: str):
     """
     table = flow.set_index(flow.columns[0])
     rows = [r for r in table.index if r[0] in "123456"]
-    columns = ["Ophørte"] + [str(b) for b in range(1, 7)]
+    columns = ["ended"] + [f"to_{b}" for b in range(1, 7)]
     counts = table.loc[rows, columns].astype("Float64")
-    totals = table.loc[rows, "Unikke cpr"].astype("Float64")
+    totals = table.loc[rows, "unique_children"].astype("Float64")
     shares = counts.div(totals, axis=0).astype(float)
-    fig, ax = plt.subplots(figsize=(8.5, 4.8))
+    fig, ax = plt.subplots(figsize=(PAGE_WIDTH, 4.8))
     cmap = plt.get_cmap("Blues").copy()
     cmap.set_bad("#dddddd")
     ax.imshow(np.ma.masked_invalid(shares.to_numpy(dtype=float)), cmap=cmap, vmin=0, vmax=1, aspect="auto")
@@ -66,18 +133,18 @@ def flow_heatmap(flow: pd.DataFrame, title: str, source: str):
         for j, c in enumerate(columns):
             n, share = counts.loc[r, c], shares.loc[r, c]
             if pd.isna(n):
-                ax.text(j, i, WITHHELD, ha="center", va="center", fontsize=8, color="#333333")
+                ax.text(j, i, WITHHELD, ha="center", va="center", fontsize=9, color="#333333")
             elif n > 0 and np.isnan(share):  # the row total is withheld: the count alone
-                ax.text(j, i, f"({count_da(n)})", ha="center", va="center", fontsize=8, color="#222222")
+                ax.text(j, i, f"({count_da(n)})", ha="center", va="center", fontsize=9, color="#222222")
             elif n > 0:
                 colour = "white" if share > 0.6 else "#222222"
-                ax.text(j, i, f"{pct_da(share)}\n({count_da(n)})", ha="center", va="center", fontsize=8, color=colour)
+                ax.text(j, i, f"{pct_da(share)}\n({count_da(n)})", ha="center", va="center", fontsize=9, color=colour)
     ax.set_xticks(range(7), ["Ophørt"] + [str(b) for b in range(1, 7)])
     ax.set_yticks(range(len(rows)), rows)
     ax.set_xlabel("Trin ved periodens slutning")
     ax.set_ylabel("Trin ved periodens start")
-    ax.set_title(title, loc="left", fontsize=11)
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    fig.suptitle(textwrap.fill(title, 80), x=0.01, ha="left", fontsize=11)
+    fig.tight_layout(rect=(0, 0, 1, 1))
     source_note(fig, source + " «..»: ikke vist af hensyn til diskretion.")
     return fig
 
@@ -90,13 +157,18 @@ def movement_bars(shares: pd.DataFrame, title: str, source: str, by: str | None 
     """
     if shares.empty:
         return None
-    groups = list(shares[by].drop_duplicates()) if by else [None]
-    width = 9 if len(groups) == 1 else min(3.6 * len(groups) + 1.5, 16)
-    fig, axes = plt.subplots(1, len(groups), figsize=(width, 4.6), sharey=True, squeeze=False)
+    groups = sorted(shares[by].drop_duplicates(), key=natural_key) if by else [None]
+    # at most three panels a row at the page's width (7.2 in), so that text stays >= 9 pt
+    ncols = min(3, len(groups))
+    nrows = int(np.ceil(len(groups) / ncols))
+    height = 4.4 if len(groups) == 1 else 3.1 * nrows + 1.2
+    fig, axes = plt.subplots(nrows, ncols, figsize=(PAGE_WIDTH, height), sharey=True, squeeze=False)
+    for ax in axes.flat[len(groups) :]:
+        ax.set_visible(False)
     directions = ["ned", "samme", "op"]
     labels = {"ned": "Ned (inkl. ophørt)", "samme": "Samme trin", "op": "Op"}
     left_out = False
-    for ax, group in zip(axes[0], groups):
+    for ax, group in zip(axes.flat, groups):
         part = shares if group is None else shares[shares[by] == group]
         steps = sorted(part["from_step"].unique())
         y = np.arange(len(steps))
@@ -115,54 +187,70 @@ def movement_bars(shares: pd.DataFrame, title: str, source: str, by: str | None 
                 xerr=np.where(np.isnan(err), 0, err),
                 error_kw={"elinewidth": 0.8, "capsize": 2},
             )
-        ax.set_yticks(y, [f"{s}. {STEP_LABELS[s]}" for s in steps])
+        ax.set_yticks(y, [f"{s}. {STEP_LABELS[s]}" for s in steps] if len(groups) == 1 else [str(s) for s in steps])
         ax.set_xlim(0, 1)
         ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: pct_da(v)))
-        ax.set_xlabel("Andel af børnene på trinnet")
+        ax.set_xticks([0, 0.5, 1])
+        ax.tick_params(labelsize=9)
+        ax.set_xlabel("Andel af børnene på trinnet" if len(groups) == 1 else "Andel", fontsize=9)
         if group is not None:
-            ax.set_title(str(group), fontsize=10)
-    axes[0][0].legend(loc="lower right", fontsize=8, frameon=False)
+            ax.set_title(textwrap.shorten(str(group), 30), fontsize=10)
+    for row in axes:
+        if len(groups) > 1:
+            row[0].set_ylabel("Trin ved start", fontsize=9)
+    # the legend above the panels, outside the data
+    handles, texts = axes.flat[0].get_legend_handles_labels()
+    fig.legend(
+        handles, texts, loc="upper left", bbox_to_anchor=(0.01, 1 - 0.4 / height), ncol=3, fontsize=9, frameon=False
+    )
     fig.suptitle(title, x=0.01, ha="left", fontsize=11)
     note = source + (" Tal, der ikke vises af hensyn til diskretion, er udeladt." if left_out else "")
-    fig.tight_layout(rect=(0, 0.05, 1, 0.95))
-    source_note(fig, note + " Streger: 95 %-konfidensinterval (Goodman).")
+    fig.tight_layout(rect=(0, 0, 1, 1 - 0.7 / height))
+    source_note(fig, textwrap.fill(note + " Streger: 95 %-konfidensinterval (Goodman).", 120))
     return fig
 
 
 def ranked_dots(comparison: pd.DataFrame, labels: dict, title: str, source: str):
-    """One panel per figure: every municipality ranked, the focal one red, its region orange,
-    the average municipality as a dashed line."""
+    """One panel per figure (at most three a row): every municipality ranked, the focal one
+    red and labelled, its region orange, the average municipality as a dashed line."""
     figures = [f for f in labels if f in set(comparison["figure"])]
     ncols = min(3, len(figures))
     nrows = int(np.ceil(len(figures) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 4.6 * nrows), squeeze=False)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(PAGE_WIDTH, 3.4 * nrows + 0.9), squeeze=False)
     for ax in axes.flat[len(figures) :]:
         ax.set_visible(False)
-    for ax, figure in zip(axes.flat, figures):
+    for k, (ax, figure) in enumerate(zip(axes.flat, figures)):
         part = comparison[comparison["figure"] == figure].sort_values("value", kind="stable")
         y = np.arange(len(part))
         colours = np.where(part["focal"], "#d62828", np.where(part["same_region"], "#f4a261", "#adb5bd"))
         sizes = np.where(part["focal"], 60, np.where(part["same_region"], 22, 12))
         ax.scatter(part["value"], y, c=colours, s=sizes, zorder=3)
-        ax.axvline(part["average"].iloc[0], color="#333333", linestyle="--", linewidth=0.8, label="Gennemsnitskommunen")
-        focal = part[part["focal"]]
-        for _, r in focal.iterrows():
+        ax.axvline(part["average"].iloc[0], color="#333333", linestyle="--", linewidth=0.8)
+        low, high = float(part["value"].min()), float(part["value"].max())
+        for _, r in part[part["focal"]].iterrows():
+            right_half = r["value"] > (low + high) / 2  # the label goes inwards, inside the panel
             ax.annotate(
-                f"{r['name']} (nr. {r['rank']} af {r['of']})",
+                f"nr. {r['rank']} af {r['of']}",
                 (r["value"], y[list(part.index).index(r.name)]),
-                xytext=(5, -12),
+                xytext=(-6 if right_half else 6, -3),
                 textcoords="offset points",
-                fontsize=8,
+                ha="right" if right_half else "left",
+                va="top",
+                fontsize=9,
                 color="#d62828",
             )
         ax.set_yticks([])
-        ax.set_title(textwrap.fill(labels[figure], 38), fontsize=9, loc="left")
-        ax.tick_params(axis="x", labelsize=8)
-        ax.set_ylabel("Kommuner, sorteret efter værdi", fontsize=8)
-    axes[0][0].legend(loc="upper left", fontsize=7, frameon=False)
+        ax.set_title(textwrap.fill(labels[figure], 26), fontsize=9, loc="left")
+        ax.tick_params(axis="x", labelsize=9)
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(4))
+        if k % ncols == 0:
+            ax.set_ylabel("Kommuner efter værdi", fontsize=9)
     fig.suptitle(title, x=0.01, ha="left", fontsize=11)
-    fig.tight_layout(rect=(0, 0.05, 1, 0.94))
-    source_note(fig, source + " Rød: kommunen. Orange: kommuner i samme region. Stiplet: gennemsnitskommunen.")
+    fig.tight_layout(rect=(0, 0, 1, 0.96))
+    source_note(
+        fig,
+        source + " Rød: kommunen (med dens placering). Orange: kommuner i samme region. Stiplet: gennemsnitskommunen.",
+    )
     return fig
 
 
@@ -183,20 +271,20 @@ def waterfall(variance: pd.DataFrame, title: str, source: str):
     lowest = min(min(a, b) for a, b in levels[1:-1] + [(levels[0][1], levels[-1][1])])
     highest = max(max(a, b) for a, b in levels)
     floor = lowest - 0.25 * max(highest - lowest, 1e-9)
-    fig, ax = plt.subplots(figsize=(10, 4.8))
+    fig, ax = plt.subplots(figsize=(PAGE_WIDTH, 5.0))
     for i, ((_, value, total), (start, end)) in enumerate(zip(items, levels)):
         if total:
             ax.bar(i, end - floor, bottom=floor, color="#457b9d")
-            ax.text(i, end, f"{num_da(end)}", ha="center", va="bottom", fontsize=8)
+            ax.text(i, end, f"{num_da(end)}", ha="center", va="bottom", fontsize=9)
         else:
             ax.bar(i, end - start, bottom=start, color="#e76f51" if value > 0 else "#2a9d8f")
             if i + 1 < len(items):
                 ax.plot([i - 0.4, i + 1.4], [end, end], color="#999999", linewidth=0.6)
     ax.set_ylim(floor, highest + 0.08 * (highest - floor))
-    ax.set_xticks(range(len(items)), [it[0] for it in items], rotation=55, ha="right", fontsize=8)
+    ax.set_xticks(range(len(items)), [it[0] for it in items], rotation=55, ha="right", fontsize=9)
     ax.set_ylabel("Mio. kr.")
-    ax.set_title(title, loc="left", fontsize=11)
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    fig.suptitle(textwrap.fill(title, 80), x=0.01, ha="left", fontsize=11)
+    fig.tight_layout(rect=(0, 0, 1, 1))
     source_note(fig, source + " Rød: merforbrug, grøn: mindreforbrug. Aksen starter ikke ved 0.")
     return fig
 
@@ -216,7 +304,7 @@ def share_with_intervals(
     part = table.dropna(subset=[share]).reset_index(drop=True)
     if part.empty:
         return None
-    fig, ax = plt.subplots(figsize=(8, 0.45 * len(part) + 1.6))
+    fig, ax = plt.subplots(figsize=(PAGE_WIDTH, 0.45 * len(part) + 1.6))
     y = np.arange(len(part))
     values = part[share].astype(float)
     err = np.vstack(
@@ -230,8 +318,8 @@ def share_with_intervals(
             tick.set_fontweight("bold")
     ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: pct_da(v)))
     ax.set_xlabel(xlabel)
-    ax.set_title(title, loc="left", fontsize=11)
-    fig.tight_layout(rect=(0, 0.08, 1, 1))
+    fig.suptitle(textwrap.fill(title, 80), x=0.01, ha="left", fontsize=11)
+    fig.tight_layout(rect=(0, 0, 1, 1))
     source_note(fig, source + " Streger: 95 %-konfidensinterval (Wilson).")
     return fig
 
@@ -240,7 +328,7 @@ def boxes_by(units: pd.DataFrame, by: str, order: list, title: str, source: str,
     """Box plots of the measure per group, one panel per service. No individual points:
     whiskers at the 10th and 90th percentiles, no outliers; a group is drawn only when its
     count is published in ``published`` (the matching describe table), with that count."""
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.4), squeeze=False)
+    fig, axes = plt.subplots(1, 2, figsize=(PAGE_WIDTH, 4.4), squeeze=False)
     left_out = False
     shown = {
         (published.data["service"].iloc[i], str(published.data[by].iloc[i])): published.value(i, "cases")
@@ -254,7 +342,7 @@ def boxes_by(units: pd.DataFrame, by: str, order: list, title: str, source: str,
             n = shown.get((service, str(level)))
             if len(values) and n is not None:
                 data.append(values)
-                labels.append(f"{level}\n(n={count_da(n)})")
+                labels.append(f"{category_da(level)}\n(n={count_da(n)})")
             elif len(values):
                 left_out = True
         if data:
@@ -266,11 +354,11 @@ def boxes_by(units: pd.DataFrame, by: str, order: list, title: str, source: str,
                 boxprops={"facecolor": "#a8dadc"},
                 medianprops={"color": "#1d3557"},
             )
-            ax.set_xticks(range(1, len(labels) + 1), labels, fontsize=8)
+            ax.set_xticks(range(1, len(labels) + 1), labels, fontsize=9)
         ax.set_title(MEASURE_LABELS[service], fontsize=10, loc="left")
         ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: num_da(v, 0)))
     fig.suptitle(title, x=0.01, ha="left", fontsize=11)
-    fig.tight_layout(rect=(0, 0.05, 1, 0.94))
+    fig.tight_layout(rect=(0, 0, 1, 0.94))
     note = " Grupper, hvis antal ikke vises af hensyn til diskretion, er udeladt." if left_out else ""
     source_note(fig, source + " Boks: 25.-75. percentil, streg: median, knurhår: 10.-90. percentil." + note)
     return fig
@@ -283,7 +371,7 @@ def municipality_differences(
     part = diffs.dropna(subset=["adjusted"]).sort_values("adjusted", kind="stable").reset_index(drop=True)
     if part.empty:
         return None
-    fig, ax = plt.subplots(figsize=(8.5, 0.42 * len(part) + 1.8))
+    fig, ax = plt.subplots(figsize=(PAGE_WIDTH, 0.42 * len(part) + 1.8))
     y = np.arange(len(part))
     scale = 100 if percent else 1
     for offset, prefix, colour, label in (
@@ -302,14 +390,23 @@ def municipality_differences(
             tick.set_color("#d62828")
             tick.set_fontweight("bold")
     ax.set_xlabel(xlabel)
-    ax.legend(fontsize=8, frameon=False, loc="lower right")
-    ax.set_title(title, loc="left", fontsize=11)
-    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    # the legend under the axis, outside the data
+    ax.legend(fontsize=9, frameon=False, loc="upper left", bbox_to_anchor=(0, -0.9 / fig.get_size_inches()[1]), ncol=2)
+    fig.suptitle(textwrap.fill(title, 80), x=0.01, ha="left", fontsize=11)
+    fig.tight_layout(rect=(0, 0, 1, 1))
     source_note(fig, source + " Streger: 95 %-konfidensinterval (robuste standardfejl, HC3).")
     return fig
 
 
 MONTH_TICKS_DA = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+
+
+def _month_year_da(value, _pos=None) -> str:
+    """A date tick as "jul. 2016"."""
+    import matplotlib.dates
+
+    t = matplotlib.dates.num2date(value)
+    return f"{MONTH_TICKS_DA[t.month - 1]}. {t.year}"
 
 
 def monthly_lines(
@@ -324,10 +421,11 @@ def monthly_lines(
     data = series.dropna(subset=["value"])
     if data.empty:
         return None
-    fig, ax = plt.subplots(figsize=(8.5, 4.2))
+    fig, ax = plt.subplots(figsize=(PAGE_WIDTH, 4.2))
     quarterly = data["date"].dt.month.nunique() <= 4 and data["year"].nunique() > 2
     x = "date" if quarterly or hue == "group" else "month"
-    palette = "Blues" if hue == "year" else "tab10"
+    # the years from light to dark, the lightest still visible on white
+    palette = sns.color_palette("Blues", data[hue].nunique() + 1)[1:] if hue == "year" else "tab10"
     sns.lineplot(data=data, x=x, y="value", hue=hue, marker="o", ax=ax, palette=palette, legend="full")
     if targets is not None and len(targets):
         for r in targets.itertuples(index=False):
@@ -338,7 +436,7 @@ def monthly_lines(
                 xycoords=("axes fraction", "data"),
                 xytext=(0, 3),
                 textcoords="offset points",
-                fontsize=8,
+                fontsize=9,
                 color="#d62828",
             )
     if x == "month":
@@ -347,11 +445,12 @@ def monthly_lines(
         ax.set_xlabel("")
     else:
         ax.set_xlabel("")
+        ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(_month_year_da))
         fig.autofmt_xdate()
     ax.set_ylabel(ylabel)
     ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: num_da(v, 0)))
-    ax.legend(title="", fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    ax.set_title(title, loc="left", fontsize=11)
-    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    ax.legend(title="", fontsize=9, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    fig.suptitle(textwrap.fill(title, 80), x=0.01, ha="left", fontsize=11)
+    fig.tight_layout(rect=(0, 0, 1, 1))
     source_note(fig, source + " Manglende punkter: ikke vist af hensyn til diskretion.")
     return fig

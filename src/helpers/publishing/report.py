@@ -133,11 +133,18 @@ class Report:
         return Html("".join(parts))
 
     def key_messages(self, lines: list[str]) -> Html:
-        items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
+        items = "".join(f"<li>{html.escape(sentence(line))}</li>" for line in lines if line and line.strip())
         return Html(
             f"<div class='admonition tip key-messages'><p class='admonition-title'>Hovedbudskaber</p>"
             f"<ul>{items}</ul></div>"
         )
+
+    def section(self, text: str) -> Html:
+        """A section heading made by code (for a section only some pages have)."""
+        return Html(f"<h2>{html.escape(text)}</h2>")
+
+    def paragraph(self, text: str) -> Html:
+        return Html(f"<p>{html.escape(text)}</p>")
 
     def subheading(self, text: str) -> Html:
         return Html(f"<p class='rubric'><strong>{html.escape(text)}</strong></p>")
@@ -148,14 +155,18 @@ class Report:
             f"<div class='admonition note'><p class='admonition-title'>Bemærk</p><p>{html.escape(text)}</p></div>"
         )
 
-    def no_data(self, what: str) -> Html:
-        return Html(
-            f"<div class='admonition note'><p class='admonition-title'>Ingen data</p><p>{html.escape(what)}</p></div>"
-        )
+    def no_data(self, what: str, page: bool = False) -> Html:
+        """Say in Danish what is missing. ``page``: the whole page has nothing to show; the
+        runner then leaves out the page's (empty) sections after this message."""
+        kind = f"admonition note {NO_DATA_PAGE}" if page else "admonition note"
+        return Html(f"<div class='{kind}'><p class='admonition-title'>Ingen data</p><p>{html.escape(what)}</p></div>")
 
     def footer(self, parameters: dict) -> Html:
+        """The run's parameters (the data folder by its name only: a local path says nothing to
+        a reader and may name a person's home folder) and the data the page rests on."""
         rows = "".join(
-            f"<tr><td>{html.escape(str(k))}</td><td><code>{html.escape(str(v))}</code></td></tr>"
+            f"<tr><td>{html.escape(PARAMETER_LABELS.get(k, str(k)))}</td>"
+            f"<td><code>{html.escape(Path(str(v)).name if k == 'data_dir' else str(v))}</code></td></tr>"
             for k, v in parameters.items()
         )
         files = "".join(
@@ -163,11 +174,33 @@ class Report:
             for f, d in sorted(self.fingerprint.items())
         )
         return Html(
-            "<details class='run-parameters'><summary>Parametre og datagrundlag</summary>"
+            f"<details class='{FOOTER}'><summary>Parametre og datagrundlag</summary>"
             f"<table><tr><th>Parameter</th><th>Værdi</th></tr>{rows}</table>"
             f"<table><tr><th>Data, som siden bygger på</th><th>SHA-256 (første 16 tegn)</th></tr>{files}</table>"
-            f"<p>reportbook {__version__}, Python {platform.python_version()}</p></details>"
+            f"<p>Lavet med reportbook {__version__} og Python {platform.python_version()}.</p></details>"
         )
+
+
+#: HTML classes the runner looks for: a page without data, and the footer of every page.
+NO_DATA_PAGE = "no-data-page"
+FOOTER = "run-parameters"
+PARAMETER_LABELS = {
+    "municipality": "Kommune (kode)",
+    "period_start": "Periodestart",
+    "period_end": "Periodeslut",
+    "data_dir": "Datamappe",
+}
+
+
+def sentence(text: str) -> str:
+    """A key message as one clean sentence: no stray spaces or commas at its end, and one
+    full stop (an abbreviation such as "kr." ends it without a second one)."""
+    text = " ".join(str(text).split()).rstrip(" ,;")
+    if text.endswith(("kr..", "pct..", "mio..", "nr..")):
+        text = text[:-1]
+    if not text.endswith((".", "!", "?", ":")):
+        text += "."
+    return text
 
 
 def open_report(municipality, period_start, period_end, data_dir, output_dir, notebook: str = "") -> Report:

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .disclosure import NOTE_DA, PUBLISHED, WITHHELD, Protection, TableSpec, protect
+from .formats import column_kind, value_da
 
 DECIMALS = 6
 _FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
@@ -92,6 +93,62 @@ COLUMN_LABELS = {
     "term": "Forklarende variabel",
     "odds_ratio": "Odds ratio",
     "p_value": "p-værdi",
+    "adjusted": "Justeret forskel",
+    "adjusted_low": "Justeret, 95 %-KI nedre",
+    "adjusted_high": "Justeret, 95 %-KI øvre",
+    "unadjusted": "Ujusteret forskel",
+    "unadjusted_low": "Ujusteret, 95 %-KI nedre",
+    "unadjusted_high": "Ujusteret, 95 %-KI øvre",
+    "appeals_changed_share": "Andel ændrede klagesager",
+    "budget_deviation_pct": "Budgetafvigelse (%)",
+    "expected_need_per_0_22": "Forventet behov pr. 0-22-årig (kr.)",
+    "expenditure_per_0_22": "Udgift pr. 0-22-årig (kr.)",
+    "placed_per_1000_0_22": "Anbragte pr. 1.000 0-22-årige",
+    "population": "Indbyggere",
+    "region": "Region",
+    "as_of": "Kendt pr.",
+    "at_least": "Mindst",
+    "date": "Dato",
+    "step_at_start": "Trin i starten",
+    "unique_children": "Unikke cpr",
+    "down": "Ned ad trappen",
+    "ended": "Ophørte",
+    "up": "Op ad trappen",
+    **{f"to_{b}": f"Til trin {b}" for b in range(1, 7)},
+    "error": "Fejl (kr.)",
+    "error_pct": "Fejl (%)",
+    "forecast": "Prognose (kr.)",
+    "realised": "Faktisk forbrug (kr.)",
+    "estimate": "Estimat",
+    "focal": "Kommunen selv",
+    "same_region": "Samme region",
+    "follow_ups": "Opfølgninger",
+    "goal_met": "Mål opfyldt",
+    "goal_set": "Mål sat",
+    "goal_type": "Måltype",
+    "income_basis": "Forsørgelsesgrundlag",
+    "initiator": "Initiativtager",
+    "mean_months": "Gns. måneder",
+    "median_months": "Median, måneder",
+    "municipality_cases": "Kommunens sager",
+    "share_85": "Andel §85",
+    "share_of_t0": "Andel af børnene ved start",
+    "status": "Status",
+    "target": "Mål",
+    "support_letter": "Støttebogstav",
+    "vum_cases": "Sager med VUM",
+    "vum_mean": "Gns. VUM-score",
+    "vum_ci_low": "VUM, 95 %-KI nedre",
+    "vum_ci_high": "VUM, 95 %-KI øvre",
+    "vum_from": "VUM-score ved første",
+    "vum_target_mean": "Gns. VUM-mål",
+    "forbedret": "Forbedret",
+    "uændret": "Uændret",
+    "forværret": "Forværret",
+    "egen": "Egen kommune",
+    "anden kommune": "Anden kommune",
+    "privat": "Privat",
+    "uoplyst": "Uoplyst",
 }
 
 
@@ -117,6 +174,11 @@ class Published:
     labels: dict = field(default_factory=dict)
     show: list | None = None
     protected: bool = True
+    source: str = ""
+    spanners: dict = field(default_factory=dict)
+    kinds: dict = field(default_factory=dict)
+    #: The HTML id of the table on the page (a part of a table gets its own).
+    html_id: str = ""
 
     @property
     def mask(self) -> pd.DataFrame:
@@ -139,15 +201,23 @@ class Published:
             data=self.data.iloc[rows].reset_index(drop=True),
             status=self.status.iloc[rows].reset_index(drop=True),
             caption=self.caption if caption is None else caption,
+            html_id=f"{self.name}-{rows[0] if rows else 'empty'}",
         )
 
+    def kind(self, column: str) -> str:
+        """How the column's numbers are shown (``pct``, ``amount``, ...; formats.column_kind)."""
+        return self.kinds.get(column) or column_kind(column, list(self.data.columns))
+
     def display_frame(self) -> pd.DataFrame:
+        """The table as the page shows it: every number in Danish by its column's kind (or the
+        table's own format), withheld cells as "..", missing cells empty."""
         shown = self.data.copy().astype(object)
         mask = self.mask  # once per table, not once per cell
         for c in shown.columns:
             fmt = self.formats.get(c)
+            kind = self.kind(c)
             shown[c] = [
-                WITHHELD if hidden else ("" if _missing(v) else (fmt(v) if fmt else _da_number(v)))
+                WITHHELD if hidden else ("" if _missing(v) else (fmt(v) if fmt else value_da(v, kind)))
                 for hidden, v in zip(mask[c].to_numpy(), shown[c])
             ]
         return shown
@@ -155,10 +225,12 @@ class Published:
     def _repr_html_(self) -> str:
         shown = self.display_frame()
         shown = shown[self.show] if self.show else shown
-        shown = shown.rename(columns={**COLUMN_LABELS, **self.labels})
-        table = shown.to_html(classes="reportbook-table", escape=True, border=0, index=False)
-        caption = f"<p class='table-caption'><strong>{html.escape(self.caption)}</strong></p>" if self.caption else ""
-        return caption + table + self.links_html()
+        numeric = [c for c in shown.columns if pd.api.types.is_numeric_dtype(self.data[c])]
+        labels = {c: {**COLUMN_LABELS, **self.labels}.get(c, str(c)) for c in shown.columns}
+        notes = [self.note()] + ([self.source] if self.source else [])
+        return present(shown, self.html_id or self.name, self.caption, labels, self.spanners, numeric, notes) + (
+            self.links_html(note=False)
+        )
 
     def note(self) -> str:
         if not self.protected:
@@ -181,30 +253,60 @@ class Published:
         return Html(self.links_html(label, note=False))
 
 
-def view(frame: pd.DataFrame, caption: str = "", note: str = "") -> Html:
+def view(frame: pd.DataFrame, caption: str = "", note: str = "", name: str = "view") -> Html:
     """A view of numbers already published (already formatted as Danish text): the page
     shows it; the downloads are those of the table it was made from."""
-    table = frame.to_html(classes="reportbook-table", escape=True, border=0, index=False)
-    caption = f"<p class='table-caption'><strong>{html.escape(caption)}</strong></p>" if caption else ""
-    note = f"<p class='protection-note'>{html.escape(note)}</p>" if note else ""
-    return Html(caption + table + note)
+    shown = frame.astype(object).where(frame.notna(), "").astype(str)
+    shown.columns = [f"c{i}" for i in range(len(frame.columns))]  # labels may repeat
+    labels = dict(zip(shown.columns, map(str, frame.columns)))
+    numeric = [c for c, col in zip(shown.columns, frame.columns) if col != frame.columns[0]]
+    return Html(present(shown, name, caption, labels, {}, numeric, [note] if note else []))
+
+
+def present(
+    shown: pd.DataFrame,
+    html_id: str,
+    caption: str,
+    labels: dict,
+    spanners: dict,
+    numeric: list,
+    notes: list[str],
+) -> str:
+    """The one table presenter of the book (great_tables): ``shown`` already in Danish text,
+    column labels, spanners over groups of columns, numbers right-aligned, the caption as
+    the title, the protection legend and the source as notes under the table. The HTML
+    carries no external reference (the site works offline) and its id is fixed (the same
+    table gives the same bytes)."""
+    from great_tables import GT
+
+    table = GT(shown.reset_index(drop=True), id=_html_id(html_id)).cols_label(cases=labels)
+    for label, columns in spanners.items():
+        columns = [c for c in columns if c in shown.columns]
+        if columns:
+            table = table.tab_spanner(label, columns)
+    if numeric:
+        table = table.cols_align("right", columns=[c for c in numeric if c in shown.columns])
+    if caption:
+        table = table.tab_header(title=caption).opt_align_table_header("left")
+    for note in notes:
+        table = table.tab_source_note(note)
+    table = table.tab_options(
+        table_font_size="13px",
+        heading_title_font_size="15px",
+        table_width="100%",
+        container_width="100%",
+        data_row_padding="3px",
+        column_labels_font_weight="bold",
+    )
+    return "<div class='reportbook-table'>" + table.as_raw_html() + "</div>"
+
+
+def _html_id(text: str) -> str:
+    return "rb-" + re.sub(r"[^A-Za-z0-9_-]", "-", str(text))
 
 
 def _missing(v) -> bool:
     return v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v))
-
-
-def _da_number(v) -> str:
-    """Danish number format: thousands '.', decimal ','."""
-    if isinstance(v, (bool, np.bool_)):
-        return "ja" if v else "nej"
-    if isinstance(v, (int, np.integer)):
-        return f"{int(v):,}".replace(",", ".")
-    if isinstance(v, (float, np.floating)):
-        if float(v).is_integer() and abs(v) >= 1000:
-            return f"{int(v):,}".replace(",", ".")
-        return f"{v:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
-    return str(v)
 
 
 def spreadsheet_safe(value):
@@ -257,7 +359,16 @@ def publish(spec: TableSpec, output_dir: str | Path, protection: Protection | No
             files[c] = files[c].astype(object).map(spreadsheet_safe)
     csv_path, xlsx_path = output_dir / f"{spec.name}.csv", output_dir / f"{spec.name}.xlsx"
     files.to_csv(csv_path, index=False, lineterminator="\n", encoding="utf-8")
-    write_excel(files, xlsx_path, sheet=spec.name[:31])
+    labels = {**COLUMN_LABELS, **spec.labels}
+    kinds = {c: spec.kinds.get(c) or column_kind(c, list(files.columns)) for c in files.columns}
+    write_excel(
+        files,
+        xlsx_path,
+        sheet=spec.name[:31],
+        labels=[labels.get(c, str(c)) for c in files.columns],
+        number_formats=[_EXCEL_FORMATS.get(kinds[c], "#,##0.0") for c in files.columns],
+        about=about_table(spec, output_dir),
+    )
     _record(output_dir, spec, protection, status)
     return Published(
         spec.name,
@@ -271,24 +382,87 @@ def publish(spec: TableSpec, output_dir: str | Path, protection: Protection | No
         labels=spec.labels,
         show=spec.show,
         protected=not spec.public,
+        source=spec.source,
+        spanners=spec.spanners,
+        kinds=spec.kinds,
     )
 
 
-def write_excel(frame: pd.DataFrame, path: Path, sheet: str = "data") -> None:
+#: Excel number formats by column kind (Excel shows them with the reader's own marks: a
+#: Danish Excel writes 1.234,5 and 12,3 %).
+_EXCEL_FORMATS = {
+    "pct": "0.0%",
+    "points": '0.0" %"',
+    "amount": "#,##0",
+    "year": "0",
+    "pvalue": "0.000",
+    "ratio": "0.00",
+    "number": "#,##0.0",
+}
+
+
+def about_table(spec: TableSpec, output_dir: Path) -> list[tuple[str, str]]:
+    """The sheet "Om tabellen" of a table's Excel file: what it is, for whom and when, its
+    source and its protection, and which CSV column each Danish heading is."""
+    from ..data import municipalities
+    from .formats import date_da
+
+    rows = [("Tabel", spec.name), ("Titel", spec.caption or spec.name)]
+    run = re.fullmatch(r"(\d{1,3})_(\d{4}-\d{2}-\d{2})_(\d{4}-\d{2}-\d{2})", output_dir.name)
+    if run:
+        code = int(run.group(1))
+        rows.append(("Kommune", f"{municipalities.name(code) or code} (kommunekode {code})"))
+        rows.append(("Periode", f"{date_da(run.group(2))} – {date_da(run.group(3))}"))
+    rows.append(("Kilde", spec.source or "Beregnet af rapportbogen ud fra datamappens tabeller (se Data og metode)."))
+    rows.append(("Diskretion", "Offentlige tal: ingen diskretionering." if spec.public else NOTE_DA))
+    rows.append(("Maskinlæsbar udgave", f"{spec.name}.csv (engelske kolonnenavne, punktum som decimaltegn)"))
+    labels = {**COLUMN_LABELS, **spec.labels}
+    rows += [(f"Kolonne: {labels.get(c, str(c))}", f"CSV-kolonnen {c}") for c in spec.frame.columns]
+    return rows
+
+
+def write_excel(
+    frame: pd.DataFrame,
+    path: Path,
+    sheet: str = "data",
+    labels: list[str] | None = None,
+    number_formats: list[str] | None = None,
+    about: list[tuple[str, str]] | None = None,
+) -> None:
     """Write an .xlsx of values only (text cells are stored as text, never as formulas),
-    whose bytes depend only on the table (fixed timestamps)."""
+    whose bytes depend only on the table (fixed timestamps): Danish headings (``labels``),
+    number formats per column, and a second sheet "Om tabellen" (``about``)."""
     from openpyxl import Workbook
+    from openpyxl.styles import Font
 
     book = Workbook()
     ws = book.active
     ws.title = sheet
-    ws.append([str(c) for c in frame.columns])
+    ws.append(labels or [str(c) for c in frame.columns])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
     for row in frame.itertuples(index=False):
         ws.append([None if _missing(v) else (v.item() if isinstance(v, np.generic) else v) for v in row])
-    for cells in ws.iter_rows():
-        for cell in cells:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
+    if number_formats:
+        for cells in ws.iter_rows(min_row=2):
+            for cell, fmt in zip(cells, number_formats):
+                if isinstance(cell.value, float):
+                    cell.number_format = fmt
+                elif isinstance(cell.value, int) and not isinstance(cell.value, bool):
+                    cell.number_format = "0" if fmt == "0" else "#,##0"
+    for column, heading in zip(ws.columns, ws[1]):
+        ws.column_dimensions[column[0].column_letter].width = max(10, min(40, len(str(heading.value)) + 2))
+    if about:
+        info = book.create_sheet("Om tabellen")
+        for key, value in about:
+            info.append([key, spreadsheet_safe(value)])
+        info.column_dimensions["A"].width = 28
+        info.column_dimensions["B"].width = 100
+    for sheet_ in book.worksheets:
+        for cells in sheet_.iter_rows():
+            for cell in cells:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
     buffer = io.BytesIO()
     book.save(buffer)
     source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))

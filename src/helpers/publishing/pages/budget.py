@@ -16,7 +16,7 @@ import pandas as pd
 from ...analyses.budget import volume_price_split, with_total
 from ...data.periods import year_volumes
 from ..disclosure import TableSpec, amount_cells, statistics
-from ..formats import date_da, num_da
+from ..formats import date_da, kr_da, mio_da, num_da, year_da
 
 GROUP = "children"
 DERIVED = ("actual_unit_cost", "volume_effect", "price_effect", "total_deviation")
@@ -75,11 +75,43 @@ def variance_spec(interventions: pd.DataFrame, assumptions: pd.DataFrame, years)
         stats,
         priority=6,
         caption=f"Budget og forbrug pr. trin, {span}",
-        show=[c for c in table.columns if c != "year"],
-        formats={
-            **{c: (lambda v: f"{v:,.0f}".replace(",", ".")) for c in table.columns if c not in ("step", "year")},
-            "year": lambda v: str(int(v)),
+        show=[
+            "step",
+            "budget_count",
+            "budget_unit_cost",
+            "budget_cost",
+            "actual_count",
+            "actual_unit_cost",
+            "actual_cost",
+            "volume_effect",
+            "price_effect",
+            "total_deviation",
+        ],
+        # nine numbers a row fit the page's column: amounts in mio. kr. under three spanners
+        spanners={
+            "Budget": ["budget_count", "budget_unit_cost", "budget_cost"],
+            "Faktisk": ["actual_count", "actual_unit_cost", "actual_cost"],
+            "Afvigelse (mio. kr.)": ["volume_effect", "price_effect", "total_deviation"],
         },
+        labels={
+            "step": "Trin",
+            "budget_count": "Helårs\u00adforanst.",
+            "budget_unit_cost": "Enhedspris (kr.)",
+            "budget_cost": "Mio. kr.",
+            "actual_count": "Helårs\u00adforanst.",
+            "actual_unit_cost": "Enhedspris (kr.)",
+            "actual_cost": "Mio. kr.",
+            "volume_effect": "Volumen",
+            "price_effect": "Pris",
+            "total_deviation": "I alt",
+        },
+        formats={
+            **dict.fromkeys(["budget_count", "actual_count"], lambda v: num_da(v, 1)),
+            **dict.fromkeys(["budget_unit_cost", "actual_unit_cost"], kr_da),
+            **dict.fromkeys(["budget_cost", "actual_cost", "volume_effect", "price_effect", "total_deviation"], mio_da),
+            "year": year_da,
+        },
+        source="Budget: kommunens budgetforudsætninger. Faktisk: bevilgede indsatser i data.",
     )
 
 

@@ -228,6 +228,19 @@ def months_spec(pairs: pd.DataFrame) -> TableSpec:
     )
 
 
+KOBENHAVN = 101
+
+
+def letter_messages(agreement: dict) -> list[str]:
+    """The agreement between København's support letters and VUM letters, in Danish."""
+    return [
+        f"{pct1_da(agreement['diagonal_share'])} af borgerne har samme støttebogstav og VUM-bogstav.",
+        f"Vægtet kappa (lineære vægte) er {num_da(agreement['kappa'], 2)} (95 %-interval "
+        f"{num_da(agreement['kappa_low'], 2)}–{num_da(agreement['kappa_high'], 2)}): god, men ikke fuld "
+        "overensstemmelse.",
+    ]
+
+
 def letters_spec() -> TableSpec:
     """København's published table (KL's report): public figures, shown as published."""
     agreement = prices.letter_agreement(prices.records_from_crosstab(prices.published_support_letters()))
@@ -246,7 +259,7 @@ def specs(report) -> list[TableSpec]:
     registrations, units, pairs = adults.for_period(
         report.data.adult_registrations, report.period_start, report.period_end
     )
-    out = [letters_spec()]
+    out = [letters_spec()] if report.municipality == KOBENHAVN else []  # København's own table
     per_case = registrations_spec(registrations, report.period_start, report.period_end)
     if per_case is not None:
         out.append(per_case)

@@ -58,6 +58,18 @@ def _flow_members(units: pd.DataFrame, label: str, column: str) -> np.ndarray:
     return units.loc[row & col, "unit_id"].to_numpy(dtype=object)
 
 
+#: The flow table's file columns (snake_case, as in ``data/reference/kora_aalborg_flows_2016.csv``;
+#: KORA's Danish headings are the page's labels).
+FLOW_FILE_COLUMNS = {
+    ROW_LABEL: "step_at_start",
+    "Unikke cpr": "unique_children",
+    "Ned ad trappen": "down",
+    "Ophørte": "ended",
+    **{str(b): f"to_{b}" for b in range(1, 7)},
+    "Op ad trappen": "up",
+}
+
+
 def flow_spec(result, units: pd.DataFrame) -> TableSpec:
     table = result.flow_table.reset_index()
     cells = []
@@ -70,8 +82,16 @@ def flow_spec(result, units: pd.DataFrame) -> TableSpec:
             members = _flow_members(units, label, column)
             if len(members) != int(value):
                 raise ValueError(f"flow_table: {label}, {column}: {value} != {len(members)}")
-            cells.append(Cell("flow_table", i, column, UNIT, members, float(value)))
-    return TableSpec("flow_table", table, cells, priority=10, caption="Unikke børn pr. trin")
+            cells.append(Cell("flow_table", i, FLOW_FILE_COLUMNS[column], UNIT, members, float(value)))
+    return TableSpec(
+        "flow_table",
+        table.rename(columns=FLOW_FILE_COLUMNS),
+        cells,
+        priority=10,
+        caption="Unikke børn pr. trin",
+        labels={file: label for label, file in FLOW_FILE_COLUMNS.items()},
+        spanners={"Trin ved periodens slutning": ["ended", *(f"to_{b}" for b in range(1, 7))]},
+    )
 
 
 def transitions_spec(result, units: pd.DataFrame) -> TableSpec:
