@@ -29,7 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 from .disclosure import WITHHELD
-from .formats import date_da
+from .formats import date_da, num_da, pct_da
 
 #: Shown for a figure the municipality's runs do not publish (no data, or no run).
 MISSING = "–"
@@ -38,14 +38,6 @@ CHAPTER = "landsoversigt"
 #: (``book/landsoversigt/<period>.html``).
 STATIC_JS = "_static/itables/itables_offline.js"
 PAGE_TO_ROOT = "../../"
-
-
-def num_text(value: float, digits: int = 1, suffix: str = "") -> str:
-    """Danish number with a real minus: ``-1234.5`` -> ``−1.234,5``."""
-    text = f"{abs(value):,.{digits}f}".replace(",", "X").replace(".", ",").replace("X", ".")
-    if round(value, digits) < 0:
-        text = "−" + text
-    return text + suffix
 
 
 @dataclass(frozen=True)
@@ -159,7 +151,7 @@ YEARS = {"benchmarking": _benchmark_year, "budget_followup": _budget_year}
 
 
 def _pct(v: float) -> str:
-    return num_text(100 * v, 1, " %")
+    return pct_da(v, 1)
 
 
 FIGURES = [
@@ -168,7 +160,7 @@ FIGURES = [
         "Anbragte pr. 1.000 0-22-årige",
         "benchmarking",
         _placed_per_1000,
-        lambda v: num_text(v, 1),
+        lambda v: num_da(v, 1),
         "Anbragte pr. 1.000 0-22-årige",
         "offentlige nøgletal (benchmarking)",
     ),
@@ -186,7 +178,7 @@ FIGURES = [
         "Budgetafvigelse (mio. kr.)",
         "budget_followup",
         _budget_deviation,
-        lambda v: num_text(v, 1),
+        lambda v: num_da(v, 1),
         "Forbrug minus budget, mio. kr. (positiv: merforbrug)",
         "budgetopfølgningen",
     ),
@@ -196,7 +188,7 @@ FIGURES = [
             f"Pris pr. helårsanbringelse, {name} (kr.)",
             "budget_followup",
             _unit_cost(step),
-            lambda v: num_text(v, 0),
+            lambda v: num_da(v, 0),
             f"Faktisk pris pr. helårsanbringelse i {name}, kr.",
             "budgetopfølgningen",
         )
@@ -424,7 +416,7 @@ def dot_plot(values: pd.DataFrame, figure: Figure, title: str):
     ticks = [scale * v for v in ax.get_xticks()]
     step = min((b - a for a, b in zip(ticks, ticks[1:])), default=1.0)
     digits = max(0, math.ceil(-math.log10(step) - 1e-9)) if 0 < step < 1 else 0
-    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: num_text(scale * v, digits, suffix)))
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: num_da(scale * v, digits) + suffix))
     ax.set_xlabel(figure.axis, fontsize=9)
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_title(title, fontsize=10, loc="left")
@@ -582,4 +574,4 @@ def _write_if_changed(path: Path, text: str) -> bool:
     return True
 
 
-__all__ = ["FIGURES", "collect", "ranked", "period_page", "write_overview", "write_static", "num_text"]
+__all__ = ["FIGURES", "collect", "ranked", "period_page", "write_overview", "write_static"]
