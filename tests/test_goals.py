@@ -371,3 +371,14 @@ def test_a_model_that_does_not_converge_is_not_published_as_fitted(monkeypatch):
     monkeypatch.setattr(OrderedModel, "fit", stops)
     table, info = goals.ordered_model(simulated_pairs(n_clusters=10, per_cluster=60))
     assert table.empty and not info["fitted"] and "konvergerede ikke" in info["reason"]
+
+
+def test_model_terms_never_show_their_raw_names():
+    from helpers.publishing.pages.goals import term_label
+
+    assert term_label("goal_met=delvist") == "Mål delvist opfyldt (mod ikke opfyldt)"
+    assert term_label("C(goal_type_prev)[T.fysisk]") == "Måltype ved forrige: fysisk"
+    assert term_label("C(initiator)[T.borger]") == "Initiator: borger"
+    for raw in ("goal_met=andet", "C(x_y)[T.z]", "some_term"):
+        shown = term_label(raw)
+        assert not any(mark in shown for mark in ("_", "=", "C(", "[T."))

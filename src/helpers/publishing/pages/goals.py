@@ -331,8 +331,17 @@ def term_label(term: str) -> str:
     if term.startswith("C(target_group)[T."):
         return f"Målgruppe: {term[18:-1]}"
     if term.startswith("goal_met="):
-        return {"goal_met=opfyldt": "Mål helt eller delvist opfyldt (mod ikke opfyldt)"}.get(term, term)
-    return term
+        level = term.split("=", 1)[1]
+        return {
+            "opfyldt": "Mål helt eller delvist opfyldt (mod ikke opfyldt)",
+            "delvist": "Mål delvist opfyldt (mod ikke opfyldt)",
+            "ikke_opfyldt": "Mål ikke opfyldt",
+        }.get(level, f"Målopfyldelse: {level.replace('_', ' ')}")
+    # never a raw model name on the page: "C(x)[T.y]" -> "x: y"
+    m = re.fullmatch(r"C\((\w+)\)\[T\.(.+)\]", term)
+    if m:
+        return f"{m.group(1).replace('_', ' ').capitalize()}: {m.group(2)}"
+    return term.replace("_", " ")
 
 
 def method_note_da(info: dict) -> str:
