@@ -113,7 +113,7 @@ print(json.dumps({"seconds": elapsed, "peak_mib": resource.getrusage(resource.RU
 
 
 def validate(data_dir: Path) -> dict:
-    env = {**os.environ, "REPORTBOOK_SECRET": os.environ.get("REPORTBOOK_SECRET", "benchmark-secret-key")}
+    env = {**os.environ, "REPORTBOOK_SECRET": os.environ.get("REPORTBOOK_SECRET", "benchmark-secret-key-0123")}
     result = subprocess.run([sys.executable, "-c", PROBE, str(data_dir)], capture_output=True, text=True, env=env)
     if result.returncode != 0:
         return {"error": (result.stderr.strip().splitlines() or ["?"])[-1][:300], "returncode": result.returncode}
@@ -125,7 +125,7 @@ def cli_validate(data_dir: Path, cache: Path) -> tuple[int, str, float, float]:
     last line printed, wall time and peak resident memory of the command (GNU time)."""
     env = {
         **os.environ,
-        "REPORTBOOK_SECRET": os.environ.get("REPORTBOOK_SECRET", "benchmark-secret-key"),
+        "REPORTBOOK_SECRET": os.environ.get("REPORTBOOK_SECRET", "benchmark-secret-key-0123"),
         "XDG_CACHE_HOME": str(cache),
     }
     cmd = [str(Path(sys.executable).parent / "reportbook"), "validate", str(data_dir)]

@@ -55,7 +55,7 @@ def main() -> None:
     shutil.copytree(ROOT / "data" / "synthetic", data)
     env = {
         **os.environ,
-        "REPORTBOOK_SECRET": os.environ.get("REPORTBOOK_SECRET", "benchmark"),
+        "REPORTBOOK_SECRET": os.environ.get("REPORTBOOK_SECRET", "benchmark-secret-key-0123"),
         "XDG_CACHE_HOME": str(work / "cache-naive"),
     }
     n_runs = len(notebooks) * len(args.municipalities)

@@ -36,6 +36,32 @@ def reportbook(*args, env=None, check=False, timeout=600):
     return result
 
 
+def nbval(notebooks, rootdir: Path, home: Path, timeout: int = 900) -> subprocess.CompletedProcess:
+    """Re-execute ``notebooks`` with a real kernel under nbval (the project's sanitizers) in
+    the project copy ``home``."""
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--nbval",
+            *map(str, notebooks),
+            "--nbval-sanitize-with",
+            str(ROOT / "tests" / "nbval_sanitize.cfg"),
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            "--rootdir",
+            str(rootdir),
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "REPORTBOOK_HOME": str(home)},
+        cwd=rootdir,
+        timeout=timeout,
+    )
+
+
 def interventions_frame(rows):
     """Interventions with pseudonymised ids and parsed dates, as the loader returns them."""
     frame = pd.DataFrame(rows, columns=["person_id", "step", "start_date", "end_date"])

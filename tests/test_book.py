@@ -2,11 +2,9 @@
 
 import json
 import re
-import subprocess
-import sys
 import zipfile
 
-from conftest import CONFIG, ROOT, SITE_RUN_IDS
+from conftest import CONFIG, ROOT, SITE_RUN_IDS, nbval
 
 from helpers.data.privacy import CPR_IN_TEXT
 
@@ -192,26 +190,7 @@ def test_data_quality_page_counts_rows_per_file(book_site):
 
 def test_nbval_reproduces_an_executed_notebook(book_site):
     notebook = book_site / "book" / "reports" / "staircase" / f"{RUN_IDS[0]}.ipynb"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "--nbval",
-            str(notebook),
-            "--nbval-sanitize-with",
-            str(ROOT / "tests" / "nbval_sanitize.cfg"),
-            "-p",
-            "no:cacheprovider",
-            "-q",
-            "--rootdir",
-            str(notebook.parent),
-        ],
-        capture_output=True,
-        text=True,
-        env={**__import__("os").environ, "REPORTBOOK_HOME": str(book_site)},
-        cwd=notebook.parent,
-    )
+    result = nbval([notebook], notebook.parent, book_site)
     assert result.returncode == 0, result.stdout[-4000:]
     assert re.search(r"\d+ passed", result.stdout)
 

@@ -8,13 +8,12 @@ import random
 import re
 import signal
 import subprocess
-import sys
 import time
 
 import nbformat
 import numpy as np
 import pytest
-from conftest import BIN, ROOT, reportbook
+from conftest import BIN, nbval, reportbook
 
 from helpers.pipeline import runner
 
@@ -234,27 +233,7 @@ def test_nbval_finds_no_difference_on_notebooks_made_by_the_fork_engine(book_sit
         for nb in runner.load_config(book_site / "runs.yml")["notebooks"]
         for code in (851, 101)
     ]
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "--nbval",
-            *map(str, notebooks),
-            "--nbval-sanitize-with",
-            str(ROOT / "tests" / "nbval_sanitize.cfg"),
-            "-p",
-            "no:cacheprovider",
-            "-q",
-            "--rootdir",
-            str(book_site),
-        ],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "REPORTBOOK_HOME": str(book_site)},
-        cwd=book_site,
-        timeout=900,
-    )
+    result = nbval(notebooks, book_site, book_site)
     assert result.returncode == 0, result.stdout[-4000:]
     passed = int(re.search(r"(\d+) passed", result.stdout).group(1))
     assert passed >= 10 * 8, result.stdout[-500:]

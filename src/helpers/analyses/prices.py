@@ -24,11 +24,18 @@ from scipy import stats
 from statsmodels.stats.inter_rater import cohens_kappa
 
 from ..data.paths import REFERENCE_DIR
+from ..data.periods import natural_key
 from .adults import SERVICES, vum_direction
 
 STATISTICS = ["mean", "median", "p25", "p75"]
 MIN_CASES = 5
 SUPPORT_LETTERS = list("ABCDEFG")
+
+
+def _natural(column: pd.Series) -> pd.Series:
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column
+    return column.map(natural_key)
 
 
 def describe_by(units: pd.DataFrame, by: list[str]) -> pd.DataFrame:
@@ -45,7 +52,8 @@ def describe_by(units: pd.DataFrame, by: list[str]) -> pd.DataFrame:
         }
     ).reset_index()
     out["service"] = pd.Categorical(out["service"], categories=list(SERVICES), ordered=True)
-    out = out.sort_values(["service", *by], kind="stable").reset_index(drop=True)
+    # groups in their natural order (age groups by age, not as text)
+    out = out.sort_values(["service", *by], kind="stable", key=_natural).reset_index(drop=True)
     out["service"] = out["service"].astype(str)
     return out[["service", *by, "cases", *STATISTICS]]
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..data.periods import active_on, age_on, as_date
+from ..data.periods import active_on, age_on, as_date, natural_key
 from ..data.steps import STEP_LABELS
 
 STEPS = (1, 2, 3, 4, 5, 6)
@@ -128,7 +128,11 @@ def movement_shares(steps: pd.DataFrame, by: str | None = None, alpha: float = 0
                 }
             )
     columns = keys + ["direction", "children", "n", "share", "ci_low", "ci_high"]
-    return pd.DataFrame(rows, columns=columns)
+    out = pd.DataFrame(rows, columns=columns)
+    if by:  # groups in their natural order (0-5 år before 6-11 år), each group's rows as made
+        order = sorted(range(len(out)), key=lambda i: natural_key(out[by].iloc[i]))
+        out = out.iloc[order].reset_index(drop=True)
+    return out
 
 
 def age_group(age_years: pd.Series) -> pd.Series:

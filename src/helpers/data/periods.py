@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 
@@ -70,3 +72,18 @@ def full_year_volume(interventions: pd.DataFrame, year: int) -> pd.DataFrame:
     frame = year_volumes(interventions, year).reset_index(drop=True)
     frame.insert(0, "step", interventions["step"].astype(int).to_numpy())
     return frame.groupby("step", as_index=False)[["actual_count", "actual_cost"]].sum()
+
+
+def natural_key(value):
+    """Categories in their natural order: numbers by value, age groups by their first age
+    (0-5 år before 6-11 år before 12-17 år; "under 40 år" before "40 år og derover"), other
+    text alphabetically, "Ukendt", "uoplyst" and "I alt" last."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return (0, float(value), "")
+    text = str(value)
+    if text.lower() in ("ukendt", "uoplyst", "i alt"):
+        return (3 if text.lower() == "i alt" else 2, 0.0, text)
+    m = re.search(r"\d+", text)
+    if m:
+        return (0, int(m.group()) - (0.5 if text.lower().startswith("under") else 0), text)
+    return (1, 0.0, text)

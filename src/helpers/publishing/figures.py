@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..analyses.adults import MEASURE_LABELS, SERVICES
+from ..data.periods import natural_key
 from ..data.steps import STEP_LABELS
 from .disclosure import WITHHELD
 from .formats import count_da, num_da, pct_da
@@ -68,16 +69,6 @@ def danish_axes(fig) -> None:
         for axis in (ax.xaxis, ax.yaxis):
             if type(axis.get_major_formatter()) is matplotlib.ticker.ScalarFormatter:
                 axis.set_major_formatter(DanishFormatter())
-
-
-def natural_key(value):
-    """Categories in their natural order: age groups by their first age (0-5 before 6-11
-    before 12-17), other text alphabetically, "Ukendt" and "I alt" last."""
-    text = str(value)
-    if text in ("Ukendt", "I alt"):
-        return (2, 0, text)
-    m = re.match(r"\s*(\d+)", text)
-    return (0, int(m.group(1)), text) if m else (1, 0, text)
 
 
 def category_da(value) -> str:
