@@ -161,16 +161,16 @@ def test_period_page_values_formats_and_links(fake_book):
     assert [r[0] for r in rows] == ["Aalborg", "Horsens", "Middelfart"]  # each once, by name
     assert sorted(links) == ["../kommuner/410.html", "../kommuner/615.html", "../kommuner/851.html"]
     aalborg, horsens, middelfart = by_name["Aalborg"], by_name["Horsens"], by_name["Middelfart"]
-    assert aalborg["Region"] == "Region Nordjylland"
+    assert aalborg["Region"] == "Nordjylland"
     assert [aalborg["Anbragte pr. 1.000 0-22-årige"], horsens["Anbragte pr. 1.000 0-22-årige"]] == ["7,3", "9,3"]
     assert middelfart["Anbragte pr. 1.000 0-22-årige"] == "12,0"
     share = "Forebyggende andel af forbruget"
     assert [aalborg[share], horsens[share], middelfart[share]] == ["28,8 %", "..", "31,4 %"]
     deviation = "Budgetafvigelse (mio. kr.)"
     assert [aalborg[deviation], horsens[deviation], middelfart[deviation]] == ["9,3", "−1,2", "−12,3"]
-    network = "Pris pr. helårsanbringelse, netværkspleje (kr.)"
+    network = "Pris pr. helårsanbr., netværkspleje (kr.)"
     assert [aalborg[network], horsens[network], middelfart[network]] == ["197.910", "..", "1.234.567"]
-    assert aalborg["Pris pr. helårsanbringelse, institution (kr.)"] == "1.167.034"
+    assert aalborg["Pris pr. helårsanbr., institution (kr.)"] == "1.167.034"
     goals = "Voksne: mål helt eller delvist nået"
     assert [aalborg[goals], horsens[goals], middelfart[goals]] == ["–", "50,0 %", ".."]
     # the page names the withheld municipalities under the plots, and nothing on it is fetched from the net
@@ -266,7 +266,7 @@ def test_a_period_of_several_years_shows_its_last_budget_year(tmp_path):
     page = (tmp_path / "book" / "landsoversigt" / "2015-01-01_2016-12-31.md").read_text(encoding="utf-8")
     _, by_name, _, _ = _table(page)
     assert by_name["Middelfart"]["Budgetafvigelse (mio. kr.)"] == "2,5"
-    assert by_name["Middelfart"]["Pris pr. helårsanbringelse, netværkspleje (kr.)"] == "250.000"
+    assert by_name["Middelfart"]["Pris pr. helårsanbr., netværkspleje (kr.)"] == "250.000"
     assert "gælder budgetåret 2016." in page
 
 

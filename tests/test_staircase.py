@@ -213,9 +213,7 @@ def test_movement_shares_by_hand():
 def test_groups_come_in_their_natural_order():
     """Age groups by age, not as text (0-5, 6-11, 12-17, 18-22, then Ukendt)."""
     groups = ["12-17 år", "6-11 år", "Ukendt", "0-5 år", "18-22 år"]
-    steps = pd.DataFrame(
-        {"person_id": list("abcde"), "from_step": [2] * 5, "to_step": [2] * 5, "age_group": groups}
-    )
+    steps = pd.DataFrame({"person_id": list("abcde"), "from_step": [2] * 5, "to_step": [2] * 5, "age_group": groups})
     shares = staircase.movement_shares(steps, by="age_group")
     assert list(dict.fromkeys(shares["age_group"])) == ["0-5 år", "6-11 år", "12-17 år", "18-22 år", "Ukendt"]
     assert shares["direction"].tolist()[:3] == ["ned", "samme", "op"]  # each group's rows as made

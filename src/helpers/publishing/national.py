@@ -185,7 +185,7 @@ FIGURES = [
     *[
         Figure(
             f"price_step_{step}",
-            f"Pris pr. helårsanbringelse, {name} (kr.)",
+            f"Pris pr. helårsanbr., {name} (kr.)",
             "budget_followup",
             _unit_cost(step),
             lambda v: num_da(v, 0),
@@ -283,7 +283,7 @@ def table_frames(frame: pd.DataFrame, figures: list[Figure]) -> tuple[pd.DataFra
     text = pd.DataFrame(
         {
             "Kommune": [municipality_link(c, n) for c, n in zip(frame["municipality"], frame["name"])],
-            "Region": frame["region"].astype(str),
+            "Region": frame["region"].astype(str).str.removeprefix("Region "),  # short: the table must fit
             **{f.label: [cell_text(f, v) for v in frame[f.key]] for f in figures},
         }
     )
@@ -338,6 +338,8 @@ def datatable_html(frame: pd.DataFrame, figures: list[Figure], table_id: str) ->
         # search and paging also when the municipalities fit on one page (itables hides them in its default layout then)
         layout={"topStart": "search", "topEnd": "pageLength", "bottomStart": "info", "bottomEnd": "paging"},
         pageLength=25,
+        # a table wider than the page's column scrolls in its own box
+        scrollX=True,
         lengthMenu=[10, 25, 50, 100],
         language={
             "search": "Søg:",
