@@ -163,7 +163,8 @@ MEASURE_PAGE = """() => {
     // a table may scroll inside its own box (great_tables' container) when that box fits
     let box = t.parentElement;
     const scrolling = b => ['auto', 'scroll'].includes(getComputedStyle(b).overflowX) ||
-      (b.className || '').toString().includes('dt-scroll');  // DataTables' synced header/body boxes
+      (getComputedStyle(b).overflowX === 'hidden' &&
+       (b.className || '').toString().includes('dt-scroll-head'));  // DataTables' header, synced with its body
     while (box && box !== article && !scrolling(box)) box = box.parentElement;
     const scrolls = box && box !== article;
     return {width: t.scrollWidth, scrolls: !!scrolls, box: scrolls ? box.clientWidth : column};
