@@ -58,14 +58,13 @@ def _value_da(v) -> str:
     return f"{v:.2f}".replace(".", ",")
 
 
-def key_figures_spec(figures: pd.DataFrame, caption: str = "") -> TableSpec:
-    """``key_figures``: the six tidy columns; each count and amount is a cell over its units,
-    each statistic rests on the rows it is computed from and on its number of children."""
-    name = "key_figures"
-    table = figures[PUBLISHED_COLUMNS].reset_index(drop=True)
-    rows = {(f, g): i for i, (f, g) in enumerate(zip(figures["figure"], figures["group"]))}
+def tidy_declarations(name: str, frame: pd.DataFrame, keys: list[str]) -> tuple[list[Cell], list[Statistic]]:
+    """The cells and statistics of a tidy figures table (one ``value`` a row, with its
+    ``kind``, ``unit``, ``members``, ``measure``, ``n`` and, for a statistic, the ``inputs``:
+    the ``keys`` of the rows it is computed from)."""
+    rows = {k: i for i, k in enumerate(zip(*(frame[c] for c in keys)))}
     cells, stats = [], []
-    for i, r in enumerate(figures.itertuples(index=False)):
+    for i, r in enumerate(frame.itertuples(index=False)):
         if pd.isna(r.value):
             continue
         n = None if pd.isna(r.n) else int(r.n)
@@ -75,6 +74,15 @@ def key_figures_spec(figures: pd.DataFrame, caption: str = "") -> TableSpec:
             cells.append(Cell(name, i, "value", r.unit, r.members, r.value, r.measure, base_n=n))
         elif r.kind == "statistic":
             stats.append(Statistic(name, i, "value", tuple((name, rows[k], "value") for k in r.inputs), n))
+    return cells, stats
+
+
+def key_figures_spec(figures: pd.DataFrame, caption: str = "") -> TableSpec:
+    """``key_figures``: the six tidy columns; each count and amount is a cell over its units,
+    each statistic rests on the rows it is computed from and on its number of children."""
+    name = "key_figures"
+    table = figures[PUBLISHED_COLUMNS].reset_index(drop=True)
+    cells, stats = tidy_declarations(name, figures, ["figure", "group"])
     return TableSpec(
         name,
         table,

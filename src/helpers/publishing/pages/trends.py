@@ -15,6 +15,7 @@ from ...analyses import trends
 from ...data.steps import PLACEMENT_STEPS
 from ..disclosure import WITHHELD, Cell, Statistic, TableSpec
 from ..formats import MONTHS_DA, num_da, pct_da
+from .key_figures import tidy_declarations
 
 GROUP = "children"
 PUBLISHED_COLUMNS = ["municipality", "date", "figure", "group", "value"]
@@ -60,18 +61,7 @@ def trends_spec(frame: pd.DataFrame) -> TableSpec:
     """``trends``: the tidy monthly table (the period and the same months a year earlier)."""
     name = "trends"
     table = frame[PUBLISHED_COLUMNS].reset_index(drop=True)
-    rows = {(d, f, g): i for i, (d, f, g) in enumerate(zip(frame["date"], frame["figure"], frame["group"]))}
-    cells, stats = [], []
-    for i, r in enumerate(frame.itertuples(index=False)):
-        if pd.isna(r.value):
-            continue
-        n = None if pd.isna(r.n) else int(r.n)
-        if r.kind == "count":
-            cells.append(Cell(name, i, "value", r.unit, r.members, r.value))
-        elif r.kind == "amount":
-            cells.append(Cell(name, i, "value", r.unit, r.members, r.value, r.measure, base_n=n))
-        elif r.kind == "statistic":
-            stats.append(Statistic(name, i, "value", tuple((name, rows[k], "value") for k in r.inputs), n))
+    cells, stats = tidy_declarations(name, frame, ["date", "figure", "group"])
     return TableSpec(
         name,
         table,
