@@ -12,6 +12,12 @@ AR = "case_id,person_id,municipality,registration_no,registration_date,service,d
 GOOD_AR = "S1,010170-1233,153,1,2015-03-01,§85,,10,2"
 TG = "municipality,year,figure,group,target"
 GOOD_TG = "851,2016,placed_children,I alt,500"
+WL = "person_id,municipality,referral_date,start_date,measure"
+GOOD_WL = "241210-4011,851,2016-01-05,2016-02-01,§52 stk. 3 nr. 3 familiebehandling"
+CO = "person_id,municipality,date,indicator,value"
+GOOD_CO = "241210-4011,851,2016-01-05,school_absence_pct,12.5"
+DP = "municipality,district,year,population_0_22"
+GOOD_DP = "851,Nord,2016,12000"
 
 # (file, header, bad line, rule, column)
 CASES = [
@@ -52,14 +58,38 @@ CASES = [
     ("targets", TG, "851,2016,placed_children,5,", "required", "target"),
     ("targets", TG, "851,to tusind,placed_children,5,300", "parse", "year"),
     ("targets", TG, "Atlantis,2016,placed_children,5,300", "parse", "municipality"),
+    (
+        "waiting_list",
+        WL,
+        "241210-4011,851,2016-03-05,2016-02-01,§52 stk. 3 nr. 5 aflastning",
+        "start_before",
+        "start_date",
+    ),
+    ("waiting_list", WL, "241210-4011,851,,2016-02-01,§52 stk. 3 nr. 5 aflastning", "required", "referral_date"),
+    ("waiting_list", WL, "241210-4011,851,2016-01-05,,", "required", "measure"),
+    ("child_outcomes", CO, "241210-4011,851,2016-02-05,school_absence_pct,120", "range", "value"),
+    ("child_outcomes", CO, "241210-4011,851,2016-02-05,goal_met,2", "range", "value"),
+    ("child_outcomes", CO, "241210-4011,851,2016-02-05,goal_met,0.5", "allowed", "value"),
+    ("child_outcomes", CO, "241210-4011,851,2016-02-05,fravær,3", "allowed", "indicator"),
+    ("child_outcomes", CO, GOOD_CO, "duplicate", "indicator"),
+    ("district_population", DP, "851,Nord,2016,13000", "duplicate", "year"),
+    ("district_population", DP, "851,Syd,2016,-5", "range", "population_0_22"),
+    ("interventions", IV + ",fee", GOOD_IV + ",-100", "range", "fee"),
 ]
-GOOD = {"interventions": GOOD_IV, "adult_registrations": GOOD_AR, "targets": GOOD_TG}
+GOOD = {
+    "interventions": GOOD_IV,
+    "adult_registrations": GOOD_AR,
+    "targets": GOOD_TG,
+    "waiting_list": GOOD_WL,
+    "child_outcomes": GOOD_CO,
+    "district_population": GOOD_DP,
+}
 
 
 @pytest.mark.parametrize("table, header, bad, rule, column", CASES, ids=[f"{c[3]}-{c[4]}" for c in CASES])
 def test_rule_rejects_the_row_and_keeps_the_others(tmp_path, table, header, bad, rule, column):
-    good = GOOD[table]
-    other = good.replace("S1", "S9").replace("I alt", "5")
+    good = GOOD[table] + ("," if header.endswith(",fee") else "")
+    other = good.replace("S1", "S9").replace("I alt", "5").replace("2016-01-05", "2016-01-09").replace("Nord", "Øst")
     write_csv(tmp_path / f"{table}.csv", f"{header}\n{good}\n{bad}\n{other}\n")
     data = load(tmp_path)
     issues = data.issues
@@ -70,6 +100,19 @@ def test_rule_rejects_the_row_and_keeps_the_others(tmp_path, table, header, bad,
     assert f"{table}.csv" in message and "række 3" in message and (f"'{column}'" in message or not column)
     assert "forventet" in message or rule == "fields"
     assert set(issues["row"]) == {3}
+
+
+def test_a_waiting_list_measure_without_a_step_is_kept_with_a_note(tmp_path):
+    write_csv(
+        tmp_path / "waiting_list.csv",
+        f"{WL}\n{GOOD_WL}\n241210-4011,851,2016-01-07,,noget helt tredje\n",
+    )
+    data = load(tmp_path)
+    assert data.waiting_list["step"].tolist()[0] == 3 and pd.isna(data.waiting_list["step"].iloc[1])
+    assert pd.isna(data.waiting_list["start_date"].iloc[1])  # still waiting
+    assert data.issues.empty
+    note = data.notes[data.notes["rule"] == "unmapped"]
+    assert note["row"].tolist() == [3] and "række 3" in note["message"].iloc[0]
 
 
 def test_missing_required_column_refuses_the_file(tmp_path):

@@ -1,4 +1,4 @@
-"""The data contract (v1.1) as data: tables, columns, types and allowed values.
+"""The data contract (v1.2) as data: tables, columns, types and allowed values.
 
 Source: ``shared/data-contract.md``. A loader may accept more (extra columns are kept),
 never less. Row rules that involve several columns (birth date when the id is not a CPR,
@@ -101,6 +101,27 @@ INTERVENTIONS = Table(
         Column("monthly_cost", "float", minimum=0, maximum=MAX_MONTHLY_COST, expected="beløb i kr. (0 til 2.000.000)"),
         _enum("provider_type", PROVIDER_TYPES),
         Column("caseworker_id", "str"),
+        # contract v1.2: the offer (tilbud or provider) and, for foster care, the monthly
+        # fee (plejeløn), supplements (tillægsydelser) and the parents' own payment
+        Column("offer_id", "str", expected="tilbuddets id"),
+        Column("offer_name", "str", expected="tilbuddets eller leverandørens navn"),
+        Column(
+            "fee", "float", minimum=0, maximum=MAX_MONTHLY_COST, expected="plejeløn i kr. pr. måned (0 til 2.000.000)"
+        ),
+        Column(
+            "supplements",
+            "float",
+            minimum=0,
+            maximum=MAX_MONTHLY_COST,
+            expected="tillægsydelser i kr. pr. måned (0 til 2.000.000)",
+        ),
+        Column(
+            "own_payment",
+            "float",
+            minimum=0,
+            maximum=MAX_MONTHLY_COST,
+            expected="egenbetaling i kr. pr. måned (0 til 2.000.000)",
+        ),
     ),
     keys=("municipality", "person_id", "start_date", "step", "measure"),
 )
@@ -228,9 +249,66 @@ TARGETS = Table(
     keys=("municipality", "year", "figure", "group"),
 )
 
+#: Children waiting for a measure (contract v1.2): referred on ``referral_date``, started on
+#: ``start_date`` (empty: still waiting). The step is derived from ``measure`` as for
+#: ``interventions``.
+WAITING_LIST = Table(
+    "waiting_list",
+    (
+        Column("person_id", "person", True, expected="CPR-nummer eller pseudonym"),
+        Column("municipality", "municipality", True, expected="kommunekode eller kommunenavn"),
+        Column("referral_date", "date", True),
+        Column("start_date", "date"),
+        Column("measure", "str", True, expected="foranstaltningens navn"),
+    ),
+    keys=("municipality", "person_id", "referral_date", "measure"),
+)
+
+#: The indicators of ``child_outcomes`` and the range of each one's value.
+OUTCOME_RANGES = {"school_absence_pct": (0.0, 100.0), "function_score": (0.0, 100.0), "goal_met": (0.0, 1.0)}
+OUTCOME_EXPECTED = {
+    "school_absence_pct": "fravær i procent (0 til 100)",
+    "function_score": "funktionsscore (0 til 100)",
+    "goal_met": "1 (mål nået) eller 0 (ikke nået)",
+}
+#: Measurements of a child's school absence, function score or goal (contract v1.2).
+CHILD_OUTCOMES = Table(
+    "child_outcomes",
+    (
+        Column("person_id", "person", True, expected="CPR-nummer eller pseudonym"),
+        Column("municipality", "municipality", True, expected="kommunekode eller kommunenavn"),
+        Column("date", "date", True),
+        _enum("indicator", tuple(OUTCOME_RANGES), required=True),
+        Column("value", "float", True, minimum=0, maximum=100, expected="tal (se indikatoren)"),
+    ),
+    keys=("municipality", "person_id", "date", "indicator"),
+)
+
+#: 0-22-year-olds per district and year (contract v1.2), for district rates per 1,000.
+DISTRICT_POPULATION = Table(
+    "district_population",
+    (
+        Column("municipality", "municipality", True, expected="kommunekode eller kommunenavn"),
+        Column("district", "str", True, expected="distriktets navn som i interventions"),
+        Column("year", "int", True, minimum=1900, maximum=2100, expected="årstal"),
+        Column("population_0_22", "int", True, minimum=0, maximum=1_000_000, expected="0-22-årige (0 til 1.000.000)"),
+    ),
+    keys=("municipality", "district", "year"),
+)
+
 TABLES: dict[str, Table] = {
     t.name: t
-    for t in (INTERVENTIONS, ADULT_REGISTRATIONS, CASE_EVENTS, MUNICIPALITY_FIGURES, BUDGET_ASSUMPTIONS, TARGETS)
+    for t in (
+        INTERVENTIONS,
+        ADULT_REGISTRATIONS,
+        CASE_EVENTS,
+        MUNICIPALITY_FIGURES,
+        BUDGET_ASSUMPTIONS,
+        TARGETS,
+        WAITING_LIST,
+        CHILD_OUTCOMES,
+        DISTRICT_POPULATION,
+    )
 }
 
 #: A data directory's own ``measure_steps.csv`` (the measure -> step mapping) is validated
@@ -247,4 +325,8 @@ MEASURE_STEPS = Table(
 )
 
 #: Columns the loader adds to the contract's (derived, never in the input).
-DERIVED_COLUMNS = {"interventions": ("step_derived", "placement_type"), "adult_registrations": ("sex",)}
+DERIVED_COLUMNS = {
+    "interventions": ("step_derived", "placement_type"),
+    "adult_registrations": ("sex",),
+    "waiting_list": ("step",),
+}

@@ -39,6 +39,9 @@ class Dataset:
     municipality_figures: pd.DataFrame
     budget_assumptions: pd.DataFrame
     targets: pd.DataFrame
+    waiting_list: pd.DataFrame
+    child_outcomes: pd.DataFrame
+    district_population: pd.DataFrame
     issues: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ISSUE_COLUMNS))
     notes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ISSUE_COLUMNS))
     quality: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=QUALITY_COLUMNS))

@@ -655,6 +655,177 @@ def synth_targets(interventions: pd.DataFrame, rng: np.random.Generator, code: i
     return pd.DataFrame(rows, columns=["municipality", "year", "figure", "group", "target"])
 
 
+#: The tables of contract v1.2 are drawn from their own random stream (seed + this), so
+#: that the older tables keep their bytes for the same seed.
+CATALOGUE_STREAM = 12
+#: Offers: a kind by measure type (words in the measure) and place names; 2-5 offers per
+#: municipality and measure type, with their own price levels.
+OFFER_KINDS = (
+    ("rådgivning|konsulent", "Rådgivningen"),
+    ("familiegruppe|samtalegruppe", "Familiegruppen"),
+    ("aflastning|støtteophold", "Aflastningstilbuddet"),
+    ("kontaktperson", "Kontaktpersonkorpset"),
+    ("dagbehandling", "Dagbehandlingen"),
+    ("familiebehandling", "Familiebehandlingen"),
+    ("støtte i hjemmet", "Hjemmestøtten"),
+    ("netværkspleje|netværksplejefamilie", "Netværksplejen"),
+    ("plejefamilie", "Familieplejen"),
+    ("eget værelse", "Ungeboligerne"),
+    ("efterskole", "Efterskolen"),
+    ("døgninstitution", "Børne- og ungehjemmet"),
+    ("opholdssted", "Opholdsstedet"),
+    ("delt ophold", "Delt ophold"),
+)
+PLACES = ("Egely", "Solbakken", "Lærkereden", "Kastanjen", "Bøgely", "Skovbrynet", "Engly", "Havbakken")
+#: Foster care (contract v1.2): median monthly fee (plejeløn) and supplements by kind, kr.
+FOSTER_FEE = {"netværkspleje": 6_500, "forstærket": 34_000, "plejefamilie": 24_000}
+#: Waiting lists: the share of preventive interventions (steps 1-3) that began with a wait,
+#: and the median wait in days by step.
+WAITED_SHARE = {1: 0.2, 2: 0.4, 3: 0.45}
+MEDIAN_WAIT_DAYS = {1: 14, 2: 45, 3: 60}
+
+
+def _offer_kind(measure: str) -> str:
+    text = measure.casefold()
+    return next((kind for pattern, kind in OFFER_KINDS if any(w in text for w in pattern.split("|"))), "Tilbuddet")
+
+
+def synth_offers(interventions: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """``offer_id``/``offer_name`` for every intervention, and ``fee``/``supplements``/
+    ``own_payment`` for foster care (contract v1.2). Within a municipality and offer kind the
+    interventions are split into 2-5 offers mostly by price (so offers differ in price, as
+    real ones do), some at random; foster-care fees vary by district."""
+    frame = interventions.reset_index(drop=True)
+    code = frame["municipality"].replace({"Horsens": "615"}).astype(str).str.zfill(4)
+    kind = frame["measure"].map(_offer_kind)
+    offer_id = pd.Series("", index=frame.index, dtype=object)
+    offer_name = pd.Series("", index=frame.index, dtype=object)
+    for (c, k), part in frame.groupby([code, kind], sort=True):
+        n = int(rng.integers(2, 6))
+        places = rng.choice(len(PLACES), size=n, replace=False)
+        rank = part["monthly_cost"].rank(method="first").to_numpy() - 1
+        which = np.minimum((rank * n / max(len(part), 1)).astype(int), n - 1)
+        shuffle = rng.random(len(part)) < 0.2
+        which[shuffle] = rng.integers(0, n, int(shuffle.sum()))
+        kind_no = [kind for _, kind in OFFER_KINDS].index(k) + 1 if k != "Tilbuddet" else 0
+        offer_id.loc[part.index] = [f"T{c}-{kind_no:02d}-{w + 1}" for w in which]
+        offer_name.loc[part.index] = [f"{k} {PLACES[places[w]]}" for w in which]
+    measure = frame["measure"].str.casefold()
+    foster = measure.str.contains("pleje") & ~measure.str.contains("delt ophold")
+    base = np.where(
+        measure.str.contains("netværk"),
+        FOSTER_FEE["netværkspleje"],
+        np.where(measure.str.contains("forstærket"), FOSTER_FEE["forstærket"], FOSTER_FEE["plejefamilie"]),
+    )
+    districts = sorted(frame["district"].dropna().unique())
+    level = dict(zip(districts, rng.uniform(0.88, 1.15, len(districts))))
+    year = pd.to_datetime(frame["start_date"]).dt.year.to_numpy()
+    drift = 1.02 ** (year - START.year)  # fees follow the yearly regulation
+    fee = base * frame["district"].map(level).fillna(1.0).to_numpy() * drift * rng.lognormal(0, 0.12, len(frame))
+    supplements = fee * rng.uniform(0.06, 0.18, len(frame))
+    own = np.where(rng.random(len(frame)) < 0.35, rng.uniform(800, 2_600, len(frame)), 0.0)
+    return pd.DataFrame(
+        {
+            "offer_id": offer_id,
+            "offer_name": offer_name,
+            "fee": np.where(foster, np.round(fee, -1), np.nan),
+            "supplements": np.where(foster, np.round(supplements, -1), np.nan),
+            "own_payment": np.where(foster, np.round(own, -1), np.nan),
+        }
+    )
+
+
+def synth_waiting_list(interventions: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """Waiting lists (contract v1.2): some preventive interventions began after a wait from
+    referral to start (lognormal, median by step); the last referrals before the export are
+    still waiting (no start date)."""
+    frame = interventions[interventions["_step"].isin(list(WAITED_SHARE))]
+    frame = frame[rng.random(len(frame)) < frame["_step"].map(WAITED_SHARE).to_numpy()]
+    days = frame["_step"].map(MEDIAN_WAIT_DAYS).to_numpy() * rng.lognormal(0, 0.7, len(frame))
+    referral = pd.to_datetime(frame["start_date"]) - pd.to_timedelta(np.maximum(1, days.round()), unit="D")
+    start = pd.to_datetime(frame["start_date"]).where(pd.to_datetime(frame["start_date"]) <= EXPORT)
+    out = pd.DataFrame(
+        {
+            "person_id": frame["person_id"].to_numpy(),
+            "municipality": frame["municipality"].to_numpy(),
+            "referral_date": referral.to_numpy(),
+            "start_date": start.to_numpy(),
+            "measure": frame["measure"].to_numpy(),
+        }
+    )
+    # the last referrals before the export have not started yet
+    still = frame[(pd.to_datetime(frame["start_date"]) > EXPORT - pd.Timedelta(days=365))]
+    still = still[rng.random(len(still)) < 0.1]
+    open_waits = pd.DataFrame(
+        {
+            "person_id": still["person_id"].to_numpy(),
+            "municipality": still["municipality"].to_numpy(),
+            "referral_date": EXPORT - pd.to_timedelta(rng.integers(1, 120, len(still)), unit="D"),
+            "start_date": pd.NaT,
+            "measure": still["measure"].to_numpy(),
+        }
+    )
+    out = pd.concat([out, open_waits], ignore_index=True).drop_duplicates(
+        ["municipality", "person_id", "referral_date"]
+    )
+    return out.sort_values(["municipality", "referral_date", "person_id"], kind="stable").reset_index(drop=True)
+
+
+def synth_child_outcomes(interventions: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """Outcomes (contract v1.2) for about half of the children: school absence (%) at the end
+    of each school half-year while an intervention is active (ages 6-16; higher on the higher
+    steps), a function score (1-10) at the start of an intervention and about nine months
+    later (on average a little better), and whether the goal was met at the second
+    measurement."""
+    rows = []
+    absence = {1: 5.0, 2: 7.0, 3: 9.0, 4: 10.0, 5: 11.0, 6: 15.0}
+    chosen = interventions[rng.random(len(interventions)) < 0.5].rename(columns={"_step": "level"})
+    born = chosen["person_id"].map(_born_of_cpr)
+    for r, b in zip(chosen.itertuples(index=False), born):
+        start = pd.Timestamp(r.start_date)
+        end = EXPORT if pd.isna(r.end_date) else min(pd.Timestamp(r.end_date), EXPORT)
+        step = int(r.level)
+        for day in pd.date_range(start, end, freq="6ME")[:6]:
+            age = (day - b).days / 365.25
+            if 6 <= age < 17:
+                value = float(np.clip(absence[step] * rng.lognormal(0, 0.6), 0, 100))
+                rows.append((r.person_id, r.municipality, day, "school_absence_pct", round(value, 1)))
+        second = start + pd.Timedelta(days=int(rng.integers(200, 340)))
+        if second <= end:
+            first = float(np.clip(rng.normal(4.5 - 0.3 * step + 2, 1.4), 1, 10))
+            gain = rng.normal(0.5 if step <= 3 else 0.2, 1.1)
+            rows.append((r.person_id, r.municipality, start, "function_score", round(first, 1)))
+            rows.append(
+                (r.person_id, r.municipality, second, "function_score", round(float(np.clip(first + gain, 1, 10)), 1))
+            )
+            rows.append((r.person_id, r.municipality, second, "goal_met", float(rng.random() < 0.5 + 0.1 * (gain > 0))))
+    out = pd.DataFrame(rows, columns=["person_id", "municipality", "date", "indicator", "value"])
+    out = out.drop_duplicates(["municipality", "person_id", "date", "indicator"])
+    return out.sort_values(["municipality", "date", "person_id", "indicator"], kind="stable").reset_index(drop=True)
+
+
+def _born_of_cpr(cpr: str) -> pd.Timestamp:
+    digits = cpr.replace("-", "")
+    day, month, yy, seventh = int(digits[:2]), int(digits[2:4]), int(digits[4:6]), int(digits[6])
+    century = 2000 if (seventh >= 4 and yy <= 36) else 1900
+    return pd.Timestamp(century + yy, month, day)
+
+
+def synth_district_population(interventions: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """0-22-year-olds per district and year (contract v1.2): the municipality's 0-22-year-olds
+    (about 27 % of its population) split over its districts."""
+    rows = []
+    for code, part in interventions.groupby("municipality", sort=True):
+        number = 615 if code == "Horsens" else int(code)
+        districts = sorted(part["district"].dropna().unique())
+        shares = rng.dirichlet(np.full(len(districts), 8.0))
+        young = CHILD_MUNICIPALITIES[number] * 0.27
+        for year in range(START.year, EXPORT.year + 1):
+            for district, share in zip(districts, shares):
+                rows.append((number, district, year, int(round(young * share * 1.003 ** (year - START.year)))))
+    return pd.DataFrame(rows, columns=["municipality", "district", "year", "population_0_22"])
+
+
 def _dates_as_text(frame: pd.DataFrame, columns, fmt: str = "%Y-%m-%d") -> pd.DataFrame:
     out = frame.copy()
     for c in columns:
@@ -676,10 +847,17 @@ def generate(out_dir: str | Path, seed: int = 2016) -> Path:
     adults = synth_adults(rng, people)
     figures = synth_municipality_figures(rng)
     targets = synth_targets(interventions, rng)
+    # contract v1.2 tables from their own stream (the tables above keep their bytes)
+    more = np.random.default_rng([seed, CATALOGUE_STREAM])
+    interventions = pd.concat([interventions.reset_index(drop=True), synth_offers(interventions, more)], axis=1)
+    waiting = synth_waiting_list(interventions, more)
+    outcomes = synth_child_outcomes(interventions, more)
+    districts = synth_district_population(interventions, more)
 
     # interventions as a Danish Excel export: ';', decimal comma, dd-mm-yyyy, cp1252, no step column
     danish = _dates_as_text(interventions.drop(columns="_step"), ["start_date", "end_date"], "%d-%m-%Y")
-    danish["monthly_cost"] = danish["monthly_cost"].map(lambda v: f"{v:.2f}".replace(".", ","))
+    for column in ("monthly_cost", "fee", "supplements", "own_payment"):
+        danish[column] = danish[column].map(lambda v: "" if pd.isna(v) else f"{v:.2f}".replace(".", ","))
     danish.to_csv(out / "interventions.csv", sep=";", index=False, encoding="cp1252", lineterminator="\r\n")
     _dates_as_text(adults, ["registration_date", "expected_goal_date", "close_date"]).to_csv(
         out / "adult_registrations.csv", index=False, encoding="utf-8-sig", lineterminator="\n"
@@ -689,6 +867,11 @@ def generate(out_dir: str | Path, seed: int = 2016) -> Path:
     figures.to_csv(out / "municipality_figures.csv", index=False, lineterminator="\n")
     budget.to_csv(out / "budget_assumptions.csv", index=False, lineterminator="\n")
     targets.to_csv(out / "targets.csv", index=False, lineterminator="\n")
+    _dates_as_text(waiting, ["referral_date", "start_date"]).to_csv(
+        out / "waiting_list.csv", index=False, lineterminator="\n"
+    )
+    _dates_as_text(outcomes, ["date"]).to_csv(out / "child_outcomes.csv", index=False, lineterminator="\n")
+    districts.to_csv(out / "district_population.csv", index=False, lineterminator="\n")
     (out / SYNTHETIC_MARKER).write_text(
         json.dumps(
             {

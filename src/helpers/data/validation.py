@@ -36,15 +36,18 @@ cpr_invalid    række    person_id looks like a CPR number but its date does not
 birth_date     række    birth_date is empty and person_id is not a CPR number
 step           række    no step and the measure is not in the measure -> step mapping
 end_before     række    end_date is before start_date
+start_before   række    waiting_list: start_date is before referral_date
 price_107      række    a §107 registration without daily_price
 hours_85       række    a §85 registration without hours_individual
-duplicate      række    the same case and registration number twice
+duplicate      række    the same case and registration number twice (adults), the same child,
+                       date and indicator (child_outcomes), district and year
 pattern        række    measure_steps.csv: the pattern is not a valid regular expression
 =============  ======  =============================================================
 
 Notes (the row is kept): ``open_end`` (an end date from 9000-01-01, e.g. ``9999-12-31``:
 ongoing), ``cpr_masked`` (a CPR number in a text column was masked, or pseudonymised in
-``case_id``), ``header_only`` (the file has a header and no rows).
+``case_id``), ``header_only`` (the file has a header and no rows), ``unmapped``
+(waiting_list: a measure without a step; counted in the total only).
 """
 
 from __future__ import annotations
@@ -74,7 +77,7 @@ from .cells import (
     show,
     votes,
 )
-from .contract import DATE_MAX, DATE_MIN, ISSUE_COLUMNS, Column, Table
+from .contract import DATE_MAX, DATE_MIN, ISSUE_COLUMNS, OUTCOME_EXPECTED, OUTCOME_RANGES, Column, Table
 from .ingest import RawTable
 from .steps import load_mapping, mapping_path, placement_type, step_of_measure
 
@@ -106,9 +109,10 @@ RULES = {
     "birth_date": "fødselsdato mangler, og person_id er ikke et CPR-nummer",
     "step": "trin mangler, og foranstaltningen findes ikke i oversættelsesfilen",
     "end_before": "slutdato før startdato",
+    "start_before": "ventelisten: startdato før henvisningsdato",
     "price_107": "en §107-registrering uden dagspris",
     "hours_85": "en §85-registrering uden timer",
-    "duplicate": "samme sag og registreringsnummer to gange",
+    "duplicate": "samme sag og registreringsnummer, samme barn, dato og indikator, eller samme distrikt og år to gange",
     "pattern": "measure_steps.csv: mønsteret er ikke et gyldigt regulært udtryk",
 }
 #: Notes: the row is kept, the note is reported (``validate``, ``notes.csv``) and counted
@@ -117,6 +121,7 @@ NOTE_RULES = {
     "open_end": "slutdato fra 9000-01-01 (fx 9999-12-31) betyder, at indsatsen er igangværende",
     "cpr_masked": "et CPR-nummer i en tekstkolonne er maskeret (<cpr>), i case_id erstattet af et pseudonym",
     "header_only": "filen har kun overskriften og ingen rækker",
+    "unmapped": "ventelisten: foranstaltningen har intet trin i oversættelsesfilen; ventetiden tælles kun i I alt",
 }
 
 _KIND_DA = {
@@ -319,6 +324,8 @@ def validate(
 
     if table.name == "interventions":
         _derive_step(out, step_blank, rows, issues, data_dir, mapping)
+    if table.name == "waiting_list":
+        _waiting_step(out, rows, notes, data_dir, mapping)
 
     _schema_issues(out, table, rows, issues)
     _row_rules(out, table, rows, issues)
@@ -367,6 +374,24 @@ def _derive_step(out, step_blank, rows, issues, data_dir, mapping):
     out["placement_type"] = placement_type(out["measure"], out["step"], mapping)
 
 
+def _waiting_step(out, rows, notes, data_dir, mapping):
+    """The step of the measure a child waits for (through the mapping file, as for
+    ``interventions``); a measure the mapping does not know keeps the row, counted without a
+    step, with a note."""
+    mapping_file = mapping_path(data_dir)
+    if mapping is None:
+        mapping = load_mapping(mapping_file)
+    out["step"] = step_of_measure(out["measure"], mapping).astype("Int64") if len(out) else pd.Series(dtype="Int64")
+    for i in out.index[out["step"].isna() & out["measure"].notna()]:
+        notes.add(
+            int(rows[i]),
+            "measure",
+            "unmapped",
+            f"foranstaltningen {_show(out.at[i, 'measure'])} findes ikke i {mapping_file.name}; "
+            "ventetiden tælles kun med i I alt",
+        )
+
+
 def _schema_issues(out, table, rows, issues):
     checked = [
         c.name
@@ -408,6 +433,35 @@ def _row_rules(out, table, rows, issues):
             "ligger før start_date",
             "end_date >= start_date",
         )
+    if table.name == "waiting_list":
+        flag(
+            out["start_date"] < out["referral_date"],
+            "start_date",
+            "start_before",
+            "ligger før referral_date",
+            "start_date >= referral_date (tom, hvis barnet stadig venter)",
+        )
+    if table.name == "child_outcomes":
+        for indicator, (lo, hi) in OUTCOME_RANGES.items():
+            flag(
+                (out["indicator"] == indicator) & ((out["value"] < lo) | (out["value"] > hi)),
+                "value",
+                "range",
+                f"ligger uden for det tilladte interval for {indicator}",
+                OUTCOME_EXPECTED[indicator],
+            )
+        flag(
+            (out["indicator"] == "goal_met") & out["value"].notna() & ~out["value"].isin([0.0, 1.0]),
+            "value",
+            "allowed",
+            "er ikke 0 eller 1",
+            OUTCOME_EXPECTED["goal_met"],
+        )
+        dup = out.duplicated(["municipality", "person_id", "date", "indicator"], keep="first")
+        flag(dup, "indicator", "duplicate", "samme barn, dato og indikator optræder flere gange", "én måling pr. dag")
+    if table.name == "district_population":
+        dup = out.duplicated(["municipality", "district", "year"], keep="first")
+        flag(dup, "year", "duplicate", "samme distrikt og år optræder flere gange", "ét tal pr. distrikt og år")
     if table.name == "adult_registrations":
         flag(
             (out["service"] == "§107") & out["daily_price"].isna(),
@@ -456,6 +510,8 @@ def _empty(table: Table) -> pd.DataFrame:
         frame["placement_type"] = pd.Series(dtype=object)
     if table.name == "adult_registrations":
         frame["sex"] = pd.Series(dtype=object)
+    if table.name == "waiting_list":
+        frame["step"] = pd.Series(dtype="Int64")
     return frame
 
 
