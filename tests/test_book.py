@@ -287,3 +287,27 @@ def test_the_trends_page_follows_the_months_and_quarters_of_its_period(book_site
         encoding="utf-8"
     )
     assert "Der er hverken indsatser eller sagshændelser for København Kommune i data." in empty
+
+
+def test_every_municipality_and_period_has_a_one_page_brief_first_in_its_sidebar(book_site):
+    """The overview ("Overblik") of each run of the default matrix: first under its
+    municipality in the sidebar, key messages, the key-figure table, at most two figures,
+    and links to the detail pages of the same run that exist in the site."""
+    for run in SITE_RUN_IDS:
+        path = html_dir(book_site) / "book" / "reports" / "overview" / f"{run}.html"
+        page = path.read_text(encoding="utf-8")
+        main = page.split('<main id="main-content"', 1)[1].split("</main>", 1)[0]
+        code = run.split("_")[0]
+        detail = (path.parent.parent / "staircase" / f"{run}.html").read_text(encoding="utf-8")
+        nav = sidebar(detail).split(f"kommuner/{code}.html", 1)[1]
+        first = re.search(r'href="\.\./([a-z_]+)/\d+_[^"]+\.html"', nav)
+        assert first and first.group(1) == "overview", run
+        links = re.findall(r"href=['\"]\.\./([a-z_]+)/" + run + r"\.html['\"]", main)
+        if code == "101":  # København: no children's data in the default data
+            assert "Ingen data" in main
+            continue
+        assert "Hovedbudskaber" in main and "Periodens sidste måned mod samme måned året før" in main
+        assert 1 <= main.count("<img") <= 2
+        assert set(links) >= {"trends", "staircase", "benchmarking", "budget_followup"}
+        for nb in links:
+            assert (path.parent.parent / nb / f"{run}.html").exists(), (run, nb)

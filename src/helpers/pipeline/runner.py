@@ -45,6 +45,7 @@ from ..data import municipalities
 from ..data.paths import REPO_ROOT, resolve_path
 from ..publishing.book import NOTEBOOK_TITLES, record_matrix
 from ..publishing.formats import date_da
+from ..publishing.pages import LINKING_PAGES, NOTEBOOKS_ENV
 from ..publishing.report import FOOTER, MATRIX_ENV, NO_DATA_PAGE, NOTEBOOK_DIR, notebook_reads
 from .cache import KEY_FILE
 
@@ -519,6 +520,7 @@ def plan(runs: list[Run], data_dir: Path, out: Path, force: bool = False) -> Pla
         by = frame["municipality"].value_counts() if "municipality" in frame else {}
         counts[table] = (len(frame), {int(m): int(n) for m, n in dict(by).items()})
     todo, cached, keys, weights = [], [], {}, {}
+    matrix_notebooks = sorted({r.notebook for r in runs})
     for r in runs:
         params = {
             "municipality": r.municipality,
@@ -526,6 +528,8 @@ def plan(runs: list[Run], data_dir: Path, out: Path, force: bool = False) -> Pla
             "period_end": r.period_end,
             "data_dir": str(data_dir),
         }
+        if r.notebook in LINKING_PAGES:  # its links follow the matrix's notebooks
+            params["matrix_notebooks"] = matrix_notebooks
         key = cache.run_key(
             NOTEBOOK_DIR / f"{r.notebook}.ipynb",
             params,
@@ -603,6 +607,7 @@ def _run_locked(runs, data_dir, out, jobs, progress, force, warm, scheduler, eng
 
     jobs = max(1, jobs or os.cpu_count() or 1)
     notebooks = tuple(sorted({r.notebook for r in runs}))
+    os.environ[NOTEBOOKS_ENV] = ",".join(notebooks)  # the overview links to the pages of this matrix
     # When some report is missing, there is work: the workers start (and warm up) while
     # this process works out what must run. Otherwise they start only if it finds some.
     missing = force or any(not (r.output_dir(out) / KEY_FILE).exists() for r in runs)

@@ -48,7 +48,10 @@ MUNICIPALITY_DIR = BOOK_DIR / "kommuner"
 REGION_DIR = BOOK_DIR / "regioner"
 REPORTS_CHAPTER = "book/reports"
 NATIONAL_DIR = BOOK_DIR / NATIONAL_CHAPTER
+#: The one-page brief of a municipality and period: first in the municipality's sidebar.
+BRIEF = "overview"
 NOTEBOOK_TITLES = {
+    "overview": "Overblik",
     "trends": "Udvikling",
     "staircase": "Indsatstrappen",
     "benchmarking": "Benchmarking og nøgletal",
@@ -87,6 +90,11 @@ def record_matrix(out: Path) -> list[dict]:
 def _entries(reports_dir: Path) -> list[dict]:
     path = reports_dir / MATRIX_FILE
     entries = json.loads(path.read_text(encoding="utf-8")) if path.exists() else record_matrix(reports_dir)
+    return sorted_entries(entries)
+
+
+def sorted_entries(entries: list[dict]) -> list[dict]:
+    """Region, municipality, period, then the pages in :data:`NOTEBOOK_TITLES`' order."""
     order = {nb: i for i, nb in enumerate(NOTEBOOK_TITLES)}
     return sorted(
         entries,
@@ -233,7 +241,8 @@ def write_toc(reports_dir: Path) -> Path:
         in_region = sorted(in_region, key=lambda e: (e["municipality_name"], e["municipality"]))
         municipalities_ = []
         for code, runs in groupby(in_region, key=lambda e: e["municipality"]):
-            runs = list(runs)
+            # the brief of each period first (the political level's page), then the details
+            runs = sorted(runs, key=lambda r: r["notebook"] != BRIEF)
             sections = [{"file": f"{reports_rel}/{r['path']}", "title": f"{_title(r)}, {_period(r)}"} for r in runs]
             municipalities_.append(
                 {

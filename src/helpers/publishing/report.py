@@ -71,7 +71,10 @@ class Report:
     def group_specs(self) -> list[TableSpec]:
         """The tables of every page protected together with this notebook's page."""
         others = [nb for nb in group_of(self.notebook) if nb != self.notebook]
-        return list(self.specs.values()) + [s for nb in others for s in page(nb).specs(self)]
+        for nb in others:  # kept: a page that shows another page's table (page_table) reuses them
+            if nb not in self._other_specs:
+                self._other_specs[nb] = {s.name: s for s in page(nb).specs(self)}
+        return list(self.specs.values()) + [s for nb in others for s in self._other_specs[nb].values()]
 
     def group_key(self) -> str:
         """What the protection of this page's group depends on: the code, the group, the
@@ -107,6 +110,26 @@ class Report:
         """Table ``name`` of this page, protected and written (once) to the output folder."""
         if name not in self._published:
             self._published[name] = self.publish(self.specs[name])
+        return self._published[name]
+
+    @cached_property
+    def _other_specs(self) -> dict[str, dict[str, TableSpec]]:
+        return {}
+
+    def page_table(self, notebook: str, name: str) -> Published | None:
+        """Table ``name`` of another page of this page's protection group (e.g. the trends
+        page's key figures on the overview), published here as well: the same cells under the
+        same protection, so that showing it again reveals nothing new. None when that page
+        has no such table (e.g. no data)."""
+        if notebook not in group_of(self.notebook):
+            raise ValueError(f"{notebook} is not protected together with {self.notebook}")
+        if notebook not in self._other_specs:
+            self._other_specs[notebook] = {s.name: s for s in page(notebook).specs(self)}
+        spec = self._other_specs[notebook].get(name)
+        if spec is None:
+            return None
+        if name not in self._published:
+            self._published[name] = self.publish(spec)
         return self._published[name]
 
     def publish(self, spec: TableSpec) -> Published:

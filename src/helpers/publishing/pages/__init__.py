@@ -14,6 +14,7 @@ from types import ModuleType
 
 #: notebook template -> page module
 PAGES = {
+    "overview": "overview",
     "staircase": "staircase",
     "benchmarking": "benchmarking",
     "budget_followup": "budget",
@@ -24,9 +25,14 @@ PAGES = {
 #: The notebooks protected together (each page module states its ``GROUP``; a test checks
 #: that the two agree, so that finding a group never imports the other pages).
 GROUPS = {
-    "children": ["staircase", "benchmarking", "budget_followup", "trends"],
+    "children": ["overview", "staircase", "benchmarking", "budget_followup", "trends"],
     "adults": ["adult_prices", "goal_attainment"],
 }
+
+#: Pages that link to the other pages of their matrix run: the runner names the matrix's
+#: notebooks in ``$REPORTBOOK_NOTEBOOKS`` and re-runs them when that list changes.
+LINKING_PAGES = ("overview",)
+NOTEBOOKS_ENV = "REPORTBOOK_NOTEBOOKS"
 
 
 def page(notebook: str) -> ModuleType:

@@ -1,0 +1,118 @@
+"""The overview page ("Overblik"): a one-page brief for the political level of one
+municipality and period, made of the detail pages' own published tables.
+
+It publishes no table of its own: it shows the *same* tables as the trends and staircase
+pages (the key figures at the period's end against the year before and the targets, the
+budget forecast, the movement on the staircase), under the same protection of the
+children's linked system, so a reader of both pages learns nothing the detail pages do not
+already show. What it adds is the selection, short sentences and links to the details.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+
+import pandas as pd
+
+from ..disclosure import WITHHELD, TableSpec
+from ..tables import Html
+from . import NOTEBOOKS_ENV
+from . import trends as trends_page
+
+GROUP = "children"
+
+#: The few key figures of the brief (figure and group of the trends table: the group that
+#: stands for the figure as a whole) in reading order, with their label in the brief.
+KEY_FIGURES = {
+    ("placed_children", "I alt"): "Anbragte børn og unge (trin 4–6)",
+    ("placed_per_1000_0_22", "I alt"): "Anbragte pr. 1.000 0–22-årige",
+    ("preventive_children", "I alt"): "Børn med forebyggende indsats (trin 1–3)",
+    ("new_placements", "I alt"): "Nye anbringelser i måneden",
+    ("notifications", "I alt"): "Underretninger i måneden",
+    ("investigations_within_deadline_share", "I alt"): "Børnefaglige undersøgelser inden for fristen",
+}
+#: The detail pages the brief links to (children's pages of the same municipality and
+#: period, then the adult pages of the period), in the sidebar's order.
+DETAIL_PAGES = [
+    "trends",
+    "staircase",
+    "benchmarking",
+    "budget_followup",
+    "waiting_outcomes",
+    "offers",
+    "adult_prices",
+    "goal_attainment",
+]
+#: What each detail page answers, for the link list (Danish).
+DETAIL_QUESTIONS = {
+    "trends": "Hvordan har tallene udviklet sig måned for måned, og hvad siger prognosen?",
+    "staircase": "Hvor mange børn gik op og ned ad indsatstrappen i perioden?",
+    "benchmarking": "Hvordan ligger kommunen i forhold til andre kommuner?",
+    "budget_followup": "Skyldes budgetafvigelsen flere indsatser eller højere priser?",
+    "waiting_outcomes": "Hvor mange venter på en indsats, og hvordan går det børnene?",
+    "offers": "Hvad koster tilbuddene og plejefamilierne, og hvordan bruger distrikterne indsatserne?",
+    "adult_prices": "Hvad koster §85- og §107-indsatserne efter funktionsniveau og alder?",
+    "goal_attainment": "Når borgerne de mål, der er sat for §85- og §107-indsatserne?",
+}
+
+
+def specs(report) -> list[TableSpec]:
+    """No tables of its own: the brief shows the trends and staircase pages' tables."""
+    return []
+
+
+def key_figures(monthly, goals=None) -> pd.DataFrame:
+    """The brief's key figures from the *published* trends table (withheld values stay
+    withheld): the rows of :func:`helpers.publishing.pages.trends.overview` for
+    :data:`KEY_FIGURES`, with the target and its status at the period's end where the
+    municipality has one (``goals``: the published ``targets`` table)."""
+    full = trends_page.overview(monthly)
+    if full.empty:
+        return full
+    labels = {trends_page.FIGURE_LABELS.get(f, f): (f, g) for f, g in KEY_FIGURES}
+    name = full["Nøgletal"].replace("", pd.NA).ffill()
+    keep = name.isin(labels) & full["Gruppe"].isin(["", trends_page._group_da("I alt")])
+    table = full[keep].assign(Nøgletal=name[keep]).reset_index(drop=True)
+    order = {label: i for i, label in enumerate(labels)}
+    table = table.sort_values("Nøgletal", key=lambda s: s.map(order), kind="stable").drop(columns="Gruppe")
+    table = table.reset_index(drop=True)
+    if goals is not None and len(goals.data):
+        target, status = [], []
+        for label in table["Nøgletal"]:
+            figure, group = labels[label]
+            rows = [
+                i
+                for i, r in enumerate(goals.data.itertuples(index=False))
+                if r.figure == figure and str(r.group) == group
+            ]
+            if rows:
+                target.append(trends_page._value_da(goals.data["target"].iloc[rows[0]]))
+                shown = goals.value(rows[0], "status")
+                status.append(WITHHELD if shown is None else str(shown))
+            else:
+                target.append("")
+                status.append("")
+        if any(target):
+            table["Mål"], table["Status"] = target, status
+    table["Nøgletal"] = [KEY_FIGURES[labels[label]] for label in table["Nøgletal"]]
+    return table
+
+
+def linked_notebooks() -> list[str]:
+    """The detail pages that exist beside this brief: those of the matrix run (the runner
+    names them in ``$REPORTBOOK_NOTEBOOKS``), else every detail page."""
+    listed = [n for n in os.environ.get(NOTEBOOKS_ENV, "").split(",") if n]
+    return [n for n in DETAIL_PAGES if not listed or n in listed]
+
+
+def links(report, titles: dict[str, str]) -> Html:
+    """Links to the detail pages of the same municipality and period (the built site's
+    pages lie beside each other: ``<notebook>/<code>_<start>_<end>.html``)."""
+    run = f"{report.municipality}_{report.period_start.date()}_{report.period_end.date()}"
+    items = "".join(
+        f"<li><a href='../{nb}/{run}.html'>{html.escape(titles.get(nb, nb))}</a>: "
+        f"{html.escape(DETAIL_QUESTIONS[nb])}</li>"
+        for nb in linked_notebooks()
+    )
+    return Html(f"<ul class='detail-links'>{items}</ul>")
