@@ -68,6 +68,9 @@ def test_each_run_records_its_configuration(book_site):
         "case_events.csv",
         "municipality_figures.csv",
         "budget_assumptions.csv",
+        "waiting_list.csv",
+        "child_outcomes.csv",
+        "district_population.csv",
         "targets.csv",
     }
     # the staircase reads Aalborg's rows only: its interventions, and (for the protection it
@@ -230,3 +233,23 @@ def test_a_page_without_data_says_so_once_and_keeps_only_its_footer():
     # a message about one section only leaves the page as it is
     note = shown("<div class='admonition note'><p>Ingen data</p></div>")
     assert without_empty_sections([header, note, text, section, footer]) == [header, note, text, section, footer]
+
+
+def test_a_table_read_by_another_page_of_the_group_re_runs_every_page_of_the_group(tmp_path):
+    """The staircase does not read ``targets``, but the trends page does, and both are
+    protected together: a change in targets must re-run the staircase too (its withheld
+    cells may change), while the adult pages, another group, stay as they are."""
+    from helpers.pipeline.runner import Run, plan
+
+    data = tmp_path / "data"
+    write_csv(
+        data / "interventions.csv",
+        "person_id,municipality,target_group,measure,step,start_date\nB1,851,udsat,x,1,2016-01-01\n",
+    )
+    write_csv(data / "targets.csv", "municipality,year,figure,group,target\n851,2016,placed_children,I alt,5\n")
+    runs = [Run(nb, 851, "2016-02-01", "2016-08-01") for nb in ("staircase", "trends", "adult_prices")]
+    before = plan(runs, data, tmp_path / "out").keys
+    write_csv(data / "targets.csv", "municipality,year,figure,group,target\n851,2016,placed_children,I alt,6\n")
+    after = plan(runs, data, tmp_path / "out").keys
+    changed = {r.notebook for r in runs if before[r] != after[r]}
+    assert changed == {"staircase", "trends"}

@@ -533,7 +533,7 @@ def plan(runs: list[Run], data_dir: Path, out: Path, force: bool = False) -> Pla
         key = cache.run_key(
             NOTEBOOK_DIR / f"{r.notebook}.ipynb",
             params,
-            data_fingerprint(digests, reads[r.notebook], r.municipality),
+            data_fingerprint(digests, protected_reads(r.notebook, reads), r.municipality),
             code,
             extra,
         )
@@ -547,6 +547,23 @@ def plan(runs: list[Run], data_dir: Path, out: Path, force: bool = False) -> Pla
                 for t, scope in reads[r.notebook].items()
             )
     return Plan(order(todo, weights), cached, keys, weights)
+
+
+def protected_reads(notebook: str, reads: dict) -> dict[str, str]:
+    """What a run depends on: the rows its notebook reads, and those every notebook of its
+    protection group reads (another page's new table can change which of this page's cells
+    are withheld). ``all`` wins over ``municipality``."""
+    from ..publishing.pages import GROUPS
+
+    members = next((g for g in GROUPS.values() if notebook in g), [notebook])
+    out: dict[str, str] = {}
+    for nb in [notebook, *members]:
+        if nb not in reads:
+            path = NOTEBOOK_DIR / f"{nb}.ipynb"
+            reads[nb] = notebook_reads(path) if path.exists() else {}
+        for table, scope in reads[nb].items():
+            out[table] = "all" if "all" in (scope, out.get(table)) else scope
+    return out
 
 
 def protection_scope(run: Run, reads: dict | None = None) -> tuple:

@@ -389,12 +389,16 @@ def overview(published) -> pd.DataFrame:
             ):
                 delta = a["value"] - b["value"]
                 change = (
-                    num_da(100 * delta, 0, sign=True) + " pct.-point"
-                    if figure.endswith("_share")
+                    "0"
+                    if delta == 0
                     else (
-                        num_da(delta, 0, sign=True)
-                        if abs(delta) >= 100 or float(delta).is_integer()
-                        else num_da(delta, 2, sign=True)
+                        num_da(100 * delta, 0, sign=True) + " pct.-point"
+                        if figure.endswith("_share")
+                        else (
+                            num_da(delta, 0, sign=True)
+                            if abs(delta) >= 100 or float(delta).is_integer()
+                            else num_da(delta, 2, sign=True)
+                        )
                     )
                 )
             elif b is not None and (a["withheld"] or b["withheld"]):
