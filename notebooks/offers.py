@@ -76,6 +76,8 @@ if offer_table is None:
     )
 else:
     display(offer_table)
+    if page.left_out_types(report):
+        display(report.note("Indsatstyper med under 5 børn i perioden er ikke med i tabellen."))
     figures.show(
         figures.offer_dots(
             page.offer_points(offer_table),
@@ -160,7 +162,8 @@ else:
 #   0-22-årige × 1.000, med befolkningstallet for periodens slutår (eller det seneste år før). Intervallet er
 #   det eksakte Poisson-interval for antallet divideret med befolkningstallet.
 #
-# Antal børn og anbringelser, beløb og priser vises kun, når de bygger på mindst 5 børn.
+# Antal, beløb, priser og rater vises kun, når de bygger på mindst 5 børn (og ikke sammen med andre viste tal
+# afslører et mindre tal).
 
 # %% tags=["remove-input"]
 display(

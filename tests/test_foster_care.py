@@ -79,14 +79,21 @@ def test_means_per_placement_and_month_by_district_and_year_by_hand():
 
 def test_means_of_one_to_four_children_are_withheld_and_the_spec_declares_the_sums():
     windows = foster_care.year_windows("2015-01-01", "2016-06-30")
-    spec = page.foster_spec(foster_care.foster_units(frame(ROWS), windows), windows)
+    # Nord 2015: 3 children; five more placements (5 children) in Syd 2015 at 10 000 kr.
+    more = [(f"x{i}", "Syd", "netværkspleje", "2015-01-01", "2015-12-31", 10_000, 0, 0) for i in range(5)]
+    units = foster_care.foster_units(frame(ROWS + more), windows)
+    spec = page.foster_spec(units, windows)
+    assert "children" not in spec.frame  # not published: only placements are counted
     status = protect([spec]).status
-    sums = [c for c in spec.cells if c.column == "fee_mean*placements"]
-    nord_2015 = 0
-    assert [c.value for c in sums if c.row == nord_2015] == [60_000]
-    for i in range(len(spec.frame)):
-        if spec.frame["children"].iloc[i] > 0:
-            assert status[("foster_care", i, "fee_mean")] != "published"
+    sums = {c.row: c.value for c in spec.cells if c.column == "fee_mean*placements"}
+    rows = {(int(y), d): i for i, (y, d) in enumerate(zip(spec.frame["year"], spec.frame["district"]))}
+    assert sums[rows[(2015, "Nord")]] == 60_000 and sums[rows[(2015, "Syd")]] == 50_000
+    assert status[("foster_care", rows[(2015, "Nord")], "fee_mean")] != "published"  # 3 children
+    assert status[("foster_care", rows[(2016, "I alt")], "fee_mean")] != "published"  # 3 children
+    assert status[("foster_care", rows[(2015, "I alt")], "placements")] == "published"  # 8 placements
+    # Syd 2015 (5 children) would give Nord away beside the total (8): both are withheld
+    assert status[("foster_care", rows[(2015, "Syd")], "fee_mean")] != "published"
+    assert spec.frame["fee_mean"].iloc[rows[(2015, "Syd")]] == 10_000
 
 
 def report(interventions):

@@ -144,3 +144,11 @@ def test_the_page_runs_without_offer_fee_or_district_columns_and_without_the_mun
     assert page.specs(report(bare.assign(municipality=410))) == []
     names = [s.name for s in page.specs(report(frame(three_offers())))]
     assert names == ["offer_prices"]  # no fee column, no district_population
+
+
+def test_the_page_leaves_out_measure_types_of_one_to_four_children():
+    tiny = frame([("t1", "T", "Tau", 9_000), ("t2", "T", "Tau", 9_000)], "døgninstitution", 6)
+    both = pd.concat([frame(three_offers()), tiny])
+    assert offers.small_types(offers.offer_units(both, T0, T1)) == ["døgninstitution"]
+    (spec,) = page.specs(report(both))
+    assert set(spec.frame["measure_type"]) == {"plejefamilie, almindelig"}

@@ -24,6 +24,8 @@ Definitions:
   beside a count of 1-4). A pool of 1-4 children takes in the type's smallest named offers
   until it has 5 or more (or holds every offer): since a name says "5 or more", a named
   offer withheld beside a pool of 1-4 and a published total would give the pool away.
+* Measure types with fewer than :data:`MIN_CHILDREN` children in the period are left out
+  (:func:`small_types`; the page names them).
 * The spread between offers: the quartiles (25 %, median, 75 %; linear interpolation
   between order statistics, numpy's default) of the prices of the type's offers shown by
   name, when there are at least two.
@@ -111,6 +113,15 @@ def offer_units(interventions: pd.DataFrame, t0, t1) -> pd.DataFrame:
         },
         columns=columns,
     ).reset_index(drop=True)
+
+
+def small_types(units: pd.DataFrame, min_children: int = MIN_CHILDREN) -> list[str]:
+    """The measure types with fewer than ``min_children`` children in the period: the page
+    leaves them out (their every number would be withheld, and what would reveal them too)."""
+    if units.empty:
+        return []
+    children = units.groupby("measure_type")["unit_id"].nunique()
+    return _type_order(children[children < min_children].index)
 
 
 def _type_order(types) -> list[str]:

@@ -104,16 +104,19 @@ def offers_spec(units: pd.DataFrame) -> TableSpec | None:
 
 
 def foster_spec(units: pd.DataFrame, windows, districts=()) -> TableSpec | None:
-    """``foster_care``: per year and district the children and placements in foster care
-    and the mean plejeløn, tillægsydelser and egenbetaling per placement and month."""
+    """``foster_care``: per year and district the placements in foster care and the mean
+    plejeløn, tillægsydelser and egenbetaling per placement and month (withheld when they
+    rest on 1-4 children)."""
     name = "foster_care"
     if units.empty:
         return None
-    table = foster_care.foster_table(units, windows, districts)
+    full = foster_care.foster_table(units, windows, districts)
+    # the children behind each row are not published (their counts, linked with the monthly
+    # counts of the trends page, would cost the row its numbers); the means still rest on them
+    children = full["children"].tolist()
+    table = full.drop(columns=["children"])
     keys = ["year", "district"]
-    children = units.assign(unit_id=units["person_id"])
-    cells = count_cells(name, table, "children", children, "child", keys)
-    cells += count_cells(name, table, "placements", units, "intervention", keys)
+    cells = count_cells(name, table, "placements", units, "intervention", keys)
     stats = []
     for a in foster_care.AMOUNTS:
         column = f"{a}_mean"
@@ -130,9 +133,9 @@ def foster_spec(units: pd.DataFrame, windows, districts=()) -> TableSpec | None:
             measure=f"foster_{a}",
         )
         for c in sums:  # a mean rests on the children behind it, not only on the placements
-            c.base_n = int(table["children"].iloc[c.row])
+            c.base_n = int(children[c.row])
         cells += sums
-        stats += statistics(name, table, [column], ["placements", f"{column}*placements", "children"])
+        stats += statistics(name, table, [column], ["placements", f"{column}*placements"], children)
     return TableSpec(
         name,
         table,
@@ -140,11 +143,10 @@ def foster_spec(units: pd.DataFrame, windows, districts=()) -> TableSpec | None:
         stats,
         priority=1,
         caption="Plejefamilier og netværkspleje: plejeløn, tillægsydelser og egenbetaling pr. anbringelse og måned",
-        show=["year", "district", "children", "placements", "fee_mean", "supplements_mean", "own_payment_mean"],
+        show=["year", "district", "placements", "fee_mean", "supplements_mean", "own_payment_mean"],
         labels={
             "year": "År",
             "district": "Distrikt",
-            "children": "Børn",
             "placements": "Anbringelser",
             "fee_mean": "Plejeløn",
             "supplements_mean": "Tillægsydelser",
@@ -210,6 +212,12 @@ def population_year(report) -> int | None:
     return district_analysis.population_year(population(report), report.period_end.year)
 
 
+def left_out_types(report) -> bool:
+    """Whether measure types with 1-4 children were left out of the offers table."""
+    units = offers.offer_units(report.rows("interventions"), report.period_start, report.period_end)
+    return bool(offers.small_types(units))
+
+
 def has_districts(interventions: pd.DataFrame) -> bool:
     return "district" in interventions and interventions["district"].notna().any()
 
@@ -221,7 +229,8 @@ def specs(report) -> list[TableSpec]:
         return []
     t0, t1 = report.period_start, report.period_end
     out = []
-    spec = offers_spec(offers.offer_units(interventions, t0, t1))
+    units = offers.offer_units(interventions, t0, t1)
+    spec = offers_spec(units[~units["measure_type"].isin(offers.small_types(units))])
     if spec is not None:
         out.append(spec)
     pop = population(report)
@@ -255,8 +264,8 @@ def offer_messages(published) -> list[str]:
         _, i, mtype, normal, mean = max(gaps)
         lines.append(
             f"Gennemsnitsprisen ligger længst fra normalprisen for {mtype}: normalprisen (medianen) er "
-            f"{kr_da(normal)} kr. om måneden, gennemsnittet {kr_da(mean)} kr., fordi enkelte dyre indsatser "
-            "trækker gennemsnittet op"
+            f"{kr_da(normal)} kr. om måneden, gennemsnittet {kr_da(mean)} kr.: gennemsnittet trækkes op af "
+            "de dyreste indsatser"
             if mean > normal
             else f"For {mtype} er normalprisen (medianen) {kr_da(normal)} kr. om måneden og gennemsnittet "
             f"{kr_da(mean)} kr."
@@ -285,8 +294,12 @@ def foster_messages(published) -> list[str]:
         year = int(data["year"].iloc[i])
         n = published.value(i, "placements")
         fee, sup, own = (published.value(i, c) for c in ("fee_mean", "supplements_mean", "own_payment_mean"))
+        first, last = data["first_day"].iloc[i], data["last_day"].iloc[i]
+        when = (
+            f"{year}" if first.endswith("-01-01") and last.endswith("-12-31") else f"{date_da(first)}–{date_da(last)}"
+        )
         if n is not None and fee is not None:
-            text = f"I {year} var der {num_da(n, 0)} anbringelser i netværkspleje og plejefamilie; plejelønnen var i "
+            text = f"I {when} var der {num_da(n, 0)} anbringelser i netværkspleje og plejefamilie; plejelønnen var i "
             text += f"gennemsnit {kr_da(fee)} kr. pr. anbringelse og måned"
             if sup is not None and own is not None:
                 text += f", tillægsydelserne {kr_da(sup)} kr. og egenbetalingen {kr_da(own)} kr"
@@ -301,7 +314,7 @@ def foster_messages(published) -> list[str]:
         if len(fees) >= 2:
             (low, a), (high, b) = min(fees), max(fees)
             lines.append(
-                f"Den gennemsnitlige plejeløn i {year} går fra {kr_da(low)} kr. ({a}) til {kr_da(high)} kr. ({b})"
+                f"Den gennemsnitlige plejeløn i {when} går fra {kr_da(low)} kr. ({a}) til {kr_da(high)} kr. ({b})"
             )
     return lines
 
