@@ -512,7 +512,9 @@ def rates_with_intervals(rates: pd.DataFrame, title: str, source: str):
         ax.invert_yaxis()
         ax.set_title(theme, fontsize=10, loc="left")
         ax.set_xlabel("Pr. 1.000 0-22-årige", fontsize=9)
-        ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: num_da(v, 0)))
+        ax.xaxis.set_major_formatter(
+            matplotlib.ticker.FuncFormatter(lambda v, _: num_da(v, 0 if float(v).is_integer() else 1))
+        )
     fig.suptitle(textwrap.fill(title, 80), x=0.01, ha="left", fontsize=11)
     fig.tight_layout(rect=(0, 0, 1, 0.97))
     source_note(fig, source)
