@@ -130,7 +130,7 @@ def test_no_offer_name_stands_beside_a_withheld_count_of_one_to_four():
             assert r.children >= 5 and status[("offer_prices", i, "children")] == "published", r
     # a type of 1-4 children: its pool and total are withheld, and so are their prices
     for i in np.flatnonzero(spec.frame["measure_type"] == "døgninstitution"):
-        assert spec.frame["offer"].iloc[i] in ("Øvrige tilbud", "I alt") and spec.frame["children"].iloc[i] == 3
+        assert spec.frame["offer"].iloc[i] == "I alt" and spec.frame["children"].iloc[i] == 3  # all pooled
         assert status[("offer_prices", i, "children")] != "published"
         assert status[("offer_prices", i, "price")] != "published"
     total = list(spec.frame["offer"]).index("I alt")
@@ -152,3 +152,17 @@ def test_the_page_leaves_out_measure_types_of_one_to_four_children():
     assert offers.small_types(offers.offer_units(both, T0, T1)) == ["døgninstitution"]
     (spec,) = page.specs(report(both))
     assert set(spec.frame["measure_type"]) == {"plejefamilie, almindelig"}
+
+
+def test_the_figures_draw_published_values_and_nothing_without_them():
+    from helpers.publishing import figures
+
+    points = pd.DataFrame({"measure_type": ["a", "a", "b"], "offer": ["X", "Øvrige tilbud", "Y"], "pct": [-10, 5, 20]})
+    assert figures.offer_dots(points, "t", "s") is not None
+    assert figures.offer_dots(points.iloc[0:0], "t", "s") is None
+    rates = pd.DataFrame(
+        {"theme": "Kontaktperson", "district": ["Nord", "I alt"], "rate": [2.0, np.nan], "rate_low": [1.0, np.nan]}
+    ).assign(rate_high=[3.0, np.nan])
+    assert figures.rates_with_intervals(rates, "t", "s") is not None
+    assert figures.rates_with_intervals(rates.assign(rate=np.nan), "t", "s") is None
+    assert figures.amount_bars(pd.DataFrame(columns=["district", "amount", "kr"]), "t", "s") is None

@@ -183,7 +183,8 @@ def offer_prices(units: pd.DataFrame, min_children: int = MIN_CHILDREN) -> pd.Da
         part = labelled[labelled["measure_type"] == mtype]
         normal = _median(part["monthly_cost"])
         named = sorted(set(part["offer"]) - {OTHERS}, key=str.casefold)
-        offers = named + ([OTHERS] if (part["offer"] == OTHERS).any() else [])
+        # a type whose offers are all pooled is its I alt row alone
+        offers = named + ([OTHERS] if named and (part["offer"] == OTHERS).any() else [])
         prices = {}
         for offer in offers:
             these = part[part["offer"] == offer]
