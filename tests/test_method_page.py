@@ -28,6 +28,10 @@ METHOD = (ROOT / "book" / "data_and_method.md").read_text(encoding="utf-8")
         ("«23 år og derover»", "«Ukendt» bruges kun"),
         ("hele afvigelsen er volumen", "Budgetafvigelse uden budget"),
         ("overlapper, betyder ikke", "selve forskellen"),
+        ("**normalprisen** er medianen", "../shared/seeds/003_*"),
+        ("samles pr. indsatstype *før*", "mindst 5"),
+        ("eksakte Poisson-interval (Garwood)", "../shared/seeds/000_*"),
+        ("regnes de som 0 kr.", "pr.\n  anbringelse og måned"),
     ],
 )
 def test_the_method_page_states_the_definition_and_its_source(definition, source):

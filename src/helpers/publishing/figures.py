@@ -445,3 +445,97 @@ def monthly_lines(
     fig.tight_layout(rect=(0, 0, 1, 1))
     source_note(fig, source + " Manglende punkter: ikke vist af hensyn til diskretion.")
     return fig
+
+
+def offer_dots(points: pd.DataFrame, title: str, source: str):
+    """Each published offer's price against its type's normal price (``measure_type``,
+    ``offer``, ``pct``: per cent over or under), one row of dots per measure type; the
+    normal price is the line at 0."""
+    if points.empty:
+        return None
+    types = list(dict.fromkeys(points["measure_type"]))
+    fig, ax = plt.subplots(figsize=(PAGE_WIDTH, 0.38 * len(types) + 1.6))
+    y = points["measure_type"].map({t: i for i, t in enumerate(types)})
+    others = points["offer"] == "Øvrige tilbud"
+    ax.scatter(points.loc[~others, "pct"], y[~others], color="#1d3557", s=28, zorder=3, label="Tilbud")
+    if others.any():
+        ax.scatter(
+            points.loc[others, "pct"],
+            y[others],
+            facecolors="none",
+            edgecolors="#e76f51",
+            s=34,
+            zorder=3,
+            label="Øvrige tilbud",
+        )
+    ax.axvline(0, color="#333333", linestyle="--", linewidth=0.8)
+    ax.set_yticks(range(len(types)), types)
+    ax.invert_yaxis()
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: num_da(v, 0, sign=True) + " %"))
+    ax.set_xlabel("Månedspris i forhold til normalprisen")
+    ax.legend(fontsize=9, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    fig.suptitle(textwrap.fill(title, 80), x=0.01, ha="left", fontsize=11)
+    fig.tight_layout(rect=(0, 0, 1, 1))
+    source_note(fig, source + " Stiplet: normalprisen. Tilbud, der ikke vises af hensyn til diskretion, er udeladt.")
+    return fig
+
+
+def rates_with_intervals(rates: pd.DataFrame, title: str, source: str):
+    """Rates per 1,000 (``theme``, ``district``, ``rate``, ``rate_low``, ``rate_high``) with
+    their intervals, one panel per theme; the municipality (``I alt``) as a vertical line.
+    Withheld rates are missing and left out."""
+    data = rates.dropna(subset=["rate"])
+    themes = list(dict.fromkeys(data["theme"]))
+    if not themes:
+        return None
+    ncols = min(2, len(themes))
+    nrows = int(np.ceil(len(themes) / ncols))
+    per = max(data[data["district"] != "I alt"].groupby("theme").size().max(), 1) if len(data) else 1
+    fig, axes = plt.subplots(nrows, ncols, figsize=(PAGE_WIDTH, nrows * (0.3 * per + 1.3) + 0.8), squeeze=False)
+    for ax in axes.flat[len(themes) :]:
+        ax.set_visible(False)
+    for ax, theme in zip(axes.flat, themes):
+        part = data[data["theme"] == theme]
+        total = part[part["district"] == "I alt"]
+        part = part[part["district"] != "I alt"].reset_index(drop=True)
+        y = np.arange(len(part))
+        err = np.vstack(
+            [
+                (part["rate"] - part["rate_low"]).clip(lower=0).fillna(0),
+                (part["rate_high"] - part["rate"]).clip(lower=0).fillna(0),
+            ]
+        )
+        ax.errorbar(part["rate"], y, xerr=err, fmt="o", color="#1d3557", ecolor="#888888", capsize=3)
+        if len(total):
+            ax.axvline(float(total["rate"].iloc[0]), color="#d62828", linestyle="--", linewidth=0.9)
+        ax.set_yticks(y, part["district"].astype(str))
+        ax.invert_yaxis()
+        ax.set_title(theme, fontsize=10, loc="left")
+        ax.set_xlabel("Pr. 1.000 0-22-årige", fontsize=9)
+        ax.xaxis.set_major_formatter(
+            matplotlib.ticker.FuncFormatter(lambda v, _: num_da(v, 0 if float(v).is_integer() else 1))
+        )
+    fig.suptitle(textwrap.fill(title, 80), x=0.01, ha="left", fontsize=11)
+    fig.tight_layout(rect=(0, 0, 1, 0.97))
+    source_note(fig, source)
+    return fig
+
+
+def amount_bars(amounts: pd.DataFrame, title: str, source: str):
+    """Grouped bars of published mean amounts (``district``, ``amount``, ``kr``) per district;
+    withheld amounts are missing and left out."""
+    if amounts.empty:
+        return None
+    import seaborn as sns
+
+    fig, ax = plt.subplots(figsize=(PAGE_WIDTH, 3.8))
+    order = list(dict.fromkeys(amounts["district"]))
+    sns.barplot(data=amounts, x="district", y="kr", hue="amount", order=order, ax=ax, palette="Blues_r")
+    ax.set_xlabel("")
+    ax.set_ylabel("Kr. pr. anbringelse og måned")
+    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: num_da(v, 0)))
+    ax.legend(title="", fontsize=9, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    fig.suptitle(textwrap.fill(title, 80), x=0.01, ha="left", fontsize=11)
+    fig.tight_layout(rect=(0, 0, 1, 1))
+    source_note(fig, source + " Manglende søjler: ikke vist af hensyn til diskretion.")
+    return fig

@@ -18,6 +18,7 @@ PAGES = {
     "staircase": "staircase",
     "benchmarking": "benchmarking",
     "budget_followup": "budget",
+    "offers": "offers",
     "adult_prices": "prices",
     "goal_attainment": "goals",
     "trends": "trends",
@@ -25,7 +26,7 @@ PAGES = {
 #: The notebooks protected together (each page module states its ``GROUP``; a test checks
 #: that the two agree, so that finding a group never imports the other pages).
 GROUPS = {
-    "children": ["overview", "staircase", "benchmarking", "budget_followup", "trends"],
+    "children": ["overview", "staircase", "benchmarking", "budget_followup", "offers", "trends"],
     "adults": ["adult_prices", "goal_attainment"],
 }
 
