@@ -20,11 +20,12 @@ PAGES = {
     "adult_prices": "prices",
     "goal_attainment": "goals",
     "trends": "trends",
+    "waiting_outcomes": "waiting_outcomes",
 }
 #: The notebooks protected together (each page module states its ``GROUP``; a test checks
 #: that the two agree, so that finding a group never imports the other pages).
 GROUPS = {
-    "children": ["staircase", "benchmarking", "budget_followup", "trends"],
+    "children": ["staircase", "benchmarking", "budget_followup", "trends", "waiting_outcomes"],
     "adults": ["adult_prices", "goal_attainment"],
 }
 
