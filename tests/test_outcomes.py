@@ -128,3 +128,25 @@ def test_the_page_runs_without_outcomes_or_interventions():
     assert page.specs(_Report({"interventions": IV})) == []
     specs = page.specs(_Report({"child_outcomes": OUT}))  # no interventions: no steps, nothing by step
     assert specs == []
+
+
+def test_key_messages_read_the_published_outcomes(tmp_path):
+    from helpers.publishing.tables import publish
+
+    people = [f"q{i}" for i in range(6)]
+    iv = interventions([(p, 2, "2015-01-01", None) for p in people])
+    changes = [1.0, -1.0, 1.0, -1.0, 0.5, -0.45]  # mean 0.05 / 6: rounds to 0,0
+    absence = [4.0, 6.0, 8.0, 10.0, 12.0, 14.0]  # mean 9
+    out = outcomes(
+        [(p, "2016-01-01", F, 5.0) for p in people]
+        + [(p, "2016-09-01", F, 5.0 + c) for p, c in zip(people, changes)]
+        + [(p, "2016-06-30", A, a) for p, a in zip(people, absence)]
+    )
+    specs = page.specs(_Report({"child_outcomes": out, "interventions": iv}))
+    published = {s.name: publish(s, tmp_path, protect(specs)) for s in specs}
+    lines = page.key_messages(absence=published["school_absence"], change=published["function_change"], period_end=T1)
+    assert lines == [
+        "I 2016 havde de 6 børn med en indsats, hvis skolefravær blev målt, i gennemsnit 9,0 % fravær.",
+        "For de 6 børn med to eller flere målinger af funktionsniveau i perioden var scoren i gennemsnit "
+        "næsten uændret fra første til sidste måling.",
+    ]

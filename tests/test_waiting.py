@@ -145,3 +145,28 @@ def test_the_page_runs_without_the_tables_and_without_the_municipality():
     assert page.specs(_Report({})) == []
     other = _Report({"waiting_list": waiting(ROWS)}, municipality=410)
     assert page.specs(other) == []
+
+
+def test_the_page_shows_withheld_as_dots_unreached_medians_in_words_and_key_messages_only_published(tmp_path):
+    from helpers.publishing.tables import publish
+
+    specs = page.specs(_Report({"waiting_list": waiting(ROWS)}))
+    protection = protect(specs)
+    published = {s.name: publish(s, tmp_path, protection) for s in specs}
+    view = page.waiting_view(published["waiting_list"], published["waiting_referrals"]).set_index("Trin")
+    assert view.loc["Trin 2", "Børn på venteliste"] == ".."  # 3 children
+    assert view.loc["Trin 2", "Median ventetid (dage)"] == "30"
+    assert view.loc["Trin 3", "Median ventetid (dage)"] == ".."  # one referral: withheld, not "ikke nået"
+    lines = page.key_messages(published["waiting_list"], published["waiting_referrals"], period_end=T1)
+    assert not any("ventede" in line for line in lines)  # 4 children waiting: withheld, not said
+    assert any("efter 40 dage" in line for line in lines)
+    # six referrals on one step, none started: the curve stays at 1 -> "ikke nået"
+    open_waits = waiting([(p, "2016-03-01", None, 1) for p in "mnopqr"])
+    specs = page.specs(_Report({"waiting_list": open_waits}))
+    published = {s.name: publish(s, tmp_path / "open", protect(specs)) for s in specs}
+    view = page.waiting_view(published["waiting_list"], published["waiting_referrals"]).set_index("Trin")
+    assert view.loc["I alt", "Median ventetid (dage)"] == page.NOT_REACHED
+    assert view.loc["I alt", "Børn på venteliste"] == "6"
+    lines = page.key_messages(published["waiting_list"], published["waiting_referrals"], period_end=T1)
+    assert lines[0] == "Den 30. juni 2016 ventede 6 børn og unge på en foranstaltning."
+    assert "ikke nået" in lines[1]

@@ -467,6 +467,7 @@ def estimates_with_intervals(points: pd.DataFrame, title: str, xlabel: str, sour
         ax.errorbar(values, y, xerr=err, fmt="o", color=colour, ecolor=colour, capsize=3, label=group)
     ax.set_yticks(range(len(labels)), labels)
     ax.invert_yaxis()
+    ax.set_xlim(left=0)
     ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: num_da(v, 0) + unit))
     ax.set_xlabel(xlabel)
     if len(groups) > 1:

@@ -263,8 +263,10 @@ def key_messages(waiting_list=None, referrals=None, absence=None, change=None, p
                     f"efter {num_da(float(median), 0)} dage"
                 )
                 if low is not None and not pd.isna(low):
-                    upper = NOT_REACHED if high is None or pd.isna(high) else f"{num_da(float(high), 0)} dage"
-                    text += f" (95 %-KI {num_da(float(low), 0)} dage – {upper})"
+                    if high is None or pd.isna(high):
+                        text += f" (95 %-KI fra {num_da(float(low), 0)} dage; den øvre grænse er {NOT_REACHED})"
+                    else:
+                        text += f" (95 %-KI {num_da(float(low), 0)}–{num_da(float(high), 0)} dage)"
                 lines.append(text + ".")
     if absence is not None and len(absence.data):
         years = sorted(absence.data["year"].astype(int).unique())
@@ -288,8 +290,9 @@ def key_messages(waiting_list=None, referrals=None, absence=None, change=None, p
         i = _row(change, "step", TOTAL)
         mean, n = change.value(i, "mean_change"), change.value(i, "children")
         if mean is not None and n is not None and not pd.isna(mean):
-            direction = "steg" if mean > 0 else "faldt" if mean < 0 else "var uændret"
-            amount = f" med {num_da(abs(float(mean)), 1)} point i gennemsnit" if mean else " i gennemsnit"
+            shown = round(float(mean), 1)
+            direction = "steg" if shown > 0 else "faldt" if shown < 0 else "var"
+            amount = f" med {num_da(abs(shown), 1)} point i gennemsnit" if shown else " i gennemsnit næsten uændret"
             lines.append(
                 f"For de {num_da(float(n), 0)} børn med to eller flere målinger af funktionsniveau i perioden "
                 f"{direction} scoren{amount} fra første til sidste måling."
