@@ -89,6 +89,26 @@ def adversarial_data(folder, seed=7):
                 )
     pd.DataFrame(rows).to_csv(folder / "adult_registrations.csv", index=False)
     write_csv(folder / "municipality_figures.csv", "municipality,year,population,population_0_22\n492,2016,6000,1200\n")
+    # waiting lists and outcomes in groups of 1-4 (the "Ventelister og resultater" page)
+    measures = ["§ 30", "§ 52, stk. 3, nr. 6", "§ 52, stk. 3, nr. 3", "ukendt tiltag"]
+    starts = ["2016-03-01", "", "2016-09-01", "2016-02-20"]
+    waiting = []
+    for i in range(0, 46, 2):
+        referral, start = f"2016-0{1 + i % 6}-0{1 + i % 9}", starts[i // 2 % 4]
+        waiting.append(f'c{i},492,{referral},{start if start > referral else ""},"{measures[i // 2 % 4]}"')
+    write_csv(
+        folder / "waiting_list.csv",
+        "person_id,municipality,referral_date,start_date,measure\n" + "\n".join(waiting) + "\n",
+    )
+    outcomes = []
+    for i in range(46):
+        outcomes.append(f"c{i},492,2016-0{2 + i % 6}-15,school_absence_pct,{(7 * i) % 40}")
+        if i % 3:
+            outcomes.append(f"c{i},492,2016-02-0{1 + i % 9},function_score,{1 + i % 9}")
+            outcomes.append(f"c{i},492,2016-07-0{1 + i % 9},function_score,{1 + (i * 5) % 9}")
+    write_csv(
+        folder / "child_outcomes.csv", "person_id,municipality,date,indicator,value\n" + "\n".join(outcomes) + "\n"
+    )
     return folder
 
 
@@ -122,8 +142,12 @@ def test_the_audit_passes_on_data_made_of_small_cells(adversarial_run):
     assert result.returncode == 0, result.stdout[-3000:]
     assert "Revisionen er bestået" in result.stdout
     report = audit(adversarial_run)
-    # Ærø's children (4 pages: staircase, benchmarking, budget, trends), the adults (2 pages x 2)
-    assert report.runs == 8 and report.groups == 2
+    # Ærø's children (5 pages: staircase, benchmarking, budget, trends, waiting lists and outcomes),
+    # the adults (2 pages x 2)
+    assert report.runs == 9 and report.groups == 2
+    # the waiting list's children and referrals and the outcome pages' children are among the small cells
+    small = {i.column for i in report.intervals if i.status == "primary"}
+    assert {"children_waiting", "referrals"} <= small
     assert len([i for i in report.intervals if i.status == "primary"]) > 20  # plenty of small cells to protect
     assert all(i.high - i.low >= 1 for i in report.intervals)
 

@@ -36,3 +36,18 @@ METHOD = (ROOT / "book" / "data_and_method.md").read_text(encoding="utf-8")
 )
 def test_the_method_page_states_the_definition_and_its_source(definition, source):
     assert definition in METHOD and source in METHOD
+
+
+@pytest.mark.parametrize(
+    "definition, source",
+    [
+        ("dage fra henvisning til start", "censureret ved periodens slutning"),
+        ("«ikke nået»", "SurvfuncRight.quantile"),
+        ("højeste aktive trin på måledagen", "udeladt"),
+        ("sidste minus første", "trinnet ved første måling"),
+        ("antal børn og unge på venteliste", "seeds/002"),
+    ],
+)
+def test_the_method_page_defines_waiting_and_outcomes(definition, source):
+    section = METHOD.split("## Ventelister og resultater", 1)[1].split("\n## ", 1)[0]
+    assert definition in section and source in section

@@ -190,7 +190,15 @@ def test_absent_table_runs_and_says_so(project_copy, tmp_path):
         env={"REPORTBOOK_HOME": str(project_copy)},
         check=True,
     )
-    for notebook in ("staircase", "trends", "benchmarking", "budget_followup", "adult_prices", "goal_attainment"):
+    for notebook in (
+        "staircase",
+        "trends",
+        "benchmarking",
+        "budget_followup",
+        "waiting_outcomes",
+        "adult_prices",
+        "goal_attainment",
+    ):
         html = outputs_html(nbformat.read(out / notebook / "851_2016-02-01_2016-08-01.ipynb", as_version=4))
         assert "Ingen data" in html, notebook
 

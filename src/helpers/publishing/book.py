@@ -56,6 +56,7 @@ NOTEBOOK_TITLES = {
     "staircase": "Indsatstrappen",
     "benchmarking": "Benchmarking og nøgletal",
     "budget_followup": "Budgetopfølgning",
+    "waiting_outcomes": "Ventelister og resultater",
     "offers": "Tilbud, plejefamilier og distrikter",
     "adult_prices": "Voksne §85/§107: pris og timer",
     "goal_attainment": "Voksne §85/§107: mål og opfølgning",

@@ -539,3 +539,36 @@ def amount_bars(amounts: pd.DataFrame, title: str, source: str):
     fig.tight_layout(rect=(0, 0, 1, 1))
     source_note(fig, source + " Manglende søjler: ikke vist af hensyn til diskretion.")
     return fig
+
+
+def estimates_with_intervals(points: pd.DataFrame, title: str, xlabel: str, source: str, unit: str = ""):
+    """Dots with 95 % intervals of *published* estimates (``label``, ``value``, ``low``,
+    ``high`` and optionally ``group``, e.g. the year: one colour a group, dodged), one row a
+    label; withheld estimates are not in ``points``. ``unit`` follows the numbers on the
+    axis (e.g. " %")."""
+    if points is None or points.empty:
+        return None
+    labels = list(dict.fromkeys(points["label"]))
+    groups = list(dict.fromkeys(points["group"])) if "group" in points else [None]
+    fig, ax = plt.subplots(figsize=(PAGE_WIDTH, 0.45 * len(labels) * max(1, len(groups) ** 0.5) + 1.8))
+    colours = plt.get_cmap("Blues")(np.linspace(0.45, 0.95, len(groups))) if len(groups) > 1 else ["#1d3557"]
+    width = 0.6 / max(1, len(groups))
+    for k, (group, colour) in enumerate(zip(groups, colours)):
+        part = points if group is None else points[points["group"] == group]
+        y = np.array([labels.index(v) for v in part["label"]]) + (k - (len(groups) - 1) / 2) * width
+        values = part["value"].astype(float)
+        err = np.vstack([(values - part["low"].astype(float)).clip(lower=0), (part["high"] - values).clip(lower=0)])
+        ax.errorbar(values, y, xerr=err, fmt="o", color=colour, ecolor=colour, capsize=3, label=group)
+    ax.set_yticks(range(len(labels)), labels)
+    ax.invert_yaxis()
+    ax.set_xlim(left=0)
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: num_da(v, 0) + unit))
+    ax.set_xlabel(xlabel)
+    if len(groups) > 1:
+        ax.legend(title="", fontsize=9, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    fig.suptitle(textwrap.fill(title, 80), x=0.01, ha="left", fontsize=11)
+    fig.tight_layout(rect=(0, 0, 1, 1))
+    source_note(
+        fig, source + " Streger: 95 %-konfidensinterval. Manglende punkter: ikke vist af hensyn til diskretion."
+    )
+    return fig

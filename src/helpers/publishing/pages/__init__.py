@@ -22,11 +22,12 @@ PAGES = {
     "adult_prices": "prices",
     "goal_attainment": "goals",
     "trends": "trends",
+    "waiting_outcomes": "waiting_outcomes",
 }
 #: The notebooks protected together (each page module states its ``GROUP``; a test checks
 #: that the two agree, so that finding a group never imports the other pages).
 GROUPS = {
-    "children": ["overview", "staircase", "benchmarking", "budget_followup", "offers", "trends"],
+    "children": ["overview", "staircase", "benchmarking", "budget_followup", "waiting_outcomes", "offers", "trends"],
     "adults": ["adult_prices", "goal_attainment"],
 }
 

@@ -1,0 +1,145 @@
+"""Outcomes of children's interventions (seeds/002: "skolefravær for udsatte børn og unge"
+and "målopfyldelse, udvikling/fastholdelse af funktionsniveau"), from the contract table
+``child_outcomes`` (``person_id``, ``date``, ``indicator``, ``value``).
+
+- School absence (``school_absence_pct``) per calendar year and step: a measurement belongs
+  to the child's highest step active on its date (as on the staircase); measurements of a
+  child with no active intervention that day are left out. Each child counts once per year
+  and step with the mean of its measurements there (``I alt``: of all its measurements in
+  the year); the mean over children has a 95 % t interval.
+- Change in function score (``function_score``): per child with at least two measurements
+  in the period, the last minus the first; by the step at the first measurement (children
+  with no active intervention then are left out); mean with a 95 % t interval.
+
+Tidy frames in and out; steps as text and a row ``I alt``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ..data.periods import as_date
+
+TOTAL = "I alt"
+ABSENCE, FUNCTION = "school_absence_pct", "function_score"
+ABSENCE_COLUMNS = ["year", "step", "children", "mean_absence_pct", "ci_low", "ci_high"]
+CHANGE_COLUMNS = ["step", "children", "mean_change", "ci_low", "ci_high"]
+
+
+def t_interval(values, alpha: float = 0.05) -> tuple[float, float, float]:
+    """Mean and its 1 - ``alpha`` t interval (NaN bounds for fewer than two values)."""
+    values = np.asarray(values, dtype=float)
+    if len(values) == 0:
+        return np.nan, np.nan, np.nan
+    mean = float(values.mean())
+    if len(values) < 2:
+        return mean, np.nan, np.nan
+    half = float(stats.t.ppf(1 - alpha / 2, len(values) - 1) * values.std(ddof=1) / np.sqrt(len(values)))
+    return mean, mean - half, mean + half
+
+
+def measurements(outcomes: pd.DataFrame, indicator: str, t0, t1) -> pd.DataFrame:
+    """One indicator's measurements dated in [t0, t1] (``person_id``, ``date``, ``value``)."""
+    if outcomes is None or outcomes.empty or "indicator" not in outcomes:
+        return pd.DataFrame(columns=["person_id", "date", "value"])
+    t0, t1 = as_date(t0), as_date(t1)
+    rows = outcomes[outcomes["indicator"] == indicator]
+    dates = pd.to_datetime(rows["date"])
+    rows = rows[(dates >= t0) & (dates <= t1)]
+    out = pd.DataFrame(
+        {
+            "person_id": rows["person_id"].to_numpy(dtype=object),
+            "date": pd.to_datetime(rows["date"]).to_numpy(),
+            "value": pd.to_numeric(rows["value"], errors="coerce").to_numpy(dtype=float),
+        }
+    )
+    return out.dropna(subset=["value"]).reset_index(drop=True)
+
+
+def step_on_date(rows: pd.DataFrame, interventions: pd.DataFrame) -> pd.Series:
+    """Per row (``person_id``, ``date``): the child's highest step among its interventions
+    active that day (start <= date and (no end or end >= date)), as text; NA when none."""
+    result = pd.Series(pd.NA, index=rows.index, dtype=object)
+    if rows.empty or interventions is None or interventions.empty:
+        return result
+    iv = pd.DataFrame(
+        {
+            "person_id": interventions["person_id"].to_numpy(dtype=object),
+            "step": pd.to_numeric(interventions["step"], errors="coerce").to_numpy(dtype=float),
+            "start": pd.to_datetime(interventions["start_date"]).to_numpy(),
+            "end": pd.to_datetime(interventions["end_date"]).to_numpy(),
+        }
+    ).dropna(subset=["step"])
+    pairs = rows[["person_id", "date"]].reset_index(names="_row").merge(iv, on="person_id")
+    active = pairs[(pairs["start"] <= pairs["date"]) & (pairs["end"].isna() | (pairs["end"] >= pairs["date"]))]
+    top = active.groupby("_row")["step"].max()
+    result.loc[top.index] = [str(int(s)) for s in top]
+    return result
+
+
+def absence_units(outcomes: pd.DataFrame, interventions: pd.DataFrame, t0, t1) -> pd.DataFrame:
+    """The children behind the absence table: one row per child, year and step (``unit_id``
+    = the child) with the mean of its measurements there (``value``); a child's measurements
+    with no active intervention are left out."""
+    rows = measurements(outcomes, ABSENCE, t0, t1)
+    rows["step"] = step_on_date(rows, interventions)
+    rows = rows.dropna(subset=["step"])
+    rows["year"] = rows["date"].dt.year.astype(int)
+    out = rows.groupby(["year", "step", "person_id"], as_index=False)["value"].mean()
+    return out.assign(unit_id=out["person_id"])
+
+
+def school_absence(outcomes: pd.DataFrame, interventions: pd.DataFrame, t0, t1) -> pd.DataFrame:
+    """``year``, ``step`` (the steps with measurements that year, then ``I alt``), ``children``
+    and the mean absence % over the children's means with its 95 % t interval."""
+    rows = measurements(outcomes, ABSENCE, t0, t1)
+    rows["step"] = step_on_date(rows, interventions)
+    rows = rows.dropna(subset=["step"])
+    rows["year"] = rows["date"].dt.year.astype(int)
+    out = []
+    for year in sorted(rows["year"].unique()):
+        part = rows[rows["year"] == year]
+        for step in [*sorted(part["step"].unique(), key=int), TOTAL]:
+            here = part if step == TOTAL else part[part["step"] == step]
+            means = here.groupby("person_id")["value"].mean()
+            out.append((int(year), step, len(means), *t_interval(means)))
+    return pd.DataFrame(out, columns=ABSENCE_COLUMNS).astype({"year": int, "children": int})
+
+
+def function_changes(outcomes: pd.DataFrame, interventions: pd.DataFrame, t0, t1) -> pd.DataFrame:
+    """Per child with at least two function scores in [t0, t1]: ``first``, ``last`` (by
+    date), ``change`` = last - first and ``step`` at the first measurement (NA: no active
+    intervention then); ``unit_id`` = the child."""
+    rows = measurements(outcomes, FUNCTION, t0, t1).sort_values(["person_id", "date"], kind="stable")
+    columns = ["person_id", "first_date", "first", "last", "change", "step", "unit_id"]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    grouped = rows.groupby("person_id", sort=True)
+    out = pd.DataFrame(
+        {
+            "n": grouped.size(),
+            "first_date": grouped["date"].first(),
+            "first": grouped["value"].first(),
+            "last": grouped["value"].last(),
+        }
+    ).reset_index()
+    out = out[out["n"] >= 2].reset_index(drop=True)
+    out["change"] = out["last"] - out["first"]
+    out["step"] = step_on_date(out.rename(columns={"first_date": "date"}), interventions)
+    out["unit_id"] = out["person_id"]
+    return out[columns]
+
+
+def function_change(outcomes: pd.DataFrame, interventions: pd.DataFrame, t0, t1) -> pd.DataFrame:
+    """``step`` (at the first measurement; then ``I alt``), ``children`` and the mean change
+    in function score with its 95 % t interval (children with no step left out)."""
+    units = function_changes(outcomes, interventions, t0, t1).dropna(subset=["step"])
+    if units.empty:
+        return pd.DataFrame(columns=CHANGE_COLUMNS)
+    out = []
+    for step in [*sorted(units["step"].unique(), key=int), TOTAL]:
+        here = units if step == TOTAL else units[units["step"] == step]
+        out.append((step, len(here), *t_interval(here["change"])))
+    return pd.DataFrame(out, columns=CHANGE_COLUMNS).astype({"children": int})

@@ -1,0 +1,300 @@
+"""The "Ventelister og resultater" page: children waiting for a measure at the period's end
+with the Kaplan-Meier median wait (computed in :mod:`helpers.analyses.waiting`), and school
+absence and change in function score by step (:mod:`helpers.analyses.outcomes`).
+
+Units: ``child`` (pseudonymised person id) for every count of children, so the page is
+protected together with the other children's pages of the municipality and period;
+``referral`` (one row of the waiting list) for the referrals the medians rest on. A median
+and its interval are statistics resting on the referrals of their row (withheld with that
+count, and when it is 1-4); a mean and its interval rest on the children counted in its row.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ...analyses import outcomes, waiting
+from ..disclosure import WITHHELD, Statistic, TableSpec, count_cells, statistics
+from ..formats import date_da, num_da, points_da
+
+GROUP = "children"
+TOTAL = waiting.TOTAL
+NOT_REACHED = "ikke nået"
+WAITING_COLUMNS = ["step", "children_waiting", "median_days", "ci_low", "ci_high"]
+
+
+def _step_da(step) -> str:
+    return str(step) if step == TOTAL else f"Trin {step}"
+
+
+def waiting_specs(rows: pd.DataFrame, t0, t1) -> list[TableSpec]:
+    """``waiting_list`` (children waiting at the end, median wait with its interval) and
+    ``waiting_referrals`` (the referrals made in the period that the medians rest on)."""
+    frame = waiting.waiting_list(rows, t0, t1)
+    if frame.empty:
+        return []
+    table = frame[WAITING_COLUMNS].reset_index(drop=True)
+    refs = frame[["step", "referrals"]].reset_index(drop=True)
+    cells = count_cells("waiting_list", table, "children_waiting", waiting.waiting_on(rows, t1), "child", ["step"])
+    ref_cells = count_cells(
+        "waiting_referrals", refs, "referrals", waiting.referrals_in(rows, t0, t1), "referral", ["step"]
+    )
+    # every row with referrals declares its median and interval, also where the curve does not
+    # reach 50 % (empty): "ikke nået" is shown only where the referrals behind it are
+    stats = [
+        Statistic("waiting_list", i, c, (("waiting_referrals", i, "referrals"),), int(refs["referrals"].iloc[i]))
+        for i in range(len(table))
+        if refs["referrals"].iloc[i] > 0
+        for c in ("median_days", "ci_low", "ci_high")
+    ]
+    formats = {c: lambda v: num_da(v, 0) for c in ("median_days", "ci_low", "ci_high")}
+    return [
+        TableSpec(
+            "waiting_list",
+            table,
+            cells,
+            stats,
+            priority=3,
+            caption="Børn og unge på venteliste ved periodens slutning og ventetid",
+            formats={"step": _step_da, **formats},
+            labels={
+                "children_waiting": "Børn på venteliste",
+                "median_days": "Median ventetid (dage)",
+                "ci_low": "95 %-KI nedre",
+                "ci_high": "95 %-KI øvre",
+            },
+            source="Kommunens venteliste (henvisning og start af foranstaltningen).",
+        ),
+        TableSpec(
+            "waiting_referrals",
+            refs,
+            ref_cells,
+            priority=1,
+            caption="Henvisninger i perioden (grundlaget for ventetiden)",
+            formats={"step": _step_da},
+            labels={"referrals": "Henvisninger i perioden"},
+        ),
+    ]
+
+
+def absence_spec(rows: pd.DataFrame, interventions: pd.DataFrame, t0, t1) -> TableSpec | None:
+    """``school_absence``: per year and step (and ``I alt``) the children measured and their
+    mean absence % with its 95 % t interval."""
+    table = outcomes.school_absence(rows, interventions, t0, t1)
+    if table.empty:
+        return None
+    name = "school_absence"
+    units = outcomes.absence_units(rows, interventions, t0, t1)
+    cells = count_cells(name, table, "children", units, "child", ["year", "step"])
+    stats = statistics(name, table, ["mean_absence_pct", "ci_low", "ci_high"], ["children"], table["children"])
+    return TableSpec(
+        name,
+        table,
+        cells,
+        stats,
+        priority=2,
+        caption="Skolefravær efter år og trin",
+        formats={"step": _step_da, "year": str},
+        labels={
+            "children": "Børn målt",
+            "mean_absence_pct": "Gns. fravær (%)",
+            "ci_low": "95 %-KI nedre",
+            "ci_high": "95 %-KI øvre",
+        },
+        source="Kommunens målinger af skolefravær; trinnet er barnets højeste aktive trin på måledagen.",
+    )
+
+
+def change_spec(rows: pd.DataFrame, interventions: pd.DataFrame, t0, t1) -> TableSpec | None:
+    """``function_change``: per step at the first measurement (and ``I alt``) the children
+    with two or more function scores in the period and their mean change (last - first)."""
+    table = outcomes.function_change(rows, interventions, t0, t1)
+    if table.empty:
+        return None
+    name = "function_change"
+    units = outcomes.function_changes(rows, interventions, t0, t1).dropna(subset=["step"])
+    cells = count_cells(name, table, "children", units, "child", ["step"])
+    stats = statistics(name, table, ["mean_change", "ci_low", "ci_high"], ["children"], table["children"])
+    signed = {c: (lambda v: num_da(v, 1, sign=True)) for c in ("mean_change", "ci_low", "ci_high")}
+    return TableSpec(
+        name,
+        table,
+        cells,
+        stats,
+        priority=1,
+        caption="Ændring i funktionsscore fra første til sidste måling i perioden",
+        formats={"step": _step_da, **signed},
+        labels={
+            "step": "Trin ved første måling",
+            "children": "Børn",
+            "mean_change": "Gns. ændring (point)",
+            "ci_low": "95 %-KI nedre",
+            "ci_high": "95 %-KI øvre",
+        },
+        source="Kommunens målinger af funktionsniveau (fx Børnelinealen).",
+    )
+
+
+def specs(report) -> list[TableSpec]:
+    """Every table of the page (none when neither the waiting list nor outcomes have rows
+    for the municipality)."""
+    t0, t1 = report.period_start, report.period_end
+    out = []
+    rows = report.rows("waiting_list")
+    if len(rows) and {"person_id", "referral_date"} <= set(rows.columns):
+        out += waiting_specs(rows, t0, t1)
+    measured = report.rows("child_outcomes")
+    if len(measured) and {"person_id", "date", "indicator", "value"} <= set(measured.columns):
+        interventions = report.rows("interventions")
+        if not {"person_id", "step", "start_date", "end_date"} <= set(interventions.columns):
+            interventions = None
+        out += [
+            s
+            for s in (absence_spec(measured, interventions, t0, t1), change_spec(measured, interventions, t0, t1))
+            if s
+        ]
+    return out
+
+
+# ----------------------------------------------------------------------------- the page
+
+
+def _row(published, column: str, value) -> int | None:
+    hits = [i for i, v in enumerate(published.data[column]) if str(v) == str(value)]
+    return hits[0] if hits else None
+
+
+def waiting_view(waiting_list, referrals) -> pd.DataFrame:
+    """The waiting table as the page shows it (Danish text) from the *published* tables: a
+    withheld number reads "..", a median or interval end the curve does not reach "ikke
+    nået", and a step without referrals in the period "–"."""
+    lines = []
+    for i, step in enumerate(waiting_list.data["step"]):
+        j = _row(referrals, "step", step)
+        n = referrals.value(j, "referrals") if j is not None else None
+
+        def cell(column, i=i, n=n):
+            if waiting_list.status.iat[i, waiting_list.data.columns.get_loc(column)] != "published":
+                return WITHHELD
+            v = waiting_list.data[column].iloc[i]
+            if pd.isna(v):
+                return "–" if n == 0 else NOT_REACHED
+            return num_da(float(v), 0)
+
+        waiting_n = waiting_list.value(i, "children_waiting")
+        lines.append(
+            {
+                "Trin": _step_da(step),
+                "Børn på venteliste": WITHHELD if waiting_n is None else num_da(float(waiting_n), 0),
+                "Henvisninger i perioden": WITHHELD if n is None else num_da(float(n), 0),
+                "Median ventetid (dage)": cell("median_days"),
+                "95 %-KI nedre": cell("ci_low"),
+                "95 %-KI øvre": cell("ci_high"),
+            }
+        )
+    return pd.DataFrame(lines)
+
+
+def medians(waiting_list) -> pd.DataFrame:
+    """The published medians by step (not ``I alt``) for a figure: ``label``, ``value``,
+    ``low``, ``high`` (an open upper end is drawn up to the median)."""
+    out = []
+    for i, step in enumerate(waiting_list.data["step"]):
+        if step == TOTAL:
+            continue
+        v = waiting_list.value(i, "median_days")
+        if v is None or pd.isna(v):
+            continue
+        low, high = waiting_list.value(i, "ci_low"), waiting_list.value(i, "ci_high")
+        out.append(
+            {
+                "label": _step_da(step),
+                "value": float(v),
+                "low": float(v) if low is None or pd.isna(low) else float(low),
+                "high": float(v) if high is None or pd.isna(high) else float(high),
+            }
+        )
+    return pd.DataFrame(out, columns=["label", "value", "low", "high"])
+
+
+def absence_points(absence) -> pd.DataFrame:
+    """The published mean absence by step and year (withheld ones left out) for a figure."""
+    out = []
+    for i, r in enumerate(absence.data.itertuples(index=False)):
+        v = absence.value(i, "mean_absence_pct")
+        if v is None or pd.isna(v):
+            continue
+        low, high = absence.value(i, "ci_low"), absence.value(i, "ci_high")
+        out.append(
+            {
+                "label": _step_da(r.step),
+                "group": str(r.year),
+                "value": float(v),
+                "low": float(v) if low is None or pd.isna(low) else float(low),
+                "high": float(v) if high is None or pd.isna(high) else float(high),
+            }
+        )
+    return pd.DataFrame(out, columns=["label", "group", "value", "low", "high"])
+
+
+def key_messages(waiting_list=None, referrals=None, absence=None, change=None, period_end=None) -> list[str]:
+    """Key messages in Danish, built only from *published* values (None: withheld)."""
+    lines = []
+    end = date_da(period_end)
+    if waiting_list is not None:
+        i = _row(waiting_list, "step", TOTAL)
+        n = waiting_list.value(i, "children_waiting")
+        if n is not None:
+            lines.append(f"Den {end} ventede {num_da(float(n), 0)} børn og unge på en foranstaltning.")
+        j = _row(referrals, "step", TOTAL) if referrals is not None else None
+        refs = referrals.value(j, "referrals") if j is not None else None
+        median = waiting_list.value(i, "median_days")
+        withheld = waiting_list.status.iat[i, waiting_list.data.columns.get_loc("median_days")] != "published"
+        if refs and not withheld:
+            if median is None or pd.isna(median):
+                lines.append(
+                    f"Medianventetiden for periodens {num_da(float(refs), 0)} henvisninger er ikke nået: "
+                    "under halvdelen var gået i gang ved periodens slutning."
+                )
+            else:
+                low, high = waiting_list.value(i, "ci_low"), waiting_list.value(i, "ci_high")
+                text = (
+                    f"Halvdelen af periodens {num_da(float(refs), 0)} henvisninger var gået i gang "
+                    f"efter {num_da(float(median), 0)} dage"
+                )
+                if low is not None and not pd.isna(low):
+                    if high is None or pd.isna(high):
+                        text += f" (95 %-KI fra {num_da(float(low), 0)} dage; den øvre grænse er {NOT_REACHED})"
+                    else:
+                        text += f" (95 %-KI {num_da(float(low), 0)}–{num_da(float(high), 0)} dage)"
+                lines.append(text + ".")
+    if absence is not None and len(absence.data):
+        years = sorted(absence.data["year"].astype(int).unique())
+        i = next(
+            (
+                k
+                for k, r in enumerate(absence.data.itertuples(index=False))
+                if int(r.year) == years[-1] and r.step == TOTAL
+            ),
+            None,
+        )
+        mean, n = (
+            (absence.value(i, "mean_absence_pct"), absence.value(i, "children")) if i is not None else (None, None)
+        )
+        if mean is not None and n is not None and not pd.isna(mean):
+            lines.append(
+                f"I {years[-1]} havde de {num_da(float(n), 0)} børn med en indsats, hvis skolefravær blev målt, "
+                f"i gennemsnit {points_da(float(mean))} fravær."
+            )
+    if change is not None and len(change.data):
+        i = _row(change, "step", TOTAL)
+        mean, n = change.value(i, "mean_change"), change.value(i, "children")
+        if mean is not None and n is not None and not pd.isna(mean):
+            shown = round(float(mean), 1)
+            direction = "steg" if shown > 0 else "faldt" if shown < 0 else "var"
+            amount = f" med {num_da(abs(shown), 1)} point i gennemsnit" if shown else " i gennemsnit næsten uændret"
+            lines.append(
+                f"For de {num_da(float(n), 0)} børn med to eller flere målinger af funktionsniveau i perioden "
+                f"{direction} scoren{amount} fra første til sidste måling."
+            )
+    return lines

@@ -1,0 +1,152 @@
+"""Outcomes: school absence by year and step, and change in function score, on data built by
+hand (means and t intervals computed below by hand; t quantiles from tables)."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers.analyses.outcomes import function_change, school_absence
+from helpers.publishing.disclosure import protect
+from helpers.publishing.pages import waiting_outcomes as page
+
+T0, T1 = "2015-01-01", "2016-12-31"
+T_1 = 12.706204736  # t quantile 0.975 with 1 degree of freedom
+T_2 = 4.302652730  # ... with 2
+
+
+def interventions(rows):
+    frame = pd.DataFrame(rows, columns=["person_id", "step", "start_date", "end_date"])
+    frame["start_date"], frame["end_date"] = pd.to_datetime(frame["start_date"]), pd.to_datetime(frame["end_date"])
+    frame["step"] = frame["step"].astype("Int64")
+    frame["municipality"] = 851
+    return frame
+
+
+def outcomes(rows):
+    frame = pd.DataFrame(rows, columns=["person_id", "date", "indicator", "value"])
+    frame["date"] = pd.to_datetime(frame["date"])
+    frame["municipality"] = 851
+    return frame
+
+
+IV = interventions(
+    [
+        ("p1", 2, "2015-01-01", "2016-12-31"),
+        ("p1", 4, "2016-03-01", None),  # from March 2016 p1's highest step is 4
+        ("p2", 2, "2014-01-01", None),
+        ("p3", 5, "2015-06-01", "2015-12-31"),  # nothing active in 2016
+        ("p6", 4, "2015-01-01", None),
+    ]
+)
+A = "school_absence_pct"
+F = "function_score"
+OUT = outcomes(
+    [
+        ("p1", "2015-06-30", A, 10),
+        ("p1", "2015-12-31", A, 20),
+        ("p1", "2016-02-01", A, 30),  # step 2
+        ("p1", "2016-06-30", A, 40),  # step 4
+        ("p2", "2015-06-30", A, 5),
+        ("p2", "2016-06-30", A, 15),
+        ("p2", "2016-12-31", A, 25),
+        ("p3", "2015-12-31", A, 50),  # step 5 (its last day)
+        ("p3", "2016-06-30", A, 60),  # no active intervention: left out
+        ("p4", "2014-06-30", A, 70),  # before the period
+        ("p1", "2015-01-01", F, 3.0),
+        ("p1", "2015-10-01", F, 5.0),
+        ("p1", "2016-05-01", F, 6.5),  # last - first = 3.5, step 2 at the first
+        ("p2", "2016-01-01", F, 4.0),
+        ("p2", "2016-09-01", F, 3.0),  # -1.0, step 2
+        ("p3", "2015-06-01", F, 2.0),  # one measurement only
+        ("p5", "2014-06-01", F, 2.0),
+        ("p5", "2015-03-01", F, 4.0),  # only one in the period
+        ("p6", "2015-03-01", F, 5.0),
+        ("p6", "2015-11-01", F, 8.0),  # +3.0, step 4
+        ("p6", "2015-11-01", "goal_met", 1.0),
+    ]
+)
+
+
+def test_school_absence_by_year_and_step_by_hand():
+    out = school_absence(OUT, IV, T0, T1).set_index(["year", "step"])
+    assert list(out.index) == [(2015, "2"), (2015, "5"), (2015, "I alt"), (2016, "2"), (2016, "4"), (2016, "I alt")]
+    assert out["children"].tolist() == [2, 1, 3, 2, 1, 2]
+    # 2015, step 2: p1's mean (10 + 20) / 2 = 15 and p2's 5: mean 10, sd = sqrt(2 * 5^2 / 1), se = 5
+    row = out.loc[(2015, "2")]
+    assert row["mean_absence_pct"] == pytest.approx(10)
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx((10 - T_1 * 5, 10 + T_1 * 5))
+    # one child: a mean and no interval
+    assert out.loc[(2015, "5"), "mean_absence_pct"] == 50 and np.isnan(out.loc[(2015, "5"), "ci_low"])
+    # 2015 in all: 15, 5, 50 -> 70/3; sd from the squares of the deviations
+    m = 70 / 3
+    sd = math.sqrt(((15 - m) ** 2 + (5 - m) ** 2 + (50 - m) ** 2) / 2)
+    row = out.loc[(2015, "I alt")]
+    assert row["mean_absence_pct"] == pytest.approx(m)
+    assert row["ci_high"] == pytest.approx(m + T_2 * sd / math.sqrt(3))
+    # 2016: step 2 = p1's 30 and p2's (15 + 25) / 2 = 20 -> 25; step 4 = p1's 40; in all p1 35, p2 20
+    assert out.loc[(2016, "2"), "mean_absence_pct"] == pytest.approx(25)
+    assert out.loc[(2016, "4"), "mean_absence_pct"] == pytest.approx(40)
+    assert out.loc[(2016, "I alt"), "mean_absence_pct"] == pytest.approx(27.5)
+
+
+def test_change_in_function_score_by_hand():
+    out = function_change(OUT, IV, T0, T1).set_index("step")
+    assert list(out.index) == ["2", "4", "I alt"]
+    assert out["children"].tolist() == [2, 1, 3]
+    # step 2: 3.5 and -1.0 -> 1.25; deviations +-2.25: sd = 2.25 * sqrt(2), se = 2.25
+    assert out.loc["2", "mean_change"] == pytest.approx(1.25)
+    assert (out.loc["2", "ci_low"], out.loc["2", "ci_high"]) == pytest.approx((1.25 - T_1 * 2.25, 1.25 + T_1 * 2.25))
+    assert out.loc["4", "mean_change"] == pytest.approx(3.0)
+    assert out.loc["I alt", "mean_change"] == pytest.approx((3.5 - 1.0 + 3.0) / 3)
+
+
+class _Report:
+    def __init__(self, tables, municipality=851):
+        self.tables, self.municipality = tables, municipality
+        self.period_start, self.period_end = pd.Timestamp(T0), pd.Timestamp(T1)
+
+    def rows(self, table):
+        frame = self.tables.get(table, pd.DataFrame(columns=["municipality", "person_id"]))
+        return frame[frame["municipality"] == self.municipality].copy()
+
+
+def test_the_page_declares_the_children_and_withholds_means_on_1_to_4():
+    specs = {s.name: s for s in page.specs(_Report({"child_outcomes": OUT, "interventions": IV}))}
+    assert set(specs) == {"school_absence", "function_change"}
+    absence = specs["school_absence"]
+    members = {(c.row, c.column): sorted(c.members) for c in absence.cells}
+    assert members[(2, "children")] == ["p1", "p2", "p3"]
+    assert members[(4, "children")] == ["p1"]
+    protection = protect(list(specs.values()))
+    assert protection.hidden(("school_absence", 0, "mean_absence_pct"))  # 2 children
+    assert protection.hidden(("function_change", 2, "mean_change"))  # 3 children
+
+
+def test_the_page_runs_without_outcomes_or_interventions():
+    assert page.specs(_Report({"interventions": IV})) == []
+    specs = page.specs(_Report({"child_outcomes": OUT}))  # no interventions: no steps, nothing by step
+    assert specs == []
+
+
+def test_key_messages_read_the_published_outcomes(tmp_path):
+    from helpers.publishing.tables import publish
+
+    people = [f"q{i}" for i in range(6)]
+    iv = interventions([(p, 2, "2015-01-01", None) for p in people])
+    changes = [1.0, -1.0, 1.0, -1.0, 0.5, -0.45]  # mean 0.05 / 6: rounds to 0,0
+    absence = [4.0, 6.0, 8.0, 10.0, 12.0, 14.0]  # mean 9
+    out = outcomes(
+        [(p, "2016-01-01", F, 5.0) for p in people]
+        + [(p, "2016-09-01", F, 5.0 + c) for p, c in zip(people, changes)]
+        + [(p, "2016-06-30", A, a) for p, a in zip(people, absence)]
+    )
+    specs = page.specs(_Report({"child_outcomes": out, "interventions": iv}))
+    published = {s.name: publish(s, tmp_path, protect(specs)) for s in specs}
+    lines = page.key_messages(absence=published["school_absence"], change=published["function_change"], period_end=T1)
+    assert lines == [
+        "I 2016 havde de 6 børn med en indsats, hvis skolefravær blev målt, i gennemsnit 9,0 % fravær.",
+        "For de 6 børn med to eller flere målinger af funktionsniveau i perioden var scoren i gennemsnit "
+        "næsten uændret fra første til sidste måling.",
+    ]
