@@ -17,9 +17,11 @@
 #     reads:
 #       budget_assumptions: municipality
 #       case_events: municipality
+#       child_outcomes: municipality
 #       interventions: municipality
 #       municipality_figures: municipality
 #       targets: municipality
+#       waiting_list: municipality
 # ---
 
 # %% [markdown]
@@ -40,6 +42,7 @@ from helpers.publishing.book import NOTEBOOK_TITLES
 from helpers.publishing.pages import overview as page
 from helpers.publishing.pages import staircase as staircase_page
 from helpers.publishing.pages import trends as trends_page
+from helpers.publishing.pages import waiting_outcomes as waiting_page
 from helpers.publishing.report import open_report
 
 report = open_report(municipality, period_start, period_end, data_dir, output_dir, notebook="overview")
@@ -50,6 +53,8 @@ forecast = report.page_table("trends", "forecast")
 backtest = report.page_table("trends", "forecast_backtest")
 summary = report.page_table("staircase", "staircase_summary")
 shares = report.page_table("staircase", "movement_shares")
+waiting = report.page_table("waiting_outcomes", "waiting_list")
+referrals = report.page_table("waiting_outcomes", "waiting_referrals")
 source = f"Kilde: {report.name} Kommunes indsats- og sagsdata{' (syntetiske)' if report.synthetic else ''}."
 if monthly is None and summary is None:
     display(
@@ -65,6 +70,8 @@ else:
         lines += trends_page.key_messages(monthly, forecast, report.name, report.period_end, goals, backtest)
     if summary is not None:
         lines += staircase_page.key_messages(summary, report.period_start, report.period_end)[:1]
+    if waiting is not None:
+        lines += waiting_page.key_messages(waiting, referrals, period_end=report.period_end)
     display(report.key_messages(lines))
 
 # %% [markdown]
