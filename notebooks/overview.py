@@ -122,6 +122,15 @@ else:
     figures.show(figures.movement_bars(shares.data, f"Bevægelser på trappen – {report.name}", source))
 
 # %% [markdown]
+# ## Tallene bag siden
+#
+# Tabellerne, som siden bygger på, kan hentes her (de samme filer som på de detaljerede sider).
+
+# %% tags=["remove-input"]
+for links in page.downloads(report):
+    display(links)
+
+# %% [markdown]
 # ## Læs mere
 #
 # De detaljerede sider for samme kommune og periode:

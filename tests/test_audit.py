@@ -25,18 +25,30 @@ def adversarial_data(folder, seed=7):
         born = f"{1 + i % 28:02d}-{1 + i % 12:02d}-{1996 + i % 21}"
         group = "handicap" if i % 7 == 0 else "udsat"
         common = f"c{i};492;{district};{born};{group}"
+        # offers in groups of 1-4 children, foster care (step 5) with fee, supplements, own payment
+        offer = f"O{i % 4};Tilbud {'ABCD'[i % 4]}"
+
+        def measure(step):
+            return {2: "kontaktperson", 3: "familiebehandling", 5: "plejefamilie"}.get(step, "tiltag")
+
+        def foster(step, i=i):
+            return f"{20000 + 100 * i},00;{1000 + i},00;{500 * (i % 3)},00" if step == 5 else ";;"
+
         if a:
             end = "" if b == a else "15-05-2016"
-            lines.append(f"{common};tiltag;{a};01-01-2015;{end};{1000 * a},00;{['egen', 'privat'][i % 2]};SB{i % 6}")
+            lines.append(
+                f"{common};{measure(a)};{a};01-01-2015;{end};{1000 * a},00;{['egen', 'privat'][i % 2]};SB{i % 6};"
+                f"{offer};{foster(a)}"
+            )
         if b and b != a:
             start = "16-05-2016" if a else "01-04-2016"
-            lines.append(f"{common};tiltag;{b};{start};;{1500 * b},00;egen;SB{i % 6}")
+            lines.append(f"{common};{measure(b)};{b};{start};;{1500 * b},00;egen;SB{i % 6};{offer};{foster(b)}")
         if not a and not b:
-            lines.append(f"{common};tiltag;2;01-01-2014;31-12-2014;900,00;egen;SB1")
+            lines.append(f"{common};tiltag;2;01-01-2014;31-12-2014;900,00;egen;SB1;{offer};;;")
     write_csv(
         folder / "interventions.csv",
         "person_id;municipality;district;birth_date;target_group;measure;step;start_date;end_date;monthly_cost;"
-        "provider_type;caseworker_id\n" + "\n".join(lines) + "\n",
+        "provider_type;caseworker_id;offer_id;offer_name;fee;supplements;own_payment\n" + "\n".join(lines) + "\n",
     )
     events = [
         f"c{i},492,2016-0{1 + i % 7}-1{i % 9},{t},{o},{d}"
@@ -88,6 +100,11 @@ def adversarial_data(folder, seed=7):
                     }
                 )
     pd.DataFrame(rows).to_csv(folder / "adult_registrations.csv", index=False)
+    write_csv(
+        folder / "district_population.csv",
+        "municipality,district,year,population_0_22\n"
+        + "".join(f"492,{d},2016,{200 + 10 * k}\n" for k, d in enumerate(["Nord", "Syd", "Øst", "Vest", "Midt"])),
+    )
     write_csv(folder / "municipality_figures.csv", "municipality,year,population,population_0_22\n492,2016,6000,1200\n")
     # waiting lists and outcomes in groups of 1-4 (the "Ventelister og resultater" page)
     measures = ["§ 30", "§ 52, stk. 3, nr. 6", "§ 52, stk. 3, nr. 3", "ukendt tiltag"]
@@ -142,12 +159,17 @@ def test_the_audit_passes_on_data_made_of_small_cells(adversarial_run):
     assert result.returncode == 0, result.stdout[-3000:]
     assert "Revisionen er bestået" in result.stdout
     report = audit(adversarial_run)
-    # Ærø's children (5 pages: staircase, benchmarking, budget, trends, waiting lists and outcomes),
-    # the adults (2 pages x 2)
-    assert report.runs == 9 and report.groups == 2
+    # Ærø's children (7 pages: overview, staircase, benchmarking, budget, trends, waiting lists and
+    # outcomes, offers), the adults (2 pages x 2)
+    assert report.runs == 11 and report.groups == 2
     # the waiting list's children and referrals and the outcome pages' children are among the small cells
     small = {i.column for i in report.intervals if i.status == "primary"}
     assert {"children_waiting", "referrals"} <= small
+    # ... and so are the offers page's children per district and theme and its foster-care placements
+    # (offers of 1-4 children are pooled before protection, so the offer table is audited without any)
+    tables = {i.table for i in report.intervals if i.status == "primary"}
+    assert {"district_themes", "foster_care"} <= tables, tables
+    assert list(adversarial_run.glob("offers/*/offer_prices.csv"))
     assert len([i for i in report.intervals if i.status == "primary"]) > 20  # plenty of small cells to protect
     assert all(i.high - i.low >= 1 for i in report.intervals)
 

@@ -132,6 +132,10 @@ class Report:
             self._published[name] = self.publish(spec)
         return self._published[name]
 
+    def published_tables(self) -> dict[str, Published]:
+        """The tables this page has published so far, by name."""
+        return dict(self._published)
+
     def publish(self, spec: TableSpec) -> Published:
         """Publish a table made in the notebook (e.g. a fitted model) under this page's
         protection: its statistics follow the cells they rest on."""

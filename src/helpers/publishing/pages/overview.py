@@ -116,3 +116,9 @@ def links(report, titles: dict[str, str]) -> Html:
         for nb in linked_notebooks()
     )
     return Html(f"<ul class='detail-links'>{items}</ul>")
+
+
+def downloads(report) -> list[Html]:
+    """The download links of every table the brief rests on (the same files as on the
+    detail pages), each under its caption."""
+    return [t.downloads(t.caption or t.name) for _, t in sorted(report.published_tables().items())]
