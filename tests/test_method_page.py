@@ -42,7 +42,7 @@ def test_the_method_page_states_the_definition_and_its_source(definition, source
     "definition, source",
     [
         ("dage fra henvisning til start", "censureret ved periodens slutning"),
-        ("«ikke nået»", "SurvfuncRight.quantile"),
+        ("«ikke nået»", "S(t) ≤ 0,5"),
         ("højeste aktive trin på måledagen", "udeladt"),
         ("sidste minus første", "trinnet ved første måling"),
         ("antal børn og unge på venteliste", "seeds/002"),

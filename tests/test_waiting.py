@@ -90,7 +90,7 @@ def test_the_median_by_hand():
     curve = product_limit(every)
     assert [t for t, _ in curve[:4]] == [10, 20, 30, 40]
     assert [s for _, s in curve[:4]] == pytest.approx([8 / 9, 7 / 9, 28 / 45, 21 / 45])
-    hand = {"2": next(t for t, s in curve2 if s < 0.5), "I alt": next(t for t, s in curve if s < 0.5)}
+    hand = {"2": next(t for t, s in curve2 if s <= 0.5), "I alt": next(t for t, s in curve if s <= 0.5)}
     assert hand == {"2": 30, "I alt": 40}
 
     out = waiting_list(waiting(ROWS), T0, T1).set_index("step")
@@ -104,10 +104,12 @@ def test_the_median_by_hand():
 
 def test_an_open_upper_limit_is_empty_not_infinite():
     median, low, high = km_median([1, 2, 3, 100, 100, 100], [True, True, True, False, False, False])
-    # S = 5/6, 4/6, 3/6 (not < 0.5) -> the curve stops at 0.5: no median
-    assert np.isnan(median)
+    # S = 5/6, 4/6, 3/6: the curve reaches 0.5 at 3 (the textbook median: the first S(t) <= 0.5)
+    assert median == 3
+    median, low, high = km_median([1, 2, 100, 100, 100, 100], [True, True, False, False, False, False])
+    assert np.isnan(median)  # S = 5/6, 4/6, then only censored waits: never at 0.5
     median, low, high = km_median([5, 6, 7, 8, 9, 10], [True] * 6)
-    assert median == 8  # S = 5/6, 4/6, 3/6, 2/6: the first time S < 0.5 (statsmodels, as SAS)
+    assert median == 7  # S = 5/6, 4/6, 3/6: the first time S <= 0.5 (statsmodels' own quantile says 8)
     assert np.isfinite(low) and (np.isnan(high) or np.isfinite(high))
 
 
@@ -137,7 +139,7 @@ def test_the_page_declares_the_waiting_children_and_withholds_medians_on_fewer_t
     specs = page.specs(_Report({"waiting_list": few}))
     protection = protect(specs)
     spec = next(s for s in specs if s.name == "waiting_list")
-    assert spec.frame.loc[0, "median_days"] == 30  # S = 3/4 at 10, 1/2 at 20 (not < 1/2), 0 at 30
+    assert spec.frame.loc[0, "median_days"] == 20  # S = 3/4 at 10, 1/2 at 20 (S <= 1/2: the median)
     assert protection.hidden(("waiting_list", 0, "median_days"))
 
 

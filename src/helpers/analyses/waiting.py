@@ -11,7 +11,8 @@ A referral is waiting on ``t`` when it was made by ``t`` and had not started by 
 the referral to the start (an event); a wait not started by the period's end is censored
 there (its duration is the period's end minus the referral date). The median and its 95 %
 interval (Brookmeyer-Crowley, complementary log-log; the limits are observed waits) come
-from statsmodels' ``SurvfuncRight``; NaN where the curve (or the interval) does not reach
+from statsmodels' ``SurvfuncRight``; the median is the first wait where S(t) <= 0.5 (the
+textbook definition, as lifelines); NaN where the curve (or the interval) does not reach
 50 %.
 """
 
@@ -78,7 +79,10 @@ def km_median(days, started, alpha: float = 0.05) -> tuple[float, float, float]:
     from statsmodels.duration.survfunc import SurvfuncRight  # heavy import, only needed here
 
     sf = SurvfuncRight(days, started.astype(int))
-    median = float(sf.quantile(0.5))
+    # the textbook median (Kaplan-Meier; lifelines): the first time S(t) <= 0.5 (statsmodels'
+    # own ``quantile`` takes the first S(t) < 0.5, which skips a curve that rests on exactly 0.5)
+    reached = np.flatnonzero(np.asarray(sf.surv_prob) <= 0.5 + 1e-12)
+    median = float(sf.surv_times[reached[0]]) if len(reached) else np.nan
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # log(0) and 0/0 at the curve's ends
         low, high = sf.quantile_ci(0.5, alpha=alpha, method="cloglog")
