@@ -191,11 +191,13 @@ def test_absent_table_runs_and_says_so(project_copy, tmp_path):
         check=True,
     )
     for notebook in (
+        "overview",
         "staircase",
         "trends",
         "benchmarking",
         "budget_followup",
         "waiting_outcomes",
+        "offers",
         "adult_prices",
         "goal_attainment",
     ):
