@@ -28,6 +28,7 @@ from ..data.periods import age_on, as_date, days_active, year_parts
 from ..data.steps import PLACEMENT_STEPS, PLACEMENT_TYPES, PREVENTIVE_STEPS, STEP_LABELS, UNKNOWN_PLACEMENT
 from .budget import step_budget
 from .staircase import AGE_LABELS, UNKNOWN_AGE, age_group, highest_active
+from .survival import km_median
 
 TOTAL = "I alt"
 PUBLISHED_COLUMNS = ["municipality", "period_start", "period_end", "figure", "group", "value"]
@@ -202,12 +203,13 @@ def median_duration(durations: pd.DataFrame, alpha: float = 0.05) -> tuple[float
         durations["ended"].to_numpy(int),
         entry=durations["entry"].to_numpy(float),
     )
-    if sf.surv_prob.min() > 0.5:
+    median = km_median(sf)  # the textbook median: the first time with S(t) <= 0.5
+    if np.isnan(median):
         return np.nan, np.nan, np.nan
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # log(0) at the curve's end: an open upper limit
         low, high = sf.quantile_ci(0.5, alpha=alpha, method="cloglog")
-    return float(sf.quantile(0.5)), float(low), float(high)
+    return median, float(low), float(high)
 
 
 def key_figures(

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ..data.periods import as_date
+from .survival import km_median as _km_median
 
 TOTAL = "I alt"
 COLUMNS = ["step", "children_waiting", "referrals", "median_days", "ci_low", "ci_high"]
@@ -79,10 +80,7 @@ def km_median(days, started, alpha: float = 0.05) -> tuple[float, float, float]:
     from statsmodels.duration.survfunc import SurvfuncRight  # heavy import, only needed here
 
     sf = SurvfuncRight(days, started.astype(int))
-    # the textbook median (Kaplan-Meier; lifelines): the first time S(t) <= 0.5 (statsmodels'
-    # own ``quantile`` takes the first S(t) < 0.5, which skips a curve that rests on exactly 0.5)
-    reached = np.flatnonzero(np.asarray(sf.surv_prob) <= 0.5 + 1e-12)
-    median = float(sf.surv_times[reached[0]]) if len(reached) else np.nan
+    median = _km_median(sf)  # the textbook median: the first wait with S(t) <= 0.5
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # log(0) and 0/0 at the curve's ends
         low, high = sf.quantile_ci(0.5, alpha=alpha, method="cloglog")
