@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..data.periods import active_in
 from ..data.steps import normalise
 
 TOTAL = "I alt"
@@ -55,13 +56,6 @@ def theme_of(measures: pd.Series) -> pd.Series:
         return cache[m]
 
     return measures.map(one).astype(object)
-
-
-def active_in(interventions: pd.DataFrame, t0, t1) -> pd.Series:
-    """Interventions active at some time in [t0, t1]."""
-    t0, t1 = pd.Timestamp(t0), pd.Timestamp(t1)
-    start, end = pd.to_datetime(interventions["start_date"]), pd.to_datetime(interventions["end_date"])
-    return (start <= t1) & (end.isna() | (end >= t0))
 
 
 def theme_units(interventions: pd.DataFrame, t0, t1) -> pd.DataFrame:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .districts import active_in
+from ..data.periods import active_in, year_parts
 
 TOTAL = "I alt"
 UNKNOWN = "Ukendt"
@@ -40,11 +40,7 @@ def year_windows(period_start, period_end) -> list[tuple[int, pd.Timestamp, pd.T
     if end - start < pd.Timedelta(days=365):
         y = start.year - 1
         out.append((y, pd.Timestamp(year=y, month=1, day=1), pd.Timestamp(year=y, month=12, day=31)))
-    for y in range(start.year, end.year + 1):
-        first = max(start, pd.Timestamp(year=y, month=1, day=1))
-        last = min(end, pd.Timestamp(year=y, month=12, day=31))
-        out.append((y, first, last))
-    return out
+    return out + [(y, first, last) for y, first, last, _ in year_parts(start, end)]
 
 
 def foster_units(interventions: pd.DataFrame, windows) -> pd.DataFrame:

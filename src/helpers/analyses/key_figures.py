@@ -24,11 +24,11 @@ import math
 import numpy as np
 import pandas as pd
 
-from ..data.periods import age_on, as_date, days_active, year_parts
+from ..data.periods import active_in, age_on, as_date, days_active, year_parts
 from ..data.steps import PLACEMENT_STEPS, PLACEMENT_TYPES, PREVENTIVE_STEPS, STEP_LABELS, UNKNOWN_PLACEMENT
 from .budget import step_budget
 from .staircase import AGE_LABELS, UNKNOWN_AGE, age_group, highest_active
-from .survival import km_median
+from .survival import median_with_interval
 
 TOTAL = "I alt"
 PUBLISHED_COLUMNS = ["municipality", "period_start", "period_end", "figure", "group", "value"]
@@ -179,7 +179,7 @@ def placement_durations(interventions: pd.DataFrame, t0, t1) -> pd.DataFrame:
     entry)."""
     t0, t1 = as_date(t0), as_date(t1)
     spells = continuous_placements(interventions)
-    spells = spells[(spells["start_date"] <= t1) & (spells["end_date"].isna() | (spells["end_date"] >= t0))].copy()
+    spells = spells[active_in(spells, t0, t1)].copy()
     ended = spells["end_date"].notna() & (spells["end_date"] <= t1)
     stop = spells["end_date"].where(ended, t1)
     spells["time"] = (stop - spells["start_date"]).dt.days + 1
@@ -194,7 +194,6 @@ def median_duration(durations: pd.DataFrame, alpha: float = 0.05) -> tuple[float
     where the estimate does not reach 50 % (the median is then longer than what was observed)."""
     if durations.empty or not durations["ended"].any():
         return np.nan, np.nan, np.nan
-    import warnings
 
     from statsmodels.duration.survfunc import SurvfuncRight  # heavy import, only needed here
 
@@ -203,13 +202,7 @@ def median_duration(durations: pd.DataFrame, alpha: float = 0.05) -> tuple[float
         durations["ended"].to_numpy(int),
         entry=durations["entry"].to_numpy(float),
     )
-    median = km_median(sf)  # the textbook median: the first time with S(t) <= 0.5
-    if np.isnan(median):
-        return np.nan, np.nan, np.nan
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # log(0) at the curve's end: an open upper limit
-        low, high = sf.quantile_ci(0.5, alpha=alpha, method="cloglog")
-    return median, float(low), float(high)
+    return median_with_interval(sf, alpha)
 
 
 def key_figures(

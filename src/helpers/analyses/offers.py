@@ -38,8 +38,9 @@ import re
 import numpy as np
 import pandas as pd
 
+from ..data.periods import active_in
 from ..data.steps import PLACEMENT_STEPS, PLACEMENT_TYPES, normalise
-from .districts import THEMES, active_in
+from .districts import THEMES
 
 TOTAL = "I alt"
 OTHERS = "Øvrige tilbud"

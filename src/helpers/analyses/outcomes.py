@@ -16,28 +16,15 @@ Tidy frames in and out; steps as text and a row ``I alt``.
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ..data.periods import as_date
+from .intervals import t_interval
 
 TOTAL = "I alt"
 ABSENCE, FUNCTION = "school_absence_pct", "function_score"
 ABSENCE_COLUMNS = ["year", "step", "children", "mean_absence_pct", "ci_low", "ci_high"]
 CHANGE_COLUMNS = ["step", "children", "mean_change", "ci_low", "ci_high"]
-
-
-def t_interval(values, alpha: float = 0.05) -> tuple[float, float, float]:
-    """Mean and its 1 - ``alpha`` t interval (NaN bounds for fewer than two values)."""
-    values = np.asarray(values, dtype=float)
-    if len(values) == 0:
-        return np.nan, np.nan, np.nan
-    mean = float(values.mean())
-    if len(values) < 2:
-        return mean, np.nan, np.nan
-    half = float(stats.t.ppf(1 - alpha / 2, len(values) - 1) * values.std(ddof=1) / np.sqrt(len(values)))
-    return mean, mean - half, mean + half
 
 
 def measurements(outcomes: pd.DataFrame, indicator: str, t0, t1) -> pd.DataFrame:
@@ -79,14 +66,21 @@ def step_on_date(rows: pd.DataFrame, interventions: pd.DataFrame) -> pd.Series:
     return result
 
 
-def absence_units(outcomes: pd.DataFrame, interventions: pd.DataFrame, t0, t1) -> pd.DataFrame:
-    """The children behind the absence table: one row per child, year and step (``unit_id``
-    = the child) with the mean of its measurements there (``value``); a child's measurements
-    with no active intervention are left out."""
+def _absence_rows(outcomes: pd.DataFrame, interventions: pd.DataFrame, t0, t1) -> pd.DataFrame:
+    """The period's absence measurements with the child's ``step`` that day and the
+    ``year``; measurements with no active intervention are left out."""
     rows = measurements(outcomes, ABSENCE, t0, t1)
     rows["step"] = step_on_date(rows, interventions)
     rows = rows.dropna(subset=["step"])
     rows["year"] = rows["date"].dt.year.astype(int)
+    return rows
+
+
+def absence_units(outcomes: pd.DataFrame, interventions: pd.DataFrame, t0, t1) -> pd.DataFrame:
+    """The children behind the absence table: one row per child, year and step (``unit_id``
+    = the child) with the mean of its measurements there (``value``); a child's measurements
+    with no active intervention are left out."""
+    rows = _absence_rows(outcomes, interventions, t0, t1)
     out = rows.groupby(["year", "step", "person_id"], as_index=False)["value"].mean()
     return out.assign(unit_id=out["person_id"])
 
@@ -94,10 +88,7 @@ def absence_units(outcomes: pd.DataFrame, interventions: pd.DataFrame, t0, t1) -
 def school_absence(outcomes: pd.DataFrame, interventions: pd.DataFrame, t0, t1) -> pd.DataFrame:
     """``year``, ``step`` (the steps with measurements that year, then ``I alt``), ``children``
     and the mean absence % over the children's means with its 95 % t interval."""
-    rows = measurements(outcomes, ABSENCE, t0, t1)
-    rows["step"] = step_on_date(rows, interventions)
-    rows = rows.dropna(subset=["step"])
-    rows["year"] = rows["date"].dt.year.astype(int)
+    rows = _absence_rows(outcomes, interventions, t0, t1)
     out = []
     for year in sorted(rows["year"].unique()):
         part = rows[rows["year"] == year]

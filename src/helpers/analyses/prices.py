@@ -20,12 +20,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import statsmodels.formula.api as smf
-from scipy import stats
 from statsmodels.stats.inter_rater import cohens_kappa
 
 from ..data.paths import REFERENCE_DIR
 from ..data.periods import natural_key
 from .adults import SERVICES, vum_direction
+from .intervals import t_interval
 
 STATISTICS = ["mean", "median", "p25", "p75"]
 MIN_CASES = 5
@@ -220,7 +220,7 @@ def income_basis(units: pd.DataFrame) -> pd.DataFrame:
     groups = [*data.groupby("income_basis", sort=True)] + ([("I alt", data)] if len(data) else [])
     for basis, g in groups:
         vum = g["vum_score"].dropna()
-        mean, low, high = _t_interval(vum)
+        mean, low, high = t_interval(vum)
         rows.append(
             {
                 "income_basis": basis,
@@ -241,7 +241,7 @@ def months_between(pairs: pd.DataFrame) -> pd.DataFrame:
     """Fig 3.8: months between consecutive registrations per municipality (mean, 95 % CI, median)."""
     rows = []
     for code, g in pairs.dropna(subset=["months"]).groupby("municipality", sort=True):
-        mean, low, high = _t_interval(g["months"])
+        mean, low, high = t_interval(g["months"])
         rows.append(
             {
                 "municipality": int(code),
@@ -255,18 +255,6 @@ def months_between(pairs: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         rows, columns=["municipality", "follow_ups", "mean_months", "ci_low", "ci_high", "median_months"]
     )
-
-
-def _t_interval(values: pd.Series) -> tuple[float, float, float]:
-    values = values.astype(float)
-    n = len(values)
-    if n == 0:
-        return np.nan, np.nan, np.nan
-    mean = float(values.mean())
-    if n == 1:
-        return mean, np.nan, np.nan
-    half = stats.t.ppf(0.975, n - 1) * values.std(ddof=1) / np.sqrt(n)
-    return mean, mean - half, mean + half
 
 
 def published_support_letters() -> pd.DataFrame:

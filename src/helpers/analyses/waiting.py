@@ -18,13 +18,11 @@ textbook definition, as lifelines); NaN where the curve (or the interval) does n
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pandas as pd
 
 from ..data.periods import as_date
-from .survival import km_median as _km_median
+from .survival import median_with_interval
 
 TOTAL = "I alt"
 COLUMNS = ["step", "children_waiting", "referrals", "median_days", "ci_low", "ci_high"]
@@ -71,25 +69,16 @@ def referrals_in(waiting: pd.DataFrame, t0, t1) -> pd.DataFrame:
 
 def km_median(days, started, alpha: float = 0.05) -> tuple[float, float, float]:
     """Kaplan-Meier median of ``days`` (``started``: the wait ended; else censored) and its
-    1 - ``alpha`` interval, statsmodels ``SurvfuncRight.quantile``/``quantile_ci``
-    (cloglog). NaN for the median, or for an end of the interval, that the curve does not
-    reach (statsmodels gives an open upper end as infinity)."""
+    1 - ``alpha`` interval (:func:`helpers.analyses.survival.median_with_interval`). NaN for
+    the median, or for an end of the interval, that the curve does not reach (an open end
+    is empty here, not infinite)."""
     days, started = np.asarray(days, dtype=float), np.asarray(started, dtype=bool)
     if len(days) == 0 or not started.any():
         return np.nan, np.nan, np.nan
     from statsmodels.duration.survfunc import SurvfuncRight  # heavy import, only needed here
 
-    sf = SurvfuncRight(days, started.astype(int))
-    median = _km_median(sf)  # the textbook median: the first wait with S(t) <= 0.5
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # log(0) and 0/0 at the curve's ends
-        low, high = sf.quantile_ci(0.5, alpha=alpha, method="cloglog")
-    low, high = float(low), float(high)
-    return (
-        median,
-        low if np.isfinite(low) else np.nan,
-        high if np.isfinite(high) else np.nan,
-    )
+    median, low, high = median_with_interval(SurvfuncRight(days, started.astype(int)), alpha)
+    return median, low if np.isfinite(low) else np.nan, high if np.isfinite(high) else np.nan
 
 
 def waiting_list(waiting: pd.DataFrame, t0, t1) -> pd.DataFrame:

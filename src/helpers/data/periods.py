@@ -29,6 +29,14 @@ def active_on(interventions: pd.DataFrame, t) -> pd.Series:
     return (start <= t) & (end.isna() | (end >= t))
 
 
+def active_in(interventions: pd.DataFrame, t0, t1) -> pd.Series:
+    """Mask of interventions active at some time in [t0, t1] (start <= t1 and (no end or
+    end >= t0))."""
+    t0, t1 = as_date(t0), as_date(t1)
+    start, end = pd.to_datetime(interventions["start_date"]), pd.to_datetime(interventions["end_date"])
+    return (start <= t1) & (end.isna() | (end >= t0))
+
+
 def age_on(birth_date: pd.Series, t) -> pd.Series:
     """Completed years of age on ``t`` (one date, or a Series of dates aligned with ``birth_date``)."""
     if isinstance(t, pd.Series):

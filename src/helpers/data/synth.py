@@ -36,6 +36,7 @@ import pandas as pd
 from .municipalities import municipalities
 from .paths import REFERENCE_DIR, SYNTHETIC_MARKER
 from .periods import full_year_volume
+from .privacy import parse_cpr
 
 T0 = pd.Timestamp("2016-02-01")
 T1 = pd.Timestamp("2016-08-01")
@@ -780,7 +781,7 @@ def synth_child_outcomes(interventions: pd.DataFrame, rng: np.random.Generator) 
     rows = []
     absence = {1: 5.0, 2: 7.0, 3: 9.0, 4: 10.0, 5: 11.0, 6: 15.0}
     chosen = interventions[rng.random(len(interventions)) < 0.5].rename(columns={"_step": "level"})
-    born = chosen["person_id"].map(_born_of_cpr)
+    born = chosen["person_id"].map(lambda cpr: pd.Timestamp(parse_cpr(cpr)[0]))
     for r, b in zip(chosen.itertuples(index=False), born):
         start = pd.Timestamp(r.start_date)
         end = EXPORT if pd.isna(r.end_date) else min(pd.Timestamp(r.end_date), EXPORT)
@@ -802,13 +803,6 @@ def synth_child_outcomes(interventions: pd.DataFrame, rng: np.random.Generator) 
     out = pd.DataFrame(rows, columns=["person_id", "municipality", "date", "indicator", "value"])
     out = out.drop_duplicates(["municipality", "person_id", "date", "indicator"])
     return out.sort_values(["municipality", "date", "person_id", "indicator"], kind="stable").reset_index(drop=True)
-
-
-def _born_of_cpr(cpr: str) -> pd.Timestamp:
-    digits = cpr.replace("-", "")
-    day, month, yy, seventh = int(digits[:2]), int(digits[2:4]), int(digits[4:6]), int(digits[6])
-    century = 2000 if (seventh >= 4 and yy <= 36) else 1900
-    return pd.Timestamp(century + yy, month, day)
 
 
 def synth_district_population(interventions: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:

@@ -1,0 +1,19 @@
+"""Confidence intervals shared by the analyses."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import stats
+
+
+def t_interval(values, alpha: float = 0.05) -> tuple[float, float, float]:
+    """Mean and its 1 - ``alpha`` t interval (NaN bounds for fewer than two values, NaN
+    throughout for none)."""
+    values = np.asarray(values, dtype=float)
+    if len(values) == 0:
+        return np.nan, np.nan, np.nan
+    mean = float(values.mean())
+    if len(values) < 2:
+        return mean, np.nan, np.nan
+    half = float(stats.t.ppf(1 - alpha / 2, len(values) - 1) * values.std(ddof=1) / np.sqrt(len(values)))
+    return mean, mean - half, mean + half
