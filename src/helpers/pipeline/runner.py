@@ -549,18 +549,26 @@ def plan(runs: list[Run], data_dir: Path, out: Path, force: bool = False) -> Pla
     return Plan(order(todo, weights), cached, keys, weights)
 
 
+def group_members(notebook: str, reads: dict) -> tuple[str, ...]:
+    """The notebooks protected together with ``notebook`` (its page group in
+    ``helpers.publishing.pages``, or itself alone); fills ``reads`` (notebook -> what it
+    reads) for each of them."""
+    from ..publishing.pages import GROUPS
+
+    members = next((tuple(g) for g in GROUPS.values() if notebook in g), (notebook,))
+    for nb in members:
+        if nb not in reads:
+            path = NOTEBOOK_DIR / f"{nb}.ipynb"
+            reads[nb] = notebook_reads(path) if path.exists() else {}
+    return members
+
+
 def protected_reads(notebook: str, reads: dict) -> dict[str, str]:
     """What a run depends on: the rows its notebook reads, and those every notebook of its
     protection group reads (another page's new table can change which of this page's cells
     are withheld). ``all`` wins over ``municipality``."""
-    from ..publishing.pages import GROUPS
-
-    members = next((g for g in GROUPS.values() if notebook in g), [notebook])
     out: dict[str, str] = {}
-    for nb in [notebook, *members]:
-        if nb not in reads:
-            path = NOTEBOOK_DIR / f"{nb}.ipynb"
-            reads[nb] = notebook_reads(path) if path.exists() else {}
+    for nb in group_members(notebook, reads):
         for table, scope in reads[nb].items():
             out[table] = "all" if "all" in (scope, out.get(table)) else scope
     return out
@@ -571,14 +579,8 @@ def protection_scope(run: Run, reads: dict | None = None) -> tuple:
     for it and read it): the notebooks of its page group (``helpers.publishing.pages``),
     for one municipality when a notebook of the group reads the municipality's own rows,
     else for all of them, and one period."""
-    from ..publishing.pages import GROUPS
-
     reads = {} if reads is None else reads  # notebook -> what it reads (filled as needed)
-    members = next((tuple(g) for g in GROUPS.values() if run.notebook in g), (run.notebook,))
-    for nb in members:
-        if nb not in reads:
-            path = NOTEBOOK_DIR / f"{nb}.ipynb"
-            reads[nb] = notebook_reads(path) if path.exists() else {}
+    members = group_members(run.notebook, reads)
     per_municipality = any(scope == "municipality" for nb in members for scope in reads[nb].values())
     return members, run.municipality if per_municipality else None, run.period_start, run.period_end
 

@@ -108,9 +108,7 @@ class Report:
 
     def table(self, name: str) -> Published:
         """Table ``name`` of this page, protected and written (once) to the output folder."""
-        if name not in self._published:
-            self._published[name] = self.publish(self.specs[name])
-        return self._published[name]
+        return self._publish_once(self.specs[name])
 
     @cached_property
     def _other_specs(self) -> dict[str, dict[str, TableSpec]]:
@@ -126,11 +124,12 @@ class Report:
         if notebook not in self._other_specs:
             self._other_specs[notebook] = {s.name: s for s in page(notebook).specs(self)}
         spec = self._other_specs[notebook].get(name)
-        if spec is None:
-            return None
-        if name not in self._published:
-            self._published[name] = self.publish(spec)
-        return self._published[name]
+        return None if spec is None else self._publish_once(spec)
+
+    def _publish_once(self, spec: TableSpec) -> Published:
+        if spec.name not in self._published:
+            self._published[spec.name] = self.publish(spec)
+        return self._published[spec.name]
 
     def published_tables(self) -> dict[str, Published]:
         """The tables this page has published so far, by name."""
