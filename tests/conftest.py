@@ -115,3 +115,16 @@ def book_site(project_copy):
     reportbook("run", *NO_DATA_RUN, "--jobs", "2", env=env, check=True)
     reportbook("build", env=env, check=True)
     return project_copy
+
+
+class PageReport:
+    """What a page module's ``specs`` needs of a report, for tests: the focal municipality's
+    rows of each table (``tables``: name -> frame; an absent table has no rows) and the period."""
+
+    def __init__(self, tables: dict, t0, t1, municipality: int = 851):
+        self.tables, self.municipality = tables, municipality
+        self.period_start, self.period_end = pd.Timestamp(t0), pd.Timestamp(t1)
+
+    def rows(self, table):
+        frame = self.tables.get(table, pd.DataFrame(columns=["municipality", "person_id"]))
+        return frame[frame["municipality"] == self.municipality].copy()

@@ -6,6 +6,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import PageReport
 
 from helpers.analyses.outcomes import function_change, school_absence
 from helpers.publishing.disclosure import protect
@@ -102,18 +103,12 @@ def test_change_in_function_score_by_hand():
     assert out.loc["I alt", "mean_change"] == pytest.approx((3.5 - 1.0 + 3.0) / 3)
 
 
-class _Report:
-    def __init__(self, tables, municipality=851):
-        self.tables, self.municipality = tables, municipality
-        self.period_start, self.period_end = pd.Timestamp(T0), pd.Timestamp(T1)
-
-    def rows(self, table):
-        frame = self.tables.get(table, pd.DataFrame(columns=["municipality", "person_id"]))
-        return frame[frame["municipality"] == self.municipality].copy()
+def _report(tables, municipality=851):
+    return PageReport(tables, T0, T1, municipality)
 
 
 def test_the_page_declares_the_children_and_withholds_means_on_1_to_4():
-    specs = {s.name: s for s in page.specs(_Report({"child_outcomes": OUT, "interventions": IV}))}
+    specs = {s.name: s for s in page.specs(_report({"child_outcomes": OUT, "interventions": IV}))}
     assert set(specs) == {"school_absence", "function_change"}
     absence = specs["school_absence"]
     members = {(c.row, c.column): sorted(c.members) for c in absence.cells}
@@ -125,8 +120,8 @@ def test_the_page_declares_the_children_and_withholds_means_on_1_to_4():
 
 
 def test_the_page_runs_without_outcomes_or_interventions():
-    assert page.specs(_Report({"interventions": IV})) == []
-    specs = page.specs(_Report({"child_outcomes": OUT}))  # no interventions: no steps, nothing by step
+    assert page.specs(_report({"interventions": IV})) == []
+    specs = page.specs(_report({"child_outcomes": OUT}))  # no interventions: no steps, nothing by step
     assert specs == []
 
 
@@ -142,7 +137,7 @@ def test_key_messages_read_the_published_outcomes(tmp_path):
         + [(p, "2016-09-01", F, 5.0 + c) for p, c in zip(people, changes)]
         + [(p, "2016-06-30", A, a) for p, a in zip(people, absence)]
     )
-    specs = page.specs(_Report({"child_outcomes": out, "interventions": iv}))
+    specs = page.specs(_report({"child_outcomes": out, "interventions": iv}))
     published = {s.name: publish(s, tmp_path, protect(specs)) for s in specs}
     lines = page.key_messages(absence=published["school_absence"], change=published["function_change"], period_end=T1)
     assert lines == [

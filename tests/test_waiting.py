@@ -4,6 +4,7 @@ referral to start, on data built by hand (the product-limit steps written out be
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import PageReport
 
 from helpers.analyses.waiting import km_median, referrals_in, waiting_list
 from helpers.publishing.disclosure import protect
@@ -113,18 +114,12 @@ def test_an_open_upper_limit_is_empty_not_infinite():
     assert np.isfinite(low) and (np.isnan(high) or np.isfinite(high))
 
 
-class _Report:
-    def __init__(self, tables, municipality=851):
-        self.tables, self.municipality = tables, municipality
-        self.period_start, self.period_end = pd.Timestamp(T0), pd.Timestamp(T1)
-
-    def rows(self, table):
-        frame = self.tables.get(table, pd.DataFrame(columns=["municipality", "person_id"]))
-        return frame[frame["municipality"] == self.municipality].copy()
+def _report(tables, municipality=851):
+    return PageReport(tables, T0, T1, municipality)
 
 
 def test_the_page_declares_the_waiting_children_and_withholds_medians_on_fewer_than_5_referrals():
-    specs = {s.name: s for s in page.specs(_Report({"waiting_list": waiting(ROWS)}))}
+    specs = {s.name: s for s in page.specs(_report({"waiting_list": waiting(ROWS)}))}
     spec = specs["waiting_list"]
     assert list(spec.frame.columns) == ["step", "children_waiting", "median_days", "ci_low", "ci_high"]
     cells = {(c.row, c.column): sorted(c.members) for c in spec.cells}
@@ -136,7 +131,7 @@ def test_the_page_declares_the_waiting_children_and_withholds_medians_on_fewer_t
     assert status.loc[0, "median_days"] == "published" and status.loc[2, "median_days"] == "published"
     assert status.loc[0, "children_waiting"] != "published"
     few = waiting([r for r in ROWS if r[0] in "abcd"])  # 4 referrals on step 2 in the period
-    specs = page.specs(_Report({"waiting_list": few}))
+    specs = page.specs(_report({"waiting_list": few}))
     protection = protect(specs)
     spec = next(s for s in specs if s.name == "waiting_list")
     assert spec.frame.loc[0, "median_days"] == 20  # S = 3/4 at 10, 1/2 at 20 (S <= 1/2: the median)
@@ -144,15 +139,15 @@ def test_the_page_declares_the_waiting_children_and_withholds_medians_on_fewer_t
 
 
 def test_the_page_runs_without_the_tables_and_without_the_municipality():
-    assert page.specs(_Report({})) == []
-    other = _Report({"waiting_list": waiting(ROWS)}, municipality=410)
+    assert page.specs(_report({})) == []
+    other = _report({"waiting_list": waiting(ROWS)}, municipality=410)
     assert page.specs(other) == []
 
 
 def test_the_page_shows_withheld_as_dots_unreached_medians_in_words_and_key_messages_only_published(tmp_path):
     from helpers.publishing.tables import publish
 
-    specs = page.specs(_Report({"waiting_list": waiting(ROWS)}))
+    specs = page.specs(_report({"waiting_list": waiting(ROWS)}))
     protection = protect(specs)
     published = {s.name: publish(s, tmp_path, protection) for s in specs}
     view = page.waiting_view(published["waiting_list"], published["waiting_referrals"]).set_index("Trin")
@@ -164,7 +159,7 @@ def test_the_page_shows_withheld_as_dots_unreached_medians_in_words_and_key_mess
     assert any("efter 40 dage" in line for line in lines)
     # six referrals on one step, none started: the curve stays at 1 -> "ikke nået"
     open_waits = waiting([(p, "2016-03-01", None, 1) for p in "mnopqr"])
-    specs = page.specs(_Report({"waiting_list": open_waits}))
+    specs = page.specs(_report({"waiting_list": open_waits}))
     published = {s.name: publish(s, tmp_path / "open", protect(specs)) for s in specs}
     view = page.waiting_view(published["waiting_list"], published["waiting_referrals"]).set_index("Trin")
     assert view.loc["I alt", "Median ventetid (dage)"] == page.NOT_REACHED
