@@ -47,4 +47,4 @@ test: $(STAMP) browser
 	exit $$rc
 
 clean:
-	rm -rf _build book/reports book/reports.md book/_reports_table.md book/data_quality.md book/data_dictionary.md book/kommuner book/regioner book/landsoversigt book/landsoversigt.md $(DATA)
+	rm -rf _build book/reports book/.reports-private book/reports.md book/_reports_table.md book/data_quality.md book/data_dictionary.md book/kommuner book/regioner book/landsoversigt book/landsoversigt.md $(DATA)

@@ -9,6 +9,15 @@ import pytest
 from conftest import reportbook, write_csv
 
 from helpers.publishing.audit import audit
+from helpers.publishing.private import private_root
+
+
+def write_record(run, record):
+    """A run's private record, where the runner keeps it: outside the reports folder."""
+    path = private_root(run.parent.parent) / run.parent.name / run.name / "disclosure.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(record))
+
 
 PERIOD = "2016-02-01:2016-08-01"
 
@@ -161,7 +170,7 @@ def test_the_audit_passes_on_data_made_of_small_cells(adversarial_run):
     report = audit(adversarial_run)
     # Ærø's children (7 pages: overview, staircase, benchmarking, budget, trends, waiting lists and
     # outcomes, offers), the adults (2 pages x 2)
-    assert report.runs == 11 and report.groups == 2
+    assert report.runs == 11 and report.groups == 2  # one period: one system each
     # the waiting list's children and referrals and the outcome pages' children are among the small cells
     small = {i.column for i in report.intervals if i.status == "primary"}
     assert {"children_waiting", "referrals"} <= small
@@ -176,9 +185,11 @@ def test_the_audit_passes_on_data_made_of_small_cells(adversarial_run):
 
 def test_no_published_statistic_rests_on_a_withheld_number(adversarial_run):
     checked = 0
-    for record_path in adversarial_run.glob("*/*/disclosure.json"):
+    assert not list(adversarial_run.rglob("disclosure.json"))  # the records are private
+    for record_path in private_root(adversarial_run).glob("*/*/disclosure.json"):
         record = json.loads(record_path.read_text())
-        frames = {t: pd.read_csv(record_path.parent / f"{t}.csv") for t in record["tables"]}
+        folder = adversarial_run / record_path.parent.parent.name / record_path.parent.name
+        frames = {t: pd.read_csv(folder / f"{t}.csv") for t in record["tables"]}
         for table, content in record["tables"].items():
             for row, column, _, inputs, base_n in content["statistics"]:
                 value = frames[table][column].iloc[row]
@@ -186,7 +197,7 @@ def test_no_published_statistic_rests_on_a_withheld_number(adversarial_run):
                     pd.isna(frames[t][c].iloc[r]) for t, r, c in inputs if t in frames and c in frames[t].columns
                 )
                 if hidden_input or (base_n is not None and 0 < base_n < 5):
-                    assert pd.isna(value), (record_path.parent.name, table, row, column)
+                    assert pd.isna(value), (folder.name, table, row, column)
                     checked += 1
     assert checked > 20
 
@@ -205,7 +216,7 @@ def test_the_audit_fails_when_a_small_count_can_be_computed(tmp_path):
         [3, "children", "published", "child:count", [0, 1, 2], True, None],
     ]
     record = {"group": "g", "tables": {"district": {"cells": cells, "statistics": []}}}
-    (run / "disclosure.json").write_text(json.dumps(record))
+    write_record(run, record)
     report = audit(tmp_path, jobs=1)
     assert not report.passed and "district række 2" in report.problems[0]
     assert [(i.low, i.high) for i in report.intervals] == [(3, 3)]
@@ -214,7 +225,7 @@ def test_the_audit_fails_when_a_small_count_can_be_computed(tmp_path):
         run / "district.csv", index=False
     )
     cells[1][2] = "secondary"
-    (run / "disclosure.json").write_text(json.dumps(record))
+    write_record(run, record)
     report = audit(tmp_path, jobs=1)
     assert report.passed and [(i.low, i.high) for i in report.intervals] == [(1, 9)]
     result = reportbook("audit", tmp_path)
@@ -232,9 +243,7 @@ def test_the_audit_finds_a_small_count_pinned_by_its_bounds_alone(tmp_path):
         [2, "n", "published", "child:count", [2], True, None],
         [3, "n", "published", "child:count", [0, 1, 2], True, None],
     ]
-    (run / "disclosure.json").write_text(
-        json.dumps({"group": "g", "tables": {"t": {"cells": cells, "statistics": []}}})
-    )
+    write_record(run, {"group": "g", "tables": {"t": {"cells": cells, "statistics": []}}})
     report = audit(tmp_path, jobs=1)
     assert not report.passed and len(report.problems) == 2
 
@@ -245,9 +254,7 @@ def test_the_audit_flags_a_statistic_shown_on_a_withheld_count(tmp_path):
     pd.DataFrame({"m": ["a", "b"], "n": [None, 9], "share": [0.5, 0.4]}).to_csv(run / "t.csv", index=False)
     cells = [[0, "n", "primary", "case:count", [0], True, None], [1, "n", "published", "case:count", [1], True, None]]
     stats = [[0, "share", "published", [["t", 0, "n"]], None], [1, "share", "published", [["t", 1, "n"]], None]]
-    (run / "disclosure.json").write_text(
-        json.dumps({"group": "g", "tables": {"t": {"cells": cells, "statistics": stats}}})
-    )
+    write_record(run, {"group": "g", "tables": {"t": {"cells": cells, "statistics": stats}}})
     report = audit(tmp_path, jobs=1)
     assert len(report.problems) == 1 and "statistikken er vist" in report.problems[0]
 
@@ -286,3 +293,36 @@ def test_differencing_two_overlapping_periods_is_the_stated_residual_risk(tmp_pa
     assert placed[1] - placed[0] == 1  # ... but the two together reveal one new placement
     method = (ROOT / "book" / "data_and_method.md").read_text(encoding="utf-8")
     assert "overlappende" in method and "forskellen mellem to viste tal" in method
+
+
+def test_the_readers_attack_finds_a_month_given_away_by_its_quarter(tmp_path):
+    """The issue's example: a quarter (19) printed on the 2014-2016 page, two of its months (8
+    and 9) on a half-year page that withholds the third: 19 - 8 - 9 = 2."""
+    from attack import attack
+
+    def trends(run, rows):
+        folder = tmp_path / "trends" / run
+        folder.mkdir(parents=True)
+        frame = pd.DataFrame(rows, columns=["date", "figure", "group", "value"])
+        frame.insert(0, "municipality", 615)
+        frame.to_csv(folder / "trends.csv", index=False)
+
+    trends("615_2014-01-01_2016-12-31", [("2015-09-30", "new_placements", "I alt", 19.0)])
+    trends(
+        "615_2016-08-01_2017-02-01",
+        [("2015-07-31", "new_placements", "I alt", 8.0), ("2015-08-31", "new_placements", "I alt", 9.0)]
+        + [("2015-09-30", "new_placements", "I alt", None)],
+    )
+    found = attack(tmp_path).recovered
+    assert [(f[2], f[1], f[5]) for f in found] == [("new_placements", "2015-09-30", 2.0)]
+    assert "615_2016-08-01_2017-02-01/trends.csv line 4" in found[0][6]
+    # the same stock on two pages: withheld on one, printed on the other
+    trends("615_2016-02-01_2016-08-01", [("2016-03-31", "placed_children", "4", None)])
+    trends("615_2016-01-01_2016-04-30", [("2016-03-31", "placed_children", "4", 3.0)])
+    assert attack(tmp_path).withheld == 1  # the stock printed on one page is known on the other
+    # with a second month withheld, the quarter leaves each of them between 1 and 10
+    (tmp_path / "trends" / "615_2016-08-01_2017-02-01" / "trends.csv").write_text(
+        "municipality,date,figure,group,value\n615,2015-07-31,new_placements,I alt,8.0\n"
+        "615,2015-08-31,new_placements,I alt,\n615,2015-09-30,new_placements,I alt,\n"
+    )
+    assert attack(tmp_path).recovered == []

@@ -208,15 +208,19 @@ def test_the_audit_passes_on_every_run_of_the_default_matrix(book_site):
 def test_no_published_statistic_rests_on_a_withheld_number(book_site):
     import pandas as pd
 
+    from helpers.publishing.private import private_root
+
     checked = 0
-    for record_path in (book_site / "book" / "reports").glob("*/*/disclosure.json"):
+    reports = book_site / "book" / "reports"
+    for record_path in private_root(reports).glob("*/*/disclosure.json"):
         record = json.loads(record_path.read_text())
-        frames = {t: pd.read_csv(record_path.parent / f"{t}.csv") for t in record["tables"]}
+        folder = reports / record_path.parent.parent.name / record_path.parent.name
+        frames = {t: pd.read_csv(folder / f"{t}.csv") for t in record["tables"]}
         for table, content in record["tables"].items():
             for row, column, _, inputs, base_n in content["statistics"]:
                 hidden = any(pd.isna(frames[t][c].iloc[r]) for t, r, c in inputs if t in frames and c in frames[t])
                 if hidden or (base_n is not None and 0 < base_n < 5):
-                    assert pd.isna(frames[table][column].iloc[row]), (record_path.parent.name, table, row, column)
+                    assert pd.isna(frames[table][column].iloc[row]), (folder.name, table, row, column)
                     checked += 1
     assert checked > 100
 
@@ -278,8 +282,12 @@ def test_the_trends_page_follows_the_months_and_quarters_of_its_period(book_site
     ends = ("03-31", "04-30", "05-31", "06-30", "07-31")  # February-July 2016 and the same months of 2015
     expected = ["2015-02-28", "2016-02-29"] + [f"{y}-{md}" for y in (2015, 2016) for md in ends]
     assert sorted(monthly["date"].unique()) == sorted(expected)
-    quarters = pd.read_csv(reports / "851_2014-01-01_2016-12-31" / "trends.csv")
-    assert {d[5:] for d in quarters["date"]} == {"03-31", "06-30", "09-30", "12-31"}
+    # over three years: stocks at quarter ends, flows on the book's one calendar grid, months
+    long = pd.read_csv(reports / "851_2014-01-01_2016-12-31" / "trends.csv")
+    stocks = long[long["figure"] == "placed_children"]
+    assert {d[5:] for d in stocks["date"]} == {"03-31", "06-30", "09-30", "12-31"}
+    flows = long[long["figure"] == "new_placements"]
+    assert len(flows) == 48 and flows["date"].nunique() == 48  # 2014-2016 and the 12 months of 2013
     assert (reports / RUN_IDS[0] / "forecast.csv").exists() and (reports / RUN_IDS[0] / "targets.csv").exists()
     page = (html_dir(book_site) / "book" / "reports" / "trends" / f"{RUN_IDS[0]}.html").read_text(encoding="utf-8")
     assert "Prognosens træfsikkerhed i 2015" in page and "Målopfyldelse ved udgangen af juli 2016" in page
@@ -311,3 +319,103 @@ def test_every_municipality_and_period_has_a_one_page_brief_first_in_its_sidebar
         assert set(links) >= {"trends", "staircase", "benchmarking", "budget_followup"}
         for nb in links:
             assert (path.parent.parent / nb / f"{run}.html").exists(), (run, nb)
+
+
+def test_nothing_published_tells_which_withheld_cells_are_small(book_site):
+    """No file of the run folders, the downloads or the site holds a cell's status, its
+    atoms or its units: the records behind the tables live in a private folder beside them."""
+    from helpers.publishing.private import private_root
+
+    reports = book_site / "book" / "reports"
+    trees = [reports, html_dir(book_site)]
+    assert not [p for tree in trees for p in tree.rglob("disclosure.json")]
+    leaks = re.compile(r"\b(primary|secondary|atoms|members)\b")
+    checked = 0
+    for tree in trees:
+        for path in tree.rglob("*"):
+            if path.suffix in (".csv", ".json"):
+                text = path.read_text(encoding="utf-8", errors="replace")
+            elif path.suffix == ".xlsx":
+                with zipfile.ZipFile(path) as book:
+                    text = " ".join(book.read(n).decode("utf-8") for n in book.namelist() if n.endswith(".xml"))
+            else:
+                continue
+            assert not leaks.search(text), path
+            checked += 1
+    assert checked > 500
+    for listing in reports.glob("*/*/published.json"):
+        assert all(isinstance(t["withheld"], int) for t in json.loads(listing.read_text()).values())
+    private = private_root(reports)
+    assert len(list(private.glob("*/*/disclosure.json"))) >= 80
+    assert oct(private.stat().st_mode & 0o777) == "0o700"
+
+
+def test_a_reader_with_every_csv_and_a_solver_recovers_no_small_count(book_site):
+    """The reader's attack (tests/attack.py, written apart from the protection code) over the
+    trends tables of every run: the same figure on every page, a quarter as the sum of its
+    months, totals as the sum of their steps; no withheld count comes back as 1-4."""
+    from attack import attack, truth_from_records
+
+    from helpers.publishing.private import private_root
+
+    reports = book_site / "book" / "reports"
+    truth = truth_from_records(reports, private_root(reports))
+    result = attack(reports, truth)
+    assert result.withheld > 100 and result.relations > 100, result  # a real attack, on real tables
+    assert result.recovered == [], result.recovered[:10]
+
+
+def test_the_same_figure_is_withheld_on_every_page_or_on_none(book_site):
+    import pandas as pd
+    from attack import read_trends
+
+    rows = read_trends(book_site / "book" / "reports")
+    same = rows.groupby(["municipality", "date", "figure", "group", "grain"])["value"]
+    assert (same.size() > 1).sum() > 1000  # the same stocks and months on many pages
+    mixed = same.apply(lambda v: v.isna().any() and v.notna().any())
+    assert not mixed.any(), mixed[mixed].index[:5].tolist()
+    assert (same.nunique() <= 1).all()
+    assert pd.api.types.is_float_dtype(rows["value"])
+
+
+def test_the_audits_workers_end_when_it_is_killed(book_site):
+    """Killed without a chance to stop them, the audit's two worker processes must not solve
+    on as orphans (a killed test run once left them busy for 30 minutes)."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    from conftest import BIN
+
+    def stat(pid):
+        """(state, parent) of a process, or None when it is gone."""
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return fields[0], int(fields[1])
+
+    def children(pid):
+        return [int(e) for e in os.listdir("/proc") if e.isdigit() and (stat(e) or ("", 0))[1] == pid]
+
+    audit = subprocess.Popen(
+        [str(BIN / "reportbook"), "audit", str(book_site / "book" / "reports")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    workers = []
+    while time.monotonic() < deadline and len(workers) < 2 and audit.poll() is None:
+        time.sleep(0.2)
+        workers = children(audit.pid)
+    assert audit.poll() is None and workers, "the audit ended before its workers could be seen"
+    os.kill(audit.pid, signal.SIGKILL)
+    audit.wait()
+    deadline = time.monotonic() + 15
+    alive = workers
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.2)
+        alive = [w for w in workers if stat(w) is not None and stat(w)[0] != "Z"]
+    assert not alive, f"audit workers {alive} outlived the audit"

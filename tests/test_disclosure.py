@@ -217,3 +217,34 @@ def test_gaussian_elimination_withholds_exactly_what_linear_algebra_needs():
     # independent check: a is not in the span of the published rows
     x, *_ = np.linalg.lstsq(m[published].T, m[0], rcond=None)
     assert np.abs(m[published].T @ x - m[0]).max() > 1e-6
+
+
+def test_one_publication_withholds_in_every_period_what_pins_a_small_count_in_another():
+    """Two periods of one publication. The first prints a stock of 9 children and the 7 of
+    them in group x; the second prints the same two numbers (the same children) and the 2
+    others. Each period alone is safe, but 9 - 7 gives the 2 away: the publication withholds
+    one of the first period's numbers in both periods, and the 2 stays withheld."""
+    units = [f"u{i}" for i in range(9)]
+
+    def period(tag, with_small):
+        frame = pd.DataFrame(
+            {"g": ["alle", "x"] + (["y"] if with_small else []), "n": [9, 7] + ([2] if with_small else [])}
+        )
+        members = [units, units[:7]] + ([units[7:]] if with_small else [])
+        cells = [d.Cell("t", i, "n", "child", np.array(m, dtype=object), float(len(m))) for i, m in enumerate(members)]
+        return [d.scoped(d.TableSpec("t", frame, cells), tag)]
+
+    first, second = period("p1", False), period("p2", True)
+    alone = d.protect(first)  # on its own the first period withholds nothing
+    assert set(alone.status.values()) == {"published"}
+    both = d.protect_publication([first, second], scope="kommune-1")
+    assert both.problems == []
+    assert both.status[("p2/t", 2, "n")] == "primary"
+    for row in (0, 1):  # the same figure has the same status in both periods
+        assert both.status[("p1/t", row, "n")] == both.status[("p2/t", row, "n")]
+    withheld = [row for row in (0, 1) if both.status[("p1/t", row, "n")] != "published"]
+    assert len(withheld) == 1  # one of 9 and 7, not both: 9 - 7 no longer gives 2
+    # a reader of both periods: whole numbers that agree with everything printed
+    cells = [c for s in first + second for c in s.cells]
+    values = {r[("p2/t", 2, "n")] for r in readings(cells, both.status)}
+    assert len(values) > 1

@@ -3,6 +3,7 @@
 import hashlib
 import html
 import json
+import re
 
 import pandas as pd
 
@@ -33,17 +34,26 @@ def test_publish_writes_protected_csv_and_excel_and_the_auditors_record(tmp_path
     assert (tmp_path / "transitions.csv").read_text().splitlines()[1] == "1,0,"
     html = pub._repr_html_()
     assert "transitions.csv" in html and "transitions.xlsx" in html and "Overgange" in html
-    record = json.loads((tmp_path / "disclosure.json").read_text())
+    # the record behind the table is private: beside the folder, never in it
+    assert not (tmp_path / "disclosure.json").exists()
+    # (beside the reports folder <out>, taking the folder as <out>/<notebook>/<run>)
+    out = tmp_path.parents[1]
+    private = out.parent / f".{out.name}-private" / tmp_path.parent.name / tmp_path.name / "disclosure.json"
+    assert oct(private.stat().st_mode & 0o777) == "0o600"
+    assert oct(private.parents[2].stat().st_mode & 0o777) == "0o700"
+    record = json.loads(private.read_text())
     cells = record["tables"]["transitions"]["cells"]
     assert [(row, column, status) for row, column, status, *_ in cells] == [
         (0, "children", "primary"),
         (1, "children", "published"),
         (2, "children", "published"),
     ]
-    assert all(c[3] == "child:count" and isinstance(c[4], list) for c in cells)
+    assert all(c[3] == "child:count" and len(c[4]) == c[7] for c in cells)  # one key per unit counted
     listing = json.loads((tmp_path / "published.json").read_text())
-    assert listing["transitions"]["withheld"] == {"primary": 1, "secondary": 0}
-    assert "1-0-0" not in (tmp_path / "disclosure.json").read_text()  # atoms are numbers, never unit ids
+    assert listing["transitions"]["withheld"] == 1  # how many, never why
+    for name in ("published.json", "transitions.csv"):
+        assert not re.search("primary|secondary|atoms", (tmp_path / name).read_text())
+    assert "1-0-0" not in private.read_text()  # unit keys are hashes, never the unit ids
 
 
 def test_published_files_are_byte_stable(tmp_path):

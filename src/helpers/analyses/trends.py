@@ -2,8 +2,13 @@
 
 The sources ask for development, not snapshots: Esbjerg's quarterly and Aalborg's monthly
 lists (seeds/000), key figures "sammenholdt med årets udgangspunkt og foregående måneder"
-(Socialstyrelsen, seeds/002). Every figure is computed at each month end of the period
-(quarter ends when the period is over two years), and for the same dates a year earlier.
+(Socialstyrelsen, seeds/002). Every figure is computed for each month of the period, and
+for the same months a year earlier; over periods of more than two years the stocks (the
+children on a step at a date, prices at a date, active cases) are shown at quarter ends,
+while the flows (new and ended placements and preventive measures, spending, notifications,
+investigations) stay monthly. Flows live on one calendar grid, months, on every page of the
+book: a quarter or a year is never printed beside the months another page prints, so no
+total can give away a month that a page withholds.
 
 Definitions (the data contract's; :mod:`helpers.analyses.staircase`):
 
@@ -50,6 +55,12 @@ def dates_in(start, end) -> list[pd.Timestamp]:
     start, end = as_date(start), as_date(end)
     freq = "QE" if (end - start).days > QUARTERLY_AFTER_DAYS else "ME"
     return [d for d in pd.date_range(start, end, freq=freq) if start <= d <= end]
+
+
+def month_ends(start, end) -> list[pd.Timestamp]:
+    """The month ends in [start, end]: the grid of every flow figure."""
+    start, end = as_date(start), as_date(end)
+    return [d for d in pd.date_range(start, end, freq="ME") if start <= d <= end]
 
 
 def year_before(dates: list[pd.Timestamp]) -> list[pd.Timestamp]:
@@ -147,138 +158,152 @@ def trends(
     municipality: int,
 ) -> pd.DataFrame:
     """Every monthly figure of the period, and of the same months a year earlier (tidy)."""
-    dates = dates_in(start, end)
+    dates = month_ends(start, end)
+    stock_dates = dates_in(start, end)
     every = sorted(set(year_before(dates)) | set(dates))
+    stocks_on = set(year_before(stock_dates)) | set(stock_dates)
     out = _Rows()
     iv = interventions
     placements, preventive = episodes(iv, PLACEMENT_STEPS), episodes(iv, PREVENTIVE_STEPS)
     ev = case_events.assign(unit_id=case_events.index.astype(str))
     population = figures.dropna(subset=["population_0_22"]).set_index("year")["population_0_22"] if len(figures) else {}
     types = sorted(iv["placement_type"].dropna().unique()) if "placement_type" in iv else []
-    quarterly = (as_date(end) - as_date(start)).days > QUARTERLY_AFTER_DAYS
     for t in every:
-        # flows and spending over the month (the quarter) that ends on t
-        first = (t - (pd.offsets.QuarterEnd(1) if quarterly else pd.offsets.MonthEnd(1))) + pd.Timedelta(days=1)
-        state = _states(iv, t)
-        placed = state[state["step"].isin(PLACEMENT_STEPS)]
-        out.counts(
-            t,
-            "placed_children",
-            placed.assign(s=placed["step"].astype(int).astype(str)),
-            "s",
-            [str(s) for s in PLACEMENT_STEPS],
-            "child",
-        )
-        out.counts(
-            t,
-            "placed_by_type",
-            placed,
-            "placement_type",
-            types or sorted(placed["placement_type"].unique()),
-            "child",
-            total=False,
-        )
-        out.counts(t, "placed_by_target_group", placed, "target_group", ["udsat", "handicap"], "child", total=False)
-        out.counts(
-            t, "placed_by_age_group", placed, "age", [g for *_, g in AGE_GROUPS] + ["Ukendt"], "child", total=False
-        )
-        prev = state[state["step"].isin(PREVENTIVE_STEPS)]
-        out.counts(
-            t,
-            "preventive_children",
-            prev.assign(s=prev["step"].astype(int).astype(str)),
-            "s",
-            [str(s) for s in PREVENTIVE_STEPS],
-            "child",
-        )
-        # unique recipients of preventive measures on each step (a child with measures on two
-        # steps counts on both; "preventive_children" counts each child once, on its highest step)
+        # flows and spending over the month that ends on t; stocks on t (on the stock dates)
+        first = (t - pd.offsets.MonthEnd(1)) + pd.Timedelta(days=1)
+        stock = t in stocks_on
         active_now = iv[(iv["start_date"] <= t) & (iv["end_date"].isna() | (iv["end_date"] >= t))]
-        out.counts(
-            t,
-            "preventive_recipients",
-            active_now[active_now["step"].isin(PREVENTIVE_STEPS)].assign(s=lambda f: f["step"].astype(int).astype(str)),
-            "s",
-            [str(s) for s in PREVENTIVE_STEPS],
-            "child",
-            total=False,
-        )
-        pop = population.get(t.year) if hasattr(population, "get") else None
-        if pop:
-            out.add(
-                t,
-                "placed_per_1000_0_22",
-                TOTAL,
-                1000 * len(placed) / pop,
-                "statistic",
-                inputs=((str(t.date()), "placed_children", TOTAL),),
-            )
-        for figure, episodes_, column in (
-            ("new_placements", placements, "start"),
-            ("ended_placements", placements, "end"),
-            ("preventive_started", preventive, "start"),
-            ("preventive_ended", preventive, "end"),
-        ):
-            inside = episodes_[(episodes_[column] >= first) & (episodes_[column] <= t)]
-            out.add(t, figure, TOTAL, inside["person_id"].nunique(), "count", "child", inside["person_id"])
-        active = active_now
-        active_placements = active[active["step"].isin(PLACEMENT_STEPS)]
-        kinds = (
-            active_placements["placement_type"]
-            if "placement_type" in active_placements
-            else (active_placements["step"].map(lambda s: f"trin {int(s)}"))
-        )
-        for kind in types or sorted(kinds.dropna().unique()):
-            part = active_placements[kinds == kind]
-            out.mean(
-                t, "monthly_price_placement", kind, part["monthly_cost"].dropna(), part["person_id"], "monthly_cost"
-            )
-        part = active[active["step"].isin(PREVENTIVE_STEPS)]
-        out.mean(t, "monthly_price_preventive", TOTAL, part["monthly_cost"].dropna(), part["person_id"], "monthly_cost")
-        cost = cost_in(iv, first, t)
-        paying = cost > 0
-        span = f"cost_{first.date()}_{t.date()}"  # the cost of each intervention in this month
-        for label, mask in (
-            ("anbringelser", iv["step"].isin(PLACEMENT_STEPS)),
-            ("forebyggende", iv["step"].isin(PREVENTIVE_STEPS)),
-            ("egne", iv["provider_type"] == "egen"),
-            ("købte", iv["provider_type"].isin(BOUGHT)),
-        ):
-            out.amount(t, "spending", label, cost[mask], iv.loc[mask & paying, "person_id"], span)
-        out.amount(t, "spending", TOTAL, cost, iv.loc[paying, "person_id"], span)
-        month = ev[(ev["event_date"] >= first) & (ev["event_date"] <= t)]
-        out.add(
-            t,
-            "notifications",
-            TOTAL,
-            (month["event_type"] == "underretning").sum(),
-            "count",
-            "event",
-            month.loc[month["event_type"] == "underretning", "unit_id"],
-        )
-        inv = month[(month["event_type"] == "børnefaglig_undersøgelse") & month["deadline_met"].notna()]
-        kept = inv[inv["deadline_met"].astype(bool)]
-        out.add(t, "investigations", TOTAL, len(inv), "count", "event", inv["unit_id"])
-        out.add(t, "investigations_within_deadline", TOTAL, len(kept), "count", "event", kept["unit_id"])
-        date = str(t.date())
-        out.add(
-            t,
-            "investigations_within_deadline_share",
-            TOTAL,
-            len(kept) / len(inv) if len(inv) else np.nan,
-            "statistic",
-            inputs=((date, "investigations_within_deadline", TOTAL), (date, "investigations", TOTAL)),
-        )
-        opened = ev[(ev["event_type"] == "ny_sag") & (ev["event_date"] <= t)].groupby("person_id")["event_date"].max()
-        closed = (
-            ev[(ev["event_type"] == "sag_lukket") & (ev["event_date"] <= t)].groupby("person_id")["event_date"].max()
-        )
-        open_cases = opened[~(closed.reindex(opened.index) >= opened)].index
-        out.add(t, "active_cases", TOTAL, len(open_cases), "count", "child", open_cases)
+        if stock:
+            _stocks(out, iv, t, types, population, active_now)
+        _flows(out, t, first, iv, placements, preventive, ev)
+        if stock:
+            _active_cases(out, ev, t)
     frame = pd.DataFrame(out.rows)
     frame.insert(0, "municipality", int(municipality))
     frame["in_period"] = frame["date"].isin([str(d.date()) for d in dates])
     return frame
+
+
+def _stocks(out: _Rows, iv: pd.DataFrame, t, types: list, population, active_now: pd.DataFrame) -> None:
+    """The figures at the date ``t``: children per step, placement type, target group and age
+    group; preventive children and recipients; placed per 1,000; average monthly prices."""
+    state = _states(iv, t)
+    placed = state[state["step"].isin(PLACEMENT_STEPS)]
+    out.counts(
+        t,
+        "placed_children",
+        placed.assign(s=placed["step"].astype(int).astype(str)),
+        "s",
+        [str(s) for s in PLACEMENT_STEPS],
+        "child",
+    )
+    out.counts(
+        t,
+        "placed_by_type",
+        placed,
+        "placement_type",
+        types or sorted(placed["placement_type"].unique()),
+        "child",
+        total=False,
+    )
+    out.counts(t, "placed_by_target_group", placed, "target_group", ["udsat", "handicap"], "child", total=False)
+    out.counts(t, "placed_by_age_group", placed, "age", [g for *_, g in AGE_GROUPS] + ["Ukendt"], "child", total=False)
+    prev = state[state["step"].isin(PREVENTIVE_STEPS)]
+    out.counts(
+        t,
+        "preventive_children",
+        prev.assign(s=prev["step"].astype(int).astype(str)),
+        "s",
+        [str(s) for s in PREVENTIVE_STEPS],
+        "child",
+    )
+    # unique recipients of preventive measures on each step (a child with measures on two
+    # steps counts on both; "preventive_children" counts each child once, on its highest step)
+    out.counts(
+        t,
+        "preventive_recipients",
+        active_now[active_now["step"].isin(PREVENTIVE_STEPS)].assign(s=lambda f: f["step"].astype(int).astype(str)),
+        "s",
+        [str(s) for s in PREVENTIVE_STEPS],
+        "child",
+        total=False,
+    )
+    pop = population.get(t.year) if hasattr(population, "get") else None
+    if pop:
+        out.add(
+            t,
+            "placed_per_1000_0_22",
+            TOTAL,
+            1000 * len(placed) / pop,
+            "statistic",
+            inputs=((str(t.date()), "placed_children", TOTAL),),
+        )
+    active_placements = active_now[active_now["step"].isin(PLACEMENT_STEPS)]
+    kinds = (
+        active_placements["placement_type"]
+        if "placement_type" in active_placements
+        else (active_placements["step"].map(lambda s: f"trin {int(s)}"))
+    )
+    for kind in types or sorted(kinds.dropna().unique()):
+        part = active_placements[kinds == kind]
+        out.mean(t, "monthly_price_placement", kind, part["monthly_cost"].dropna(), part["person_id"], "monthly_cost")
+    part = active_now[active_now["step"].isin(PREVENTIVE_STEPS)]
+    out.mean(t, "monthly_price_preventive", TOTAL, part["monthly_cost"].dropna(), part["person_id"], "monthly_cost")
+
+
+def _flows(out: _Rows, t, first, iv: pd.DataFrame, placements, preventive, ev: pd.DataFrame) -> None:
+    """The figures over the month [``first``, ``t``]: new and ended placements and preventive
+    measures, spending, notifications and investigations."""
+    for figure, episodes_, column in (
+        ("new_placements", placements, "start"),
+        ("ended_placements", placements, "end"),
+        ("preventive_started", preventive, "start"),
+        ("preventive_ended", preventive, "end"),
+    ):
+        inside = episodes_[(episodes_[column] >= first) & (episodes_[column] <= t)]
+        out.add(t, figure, TOTAL, inside["person_id"].nunique(), "count", "child", inside["person_id"])
+    cost = cost_in(iv, first, t)
+    paying = cost > 0
+    span = f"cost_{first.date()}_{t.date()}"  # the cost of each intervention in this month
+    for label, mask in (
+        ("anbringelser", iv["step"].isin(PLACEMENT_STEPS)),
+        ("forebyggende", iv["step"].isin(PREVENTIVE_STEPS)),
+        ("egne", iv["provider_type"] == "egen"),
+        ("købte", iv["provider_type"].isin(BOUGHT)),
+    ):
+        out.amount(t, "spending", label, cost[mask], iv.loc[mask & paying, "person_id"], span)
+    out.amount(t, "spending", TOTAL, cost, iv.loc[paying, "person_id"], span)
+    month = ev[(ev["event_date"] >= first) & (ev["event_date"] <= t)]
+    out.add(
+        t,
+        "notifications",
+        TOTAL,
+        (month["event_type"] == "underretning").sum(),
+        "count",
+        "event",
+        month.loc[month["event_type"] == "underretning", "unit_id"],
+    )
+    inv = month[(month["event_type"] == "børnefaglig_undersøgelse") & month["deadline_met"].notna()]
+    kept = inv[inv["deadline_met"].astype(bool)]
+    out.add(t, "investigations", TOTAL, len(inv), "count", "event", inv["unit_id"])
+    out.add(t, "investigations_within_deadline", TOTAL, len(kept), "count", "event", kept["unit_id"])
+    date = str(t.date())
+    out.add(
+        t,
+        "investigations_within_deadline_share",
+        TOTAL,
+        len(kept) / len(inv) if len(inv) else np.nan,
+        "statistic",
+        inputs=((date, "investigations_within_deadline", TOTAL), (date, "investigations", TOTAL)),
+    )
+
+
+def _active_cases(out: _Rows, ev: pd.DataFrame, t) -> None:
+    """Children with a case open at the date ``t``."""
+    opened = ev[(ev["event_type"] == "ny_sag") & (ev["event_date"] <= t)].groupby("person_id")["event_date"].max()
+    closed = ev[(ev["event_type"] == "sag_lukket") & (ev["event_date"] <= t)].groupby("person_id")["event_date"].max()
+    open_cases = opened[~(closed.reindex(opened.index) >= opened)].index
+    out.add(t, "active_cases", TOTAL, len(open_cases), "count", "child", open_cases)
 
 
 def compare_year_before(frame: pd.DataFrame) -> pd.DataFrame:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import multiprocessing
 import os
 import shutil
@@ -45,7 +46,8 @@ from ..data import municipalities
 from ..data.paths import REPO_ROOT, resolve_path
 from ..publishing.book import NOTEBOOK_TITLES, record_matrix
 from ..publishing.formats import date_da
-from ..publishing.pages import LINKING_PAGES, NOTEBOOKS_ENV
+from ..publishing.pages import LINKING_PAGES, NOTEBOOKS_ENV, PUBLICATION_ENV
+from ..publishing.private import PRIVATE_ENV, PUBLICATION_FILE, make_private, private_root, write_private
 from ..publishing.report import FOOTER, MATRIX_ENV, NO_DATA_PAGE, NOTEBOOK_DIR, notebook_reads
 from .cache import KEY_FILE
 
@@ -56,6 +58,8 @@ DEFAULT_ENGINE = "fork"
 LOCK_FILE = ".reportbook.lock"
 STAGING = ".staging"
 FAILED = ".failed"
+#: In a Dask task's scratch folder: the run's private record, returned apart.
+PRIVATE_FOLDER = ".private"
 
 
 class RunLocked(RuntimeError):
@@ -302,15 +306,25 @@ def _warm_up(notebooks) -> None:
 
 
 def execute(
-    run: Run, data_dir: Path, out: Path, warm: bool = False, engine: str = DEFAULT_ENGINE
+    run: Run,
+    data_dir: Path,
+    out: Path,
+    warm: bool = False,
+    engine: str = DEFAULT_ENGINE,
+    publication: dict | None = None,
+    private: Path | None = None,
 ) -> tuple[Run, str | None]:
     """Execute one run with papermill into ``out/.staging`` (:func:`publish` moves it into
-    place). Returns (run, None) or (run, error text)."""
+    place). ``publication``: the periods published together, per scope (see
+    :func:`publication_periods`); ``private``: where the run's private record goes (default:
+    the private sibling of ``out``). Returns (run, None) or (run, error text)."""
     import papermill as pm
 
     from . import engine as fork_engine
 
     os.environ[MATRIX_ENV] = "1"
+    os.environ[PUBLICATION_ENV] = json.dumps(publication or {})
+    os.environ[PRIVATE_ENV] = str(private or private_root(out))
     stage = out / STAGING
     target, tables = run.notebook_path(stage), run.output_dir(stage)
     for path in (target, tables):
@@ -365,7 +379,12 @@ def execute(
 
 
 def execute_remote(
-    run: Run, data_dir: str, warm: bool = False, engine: str = DEFAULT_ENGINE, notebooks: tuple = ()
+    run: Run,
+    data_dir: str,
+    warm: bool = False,
+    engine: str = DEFAULT_ENGINE,
+    notebooks: tuple = (),
+    publication: dict | None = None,
 ) -> tuple[Run, str | None, dict[str, bytes]]:
     """A Dask task: execute one run in a scratch folder on the worker and return its files.
     With the fork engine the Dask worker process is the warm fork server (warmed by its
@@ -376,7 +395,8 @@ def execute_remote(
         _warm_up(notebooks)
     with tempfile.TemporaryDirectory(prefix="reportbook-") as scratch:
         scratch = Path(scratch)
-        run_, error = execute(run, Path(data_dir), scratch, warm=warm, engine=engine)
+        private = scratch / PRIVATE_FOLDER  # returned apart: its files go to the private root
+        run_, error = execute(run, Path(data_dir), scratch, warm, engine, publication, private)
         files = (
             {} if error else {str(p.relative_to(scratch)): p.read_bytes() for p in scratch.rglob("*") if p.is_file()}
         )
@@ -466,7 +486,8 @@ def discard(run: Run, out: Path) -> Path | None:
         kept = run.notebook_path(out / FAILED)
         kept.parent.mkdir(parents=True, exist_ok=True)
         os.replace(staged, kept)
-    for path in (run.output_dir(stage), run.output_dir(out), run.notebook_path(out)):
+    private = private_root(out) / run.notebook / run.run_id
+    for path in (run.output_dir(stage), run.output_dir(out), run.notebook_path(out), private):
         _remove(path)
     return kept
 
@@ -502,7 +523,7 @@ class Plan:
     weights: dict = None  # run -> the input rows it reads (an estimate of its cost)
 
 
-def plan(runs: list[Run], data_dir: Path, out: Path, force: bool = False) -> Plan:
+def plan(runs: list[Run], data_dir: Path, out: Path, force: bool = False, publication: dict | None = None) -> Plan:
     """Which runs must execute: those whose cache key (notebook, parameters, helpers code,
     and the input rows the notebook reads) differs from the key recorded with their output."""
     from ..data.dataset import data_fingerprint, load, write_rejects
@@ -514,6 +535,7 @@ def plan(runs: list[Run], data_dir: Path, out: Path, force: bool = False) -> Pla
     mapping = data_dir / "measure_steps.csv"
     extra = mapping.read_bytes() if mapping.exists() else b""
     reads = {nb: notebook_reads(NOTEBOOK_DIR / f"{nb}.ipynb") for nb in {r.notebook for r in runs}}
+    publication = publication_periods(runs) if publication is None else publication
     counts = {}
     for table in {t for r in reads.values() for t in r}:
         frame = dataset.table(table)
@@ -535,7 +557,7 @@ def plan(runs: list[Run], data_dir: Path, out: Path, force: bool = False) -> Pla
             params,
             data_fingerprint(digests, protected_reads(r.notebook, reads), r.municipality),
             code,
-            extra,
+            extra + publication_key(r, publication),
         )
         keys[r] = key
         if not force and cache.is_current(r.notebook_path(out), r.output_dir(out), key):
@@ -578,11 +600,44 @@ def protection_scope(run: Run, reads: dict | None = None) -> tuple:
     """The runs that share one protection (the first of them computes it, the others wait
     for it and read it): the notebooks of its page group (``helpers.publishing.pages``),
     for one municipality when a notebook of the group reads the municipality's own rows,
-    else for all of them, and one period."""
+    else for all of them, over every period of the publication."""
     reads = {} if reads is None else reads  # notebook -> what it reads (filled as needed)
     members = group_members(run.notebook, reads)
     per_municipality = any(scope == "municipality" for nb in members for scope in reads[nb].values())
-    return members, run.municipality if per_municipality else None, run.period_start, run.period_end
+    return members, run.municipality if per_municipality else None
+
+
+def publication_periods(runs: list[Run]) -> dict[str, dict]:
+    """What is published together, per publication scope (a municipality's children's
+    pages; the adult pages): every period of the matrix in which the scope has a run, and
+    the runs themselves (``notebook/run id``). Their tables are protected as one linked
+    system; runs of the scope already published but not in this matrix are earlier
+    releases, whose statuses are fixed."""
+    from ..publishing.pages import PAGES, scope_of
+
+    periods: dict[str, set] = {}
+    members: dict[str, set] = {}
+    for r in runs:
+        if r.notebook in PAGES:
+            scope = scope_of(r.notebook, r.municipality)
+            periods.setdefault(scope, set()).add((str(r.period_start), str(r.period_end)))
+            members.setdefault(scope, set()).add(f"{r.notebook}/{r.run_id}")
+    return {
+        scope: {"periods": [list(p) for p in sorted(periods[scope])], "runs": sorted(members[scope])}
+        for scope in sorted(periods)
+    }
+
+
+def publication_key(run: Run, publication: dict) -> bytes:
+    """What a run's protection depends on beyond its own inputs: the periods of its
+    publication. (The records of earlier releases are not part of it: they were protected
+    given this run's statuses, or before it; a run that executes again takes them as fixed.)"""
+    from ..publishing.pages import PAGES, scope_of
+
+    if run.notebook not in PAGES:
+        return b""
+    scope = scope_of(run.notebook, run.municipality)
+    return json.dumps([scope, publication.get(scope, {}).get("periods", [])]).encode()
 
 
 def order(todo: list[Run], weights: dict) -> list[Run]:
@@ -627,12 +682,14 @@ def _run_locked(runs, data_dir, out, jobs, progress, force, warm, scheduler, eng
     jobs = max(1, jobs or os.cpu_count() or 1)
     notebooks = tuple(sorted({r.notebook for r in runs}))
     os.environ[NOTEBOOKS_ENV] = ",".join(notebooks)  # the overview links to the pages of this matrix
+    publication = publication_periods(runs)
+    write_private(make_private(private_root(out)) / PUBLICATION_FILE, publication)
     # When some report is missing, there is work: the workers start (and warm up) while
     # this process works out what must run. Otherwise they start only if it finds some.
     missing = force or any(not (r.output_dir(out) / KEY_FILE).exists() for r in runs)
     pool = _start_pool(jobs, engine, notebooks) if missing and not scheduler else None
     try:
-        work = plan(runs, data_dir, out, force=force)
+        work = plan(runs, data_dir, out, force=force, publication=publication)
     except BaseException:
         if pool is not None:
             _stop_workers(pool)
@@ -658,9 +715,9 @@ def _run_locked(runs, data_dir, out, jobs, progress, force, warm, scheduler, eng
 
     try:
         if scheduler:
-            _run_on_dask(work.todo, data_dir, out, scheduler, jobs, warm, done, engine)
+            _run_on_dask(work.todo, data_dir, out, scheduler, jobs, warm, done, engine, publication)
         elif work.todo:
-            _run_in_pool(pool, jobs, work.todo, data_dir, out, warm, done, engine)
+            _run_in_pool(pool, jobs, work.todo, data_dir, out, warm, done, engine, publication)
     except Interrupted as stop:
         stop.finished, stop.total = len(finished), len(work.todo)
         raise
@@ -691,12 +748,14 @@ def _ready() -> None:
     """A task that only makes the pool start a worker."""
 
 
-def _run_in_pool(pool, workers: int, todo, data_dir: Path, out: Path, warm: bool, done, engine=DEFAULT_ENGINE):
+def _run_in_pool(
+    pool, workers: int, todo, data_dir: Path, out: Path, warm: bool, done, engine=DEFAULT_ENGINE, publication=None
+):
     """Worker processes execute the runs (the main process only publishes them), so that a
     stop can end the workers and their kernels and nothing half-written stays behind."""
     warm = warm and engine == "kernel"
     try:
-        futures = [pool.submit(execute, r, data_dir, out, warm and len(todo) > 1, engine) for r in todo]
+        futures = [pool.submit(execute, r, data_dir, out, warm and len(todo) > 1, engine, publication) for r in todo]
         for future in as_completed(futures):
             done(*future.result())
         if warm:
@@ -724,7 +783,15 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
 
 
 def _run_on_dask(
-    todo, data_dir: Path, out: Path, scheduler: str, jobs: int, warm: bool, done, engine=DEFAULT_ENGINE
+    todo,
+    data_dir: Path,
+    out: Path,
+    scheduler: str,
+    jobs: int,
+    warm: bool,
+    done,
+    engine=DEFAULT_ENGINE,
+    publication: dict | None = None,
 ) -> None:
     """Submit each run as a task to a Dask cluster (``local`` starts a LocalCluster on
     loopback); the executed notebook and its tables come back as files into ``out``.
@@ -751,6 +818,7 @@ def _run_on_dask(
                 warm,
                 engine,
                 notebooks,
+                publication,
                 pure=False,
                 key=f"reportbook-{r.run_id}-{r.notebook}",
             )
@@ -759,7 +827,8 @@ def _run_on_dask(
         for future in dask_completed(futures):
             run, error, files = future.result()
             for rel, data in files.items():
-                target = out / rel
+                private = rel.startswith(PRIVATE_FOLDER + "/")
+                target = private_root(out) / rel[len(PRIVATE_FOLDER) + 1 :] if private else out / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(data)
             done(run, error)

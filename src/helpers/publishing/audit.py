@@ -1,15 +1,20 @@
 """An independent audit of what the published tables give away.
 
 ``reportbook audit OUT`` reads, for every run under ``OUT``, the published CSV files and
-the relations the publishing layer declares beside them (``disclosure.json``: for each
-cell of each table its block, the atoms it sums and whether it is published, and for each
-statistic the cells it rests on). It does not use the protection code: it rebuilds, per
-linked system (the runs of one municipality and period, or the adult pages of one
-period), what a reader of all those files knows, and computes with HiGHS the narrowest
-interval of every primary cell (linear programming for the range over real numbers, then
-integer programmes that reach each whole-number end; in systems of more than
-``WHOLE_NUMBER_ATOMS`` atoms the real range rounded inwards to whole numbers):
+the run's private record (kept outside the published tree, :mod:`.private`: for each cell
+of each table its block, the keys of the units it counts, and whether it is published; for
+each statistic the cells it rests on). It does not use the protection code: it rebuilds,
+per publication (a municipality's children's pages over every period and every earlier
+release under ``OUT``, or the adult pages over all of theirs), what a reader of *all*
+those files knows, and computes with HiGHS the narrowest interval of every primary cell
+(linear programming for the range over real numbers, then integer programmes that reach
+each whole-number end; in systems of more than ``WHOLE_NUMBER_ATOMS`` atoms the real range
+rounded inwards to whole numbers):
 
+* the units in exactly the same cells form an *atom*; the reader is granted the atoms
+  (which cells share units: the same stock on two pages, a quarter and its months, a
+  figure and its revision), more than any reader of the files can know, but not how many
+  units each holds (a reader cannot know which combinations of groups occur);
 * published cells: the sum of their atoms equals the published number (an amount behind
   a published mean equals mean x count, to the precision printed);
 * a withheld count is at least 1 (zeros are shown), a withheld amount at least 0;
@@ -22,14 +27,14 @@ cell it rests on is withheld.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-DISCLOSURE_FILE = "disclosure.json"
+from .private import private_root, read_records
+
 COUNT = "count"
 #: An amount counts as pinned when its interval is narrower than this share of its scale.
 AMOUNT_TOLERANCE = 1e-6
@@ -51,6 +56,7 @@ class CellInterval:
     low: float
     high: float
     whole_numbers: bool = True  # exact integer range (else the real range rounded inwards)
+    run: str = ""
 
     @property
     def pinned(self) -> bool:
@@ -94,42 +100,63 @@ def _published_value(frame: pd.DataFrame, row: int, column: str):
 
 
 def _read_group(runs: list[tuple[Path, dict]], report: AuditReport, group: str):
-    """Every cell of the group once: key -> dict(status, block, atoms, value)."""
+    """Every cell of the publication once: (run, table, row, column) -> dict(status, block,
+    members, value). The same table published by two pages of one run (the overview shows
+    the trends page's) is one table."""
     cells, stats, frames = {}, {}, {}
     for folder, record in runs:
+        run = folder.name
         for table, content in record["tables"].items():
             path = folder / f"{table}.csv"
             if not path.exists():
-                report.problems.append(f"{folder.name}: {table}.csv mangler")
+                report.problems.append(f"{folder.parent.name}/{run}: {table}.csv mangler")
                 continue
-            frame = frames.setdefault(table, pd.read_csv(path))
-            for row, column, status, block, atoms, shown, product_of in content["cells"]:
+            frame = frames.setdefault((run, table), pd.read_csv(path))
+            for row, column, status, block, members, shown, product_of, *_ in content["cells"]:
                 if shown:
                     value = _published_value(frame, row, column)
                     if (value is None) != (status != "published"):
                         report.problems.append(
-                            f"{group[:8]}: {table} række {row + 2}, kolonne {column}: "
+                            f"{run}: {table} række {row + 2}, kolonne {column}: "
                             f"status {status}, men værdien er {'tom' if value is None else 'vist'}"
                         )
                 else:
                     mean, base = (_published_value(frame, row, c) for c in product_of)
                     value = None if mean is None or base is None else (mean, base)
-                cells[(table, row, column)] = {"status": status, "block": block, "atoms": atoms, "value": value}
+                cells[(run, table, row, column)] = {
+                    "status": status,
+                    "block": block,
+                    "members": members,
+                    "value": value,
+                }
             for row, column, status, inputs, base_n in content["statistics"]:
-                stats[(table, row, column)] = (status, [tuple(k) for k in inputs], base_n)
+                stats[(run, table, row, column)] = (status, [(run, *k) for k in inputs], base_n)
                 # a statistic may be a word (a target's status: "under målet"): shown or not
                 if status != "published" and not pd.isna(_cell(frame, row, column)):
                     report.problems.append(
-                        f"{table} række {row + 2}, kolonne {column}: en tilbageholdt statistik er offentliggjort"
+                        f"{run}: {table} række {row + 2}, kolonne {column}: en tilbageholdt statistik er offentliggjort"
                     )
     for key, (status, inputs, _) in stats.items():
-        hidden_inputs = [k for k in inputs if cells.get(k, {}).get("status", "published") != "published"]
+        hidden_inputs = [tuple(k) for k in inputs if cells.get(tuple(k), {}).get("status", "published") != "published"]
         if hidden_inputs and status == "published":
             report.problems.append(
-                f"{key[0]} række {key[1] + 2}, kolonne {key[2]}: statistikken er vist, selv om "
-                f"et tal, den bygger på ({hidden_inputs[0][0]}, {hidden_inputs[0][2]}), er skjult"
+                f"{key[0]}: {key[1]} række {key[2] + 2}, kolonne {key[3]}: statistikken er vist, selv om "
+                f"et tal, den bygger på ({hidden_inputs[0][1]}, {hidden_inputs[0][3]}), er skjult"
             )
     return cells
+
+
+def atoms_of(members: list[list]) -> np.ndarray:
+    """The 0/1 matrix cells x atoms: units that lie in exactly the same cells form one atom."""
+    signature: dict[object, list[int]] = {}
+    for i, units in enumerate(members):
+        for unit in units:
+            signature.setdefault(unit, []).append(i)
+    found = sorted({tuple(s) for s in signature.values()})
+    matrix = np.zeros((len(members), len(found)))
+    for a, sig in enumerate(found):
+        matrix[list(sig), a] = 1.0
+    return matrix
 
 
 class _Reader:
@@ -237,18 +264,18 @@ def _block_intervals(group: str, block: str, cells: dict, report: AuditReport) -
     """The narrowest interval of every primary cell of one block. Cells that sum the same
     atoms are one row: if one of them is published, the others are known too."""
     integer = block.endswith(":" + COUNT)
-    n_atoms = 1 + max((a for c in cells.values() for a in c["atoms"]), default=-1)
-    if n_atoms == 0:
+    keys = sorted(cells, key=lambda k: tuple(map(str, k)))
+    full = atoms_of([cells[k]["members"] for k in keys])
+    if full.shape[1] == 0:
         return []
-    rows: dict[tuple, list] = {}
-    for key in sorted(cells, key=lambda k: (k[0], k[1], str(k[2]))):
-        rows.setdefault(tuple(cells[key]["atoms"]), []).append(key)
-    matrix = np.zeros((len(rows), n_atoms))
+    rows: dict[bytes, list] = {}
+    for key, vector in zip(keys, full):
+        rows.setdefault(vector.tobytes(), []).append(key)
+    matrix = np.array([np.frombuffer(v) for v in rows])
     low, high = np.zeros(len(rows)), np.full(len(rows), np.inf)
-    for i, (atoms, keys) in enumerate(rows.items()):
-        matrix[i, list(atoms)] = 1.0
-        low[i] = 1.0 if integer else 0.0
-        for key in keys:
+    for i, members in enumerate(rows.values()):
+        low[i] = 1.0 if integer else 0.0  # a withheld count is at least 1: zeros are shown
+        for key in members:
             c = cells[key]
             if c["status"] == "published" and isinstance(c["value"], tuple):  # a sum behind a mean, as printed
                 mean, base = c["value"]
@@ -261,7 +288,7 @@ def _block_intervals(group: str, block: str, cells: dict, report: AuditReport) -
     out = []
     exact = reader.ip is not None or not integer
     for i, (lo, hi) in reader.intervals(sorted(targets)).items():
-        out += [CellInterval(group, k[0], k[1], str(k[2]), "primary", lo, hi, exact) for k in targets[i]]
+        out += [CellInterval(group, k[1], k[2], str(k[3]), "primary", lo, hi, exact, k[0]) for k in targets[i]]
     return out
 
 
@@ -278,32 +305,38 @@ def _audit_group(group: str, runs: list) -> AuditReport:
             report.intervals.append(interval)
             width = interval.high - interval.low
             if (integer and width < 0.5) or (not integer and width < AMOUNT_TOLERANCE * max(interval.high, 1)):
-                where = f"{interval.table} række {interval.row + 2}, kolonne {interval.column}"
+                where = f"{interval.run}: {interval.table} række {interval.row + 2}, kolonne {interval.column}"
                 report.problems.append(
-                    f"{where} ({block}) kan beregnes til {interval.low:g} ud fra de offentliggjorte tal "
-                    f"({runs[0][0].name})"
+                    f"{where} ({block}) kan beregnes til {interval.low:g} ud fra de offentliggjorte tal ({group})"
                 )
     return report
 
 
-def audit(out: str | Path, jobs: int | None = None) -> AuditReport:
-    """Audit every run under ``out`` (see the module docstring), one linked system per
-    worker process (``jobs``, default: the number of cores)."""
+def audit(out: str | Path, jobs: int | None = None, private: str | Path | None = None) -> AuditReport:
+    """Audit every run under ``out`` (see the module docstring), reading the runs' private
+    records from ``private`` (default: the private sibling of ``out``), one publication per
+    worker process (``jobs``, default: the number of cores). The workers end with this
+    process, also when it is killed."""
     import os
     from concurrent.futures import ProcessPoolExecutor
 
     out = Path(out)
     groups: dict[str, list] = {}
-    for path in sorted(out.glob("*/*/" + DISCLOSURE_FILE)):
-        record = json.loads(path.read_text(encoding="utf-8"))
-        groups.setdefault(record["group"], []).append((path.parent, record))
+    scopes: dict[str, list] = {}
+    for notebook, run, record in read_records(Path(private) if private else private_root(out)):
+        folder = out / notebook / run
+        if folder.is_dir():
+            groups.setdefault(record["group"], []).append((folder, record))
+            scopes.setdefault(record.get("scope") or record["group"], []).append((folder, record))
     report = AuditReport()
+    for scope, runs in sorted(scopes.items()):
+        report.problems += same_figure_same_status(scope, runs)
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(groups)))
     items = sorted(groups.items())
     if jobs == 1:
         parts = [_audit_group(g, r) for g, r in items]
     else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
             parts = list(pool.map(_audit_group, [g for g, _ in items], [r for _, r in items]))
     for part in parts:
         report.runs += part.runs
@@ -311,3 +344,40 @@ def audit(out: str | Path, jobs: int | None = None) -> AuditReport:
         report.intervals += part.intervals
         report.problems += part.problems
     return report
+
+
+def same_figure_same_status(scope: str, runs: list[tuple[Path, dict]]) -> list[str]:
+    """Across one publication (every period, page and earlier release): a cell that counts
+    exactly the units of another is the same figure, and must be withheld on every page
+    that withholds it anywhere (else the page that prints it gives the other away)."""
+    seen: dict[tuple, tuple[str, str]] = {}
+    problems = []
+    for folder, record in runs:
+        for table, content in record["tables"].items():
+            for row, column, status, block, members, *_ in content["cells"]:
+                if not members:
+                    continue  # a zero: shown everywhere
+                identity = (block, tuple(sorted(map(str, members))))
+                where = f"{folder.parent.name}/{folder.name}/{table}.csv række {row + 2}, kolonne {column}"
+                published = status == "published"
+                if identity not in seen:
+                    seen[identity] = (where, published)
+                elif seen[identity][1] != published:
+                    shown, hidden = (where, seen[identity][0]) if published else (seen[identity][0], where)
+                    problems.append(f"{scope}: {shown} viser det tal, som {hidden} tilbageholder")
+    return problems
+
+
+def _die_with_parent(parent: int) -> None:
+    """In an audit worker: end this process when the auditing process is gone (killed
+    with no chance to stop its workers), instead of solving on as an orphan."""
+    import os
+    import threading
+    import time
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()

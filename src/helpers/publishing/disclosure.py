@@ -41,7 +41,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -60,6 +60,8 @@ AMOUNT_TOLERANCE = 1e-6
 #: seconds, and their ranges rest on linear programming rounded to whole numbers, as in
 #: tau-Argus' audit.
 WHOLE_NUMBER_ATOMS = 700
+#: An upper bound on every atom in the programmes (far above any count or amount here).
+ATOM_CEILING = 1e9
 NOTE_DA = (
     "«..» = ikke vist af hensyn til diskretion: tallet er 1-4, bygger på 1-4 personer eller sager, "
     "eller ville sammen med de viste tal afsløre et sådant tal. Nuller vises."
@@ -91,6 +93,9 @@ class Cell:
     base_n: int | None = None
     shown: bool = True
     product_of: tuple | None = None
+    #: The status an earlier release published this cell with (``published`` or withheld):
+    #: a cell of the release ledger, whose status can no longer change.
+    fixed: str | None = None
 
     @property
     def key(self) -> tuple:
@@ -278,12 +283,18 @@ def statistics(
 @dataclass
 class Protection:
     """The outcome for one linked system: ``status`` of every cell and statistic
-    (``published``, ``primary`` or ``secondary``) and, for the auditor, each cell's block
-    and atoms (``relations``)."""
+    (``published``, ``primary`` or ``secondary``). ``scope`` names the publication it
+    protects (a municipality's children's pages over every period, or the adult pages);
+    ``problems`` lists primary cells that earlier releases already give away (nothing the
+    new release withholds can help those; the audit reports them too)."""
 
     status: dict
-    relations: dict
     group: str = ""
+    scope: str = ""
+    problems: list = field(default_factory=list)
+    #: Identities (:func:`members_key`) of cells the ledger fixed as published that pin a
+    #: primary cell: withheld from the start, the publication would protect it.
+    demands: list = field(default_factory=list)
 
     def hidden(self, key) -> bool:
         return self.status.get(key, PUBLISHED) != PUBLISHED
@@ -307,18 +318,64 @@ class Protection:
                 out.iat[row, out.columns.get_loc(column)] = status
         return out
 
+    def view(self, tag: str) -> Protection:
+        """The statuses of the tables scoped with ``tag`` (see :func:`scoped`), under their
+        own names: what one run of the publication publishes."""
+        prefix = f"{tag}/"
+        status = {(t[len(prefix) :], r, c): s for (t, r, c), s in self.status.items() if t.startswith(prefix)}
+        return Protection(status, f"{self.scope} {tag}".strip(), self.scope, list(self.problems))
+
     def to_json(self) -> dict:
         return {
             "group": self.group,
+            "scope": self.scope,
+            "problems": self.problems,
             "status": [[*k, v] for k, v in sorted(self.status.items(), key=lambda kv: _sort_key(kv[0]))],
-            "relations": [[*k, v] for k, v in sorted(self.relations.items(), key=lambda kv: _sort_key(kv[0]))],
         }
 
     @classmethod
     def from_json(cls, data: dict) -> Protection:
         status = {(t, r, c): s for t, r, c, s in data["status"]}
-        relations = {(t, r, c): v for t, r, c, v in data["relations"]}
-        return cls(status, relations, data["group"])
+        return cls(status, data["group"], data.get("scope", ""), list(data.get("problems", [])))
+
+
+def scoped(spec: TableSpec, tag: str) -> TableSpec:
+    """``spec`` with its tables named ``tag/name`` (cells, bases and statistics' inputs), so
+    that the tables of several runs of one publication (e.g. each period) form one linked
+    system without their names meeting."""
+
+    def name(table: str) -> str:
+        return f"{tag}/{table}"
+
+    cells = [
+        replace(c, table=name(c.table), base=None if c.base is None else (name(c.base[0]), *c.base[1:]))
+        for c in spec.cells
+    ]
+    stats = [
+        replace(st, table=name(st.table), inputs=tuple((name(k[0]), *k[1:]) for k in st.inputs))
+        for st in spec.statistics
+    ]
+    return replace(spec, name=name(spec.name), cells=cells, statistics=stats)
+
+
+def unit_keys(members: Iterable) -> np.ndarray:
+    """The keys a private record keeps for the units of a cell: a short hash of each unit id
+    (the ids are pseudonyms or row keys already; the record never holds them as such). Two
+    runs that count the same unit give it the same key, so the audit and a later release
+    see which cells share units."""
+    return np.array([_unit_key(str(m)) for m in members], dtype=object)
+
+
+_KEYS: dict[str, str] = {}
+
+
+def _unit_key(unit: str) -> str:
+    key = _KEYS.get(unit)
+    if key is None:
+        if len(_KEYS) > 2_000_000:
+            _KEYS.clear()
+        key = _KEYS[unit] = hashlib.blake2b(unit.encode(), digest_size=8).hexdigest()
+    return key
 
 
 def _sort_key(key):
@@ -339,20 +396,31 @@ def atoms(cells: list[Cell]) -> np.ndarray:
     return matrix
 
 
-def gauss_secondary(matrix: np.ndarray, primary: np.ndarray, order: Iterable[int]) -> np.ndarray:
+def gauss_secondary(
+    matrix: np.ndarray,
+    primary: np.ndarray,
+    order: Iterable[int],
+    withheld: np.ndarray | None = None,
+    published: np.ndarray | None = None,
+) -> np.ndarray:
     """Secondary suppression by Gaussian elimination (Langsrud 2024).
 
     ``matrix``: cells x atoms; ``primary``: cells that stay hidden; ``order``: the cells,
     most important first. A cell is published unless its vector would bring a primary cell
-    into the span of the published vectors. Returns the mask of hidden cells."""
+    into the span of the published vectors. ``withheld`` / ``published``: cells whose status
+    an earlier release fixed (``published`` ones should come first in ``order``: they are
+    taken into the span whatever they reveal). Returns the mask of hidden cells."""
     hidden = primary.copy()
+    if withheld is not None:
+        hidden |= withheld
+    forced = np.zeros(len(primary), dtype=bool) if published is None else published
     if matrix.shape[1] == 0:  # no units at all: every cell is a published zero
         return hidden
     reduced = matrix[primary].copy()  # the primary vectors, reduced by the published basis
     basis = np.zeros((min(matrix.shape), matrix.shape[1]))  # rows in reduced echelon form
     pivots: list[int] = []
     for j in order:
-        if primary[j]:
+        if hidden[j] and not forced[j]:
             continue
         b = len(pivots)
         r = matrix[j] - (matrix[j, pivots] @ basis[:b] if b else 0.0)
@@ -361,7 +429,7 @@ def gauss_secondary(matrix: np.ndarray, primary: np.ndarray, order: Iterable[int
             continue  # already computable from what is published
         r = r / r[k]
         updated = reduced - np.outer(reduced[:, k], r)
-        if len(updated) and (np.abs(updated).max(axis=1) <= _TOL).any():
+        if not forced[j] and len(updated) and (np.abs(updated).max(axis=1) <= _TOL).any():
             hidden[j] = True  # publishing it would reveal a primary cell
             continue
         reduced = updated
@@ -409,6 +477,7 @@ class _Intervals:
         self.highspy = highspy
         self.matrix, self.values, self.integer = matrix, values, integer
         self.n_atoms = matrix.shape[1]
+        self.frozen = np.zeros(len(values), dtype=bool)  # published by an earlier release
         self.columns = np.arange(self.n_atoms, dtype=np.int32)
         self.inf = highspy.kHighsInf
         self.withheld = np.zeros(len(values), dtype=bool)
@@ -418,7 +487,10 @@ class _Intervals:
         # only the objective changes between solves: the last basis stays primal feasible
         self.lp.setOptionValue("simplex_strategy", 4)  # primal simplex
         self.lp.setOptionValue("presolve", "off")
-        self.lp.addVars(self.n_atoms, np.zeros(self.n_atoms), np.full(self.n_atoms, self.inf))
+        # atoms are non-negative (a reader does not know which combinations of groups exist);
+        # the large upper bound only keeps every programme bounded (a range that reaches it is
+        # as free as an unbounded one)
+        self.lp.addVars(self.n_atoms, np.zeros(self.n_atoms), np.full(self.n_atoms, ATOM_CEILING))
         for i in range(matrix.shape[0]):
             idx = np.flatnonzero(matrix[i]).astype(np.int32)
             self.lp.addRow(float(values[i]), float(values[i]), len(idx), idx, np.ones(len(idx)))
@@ -517,6 +589,29 @@ class _Intervals:
                 return self._solution_moving(target, real, np.zeros_like(push)) if push.any() else None
         return None
 
+    def screen(self, targets: Iterable[int]) -> set[int]:
+        """Of ``targets``, those a linear programme shows free (a solution moves each at least
+        one whole unit, or its tolerance, off its true value). One programme pushes every
+        unsettled target up at once (then down), so that a few settle most of them; the
+        rest are checked one by one (:meth:`pinned`)."""
+        unsettled = {int(t) for t in targets}
+        for sign in (1.0, -1.0):
+            while unsettled:
+                cost = -sign * self.matrix[sorted(unsettled)].sum(axis=0)
+                self.lp.changeColsCost(self.n_atoms, self.columns, cost)
+                self.lp.run()
+                if self.lp.getModelStatus() != self.highspy.HighsModelStatus.kOptimal:
+                    break
+                values = self.matrix @ np.asarray(self.lp.getSolution().col_value)
+                moved = {q for q in unsettled if sign * (values[q] - self.values[q]) >= self._move(q)}
+                if not moved:
+                    break
+                unsettled -= moved
+        return {int(t) for t in targets} - unsettled
+
+    def _move(self, target: int) -> float:
+        return 1.0 - 1e-7 if self.integer else self._tolerance(target)
+
     def pinned(self, target: int, exact: bool = True) -> bool:
         low, high = self.bounds(target)
         if self._single(low, high, target) or not (exact and self.ip is not None):
@@ -527,53 +622,94 @@ class _Intervals:
         return held
 
 
-def _protect_block(cells: list[Cell], primary: np.ndarray, integer: bool) -> np.ndarray:
-    """Status of the cells of one block (ordered most important first).
+def _protect_block(cells: list[Cell], primary: np.ndarray, integer: bool) -> tuple[np.ndarray, list[int], set]:
+    """Status of the cells of one block (earlier releases' cells first, then the rest, most
+    important first), and the cells of ``primary`` that the earlier releases pin already.
 
-    Cells that sum the same atoms (the same figure in several tables) are one *distinct
-    cell*: published or withheld together, offered for publication at the rank of the
-    most important of them. Linear programmes screen each withheld count; integer
-    programmes then confirm that none is held to its value by whole numbers alone."""
+    Cells that sum the same atoms (the same figure in several tables, periods or releases)
+    are one *distinct cell*: published or withheld together, offered for publication at the
+    rank of the most important of them; a distinct cell an earlier release published stays
+    published, one it withheld stays withheld. Linear programmes screen each withheld count;
+    integer programmes then confirm that none is held to its value by whole numbers alone."""
     full = atoms(cells)
     if full.shape[1] == 0:
-        return np.full(len(cells), PUBLISHED, dtype=object)  # zeros only
+        return np.full(len(cells), PUBLISHED, dtype=object), [], set()  # zeros only
     distinct: dict[bytes, int] = {}
     group = np.array([distinct.setdefault(row.tobytes(), len(distinct)) for row in full])
-    first = np.array([np.flatnonzero(group == g)[0] for g in range(len(distinct))])
+    n = len(distinct)
+    first = np.array([np.flatnonzero(group == g)[0] for g in range(n)])
     matrix, values = full[first], np.array([cells[i].value for i in first])
-    is_primary = np.array([primary[group == g].any() for g in range(len(distinct))])
-    hidden = gauss_secondary(matrix, is_primary, range(len(distinct)))
-    check = _Intervals(matrix, values, integer)
+    fixed = np.array([c.fixed for c in cells], dtype=object)
+    was_published = np.zeros(n, dtype=bool)
+    was_withheld = np.zeros(n, dtype=bool)
+    np.logical_or.at(was_published, group, fixed == PUBLISHED)
+    np.logical_or.at(was_withheld, group, (fixed != None) & (fixed != PUBLISHED))  # noqa: E711
+    was_withheld &= ~was_published
+    is_primary = np.zeros(n, dtype=bool)
+    np.logical_or.at(is_primary, group, primary)
+    is_primary &= ~was_published
+    order = list(np.flatnonzero(was_published)) + [g for g in range(n) if not was_published[g]]
+    hidden = gauss_secondary(matrix, is_primary, order, withheld=was_withheld, published=was_published)
+    check = _Intervals(matrix, values, integer and not (was_published | was_withheld).all())
+    check.integer = integer
+    check.frozen = was_published | was_withheld
     check.withhold(np.flatnonzero(hidden))
     shares = (matrix @ matrix.T) > 0  # cells that count some of the same units
     targets = np.flatnonzero(is_primary)
+    given_away: list[int] = []
+    demands: set[int] = set()  # fixed published cells that pin a primary cell
+    def settle(t: int, exact: bool) -> None:
+        """Withhold more until ``t`` is not pinned; when only earlier cells pin it, note it
+        and the least of them (the publication withholds that one from the start)."""
+        nonlocal demands
+        while check.pinned(t, exact=exact):
+            i = _unpin(t, check, shares, hidden, values)
+            if i is None:
+                given_away.append(t)
+                demands |= _least(check.binding & was_published, values)
+                return
+            hidden[i] = True
+
+    free = check.screen(targets)  # most are free at once; withholding more only frees more
     for t in targets:
-        while check.pinned(t, exact=False):
-            hidden[_unpin(t, check, shares, hidden, values)] = True
+        if t not in free:
+            settle(t, exact=False)
     if check.ip is not None:  # confirm with whole numbers (withholding more only ever frees the others)
-        for t in check.held_by_whole_numbers(list(targets)):
-            while check.pinned(t, exact=True):
-                hidden[_unpin(t, check, shares, hidden, values)] = True
+        for t in check.held_by_whole_numbers([t for t in targets if t not in given_away]):
+            settle(t, exact=True)
     status = np.where(is_primary, PRIMARY, np.where(hidden, SECONDARY, PUBLISHED))[group]
-    return np.where(primary, PRIMARY, np.where(status == PUBLISHED, PUBLISHED, SECONDARY)).astype(object)
+    out = np.where(primary, PRIMARY, np.where(status == PUBLISHED, PUBLISHED, SECONDARY)).astype(object)
+    lost = set(given_away)
+    return (
+        out,
+        [i for i in range(len(cells)) if group[i] in lost and primary[i]],
+        {i for i in range(len(cells)) if group[i] in demands},
+    )
+
+
+def _least(mask: np.ndarray, values: np.ndarray) -> set[int]:
+    """The smallest of the cells in ``mask`` (withholding it loses least), as a set."""
+    found = np.flatnonzero(mask)
+    return {int(found[np.argmin(values[found])])} if len(found) else set()
 
 
 #: How many single cells to try before withholding one without proof that it suffices.
-UNPIN_TRIES = 12
+UNPIN_TRIES = 1
 
 
-def _unpin(t: int, check: _Intervals, shares: np.ndarray, hidden: np.ndarray, values: np.ndarray) -> int:
+def _unpin(t: int, check: _Intervals, shares: np.ndarray, hidden: np.ndarray, values: np.ndarray) -> int | None:
     """Withhold one more cell for the pinned cell ``t``: among the published cells whose
     values bind its range (non-zero duals), then the rest of its relations (cells sharing
     units with it, or with a withheld cell that does), the least important one that unpins
     it on its own; failing that (after a few tries), the least important binding cell, and
-    the caller checks again."""
+    the caller checks again. None when no cell is left to withhold (only cells an earlier
+    release published bind it)."""
     binding = check.binding.copy()
     near = shares[t] | shares[shares[t] & hidden].any(axis=0)
-    order = [i for i in range(len(values))[::-1] if not hidden[i] and values[i] != 0]
+    order = [i for i in range(len(values))[::-1] if not hidden[i] and values[i] != 0 and not check.frozen[i]]
     candidates = [i for i in order if binding[i]] + [i for i in order if near[i] and not binding[i]]
-    if not candidates:  # pragma: no cover - a pinned cell always has a published cell in its relations
-        raise RuntimeError("a withheld cell cannot be protected")
+    if not candidates:
+        return None
     for i in candidates[:UNPIN_TRIES]:
         check.withhold([i])
         if not check.pinned(t, exact=False):
@@ -593,46 +729,149 @@ def _rank(specs: list[TableSpec]) -> dict:
     return {c.key: i for i, c in enumerate(ordered)}
 
 
-def protect(specs: list[TableSpec]) -> Protection:
-    """Protect the linked system formed by ``specs`` (see the module docstring)."""
+def members_key(block: tuple, members: Iterable, keyed: bool = False) -> tuple:
+    """What identifies a cell across tables, pages, periods and releases: its block and the
+    set of units it counts (``keyed``: ``members`` are unit keys already)."""
+    keys = sorted(members if keyed else unit_keys(members))
+    return (*block, hashlib.sha256("\x1f".join(map(str, keys)).encode()).hexdigest())
+
+
+def row_labels(frame: pd.DataFrame) -> list[str]:
+    """What names each table row, whatever its position: the row's text and date values (e.g.
+    ``2016-03-31|new_placements|I alt``), so that a figure of a later release can be matched
+    with the same figure of an earlier one (``#<row>`` for a table without text columns)."""
+    names = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
+    if not names:
+        return [f"#{i}" for i in range(len(frame))]
+    return frame[names].astype(str).agg("|".join, axis=1).tolist()
+
+
+def identities(specs: list[TableSpec], status: dict) -> dict:
+    """The ledger entries of protected tables: each cell's identity -> its status."""
+    return {members_key(c.block, c.members): status[c.key] for s in specs if not s.public for c in s.cells}
+
+
+def protect(
+    specs: list[TableSpec],
+    ledger: dict | None = None,
+    scope: str = "",
+    revised: dict | None = None,
+    history: list[Cell] | None = None,
+) -> Protection:
+    """Protect the linked system formed by ``specs`` (see the module docstring), given the
+    ``ledger`` of cells already published with the same publication (other periods, earlier
+    releases; :func:`identities`): a cell that counts exactly the units of a ledger cell is
+    the same number, and keeps the status it was published with. ``revised``: the counts
+    earlier releases printed, by (table, row label, column) -> (value, status); a count that
+    revises one of them by 1-4 (late registrations) is withheld, since the revision itself
+    would be a count of 1-4. ``history``: the cells of earlier releases themselves (members
+    as unit keys, :func:`unit_keys`; statuses fixed), linked with the new tables through the
+    units they share, so that the new release is protected together with all before it."""
     specs = [s for s in specs if not s.public]
     rank = _rank(specs)
     status: dict = {}
-    relations: dict = {}
     blocks: dict[tuple, list[Cell]] = {}
+    keyed = bool(history)
+    for c in history or []:
+        blocks.setdefault(c.block, []).append(c)
     for s in specs:
+        labels = row_labels(s.frame) if revised else []
         for c in s.cells:
-            blocks.setdefault(c.block, []).append(c)
+            fixed = ledger.get(members_key(c.block, c.members)) if ledger else None
+            if fixed is None and revised and c.measure == COUNT:
+                before = revised.get((s.name.split("/", 1)[-1], labels[c.row], str(c.column)))
+                if before and before[1] == PUBLISHED and 0 < abs(c.value - before[0]) < MIN_COUNT:
+                    fixed = SECONDARY
+            if keyed:
+                c = replace(c, members=unit_keys(c.members))
+            blocks.setdefault(c.block, []).append(replace(c, fixed=fixed) if fixed else c)
     values = {c.key: c.value for b in blocks.values() for c in b}
+    order = {c.key: (0, -c.value, c.key) for c in history or []} | {k: (1, v, k) for k, v in rank.items()}
+    problems: list[str] = []
+    demands: set = set()
     for block in sorted(blocks, key=lambda b: (b[1] != COUNT, b)):  # counts first: amounts follow their bases
-        cells = sorted(blocks[block], key=lambda c: rank[c.key])
+        cells = sorted(blocks[block], key=lambda c: order[c.key])
         if block[1] == COUNT:
-            primary = np.array([0 < c.value < MIN_COUNT for c in cells])
+            primary = np.array([0 < c.value < MIN_COUNT and c.fixed != PUBLISHED for c in cells])
         else:
             primary = np.array(
                 [
-                    (
-                        c.base is not None
-                        and (status.get(c.base, PUBLISHED) != PUBLISHED or 0 < values[c.base] < MIN_COUNT)
+                    c.fixed == PRIMARY
+                    or c.fixed is None
+                    and (
+                        (
+                            c.base is not None
+                            and (status.get(c.base, PUBLISHED) != PUBLISHED or 0 < values.get(c.base, 0) < MIN_COUNT)
+                        )
+                        or (c.base_n is not None and 0 < c.base_n < MIN_COUNT)
                     )
-                    or (c.base_n is not None and 0 < c.base_n < MIN_COUNT)
                     for c in cells
                 ]
             )
-        block_status = _protect_block(cells, primary, integer=block[1] == COUNT)
-        matrix = atoms(cells)
-        for c, s, row in zip(cells, block_status, matrix):
-            status[c.key] = s
-            relations[c.key] = {
-                "block": f"{block[0]}:{block[1]}",
-                "atoms": [int(a) for a in np.flatnonzero(row)],
-                "shown": c.shown,
-                **({"product_of": list(c.product_of)} if c.product_of else {}),
-            }
+        block_status, given_away, binding = _protect_block(cells, primary, integer=block[1] == COUNT)
+        problems += [f"{cells[i].table} række {cells[i].row + 2}, kolonne {cells[i].column}" for i in given_away]
+        demands |= {members_key(cells[i].block, cells[i].members, keyed) for i in binding}
+        for c, st in zip(cells, block_status):
+            if c.key in rank:
+                status[c.key] = st
     for s in specs:
         for stat in s.statistics:
             status[stat.key] = _statistic_status(stat, status)
-    return Protection(status, relations, digest(specs))
+    return Protection(status, digest(specs, ledger), scope, problems, sorted(demands))
+
+
+#: How often a publication's periods are protected again with the cells that pinned another
+#: period's small cells withheld from the start.
+MAX_ROUNDS = 6
+
+
+def protect_publication(
+    periods: list[list[TableSpec]],
+    released: dict | None = None,
+    scope: str = "",
+    revised: dict | None = None,
+    history: list[Cell] | None = None,
+) -> Protection:
+    """Protect a publication: the tables of each of its periods (scoped, :func:`scoped`) in
+    turn, each as one linked system, given the ledger of what was published before it
+    (``released``: earlier releases, :func:`identities`; then the periods already done). A
+    cell that counts exactly the units of one already published (the same stock or month
+    on another page, period or release) is the same number, and keeps its status, so that
+    no page prints what another withholds. When a cell one period prints pins a small cell
+    of a later one (their pages count the same children), it is withheld from the start and
+    the periods are protected again; cells of earlier releases cannot change. ``revised``,
+    ``history``: see :func:`protect`."""
+    released = dict(released or {})
+    forced: dict = {}
+    kept: dict[int, dict] = {}  # per period: the statuses of its counts from the last round
+    redo = set(range(len(periods)))
+    for _ in range(MAX_ROUNDS):
+        ledger: dict = {}
+        status: dict = {}
+        problems: list = []
+        demands: set = set()
+        failed: list[int] = []
+        for i, specs in enumerate(periods):
+            fixed = {**({} if i in redo else kept[i]), **ledger, **forced, **released}
+            outcome = protect(specs, fixed, scope, revised, history)
+            status.update(outcome.status)
+            problems += outcome.problems
+            new = {tuple(k) for k in outcome.demands if tuple(k) not in released}
+            demands |= new
+            if outcome.problems:
+                failed.append(i)
+            own = identities(specs, outcome.status)
+            kept[i] = {k: v for k, v in own.items() if k[1] == COUNT}
+            ledger.update(own)
+        if not demands or demands <= set(forced):
+            break
+        # a period printed a cell that pins another period's small cell: withhold it from the
+        # start. Withholding more never exposes anything, so the periods before the first that
+        # failed keep their statuses (with the new cells withheld); it and the later ones are
+        # protected again.
+        forced.update(dict.fromkeys(demands, SECONDARY))
+        redo = set(range(min(failed), len(periods))) if failed else set()
+    return Protection(status, scope, scope, problems)
 
 
 def _statistic_status(stat: Statistic, status: dict) -> str:
@@ -642,9 +881,11 @@ def _statistic_status(stat: Statistic, status: dict) -> str:
     return SECONDARY if withheld else PUBLISHED
 
 
-def digest(specs: list[TableSpec]) -> str:
-    """A digest of everything protection depends on (values, memberships, priorities)."""
+def digest(specs: list[TableSpec], ledger: dict | None = None) -> str:
+    """A digest of everything protection depends on (values, memberships, priorities, and
+    the ledger of what the publication published before)."""
     h = hashlib.sha256()
+    h.update(json.dumps(sorted((list(k), v) for k, v in (ledger or {}).items())).encode())
     for s in sorted(specs, key=lambda s: s.name):
         if s.public:
             continue

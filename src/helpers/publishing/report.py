@@ -13,20 +13,22 @@ import html
 import json
 import os
 import platform
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pandas as pd
 
 from .. import __version__
 from ..data import municipalities
 from ..data.dataset import Dataset, data_fingerprint, ensure_default_data, is_synthetic, load, write_rejects
 from ..data.paths import REPO_ROOT, resolve_path, source_digest
-from .disclosure import Protection, TableSpec, protect
+from .disclosure import Cell, Protection, TableSpec, members_key, protect, protect_publication, scoped
 from .formats import date_da, short_digest
-from .pages import PAGES, group_of, page
+from .pages import PAGES, PUBLICATION_ENV, group_of, page, scope_of
+from .private import PUBLICATION_FILE, RECORD_FILE, private_root_of, record_dir
 from .tables import Html, Published, publish
 
 MATRIX_ENV = "REPORTBOOK_MATRIX"
@@ -76,31 +78,118 @@ class Report:
                 self._other_specs[nb] = {s.name: s for s in page(nb).specs(self)}
         return list(self.specs.values()) + [s for nb in others for s in self._other_specs[nb].values()]
 
+    @property
+    def tag(self) -> str:
+        """This run's name within its publication: its period."""
+        return f"{self.period_start.date()}_{self.period_end.date()}"
+
+    @property
+    def scope(self) -> str:
+        return scope_of(self.notebook, self.municipality)
+
+    def publication_periods(self) -> list[tuple[str, str]]:
+        """The periods published together with this page (the runner names them; a page run
+        on its own is its own publication)."""
+        own = (str(self.period_start.date()), str(self.period_end.date()))
+        named = self._publication.get("periods", [])
+        periods = {own, *((str(a), str(b)) for a, b in named)}
+        # the shortest first: a long period's tables hold more children per cell, and take the
+        # statuses of the months and stocks the short ones already printed more easily
+        return sorted(periods, key=lambda p: (pd.Timestamp(p[1]) - pd.Timestamp(p[0]), p))
+
+    @cached_property
+    def _publication(self) -> dict:
+        """What the runner says is published together with this page (periods, runs): from
+        the runner, or, for a notebook executed again on its own, from the record the runner
+        left in the private folder."""
+        text = os.environ.get(PUBLICATION_ENV)
+        if text is None:
+            path = private_root_of(self.output_dir) / PUBLICATION_FILE
+            text = path.read_text(encoding="utf-8") if path.is_file() else "{}"
+        try:
+            return json.loads(text).get(self.scope, {})
+        except (ValueError, AttributeError):
+            return {}
+
+    def _siblings(self) -> list[Report]:
+        """This page's report in every period of its publication (itself for its own)."""
+        own = (str(self.period_start.date()), str(self.period_end.date()))
+        return [
+            self
+            if (start, end) == own
+            else replace(self, period_start=pd.Timestamp(start), period_end=pd.Timestamp(end))
+            for start, end in self.publication_periods()
+        ]
+
+    def ledger_paths(self) -> list[Path]:
+        """The private records of this publication's earlier releases: runs of the same scope
+        already published in the reports folder that this matrix does not run again."""
+        root = private_root_of(self.output_dir)
+        if not root.is_dir():
+            return []
+        current = set(self._publication.get("runs", []))
+        out = []
+        for nb in group_of(self.notebook):
+            for path in sorted((root / nb).glob(f"*/{RECORD_FILE}")):
+                run = path.parent.name
+                code = run.split("_", 1)[0]
+                if f"{nb}/{run}" not in current and code.isdigit() and scope_of(nb, int(code)) == self.scope:
+                    out.append(path)
+        return out
+
+    def ledger(self) -> tuple[dict, dict, list[Cell]]:
+        """What earlier releases published: each cell's identity -> its status, each count
+        by (table, row label, column) -> (value, status) for revisions, and the cells."""
+        identities: dict = {}
+        counts: dict = {}
+        cells: list[Cell] = []
+        for path in self.ledger_paths():
+            try:
+                record = json.loads(path.read_text("utf-8"))
+            except (OSError, ValueError):
+                continue
+            identities.update(record_identities(record))
+            counts.update(record_counts(record))
+            cells += record_cells(f"{path.parent.parent.name}/{path.parent.name}", record)
+        return identities, counts, cells
+
     def group_key(self) -> str:
-        """What the protection of this page's group depends on: the code, the group, the
-        municipality (children's pages) and period, and the validated rows its pages read."""
+        """What the protection of this page's publication depends on: the code, the group, the
+        municipality (children's pages), every period of the publication, the validated rows
+        its pages read, and the ledger of its earlier releases."""
         members = group_of(self.notebook)
         reads: dict[str, str] = {}
         for nb in members:
             reads.update(notebook_reads(nb))
         children = members != group_of("adult_prices")
+        ledger = hashlib.sha256()
+        for path in self.ledger_paths():
+            ledger.update(path.read_bytes())
         key = {
             "code": source_digest(),
             "group": members,
             "municipality": self.municipality if children else "alle",
-            "period": [str(self.period_start.date()), str(self.period_end.date())],
+            "periods": self.publication_periods(),
             "rows": data_fingerprint(self.data.digests, reads, self.municipality),
+            "ledger": ledger.hexdigest(),
         }
         return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
 
     @cached_property
     def protection(self) -> Protection:
-        """The protection of the linked system of this page's group, computed once for the
-        group (cached under :meth:`group_key`; the other pages' tables are computed only
-        when it is not cached yet)."""
+        """The protection of this page's tables within its publication, seen under this run's
+        table names (computed once for the publication, cached under :meth:`group_key`)."""
         if self.notebook not in PAGES:
             return protect([])
-        return protection_of(self.group_key(), self.group_specs)
+        return protection_of(self.group_key(), self.protect_publication).view(self.tag)
+
+    def protect_publication(self) -> Protection:
+        """Protect every period of the publication as one publication
+        (:func:`~helpers.publishing.disclosure.protect_publication`), given what its earlier
+        releases published."""
+        periods = [[scoped(s, sibling.tag) for s in sibling.group_specs()] for sibling in self._siblings()]
+        released, revised, history = self.ledger()
+        return protect_publication(periods, released, self.scope, revised, history)
 
     @cached_property
     def _published(self) -> dict[str, Published]:
@@ -244,6 +333,7 @@ def open_report(municipality, period_start, period_end, data_dir, output_dir, no
     out.mkdir(parents=True, exist_ok=True)
     if not os.environ.get(MATRIX_ENV):  # in a matrix run the runner writes one rejects file for all runs
         write_rejects(dataset, out)
+    (record_dir(out) / RECORD_FILE).unlink(missing_ok=True)  # this run's private record starts afresh
     reads = notebook_reads(notebook) if notebook else {}
     fingerprint = data_fingerprint(dataset.digests, reads, code)
     config = {
@@ -281,12 +371,59 @@ def protection_cache_dir() -> Path:
     return Path(base) / "reportbook" / "protection"
 
 
-def protection_of(key: str, specs) -> Protection:
-    """:func:`~helpers.publishing.disclosure.protect` of the tables ``specs()`` returns,
-    cached on disk under ``key``, so that the pages of one group protect their system once
-    (the cache holds statuses and atom numbers only: no unit ids, no values). Notebooks of
-    one group that run at the same time wait for each other (a file lock, kept beside the
-    entry) instead of protecting the same system twice."""
+def record_identities(record: dict) -> dict:
+    """The ledger entries of a run's private record: each cell's identity -> its status."""
+    out = {}
+    for content in record.get("tables", {}).values():
+        for _, _, status, block, members, *_ in content["cells"]:
+            out[members_key(tuple(block.rsplit(":", 1)), members, keyed=True)] = status
+    return out
+
+
+def record_cells(run: str, record: dict) -> list[Cell]:
+    """The cells of an earlier release's private record (members as unit keys), named by
+    their run, with the status they were published with."""
+    out = []
+    seen = set()
+    for table, content in record.get("tables", {}).items():
+        for row, column, status, block, members, shown, product_of, value, *_ in content["cells"]:
+            unit, measure = block.rsplit(":", 1)
+            identity = (block, tuple(members), status)
+            if identity in seen:  # the same figure twice in one run (a page shows another page's table)
+                continue
+            seen.add(identity)
+            out.append(
+                Cell(
+                    f"{run}/{table}",
+                    int(row),
+                    column,
+                    unit,
+                    np.asarray(members, dtype=object),
+                    float(value),
+                    measure,
+                    shown=bool(shown),
+                    product_of=tuple(product_of) if product_of else None,
+                    fixed=status,
+                )
+            )
+    return out
+
+
+def record_counts(record: dict) -> dict:
+    """The counts of a run's private record by (table, row label, column) -> (value, status)."""
+    out = {}
+    for table, content in record.get("tables", {}).items():
+        for _, column, status, block, _, _, _, value, label, *_ in content["cells"]:
+            if block.endswith(":count"):
+                out[(table, label, str(column))] = (float(value), status)
+    return out
+
+
+def protection_of(key: str, compute) -> Protection:
+    """The protection ``compute()`` returns, cached on disk under ``key``, so that the pages
+    of one publication protect it once (the cache holds statuses only: no unit ids, no
+    values). Notebooks of one publication that run at the same time wait for each other (a
+    file lock, kept beside the entry) instead of protecting the same system twice."""
     import fcntl
 
     folder = protection_cache_dir()
@@ -299,7 +436,7 @@ def protection_of(key: str, specs) -> Protection:
                 return Protection.from_json(json.loads(path.read_text(encoding="utf-8")))
             except (ValueError, KeyError, TypeError):
                 path.unlink(missing_ok=True)
-        result = protect(specs())
+        result = compute()
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:

@@ -20,16 +20,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .disclosure import NOTE_DA, PUBLISHED, WITHHELD, Protection, TableSpec, protect
+from .disclosure import NOTE_DA, PUBLISHED, WITHHELD, Protection, TableSpec, protect, row_labels, unit_keys
 from .formats import column_kind, value_da
+from .private import RECORD_FILE, record_dir, write_private
 
 DECIMALS = 6
 _FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 _FIXED_W3C = "2000-01-01T00:00:00Z"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MANIFEST = "published.json"
-#: What the auditor reads beside the tables: each published cell's block, atoms and status.
-DISCLOSURE_FILE = "disclosure.json"
 
 
 #: Danish column labels used on the pages (files keep the English snake_case names).
@@ -493,32 +492,45 @@ def _shortest(text: str) -> str:
 
 
 def _record(output_dir: Path, spec: TableSpec, protection: Protection | None, status: pd.DataFrame) -> None:
-    """Keep a manifest of the tables published in ``output_dir`` and, for the auditor, the
-    cells of each table: status, block and atoms (never a unit id or a withheld value)."""
+    """Keep a manifest of the tables published in ``output_dir`` (how many cells each
+    withholds, never why) and, in the run's private record (:mod:`.private`, outside the
+    published tree), every cell of the table: its status, block, unit keys and value, and
+    the statistics with the cells they rest on."""
     manifest = output_dir / MANIFEST
     entries = json.loads(manifest.read_text()) if manifest.exists() else {}
-    counts = {s: int((status == s).to_numpy().sum()) for s in ("primary", "secondary")}
     entries[spec.name] = {
         "csv": f"{spec.name}.csv",
         "xlsx": f"{spec.name}.xlsx",
-        "protection": "public figures" if spec.public else "primary and secondary suppression",
-        "withheld": counts,
+        "protection": "public figures" if spec.public else "cell suppression: counts of 1-4 and what would reveal them",
+        "withheld": int((status != PUBLISHED).to_numpy().sum()),
     }
     manifest.write_text(json.dumps(dict(sorted(entries.items())), indent=2, ensure_ascii=False) + "\n")
     if spec.public or protection is None:
         return
-    path = output_dir / DISCLOSURE_FILE
-    record = json.loads(path.read_text()) if path.exists() else {"tables": {}}
-    record["group"] = protection.group
-    own = sorted((key for key in protection.relations if key[0] == spec.name), key=lambda k: (k[1], str(k[2])))
+    path = record_dir(output_dir) / RECORD_FILE
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        record = {"tables": {}}
+    record["group"], record["scope"] = protection.group, protection.scope
+    labels = row_labels(spec.frame)
     cells = [
-        [key[1], key[2], protection.status[key], rel["block"], rel["atoms"], rel["shown"], rel.get("product_of")]
-        for key in own
-        for rel in [protection.relations[key]]
+        [
+            c.row,
+            c.column,
+            protection.status[c.key],
+            f"{c.unit}:{c.measure}",
+            sorted(unit_keys(c.members)),
+            c.shown,
+            list(c.product_of) if c.product_of else None,
+            c.value,
+            labels[c.row],
+        ]
+        for c in sorted(spec.cells, key=lambda c: (c.row, str(c.column)))
     ]
     stats = [
         [st.row, st.column, protection.status[st.key], [list(k) for k in st.inputs], st.base_n]
         for st in spec.statistics
     ]
     record["tables"][spec.name] = {"cells": cells, "statistics": stats}
-    path.write_text(json.dumps(record, separators=(",", ":"), ensure_ascii=False, sort_keys=True) + "\n")
+    write_private(path, record)

@@ -42,6 +42,17 @@ def page(notebook: str) -> ModuleType:
     return importlib.import_module(f"{__name__}.{PAGES[notebook]}")
 
 
+#: The runner names each publication's periods here (JSON: scope -> [[start, end], ...]).
+PUBLICATION_ENV = "REPORTBOOK_PUBLICATION"
+
+
+def scope_of(notebook: str, municipality: int) -> str:
+    """The publication a page belongs to, protected as one linked system over all its
+    periods and releases: a municipality's children's pages, or the adult pages (whose
+    tables cover every municipality)."""
+    return "voksne" if page(notebook).GROUP == "adults" else f"kommune-{int(municipality)}"
+
+
 def group_of(notebook: str) -> list[str]:
     """The notebooks whose tables are protected together with ``notebook``'s."""
     group = page(notebook).GROUP
