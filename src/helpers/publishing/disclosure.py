@@ -743,7 +743,7 @@ def row_labels(frame: pd.DataFrame) -> list[str]:
     names = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
     if not names:
         return [f"#{i}" for i in range(len(frame))]
-    return frame[names].astype(str).agg("|".join, axis=1).tolist()
+    return ["|".join(row) for row in frame[names].astype(str).to_numpy()]
 
 
 def identities(specs: list[TableSpec], status: dict) -> dict:
