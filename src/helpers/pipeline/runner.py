@@ -47,7 +47,7 @@ from ..data.paths import REPO_ROOT, resolve_path
 from ..publishing.book import NOTEBOOK_TITLES, record_matrix
 from ..publishing.formats import date_da
 from ..publishing.pages import LINKING_PAGES, NOTEBOOKS_ENV, PUBLICATION_ENV
-from ..publishing.private import PRIVATE_ENV, PUBLICATION_FILE, make_private, private_root, write_private
+from ..publishing.private import PRIVATE_ENV, make_private, private_root
 from ..publishing.report import FOOTER, MATRIX_ENV, NO_DATA_PAGE, NOTEBOOK_DIR, notebook_reads
 from .cache import KEY_FILE
 
@@ -683,7 +683,7 @@ def _run_locked(runs, data_dir, out, jobs, progress, force, warm, scheduler, eng
     notebooks = tuple(sorted({r.notebook for r in runs}))
     os.environ[NOTEBOOKS_ENV] = ",".join(notebooks)  # the overview links to the pages of this matrix
     publication = publication_periods(runs)
-    write_private(make_private(private_root(out)) / PUBLICATION_FILE, publication)
+    make_private(private_root(out))
     # When some report is missing, there is work: the workers start (and warm up) while
     # this process works out what must run. Otherwise they start only if it finds some.
     missing = force or any(not (r.output_dir(out) / KEY_FILE).exists() for r in runs)

@@ -43,7 +43,7 @@ def private_root_of(output_dir: str | Path) -> Path:
     return Path(root) if root else private_root(Path(output_dir).resolve().parent.parent)
 
 
-#: Beside the records: what the runner published together (scope -> periods and runs).
+#: Beside each run's record: what the runner published together with it (periods, runs).
 PUBLICATION_FILE = "publication.json"
 
 

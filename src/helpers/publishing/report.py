@@ -28,7 +28,7 @@ from ..data.paths import REPO_ROOT, resolve_path, source_digest
 from .disclosure import Cell, Protection, TableSpec, members_key, protect, protect_publication, scoped
 from .formats import date_da, short_digest
 from .pages import PAGES, PUBLICATION_ENV, group_of, page, scope_of
-from .private import PUBLICATION_FILE, RECORD_FILE, private_root_of, record_dir
+from .private import PUBLICATION_FILE, RECORD_FILE, private_root_of, record_dir, write_private
 from .tables import Html, Published, publish
 
 MATRIX_ENV = "REPORTBOOK_MATRIX"
@@ -99,16 +99,18 @@ class Report:
 
     @cached_property
     def _publication(self) -> dict:
-        """What the runner says is published together with this page (periods, runs): from
-        the runner, or, for a notebook executed again on its own, from the record the runner
-        left in the private folder."""
+        """What the runner says is published together with this page (periods, runs). It is
+        kept with the run's private record, so that the notebook executed again on its own
+        (nbval, papermill) is protected as it was."""
+        own = record_dir(self.output_dir) / PUBLICATION_FILE
         text = os.environ.get(PUBLICATION_ENV)
-        if text is None:
-            path = private_root_of(self.output_dir) / PUBLICATION_FILE
-            text = path.read_text(encoding="utf-8") if path.is_file() else "{}"
         try:
-            return json.loads(text).get(self.scope, {})
-        except (ValueError, AttributeError):
+            if text is not None:
+                entry = json.loads(text).get(self.scope, {})
+                write_private(own, entry)
+                return entry
+            return json.loads(own.read_text(encoding="utf-8")) if own.is_file() else {}
+        except (ValueError, AttributeError, OSError):
             return {}
 
     def _siblings(self) -> list[Report]:
