@@ -658,6 +658,7 @@ def _protect_block(cells: list[Cell], primary: np.ndarray, integer: bool) -> tup
     targets = np.flatnonzero(is_primary)
     given_away: list[int] = []
     demands: set[int] = set()  # fixed published cells that pin a primary cell
+
     def settle(t: int, exact: bool) -> None:
         """Withhold more until ``t`` is not pinned; when only earlier cells pin it, note it
         and the least of them (the publication withholds that one from the start)."""
