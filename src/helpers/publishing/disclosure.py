@@ -471,13 +471,14 @@ class _Intervals:
     give its range over real atoms; a count is free only if a whole-number solution with
     another value than the true one exists (integer programmes)."""
 
-    def __init__(self, matrix: np.ndarray, values: np.ndarray, integer: bool):
+    def __init__(self, matrix: np.ndarray, values: np.ndarray, integer: bool, frozen: np.ndarray | None = None):
         import highspy
 
         self.highspy = highspy
         self.matrix, self.values, self.integer = matrix, values, integer
         self.n_atoms = matrix.shape[1]
-        self.frozen = np.zeros(len(values), dtype=bool)  # published by an earlier release
+        # cells whose status is fixed (an earlier period or release): never withheld to unpin
+        self.frozen = np.zeros(len(values), dtype=bool) if frozen is None else frozen
         self.columns = np.arange(self.n_atoms, dtype=np.int32)
         self.inf = highspy.kHighsInf
         self.withheld = np.zeros(len(values), dtype=bool)
@@ -495,7 +496,8 @@ class _Intervals:
             idx = np.flatnonzero(matrix[i]).astype(np.int32)
             self.lp.addRow(float(values[i]), float(values[i]), len(idx), idx, np.ones(len(idx)))
         self.ip = None
-        if integer and self.n_atoms <= WHOLE_NUMBER_ATOMS:
+        # whole-number confirmation only where something is left to decide
+        if integer and self.n_atoms <= WHOLE_NUMBER_ATOMS and not self.frozen.all():
             self.ip = _highs()
             self.ip.passModel(self.lp.getLp())
             kind = np.array([highspy.HighsVarType.kInteger] * self.n_atoms)
@@ -650,9 +652,7 @@ def _protect_block(cells: list[Cell], primary: np.ndarray, integer: bool) -> tup
     is_primary &= ~was_published
     order = list(np.flatnonzero(was_published)) + [g for g in range(n) if not was_published[g]]
     hidden = gauss_secondary(matrix, is_primary, order, withheld=was_withheld, published=was_published)
-    check = _Intervals(matrix, values, integer and not (was_published | was_withheld).all())
-    check.integer = integer
-    check.frozen = was_published | was_withheld
+    check = _Intervals(matrix, values, integer, frozen=was_published | was_withheld)
     check.withhold(np.flatnonzero(hidden))
     shares = (matrix @ matrix.T) > 0  # cells that count some of the same units
     targets = np.flatnonzero(is_primary)
