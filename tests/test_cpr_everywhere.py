@@ -23,6 +23,37 @@ PLANTED = ["0102031234", "2412104011", "0101104002", "1507129996", "2902644002"]
 SPELLINGS = {f"{c[:6]}{sep}{c[6:]}" for c in PLANTED for sep in ("", "-", " ")} | {c.lstrip("0") for c in PLANTED}
 LOOSE = re.compile(r"(?<!\d)[0-3]\d ?[01]\d ?\d\d[ -]?\d{4}(?!\d)")
 
+#: Every way of typing a CPR the generator knows (issue #25): each digit grouping people use
+#: (6+4, 2+2+2+4, 4+2+4, 8+2, 2+2+6) with each separator, planted as districts (one child
+#: each) and as the person id of one child.
+GROUPINGS = [(6,), (2, 4, 6), (4, 6), (8,), (2, 4)]
+SEPARATORS = [" ", "   ", "-", " - ", "–", " – ", "—", "/", ".", "\u00a0"]
+
+
+def spellings(cpr):
+    for cuts in GROUPINGS:
+        for sep in SEPARATORS:
+            parts = [cpr[a:b] for a, b in zip((0, *cuts), (*cuts, 10))]
+            yield sep.join(parts)
+
+
+def digits_only(text):
+    """An independent reader's normalisation: separators between digits removed."""
+    return re.sub(r"(?<=\d)[\s\-–—/.\u00a0]{1,5}(?=\d)", "", text)
+
+
+def spelled_rows():
+    """Children whose district is a CPR typed some way, and one child whose person id is
+    typed every way (the same child: the loader must give them one pseudonym)."""
+    lines = []
+    for i, spelling in enumerate(spellings("1507129996")):
+        child = f"{1 + i % 28:02d}{1 + i % 12:02d}11-5{i:03d}"
+        lines.append(f"{child};851;{spelling};udsat;§11 stk. 3;1;01-03-2015;;1500;SB-1;\n")
+    lines.append("020311-5999;851;flyttet 101104002;udsat;§11 stk. 3;1;01-03-2015;;1500;SB-1;\n")
+    for i, spelling in enumerate(spellings("2902644002")):
+        lines.append(f"{spelling};851;Syd;udsat;§52 stk. 3 nr. 2;3;{1 + i % 28:02d}-01-2016;;1500;SB-1;\n")
+    return "".join(lines)
+
 
 def background_rows(n=120):
     """Ordinary children (CPR ids too, none of them planted) so that the pages have numbers
@@ -49,7 +80,8 @@ def plant(data):
         "150712 9996;851;Nord;udsat;§52 stk. 3 nr. 7 døgninstitution;6;01-01-2016;;90000;SB-01;\n"
         "0101104002;851;Nord;2902644002;§11 stk. 3;1;01-01-2016;;2000;SB-01;\n"  # rejected: target_group
         "0101104002;851;Nord;udsat;§11 stk. 3;1;01-01-2016;;101104002;SB-01;\n"  # rejected: cost out of range
-        + background_rows(),
+        + background_rows()
+        + spelled_rows(),
         encoding="cp1252",
     )
     pd.DataFrame(
@@ -147,6 +179,9 @@ def test_no_cpr_number_reaches_anything_written(project_copy, tmp_path):
     for where, text in list(written_text(files + pickles)) + logs:
         for spelling in SPELLINGS:
             assert spelling not in text, (where, spelling)
+        joined = digits_only(text)
+        for cpr in PLANTED:
+            assert cpr not in joined and cpr.lstrip("0") not in joined, (where, cpr)
         if not where.endswith(".pkl"):
             scrubbed = re.sub(r'"image/png": "[^"]*"', "", text)
             assert not CPR_IN_TEXT.search(scrubbed), (where, CPR_IN_TEXT.search(scrubbed))

@@ -629,13 +629,14 @@ def test_cpr_numbers_in_text_columns_are_masked_and_in_person_id_pseudonymised(t
     assert iv["district"].tolist() == ["<cpr>", "Øst", "Vest"]
     assert iv["measure"].tolist()[0] == "§11 stk. 3 (<cpr>)"
     assert iv["caseworker_id"].tolist() == ["<cpr>", "SB-1234", "<cpr>"]
-    # legitimate numbers stay: amounts, dates, kommunekoder, a phone number split oddly
-    assert iv["note"].tolist() == ["ring 24121040 11", "beløb 1.234.567,50 den 01-02-2016", "kode 851"]
+    # legitimate numbers stay (amounts, dates, kommunekoder); a CPR grouped 8 + 2 is a CPR (#25)
+    assert iv["note"].tolist() == ["ring <cpr>", "beløb 1.234.567,50 den 01-02-2016", "kode 851"]
     notes = data.notes[data.notes["rule"] == "cpr_masked"]
     assert sorted(zip(notes["row"], notes["column"])) == [
         (2, "caseworker_id"),
         (2, "district"),
         (2, "measure"),
+        (2, "note"),
         (4, "caseworker_id"),
     ]
     assert not privacy.CPR_IN_TEXT.search(iv.astype(str).to_csv() + data.notes.to_csv() + data.issues.to_csv())

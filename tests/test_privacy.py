@@ -2,6 +2,7 @@ import datetime as dt
 import hashlib
 import hmac
 import os
+import re
 import stat
 
 import pandas as pd
@@ -146,3 +147,103 @@ def test_cli_with_a_short_key_says_so_in_one_line(tmp_path):
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and "16" in result.stderr
+
+
+# ------------------------------------------------------- CPR numbers in every spelling (#25)
+
+from hypothesis import assume, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+#: What people type between digits (an independent list, not the module's).
+TYPED_SEPARATORS = [" ", "  ", "   ", "-", " - ", "–", " – ", "—", "/", ".", ". ", "\u00a0", "\u2009"]
+
+
+def digits_only(text: str) -> str:
+    """``text`` with every separator between two digits removed (an independent reader's
+    normalisation: any planted CPR comes back as its ten digits)."""
+    return re.sub(r"(?<=\d)[\s\-–—/.\u00a0\u2009]{1,5}(?=\d)", "", text)
+
+
+@st.composite
+def spelled_cprs(draw):
+    """A valid CPR number and one way of typing it: any digit grouping, any separators,
+    possibly without its leading zero."""
+    born = draw(st.dates(min_value=dt.date(1937, 1, 1), max_value=dt.date(2025, 12, 31)))
+    serial = draw(st.integers(0, 999)) + (4000 if born.year >= 2000 else 0)
+    digits = f"{born:%d%m%y}{serial:04d}"
+    cuts = sorted(draw(st.sets(st.integers(1, 9), max_size=4)))
+    text, at = "", 0
+    for cut in cuts + [10]:
+        text += digits[at:cut] + (draw(st.sampled_from(TYPED_SEPARATORS)) if cut < 10 else "")
+        at = cut
+    if digits[0] == "0" and draw(st.booleans()) and not text[1:2].strip("0123456789"):
+        text = text[1:]  # Excel dropped the leading zero
+    # "123456789.0" is how a number stored by Excel reads as text (nine or ten digits and
+    # ".0"); a CPR typed with "." before a last group of zeros is read that way, as documented
+    assume(not re.fullmatch(r"\d{9,10}\.0+", text))
+    return digits, text
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    spelled_cprs(),
+    st.sampled_from(["", "se ", "distrikt Nord ", "sag 2016 ", "(", "tlf. 12 34 56 78, cpr "]),
+    st.sampled_from(["", " Nord", ".", ")", ", ring 2016"]),
+)
+def test_a_cpr_in_any_spelling_is_masked_in_text(spelled, before, after):
+    digits, text = spelled
+    masked, changed = privacy.mask_cpr_text(before + text + after)
+    assert changed and digits not in digits_only(masked) and digits[1:] not in digits_only(masked), masked
+    words = re.compile(r"[\d\s\-–—/.,()\u00a0\u2009]")
+    assert words.sub("", masked.replace(privacy.MASK, "")) == words.sub("", before + after)  # the words are kept
+
+
+@settings(max_examples=300, deadline=None)
+@given(spelled_cprs())
+def test_a_cpr_in_any_spelling_is_pseudonymised_as_a_person_id(spelled):
+    digits, text = spelled
+    out = privacy.pseudonymise(pd.Series([text, digits]), key=b"k" * 16)
+    assert out["person_id"].iloc[0] == out["person_id"].iloc[1] == privacy.pseudonym(digits, b"k" * 16)
+    assert out["cpr_birth_date"].iloc[0] == out["cpr_birth_date"].iloc[1] != pd.NaT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "010203 - 1234",
+        "010203–1234",
+        "010203/1234",
+        "01.02.03-1234",
+        "01-02-03-1234",
+        "0102-03-1234",
+        "01020312 34",
+        "010203   1234",
+        "010203—1234",
+    ],
+)
+def test_the_spellings_the_issue_found_are_masked_and_pseudonymised(text):
+    assert privacy.mask_cpr_text(f"distrikt {text} nord") == ("distrikt <cpr> nord", True)
+    assert privacy.pseudonymise(pd.Series([text]), key=b"k" * 16)["person_id"].iloc[0] == privacy.pseudonym(
+        "0102031234", b"k" * 16
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "beløb 1.234.567,50",
+        "perioden 01-02-2016 - 31-12-2016",
+        "SEL-52-3.7",
+        "§ 52, stk. 3, nr. 7",
+        "tlf. 12 34 56 78",
+        "2016-01-02",
+        "KLE 27.27.26",
+    ],
+)
+def test_ordinary_numbers_and_dates_are_not_taken_for_cpr_numbers(text):
+    assert privacy.mask_cpr_text(text) == (text, False)
+
+
+def test_nine_digits_inside_text_are_a_cpr_without_its_zero():
+    assert privacy.mask_cpr_text("barnet 101104002 flyttet") == ("barnet <cpr> flyttet", True)
+    assert privacy.mask_cpr_text("beløb 123456789") == ("beløb 123456789", False)  # 01-23: no such month

@@ -35,38 +35,108 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-#: A whole value that is a CPR number: DDMMYY and SSSS, with a dash, a space or nothing
-#: between them (``010203-1234``, ``0102031234``, ``010203 1234``, ``01 02 03 1234``).
+#: What people type between the digits of a CPR number: spaces (also no-break and thin),
+#: hyphens and dashes (``-``, en dash ``–`` from Word/Outlook autocorrect, em dash), ``/``
+#: and ``.``; a run of up to five of them (``010203 - 1234``, ``010203  –  1234``).
+SEPARATORS = "\\s\u00a0\u2009\u202f\\-\u2010\u2011\u2012\u2013\u2014\u2015\u2212/."
+_SEP = f"[{SEPARATORS}]"
+#: A run of digit groups joined by separators: ``01.02.03-1234``, ``0102-03-1234``,
+#: ``01020312 34``; the groups are the pure-digit parts.
+_DIGIT_RUN = re.compile(rf"(?<!\d)\d+(?:{_SEP}{{1,5}}\d+)*(?!\d)")
+_GROUP = re.compile(r"\d+")
+_WHOLE = re.compile(rf"^\d+(?:{_SEP}{{1,5}}\d+)*$")
+_EXCEL_FLOAT = re.compile(r"^(\d{9,10})\.0+$")
+#: A whole value that is a CPR number in the usual form (kept for readers of the contract):
+#: DDMMYY and SSSS with a dash, a space or nothing between them.
 CPR_PATTERN = re.compile(r"^\s*(\d{2}) ?(\d{2}) ?(\d{2})[ -]?(\d{4})\s*$")
-#: Nine digits: a CPR number whose leading zero was lost when Excel stored it as a number
-#: (``101104002`` for ``0101104002``); a CPR only when the zero-padded date exists.
-NINE_DIGITS = re.compile(r"^\s*(\d{9})(?:\.0+)?\s*$")
-#: Anything that looks like a CPR number inside text (used to scan published output).
+#: Anything that looks like a CPR number in its usual spelling inside text (used to scan
+#: published output; :func:`find_cpr` finds every spelling).
 CPR_IN_TEXT = re.compile(r"(?<!\d)[0-3]\d[01]\d{3}-?\d{4}(?!\d)")
-#: CPR-like runs inside text, also written with spaces; masked in every text column.
-CPR_LIKE = re.compile(r"(?<![\d])[0-3]\d ?[01]\d ?\d\d[ -]?\d{4}(?![\d])")
 MASK = "<cpr>"
 PSEUDONYM_PREFIX = "p"
 SECRET_ENV = "REPORTBOOK_SECRET"
 
 
+def _date_shaped(ten: str) -> bool:
+    """DDMM of ten digits is a day 01-31 of a month 01-12 (the serial is not checked: a
+    typed CPR may have a wrong check digit and is still a CPR)."""
+    return 1 <= int(ten[:2]) <= 31 and 1 <= int(ten[2:4]) <= 12
+
+
+def _cpr_of_digits(digits: str) -> str | None:
+    """The ten digits of a CPR written with these digits: ten date-shaped digits, or nine
+    whose leading zero was lost (Excel) when the zero-padded date exists."""
+    if len(digits) == 10 and _date_shaped(digits):
+        return digits
+    if len(digits) == 9 and parse_cpr("0" + digits) is not None:
+        return "0" + digits
+    return None
+
+
+def find_cpr(text: str) -> list[tuple[int, int, str]]:
+    """Every CPR number written inside ``text``, whatever its spelling: ``(start, end,
+    ten digits)`` of each, left to right, not overlapping.
+
+    A CPR is a run of one or more consecutive digit groups (joined by up to five
+    :data:`SEPARATORS`, and with no digit right before or after) holding ten digits whose
+    first four are a day and month, or nine digits that are a valid CPR once the lost
+    leading zero is put back. Groups are taken whole: ``2016 0102031234`` finds the second
+    group. Every such window of a run is found and overlapping windows are merged, so a
+    number typed right before a CPR can be masked with it but never leaves part of it
+    readable. A window that starts as a date with a four-digit year (``01-02-2016 -
+    31-12-2016``) is a date range, not a CPR.
+    """
+    found = []
+    for run in _DIGIT_RUN.finditer(text):
+        groups = [(g.start() + run.start(), g.end() + run.start(), g.group()) for g in _GROUP.finditer(run.group())]
+        spans = []  # every window of whole groups that is a CPR; overlapping ones merge
+        for i in range(len(groups)):
+            digits = ""
+            for j in range(i, len(groups)):
+                digits += groups[j][2]
+                if len(digits) > 10:
+                    break
+                cpr = None if _dated(groups[i : j + 1]) else _cpr_of_digits(digits)
+                if cpr is not None:
+                    spans.append([groups[i][0], groups[j][1], cpr])
+        for span in sorted(spans, key=lambda s: (s[0], -s[1])):
+            if found and span[0] <= found[-1][1]:
+                found[-1][1] = max(found[-1][1], span[1])
+            else:
+                found.append(span)
+    return [tuple(span) for span in found]
+
+
+def _dated(groups: list) -> bool:
+    """Groups that start as a date with a four-digit year (``01-02-2016 - 31-12-2016``): a
+    CPR number has a two-digit year, so such a window is a date range, not a CPR."""
+    sizes = [len(g[2]) for g in groups[:3]]
+    return sizes == [2, 2, 4] and groups[2][2][:2] in ("19", "20")
+
+
 def cpr_digits(value: object) -> str | None:
-    """The ten digits of a CPR number written in any of the forms above, also as an Excel
-    number (int or float, possibly without its leading zero); None for anything else."""
+    """The ten digits of a CPR number when the whole ``value`` is one, in any spelling
+    (see :func:`find_cpr`), also as an Excel number (int or float, possibly without its
+    leading zero); None for anything else. Ten digits are a CPR also when their date does
+    not exist (a typing error is still personal), nine only when the zero-padded date does."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int) or (isinstance(value, float) and value == value and float(value).is_integer()):
         text = str(int(value))
     elif isinstance(value, str):
-        text = value
+        text = value.strip()
+        excel = _EXCEL_FLOAT.match(text)
+        if excel is not None:
+            text = excel[1]
     else:
         return None
-    m = CPR_PATTERN.match(text)
-    if m:
-        return "".join(m.groups())
-    m = NINE_DIGITS.match(text)
-    if m and parse_cpr("0" + m[1]) is not None:
-        return "0" + m[1]
+    if not _WHOLE.match(text):
+        return None
+    digits = "".join(_GROUP.findall(text))
+    if len(digits) == 10:
+        return digits
+    if len(digits) == 9 and parse_cpr("0" + digits) is not None:
+        return "0" + digits
     return None
 
 
@@ -77,12 +147,18 @@ def looks_like_cpr(value: object) -> bool:
 
 
 def mask_cpr_text(text: str) -> tuple[str, bool]:
-    """``text`` with every CPR-like run masked (and a whole value that is a CPR number,
-    e.g. nine digits); also whether anything was masked."""
+    """``text`` with every CPR number in it masked, whatever its spelling (a whole value
+    that is a CPR number too); also whether anything was masked."""
     if cpr_digits(text) is not None:
         return MASK, True
-    masked = CPR_LIKE.sub(MASK, text)
-    return masked, masked != text
+    found = find_cpr(text)
+    if not found:
+        return text, False
+    parts, at = [], 0
+    for start, end, _ in found:
+        parts += [text[at:start], MASK]
+        at = end
+    return "".join(parts) + text[at:], True
 
 
 def cpr_century(yy: int, seventh: int) -> int:
@@ -96,10 +172,10 @@ def cpr_century(yy: int, seventh: int) -> int:
 
 def parse_cpr(value: str) -> tuple[dt.date, str] | None:
     """Birth date and sex (``M``/``K``) of a CPR number; None when it is not a valid CPR."""
-    m = CPR_PATTERN.match(value) if isinstance(value, str) else None
-    if m is None:
+    digits = re.sub(r"\D", "", value) if isinstance(value, str) and _WHOLE.match(value.strip()) else ""
+    if len(digits) != 10:
         return None
-    dd, mm, yy, serial = int(m[1]), int(m[2]), int(m[3]), m[4]
+    dd, mm, yy, serial = int(digits[:2]), int(digits[2:4]), int(digits[4:6]), digits[6:]
     year = cpr_century(yy, int(serial[0])) + yy
     try:
         born = dt.date(year, mm, dd)
@@ -140,7 +216,7 @@ def secret_key() -> bytes:
     whitespace-only key and a key shorter than :data:`MIN_KEY_BYTES`. A key file that
     other users can read gives a :class:`KeyFileWarning`."""
     env = os.environ.get(SECRET_ENV)
-    if env:
+    if env is not None:  # set but empty is refused like blank, never a silent fall-back
         return _checked(env.encode("utf-8"), f"${SECRET_ENV}")
     path = key_file()
     if not path.exists():
