@@ -146,6 +146,16 @@ def cmd_fetch_dst(args) -> int:
     return 0
 
 
+def cmd_import(args) -> int:
+    from ..data.os2bos import import_os2bos
+
+    report = import_os2bos(args.src, args.out)
+    print(f"OS2bos-eksport i {args.src} læst; datamappe skrevet: {args.out}")
+    print(report.text())
+    print(f"Rapporten står også i {Path(args.out) / 'importrapport.csv'}. Kør nu: reportbook validate {args.out}")
+    return 0
+
+
 def cmd_cache(args) -> int:
     from ..data.dataset import cache_dir, clear_cache
     from ..publishing.formats import plural_da
@@ -227,6 +237,12 @@ def parser() -> argparse.ArgumentParser:
     f.add_argument("--base-url", default=None, help=argparse.SUPPRESS)
     f.add_argument("--refresh", action="store_true")
     f.set_defaults(func=cmd_fetch_dst)
+
+    i = sub.add_parser("import", help="convert a case system's export into a data folder of the contract")
+    i.add_argument("system", choices=["os2bos"], help="the case system that wrote the export")
+    i.add_argument("src", help="the folder with the export's reports (OS2bos: *_payments_N.csv, expected_cases_0.csv)")
+    i.add_argument("--out", required=True, help="the data folder to write (interventions.csv, importrapport.csv)")
+    i.set_defaults(func=cmd_import)
 
     c = sub.add_parser("cache", help="the cache of validated data sets (pseudonymised rows, birth dates)")
     c.add_argument("action", choices=["clear"], help="clear: delete every cached data set")
