@@ -188,3 +188,22 @@ def test_cache_clear_command(tmp_path):
     assert result.returncode == 0, result.stderr
     assert not list((tmp_path / "cache").rglob("*.pkl"))
     assert "1" in result.stdout
+
+
+def test_the_cache_key_holds_the_size_limit(tmp_path, monkeypatch):
+    """A file refused as too large is read once the limit is raised (#25): the limit is part
+    of the key, and a refusal for lack of memory is never cached."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    write_csv(tmp_path / "d" / "interventions.csv", iv_rows())
+    monkeypatch.setenv("REPORTBOOK_MAX_INPUT_BYTES", "10")
+    assert load(tmp_path / "d", key=b"k" * 16).refused_files == ["interventions.csv"]
+    monkeypatch.setenv("REPORTBOOK_MAX_INPUT_BYTES", "100000000")
+    assert len(load(tmp_path / "d", key=b"k" * 16).interventions) == 3
+    monkeypatch.delenv("REPORTBOOK_MAX_INPUT_BYTES")
+    from helpers.data import ingest
+
+    monkeypatch.setattr(ingest, "available_memory", lambda: 10)  # a busy machine: refused, not cached
+    write_csv(tmp_path / "e" / "interventions.csv", iv_rows())
+    assert load(tmp_path / "e", key=b"k" * 16).refused_files == ["interventions.csv"]
+    monkeypatch.setattr(ingest, "available_memory", lambda: 8 * 2**30)
+    assert len(load(tmp_path / "e", key=b"k" * 16).interventions) == 3

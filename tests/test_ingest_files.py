@@ -467,11 +467,14 @@ def test_excel_parse_errors_name_the_cell(tmp_path):
     assert "Data!C3" in issues_at(data, 3, "target_group")["message"].iloc[0]
 
 
-@pytest.mark.parametrize("content", [b"not a zip file at all", b"PK\x03\x04broken"])
-def test_a_corrupt_workbook_is_one_line_naming_the_file(tmp_path, content):
+@pytest.mark.parametrize(
+    "content, rule",
+    [(b"not a zip file at all", "wrong_kind"), (b"PK\x03\x04broken", "unreadable")],  # text is named as text (#25)
+)
+def test_a_corrupt_workbook_is_one_line_naming_the_file(tmp_path, content, rule):
     (tmp_path / "interventions.xlsx").write_bytes(content)
     data = load(tmp_path)
-    assert data.issues["rule"].tolist() == ["unreadable"]
+    assert data.issues["rule"].tolist() == [rule]
     assert "interventions.xlsx" in data.issues["message"].iloc[0]
     result = assert_no_traceback(tmp_path)
     assert result.returncode == 1
@@ -691,3 +694,113 @@ def test_a_case_id_that_is_a_cpr_is_pseudonymised_not_merged(tmp_path):
     assert data.rejected == 0, data.issues["message"].tolist()
     assert ar["case_id"].nunique() == 2 and not ar["case_id"].str.contains("0101701233").any()
     assert ar["close_reason"].tolist()[1] == "flyttet; ny adresse <cpr>"
+
+
+# ------------------------------------------------- files that look like a table (#25, item 4)
+
+ONE_CHILD = (
+    "person_id,municipality,target_group,measure,start_date,birth_date\np1,851,udsat,§11 stk. 3,2016-01-01,2010-01-01\n"
+)
+ZIP, XLS = b"PK\x03\x04" + b"\x00" * 40, b"\xd0\xcf\x11\xe0" + b"\x00" * 40
+
+
+@pytest.mark.parametrize(
+    "name, says",
+    [
+        ("Interventions.CSV", "skal hedde præcis interventions.csv"),
+        ("interventions (1).csv", "skal hedde præcis interventions.csv"),
+        ("Kopi af interventions.csv", "skal hedde præcis interventions.csv"),
+        ("interventions - kopi.xlsx", "skal hedde præcis interventions.csv"),
+        ("interventions.xls", "skal hedde præcis interventions.csv"),
+        ("interventions.csv.gz", "skal hedde præcis interventions.csv"),
+        ("interventions.txt", "skal hedde præcis interventions.csv"),
+        ("interventions.csv/", "en mappe, ikke en fil"),
+        ("interventions.csv@", "genvej (symbolsk link) til en fil, der ikke findes"),
+    ],
+)
+def test_a_file_named_like_a_table_but_not_read_is_named_and_validate_fails(tmp_path, name, says):
+    data = tmp_path / "data"
+    data.mkdir()
+    if name.endswith("/"):
+        (data / name[:-1]).mkdir()
+    elif name.endswith("@"):
+        (data / name[:-1]).symlink_to(tmp_path / "nowhere.csv")
+    else:
+        (data / name).write_text(ONE_CHILD, encoding="utf-8")
+    loaded = load(data, key=b"k" * 16, use_cache=False)
+    (message,) = loaded.issues.loc[loaded.issues["rule"] == "not_read", "message"]
+    assert name.rstrip("/@") in message and says in message
+    assert name.rstrip("/@") in loaded.refused_files
+    done = reportbook("validate", data, env={"REPORTBOOK_SECRET": "k" * 16})
+    assert done.returncode == 1 and name.rstrip("/@") in done.stdout and "Traceback" not in done.stderr
+
+
+def test_other_files_in_the_data_folder_are_not_taken_for_tables(tmp_path):
+    write_csv(tmp_path / "interventions.csv", ONE_CHILD)
+    write_csv(tmp_path / "importrapport.csv", "fil,hvad,antal\n")
+    (tmp_path / "README.txt").write_text("noter")
+    loaded = load(tmp_path, key=b"k" * 16, use_cache=False)
+    assert loaded.refused_files == [] and loaded.issues.empty
+
+
+@pytest.mark.parametrize(
+    "name, content, says",
+    [
+        ("interventions.csv", ZIP, "dette er en Excel-fil (eller en anden zip-fil), ikke en CSV-fil"),
+        ("interventions.csv", b"PAR1" + b"\x00" * 40, "dette er en Parquet-fil, ikke en CSV-fil"),
+        ("interventions.csv", XLS, "dette er en gammel Excel-fil (.xls), ikke en CSV-fil"),
+        ("interventions.xlsx", ONE_CHILD.encode(), "dette er en CSV-fil, ikke en Excel-fil"),
+        ("interventions.parquet", ONE_CHILD.encode(), "dette er en CSV-fil, ikke en Parquet-fil"),
+        ("interventions.csv", b"\x1f\x8b\x08\x00" + b"\x00" * 40, "dette er en gzip-komprimeret fil, ikke en CSV-fil"),
+    ],
+)
+def test_a_renamed_file_is_named_as_what_it_is(tmp_path, name, content, says):
+    (tmp_path / name).write_bytes(content)
+    loaded = load(tmp_path, key=b"k" * 16, use_cache=False)
+    (message,) = loaded.issues.loc[loaded.issues["rule"] == "wrong_kind", "message"]
+    assert message.startswith(name) and says in message
+
+
+def test_data_under_a_blank_header_cell_is_kept_and_reported(tmp_path):
+    write_csv(
+        tmp_path / "interventions.csv",
+        "person_id,municipality,,target_group,measure,start_date,birth_date,\n"
+        "p1,851,noget,udsat,§11 stk. 3,2016-01-01,2010-01-01,\n"
+        "p2,851,,udsat,§11 stk. 3,2016-01-01,2010-01-01,\n",
+    )
+    loaded = load(tmp_path, key=b"k" * 16, use_cache=False)
+    assert len(loaded.interventions) == 2
+    notes = loaded.notes[loaded.notes["rule"] == "blank_header"]
+    assert notes["column"].tolist() == ["kolonne_3"]  # the empty last column is no data: no note
+    assert "kolonne 3 har ingen overskrift, men data i 1 celle" in notes["message"].iloc[0]
+    assert loaded.interventions["kolonne_3"].iloc[0] == "noget"  # kept
+
+
+def test_a_second_sheet_with_the_tables_header_is_reported(tmp_path):
+    frame = pd.DataFrame(
+        {"person_id": ["p1"], "municipality": [851], "event_date": ["2016-01-01"], "event_type": ["ny_sag"]}
+    )
+    with pd.ExcelWriter(tmp_path / "case_events.xlsx") as writer:
+        frame.to_excel(writer, sheet_name="case_events", index=False)
+        frame.assign(person_id="p2").to_excel(writer, sheet_name="Ark2", index=False)
+        pd.DataFrame({"noter": ["x"]}).to_excel(writer, sheet_name="Noter", index=False)
+    loaded = load(tmp_path, key=b"k" * 16, use_cache=False)
+    (message,) = loaded.notes.loc[loaded.notes["rule"] == "other_sheet", "message"]
+    assert "'Ark2'" in message and "'Noter'" not in message and len(loaded.case_events) == 1
+
+
+def test_a_long_value_is_cut_in_messages(tmp_path):
+    big = "x" * 5_000_000
+    write_csv(tmp_path / "interventions.csv", f"{ONE_CHILD.splitlines()[0]}\np1,851,{big},a,2016-01-01,2010-01-01\n")
+    loaded = load(tmp_path, key=b"k" * 16, use_cache=False)
+    (message,) = loaded.issues.loc[loaded.issues["column"] == "target_group", "message"]
+    assert len(message) < 400 and "(5.000.000 tegn)" in message
+
+
+def test_a_header_holding_a_cpr_number_is_masked(tmp_path):
+    write_csv(
+        tmp_path / "interventions.csv",
+        ONE_CHILD.replace("birth_date\n", "birth_date,0102031234\n", 1).replace("2010-01-01\n", "2010-01-01,x\n"),
+    )
+    loaded = load(tmp_path, key=b"k" * 16, use_cache=False)
+    assert "0102031234" not in loaded.interventions.columns.str.cat() + loaded.notes.to_csv()

@@ -247,3 +247,11 @@ def test_ordinary_numbers_and_dates_are_not_taken_for_cpr_numbers(text):
 def test_nine_digits_inside_text_are_a_cpr_without_its_zero():
     assert privacy.mask_cpr_text("barnet 101104002 flyttet") == ("barnet <cpr> flyttet", True)
     assert privacy.mask_cpr_text("beløb 123456789") == ("beløb 123456789", False)  # 01-23: no such month
+
+
+def test_an_empty_secret_is_refused_like_a_blank_one(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))  # a key file would be made here otherwise
+    monkeypatch.setenv("REPORTBOOK_SECRET", "")
+    with pytest.raises(ValueError, match="REPORTBOOK_SECRET er tom"):
+        privacy.secret_key()
+    assert not (tmp_path / "reportbook" / "secret.key").exists()

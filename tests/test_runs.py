@@ -252,3 +252,30 @@ def test_build_refuses_a_reports_folder_with_an_incomplete_run(project_copy, tmp
     assert "Traceback" not in result.stderr and "KeyError" not in result.stderr
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "staircase/615_2016-02-01_2016-08-01" in lines[0]
+
+
+def test_command_errors_are_one_danish_sentence(tmp_path):
+    """#25: a reports folder outside the book, and an operating-system error, are said in
+    Danish, with no Python path error or traceback."""
+    outside = reportbook("build", "--reports", tmp_path)
+    assert outside.returncode == 2, outside.stderr
+    assert "ligger uden for bogens mappe" in outside.stderr and "subpath" not in outside.stderr
+    data = tmp_path / "data"
+    write_csv(data / "interventions.csv", "person_id,municipality,target_group,measure,start_date,birth_date\n")
+    (tmp_path / "a-file").write_text("x")
+    blocked = reportbook("validate", data, "--rejects", tmp_path / "a-file" / "out")  # a file where a folder goes
+    assert blocked.returncode == 2, blocked.stderr
+    assert "a-file/out: er ikke en mappe" in blocked.stderr, blocked.stderr
+    assert "Traceback" not in blocked.stderr and "Not a directory" not in blocked.stderr
+
+
+def test_error_da_names_the_file_and_the_meaning():
+    import errno
+
+    from helpers.pipeline.cli import error_da
+
+    assert error_da(PermissionError(errno.EACCES, "Permission denied", "/x/y.csv")) == (
+        "/x/y.csv: adgang nægtet (tjek rettighederne)"
+    )
+    assert error_da(OSError(errno.ENOSPC, "No space left on device")) == "Der er ikke mere plads på disken"
+    assert error_da(ValueError("Perioden 'x' skal skrives START:SLUT")) == "Perioden 'x' skal skrives START:SLUT"

@@ -108,12 +108,20 @@ def _positions(values: pd.Series, part: pd.Series) -> np.ndarray:
     return values.index.get_indexer(part.index)
 
 
+#: The longest value a message repeats whole; a longer one is cut (a 5 MB cell stays in the file).
+SHOWN_CHARS = 80
+
+
 def show(value: object) -> str:
-    """A cell value quoted for a message, with anything CPR-like masked."""
+    """A cell value quoted for a message, with anything CPR-like masked and a long value
+    cut to its first characters and its length."""
     from .privacy import mask_cpr_text
 
     text = native_text(value) if not isinstance(value, str) else value
-    return repr(mask_cpr_text(text)[0])
+    text = mask_cpr_text(text)[0]
+    if len(text) > SHOWN_CHARS:
+        return repr(text[: SHOWN_CHARS - 20]) + f" … ({len(text):,} tegn)".replace(",", ".")
+    return repr(text)
 
 
 # ---------------------------------------------------------------------------- numbers

@@ -21,6 +21,7 @@ import pandas as pd
 from .contract import ISSUE_COLUMNS, MEASURE_STEPS, OPEN_END_ENV, TABLES
 from .paths import DEFAULT_DATA_DIR, REFERENCE_DIR, SYNTHETIC_MARKER, resolve_path
 from .privacy import secret_key
+from .safecsv import write_csv
 
 #: The digest shown for a table without rows.
 EMPTY = "tom"
@@ -137,14 +138,20 @@ def clear_cache() -> tuple[int, int]:
     return n, size
 
 
+#: Environment settings that change what the loader does: part of the cache key.
+LOADER_SETTINGS = (OPEN_END_ENV, "REPORTBOOK_MAX_INPUT_BYTES")
+
+
 def _cache_key(digests: dict[str, str], key: bytes) -> str:
-    """Digest of every input file, the loader's code and the pseudonymisation key."""
+    """Digest of every input file, the loader's code, the pseudonymisation key and every
+    setting that changes what the loader does (:data:`LOADER_SETTINGS`)."""
     h = hashlib.sha256(hashlib.sha256(key).digest())
     for name, digest in sorted(digests.items()):
         h.update(name.encode())
         h.update(digest.encode())
     here = Path(__file__).parent
-    h.update(os.environ.get(OPEN_END_ENV, "").encode())
+    for setting in LOADER_SETTINGS:
+        h.update(f"{setting}={os.environ.get(setting, '')}\n".encode())
     for module in (
         "contract.py",
         "ingest.py",
@@ -175,6 +182,9 @@ def load(data_dir: str | Path, key: bytes | None = None, use_cache: bool = True)
         raise FileNotFoundError(f"Datamappen {data_dir} findes ikke.")
     key = secret_key() if key is None else key
     digests = {p.name: file_digest(p) for p in sorted(data_dir.iterdir()) if p.is_file() and not p.name.startswith(".")}
+    for p in data_dir.iterdir():  # folders and broken links are named in messages: part of the key
+        if not p.is_file() and not p.name.startswith("."):
+            digests[f"{p.name}/"] = "folder" if p.is_dir() else "link"
     cached = cache_dir() / f"{_cache_key(digests, key)}{CACHE_SUFFIX}" if use_cache else None
     if cached is not None and cached.exists():
         try:
@@ -187,7 +197,10 @@ def load(data_dir: str | Path, key: bytes | None = None, use_cache: bool = True)
             cached.unlink(missing_ok=True)
     dataset = _load(data_dir, key, digests)
     dataset.digests = table_digests(dataset)  # computed once, kept with the cached data set
-    if cached is not None:
+    # a file refused as too large for the memory free right now is not a property of the
+    # inputs: such a data set is not cached, so the file is tried again next time
+    refused_for_memory = "rule" in dataset.issues and (dataset.issues["rule"] == "too_large").any()
+    if cached is not None and not refused_for_memory:
         _store(dataset, cached)
     return dataset
 
@@ -211,7 +224,7 @@ def _store(dataset: Dataset, cached: Path) -> None:
 
 
 def _load(data_dir: Path, key: bytes, digests: dict[str, str]) -> Dataset:
-    from .ingest import RawTable, read_raw, table_files  # parsing and validation only on a cache miss
+    from .ingest import RawTable, lookalikes, read_raw, table_files  # parsing and validation only on a cache miss
     from .steps import MAPPING_FILE, mapping_from
     from .validation import Validated, empty_table, validate
 
@@ -274,6 +287,12 @@ def _load(data_dir: Path, key: bytes, digests: dict[str, str]) -> Dataset:
             file = paths[0].name
         frames[name] = result.frame
         record(name, file, result)
+    read = {file for row in quality for file in str(row["file"]).split(", ") if file}
+    for path, name, why in lookalikes(data_dir, [*TABLES, MEASURE_STEPS.name], read):
+        raw = RawTable(path, pd.DataFrame(), pd.Series([], dtype="int64"))
+        raw.refused.append({"column": "", "rule": "not_read", "problem": why, "expected": ""})
+        table = TABLES.get(name, MEASURE_STEPS)
+        record(name, path.name, validate(raw, table, data_dir=data_dir, key=key))
 
     def combined(parts):
         parts = [p for p in parts if len(p)]
@@ -361,7 +380,7 @@ def write_rejects(dataset: Dataset, target: str | Path) -> Path:
         path = target
         quality = target.with_name(f"{target.stem}_data_quality.csv")
         notes = target.with_name(f"{target.stem}_notes.csv")
-    dataset.issues.to_csv(path, index=False, lineterminator="\n")
-    dataset.quality.to_csv(quality, index=False, lineterminator="\n")
-    getattr(dataset, "notes", pd.DataFrame(columns=ISSUE_COLUMNS)).to_csv(notes, index=False, lineterminator="\n")
+    write_csv(dataset.issues, path)
+    write_csv(dataset.quality, quality)
+    write_csv(getattr(dataset, "notes", pd.DataFrame(columns=ISSUE_COLUMNS)), notes)
     return path

@@ -36,7 +36,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .cells import show
 from .contract import Table
+from .privacy import mask_cpr_text
 
 EXTENSIONS = (".csv", ".xlsx", ".parquet")
 FIRST_DATA_ROW = 2  # header is row 1 in the file as the user sees it
@@ -87,6 +89,48 @@ def _refused(path: Path, rule: str, problem: str, expected: str = "", column: st
 def table_files(data_dir: Path, table: str) -> list[Path]:
     """Every file in ``data_dir`` that holds ``table`` (``.csv``, ``.xlsx`` or ``.parquet``)."""
     return [data_dir / f"{table}{ext}" for ext in EXTENSIONS if (data_dir / f"{table}{ext}").is_file()]
+
+
+_COPY_MARK = re.compile(r"(\s*\(\d+\)|\s*-\s*(kopi|copy)(\s*\(\d+\))?|\s+(kopi|copy)(\s*\d+)?)$", re.IGNORECASE)
+_COPY_PREFIX = re.compile(r"^(kopi af|copy of)\s+", re.IGNORECASE)
+
+
+def lookalike_table(name: str, tables) -> str | None:
+    """The table a file name looks like without being its exact name: another case
+    (``Interventions.CSV``), a copy mark (``interventions (1).csv``, ``kopi af …``,
+    ``… - kopi``), another or a double extension (``.xls``, ``.csv.gz``, ``.txt``)."""
+    stem = name
+    while True:  # every extension: interventions.csv.gz -> interventions
+        head, dot, ext = stem.rpartition(".")
+        if not dot or not head or not re.fullmatch(r"[A-Za-z0-9]{1,8}", ext):
+            break
+        stem = head
+    stem = _COPY_PREFIX.sub("", _COPY_MARK.sub("", stem.strip())).strip().casefold().replace(" ", "_")
+    return stem if stem in tables else None
+
+
+def lookalikes(data_dir: Path, tables, read: set[str]) -> list[tuple[Path, str, str]]:
+    """Every entry of ``data_dir`` that looks like a table but is not read: ``(path, table,
+    why)``, why in Danish (a folder, a broken link, another name than the exact one)."""
+    found = []
+    for entry in sorted(data_dir.iterdir()):
+        if entry.name in read or entry.name.startswith("."):
+            continue
+        table = lookalike_table(entry.name, tables)
+        exact = any(entry.name == f"{t}{ext}" for t in tables for ext in EXTENSIONS)
+        if table is None and not exact:
+            continue
+        table = table or entry.name.rpartition(".")[0]
+        if entry.is_symlink() and not entry.exists():
+            why = "en genvej (symbolsk link) til en fil, der ikke findes, læses ikke"
+        elif entry.is_dir():
+            why = "en mappe, ikke en fil, læses ikke"
+        elif not entry.is_file():
+            why = "ikke en almindelig fil, læses ikke"
+        else:
+            why = f"læses ikke: tabellen '{table}' skal hedde præcis {table}.csv, {table}.xlsx eller {table}.parquet"
+        found.append((entry, table, why))
+    return found
 
 
 def find_table_file(data_dir: Path, table: str) -> Path | None:
@@ -170,7 +214,7 @@ def check_header(raw: RawTable, names: list[object], table: Table) -> list[str] 
     """Normalised column names, or None when the header makes the file unusable (the
     reasons are in ``raw.refused``): duplicates after normalisation, and unknown names
     close to a contract column that the file lacks."""
-    written = ["" if n is None else str(n) for n in names]
+    written = ["" if n is None else mask_cpr_text(str(n))[0] for n in names]  # a CPR typed as a header too
     normalised = [normalise_header(n) for n in written]
     out, seen = [], {}
     for i, (name, shown) in enumerate(zip(normalised, written)):
@@ -182,7 +226,7 @@ def check_header(raw: RawTable, names: list[object], table: Table) -> list[str] 
                 {
                     "column": name,
                     "rule": "duplicate_col",
-                    "problem": f"kolonnerne {first!r} og {shown!r} er den samme kolonne",
+                    "problem": f"kolonnerne {show(first)} og {show(shown)} er den samme kolonne",
                     "expected": "hver kolonne én gang",
                 }
             )
@@ -200,12 +244,35 @@ def check_header(raw: RawTable, names: list[object], table: Table) -> list[str] 
                 {
                     "column": meant,
                     "rule": "unknown_col",
-                    "problem": f"kolonnen {seen[name]!r} kendes ikke – mente du {meant!r}?",
+                    "problem": f"kolonnen {show(seen[name])} kendes ikke – mente du {meant!r}?",
                     "expected": f"kolonnenavnet {meant!r}, eller et navn der ikke ligner kontraktens",
                 }
             )
     raw.header = dict(seen)
     return None if raw.refused else out
+
+
+def _note_blank_headers(raw: RawTable, letters: list[str] | None = None) -> None:
+    """A note for every column without a header that holds data: its cells are kept as an
+    extra column (not read by any analysis), never dropped without a word."""
+    for c in raw.frame.columns:
+        if not str(c).startswith("kolonne_"):
+            continue
+        values = raw.frame[c]
+        filled = int((values.notna() & (values.astype(str).str.strip() != "")).sum())
+        where = f"kolonne {c.removeprefix('kolonne_')}"
+        if letters is not None and c in raw.letters:
+            where += f" ({raw.letters[c]})"
+        raw.notes.append(
+            {
+                "row": None,
+                "column": c,
+                "rule": "blank_header",
+                "problem": f"{where} har ingen overskrift, men data i {filled} {'celle' if filled == 1 else 'celler'}; "
+                "de beholdes som en ekstra kolonne og bruges ikke i analyserne (giv kolonnen et navn fra "
+                "datakontrakten)",
+            }
+        )
 
 
 def _drop_unnamed_empty(frame: pd.DataFrame) -> pd.DataFrame:
@@ -454,6 +521,7 @@ def read_csv(path: Path, table: Table) -> RawTable:
     keep = ~blank
     frame = _drop_unnamed_empty(frame.loc[keep].reset_index(drop=True))
     raw.frame = frame
+    _note_blank_headers(raw)
     raw.rows = pd.Series(numbers[keep], index=frame.index)
     raw.dropped = sorted(invalid)
     for number, problem in sorted(invalid.items()):
@@ -485,13 +553,11 @@ def _first_row(ws, limit: int = 50) -> tuple[int, tuple] | None:
     return None
 
 
-def _choose_sheet(wb, table: Table) -> tuple[object | None, str]:
+def _choose_sheet(wb, table: Table) -> tuple[object | None, str, list[str]]:
     """The sheet named after the table, else the only sheet with the contract's header,
-    else the only sheet; otherwise None and the reason."""
+    else the only sheet; otherwise None and the reason. Also the other sheets that have the
+    table's header and are not read (reported, never silently ignored)."""
     names = list(wb.sheetnames)
-    for name in names:
-        if normalise_header(name) == table.name:
-            return wb[name], ""
     required = {c.name for c in table.columns if c.required}
     with_header = []
     for name in names:
@@ -500,14 +566,17 @@ def _choose_sheet(wb, table: Table) -> tuple[object | None, str]:
         first = _first_row(ws)
         if first and required <= {normalise_header(v) for v in first[1] if v is not None}:
             with_header.append(name)
+    for name in names:
+        if normalise_header(name) == table.name:
+            return wb[name], "", [n for n in with_header if n != name]
     if len(with_header) == 1:
-        return wb[with_header[0]], ""
+        return wb[with_header[0]], "", []
     if len(names) == 1:
-        return wb[names[0]], ""
+        return wb[names[0]], "", []
     shown = ", ".join(repr(n) for n in names)
     if with_header:
-        return None, f"flere ark har tabellens overskrift ({', '.join(repr(n) for n in with_header)})"
-    return None, f"ingen af arkene ({shown}) hedder '{table.name}' eller har tabellens overskrift"
+        return None, f"flere ark har tabellens overskrift ({', '.join(repr(n) for n in with_header)})", []
+    return None, f"ingen af arkene ({shown}) hedder '{table.name}' eller har tabellens overskrift", []
 
 
 _MERGE = re.compile(rb'<mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
@@ -579,7 +648,7 @@ def read_xlsx(path: Path, table: Table) -> RawTable:
     except Exception as err:  # noqa: BLE001 - any corruption: one line naming the file
         return _refused(path, "unreadable", f"filen kan ikke åbnes som Excel-projektmappe (.xlsx): {_short(err)}")
     try:
-        ws, why = _choose_sheet(wb, table)
+        ws, why, ignored = _choose_sheet(wb, table)
         if ws is None:
             return _refused(path, "sheet", why, f"et ark med navnet '{table.name}' eller med tabellens overskrift")
         ws.reset_dimensions()
@@ -623,6 +692,17 @@ def read_xlsx(path: Path, table: Table) -> RawTable:
     frame = frame.astype(object)
     raw.letters = dict(zip(columns, letters))
     raw.frame = _drop_unnamed_empty(frame)
+    _note_blank_headers(raw, letters)
+    for name in ignored:
+        raw.notes.append(
+            {
+                "row": None,
+                "column": "",
+                "rule": "other_sheet",
+                "problem": f"arket {name!r} har også tabellens overskrift, men læses ikke: kun arket "
+                f"{ws.title!r} læses (flyt rækkerne dertil, hvis de hører med)",
+            }
+        )
     raw.rows = pd.Series(np.asarray(numbers, dtype="int64"), index=raw.frame.index)
     present = set(numbers)
     for first_col, first_row, last_col, last_row in merged:
@@ -708,6 +788,32 @@ def read_parquet(path: Path, table: Table) -> RawTable:
 # ---------------------------------------------------------------------------- any file
 
 
+#: What a file is, by its first bytes (its "magic number"), whatever its name says.
+_MAGIC = (
+    (b"PK\x03\x04", ".xlsx"),  # a ZIP container: .xlsx (or another ZIP file)
+    (b"PAR1", ".parquet"),
+    (b"\xd0\xcf\x11\xe0", ".xls"),  # the old binary Excel format
+    (b"\x1f\x8b", ".gz"),
+)
+KIND_NAMES = {
+    ".csv": "en CSV-fil",
+    ".xlsx": "en Excel-fil (eller en anden zip-fil)",
+    ".parquet": "en Parquet-fil",
+    ".xls": "en gammel Excel-fil (.xls)",
+    ".gz": "en gzip-komprimeret fil",
+}
+
+
+def file_kind(path: Path) -> str | None:
+    """The kind of file its first bytes say it is (``.xlsx``, ``.parquet``, ``.xls``,
+    ``.gz``); ``.csv`` for anything else that is not empty (text), None for an empty file."""
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+    if not head:
+        return None
+    return next((kind for magic, kind in _MAGIC if head.startswith(magic)), ".csv")
+
+
 def read_raw(path: Path, table: Table) -> RawTable:
     """Read a contract file (refusing it, with the reason, when it cannot be used)."""
     path = Path(path)
@@ -721,6 +827,14 @@ def read_raw(path: Path, table: Table) -> RawTable:
             f"filen er {size_da(size)}, og den største fil af denne type, der kan valideres på denne maskine, "
             f"er ca. {size_da(limit)}",
             "del filen op, fx pr. kommune eller år",
+        )
+    kind = file_kind(path)
+    if kind is not None and kind != suffix:
+        return _refused(
+            path,
+            "wrong_kind",
+            f"dette er {KIND_NAMES[kind]}, ikke {KIND_NAMES[suffix]} (filen har fået et forkert navn)",
+            f"gem filen som {KIND_NAMES[suffix]}, eller giv den endelsen {kind}",
         )
     if suffix == ".csv":
         return read_csv(path, table)

@@ -53,6 +53,7 @@ import pandas as pd
 
 from .municipalities import resolve
 from .privacy import secret_key
+from .safecsv import write_csv
 from .steps import UNKNOWN_PLACEMENT, load_mapping, mapping_path, placement_type, step_of_measure
 
 PAYMENT_FILE = re.compile(r"^(granted|expected)_payments_(\d+)\.csv$", re.IGNORECASE)
@@ -388,5 +389,5 @@ def import_os2bos(src: str | Path, out: str | Path, key: bytes | None = None) ->
     report.add("interventions.csv", "indsatser skrevet", len(interventions))
     out.mkdir(parents=True, exist_ok=True)
     interventions.to_csv(out / "interventions.csv", index=False, lineterminator="\n")
-    report.frame().to_csv(out / REPORT_FILE, index=False, lineterminator="\n")
+    write_csv(report.frame(), out / REPORT_FILE)
     return report

@@ -20,6 +20,9 @@ unreadable     fil     a corrupt workbook or Parquet file, an unknown file type
 several_files  fil     the table is in more than one file (``.csv`` and ``.xlsx``)
 sheet          fil     Excel: no sheet named after the table or with its header
 too_large      fil     the file is too large for this machine's memory
+wrong_kind     fil     the file is of another kind than its name says (an Excel file named .csv)
+not_read       fil     a file, folder or link named like a table that is not read
+                       (``Interventions.CSV``, ``interventions (1).csv``, ``.xls``, ``.csv.gz``)
 fields         række    too few or too many fields in the row
 encoding       række    the row is in another encoding than the file, or undecodable
 formula        række    Excel: a formula without a cached value
@@ -47,7 +50,9 @@ pattern        række    measure_steps.csv: the pattern is not a valid regular e
 Notes (the row is kept): ``open_end`` (an end date from 9000-01-01, e.g. ``9999-12-31``:
 ongoing), ``cpr_masked`` (a CPR number in a text column was masked, or pseudonymised in
 ``case_id``), ``header_only`` (the file has a header and no rows), ``unmapped``
-(waiting_list: a measure without a step; counted in the total only).
+(waiting_list: a measure without a step; counted in the total only), ``blank_header`` (a
+column without a header holds data: kept as an extra column), ``other_sheet`` (Excel: another
+sheet has the table's header and is not read).
 """
 
 from __future__ import annotations
@@ -92,6 +97,9 @@ RULES = {
     "several_files": "tabellen findes i flere filer (fx .csv og .xlsx): filerne afvises",
     "sheet": "Excel: intet ark hedder som tabellen eller har tabellens overskrift: filen afvises",
     "too_large": "filen er for stor til maskinens hukommelse: filen afvises, før den læses",
+    "wrong_kind": "filen er en anden slags, end navnet siger (fx en Excel-fil, der hedder .csv): filen afvises",
+    "not_read": "en fil, mappe eller genvej hedder næsten som en tabel, men læses ikke (navnet skal være "
+    "præcis tabel.csv, .xlsx eller .parquet): rettes navnet, læses den",
     "fields": "rækken har for få eller for mange felter",
     "encoding": "rækken er kodet anderledes end resten af filen eller kan ikke afkodes",
     "formula": "Excel: cellen er en formel uden gemt værdi",
@@ -122,6 +130,8 @@ NOTE_RULES = {
     "cpr_masked": "et CPR-nummer i en tekstkolonne er maskeret (<cpr>), i case_id erstattet af et pseudonym",
     "header_only": "filen har kun overskriften og ingen rækker",
     "unmapped": "ventelisten: foranstaltningen har intet trin i oversættelsesfilen; ventetiden tælles kun i I alt",
+    "blank_header": "en kolonne uden overskrift har data: den beholdes som ekstra kolonne og bruges ikke",
+    "other_sheet": "Excel: et andet ark har også tabellens overskrift, men læses ikke",
 }
 
 _KIND_DA = {

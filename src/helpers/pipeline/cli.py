@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import signal
 import sys
 from pathlib import Path
@@ -250,13 +251,45 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+#: What the operating system's errors mean, in Danish (the rest keep the system's text).
+_ERRNO_DA = {
+    errno.ENOENT: "findes ikke",
+    errno.EACCES: "adgang nægtet (tjek rettighederne)",
+    errno.EPERM: "handlingen er ikke tilladt",
+    errno.ENOSPC: "der er ikke mere plads på disken",
+    errno.EISDIR: "er en mappe, ikke en fil",
+    errno.ENOTDIR: "er ikke en mappe",
+    errno.EROFS: "ligger på et skrivebeskyttet drev",
+    errno.EEXIST: "findes allerede",
+    errno.ENOTEMPTY: "mappen er ikke tom",
+}
+#: The exit code of an unexpected error (a fault in the program, not in the input).
+INTERNAL_ERROR = 70
+
+
+def error_da(err: BaseException) -> str:
+    """One Danish sentence for an error: the program's own messages are Danish already; an
+    operating-system error is named by its file and what it means."""
+    if isinstance(err, OSError) and err.errno in _ERRNO_DA:
+        where = err.filename if err.filename is not None else ""
+        return f"{where}: {_ERRNO_DA[err.errno]}" if where else _ERRNO_DA[err.errno].capitalize()
+    return str(err)
+
+
 def main(argv=None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.func(args)
     except (FileNotFoundError, ValueError, RuntimeError, OSError) as err:
-        print(f"reportbook {args.command}: {err}", file=sys.stderr)
+        print(f"reportbook {args.command}: {error_da(err)}", file=sys.stderr)
         return USAGE_ERROR
+    except Exception as err:  # noqa: BLE001 - never a traceback: one sentence, and a code that says "our fault"
+        print(
+            f"reportbook {args.command}: uventet fejl i programmet ({type(err).__name__}: {str(err)[:300]}). "
+            "Inddata er ikke ændret; meld fejlen med kommandoen, du kørte.",
+            file=sys.stderr,
+        )
+        return INTERNAL_ERROR
 
 
 if __name__ == "__main__":

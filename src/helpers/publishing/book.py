@@ -450,6 +450,11 @@ def build(
     """Write the generated pages, build the HTML book (incrementally, unless ``fresh``)
     and copy the downloads."""
     reports_dir, data_dir = resolve_path(reports_dir).resolve(), resolve_path(data_dir).resolve()
+    if not reports_dir.is_relative_to(BOOK_DIR.resolve()):
+        raise ValueError(
+            f"Rapportmappen {reports_dir} ligger uden for bogens mappe {BOOK_DIR}; Jupyter Book bygger kun sider "
+            f"inde i bogen. Kør rapporterne med --out {BOOK_DIR / 'reports'} (eller en anden mappe i {BOOK_DIR})."
+        )
     write_index(reports_dir, data_dir)
     write_data_quality(data_dir)
     write_data_dictionary(reports_dir)

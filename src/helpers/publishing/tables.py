@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..data.safecsv import safe_frame, spreadsheet_safe, write_csv
 from .disclosure import NOTE_DA, PUBLISHED, WITHHELD, Protection, TableSpec, protect, row_labels, unit_keys
 from .formats import column_kind, value_da
 from .private import RECORD_FILE, record_dir, write_private
@@ -27,7 +28,6 @@ from .private import RECORD_FILE, record_dir, write_private
 DECIMALS = 6
 _FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 _FIXED_W3C = "2000-01-01T00:00:00Z"
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MANIFEST = "published.json"
 
 
@@ -313,16 +313,6 @@ def _missing(v) -> bool:
     return v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v))
 
 
-def spreadsheet_safe(value):
-    """A text value that no spreadsheet will run as a formula (OWASP: prefix with ``'``);
-    a carriage return inside it becomes a line feed, which CSV quotes."""
-    if not isinstance(value, str):
-        return value
-    if value.startswith(_FORMULA_START):
-        value = "'" + value
-    return value.replace("\r\n", "\n").replace("\r", "\n")
-
-
 def withhold(table: pd.DataFrame, status: pd.DataFrame) -> pd.DataFrame:
     """``table`` with every withheld cell empty (nullable dtypes keep the column's type)."""
     out = table.copy()
@@ -357,12 +347,9 @@ def publish(spec: TableSpec, output_dir: str | Path, protection: Protection | No
     for c in data.columns:  # six decimals: enough for any analysis, and no long digit runs in the files
         if pd.api.types.is_float_dtype(data[c]):  # Python's round is correctly rounded (numpy's is not)
             data[c] = data[c].map(lambda v: v if pd.isna(v) else round(float(v), DECIMALS)).astype(data[c].dtype)
-    files = data.copy()
-    for c in files.columns:
-        if not pd.api.types.is_numeric_dtype(files[c]):
-            files[c] = files[c].astype(object).map(spreadsheet_safe)
+    files = safe_frame(data)
     csv_path, xlsx_path = output_dir / f"{spec.name}.csv", output_dir / f"{spec.name}.xlsx"
-    files.to_csv(csv_path, index=False, lineterminator="\n", encoding="utf-8")
+    write_csv(files, csv_path)
     labels = {**COLUMN_LABELS, **spec.labels}
     kinds = {c: spec.kinds.get(c) or column_kind(c, list(files.columns)) for c in files.columns}
     write_excel(

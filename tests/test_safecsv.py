@@ -1,0 +1,37 @@
+"""Every CSV the project writes is spreadsheet-safe (issue #25, item 4)."""
+
+import pandas as pd
+from conftest import reportbook, write_csv
+
+from helpers import load
+from helpers.data.dataset import write_rejects
+from helpers.data.safecsv import safe_frame, spreadsheet_safe
+
+
+def test_formula_starts_are_quoted_in_cells_and_headers():
+    frame = pd.DataFrame({'=HYPERLINK("http://x")': ["=1+1", "+45", "-3 kr", "@sum", "ok"], "n": [1, -2, 3, 4, 5]})
+    safe = safe_frame(frame)
+    assert list(safe.columns) == ['\'=HYPERLINK("http://x")', "n"]
+    assert safe.iloc[:, 0].tolist() == ["'=1+1", "'+45", "'-3 kr", "'@sum", "ok"]
+    assert safe["n"].tolist() == [1, -2, 3, 4, 5]  # numbers are numbers, also negative ones
+    assert spreadsheet_safe("a\r\nb") == "a\nb"
+
+
+def test_a_formula_header_does_not_reach_rejects_or_notes_live(tmp_path):
+    write_csv(
+        tmp_path / "data" / "interventions.csv",
+        'person_id,municipality,target_group,measure,start_date,birth_date,"=HYPERLINK(""http://evil"",""klik"")"\n'
+        "p1,851,udsat,§11 stk. 3,2016-01-01,2010-01-01,ring 010203-1234\n"  # a note names the column
+        "p2,851,forkert,§11 stk. 3,2016-01-01,2010-01-01,=cmd|'/c calc'!A1\n",
+    )
+    data = load(tmp_path / "data", key=b"k" * 16, use_cache=False)
+    assert data.rejected == 1
+    write_rejects(data, tmp_path / "out")
+    for name in ("rejects.csv", "notes.csv", "data_quality.csv"):
+        for line in (tmp_path / "out" / name).read_text(encoding="utf-8").splitlines():
+            for field in pd.read_csv(pd.io.common.StringIO(line + "\n"), header=None, dtype=str).iloc[0].dropna():
+                assert not str(field).startswith(("=", "+", "@")), (name, field)
+    done = reportbook("validate", tmp_path / "data", "--rejects", tmp_path / "cli", env={"REPORTBOOK_SECRET": "k" * 16})
+    assert done.returncode == 1
+    notes = (tmp_path / "cli" / "notes.csv").read_text(encoding="utf-8")
+    assert "'=hyperlink" in notes.casefold() and ",=" not in notes and '"=' not in notes
