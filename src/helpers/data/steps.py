@@ -30,6 +30,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .paths import REFERENCE_DIR
@@ -117,16 +118,24 @@ def _match(measure: object, mapping: list[Rule], cache: dict) -> Rule | None:
     return cache[measure]
 
 
+def _by_measure(measures: pd.Series, mapping: list[Rule], attribute: str, default) -> pd.Series:
+    """``attribute`` of the rule matching each measure, worked out once per distinct measure."""
+    codes, uniques = pd.factorize(measures.astype(object), use_na_sentinel=True)
+    cache: dict[str, Rule | None] = {}
+    values = [getattr(_match(m, mapping, cache), attribute, default) or default for m in uniques] + [default]
+    table = np.empty(len(values), dtype=object)
+    table[:] = values
+    return pd.Series(table[codes], index=measures.index, dtype=object)
+
+
 def step_of_measure(measures: pd.Series, mapping: list[Rule]) -> pd.Series:
     """Step of each measure name by the first pattern matching its normalised text (NA where none matches)."""
-    cache: dict[str, Rule | None] = {}
-    return measures.map(lambda m: getattr(_match(m, mapping, cache), "step", None)).astype("Int64")
+    return _by_measure(measures, mapping, "step", None).astype("Int64")
 
 
 def placement_type(measures: pd.Series, steps: pd.Series, mapping: list[Rule]) -> pd.Series:
     """The placement type of each placement (step 4-6; empty for steps 1-3): the type of the
     first rule matching the measure, or "uoplyst" when that rule names none."""
-    cache: dict[str, Rule | None] = {}
-    kinds = measures.map(lambda m: getattr(_match(m, mapping, cache), "placement_type", "") or UNKNOWN_PLACEMENT)
+    kinds = _by_measure(measures, mapping, "placement_type", UNKNOWN_PLACEMENT)
     placed = pd.to_numeric(steps, errors="coerce").isin(PLACEMENT_STEPS)
     return kinds.where(placed, None).astype(object)
