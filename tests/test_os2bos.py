@@ -407,8 +407,12 @@ def test_one_intervention_per_main_activity_with_its_cost(imported):
     by = {(r.person_id, r.start_date): r for r in iv.itertuples()}
     foster = by[(CHILD_A, "2015-07-01")]
     # 30,000 a month plus transport 300 a week (52/12 weeks a month) over 184 of the 185
-    # days from 1 July to the last payment date; the one-time clothing is not monthly spending
-    assert float(foster.monthly_cost) == pytest.approx(30000 + 300 * 52 / 12 * 184 / 185, abs=0.01)
+    # days from 1 July to the last payment date, plus the one-time clothing (2,500 kr.) spread
+    # over the 185 days (an average month is 365.25 / 12 days)
+    month = 365.25 / 12
+    assert float(foster.monthly_cost) == pytest.approx(
+        30000 + 300 * 52 / 12 * 184 / 185 + 2500 / (185 / month), abs=0.01
+    )
     assert (foster.step, foster.end_date, foster.provider_type) == ("5", "", "egen")
     contact = by[(CHILD_A, "2015-03-01")]
     daily = 365 / 12
@@ -486,6 +490,27 @@ def test_the_command_imports_and_validate_accepts_it(tmp_path):
     refused = reportbook("import", "os2bos", empty, "--out", tmp_path / "d2", env=env)
     assert refused.returncode == 2 and "ingen OS2bos-betalingsrapport" in refused.stderr
     assert "Traceback" not in refused.stderr
+
+
+def test_an_export_without_main_activities_gives_an_empty_table(tmp_path):
+    src = export(tmp_path / "export")
+    frame = pd.read_csv(src / "granted_payments_3.csv", dtype=str, keep_default_na=False)
+    frame[frame["activity_type"] == "SUPPL_ACTIVITY"].to_csv(src / "granted_payments_3.csv", index=False)
+    report = import_os2bos(src, tmp_path / "data", key=KEY)
+    assert pd.read_csv(tmp_path / "data" / "interventions.csv").empty
+    assert (
+        "granted_payments_3.csv",
+        "følgeaktiviteter udeladt: ingen hovedaktivitet i samme bevilling",
+        2,
+    ) in report.lines
+
+
+def test_a_broken_line_is_named_in_danish(tmp_path):
+    src = export(tmp_path / "export")
+    with (src / "granted_payments_3.csv").open("a", encoding="utf-8") as fh:
+        fh.write('1,2,"uafsluttet\n')
+    with pytest.raises(ExportError, match="granted_payments_3.csv.*kan ikke læses som CSV"):
+        import_os2bos(src, tmp_path / "data", key=KEY)
 
 
 def test_a_report_without_a_column_is_refused_naming_it(tmp_path):

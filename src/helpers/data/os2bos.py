@@ -25,8 +25,9 @@ What the import does (the method page documents it):
   decides (for a placement only a step 4-6), never the step at export time; sections that
   are not a measure for the child (:data:`NOT_ON_STAIRCASE`) are left out with their reason;
 * **monthly cost** from the payment schedule: amount (or price per unit x units) times the
-  payments per month of its frequency; fictive payments and one-time payments are not
-  monthly spending (counted in the report); only granted activities are interventions;
+  payments per month of its frequency; a schedule without a frequency (a one-time or an
+  individual payment) contributes what it paid spread over its own spell; fictive payments
+  are not spending (counted in the report); only granted activities are interventions;
 * municipality names to kommunekoder (the acting municipality); target group from the
   case's group (``Familieafdelingen`` = ``udsat``, ``Handicapafdelingen`` = ``handicap``);
   provider type from the recipient type (``INTERNAL``/``PERSON`` = ``egen``, ``COMPANY`` =
@@ -60,6 +61,7 @@ PAYMENT_FILE = re.compile(r"^(granted|expected)_payments_(\d+)\.csv$", re.IGNORE
 CASES_FILE = re.compile(r"^expected_cases_(\d+)\.csv$", re.IGNORECASE)
 #: The payment report's columns this import reads (present in v0-v3).
 PAYMENT_COLUMNS = (
+    "amount",
     "date",
     "payment_schedule__payment_id",
     "payment_schedule__payment_amount",
@@ -85,6 +87,8 @@ PAYMENT_COLUMNS = (
 CASE_COLUMNS = ("history_date", "cpr_number", "effort_step")
 #: Payments per month of each payment frequency (DAILY: every day of the year).
 PER_MONTH = {"MONTHLY": 1.0, "BIWEEKLY": 26 / 12, "WEEKLY": 52 / 12, "DAILY": 365 / 12}
+#: Days of an average month (a spell of this many days is one month of cost).
+DAYS_PER_MONTH = 365.25 / 12
 TARGET_GROUPS = {"familieafdelingen": "udsat", "handicapafdelingen": "handicap"}
 PROVIDERS = {"INTERNAL": "egen", "PERSON": "egen", "COMPANY": "privat"}
 #: Sections whose step the activity's name or the case's step decides (the mapping has no
@@ -168,9 +172,16 @@ def _read(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
     missing = [c for c in columns if c not in header]
     if missing:
         raise ExportError(f"{path.name}: kolonnen {', '.join(missing)} mangler (OS2bos-rapportens kolonner).")
-    frame = pd.read_csv(
-        path, dtype=str, keep_default_na=False, usecols=list(columns), encoding="utf-8-sig", on_bad_lines="error"
-    )
+    try:
+        frame = pd.read_csv(
+            path, dtype=str, keep_default_na=False, usecols=list(columns), encoding="utf-8-sig", on_bad_lines="error"
+        )
+    except (ValueError, csv.Error) as err:  # a broken line: pandas names it ("line 12")
+        where = re.search(r"line (\d+)", str(err))
+        row = f", række {where[1]}" if where else ""
+        raise ExportError(
+            f"{path.name}{row}: rækken kan ikke læses som CSV (forkert antal felter eller citattegn)."
+        ) from None
     frame.index = frame.index + 2  # the row as the user sees it (header = row 1)
     return frame
 
@@ -269,11 +280,19 @@ def import_os2bos(src: str | Path, out: str | Path, key: bytes | None = None) ->
     amount = per_unit.where(cost_type.isin(["PER_UNIT", "GLOBAL_RATE"]) & per_unit.notna(), amount)
     frequency = latest["payment_schedule__payment_frequency"].str.strip().str.upper()
     fictive = latest["fictive"].str.strip().str.casefold().isin(["true", "1", "ja"])
-    monthly = (amount * frequency.map(PER_MONTH)).where(~fictive, 0.0)
+    monthly = amount * frequency.map(PER_MONTH)
+    # a schedule without a frequency (a one-time or an individual payment): what it paid,
+    # spread over its own spell, so that its spending stays with the intervention
     one_time = frequency.map(PER_MONTH).isna() & ~fictive
+    paid_total = _number(rows["amount"]).groupby(rows["schedule"]).sum().reindex(latest.index).fillna(0.0)
+    horizon_ = rows["paid"].max() if rows["paid"].notna().any() else pd.Timestamp(dt.date.today())
+    own_days = (latest["end"].fillna(horizon_).clip(upper=horizon_) - latest["start"]).dt.days.clip(lower=0) + 1
+    monthly = monthly.where(~one_time, paid_total / (own_days / DAYS_PER_MONTH)).where(~fictive, 0.0)
     report.add(name, "aktiviteter (betalingsplaner) dannet af betalingsrækkerne", len(latest))
     report.add(name, "fiktive betalingsplaner: ikke et forbrug (0 kr. om måneden)", int(fictive.sum()))
-    report.add(name, "engangsbetalinger: ikke en månedlig udgift (ikke med i månedsudgiften)", int(one_time.sum()))
+    report.add(
+        name, "engangs- og individuelle betalinger: det betalte fordelt over aktivitetens forløb", int(one_time.sum())
+    )
     activities = pd.DataFrame(
         {
             "cpr": latest["cpr"],
@@ -370,7 +389,9 @@ def import_os2bos(src: str | Path, out: str | Path, key: bytes | None = None) ->
             current = r.copy()
         merged_rows.append(current)
     report.add(name, "hovedaktiviteter lagt sammen med den aktivitet de ændrer (samme bevilling og indsats)", merged)
-    result = pd.DataFrame(merged_rows)
+    result = pd.DataFrame(merged_rows, columns=[*mains.columns])
+    if result.empty:  # nothing to keep: the contract's header and no rows
+        result = result.astype({"start": "datetime64[ns]", "end": "datetime64[ns]", "monthly": float})
     interventions = pd.DataFrame(
         {
             "person_id": result["cpr"],
