@@ -323,8 +323,8 @@ def test_a_reader_sorts_and_searches_the_overview_offline(fake_book, tmp_path):
     Danish numbers as numbers ("197.910" before "1.234.567", which text order reverses), the
     withheld value stays at one end, and the search box finds a municipality. Nothing is
     requested outside the site. (The page's table, as the book embeds it, in a bare page.)"""
+    from conftest import CHROMIUM_ARGS, chromium_path
     from playwright.sync_api import sync_playwright
-    from test_site import CHROMIUM_ARGS, chromium_path
 
     book, _, _ = fake_book
     text = (book / "landsoversigt" / "2016-02-01_2016-08-01.md").read_text(encoding="utf-8")

@@ -3,27 +3,12 @@ headless Chromium (Debian's, driven by Playwright) reads the start page, follows
 report, sees its figures and downloads a CSV."""
 
 import functools
-import http.server
 import re
-import shutil
-import threading
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-import pytest
 from conftest import CONFIG, SITE_RUN_IDS
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
 
 
 class Links(HTMLParser):
@@ -68,38 +53,6 @@ def test_no_broken_internal_links(book_site):
                 broken.append((str(page.relative_to(root)), link))
     assert checked > 100
     assert not broken, broken[:20]
-
-
-@pytest.fixture(scope="module")
-def server(book_site):
-    root = book_site / "_build" / "html"
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
-    handler.log_message = lambda *args: None
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-
-
-def chromium_path() -> str:
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not path:
-        pytest.fail(
-            "Debian's chromium is not installed: `make test` installs it with apt-get (run as root), "
-            "or run `apt-get install chromium`."
-        )
-    return path
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def test_a_reader_follows_a_report_sees_figures_and_downloads_a_csv(browser, server, tmp_path):

@@ -21,6 +21,7 @@ At scale (hundreds of pages):
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -477,6 +478,7 @@ def build(
         sys.stderr.write(result.stdout[-8000:] + result.stderr[-8000:])
         raise RuntimeError("Jupyter Book-bygningen fejlede (se advarslerne ovenfor)")
     rename_images(html_dir, since=started - 1)
+    describe_images(html_dir, reports_dir, since=started - 1)
     write_static(html_dir)
     copy_downloads(reports_dir, html_dir)
     return html_dir
@@ -506,6 +508,65 @@ def rename_images(html_dir: Path, since: float | None = None) -> int:
             if updated != text:
                 page.write_text(updated, encoding="utf-8")
     return len(renames)
+
+
+_LETTERS_FOR_HEX = str.maketrans("0123456789abcdef", "ghijklmnopabcdef")
+_IMG = re.compile(r'<img alt="([^"]*)" src="([^"]*?([^"/]+\.png))"')
+
+
+def figure_alts(reports_dir: Path) -> dict[str, str]:
+    """Image file name in the site -> its text alternative, from the executed notebooks: a
+    figure is shown as its PNG with the text alternative as its plain-text form
+    (:func:`helpers.publishing.figures.show`); the site names the PNG by its SHA-256,
+    made digit-free (:func:`rename_images`)."""
+    import base64
+    import hashlib
+
+    alts = {}
+    for notebook in sorted(Path(reports_dir).rglob("*.ipynb")):
+        try:
+            cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
+        except (OSError, ValueError):
+            continue
+        for cell in cells:
+            for output in cell.get("outputs", []):
+                data = output.get("data", {})
+                text = data.get("text/plain", "")
+                text = "".join(text) if isinstance(text, list) else text
+                if "image/png" not in data or not text.startswith("Figur:"):
+                    continue
+                png = data["image/png"]
+                digest = hashlib.sha256(base64.b64decode("".join(png) if isinstance(png, list) else png)).hexdigest()
+                alts[f"fig-{digest.translate(_LETTERS_FOR_HEX)}.png"] = text
+                alts[f"{digest}.png"] = text
+    return alts
+
+
+def describe_images(html_dir: Path, reports_dir: Path, since: float | None = None) -> int:
+    """Put each figure's text alternative in its ``alt`` (Sphinx writes the file path there):
+    what the figure shows, from the numbers that drew it (WCAG 1.1.1). Returns the number of
+    images described."""
+    alts = figure_alts(reports_dir)
+    if not alts:
+        return 0
+    described = 0
+
+    def alt_of(match: re.Match) -> str:
+        nonlocal described
+        alt, src, name = match.groups()
+        if name not in alts or alt not in (src, ""):
+            return match.group(0)
+        described += 1
+        return f'<img alt="{html.escape(alts[name], quote=True)}" src="{src}"'
+
+    for page in (html_dir / "book").rglob("*.html"):
+        if since is not None and page.stat().st_mtime < since:
+            continue
+        text = page.read_text(encoding="utf-8")
+        updated = _IMG.sub(alt_of, text)
+        if updated != text:
+            page.write_text(updated, encoding="utf-8")
+    return described
 
 
 __all__ = ["build", "write_index", "write_pages", "write_toc", "write_data_quality", "copy_downloads", "record_matrix"]

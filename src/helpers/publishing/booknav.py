@@ -52,8 +52,39 @@ def rewrite_changed_sidebars(app, env) -> list[str]:
     return sorted(doc for doc, digest in new.items() if old.get(doc) != digest and doc in env.all_docs)
 
 
+def _name_toggles(soup) -> None:
+    """Give every expand/collapse toggle of the sidebar (a ``<summary>`` holding only a
+    decorative chevron) an accessible name: "Vis eller skjul siderne under <title>" (WCAG
+    4.1.2; axe's ``summary-name``)."""
+    for summary in soup.select("details > summary"):
+        if summary.get("aria-label") or summary.get_text(strip=True):
+            continue
+        item = summary.parent.parent
+        link = item.find("a", recursive=False) if item is not None else None
+        title = link.get_text(" ", strip=True) if link is not None else ""
+        summary["aria-label"] = f"Vis eller skjul siderne under {title}" if title else "Vis eller skjul undersider"
+
+
+def name_sidebar_toggles(app, pagename, templatename, context, doctree) -> None:
+    """Wrap the theme's sidebar generator so that its toggles have names (runs after the
+    theme has put the generator in the page context)."""
+    generate = context.get("generate_toctree_html")
+    if generate is None or getattr(generate, "reportbook_named", False):
+        return
+
+    def named(*args, **kwargs):
+        out = generate(*args, **kwargs)
+        if hasattr(out, "select"):
+            _name_toggles(out)
+        return out
+
+    named.reportbook_named = True
+    context["generate_toctree_html"] = named
+
+
 def setup(app):
     app.connect("env-updated", rewrite_changed_sidebars)
+    app.connect("html-page-context", name_sidebar_toggles, priority=900)
     # sphinx-external-toc always loads sphinx-multitoc-numbering, which does not declare
     # whether it can read in parallel, so Sphinx would read serially (and warn, an error
     # with -W). It only replaces how section numbers are assigned, which Sphinx does in the

@@ -10,6 +10,9 @@ import re
 import textwrap
 
 import matplotlib
+import matplotlib.collections
+import matplotlib.container
+import matplotlib.lines
 import matplotlib.pyplot as plt
 import matplotlib.ticker
 import numpy as np
@@ -82,13 +85,21 @@ def category_da(value) -> str:
 
 def show(fig) -> None:
     """Display a figure where it is made in the page, then free it (None: nothing to draw).
-    Numeric axes get Danish tick labels here, in one place for every figure."""
+    Numeric axes get Danish tick labels here, in one place for every figure. The figure is
+    shown as its PNG (drawn as the notebook's inline backend draws it) with its text
+    alternative (:func:`describe`) as the plain-text form, which the book puts in the
+    image's ``alt``."""
+    import base64
+
+    from IPython.core.pylabtools import print_figure
     from IPython.display import display
 
     if fig is None:
         return
     danish_axes(fig)
-    display(fig)
+    png = print_figure(fig, "png", bbox_inches="tight")  # draws it: tick labels are known now
+    alt = describe(fig)
+    display({"image/png": base64.b64encode(png).decode("ascii"), "text/plain": alt}, raw=True)
     plt.close(fig)
 
 
@@ -572,3 +583,141 @@ def estimates_with_intervals(points: pd.DataFrame, title: str, xlabel: str, sour
         fig, source + " Streger: 95 %-konfidensinterval. Manglende punkter: ikke vist af hensyn til diskretion."
     )
     return fig
+
+
+# ---------------------------------------------------------------- text alternatives (WCAG 1.1.1)
+
+#: The longest text alternative: what a screen reader user sits through (about 250 characters).
+ALT_CHARS = 300
+_LETTERS = re.compile(r"[^\W\d_]")
+_DANISH_NUMBER = re.compile(r"[−-]?\d{1,3}(?:\.\d{3})*(?:,\d+)?|[−-]?\d+(?:,\d+)?")
+
+
+def _tick_text(axis, value: float) -> str:
+    """The tick label at ``value`` on a category axis (the nearest tick), else ''."""
+    locs = np.asarray(axis.get_majorticklocs(), dtype=float)
+    texts = [t.get_text() for t in axis.get_majorticklabels()]
+    if not len(locs) or not any(texts):
+        return ""
+    i = int(np.argmin(np.abs(locs - value)))
+    spacing = float(np.min(np.diff(np.sort(locs)))) if len(locs) > 1 else 1.0
+    return " ".join(texts[i].split()) if abs(locs[i] - value) <= spacing / 2 + 1e-9 else ""
+
+
+def _value_text(axis, value: float) -> str:
+    """``value`` as the value axis writes it (its Danish formatter), else a Danish number."""
+    formatter = axis.get_major_formatter()
+    if not isinstance(formatter, matplotlib.ticker.FixedFormatter):
+        try:
+            text = formatter(value, None)
+            if text and any(ch.isdigit() for ch in text):
+                return " ".join(text.replace("$", "").split())
+        except Exception:  # noqa: BLE001 - a formatter that needs a position: the plain number
+            pass
+    return num_da(value, 0 if abs(value) >= 100 else 1)
+
+
+def _is_category(axis) -> bool:
+    return any(_LETTERS.search(t.get_text() or "") for t in axis.get_majorticklabels())
+
+
+def _colour(artist) -> str | None:
+    """The colour of a line, bar or dot (hex), by which a legend names its series."""
+    import matplotlib.colors
+
+    try:
+        if isinstance(artist, matplotlib.lines.Line2D):
+            return matplotlib.colors.to_hex(artist.get_color())
+        colours = artist.get_facecolor()
+        colours = np.atleast_2d(colours)
+        return matplotlib.colors.to_hex(colours[0]) if len(colours) else None
+    except (ValueError, TypeError, AttributeError):
+        return None
+
+
+def _series_names(ax) -> dict[str, str]:
+    """Colour -> the legend's name for it (the panel's legend and the figure's)."""
+    names: dict[str, str] = {}
+    for legend in [ax.get_legend(), *ax.figure.legends]:
+        if legend is None:
+            continue
+        for handle, text in zip(getattr(legend, "legend_handles", []), legend.get_texts()):
+            colour = _colour(handle)
+            if colour and text.get_text():
+                names.setdefault(colour, " ".join(text.get_text().split()))
+    return names
+
+
+def _points(ax) -> list[tuple[str, float, str]]:
+    """(label, value, value as text) of everything the panel draws from data: lines and
+    markers, bars, scattered dots; heatmap cells from their printed numbers."""
+    if ax.images:  # a heatmap: its printed cell numbers are what it shows
+        found = []
+        for t in ax.texts:
+            number = _DANISH_NUMBER.search(t.get_text())
+            if number is None or t.get_transform() != ax.transData:
+                continue
+            x, y = t.get_position()
+            label = f"{_tick_text(ax.yaxis, y)} → {_tick_text(ax.xaxis, x)}".strip(" →")
+            value = float(number.group(0).replace("−", "-").replace(".", "").replace(",", "."))
+            found.append((label, value, " ".join(t.get_text().split())))
+        return found
+    horizontal = _is_category(ax.yaxis) and not _is_category(ax.xaxis)
+    value_axis, category_axis = (ax.xaxis, ax.yaxis) if horizontal else (ax.yaxis, ax.xaxis)
+    names = _series_names(ax)
+    pairs = []  # (x, y, series)
+    for line in ax.lines:
+        if line.get_transform() != ax.transData or line.get_marker() in ("|", "_"):
+            continue
+        xs, ys = (np.asarray(v, dtype=float) for v in line.get_data(orig=False))
+        if len(xs) == 2 and line.get_marker() in ("None", None, "", " ") and len(ax.lines) > 1:
+            continue  # a connector or a reference segment
+        series = names.get(_colour(line), "")
+        pairs += [(x, y, series) for x, y in zip(xs, ys)]
+    for container in ax.containers:
+        if isinstance(container, matplotlib.container.BarContainer):
+            for patch in container.patches:
+                series = names.get(_colour(patch), "")
+                if horizontal:
+                    pairs.append((patch.get_x() + patch.get_width(), patch.get_y() + patch.get_height() / 2, series))
+                else:
+                    pairs.append((patch.get_x() + patch.get_width() / 2, patch.get_y() + patch.get_height(), series))
+    for collection in ax.collections:
+        if isinstance(collection, matplotlib.collections.PathCollection):
+            series = names.get(_colour(collection), "")
+            pairs += [(float(x), float(y), series) for x, y in collection.get_offsets()]
+    found = []
+    for x, y, series in pairs:
+        value, where = (x, y) if horizontal else (y, x)
+        if not (np.isfinite(value) and np.isfinite(where)):
+            continue
+        label = _tick_text(category_axis, where) if _is_category(category_axis) else _value_text(category_axis, where)
+        found.append(((f"{series}, " if series else "") + label, value, _value_text(value_axis, value)))
+    return found
+
+
+def describe(fig) -> str:
+    """A text alternative of ``fig`` made from what it draws (the published numbers): its
+    title, how many values it shows, the highest and the lowest with their labels, and where
+    the numbers are; in Danish, about :data:`ALT_CHARS` characters at most. Withheld values
+    are not drawn, so they are not in the text either."""
+    title = " ".join(fig._suptitle.get_text().split()) if fig._suptitle is not None else ""
+    points = []
+    panels = [ax for ax in fig.axes if ax.get_visible() and (ax.lines or ax.patches or ax.collections or ax.images)]
+    for ax in panels:
+        panel = " ".join(ax.get_title().split())
+        points += [
+            ((f"{panel}: " if panel and len(panels) > 1 else "") + label, value, text)
+            for label, value, text in _points(ax)
+        ]
+    tail = " Tallene står i tabellen på siden."
+    if not points:
+        body = " Figuren viser ingen tal (ingen kan offentliggøres)."
+    else:
+        high = max(points, key=lambda p: p[1])
+        low = min(points, key=lambda p: p[1])
+        many = f"{len(points)} værdier" + (f" i {len(panels)} paneler" if len(panels) > 1 else "")
+        body = f" {many}; højest {high[0]} {high[2]}".rstrip() + f", lavest {low[0]} {low[2]}.".replace("  ", " ")
+        body = body.replace("højest  ", "højest ").replace("lavest  ", "lavest ")
+    room = ALT_CHARS - len("Figur: . ") - len(body) - len(tail)
+    return f"Figur: {textwrap.shorten(title, max(room, 20), placeholder=' …')}.{body}{tail}"

@@ -283,13 +283,20 @@ def present(
     table gives the same bytes)."""
     from great_tables import GT
 
-    table = GT(shown.reset_index(drop=True), id=_html_id(html_id)).cols_label(cases=labels)
+    # the first column names the row: a row header (<th scope="row">) that a screen reader
+    # reads with every cell of the row (WCAG 1.3.1)
+    stub = shown.columns[0] if len(shown.columns) > 1 else None
+    table = GT(shown.reset_index(drop=True), id=_html_id(html_id), rowname_col=stub)
+    table = table.cols_label(cases={c: label for c, label in labels.items() if c != stub})
+    if stub is not None:
+        table = table.tab_stubhead(label=labels.get(stub, str(stub)))
     for label, columns in spanners.items():
-        columns = [c for c in columns if c in shown.columns]
+        columns = [c for c in columns if c in shown.columns and c != stub]
         if columns:
             table = table.tab_spanner(label, columns)
-    if numeric:
-        table = table.cols_align("right", columns=[c for c in numeric if c in shown.columns])
+    right = [c for c in numeric if c in shown.columns and c != stub]
+    if right:
+        table = table.cols_align("right", columns=right)
     if caption:
         table = table.tab_header(title=caption).opt_align_table_header("left")
     for note in notes:
@@ -302,7 +309,22 @@ def present(
         data_row_padding="3px",
         column_labels_font_weight="bold",
     )
-    return "<div class='reportbook-table'>" + table.as_raw_html() + "</div>"
+    return "<div class='reportbook-table'>" + accessible(table.as_raw_html(), _html_id(html_id), caption) + "</div>"
+
+
+#: How a screen reader reads the withheld sign "..": the number is not shown (disclosure control).
+WITHHELD_SPOKEN = "ikke vist (diskretioneret)"
+
+
+def accessible(markup: str, html_id: str, caption: str) -> str:
+    """great_tables' HTML made usable by keyboard and screen reader: its scrolling box is a
+    named region the keyboard can reach (``tabindex="0"``, WCAG 2.1.1; axe's
+    ``scrollable-region-focusable``), and every withheld ".." is an abbreviation that is
+    read out as "ikke vist"."""
+    name = html.escape(caption or "Tabel", quote=True)
+    box = f'<div id="{html_id}" style='
+    markup = markup.replace(box, f'<div id="{html_id}" tabindex="0" role="region" aria-label="{name}" style=', 1)
+    return re.sub(r">\.\.</(td|th)>", rf'><abbr title="{WITHHELD_SPOKEN}">..</abbr></\1>', markup)
 
 
 def _html_id(text: str) -> str:
