@@ -21,77 +21,26 @@ from helpers.data import privacy
 from helpers.data.os2bos import NOT_ON_STAIRCASE, OPEN_SECTIONS, ExportError, import_os2bos
 from helpers.data.steps import load_mapping, mapping_path, placement_type, step_of_measure
 
+# fmt: off
+#: The case's fields, in both reports (``generate_payments_report_list_v0`` and
+#: ``generate_cases_report_list_v0``): names, case worker, steps, municipalities, parents.
+CASE_FIELDS = [
+    "name", "target_group", "case_worker", "team", "leader", "efforts", "effort_step", "scaling_step",
+    "paying_municipality", "acting_municipality", "residence_municipality", "mother_cpr", "father_cpr",
+]
 PAYMENT_COLUMNS_V3 = [
-    "id",
-    "amount",
-    "paid_amount",
-    "date",
-    "paid_date",
-    "account_string",
-    "account_alias",
-    "payment_schedule__payment_id",
-    "payment_schedule__payment_amount",
-    "payment_schedule__payment_frequency",
-    "recipient_type",
-    "recipient_id",
-    "recipient_name",
-    "payment_method",
-    "payment_cost_type",
-    "price_per_unit",
-    "units",
-    "fictive",
-    "activity__details__activity_id",
-    "activity__details__name",
-    "activity_start_date",
-    "activity_end_date",
-    "activity_status",
-    "activity_type",
-    "section",
-    "section_text",
-    "sbsys_id",
-    "main_activity_id",
-    "main_activity_name",
-    "cpr_number",
-    "name",
-    "target_group",
-    "case_worker",
-    "team",
-    "leader",
-    "efforts",
-    "effort_step",
-    "scaling_step",
-    "paying_municipality",
-    "acting_municipality",
-    "residence_municipality",
-    "mother_cpr",
-    "father_cpr",
-    "activity_category__category_id",
-    "activity_category__name",
-    "note",
-    "approval_level",
-    "approval_user",
-    "appropriation_date",
+    "id", "amount", "paid_amount", "date", "paid_date", "account_string", "account_alias",
+    "payment_schedule__payment_id", "payment_schedule__payment_amount", "payment_schedule__payment_frequency",
+    "recipient_type", "recipient_id", "recipient_name", "payment_method", "payment_cost_type", "price_per_unit",
+    "units", "fictive", "activity__details__activity_id", "activity__details__name", "activity_start_date",
+    "activity_end_date", "activity_status", "activity_type", "section", "section_text", "sbsys_id",
+    "main_activity_id", "main_activity_name", "cpr_number", *CASE_FIELDS,
+    "activity_category__category_id", "activity_category__name",  # v1
+    "note",  # v2
+    "approval_level", "approval_user", "appropriation_date",  # v3
 ]
-CASE_COLUMNS_V0 = [
-    "id",
-    "history_id",
-    "history_date",
-    "cpr_number",
-    "case_sbsys_id",
-    "name",
-    "target_group",
-    "case_worker",
-    "team",
-    "leader",
-    "efforts",
-    "effort_step",
-    "scaling_step",
-    "paying_municipality",
-    "acting_municipality",
-    "residence_municipality",
-    "mother_cpr",
-    "father_cpr",
-]
+CASE_COLUMNS_V0 = ["id", "history_id", "history_date", "cpr_number", "case_sbsys_id", *CASE_FIELDS]
+# fmt: on
 KL_STEPS = {
     1: "Trin 1: Tidlig indsats i almenområdet",
     2: "Trin 2: Forebyggelse",
@@ -188,6 +137,39 @@ def schedule(sid, child, name, sbsys, section, activity, start, end, amount, fre
 D = dt.date
 
 
+#: The export's activities: payment schedule, child, child's name, appropriation, section,
+#: activity, start, end, amount, frequency and the rest (recipient, kind, status, ...).
+HANDICAP = {"target": "Handicapafdelingen", "now_step": 4}
+# fmt: off
+ACTIVITIES = [
+    (1, CHILD_A, "Anna Testbarn", "S-1", "SEL-52-3.3", "Familiebehandling", D(2015, 1, 1), D(2015, 6, 30), 10000,
+     "MONTHLY", {"now_step": 5}),
+    (2, CHILD_A, "Anna Testbarn", "S-2", "SEL-52-3.7", "Plejefamilier, vederlag", D(2015, 7, 1), None, 30000,
+     "MONTHLY", {"recipient_type": "PERSON", "recipient_id": "1111701234", "recipient_name": "Hanne Plejemor"}),
+    (3, CHILD_A, "Anna Testbarn", "S-2", "SEL-52-3.7", "Transportomkostninger", D(2015, 7, 1), D(2015, 12, 31), 300,
+     "WEEKLY", {"kind": "SUPPL_ACTIVITY"}),
+    (4, CHILD_A, "Anna Testbarn", "S-2", "SEL-52-3.7", "Beklædning", D(2015, 8, 1), D(2015, 8, 1), 2500, "",
+     {"kind": "SUPPL_ACTIVITY"}),
+    (5, CHILD_A, "Anna Testbarn", "S-3", "SEL-52-3.6", "Kontaktperson", D(2015, 3, 1), D(2015, 6, 30), 100, "DAILY",
+     {}),
+    (6, CHILD_A, "Anna Testbarn", "S-3", "SEL-52-3.6", "Kontaktperson", D(2015, 7, 1), D(2015, 12, 31), 120, "DAILY",
+     {}),
+    (7, CHILD_B, "Bo Testbarn", "S-4", "SEL-52-2", "Aktiviteter", D(2015, 2, 1), D(2015, 5, 31), 5000, "MONTHLY",
+     HANDICAP),
+    (8, CHILD_B, "Bo Testbarn", "S-4", "SEL-52-2", "Aktiviteter", D(2015, 6, 1), D(2015, 9, 30), 6000, "MONTHLY",
+     HANDICAP),
+    (9, CHILD_B, "Bo Testbarn", "S-5", "SEL-52-3.7", "Følgeudgifter af anbringelsen", D(2015, 10, 1), None, 20000,
+     "MONTHLY", HANDICAP),
+    (10, CHILD_C, "Cille Testbarn", "S-6", "SEL-11-3", "Konsulentbistand efter § 11,3,1", D(2015, 4, 1),
+     D(2015, 8, 31), 2000, "MONTHLY", {"fictive": True, "now_step": 1}),
+    (11, CHILD_C, "Cille Testbarn", "S-7", "SEL-52-3.2", "Praktisk, pædagogisk støtte", D(2015, 9, 1), None, 4000,
+     "MONTHLY", {"status": "EXPECTED", "now_step": 1}),
+    (12, CHILD_C, "Cille Testbarn", "S-8", "SEL-54-1", "Støtteperson", D(2015, 5, 1), D(2015, 10, 31), 1500,
+     "MONTHLY", {"now_step": 1}),
+]
+# fmt: on
+
+
 def export(folder):
     """Three children. A: family treatment (step 3), then a foster family (5) with transport
     and a one-time payment as supplementary activities, and a contact person (2) beside both,
@@ -195,142 +177,7 @@ def export(folder):
     the case's step at the time (2, then 3 after a modification on 1 June), then a placement
     without a place in its name, decided by the case's step 4. C: a fictive § 11 measure (1),
     an expected (not granted) one and a § 54 support person (left out)."""
-    rows = []
-    rows += schedule(
-        1,
-        CHILD_A,
-        "Anna Testbarn",
-        "S-1",
-        "SEL-52-3.3",
-        "Familiebehandling",
-        D(2015, 1, 1),
-        D(2015, 6, 30),
-        10000,
-        now_step=5,
-    )
-    rows += schedule(
-        2,
-        CHILD_A,
-        "Anna Testbarn",
-        "S-2",
-        "SEL-52-3.7",
-        "Plejefamilier, vederlag",
-        D(2015, 7, 1),
-        None,
-        30000,
-        recipient_type="PERSON",
-        recipient_id="1111701234",
-        recipient_name="Hanne Plejemor",
-    )
-    rows += schedule(
-        3,
-        CHILD_A,
-        "Anna Testbarn",
-        "S-2",
-        "SEL-52-3.7",
-        "Transportomkostninger",
-        D(2015, 7, 1),
-        D(2015, 12, 31),
-        300,
-        "WEEKLY",
-        kind="SUPPL_ACTIVITY",
-    )
-    rows += schedule(
-        4,
-        CHILD_A,
-        "Anna Testbarn",
-        "S-2",
-        "SEL-52-3.7",
-        "Beklædning",
-        D(2015, 8, 1),
-        D(2015, 8, 1),
-        2500,
-        "",
-        kind="SUPPL_ACTIVITY",
-    )
-    rows += schedule(
-        5, CHILD_A, "Anna Testbarn", "S-3", "SEL-52-3.6", "Kontaktperson", D(2015, 3, 1), D(2015, 6, 30), 100, "DAILY"
-    )
-    rows += schedule(
-        6, CHILD_A, "Anna Testbarn", "S-3", "SEL-52-3.6", "Kontaktperson", D(2015, 7, 1), D(2015, 12, 31), 120, "DAILY"
-    )
-    rows += schedule(
-        7,
-        CHILD_B,
-        "Bo Testbarn",
-        "S-4",
-        "SEL-52-2",
-        "Aktiviteter",
-        D(2015, 2, 1),
-        D(2015, 5, 31),
-        5000,
-        target="Handicapafdelingen",
-        now_step=4,
-    )
-    rows += schedule(
-        8,
-        CHILD_B,
-        "Bo Testbarn",
-        "S-4",
-        "SEL-52-2",
-        "Aktiviteter",
-        D(2015, 6, 1),
-        D(2015, 9, 30),
-        6000,
-        target="Handicapafdelingen",
-        now_step=4,
-    )
-    rows += schedule(
-        9,
-        CHILD_B,
-        "Bo Testbarn",
-        "S-5",
-        "SEL-52-3.7",
-        "Følgeudgifter af anbringelsen",
-        D(2015, 10, 1),
-        None,
-        20000,
-        target="Handicapafdelingen",
-        now_step=4,
-    )
-    rows += schedule(
-        10,
-        CHILD_C,
-        "Cille Testbarn",
-        "S-6",
-        "SEL-11-3",
-        "Konsulentbistand efter § 11,3,1",
-        D(2015, 4, 1),
-        D(2015, 8, 31),
-        2000,
-        fictive=True,
-        now_step=1,
-    )
-    rows += schedule(
-        11,
-        CHILD_C,
-        "Cille Testbarn",
-        "S-7",
-        "SEL-52-3.2",
-        "Praktisk, pædagogisk støtte",
-        D(2015, 9, 1),
-        None,
-        4000,
-        status="EXPECTED",
-        now_step=1,
-    )
-    rows += schedule(
-        12,
-        CHILD_C,
-        "Cille Testbarn",
-        "S-8",
-        "SEL-54-1",
-        "Støtteperson",
-        D(2015, 5, 1),
-        D(2015, 10, 31),
-        1500,
-        now_step=1,
-    )
+    rows = [row for activity in ACTIVITIES for row in schedule(*activity[:-1], **activity[-1])]
     folder.mkdir(parents=True, exist_ok=True)
     with (folder / "granted_payments_3.csv").open("w", newline="", encoding="utf-8") as fh:
         writer = csv.DictWriter(fh, fieldnames=PAYMENT_COLUMNS_V3)

@@ -90,7 +90,7 @@ def test_the_page_shows_each_column_in_danish_by_its_kind_with_spanners_and_note
     published = publish(spec, tmp_path, protect([spec]))
     published.status.loc[1, "share"] = "secondary"  # as if protection had withheld it
     page = published._repr_html_()
-    body = re.findall(r'<td[^>]*class="gt_row[^"]*"[^>]*>(.*?)</td>', page)
+    body = re.findall(r'<t[dh][^>]*class="gt_row[^"]*"[^>]*>(.*?)</t[dh]>', page)  # row headers are <th>
     assert "&lt;b&gt;Syd" in body[6]  # text is escaped
     cells = [html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in body]
     assert cells == [

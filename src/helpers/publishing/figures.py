@@ -37,7 +37,20 @@ plt.rcParams.update(
 #: The width of the page's text column in inches at the figures' dpi (784 px / 110 dpi): a
 #: figure this wide is shown at its own size, so its text keeps its point size.
 PAGE_WIDTH = 7.2
-DIRECTION_COLOURS = {"ned": "#2a9d8f", "samme": "#8d99ae", "op": "#e76f51"}
+#: Colours of data (lines, markers, bars): each has a contrast of at least 3:1 against the
+#: white page (WCAG 1.4.11), and series are told apart by marker or hatch too, never by
+#: colour alone (WCAG 1.4.1).
+DIRECTION_COLOURS = {"ned": "#2a7f62", "samme": "#5c677d", "op": "#c84b31"}
+DIRECTION_HATCHES = {"ned": "", "samme": "//", "op": ".."}
+SERIES_COLOURS = ["#1d3557", "#d62828", "#2a7f62", "#6a4c93", "#9c4f00", "#b5179e", "#005f73", "#5c5c5c"]
+SERIES_MARKERS = ["o", "s", "D", "^", "v", "P", "X", "*"]
+#: Ranked municipalities: the focal one, its region's, the others.
+FOCAL, SAME_REGION, OTHER = "#d62828", "#b35c00", "#6c757d"
+
+
+def year_colours(n: int) -> list:
+    """``n`` blues from lighter (earlier years) to darker, the lightest still 3:1 on white."""
+    return [plt.get_cmap("Blues")(x) for x in np.linspace(0.62, 0.95, n)] if n > 1 else ["#1d3557"]
 
 
 class DanishFormatter(matplotlib.ticker.ScalarFormatter):
@@ -185,6 +198,8 @@ def movement_bars(shares: pd.DataFrame, title: str, source: str, by: str | None 
                 val,
                 height=0.26,
                 color=DIRECTION_COLOURS[d],
+                hatch=DIRECTION_HATCHES[d],
+                edgecolor="white",
                 label=labels[d],
                 xerr=np.where(np.isnan(err), 0, err),
                 error_kw={"elinewidth": 0.8, "capsize": 2},
@@ -224,9 +239,12 @@ def ranked_dots(comparison: pd.DataFrame, labels: dict, title: str, source: str)
     for k, (ax, figure) in enumerate(zip(axes.flat, figures)):
         part = comparison[comparison["figure"] == figure].sort_values("value", kind="stable")
         y = np.arange(len(part))
-        colours = np.where(part["focal"], "#d62828", np.where(part["same_region"], "#f4a261", "#adb5bd"))
-        sizes = np.where(part["focal"], 60, np.where(part["same_region"], 22, 12))
-        ax.scatter(part["value"], y, c=colours, s=sizes, zorder=3)
+        for mask, colour, size, marker in (
+            (~part["focal"] & ~part["same_region"], OTHER, 12, "o"),
+            (~part["focal"] & part["same_region"], SAME_REGION, 26, "s"),
+            (part["focal"], FOCAL, 60, "D"),
+        ):
+            ax.scatter(part["value"][mask], y[mask.to_numpy()], color=colour, s=size, marker=marker, zorder=3)
         ax.axvline(part["average"].iloc[0], color="#333333", linestyle="--", linewidth=0.8)
         low, high = float(part["value"].min()), float(part["value"].max())
         for _, r in part[part["focal"]].iterrows():
@@ -251,7 +269,8 @@ def ranked_dots(comparison: pd.DataFrame, labels: dict, title: str, source: str)
     fig.tight_layout(rect=(0, 0, 1, 0.96))
     source_note(
         fig,
-        source + " Rød: kommunen (med dens placering). Orange: kommuner i samme region. Stiplet: gennemsnitskommunen.",
+        source + " Rød rombe: kommunen (med dens placering). Orange firkant: kommuner i samme region. Stiplet: "
+        "gennemsnitskommunen.",
     )
     return fig
 
@@ -348,7 +367,7 @@ def boxes_by(units: pd.DataFrame, by: str, order: list, title: str, source: str,
             elif len(values):
                 left_out = True
         if data:
-            ax.boxplot(
+            boxes = ax.boxplot(
                 data,
                 whis=(10, 90),
                 showfliers=False,
@@ -356,6 +375,8 @@ def boxes_by(units: pd.DataFrame, by: str, order: list, title: str, source: str,
                 boxprops={"facecolor": "#a8dadc"},
                 medianprops={"color": "#1d3557"},
             )
+            for median in boxes["medians"]:
+                median.set_gid("median")  # the text alternative reads the medians
             ax.set_xticks(range(1, len(labels) + 1), labels, fontsize=9)
         ax.set_title(MEASURE_LABELS[service], fontsize=10, loc="left")
         ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: num_da(v, 0)))
@@ -377,14 +398,15 @@ def municipality_differences(
     y = np.arange(len(part))
     scale = 100 if percent else 1
     for offset, prefix, colour, label in (
-        (-0.15, "unadjusted", "#adb5bd", "Ujusteret"),
+        (-0.15, "unadjusted", OTHER, "Ujusteret"),
         (0.15, "adjusted", "#1d3557", "Justeret for VUM, alder og målgruppe"),
     ):
         value = part[prefix].astype(float) * scale
         err = np.vstack(
             [value - part[f"{prefix}_low"].astype(float) * scale, part[f"{prefix}_high"].astype(float) * scale - value]
         )
-        ax.errorbar(value, y + offset, xerr=err, fmt="o", color=colour, ecolor=colour, capsize=2, label=label)
+        marker = "o" if prefix == "adjusted" else "s"
+        ax.errorbar(value, y + offset, xerr=err, fmt=marker, color=colour, ecolor=colour, capsize=2, label=label)
     ax.axvline(0, color="#333333", linewidth=0.8)
     ax.set_yticks(y, [names.get(int(m), str(m)) for m in part["municipality"]])
     for tick, m in zip(ax.get_yticklabels(), part["municipality"]):
@@ -427,8 +449,21 @@ def monthly_lines(
     quarterly = data["date"].dt.month.nunique() <= 4 and data["year"].nunique() > 2
     x = "date" if quarterly or hue == "group" else "month"
     # the years from light to dark, the lightest still visible on white
-    palette = sns.color_palette("Blues", data[hue].nunique() + 1)[1:] if hue == "year" else "tab10"
-    sns.lineplot(data=data, x=x, y="value", hue=hue, marker="o", ax=ax, palette=palette, legend="full")
+    levels = data[hue].nunique()
+    palette = year_colours(levels) if hue == "year" else SERIES_COLOURS[:levels]
+    markers = dict(zip(sorted(data[hue].unique(), key=str), SERIES_MARKERS * 2))
+    sns.lineplot(
+        data=data,
+        x=x,
+        y="value",
+        hue=hue,
+        style=hue,
+        markers=markers,
+        dashes=False,
+        ax=ax,
+        palette=palette,
+        legend="full",
+    )
     if targets is not None and len(targets):
         for r in targets.itertuples(index=False):
             ax.axhline(r.target, color="#d62828", linestyle="--", linewidth=1)
@@ -541,7 +576,14 @@ def amount_bars(amounts: pd.DataFrame, title: str, source: str):
 
     fig, ax = plt.subplots(figsize=(PAGE_WIDTH, 3.8))
     order = list(dict.fromkeys(amounts["district"]))
-    sns.barplot(data=amounts, x="district", y="kr", hue="amount", order=order, ax=ax, palette="Blues_r")
+    kinds = list(dict.fromkeys(amounts["amount"]))
+    sns.barplot(
+        data=amounts, x="district", y="kr", hue="amount", order=order, ax=ax, palette=SERIES_COLOURS[: len(kinds)]
+    )
+    for container, hatch in zip(ax.containers, ["", "//", "..", "xx"]):
+        for bar in container.patches:
+            bar.set_hatch(hatch)
+            bar.set_edgecolor("white")
     ax.set_xlabel("")
     ax.set_ylabel("Kr. pr. anbringelse og måned")
     ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: num_da(v, 0)))
@@ -562,14 +604,15 @@ def estimates_with_intervals(points: pd.DataFrame, title: str, xlabel: str, sour
     labels = list(dict.fromkeys(points["label"]))
     groups = list(dict.fromkeys(points["group"])) if "group" in points else [None]
     fig, ax = plt.subplots(figsize=(PAGE_WIDTH, 0.45 * len(labels) * max(1, len(groups) ** 0.5) + 1.8))
-    colours = plt.get_cmap("Blues")(np.linspace(0.45, 0.95, len(groups))) if len(groups) > 1 else ["#1d3557"]
+    colours = year_colours(len(groups))
     width = 0.6 / max(1, len(groups))
     for k, (group, colour) in enumerate(zip(groups, colours)):
         part = points if group is None else points[points["group"] == group]
         y = np.array([labels.index(v) for v in part["label"]]) + (k - (len(groups) - 1) / 2) * width
         values = part["value"].astype(float)
         err = np.vstack([(values - part["low"].astype(float)).clip(lower=0), (part["high"] - values).clip(lower=0)])
-        ax.errorbar(values, y, xerr=err, fmt="o", color=colour, ecolor=colour, capsize=3, label=group)
+        marker = SERIES_MARKERS[k % len(SERIES_MARKERS)]
+        ax.errorbar(values, y, xerr=err, fmt=marker, color=colour, ecolor=colour, capsize=3, label=group)
     ax.set_yticks(range(len(labels)), labels)
     ax.invert_yaxis()
     ax.set_xlim(left=0)
@@ -605,16 +648,20 @@ def _tick_text(axis, value: float) -> str:
 
 
 def _value_text(axis, value: float) -> str:
-    """``value`` as the value axis writes it (its Danish formatter), else a Danish number."""
+    """``value`` as the value axis writes it when the axis has its own Danish format (a
+    percentage, an amount), else a Danish number with the decimals it needs (a tick
+    formatter would round 2,5 to the ticks' 2)."""
     formatter = axis.get_major_formatter()
-    if not isinstance(formatter, matplotlib.ticker.FixedFormatter):
+    if isinstance(formatter, matplotlib.ticker.FuncFormatter):
         try:
             text = formatter(value, None)
             if text and any(ch.isdigit() for ch in text):
                 return " ".join(text.replace("$", "").split())
         except Exception:  # noqa: BLE001 - a formatter that needs a position: the plain number
             pass
-    return num_da(value, 0 if abs(value) >= 100 else 1)
+    if float(value).is_integer() or abs(value) >= 100:
+        return num_da(value, 0)
+    return num_da(value, 1 if abs(value) >= 1 else 2)
 
 
 def _is_category(axis) -> bool:
@@ -666,10 +713,14 @@ def _points(ax) -> list[tuple[str, float, str]]:
     value_axis, category_axis = (ax.xaxis, ax.yaxis) if horizontal else (ax.yaxis, ax.xaxis)
     names = _series_names(ax)
     pairs = []  # (x, y, series)
-    for line in ax.lines:
+    medians = [line for line in ax.lines if line.get_gid() == "median"]
+    for line in medians or ax.lines:  # a box plot is read by its medians
         if line.get_transform() != ax.transData or line.get_marker() in ("|", "_"):
             continue
         xs, ys = (np.asarray(v, dtype=float) for v in line.get_data(orig=False))
+        if line.get_gid() == "median":  # a box plot: its median
+            pairs.append((float(np.mean(xs)), float(ys[0]), "median"))
+            continue
         if len(xs) == 2 and line.get_marker() in ("None", None, "", " ") and len(ax.lines) > 1:
             continue  # a connector or a reference segment
         series = names.get(_colour(line), "")
@@ -702,22 +753,25 @@ def describe(fig) -> str:
     the numbers are; in Danish, about :data:`ALT_CHARS` characters at most. Withheld values
     are not drawn, so they are not in the text either."""
     title = " ".join(fig._suptitle.get_text().split()) if fig._suptitle is not None else ""
-    points = []
     panels = [ax for ax in fig.axes if ax.get_visible() and (ax.lines or ax.patches or ax.collections or ax.images)]
-    for ax in panels:
-        panel = " ".join(ax.get_title().split())
-        points += [
-            ((f"{panel}: " if panel and len(panels) > 1 else "") + label, value, text)
-            for label, value, text in _points(ax)
-        ]
     tail = " Tallene står i tabellen på siden."
-    if not points:
-        body = " Figuren viser ingen tal (ingen kan offentliggøres)."
-    else:
+    parts, count = [], 0
+    for ax in panels:  # each panel by itself: panels may measure different things (kr., timer)
+        points = _points(ax)
+        if not points:
+            continue
+        count += len(points)
+        name = " ".join((ax.get_title() or ax.get_title(loc="left")).split())
         high = max(points, key=lambda p: p[1])
         low = min(points, key=lambda p: p[1])
-        many = f"{len(points)} værdier" + (f" i {len(panels)} paneler" if len(panels) > 1 else "")
-        body = f" {many}; højest {high[0]} {high[2]}".rstrip() + f", lavest {low[0]} {low[2]}.".replace("  ", " ")
-        body = body.replace("højest  ", "højest ").replace("lavest  ", "lavest ")
+        extremes = f"højest {high[0]} {high[2]}, lavest {low[0]} {low[2]}".replace("  ", " ")
+        parts.append(f"{name}: {extremes}" if name and len(panels) > 1 else extremes)
+    if not parts:
+        body = " Figuren viser ingen tal."
+    else:
+        many = f"{count} værdier" + (f" i {len(panels)} paneler" if len(panels) > 1 else "")
+        body = f" {many}; " + "; ".join(parts) + "."
+        if len(body) + len(tail) > ALT_CHARS - 40:  # too long to listen to: the first panels only
+            body = textwrap.shorten(body, ALT_CHARS - 40 - len(tail), placeholder=" …")
     room = ALT_CHARS - len("Figur: . ") - len(body) - len(tail)
     return f"Figur: {textwrap.shorten(title, max(room, 20), placeholder=' …')}.{body}{tail}"
