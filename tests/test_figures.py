@@ -231,3 +231,36 @@ def test_panels_are_described_each_by_itself():
     assert "4 værdier i 2 paneler" in alt
     assert "Pris pr. døgn: højest 30-49 år 2.500, lavest 18-29 år 2.000" in alt
     assert "Timer pr. måned: højest 30-49 år 30, lavest 18-29 år 12" in alt
+
+
+def test_ranked_dots_are_read_along_their_values():
+    ranked = pd.DataFrame(
+        {
+            "figure": ["a"] * 4,
+            "value": [0.75, 1.0, 1.1, 1.3],
+            "focal": [False, True, False, False],
+            "same_region": [False, False, True, False],
+            "average": 1.0,
+            "rank": 2,
+            "of": 4,
+        }
+    )
+    alt = drawn(figures.ranked_dots(ranked, {"a": "Udgiftsniveau"}, "Aalborg blandt landets kommuner", "Kilde."))
+    # by hand: four municipalities; the values run along x, the ranks (no labels) along y
+    assert "4 værdier" in alt and "højest 1,3" in alt and "lavest 0,75" in alt, alt
+    assert "1 værdi;" in drawn(
+        figures.monthly_lines(
+            pd.DataFrame(
+                {
+                    "date": pd.to_datetime(["2016-01-31"]),
+                    "year": [2016],
+                    "month": [1],
+                    "value": [7.0],
+                    "group": ["I alt"],
+                }
+            ),
+            "Én måned",
+            "Børn",
+            "Kilde.",
+        )
+    )
