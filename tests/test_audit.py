@@ -138,12 +138,16 @@ def adversarial_data(folder, seed=7):
     return folder
 
 
+def adversarial_project(project_copy, folder):
+    """The adversarial data in ``folder``, the reports folder and the environment of runs on
+    them (the project copy, a cache of their own): ``(data, out, env)``."""
+    env = {"REPORTBOOK_HOME": str(project_copy), "XDG_CACHE_HOME": str(folder / "cache")}
+    return adversarial_data(folder / "data"), folder / "out", env
+
+
 @pytest.fixture(scope="module")
 def adversarial_run(project_copy, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("adversarial")
-    data = adversarial_data(folder / "data")
-    out = folder / "out"
-    env = {"REPORTBOOK_HOME": str(project_copy), "XDG_CACHE_HOME": str(folder / "cache")}
+    data, out, env = adversarial_project(project_copy, tmp_path_factory.mktemp("adversarial"))
     for municipality in ("492", "840"):
         reportbook(
             "run",

@@ -7,7 +7,7 @@ import hashlib
 import pytest
 from attack import attack, truth_from_records
 from conftest import reportbook
-from test_audit import adversarial_data
+from test_audit import adversarial_project
 
 from helpers.publishing.audit import audit, same_figure_same_status
 from helpers.publishing.private import private_root, read_records
@@ -25,10 +25,7 @@ def digests(out, period):
 
 @pytest.fixture(scope="module")
 def releases(project_copy, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("releases")
-    data = adversarial_data(folder / "data")
-    out = folder / "out"
-    env = {"REPORTBOOK_HOME": str(project_copy), "XDG_CACHE_HOME": str(folder / "cache")}
+    data, out, env = adversarial_project(project_copy, tmp_path_factory.mktemp("releases"))
     seen = []
     for period in RELEASES:
         reportbook(

@@ -117,6 +117,11 @@ class _Rows:
         if total:
             self.add(date, figure, TOTAL, frame[id_column].nunique(), "count", unit, frame[id_column])
 
+    def step_counts(self, date, figure, frame, steps, total=True):
+        """Children per step (groups "1" ... "6", the steps given) and, with ``total``, in all."""
+        by_step = frame.assign(step_group=frame["step"].astype(int).astype(str))
+        self.counts(date, figure, by_step, "step_group", [str(s) for s in steps], "child", total=total)
+
     def amount(self, date, figure, group, cost: pd.Series, base: pd.Series, measure: str):
         """A sum over interventions (their row labels are the ids). ``measure`` names what
         is summed: amounts of one measure are the same quantity whatever the date."""
@@ -189,14 +194,7 @@ def _stocks(out: _Rows, iv: pd.DataFrame, t, types: list, population, active_now
     group; preventive children and recipients; placed per 1,000; average monthly prices."""
     state = _states(iv, t)
     placed = state[state["step"].isin(PLACEMENT_STEPS)]
-    out.counts(
-        t,
-        "placed_children",
-        placed.assign(s=placed["step"].astype(int).astype(str)),
-        "s",
-        [str(s) for s in PLACEMENT_STEPS],
-        "child",
-    )
+    out.step_counts(t, "placed_children", placed, PLACEMENT_STEPS)
     out.counts(
         t,
         "placed_by_type",
@@ -209,25 +207,11 @@ def _stocks(out: _Rows, iv: pd.DataFrame, t, types: list, population, active_now
     out.counts(t, "placed_by_target_group", placed, "target_group", ["udsat", "handicap"], "child", total=False)
     out.counts(t, "placed_by_age_group", placed, "age", [g for *_, g in AGE_GROUPS] + ["Ukendt"], "child", total=False)
     prev = state[state["step"].isin(PREVENTIVE_STEPS)]
-    out.counts(
-        t,
-        "preventive_children",
-        prev.assign(s=prev["step"].astype(int).astype(str)),
-        "s",
-        [str(s) for s in PREVENTIVE_STEPS],
-        "child",
-    )
+    out.step_counts(t, "preventive_children", prev, PREVENTIVE_STEPS)
     # unique recipients of preventive measures on each step (a child with measures on two
     # steps counts on both; "preventive_children" counts each child once, on its highest step)
-    out.counts(
-        t,
-        "preventive_recipients",
-        active_now[active_now["step"].isin(PREVENTIVE_STEPS)].assign(s=lambda f: f["step"].astype(int).astype(str)),
-        "s",
-        [str(s) for s in PREVENTIVE_STEPS],
-        "child",
-        total=False,
-    )
+    recipients = active_now[active_now["step"].isin(PREVENTIVE_STEPS)]
+    out.step_counts(t, "preventive_recipients", recipients, PREVENTIVE_STEPS, total=False)
     pop = population.get(t.year) if hasattr(population, "get") else None
     if pop:
         out.add(

@@ -181,9 +181,13 @@ def load(data_dir: str | Path, key: bytes | None = None, use_cache: bool = True)
     if not data_dir.is_dir():
         raise FileNotFoundError(f"Datamappen {data_dir} findes ikke.")
     key = secret_key() if key is None else key
-    digests = {p.name: file_digest(p) for p in sorted(data_dir.iterdir()) if p.is_file() and not p.name.startswith(".")}
-    for p in data_dir.iterdir():  # folders and broken links are named in messages: part of the key
-        if not p.is_file() and not p.name.startswith("."):
+    digests = {}
+    for p in sorted(data_dir.iterdir()):
+        if p.name.startswith("."):
+            continue
+        if p.is_file():
+            digests[p.name] = file_digest(p)
+        else:  # folders and broken links are named in messages: part of the key
             digests[f"{p.name}/"] = "folder" if p.is_dir() else "link"
     cached = cache_dir() / f"{_cache_key(digests, key)}{CACHE_SUFFIX}" if use_cache else None
     if cached is not None and cached.exists():

@@ -218,6 +218,11 @@ def step_on(history: dict[str, pd.DataFrame], cpr: str, day: pd.Timestamp) -> in
     return int((before if len(before) else g.head(1))["step"].iloc[-1])
 
 
+def _days(start: pd.Series, end: pd.Series, horizon: pd.Timestamp) -> pd.Series:
+    """Days of each spell, both ends counted; an open end, or one after ``horizon``, is cut there."""
+    return (end.fillna(horizon).clip(upper=horizon) - start).dt.days.clip(lower=0) + 1
+
+
 def _caseworker(names: pd.Series, key: bytes) -> pd.Series:
     def one(name: str) -> str | None:
         name = " ".join(name.split())
@@ -285,8 +290,9 @@ def import_os2bos(src: str | Path, out: str | Path, key: bytes | None = None) ->
     # spread over its own spell, so that its spending stays with the intervention
     one_time = frequency.map(PER_MONTH).isna() & ~fictive
     paid_total = _number(rows["amount"]).groupby(rows["schedule"]).sum().reindex(latest.index).fillna(0.0)
-    horizon_ = rows["paid"].max() if rows["paid"].notna().any() else pd.Timestamp(dt.date.today())
-    own_days = (latest["end"].fillna(horizon_).clip(upper=horizon_) - latest["start"]).dt.days.clip(lower=0) + 1
+    # open ends (and ends after it) are cut at the last payment date of the export
+    horizon = rows["paid"].max() if rows["paid"].notna().any() else pd.Timestamp(dt.date.today())
+    own_days = _days(latest["start"], latest["end"], horizon)
     monthly = monthly.where(~one_time, paid_total / (own_days / DAYS_PER_MONTH)).where(~fictive, 0.0)
     report.add(name, "aktiviteter (betalingsplaner) dannet af betalingsrækkerne", len(latest))
     report.add(name, "fiktive betalingsplaner: ikke et forbrug (0 kr. om måneden)", int(fictive.sum()))
@@ -309,7 +315,6 @@ def import_os2bos(src: str | Path, out: str | Path, key: bytes | None = None) ->
             "caseworker": _caseworker(latest["case_worker"], key),
         }
     )
-    horizon = rows["paid"].max() if rows["paid"].notna().any() else pd.Timestamp(dt.date.today())
 
     mains = activities[activities["kind"] == "MAIN_ACTIVITY"].copy()
     suppl = activities[activities["kind"] == "SUPPL_ACTIVITY"]
@@ -350,10 +355,7 @@ def import_os2bos(src: str | Path, out: str | Path, key: bytes | None = None) ->
     mains = mains[~no_step]
 
     # supplementary activities: their cost joins the main activity of their appropriation
-    def cut(end):
-        return end.fillna(horizon).clip(upper=horizon)
-
-    mains["days"] = (cut(mains["end"]) - mains["start"]).dt.days.clip(lower=0) + 1
+    mains["days"] = _days(mains["start"], mains["end"], horizon)
     attached = 0
     orphans = 0
     for _, s in suppl.iterrows():
@@ -361,7 +363,7 @@ def import_os2bos(src: str | Path, out: str | Path, key: bytes | None = None) ->
         if same.empty:
             orphans += 1
             continue
-        s_end = cut(pd.Series([s["end"]])).iloc[0]
+        s_end = horizon if pd.isna(s["end"]) else min(s["end"], horizon)
         overlap = (
             (same["end"].fillna(horizon).clip(upper=s_end) - same["start"].clip(lower=s["start"])).dt.days + 1
         ).clip(lower=0)

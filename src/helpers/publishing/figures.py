@@ -742,15 +742,17 @@ def _points(ax) -> list[tuple[str, float, str]]:
         if isinstance(collection, matplotlib.collections.PathCollection):
             series = names.get(_colour(collection), "")
             pairs += [(float(x), float(y), series) for x, y in collection.get_offsets()]
+    categories = _is_category(category_axis)  # once per panel, not once per point
+    labelled = len(category_axis.get_majorticklocs()) > 0
     found = []
     for x, y, series in pairs:
         value, where = (x, y) if horizontal else (y, x)
         if not (np.isfinite(value) and np.isfinite(where)):
             continue
-        if _is_category(category_axis):
+        if categories:
             label = _tick_text(category_axis, where)
         else:
-            label = _value_text(category_axis, where) if len(category_axis.get_majorticklocs()) else ""
+            label = _value_text(category_axis, where) if labelled else ""
         found.append(((f"{series}, " if series else "") + label, value, _value_text(value_axis, value)))
     return found
 
