@@ -28,13 +28,14 @@ run: data
 audit: run
 	$(BIN)/reportbook audit
 
-build: audit
+# The build prints each municipality-period's PDFs with Chromium (`browser`).
+build: audit browser
 	$(BIN)/reportbook build
 
 book: build
 	@echo "The book is in _build/html/index.html"
 
-# The browser test uses Debian's Chromium (Playwright's own browser download cannot work offline).
+# The PDFs and the browser tests use Debian's Chromium (Playwright's own browser download cannot work offline).
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "Installing Debian's chromium for the browser test"; \

@@ -129,3 +129,55 @@ def test_every_figure_has_a_text_alternative_with_its_numbers(book_site):
             assert token in values, (alt, token)
             checked += 1
     assert checked >= 2
+
+
+def _danish_number(text: str) -> float:
+    """``1.234,5`` -> 1234.5; a withheld or empty cell sorts after every number."""
+    text = text.replace(".", "").replace(",", ".").replace("−", "-").strip()
+    try:
+        return float(text)
+    except ValueError:
+        return float("inf")
+
+
+def test_the_national_table_sorts_and_filters_by_keyboard_in_danish(browser, server, book_site):
+    """WCAG 2.1.1: the national overview's sortable table is used with the keyboard alone:
+    Tab reaches the search field and each column's sort control, Enter sorts (ascending, then
+    descending), typing filters; the controls are named in Danish."""
+    html_root = book_site / "_build" / "html"
+    period = sorted((html_root / "book" / "landsoversigt").glob("*.html"))[0].relative_to(html_root)
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="da-DK")
+    page.goto(f"{server}/{period}", wait_until="load")
+    page.wait_for_selector("table.dataTable tbody tr")
+
+    def column(i):
+        return page.evaluate(
+            f"() => [...document.querySelectorAll('table.dataTable tbody tr')].map(r => r.cells[{i}].textContent)"
+        )
+
+    focused = """() => { const e = document.activeElement, th = e.closest('th');
+        return [e.tagName, e.className, th ? th.textContent.trim() : null, e.getAttribute('aria-label')]; }"""
+    reached = []
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        reached.append(page.evaluate(focused))
+        if reached[-1][2] and reached[-1][2].startswith("Anbragte pr. 1.000"):
+            break
+    assert any(tag == "INPUT" and "dt-input" in cls for tag, cls, _, _ in reached), "search field not reached"
+    tag, cls, header, label = reached[-1]
+    assert "dt-column-order" in cls and label == f"{header}: aktivér for at sortere", reached[-1]
+    before = column(2)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("th[aria-sort=ascending]", state="attached")  # the order is said, too
+    ascending = [_danish_number(v) for v in column(2) if _danish_number(v) != float("inf")]
+    assert ascending == sorted(ascending) and len(column(2)) == len(before) >= 3, ascending
+    assert ascending != [_danish_number(v) for v in before if _danish_number(v) != float("inf")], "not re-sorted"
+    page.keyboard.press("Enter")
+    page.wait_for_selector("th[aria-sort=descending]", state="attached")
+    descending = [_danish_number(v) for v in column(2) if _danish_number(v) != float("inf")]
+    assert descending == sorted(descending, reverse=True), descending
+    name = column(0)[0]
+    page.focus("input.dt-input")
+    page.keyboard.type(name[:5])
+    assert column(0) == [name] or all(name[:5] in n for n in column(0))
+    page.close()

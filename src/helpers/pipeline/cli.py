@@ -99,6 +99,7 @@ def cmd_run(args) -> int:
 def cmd_build(args) -> int:
     from ..data.paths import resolve_path
     from ..publishing.book import build
+    from ..publishing.printing import PrintError, print_briefs
     from .runner import RunLocked, incomplete_runs, load_config, run_lock
 
     config = load_config(args.config)
@@ -116,10 +117,41 @@ def cmd_build(args) -> int:
             html = build(
                 reports, args.data or config["data"], strict=not args.no_strict, jobs=args.jobs, fresh=args.fresh
             )
+            if not args.no_pdf:
+                printed = print_briefs(html, reports)
     except RunLocked as err:
         print(f"reportbook build: {err}", file=sys.stderr)
         return 1
+    except PrintError as err:
+        print(f"reportbook build: {err}", file=sys.stderr)
+        return 1
     print(f"Bogen er bygget: {html / 'index.html'}")
+    if not args.no_pdf:
+        print(f"PDF-udgaver: {len(printed)} skrevet (de øvrige var uændrede).")
+    return 0
+
+
+def cmd_pdf(args) -> int:
+    from ..data.paths import resolve_path
+    from ..publishing.book import BUILD_DIR
+    from ..publishing.printing import PrintError, print_briefs
+    from .runner import RunLocked, load_config, run_lock
+
+    config = load_config(args.config)
+    reports = resolve_path(args.reports or config["out"]).resolve()
+    html = resolve_path(args.site).resolve() if args.site else BUILD_DIR / "html"
+    if not (html / "index.html").exists():
+        print(f"reportbook pdf: der er ingen bygget bog i {html}; kør `reportbook build` først.", file=sys.stderr)
+        return 1
+    try:
+        with run_lock(reports):
+            printed = print_briefs(html, reports, force=args.force)
+    except (RunLocked, PrintError) as err:
+        print(f"reportbook pdf: {err}", file=sys.stderr)
+        return 1
+    for path in printed:
+        print(path)
+    print(f"PDF-udgaver: {len(printed)} skrevet.")
     return 0
 
 
@@ -227,7 +259,14 @@ def parser() -> argparse.ArgumentParser:
         help="Sphinx processes (default: $REPORTBOOK_BUILD_JOBS or the number of cores)",
     )
     b.add_argument("--fresh", action="store_true", help="rebuild every page (default: only what changed)")
+    b.add_argument("--no-pdf", action="store_true", help="do not print the PDFs (needs Chromium)")
     b.set_defaults(func=cmd_build)
+    d = sub.add_parser("pdf", help="print each municipality-period's Overblik and all its pages to PDF (Chromium)")
+    d.add_argument("--reports")
+    d.add_argument("--site", default=None, help="the built site (default: _build/html)")
+    d.add_argument("--config", default=None)
+    d.add_argument("--force", action="store_true", help="print every PDF again, also those up to date")
+    d.set_defaults(func=cmd_pdf)
     a = sub.add_parser("audit", help="check that no withheld count of 1-4 can be computed from the published tables")
     a.add_argument("out", nargs="?", default="book/reports", help="the reports folder (default: book/reports)")
     a.set_defaults(func=cmd_audit)

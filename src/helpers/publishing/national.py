@@ -315,6 +315,7 @@ def static_table(text: pd.DataFrame) -> str:
 
 def datatable_html(frame: pd.DataFrame, figures: list[Figure], table_id: str) -> str:
     """The interactive table (itables, offline) with the static table as its fallback."""
+    from itables import JavascriptFunction
     from itables.javascript import get_itable_arguments, html_table_from_template
 
     text, numbers = table_frames(frame, figures)
@@ -322,7 +323,20 @@ def datatable_html(frame: pd.DataFrame, figures: list[Figure], table_id: str) ->
     n_text, n_num = len(text.columns), len(numbers.columns)
     column_defs = [
         {"targets": list(range(n_text, n_text + n_num)), "visible": False, "searchable": False},
-        *[{"targets": 2 + i, "orderData": [n_text + i], "className": "dt-right"} for i in range(n_num)],
+        # a numeric column sorts on its hidden number (the text is Danish, ".." is withheld); it is the
+        # column's own sort data, not another column's (orderData), so the header says its order
+        # (aria-sort) to a screen reader
+        *[
+            {
+                "targets": 2 + i,
+                "render": JavascriptFunction(
+                    "function (data, type, row) { return type === 'sort' || type === 'type' ? "
+                    f"row[{n_text + i}] : data; }}"
+                ),
+                "className": "dt-right",
+            }
+            for i in range(n_num)
+        ],
         {"targets": [0, 1], "className": "dt-left"},
     ]
     args = get_itable_arguments(
@@ -351,6 +365,18 @@ def datatable_html(frame: pd.DataFrame, figures: list[Figure], table_id: str) ->
             "emptyTable": "Ingen kommuner",
             "decimal": ",",
             "thousands": ".",
+            # what a screen reader says on the sort controls and page buttons (DataTables' own is English)
+            "aria": {
+                "orderable": ": aktivér for at sortere",
+                "orderableReverse": ": aktivér for at vende sorteringen",
+                "orderableRemove": ": aktivér for at fjerne sorteringen",
+                "paginate": {
+                    "first": "Første side",
+                    "previous": "Forrige side",
+                    "next": "Næste side",
+                    "last": "Sidste side",
+                },
+            },
         },
         format_floats_in_python=False,
         # a click anywhere on a header sorts (not only on the arrows)
