@@ -28,9 +28,11 @@ run: data
 audit: run
 	$(BIN)/reportbook audit
 
-# The build prints each municipality-period's PDFs with Chromium (`browser`).
-build: audit browser
-	$(BIN)/reportbook build
+# The build prints each municipality-period's PDFs with Chromium (`browser`); where Chromium
+# cannot be installed (no root, no network) the book is built without them, and says so.
+build: audit
+	@$(MAKE) --no-print-directory browser || echo "Chromium could not be installed: building the book without PDFs" >&2
+	$(BIN)/reportbook build $$(command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || echo --no-pdf)
 
 book: build
 	@echo "The book is in _build/html/index.html"

@@ -55,14 +55,26 @@ def texts(path: Path) -> tuple[str, ...]:
     return _texts(path, path.stat().st_mtime_ns)
 
 
-def body(text: str) -> str:
-    """A sheet's text without the printer's header and footer lines."""
-    return "\n".join(
-        line for line in text.splitlines() if "fingeraftryk" not in line and not re.search(r"Side \d+ af \d+", line)
-    )
+def header(run: str) -> str:
+    code, start, end = run.split("_")
+    period = f"{danish_date(start)} – {danish_date(end)}"
+    return f"{NAMES[int(code)]} Kommune · {period} Data «synthetic» (syntetiske data), opgjort pr. {danish_date(end)}"
+
+
+def body(sheet: str, run: str) -> str:
+    """A sheet's text without the printer's header and footer (the footer is the last protection
+    note of the sheet, ending in its page number); both must be there."""
+    text = " ".join(sheet.split())
+    assert header(run) in text, (run, text[-400:])
+    text = text.replace(header(run), " ", 1)
+    cut = text.rfind("«..» = ikke vist af hensyn til diskretion")
+    assert cut >= 0 and re.fullmatch(r"«\.\.» = ikke vist af hensyn til diskretion: .*Side \d+ af \d+", text[cut:])
+    return text[:cut]
 
 
 def test_every_municipality_and_period_has_its_two_pdfs_with_header_and_footer_on_every_sheet(book_site):
+    from pypdf import PdfReader
+
     assert len(SITE_RUN_IDS) == 10
     for run in SITE_RUN_IDS:
         code, start, end = run.split("_")
@@ -73,13 +85,19 @@ def test_every_municipality_and_period_has_its_two_pdfs_with_header_and_footer_o
             sheets = texts(path)
             assert len(sheets) >= 1 and (most is None or len(sheets) <= most), (path.name, len(sheets))
             for number, text in enumerate(sheets, start=1):
-                assert f"{NAMES[int(code)]} Kommune · {period}" in text, (path.name, number)
-                assert f"opgjort pr. {danish_date(end)}" in text and "Data: «synthetic» (syntetiske data)" in text
-                assert "«..» = ikke vist af hensyn til diskretion" in text, (path.name, number)
-                assert f"Side {number} af {len(sheets)}" in text, (path.name, number)
-        # The whole set begins with the Overblik and holds every page's title, in the sidebar's order.
+                body(text, run)  # the header and the footer are on the sheet
+                assert re.search(rf"Side {number} af {len(sheets)}\s*$", text), (path.name, number)
+            reader = PdfReader(path)
+            width, height = (float(x) for x in reader.pages[0].mediabox.upper_right)
+            assert abs(width - 595.3) < 2 and abs(height - 841.9) < 2, (path.name, width, height)  # A4 in points
+            assert "/CreationDate" not in reader.metadata and "Chrome" not in str(reader.metadata), reader.metadata
+        # The whole set begins with the Overblik and holds every page, in the sidebar's order,
+        # with one bookmark per page named by its title.
+        expected = [f"{title}: {NAMES[int(code)]} ({code}), {period}" for title in TITLES]
+        outline = [item.title for item in PdfReader(whole).outline if not isinstance(item, list)]
+        assert outline == expected, (run, outline)
         whole_text = " ".join(" ".join(texts(whole)).split())  # a long title may wrap
-        at = [whole_text.find(f"{title}: {NAMES[int(code)]} ({code}), {period}") for title in TITLES]
+        at = [whole_text.find(title) for title in expected]
         assert -1 not in at and at == sorted(at), (run, at)
 
 
@@ -121,7 +139,7 @@ def test_the_brief_holds_the_numbers_its_page_publishes_and_no_other(book_site, 
     often as there), and every number of the page's tables is printed: the PDF neither
     adds nor loses a figure, and a withheld cell stays ".."."""
     brief, _ = pdfs_of(book_site, run)
-    printed = Counter(NUMBER.findall(body("\n".join(texts(brief)))))
+    printed = Counter(NUMBER.findall(" ".join(body(sheet, run) for sheet in texts(brief))))
     page = site(book_site) / "overview" / f"{run}.html"
     article = printed_part(page)
     published = Counter(NUMBER.findall(article.get_text(" ")))
@@ -132,6 +150,17 @@ def test_the_brief_holds_the_numbers_its_page_publishes_and_no_other(book_site, 
     cells = [td.get_text(strip=True) for td in article.select("table td")]
     if ".." in cells:
         assert ".." in "\n".join(texts(brief))
+
+
+def test_the_whole_set_prints_only_numbers_its_pages_publish(book_site):
+    """(As a set: a table that runs over two sheets repeats its column headings on the second.)"""
+    for run in SITE_RUN_IDS[::3]:
+        _, whole = pdfs_of(book_site, run)
+        printed = set(NUMBER.findall(" ".join(body(sheet, run) for sheet in texts(whole))))
+        published = set()
+        for notebook in CONFIG["notebooks"]:
+            published |= set(NUMBER.findall(printed_part(site(book_site) / notebook / f"{run}.html").get_text(" ")))
+        assert printed and not printed - published, (run, printed - published)
 
 
 def test_no_pdf_holds_a_cpr_number(book_site):
@@ -151,7 +180,9 @@ def test_the_build_refuses_a_pdf_with_a_cpr_number(browser, tmp_path):
     from helpers.publishing.printing import PrintError, check_pdf
 
     page = browser.new_page()
-    for text in ("Barnet 010203-1234 er flyttet", "Barnet 010203 1234", "Barnet 0102031234"):
+    spellings = ["Barnet 010203-1234 er flyttet", "Barnet 010203 1234", "Barnet 0102031234", "010203-1234, født"]
+    spellings += ["nr.010203-1234", "barnet,0102031234", "010203–1234 (tankestreg)", "010203 - 1234", "010203-<br>1234"]
+    for text in spellings:
         page.set_content(f"<html lang='da'><body><p>{text}</p><p>1.234 børn, 21,65 pr. 1.000</p></body></html>")
         target = tmp_path / "brief.pdf"
         page.pdf(path=str(target))

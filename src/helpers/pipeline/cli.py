@@ -99,7 +99,7 @@ def cmd_run(args) -> int:
 def cmd_build(args) -> int:
     from ..data.paths import resolve_path
     from ..publishing.book import build
-    from ..publishing.printing import PrintError, print_briefs
+    from ..publishing.printing import PrintError, print_pdfs, remove_pdfs
     from .runner import RunLocked, incomplete_runs, load_config, run_lock
 
     config = load_config(args.config)
@@ -117,8 +117,7 @@ def cmd_build(args) -> int:
             html = build(
                 reports, args.data or config["data"], strict=not args.no_strict, jobs=args.jobs, fresh=args.fresh
             )
-            if not args.no_pdf:
-                printed = print_briefs(html, reports)
+            printed = remove_pdfs(html, reports) if args.no_pdf else print_pdfs(html, reports)
     except RunLocked as err:
         print(f"reportbook build: {err}", file=sys.stderr)
         return 1
@@ -126,7 +125,9 @@ def cmd_build(args) -> int:
         print(f"reportbook build: {err}", file=sys.stderr)
         return 1
     print(f"Bogen er bygget: {html / 'index.html'}")
-    if not args.no_pdf:
+    if args.no_pdf:
+        print(f"Bygget uden PDF-udgaver ({printed} ældre fjernet).")
+    else:
         print(f"PDF-udgaver: {len(printed)} skrevet (de øvrige var uændrede).")
     return 0
 
@@ -134,18 +135,22 @@ def cmd_build(args) -> int:
 def cmd_pdf(args) -> int:
     from ..data.paths import resolve_path
     from ..publishing.book import BUILD_DIR
-    from ..publishing.printing import PrintError, print_briefs
+    from ..publishing.printing import PrintError, print_pdfs
     from .runner import RunLocked, load_config, run_lock
 
     config = load_config(args.config)
     reports = resolve_path(args.reports or config["out"]).resolve()
     html = resolve_path(args.site).resolve() if args.site else BUILD_DIR / "html"
-    if not (html / "index.html").exists():
-        print(f"reportbook pdf: der er ingen bygget bog i {html}; kør `reportbook build` først.", file=sys.stderr)
+    if not (html / "index.html").exists() or not reports.is_dir():
+        print(
+            f"reportbook pdf: der er ingen bygget bog i {html} med rapporter fra {reports}; "
+            "kør `reportbook run` og `reportbook build` først.",
+            file=sys.stderr,
+        )
         return 1
     try:
         with run_lock(reports):
-            printed = print_briefs(html, reports, force=args.force)
+            printed = print_pdfs(html, reports, force=args.force)
     except (RunLocked, PrintError) as err:
         print(f"reportbook pdf: {err}", file=sys.stderr)
         return 1
@@ -259,7 +264,11 @@ def parser() -> argparse.ArgumentParser:
         help="Sphinx processes (default: $REPORTBOOK_BUILD_JOBS or the number of cores)",
     )
     b.add_argument("--fresh", action="store_true", help="rebuild every page (default: only what changed)")
-    b.add_argument("--no-pdf", action="store_true", help="do not print the PDFs (needs Chromium)")
+    b.add_argument(
+        "--no-pdf",
+        action="store_true",
+        help="build without PDFs (printing them needs Chromium); removes older PDFs from the site",
+    )
     b.set_defaults(func=cmd_build)
     d = sub.add_parser("pdf", help="print each municipality-period's Overblik and all its pages to PDF (Chromium)")
     d.add_argument("--reports")
