@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 SEED   ?= 2016
 DATA   := data/synthetic
 
-.PHONY: book test data run audit build clean browser
+.PHONY: book test test-fast data run audit build clean browser
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,11 @@ test: $(STAMP) browser
 	@$(BIN)/python -m pytest; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; \
 	exit $$rc
+
+# The unit tests alone (no matrix, no book, no browser): quick feedback while changing code.
+# `make test` is the whole suite (what CI runs).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow" -q
 
 clean:
 	rm -rf _build book/reports book/.reports-private book/reports.md book/_reports_table.md book/data_quality.md book/data_dictionary.md book/kommuner book/regioner book/landsoversigt book/landsoversigt.md $(DATA)

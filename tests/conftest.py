@@ -19,6 +19,17 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 
 
+#: Fixtures that run the default matrix, build the book or start Chromium: a test that uses
+#: one (directly or through another fixture) is ``slow`` and left out of ``make test-fast``.
+SLOW_FIXTURES = {"book_site", "project_copy", "browser", "server"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 def write_csv(path: Path, text: str, encoding: str = "utf-8") -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(text.encode(encoding))

@@ -207,3 +207,18 @@ def test_the_cache_key_holds_the_size_limit(tmp_path, monkeypatch):
     assert load(tmp_path / "e", key=b"k" * 16).refused_files == ["interventions.csv"]
     monkeypatch.setattr(ingest, "available_memory", lambda: 8 * 2**30)
     assert len(load(tmp_path / "e", key=b"k" * 16).interventions) == 3
+
+
+def test_the_open_end_setting_is_part_of_the_cache_key(tmp_path, monkeypatch):
+    """A far-future end read as a date, then (with REPORTBOOK_OPEN_END_FROM before it) as an
+    open end: the cached data set of the first read must not answer the second."""
+    from helpers.data.contract import OPEN_END_ENV
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv(OPEN_END_ENV, raising=False)
+    write_csv(tmp_path / "d" / "interventions.csv", IV + "241210-4011,851,udsat,a,5,2015-01-01,2099-06-30,1000\n")
+    assert load(tmp_path / "d").interventions["end_date"].tolist() == [pd.Timestamp("2099-06-30")]
+    monkeypatch.setenv(OPEN_END_ENV, "2099-01-01")
+    assert load(tmp_path / "d").interventions["end_date"].isna().all()
+    monkeypatch.delenv(OPEN_END_ENV)
+    assert load(tmp_path / "d").interventions["end_date"].tolist() == [pd.Timestamp("2099-06-30")]

@@ -248,3 +248,31 @@ def test_one_publication_withholds_in_every_period_what_pins_a_small_count_in_an
     cells = [c for s in first + second for c in s.cells]
     values = {r[("p2/t", 2, "n")] for r in readings(cells, both.status)}
     assert len(values) > 1
+
+
+def test_gaussian_elimination_keeps_every_one_of_several_primary_cells_out_of_reach():
+    """Two primary cells (a and d of a 2 x 2 table with margins): a cell whose publication
+    would reveal only one of them is withheld too (checked for each primary by least squares,
+    independently of the elimination)."""
+    m = np.array(
+        [
+            [1, 0, 0, 0],
+            [0, 1, 0, 0],
+            [0, 0, 1, 0],
+            [0, 0, 0, 1],
+            [1, 1, 0, 0],
+            [0, 0, 1, 1],
+            [1, 0, 1, 0],
+            [0, 1, 0, 1],
+            [1, 1, 1, 1],
+        ],
+        dtype=float,
+    )
+    primary = np.array([True, False, False, True, False, False, False, False, False])
+    for order in ([8, 4, 5, 6, 7, 2, 1], [1, 2, 4, 5, 6, 7, 8], [4, 1, 2, 8, 5, 6, 7]):
+        hidden = d.gauss_secondary(m, primary, order)
+        published = ~hidden
+        assert published.any(), order
+        for p in np.flatnonzero(primary):
+            x, *_ = np.linalg.lstsq(m[published].T, m[p], rcond=None)
+            assert np.abs(m[published].T @ x - m[p]).max() > 1e-6, (order, p)

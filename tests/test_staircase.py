@@ -330,3 +330,21 @@ def test_key_messages_leave_out_what_is_withheld(tmp_path):
     summary = publish(next(s for s in specs if s.name == "staircase_summary"), tmp_path, protect(specs))
     text = " ".join(staircase_page.key_messages(summary, T0, T1))
     assert "Af de 30 børn og unge" in text and "var 100 % på samme trin" in text
+
+
+def test_among_equal_highest_steps_the_earliest_start_sets_the_childs_attributes():
+    """Two active interventions on the same (highest) step: the one that started first
+    decides the child's district and target group; a lower step never does."""
+    frame = interventions_frame(
+        [
+            ("c1", 4, "2016-03-01", None),  # same step, later start
+            ("c1", 4, "2015-06-01", None),  # same step, earliest start: this one
+            ("c1", 2, "2014-01-01", None),  # lower step, earliest of all
+        ]
+    )
+    frame["district"] = ["Nord", "Syd", "Vest"]
+    frame["target_group"] = ["handicap", "udsat", "handicap"]
+    top = staircase.highest_active(frame, pd.Timestamp("2016-06-01"))
+    assert top[["person_id", "step", "district", "target_group"]].values.tolist() == [["c1", 4, "Syd", "udsat"]]
+    attributes = staircase.child_attributes(frame, pd.Timestamp("2016-06-01"), pd.Timestamp("2016-12-01"))
+    assert attributes[["district", "target_group"]].values.tolist() == [["Syd", "udsat"]]

@@ -22,6 +22,7 @@ import functools
 import html
 import math
 import re
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -339,49 +340,52 @@ def datatable_html(frame: pd.DataFrame, figures: list[Figure], table_id: str) ->
         ],
         {"targets": [0, 1], "className": "dt-left"},
     ]
-    args = get_itable_arguments(
-        df,
-        None,
-        table_id=table_id,
-        connected=False,
-        allow_html=True,
-        showIndex=False,
-        classes="display compact",
-        columnDefs=column_defs,
-        order=[],
-        # search and paging also when the municipalities fit on one page (itables hides them in its default layout then)
-        layout={"topStart": "search", "topEnd": "pageLength", "bottomStart": "info", "bottomEnd": "paging"},
-        pageLength=25,
-        # a table wider than the page's column scrolls in its own box
-        scrollX=True,
-        lengthMenu=[10, 25, 50, 100],
-        language={
-            "search": "Søg:",
-            "lengthMenu": "Vis _MENU_ kommuner",
-            "info": "Kommune _START_ til _END_ af _TOTAL_",
-            "infoEmpty": "Ingen kommuner",
-            "infoFiltered": "(udvalgt blandt _MAX_)",
-            "zeroRecords": "Ingen kommuner passer til søgningen",
-            "emptyTable": "Ingen kommuner",
-            "decimal": ",",
-            "thousands": ".",
-            # what a screen reader says on the sort controls and page buttons (DataTables' own is English)
-            "aria": {
-                "orderable": ": aktivér for at sortere",
-                "orderableReverse": ": aktivér for at vende sorteringen",
-                "orderableRemove": ": aktivér for at fjerne sorteringen",
-                "paginate": {
-                    "first": "Første side",
-                    "previous": "Forrige side",
-                    "next": "Næste side",
-                    "last": "Sidste side",
+    with warnings.catch_warnings():
+        # itables types `language` as text only; DataTables also reads its nested `aria` labels
+        warnings.filterwarnings("ignore", message=r"language=.*aria", category=SyntaxWarning)
+        args = get_itable_arguments(
+            df,
+            None,
+            table_id=table_id,
+            connected=False,
+            allow_html=True,
+            showIndex=False,
+            classes="display compact",
+            columnDefs=column_defs,
+            order=[],
+            # search and paging also when the municipalities fit on one page (itables hides them then)
+            layout={"topStart": "search", "topEnd": "pageLength", "bottomStart": "info", "bottomEnd": "paging"},
+            pageLength=25,
+            # a table wider than the page's column scrolls in its own box
+            scrollX=True,
+            lengthMenu=[10, 25, 50, 100],
+            language={
+                "search": "Søg:",
+                "lengthMenu": "Vis _MENU_ kommuner",
+                "info": "Kommune _START_ til _END_ af _TOTAL_",
+                "infoEmpty": "Ingen kommuner",
+                "infoFiltered": "(udvalgt blandt _MAX_)",
+                "zeroRecords": "Ingen kommuner passer til søgningen",
+                "emptyTable": "Ingen kommuner",
+                "decimal": ",",
+                "thousands": ".",
+                # what a screen reader says on the sort controls and page buttons (DataTables' own is English)
+                "aria": {
+                    "orderable": ": aktivér for at sortere",
+                    "orderableReverse": ": aktivér for at vende sorteringen",
+                    "orderableRemove": ": aktivér for at fjerne sorteringen",
+                    "paginate": {
+                        "first": "Første side",
+                        "previous": "Forrige side",
+                        "next": "Næste side",
+                        "last": "Sidste side",
+                    },
                 },
             },
-        },
-        format_floats_in_python=False,
-        # a click anywhere on a header sorts (not only on the arrows)
-        text_in_header_can_be_selected=False,
-    )
+            format_floats_in_python=False,
+            # a click anywhere on a header sorts (not only on the arrows)
+            text_in_header_can_be_selected=False,
+        )
     dt_url = args.pop("dt_url")
     connected = args.pop("connected")
     args.pop("display_logo_when_loading", None)
