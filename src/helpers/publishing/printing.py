@@ -203,7 +203,9 @@ def print_pdfs(html_dir: Path, reports_dir: Path, force: bool = False) -> list[P
     found = print_sets(html_dir, reports_dir)
     todo = []
     for one in found:
-        common = [_STYLESHEET, Path(__file__), one.run_json]
+        # (not run.json: a re-execution of a notebook, as nbval's, rewrites it with the same
+        # facts; a run that changes them changes its page too)
+        common = [_STYLESHEET, Path(__file__)]
         if one.overview is not None and (force or _stale(one.brief_pdf, [one.overview, *common])):
             todo.append((one, one.brief_pdf, False))
         if force or _stale(one.all_pdf, [*one.pages, *common]):
