@@ -188,23 +188,28 @@ def test_spreadsheet_formulas_are_neutralised_in_csv_and_excel(tmp_path, text):
     assert load_workbook(tmp_path / "t.xlsx").active["B2"].value == -1.5  # numbers stay numbers
 
 
+#: A 2 x 2 table with margins over its four inner cells a, b, c, d (the atoms). Rows: a, b,
+#: c, d, row 1 (a+b), row 2 (c+d), column 1 (a+c), column 2 (b+d), total.
+TWO_BY_TWO = np.array(
+    [
+        [1, 0, 0, 0],
+        [0, 1, 0, 0],
+        [0, 0, 1, 0],
+        [0, 0, 0, 1],
+        [1, 1, 0, 0],
+        [0, 0, 1, 1],
+        [1, 0, 1, 0],
+        [0, 1, 0, 1],
+        [1, 1, 1, 1],
+    ],
+    dtype=float,
+)
+
+
 def test_gaussian_elimination_withholds_exactly_what_linear_algebra_needs():
     # A 2 x 2 table with margins, atoms = the four inner cells a (2), b, c, d.
     # Rows: a, b, c, d, row 1 (a+b), row 2 (c+d), column 1 (a+c), column 2 (b+d), total.
-    m = np.array(
-        [
-            [1, 0, 0, 0],
-            [0, 1, 0, 0],
-            [0, 0, 1, 0],
-            [0, 0, 0, 1],
-            [1, 1, 0, 0],
-            [0, 0, 1, 1],
-            [1, 0, 1, 0],
-            [0, 1, 0, 1],
-            [1, 1, 1, 1],
-        ],
-        dtype=float,
-    )
+    m = TWO_BY_TWO
     primary = np.array([True] + [False] * 8)
     order = [8, 4, 5, 6, 7, 3, 2, 1, 0]  # margins first, then the inner cells from the largest
     hidden = d.gauss_secondary(m, primary, order)
@@ -254,20 +259,7 @@ def test_gaussian_elimination_keeps_every_one_of_several_primary_cells_out_of_re
     """Two primary cells (a and d of a 2 x 2 table with margins): a cell whose publication
     would reveal only one of them is withheld too (checked for each primary by least squares,
     independently of the elimination)."""
-    m = np.array(
-        [
-            [1, 0, 0, 0],
-            [0, 1, 0, 0],
-            [0, 0, 1, 0],
-            [0, 0, 0, 1],
-            [1, 1, 0, 0],
-            [0, 0, 1, 1],
-            [1, 0, 1, 0],
-            [0, 1, 0, 1],
-            [1, 1, 1, 1],
-        ],
-        dtype=float,
-    )
+    m = TWO_BY_TWO
     primary = np.array([True, False, False, True, False, False, False, False, False])
     for order in ([8, 4, 5, 6, 7, 2, 1], [1, 2, 4, 5, 6, 7, 8], [4, 1, 2, 8, 5, 6, 7]):
         hidden = d.gauss_secondary(m, primary, order)
