@@ -118,10 +118,7 @@ def cmd_build(args) -> int:
                 reports, args.data or config["data"], strict=not args.no_strict, jobs=args.jobs, fresh=args.fresh
             )
             printed = remove_pdfs(html, reports) if args.no_pdf else print_pdfs(html, reports)
-    except RunLocked as err:
-        print(f"reportbook build: {err}", file=sys.stderr)
-        return 1
-    except PrintError as err:
+    except (RunLocked, PrintError) as err:
         print(f"reportbook build: {err}", file=sys.stderr)
         return 1
     print(f"Bogen er bygget: {html / 'index.html'}")

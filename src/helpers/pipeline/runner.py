@@ -45,7 +45,7 @@ import yaml
 from ..data import municipalities
 from ..data.paths import REPO_ROOT, resolve_path
 from ..publishing.book import NOTEBOOK_TITLES, record_matrix
-from ..publishing.formats import date_da
+from ..publishing.formats import period_da
 from ..publishing.pages import LINKING_PAGES, NOTEBOOKS_ENV, PUBLICATION_ENV
 from ..publishing.private import PRIVATE_ENV, make_private, private_root
 from ..publishing.report import FOOTER, MATRIX_ENV, NO_DATA_PAGE, NOTEBOOK_DIR, notebook_reads
@@ -434,7 +434,7 @@ def finish_notebook(path: Path, run: Run, final_output_dir: Path | None = None, 
     if final_output_dir is not None and staged:
         nb.metadata["papermill"]["parameters"]["output_dir"] = str(final_output_dir)
     name = municipalities.name(run.municipality)
-    period = f"{date_da(run.period_start)} – {date_da(run.period_end)}"
+    period = period_da(run.period_start, run.period_end)
     for cell in nb.cells:
         if cell.cell_type == "markdown" and cell.source.startswith("# "):
             # the book's title of the notebook (distinct for every notebook), else the template's

@@ -35,7 +35,7 @@ from pathlib import Path
 
 from ..data.dataset import is_synthetic, load
 from ..data.paths import REPO_ROOT, resolve_path
-from .formats import date_da
+from .formats import period_da
 from .national import CHAPTER as NATIONAL_CHAPTER
 from .national import period_slug, write_overview, write_static
 
@@ -126,7 +126,7 @@ def _title(entry: dict) -> str:
 
 
 def _period(entry: dict) -> str:
-    return f"{date_da(entry['period_start'])} – {date_da(entry['period_end'])}"
+    return period_da(entry["period_start"], entry["period_end"])
 
 
 def _write_if_changed(path: Path, text: str) -> bool:

@@ -28,6 +28,11 @@ def date_da(t) -> str:
     return f"{t.day}. {MONTHS_DA[t.month - 1]} {t.year}"
 
 
+def period_da(start, end) -> str:
+    """``2016-02-01``, ``2016-08-01`` -> ``1. februar 2016 – 1. august 2016``."""
+    return f"{date_da(start)} – {date_da(end)}"
+
+
 def count_da(n) -> str:
     """A published count with the Danish thousands separator; a withheld one (None or NA) as "..".
 

@@ -30,7 +30,7 @@ from pathlib import Path
 import pandas as pd
 
 from .disclosure import WITHHELD
-from .formats import date_da, num_da, pct_da
+from .formats import num_da, pct_da, period_da
 
 #: Shown for a figure the municipality's runs do not publish (no data, or no run).
 MISSING = "–"
@@ -488,7 +488,7 @@ def period_page(
     """The MyST text of one period's overview; with ``plot``, its dot plots are written to
     ``folder`` (the text is the same either way, and names every plot)."""
     slug = period_slug(start, end)
-    period = f"{date_da(start)} – {date_da(end)}"
+    period = period_da(start, end)
     n = len(frame)
     figures = shown(frame)
     lines = [
@@ -564,7 +564,7 @@ def chapter_page(periods: list[tuple[str, str]]) -> str:
     if not periods:
         return "\n".join(lines + ["Der er endnu ingen kørte rapporter. Kør `reportbook run`.", ""])
     for start, end in periods:
-        lines.append(f"- [{date_da(start)} – {date_da(end)}]({CHAPTER}/{period_slug(start, end)}.md)")
+        lines.append(f"- [{period_da(start, end)}]({CHAPTER}/{period_slug(start, end)}.md)")
     return "\n".join(lines) + "\n"
 
 

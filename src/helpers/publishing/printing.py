@@ -34,7 +34,7 @@ from pathlib import Path
 from ..data.paths import REPO_ROOT
 from .book import BRIEF, _entries, slug, sorted_entries
 from .disclosure import NOTE_DA
-from .formats import date_da
+from .formats import date_da, period_da
 
 #: Chromium's switches for a headless print as root in a container (no sandbox there).
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"]
@@ -87,7 +87,7 @@ class PrintSet:
 
     @property
     def period_da(self) -> str:
-        return f"{date_da(self.period_start)} – {date_da(self.period_end)}"
+        return period_da(self.period_start, self.period_end)
 
     def data_line(self) -> str:
         """The data the figures rest on: the data set and the date the figures are counted at
@@ -246,6 +246,7 @@ def _print(todo: list[tuple[PrintSet, Path, bool]], executable: str, scratch: Pa
             raise PrintError(f"Chromium ({executable}) kunne ikke startes, så PDF-udgaverne kan ikke laves.") from err
         try:
             page = browser.new_page()
+            page.emulate_media(media="print")
             for one, target, whole in todo:
                 try:
                     printed.append(_print_one(page, one, target, whole, scratch))
@@ -265,7 +266,6 @@ def _print_one(page, one: PrintSet, target: Path, whole: bool, scratch: Path) ->
         source = scratch / f"{target.stem}.html"
         source.write_text(_combined(one), encoding="utf-8")
     page.goto(source.as_uri(), wait_until="load")
-    page.emulate_media(media="print")
     raw = scratch / f"{target.stem}.raw.pdf"
     page.pdf(
         path=str(raw),

@@ -26,7 +26,7 @@ from ..data import municipalities
 from ..data.dataset import Dataset, data_fingerprint, ensure_default_data, is_synthetic, load, write_rejects
 from ..data.paths import REPO_ROOT, resolve_path, source_digest
 from .disclosure import Cell, Protection, TableSpec, members_key, protect, protect_publication, scoped
-from .formats import date_da, short_digest
+from .formats import period_da, short_digest
 from .pages import PAGES, PUBLICATION_ENV, group_of, page, scope_of
 from .private import PUBLICATION_FILE, RECORD_FILE, private_root_of, record_dir, write_private
 from .tables import Html, Published, publish
@@ -61,7 +61,7 @@ class Report:
 
     @property
     def period_da(self) -> str:
-        return f"{date_da(self.period_start)} – {date_da(self.period_end)}"
+        return period_da(self.period_start, self.period_end)
 
     @cached_property
     def specs(self) -> dict[str, TableSpec]:

@@ -418,14 +418,14 @@ def about_table(spec: TableSpec, output_dir: Path) -> list[tuple[str, str]]:
     """The sheet "Om tabellen" of a table's Excel file: what it is, for whom and when, its
     source and its protection, and which CSV column each Danish heading is."""
     from ..data import municipalities
-    from .formats import date_da
+    from .formats import period_da
 
     rows = [("Tabel", spec.name), ("Titel", spec.caption or spec.name)]
     run = re.fullmatch(r"(\d{1,3})_(\d{4}-\d{2}-\d{2})_(\d{4}-\d{2}-\d{2})", output_dir.name)
     if run:
         code = int(run.group(1))
         rows.append(("Kommune", f"{municipalities.name(code) or code} (kommunekode {code})"))
-        rows.append(("Periode", f"{date_da(run.group(2))} – {date_da(run.group(3))}"))
+        rows.append(("Periode", period_da(run.group(2), run.group(3))))
     rows.append(("Kilde", spec.source or "Beregnet af rapportbogen ud fra datamappens tabeller (se Data og metode)."))
     rows.append(("Diskretion", "Offentlige tal: ingen diskretionering." if spec.public else NOTE_DA))
     rows.append(("Maskinlæsbar udgave", f"{spec.name}.csv (engelske kolonnenavne, punktum som decimaltegn)"))
