@@ -263,3 +263,17 @@ def test_a_table_read_by_another_page_of_the_group_re_runs_every_page_of_the_gro
     after = plan(runs, data, tmp_path / "out").keys
     changed = {r.notebook for r in runs if before[r] != after[r]}
     assert changed == {"staircase", "trends"}
+
+
+def test_stopping_the_workers_leaves_no_pool_thread_for_the_exit_hook():
+    """A stopped pool's manager thread has ended and closed its wake-up pipe before the stop
+    returns; else the interpreter's exit hook can write to the pipe as it closes and print a
+    traceback (EBADF) after a clean refusal (seen in CI)."""
+    import concurrent.futures.process as pool_internals
+
+    from helpers.pipeline import runner
+
+    pool = runner._start_pool(1, "kernel", ("staircase",))
+    runner._stop_workers(pool)
+    left = [(t.name, w._closed) for t, w in pool_internals._threads_wakeups.items() if t.is_alive() or not w._closed]
+    assert left == []

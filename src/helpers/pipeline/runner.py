@@ -671,6 +671,8 @@ def run_matrix(
     if engine not in ENGINES:
         raise ValueError(f"Ukendt motor {engine!r}; brug {' eller '.join(ENGINES)}")
     data_dir, out = resolve_path(data_dir).resolve(), Path(out).resolve()
+    if not data_dir.is_dir():  # before any worker starts
+        raise FileNotFoundError(f"Datamappen {data_dir} findes ikke.")
     with run_lock(out), stop_on_signals():
         _remove(out / STAGING)  # left by a run that was killed: nothing in it is complete
         return _run_locked(runs, data_dir, out, jobs, progress, force, warm, scheduler, engine)
@@ -770,6 +772,7 @@ def _run_in_pool(
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
     """SIGTERM every worker (each kills its kernels and removes its staged files), then wait."""
     workers = multiprocessing.active_children()
+    manager = getattr(pool, "_executor_manager_thread", None)  # shutdown() forgets it
     pool.shutdown(wait=False, cancel_futures=True)
     for process in workers:
         with contextlib.suppress(Exception):
@@ -780,6 +783,10 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
         if process.is_alive():
             process.kill()
             process.join(timeout=5)
+    # The pool's manager thread notices its dead workers and closes its wake-up pipe; wait
+    # for it, or the interpreter's exit hook may write to the pipe as it closes (EBADF).
+    if manager is not None:
+        manager.join(timeout=10)
 
 
 def _run_on_dask(
