@@ -78,9 +78,14 @@ if has_units:
         )
     )
 
+# %% tags=["remove-input"]
+if has_units:
+    display(report.paragraph(" ".join(page.vum_pattern_da(by_vum))))
+
 # %% [markdown]
-# Jo højere VUM-score (jo større funktionsnedsættelse), jo højere pris og flere timer. Spredningen
-# inden for hver score er stor, så VUM-scoren forklarer kun en del af forskellene.
+# En højere VUM-score betyder en større funktionsnedsættelse. Sætningerne ovenfor er skrevet ud fra
+# de viste medianer og kvartiler; er spredningen inden for en score større end forskellen mellem
+# scorerne, forklarer VUM-scoren kun en del af forskellene.
 
 # %% [markdown]
 # ## Efter alder og målgruppe
@@ -136,14 +141,19 @@ if has_units:
 # ## VUM-udvikling, forsørgelsesgrundlag og opfølgningsfrekvens
 
 # %% tags=["remove-input"]
+findings = []
 for name in ("vum_change_1_2", "vum_change_2_3", "income_basis", "months_between"):
     if name in report.specs:
         display(report.table(name))
+        if name.startswith("vum_change"):
+            findings.append(page.vum_change_da(report.table(name), int(name[-3])))
+        elif name == "months_between":
+            findings.append(page.months_between_da(report.table(name)))
+if findings:
+    display(report.paragraph(" ".join(findings)))
 
 # %% [markdown]
-# VUM-scoren ændrer sig sjældent fra en registrering til den næste; som i KL's figur 3.4 og 3.5
-# vises 1. til 2. og 2. til 3. registrering hver for sig. Opfølgningen sker i gennemsnit hvert
-# 10.–12. måned.
+# Som i KL's figur 3.4 og 3.5 vises 1. til 2. og 2. til 3. registrering hver for sig.
 
 # %% tags=["remove-input"]
 # KL's published comparison for København: shown on København's own pages only (it is the

@@ -49,7 +49,8 @@ if not has_budget:
     display(report.no_data(f"Der er ingen budgetforudsætninger for {report.name} Kommune for {all_years}.", page=True))
 else:
     variance = report.table("budget_variance")
-    display(report.key_messages([line for y in reversed(years) for line in page.key_messages(variance, y)]))
+    summary = report.table("budget_summary")
+    display(report.key_messages([line for y in reversed(years) for line in page.key_messages(variance, y, summary)]))
     if missing:
         display(report.note(f"Der er ingen budgetforudsætninger for {page.years_da(missing)}; de år er ikke med."))
 
@@ -58,6 +59,15 @@ else:
 # budgetteret* (volumen) og *en højere gennemsnitspris end budgetteret* (pris). Siden gør det
 # for hvert trin på indsatstrappen i hvert af periodens kalenderår, ud fra de indsatser, der var
 # bevilget ved periodens slutning.
+
+# %% tags=["remove-input"]
+if has_budget:
+    display(summary)
+
+# %% [markdown]
+# Budgetafvigelsen er opgjort som hos VIVE: (budget − forbrug) / budget. En positiv afvigelse er
+# et *mindreforbrug* (der bruges mindre end budgetteret), en negativ et *merforbrug*.
+# Budgetpræcisionen er afvigelsen uanset retning: hvor tæt forbruget rammer budgettet.
 
 # %% tags=["remove-input"]
 if has_budget:
@@ -76,11 +86,14 @@ if has_budget:
 # ## Definitioner
 #
 # - **Helårsforanstaltninger** (faktisk antal): dage med aktive indsatser i året divideret med årets dage.
-# - **Faktisk forbrug**: månedlig udgift × 12 × aktive dage i året / årets dage. Indsatser uden slutdato regnes
-#   aktive året ud, så for et igangværende år er tallet en prognose ud fra de bevilgede indsatser.
+# - **Faktisk forbrug**: månedlig udgift × 12 × aktive dage i året / årets dage for de indsatser, der var
+#   bevilget ved periodens slutning, til deres registrerede slutdato (uden slutdato: året ud). For et
+#   igangværende år er det forbrug + disponerede indsatser, samme tal som på de andre sider.
 # - **Volumeneffekt** = (faktisk antal − budgetteret antal) × budgetteret enhedspris.
 # - **Priseffekt** = (faktisk enhedspris − budgetteret enhedspris) × faktisk antal.
-# - Volumen + pris = samlet afvigelse = faktisk forbrug − budget.
+# - Volumen + pris = merforbrug = faktisk forbrug − budget (negativ: mindreforbrug).
+# - **Budgetafvigelse (%)** = (budget − faktisk forbrug) / budget × 100, VIVEs fortegn: positiv =
+#   mindreforbrug, negativ = merforbrug. **Budgetpræcision (%)**: afvigelsen uanset retning.
 #
 # Tabellen viser beløb og helårsforanstaltninger, ikke antal personer.
 

@@ -175,12 +175,15 @@ if "price_change_by_attainment" in report.specs:
             )
         )
 
+# %% tags=["remove-input"]
+if "price_change_by_attainment" in report.specs:
+    display(report.paragraph(page.price_change_da(report.table("price_change_by_attainment"))))
+
 # %% [markdown]
 # Som i KL's figur 3.17 og 3.18 indgår kun mål om bedre funktionsevne, og «mål opfyldt» omfatter
-# borgere, der helt eller delvist har opfyldt målet. For de fleste borgere er pris og timer
-# uændrede, uanset om målet er nået. Modellen viser forskellen mellem opfyldt og ikke opfyldt med
-# et interval for selve forskellen: dækker det 0, kan data ikke afgøre, om pris og timer ændres
-# mere eller mindre, når målet nås.
+# borgere, der helt eller delvist har opfyldt målet. Modellen viser forskellen mellem opfyldt og
+# ikke opfyldt med et interval for selve forskellen: dækker det 0, kan data ikke afgøre, om pris og
+# timer ændres mere eller mindre, når målet nås.
 
 # %% tags=["remove-input"]
 display(

@@ -39,6 +39,7 @@ from IPython.display import display
 
 from helpers.publishing import figures, tables
 from helpers.publishing.book import NOTEBOOK_TITLES
+from helpers.publishing.pages import benchmarking as benchmarking_page
 from helpers.publishing.pages import overview as page
 from helpers.publishing.pages import staircase as staircase_page
 from helpers.publishing.pages import trends as trends_page
@@ -92,6 +93,11 @@ else:
             monthly.note(),
         )
     )
+    rate = page.placed_rate_da(
+        monthly, report.page_table("benchmarking", "municipality_summary"), benchmarking_page.comparison_year(report)
+    )
+    if rate:
+        display(report.paragraph(rate))
     years = sorted({report.period_start.year - 1, *range(report.period_start.year, report.period_end.year + 1)})
     figures.show(
         figures.monthly_lines(

@@ -265,7 +265,7 @@ def test_a_period_of_several_years_shows_and_labels_each_year(book_site):
     for year in (2014, 2015, 2016):
         assert f"{year}: hele året" in budget and f"Budget og forbrug pr. trin, {year}" in budget
     short = (reports / "budget_followup" / f"{one}.html").read_text(encoding="utf-8")
-    assert "2016: prognose ud fra indsatserne bevilget til og med 1. august 2016" in short
+    assert "2016: forbrug + disponerede indsatser pr. 1. august 2016" in short
     assert "2014" not in re.sub(r"<[^>]+>", "", short.split("Hovedbudskaber")[1].split("Definitioner")[0])
     benchmarking = (reports / "benchmarking" / f"{several}.html").read_text(encoding="utf-8")
     assert "Sammenligningen viser 2016, periodens sidste år" in benchmarking and "år for år" in benchmarking

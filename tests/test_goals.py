@@ -382,3 +382,27 @@ def test_model_terms_never_show_their_raw_names():
     for raw in ("goal_met=andet", "C(x_y)[T.z]", "some_term"):
         shown = term_label(raw)
         assert not any(mark in shown for mark in ("_", "=", "C(", "[T."))
+
+
+def test_the_price_change_sentence_follows_the_shares(tmp_path):
+    """Issue #24, item 5: "for de fleste borgere er pris og timer uændrede" only when the
+    published shares say so, for goals met and not met."""
+    from helpers.publishing.disclosure import TableSpec
+
+    def sentence(met_same, not_met_same, withheld=()):
+        rows = []
+        for goal_met, same in (("ikke opfyldt", not_met_same), ("opfyldt (helt eller delvist)", met_same)):
+            rows += [("I alt", goal_met, "lavere", 20 - same, 20), ("I alt", goal_met, "uændret", same, 20)]
+        frame = pd.DataFrame(rows, columns=["service", "goal_met", "direction", "follow_ups", "n"])
+        frame["share"] = frame["follow_ups"] / frame["n"]
+        table = publish(TableSpec("price_change_by_attainment", frame, public=True), tmp_path)
+        for row, column in withheld:
+            table.status.loc[row, column] = "withheld"
+        return goals_page.price_change_da(table)
+
+    text = sentence(15, 18)  # 75 % and 90 % unchanged
+    assert text.startswith("For de fleste borgere er pris og timer uændrede ved næste registrering, uanset om")
+    assert "uændrede i 75 % af 20 opfølgninger med målet helt eller delvist opfyldt og i 90 % af 20" in text
+    assert sentence(4, 6).startswith("Pris og timer ændrer sig for de fleste borgere")  # 20 % and 30 %: the opposite
+    assert sentence(15, 6).startswith("Pris og timer er oftest uændrede, når målet er nået, men ikke når det ikke er")
+    assert "for få viste opfølgninger" in sentence(15, 18, withheld=[(3, "share")])

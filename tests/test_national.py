@@ -70,6 +70,17 @@ def _budget(total, step4):
     )
 
 
+def _concepts(deviation: str) -> str:
+    """A budget run's concepts.csv: the deviation (VIVE's sign) and the precision."""
+    precision = "" if deviation == "" else str(abs(float(deviation)))
+    withheld = "True" if deviation == "" else "False"
+    return (
+        "concept,group,value,unit,page,table,withheld\n"
+        f"budget_deviation_pct,I alt,{deviation},pct,budget_followup,budget_summary,{withheld}\n"
+        f"budget_precision_pct,I alt,{precision},pct,budget_followup,budget_summary,{withheld}\n"
+    )
+
+
 GOALS = (
     "municipality,registrations,met,partly,not_met,share_met_or_partly,ci_low,ci_high\n"
     "147,15,,,8,0.466667,0.2,0.7\n"
@@ -84,6 +95,7 @@ def fake_book(tmp_path):
     reports = tmp_path / "book" / "reports"
     shares = {851: "0.288065", 615: "", 410: "0.3141"}
     budgets = {851: ("9340371.502951", "197909.819418"), 615: ("-1234567.0", ""), 410: ("-12345678.9", "1234567.4")}
+    deviations = {851: "-4.2", 615: "1.5", 410: "-12.3456789"}  # % of the budget, positive = mindreforbrug
     entries = []
     for code in MUNICIPALITIES:
         entries.append(
@@ -95,7 +107,15 @@ def fake_book(tmp_path):
                 {"municipality_comparison": COMPARISON, "key_figures": _key_figures(code, shares[code])},
             )
         )
-        entries.append(_run(reports, "budget_followup", code, P1, {"budget_variance": _budget(*budgets[code])}))
+        entries.append(
+            _run(
+                reports,
+                "budget_followup",
+                code,
+                P1,
+                {"budget_variance": _budget(*budgets[code]), "concepts": _concepts(deviations[code])},
+            )
+        )
         entries.append(_run(reports, "goal_attainment", code, P1, {"goal_attainment_by_municipality": GOALS}))
     # the second period: Aalborg only, and no adult run
     entries.append(
@@ -166,15 +186,19 @@ def test_period_page_values_formats_and_links(fake_book):
     assert middelfart["Anbragte pr. 1.000 0-22-årige"] == "12,0"
     share = "Forebyggende andel af forbruget"
     assert [aalborg[share], horsens[share], middelfart[share]] == ["28,8 %", "..", "31,4 %"]
-    deviation = "Budgetafvigelse (mio. kr.)"
-    assert [aalborg[deviation], horsens[deviation], middelfart[deviation]] == ["9,3", "−1,2", "−12,3"]
+    deviation = "Budgetafvigelse (%, + = mindreforbrug)"
+    assert [aalborg[deviation], horsens[deviation], middelfart[deviation]] == ["−4,2 %", "+1,5 %", "−12,3 %"]
+    # VIVE's two measures over the shown: mean (-4.2 + 1.5 - 12.3456789) / 3 = -5.015, mean absolute 6.015
+    assert "budgetafvigelsen i gennemsnit −5,0 % (merforbrug), og budgetpræcisionen" in page
+    assert "den gennemsnitlige afvigelse uanset retning, er 6,0 %." in page
     network = "Pris pr. helårsanbr., netværkspleje (kr.)"
     assert [aalborg[network], horsens[network], middelfart[network]] == ["197.910", "..", "1.234.567"]
     assert aalborg["Pris pr. helårsanbr., institution (kr.)"] == "1.167.034"
-    goals = "Voksne: mål helt eller delvist nået"
+    goals = "Voksne: mål om bedre funktionsevne nået (1.→2. registrering)"
     assert [aalborg[goals], horsens[goals], middelfart[goals]] == ["–", "50,0 %", ".."]
     # the page names the withheld municipalities under the plots, and nothing on it is fetched from the net
     assert "Diskretioneret og udeladt af figuren: Horsens." in page
+    assert "*Forbehold:* KL (seeds/003) advarer: kommunerne sætter mål med forskelligt ambitionsniveau" in page
     assert "Anbragte pr. 1.000 0-22-årige er offentlige nøgletal for 2016." in page
     assert not re.search(r"https?://", page)
     assert '<script src="../../_static/itables/itables_offline.js"></script>' in page
@@ -182,6 +206,14 @@ def test_period_page_values_formats_and_links(fake_book):
     chapter = (book / "landsoversigt.md").read_text(encoding="utf-8")
     assert (
         "(landsoversigt/2016-02-01_2016-08-01.md)" in chapter and "(landsoversigt/2016-08-01_2017-02-01.md)" in chapter
+    )
+    # every run's concepts in one download, linked from the chapter
+    assert "{download}`begreber.csv <landsoversigt/begreber.csv>`" in chapter
+    combined = (book / "landsoversigt" / "begreber.csv").read_text(encoding="utf-8").splitlines()
+    assert combined[0] == "municipality,period_start,period_end,concept,group,value,unit,page,table,withheld"
+    assert (
+        len(combined) == 1 + 3 * 2
+        and "410,2016-02-01,2016-08-01,budget_deviation_pct,I alt,-12.3456789," in combined[1]
     )
 
 
@@ -193,8 +225,8 @@ def test_withheld_values_are_not_ranked_or_plotted(fake_book):
     assert list(share["name"]) == ["Middelfart", "Aalborg"] and list(share["rank"]) == [1, 2]
     price = national.ranked(frame, figures["price_step_4"])
     assert list(price["name"]) == ["Middelfart", "Aalborg"]
-    deviation = national.ranked(frame, figures["budget_deviation"])
-    assert list(deviation["name"]) == ["Aalborg", "Horsens", "Middelfart"] and list(deviation["rank"]) == [1, 2, 3]
+    deviation = national.ranked(frame, figures["budget_deviation_pct"])
+    assert list(deviation["name"]) == ["Horsens", "Aalborg", "Middelfart"] and list(deviation["rank"]) == [1, 2, 3]
     goals = national.ranked(frame, figures["goal_attainment"])
     assert list(goals["name"]) == ["Horsens"]  # Middelfart withheld, Aalborg without adult data
     fig = national.dot_plot(share, figures["preventive_share"], "t")
@@ -244,11 +276,14 @@ def test_a_period_without_adult_data_says_so(fake_book):
     page = (book / "landsoversigt" / "2016-08-01_2017-02-01.md").read_text(encoding="utf-8")
     header, by_name, rows, links = _table(page)
     assert [r[0] for r in rows] == ["Aalborg"] and links == ["../kommuner/851.html"]
-    assert "Voksne: mål helt eller delvist nået" not in header
-    assert "*Voksne: mål helt eller delvist nået* er ikke offentliggjort for nogen af kommunerne" in page
+    assert "Voksne: mål om bedre funktionsevne nået (1.→2. registrering)" not in header
+    assert (
+        "*Voksne: mål om bedre funktionsevne nået (1.→2. registrering)* er ikke offentliggjort for nogen af kommunerne"
+        in page
+    )
     assert by_name["Aalborg"]["Forebyggende andel af forbruget"] == "25,0 %"
-    assert "Budgetafvigelse (mio. kr.)" not in header  # no budget follow-up run in the period
-    assert "*Budgetafvigelse (mio. kr.)* er ikke offentliggjort" in page
+    assert "Budgetafvigelse (%, + = mindreforbrug)" not in header  # no budget follow-up run in the period
+    assert "*Budgetafvigelse (%, + = mindreforbrug)* er ikke offentliggjort" in page
 
 
 def test_offline_bundle_has_no_cdn():
@@ -262,11 +297,12 @@ def test_a_period_of_several_years_shows_its_last_budget_year(tmp_path):
     header = "year,step,actual_unit_cost,total_deviation\n"
     rows = "2015,4,100000.0,-5000000.0\n2015,I alt,1,-5000000.0\n2016,4,250000.0,2500000.0\n2016,I alt,1,2500000.0\n"
     period = ("2015-01-01", "2016-12-31")
-    entries = [_run(reports, "budget_followup", 410, period, {"budget_variance": header + rows})]
+    files = {"budget_variance": header + rows, "concepts": _concepts("2.5")}  # 2016's, the period's last year
+    entries = [_run(reports, "budget_followup", 410, period, files)]
     national.write_overview(entries, reports, tmp_path / "book")
     page = (tmp_path / "book" / "landsoversigt" / "2015-01-01_2016-12-31.md").read_text(encoding="utf-8")
     _, by_name, _, _ = _table(page)
-    assert by_name["Middelfart"]["Budgetafvigelse (mio. kr.)"] == "2,5"
+    assert by_name["Middelfart"]["Budgetafvigelse (%, + = mindreforbrug)"] == "+2,5 %"
     assert by_name["Middelfart"]["Pris pr. helårsanbr., netværkspleje (kr.)"] == "250.000"
     assert "gælder budgetåret 2016." in page
 
@@ -361,7 +397,7 @@ def test_a_reader_sorts_and_searches_the_overview_offline(fake_book, tmp_path):
         header = page.locator("table.dataTable thead th", has_text="Budgetafvigelse").first
         header.click()
         page.wait_for_timeout(200)
-        assert column(5) == ["−12,3", "−1,2", "9,3"]
+        assert column(5) == ["−12,3 %", "−4,2 %", "+1,5 %"]
         page.fill("div.dt-search input", "Hors")
         page.wait_for_timeout(300)
         assert column(1) == ["Horsens"]

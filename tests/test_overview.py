@@ -123,3 +123,26 @@ def test_the_brief_is_first_in_its_municipalitys_sidebar(tmp_path, monkeypatch):
     assert found and found[0][:2] == ["overview", "overview"]  # each period's brief, then the details
     assert sorted(found[0][2:]) == ["staircase", "staircase", "trends", "trends"]
     assert json.dumps(found)  # (plain lists)
+
+
+def test_placed_per_1000_from_the_records_beside_the_public_figure_and_the_gap_explained():
+    """Issue #24, item 4: two concepts, both shown with their source, and a sentence when they
+    differ by more than 10 %."""
+    summary = pd.DataFrame({"figure": ["placed_per_1000_0_22"], "value": [9.2], "average": [9.2]})
+    text = overview.placed_rate_da(published(monthly()), published(summary), 2015)
+    assert text.startswith(
+        "Anbragte pr. 1.000 0–22-årige: 10,4 ifølge kommunens egne indsatsdata (ultimo juli 2016) og 9,2 ifølge "
+        "de offentlige nøgletal for 2015."
+    )
+    assert "Forskellen er over 10 %" in text  # |10.4 - 9.2| / 9.2 = 13 %
+    close = overview.placed_rate_da(published(monthly()), published(summary.assign(value=[10.0])), 2015)
+    assert "De to tal ligger inden for 10 % af hinanden." in close and "Forskellen" not in close  # 4 %
+    # a withheld public figure is not read; a withheld own figure neither
+    own_only = overview.placed_rate_da(published(monthly()), published(summary, withheld=[(0, "value")]), 2015)
+    assert own_only == "Anbragte pr. 1.000 0–22-årige: 10,4 ifølge kommunens egne indsatsdata (ultimo juli 2016)."
+    row = monthly().index[(monthly()["figure"] == "placed_per_1000_0_22") & (monthly()["date"] == "2016-07-31")][0]
+    frame = monthly()
+    frame.loc[row, "value"] = float("nan")
+    public_only = overview.placed_rate_da(published(frame, withheld=[(row, "value")]), published(summary), 2015)
+    assert public_only == "Anbragte pr. 1.000 0–22-årige: 9,2 ifølge de offentlige nøgletal for 2015."
+    assert overview.placed_rate_da(None, None, 2015) is None

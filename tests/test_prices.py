@@ -194,3 +194,115 @@ def test_vum_change_first_to_second_and_second_to_third_apart():
     assert first.loc[2.0, ["forbedret", "uændret", "forværret", "follow_ups"]].tolist() == [1, 1, 0, 2]
     assert second.loc[2.0, ["forbedret", "uændret", "forværret"]].tolist() == [0, 0, 1]
     assert second.loc[3.0, "uændret"] == 1 and 3.0 not in first.index
+
+
+# --- Findings are written from the published numbers (issue #24, item 5) -------------------
+
+
+def shown(name: str, frame: pd.DataFrame, tmp_path, withheld=()):
+    """``frame`` published as it is, with the (row, column) cells in ``withheld`` withheld."""
+    from helpers.publishing.disclosure import TableSpec
+
+    table = publish(TableSpec(name, frame, public=True), tmp_path)
+    for row, column in withheld:
+        table.status.loc[row, column] = "withheld"
+    return table
+
+
+def by_vum(service, scores, medians, spread=1.0):
+    return pd.DataFrame(
+        {
+            "service": service,
+            "vum_score": scores,
+            "cases": 10,
+            "mean": medians,
+            "median": medians,
+            "p25": [m - spread / 2 for m in medians],
+            "p75": [m + spread / 2 for m in medians],
+        }
+    )
+
+
+def test_the_vum_sentence_follows_the_direction_of_the_medians(tmp_path):
+    rising = pd.concat([by_vum("§107", [1.0, 2.0, 3.0], [1000, 1500, 2000]), by_vum("§85", [1.0, 4.0], [10, 40])])
+    lines = prices_page.vum_pattern_da(shown("price_by_vum", rising.reset_index(drop=True), tmp_path))
+    assert (
+        "§107: medianen af dagsprisen stiger med VUM-scoren: fra 1.000 kr. pr. døgn ved VUM 1,0 til 2.000" in lines[0]
+    )
+    assert "(kvartilafstand op til 1) er mindre end forskellen mellem scorernes medianer (1.000)" in lines[0]
+    assert "§85: medianen af timetallet stiger med VUM-scoren" in lines[1]
+    # the opposite data: the price falls with the score, and the spread is wider than the differences
+    falling = by_vum("§107", [1.0, 2.0, 3.0], [2000, 1500, 1000], spread=3000)
+    lines = prices_page.vum_pattern_da(shown("price_by_vum", falling, tmp_path))
+    assert "dagsprisen falder med VUM-scoren" in lines[0] and "er større end forskellen" in lines[0]
+    assert "§85: for få viste VUM-scorer" in lines[1]
+    mixed = by_vum("§107", [1.0, 2.0, 3.0], [1000, 3000, 2000])
+    assert (
+        "følger ikke VUM-scoren i én retning" in prices_page.vum_pattern_da(shown("price_by_vum", mixed, tmp_path))[0]
+    )
+    # a withheld median is not read: with 2 of 3 shown the sentence uses those two
+    lines = prices_page.vum_pattern_da(shown("price_by_vum", mixed, tmp_path, withheld=[(1, "median")]))
+    assert "stiger med VUM-scoren: fra 1.000 kr. pr. døgn ved VUM 1,0 til 2.000 kr. pr. døgn ved VUM 3,0" in lines[0]
+
+
+def test_the_key_message_says_rises_falls_or_unchanged(tmp_path):
+    def messages(medians):
+        frame = by_vum("§107", [1.0, 2.0], medians)
+        municipalities = pd.DataFrame({"municipality": [851], "service": ["§107"], "cases": [10]})
+        age = pd.DataFrame({"service": [], "age_group": [], "median": []})
+        return prices_page.key_messages(
+            shown("price_by_vum", frame, tmp_path),
+            shown("price_by_age", age, tmp_path),
+            shown("price_by_municipality", municipalities, tmp_path),
+            851,
+            "Aalborg",
+        )
+
+    assert "§107: medianen stiger fra 1.000 kr. pr. døgn ved VUM 1,0 til 2.000" in " ".join(messages([1000, 2000]))
+    assert "§107: medianen falder fra 2.000 kr. pr. døgn ved VUM 1,0 til 1.000" in " ".join(messages([2000, 1000]))
+    assert "§107: medianen er den samme (1.000 kr. pr. døgn) ved VUM 1,0 og VUM 2,0" in " ".join(messages([1000, 1000]))
+
+
+def test_how_often_the_vum_score_changes_is_counted_from_the_shown_rows(tmp_path):
+    def table(unchanged, changed):
+        return pd.DataFrame(
+            {
+                "vum_from": [1.0, 2.0],
+                "forbedret": [changed, 1],
+                "uændret": [unchanged, 1],
+                "forværret": [0, 1],
+                "follow_ups": [unchanged + changed, 3],
+            }
+        )
+
+    # 9 + 1 unchanged of 10 + 3: 10/13 = 77 %, improved 2/13 = 15 %, worse 1/13 = 8 %
+    text = prices_page.vum_change_da(shown("vum_change_1_2", table(9, 1), tmp_path), 1)
+    assert text.startswith("VUM-scoren er oftest uændret fra 1. til 2. registrering: uændret i 77 % opfølgninger")
+    assert "(i alt 13), forbedret i 15 % og forværret i 8 %" in text
+    # the opposite: 2 + 1 unchanged of 10 + 3 = 23 %
+    text = prices_page.vum_change_da(shown("vum_change_2_3", table(2, 8), tmp_path), 2)
+    assert text.startswith("VUM-scoren er oftest ændret fra 2. til 3. registrering: uændret i 23 %")
+    # a row with a withheld cell is left out, and the sentence says so: 9 of 10
+    partial = shown("vum_change_1_2", table(9, 1), tmp_path, withheld=[(1, "uændret"), (1, "forbedret")])
+    assert "uændret i 90 % af de viste opfølgninger (i alt 10)" in prices_page.vum_change_da(partial, 1)
+    few = shown("vum_change_1_2", table(2, 1), tmp_path, withheld=[(1, "uændret"), (1, "forbedret")])
+    assert "for få viste opfølgninger fra 1. til 2. registrering" in prices_page.vum_change_da(few, 1)
+
+
+def test_months_between_registrations_is_the_follow_up_weighted_mean(tmp_path):
+    frame = pd.DataFrame(
+        {
+            "municipality": [101, 851, 410],
+            "follow_ups": [10, 30, 4],
+            "mean_months": [6.0, 14.0, 30.0],
+            "ci_low": 0.0,
+            "ci_high": 0.0,
+            "median_months": 0.0,
+        }
+    )
+    text = prices_page.months_between_da(shown("months_between", frame, tmp_path, withheld=[(2, "mean_months")]))
+    # (10 x 6 + 30 x 14) / 40 = 12.0, over the two shown
+    assert text == (
+        "Der går i gennemsnit 12,0 måneder mellem to registreringer i de kommuner, hvor tallet er vist "
+        "(40 opfølgninger), fra 6,0 til 14,0 måneder i de enkelte kommuner."
+    )

@@ -18,12 +18,12 @@ FIGURES = {
     "expenditure_need_ratio": "Udgiftsniveau i forhold til forventet udgiftsbehov",
     "expenditure_need_difference": "Udgiftsniveau minus forventet udgiftsbehov (kr. pr. 0-22-årig)",
     "placed_per_1000_0_22": "Anbragte pr. 1.000 0-22-årige",
-    "budget_deviation_pct": "Budgetafvigelse (%)",
+    "budget_deviation_pct": "Budgetafvigelse (%, positiv = mindreforbrug)",
     "appeals_changed_share": "Andel ændrede/hjemviste klagesager",
 }
 TABLE_1_1_COLUMNS = {
     "name": "Kommune",
-    "budget_deviation_pct": "Budgetafvigelse (%)",
+    "budget_deviation_pct": "Budgetafvigelse (%, + = mindreforbrug)",
     "expected_need_per_0_22": "Forventet udgiftsbehov (kr. pr. 0-22-årig)",
     "expenditure_per_0_22": "Udgiftsniveau (kr. pr. 0-22-årig)",
     "appeals_changed_share": "Andel ændrede/hjemviste sager",

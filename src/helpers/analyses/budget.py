@@ -86,6 +86,33 @@ def volume_price_split(interventions: pd.DataFrame, budget: pd.DataFrame, year: 
     return out[VARIANCE_COLUMNS]
 
 
+def year_budget(budget: pd.DataFrame, year: int) -> float | None:
+    """The year's budget: the sum of ``budget_count`` x ``budget_unit_cost`` over the year's
+    rows (None when the municipality has no budget for the year)."""
+    rows = budget[budget["year"] == year] if len(budget) else budget
+    if not len(rows):
+        return None
+    return float((rows["budget_count"] * rows["budget_unit_cost"]).sum())
+
+
+def deviation_pct(budget_total: float | None, spending: float) -> float:
+    """Budget deviation as VIVE measures it (seeds/001, Tabel 1.1): (budget - spending) /
+    budget x 100, positive = spent less than budgeted (mindreforbrug), negative = overrun
+    (merforbrug). NaN without a positive budget. Budget precision is its absolute value."""
+    if budget_total is None or not budget_total > 0:
+        return float("nan")
+    return 100 * (budget_total - spending) / budget_total
+
+
+def direction_da(deviation: float) -> str:
+    """The direction of a budget deviation (VIVE's sign) in words."""
+    if deviation > 0:
+        return "mindreforbrug"
+    if deviation < 0:
+        return "merforbrug"
+    return "på budgettet"
+
+
 def with_total(variance: pd.DataFrame) -> pd.DataFrame:
     """The variance table with an "I alt" row (unit costs of the total are cost / count)."""
     total = variance.drop(columns="step").sum()

@@ -26,7 +26,7 @@ import pandas as pd
 
 from ..data.periods import active_in, age_on, as_date, days_active, year_parts
 from ..data.steps import PLACEMENT_STEPS, PLACEMENT_TYPES, PREVENTIVE_STEPS, STEP_LABELS, UNKNOWN_PLACEMENT
-from .budget import step_budget
+from .budget import deviation_pct, step_budget, year_budget
 from .staircase import AGE_LABELS, UNKNOWN_AGE, age_group, highest_active
 from .survival import median_with_interval
 
@@ -50,6 +50,17 @@ def cost_in(interventions: pd.DataFrame, start, end) -> pd.Series:
     for _, y0, y1, n_days in year_parts(as_date(start), as_date(end)):
         total += interventions["monthly_cost"].fillna(0) * 12 * days_active(interventions, y0, y1) / n_days
     return total
+
+
+def committed_year(interventions: pd.DataFrame, as_of) -> pd.Series:
+    """Seed 002's "forbrug + disponerede foranstaltninger" for the year of ``as_of``, per
+    intervention granted by ``as_of`` (start on or before it): its cost from 1 January to its
+    recorded end date or 31 December (an empty end date runs to 31 December). Measures that
+    start after ``as_of`` are not in the series; nothing is assumed about new measures or
+    early ends (that is the forecast, :func:`helpers.analyses.trends.forecast`)."""
+    as_of = as_date(as_of)
+    granted = interventions[interventions["start_date"] <= as_of]
+    return cost_in(granted, f"{as_of.year}-01-01", f"{as_of.year}-12-31")
 
 
 def budget_in(budget: pd.DataFrame, start, end) -> pd.DataFrame:
@@ -267,22 +278,23 @@ def key_figures(
     if len(bud) and bud.sum() > 0:
         f.statistic("spending_vs_budget_pct", TOTAL, 100 * cost.sum() / bud.sum(), inputs=[("spending", TOTAL)])
 
+    # The year's economy as of t1 (one definition each, shared with the forecast and the
+    # budget follow-up): spending + granted measures to their end, the budget, the deviation.
     year = t1.year
-    year_cost = cost_in(iv, f"{year}-01-01", f"{year}-12-31") if len(iv) else pd.Series(dtype=float)
+    committed = committed_year(iv, t1) if len(iv) else pd.Series(dtype=float)
     f.amount(
-        "forecast_year",
-        str(year),
-        year_cost,
-        iv.loc[year_cost > 0, "person_id"] if len(iv) else iv,
+        "spending_committed_year",
+        TOTAL,
+        committed,
+        iv.loc[committed.index[committed > 0], "person_id"] if len(iv) else iv,
         f"cost_year_{year}",
     )
-    year_budget = budget[(budget["year"] == year)]
-    f.add(
-        "budget_year",
-        str(year),
-        (year_budget["budget_count"] * year_budget["budget_unit_cost"]).sum() if len(year_budget) else np.nan,
-        "public",
-    )
+    year_total = year_budget(budget, year)
+    f.add("budget_year", TOTAL, np.nan if year_total is None else year_total, "public")
+    deviation = deviation_pct(year_total, committed.sum())
+    if not math.isnan(deviation):
+        f.statistic("budget_deviation_pct", TOTAL, deviation, inputs=[("spending_committed_year", TOTAL)])
+        f.statistic("budget_precision_pct", TOTAL, abs(deviation), inputs=[("spending_committed_year", TOTAL)])
 
     total_cost = cost.sum()
     for label, steps in (("Anbringelser (trin 4-6)", PLACEMENT_STEPS), ("Forebyggende (trin 1-3)", PREVENTIVE_STEPS)):

@@ -39,9 +39,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..data.periods import age_on, as_date, days_active
+from ..data.periods import age_on, as_date
 from ..data.steps import PLACEMENT_STEPS, PREVENTIVE_STEPS
-from .key_figures import cost_in
+from .key_figures import committed_year, cost_in
 from .staircase import AGE_GROUPS, age_group, highest_active
 
 TOTAL = "I alt"
@@ -340,11 +340,12 @@ def forecast(
     """The year's spending as seen on ``as_of`` (VIVE, seeds/001: a realistic forecast needs
     the expected inflow and outflow):
 
-    * ``committed``: spent from 1 January to ``as_of`` plus the granted measures active on
-      ``as_of`` to the end of the year (or their end date);
-    * ``expected_exits``: of the open-ended measures, the part of that cost they will not
-      use, from Kaplan-Meier survival of the durations observed (ongoing ones censored),
-      conditional on how long each has run;
+    * ``committed``: seed 002's "forbrug + disponerede foranstaltninger",
+      :func:`~helpers.analyses.key_figures.committed_year` (spent from 1 January to
+      ``as_of`` plus the measures granted by then, to their recorded end or the year's end);
+    * ``expected_exits``: of the measures with no recorded end, the part of that cost they
+      will not use, from Kaplan-Meier survival of the durations observed (ongoing ones
+      censored), conditional on how long each has run;
     * ``expected_inflow``: new measures per step group at the monthly rate of the last
       ``history_months`` months, each at the average monthly cost of the recent new ones
       and the survival from its start;
@@ -358,11 +359,9 @@ def forecast(
     year_end = pd.Timestamp(year=as_of.year, month=12, day=31)
     year_start = pd.Timestamp(year=as_of.year, month=1, day=1)
     n_days = (year_end - year_start).days + 1
-    iv = interventions
+    iv = interventions[interventions["start_date"] <= as_of]
     spent = cost_in(iv, year_start, as_of).sum()
-    rest_days = days_active(iv, as_of + pd.Timedelta(days=1), year_end)
-    daily = iv["monthly_cost"].fillna(0) * 12 / n_days
-    committed_rest = (daily * rest_days).sum()
+    committed = committed_year(iv, as_of).sum()
     remaining = (year_end - as_of).days
     exits = inflow = 0.0
     new_measures = 0.0
@@ -397,7 +396,6 @@ def forecast(
             starts = range(0, remaining, 7)
             mean_days = float(np.mean([survival(np.arange(0, remaining - s), band).sum() for s in starts]))
             inflow += expected_count * recent["monthly_cost"].fillna(0).mean() * 12 / n_days * mean_days
-    committed = spent + committed_rest
     return {
         "as_of": str(as_of.date()),
         "year": as_of.year,

@@ -1,4 +1,4 @@
-"""The data contract (v1.2) as data: tables, columns, types and allowed values.
+"""The data contract (v1.3) as data: tables, columns, types and allowed values.
 
 Source: ``shared/data-contract.md``. A loader may accept more (extra columns are kept),
 never less. Row rules that involve several columns (birth date when the id is not a CPR,
@@ -207,7 +207,16 @@ MUNICIPALITY_FIGURES = Table(
         Column("population_0_22", "int", minimum=0, maximum=1_000_000, expected="0-22-årige (0 til 1.000.000)"),
         Column("expected_need_per_0_22", "float", minimum=0, maximum=MAX_PER_0_22, expected="kr. (0 til 1.000.000)"),
         Column("expenditure_per_0_22", "float", minimum=0, maximum=MAX_PER_0_22, expected="kr. (0 til 1.000.000)"),
-        Column("budget_deviation_pct", "float", minimum=-100, maximum=1000, expected="procent (-100 til 1000)"),
+        Column(
+            "budget_deviation_pct",
+            "float",
+            minimum=-1000,
+            maximum=100,
+            expected=(
+                "procent (-1000 til 100): (budget - forbrug) / budget x 100, positiv = mindreforbrug (kontrakt v1.3); "
+                "over 100 kan ikke forekomme og tyder på det gamle fortegn fra v1.1/v1.2 (forbrug - budget)"
+            ),
+        ),
         Column("placed_per_1000_0_22", "float", minimum=0, maximum=1000, expected="pr. 1.000 (0 til 1000)"),
         Column("appeals_changed_share", "float", minimum=0, maximum=1, expected="andel 0-1"),
     ),

@@ -22,7 +22,7 @@ def source_digest() -> str:
     it reads: what the outputs depend on besides the input data and the parameters."""
     h = hashlib.sha256()
     package = Path(__file__).resolve().parents[1]
-    files = [(f, package) for f in sorted(package.rglob("*.py"))]
+    files = [(f, package) for f in sorted([*package.rglob("*.py"), *package.rglob("*.yml")])]
     files += [(f, REFERENCE_DIR) for f in sorted(REFERENCE_DIR.glob("*.csv"))]
     files += [(f, REFERENCE_DIR) for f in sorted((REFERENCE_DIR / "reference").glob("*.csv"))]
     for f, base in files:

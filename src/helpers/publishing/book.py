@@ -35,6 +35,7 @@ from pathlib import Path
 
 from ..data.dataset import is_synthetic, load
 from ..data.paths import REPO_ROOT, resolve_path
+from . import reproduction
 from .formats import period_da
 from .national import CHAPTER as NATIONAL_CHAPTER
 from .national import period_slug, write_overview, write_static
@@ -404,6 +405,35 @@ def write_data_dictionary(reports_dir: Path) -> Path:
     return path
 
 
+CONCEPTS_START = "<!-- begreber:start"
+CONCEPTS_END = "<!-- begreber:end -->"
+
+
+def concepts_section() -> str:
+    """The method page's list of concepts, written from the registry (one entry each)."""
+    from . import concepts
+
+    units = {"pct": "%", "andel": "andel (0-1)"}
+    lines = []
+    for c in concepts.registry().values():
+        unit = units.get(c.unit, c.unit)
+        lines.append(
+            f"- **{c.label}** (`{c.id}`, {unit}): {c.definition} *Kilde:* {c.source}. *Beregnes af* `{c.code}`."
+        )
+    return "\n".join(lines)
+
+
+def write_concepts_section(page: Path | None = None) -> bool:
+    """Write the concept list between its markers on the method page (True when it changed)."""
+    page = page or BOOK_DIR / "data_and_method.md"
+    text = page.read_text(encoding="utf-8")
+    start = text.index(CONCEPTS_START)
+    start = text.index("-->", start) + len("-->")
+    end = text.index(CONCEPTS_END)
+    new = text[:start] + "\n" + concepts_section() + "\n" + text[end:]
+    return _write_if_changed(page, new)
+
+
 def copy_downloads(reports_dir: Path, html_dir: Path) -> int:
     """Copy every published CSV/Excel file to the same place relative to its page (files
     already there with the same size and time are left alone). Returns the number copied."""
@@ -459,6 +489,8 @@ def build(
     write_index(reports_dir, data_dir)
     write_data_quality(data_dir)
     write_data_dictionary(reports_dir)
+    write_concepts_section()
+    reproduction.write_page(reports_dir, BOOK_DIR, _write_if_changed)
     html_dir = BUILD_DIR / "html"
     started = time.time()
     args = {

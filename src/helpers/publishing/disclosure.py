@@ -147,6 +147,8 @@ class TableSpec:
     spanners: dict = field(default_factory=dict)
     #: How a column is shown when ``formats`` has no function for it (see formats.column_kind).
     kinds: dict = field(default_factory=dict)
+    #: The cells that are concepts of the book (:mod:`.concepts`): (concept, group, row, column).
+    concepts: list = field(default_factory=list)
 
 
 def _ids(values) -> np.ndarray:

@@ -29,6 +29,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..data.safecsv import safe_frame
+from . import concepts
 from .disclosure import WITHHELD
 from .formats import num_da, pct_da, period_da
 
@@ -38,6 +40,8 @@ CHAPTER = "landsoversigt"
 #: The offline DataTables bundle, relative to the site root, and from a period's page
 #: (``book/landsoversigt/<period>.html``).
 STATIC_JS = "_static/itables/itables_offline.js"
+#: The download of every run's concepts, in the chapter's folder.
+CONCEPTS_DOWNLOAD = "begreber.csv"
 PAGE_TO_ROOT = "../../"
 
 
@@ -54,6 +58,10 @@ class Figure:
     #: what the dot plot's axis and the note say
     axis: str
     source: str
+    #: the sources' warning against reading the ranking too far, said under the plot
+    caveat: str = ""
+    #: a sentence about the shown values together (e.g. their mean), said under the plot
+    summary: Callable[[pd.Series], str] | None = None
 
 
 def _csv(run_dir: Path, name: str) -> pd.DataFrame | None:
@@ -115,9 +123,22 @@ def _budget_rows(run_dir: Path) -> pd.DataFrame | None:
     return frame
 
 
-def _budget_deviation(run_dir: Path, code: int) -> float | None:
-    value = _cell(_budget_rows(run_dir), {"step": "I alt"}, "total_deviation")
-    return value if value is None or math.isnan(value) else value / 1e6
+def _concept(key: str) -> Callable[[Path, int], float | None]:
+    """A concept as the run wrote it to its concepts.csv (:mod:`.concepts`): the value, None
+    when withheld, NaN when the run did not publish it."""
+
+    def read(run_dir: Path, code: int) -> float | None:
+        frame = _csv(run_dir, "concepts")
+        if frame is None or not {"concept", "value", "withheld"} <= set(frame.columns):
+            return math.nan
+        rows = frame[frame["concept"] == key]
+        if rows.empty:
+            return math.nan
+        if rows["withheld"].str.lower().isin(["true", "1"]).any():
+            return None
+        return _cell(rows.head(1), {"concept": key}, "value")
+
+    return read
 
 
 def _unit_cost(step: int) -> Callable[[Path, int], float | None]:
@@ -151,6 +172,17 @@ def _benchmark_year(run_dir: Path, code: int) -> str | None:
 YEARS = {"benchmarking": _benchmark_year, "budget_followup": _budget_year}
 
 
+def _budget_summary(values: pd.Series) -> str:
+    """VIVE's two measures over the shown municipalities: the mean deviation (budget
+    keeping) and the mean absolute deviation (budget precision), from the published values."""
+    mean, precision = float(values.mean()), float(values.abs().mean())
+    word = "mindreforbrug" if mean > 0 else "merforbrug" if mean < 0 else "på budgettet"
+    return (
+        f"For de {len(values)} viste kommuner er budgetafvigelsen i gennemsnit {num_da(mean, 1, sign=True)} % "
+        f"({word}), og budgetpræcisionen, den gennemsnitlige afvigelse uanset retning, er {num_da(precision, 1)} %."
+    )
+
+
 def _pct(v: float) -> str:
     return pct_da(v, 1)
 
@@ -175,13 +207,16 @@ FIGURES = [
         "nøgletal (benchmarking)",
     ),
     Figure(
-        "budget_deviation",
-        "Budgetafvigelse (mio. kr.)",
+        "budget_deviation_pct",
+        "Budgetafvigelse (%, + = mindreforbrug)",
         "budget_followup",
-        _budget_deviation,
-        lambda v: num_da(v, 1),
-        "Forbrug minus budget, mio. kr. (positiv: merforbrug)",
+        _concept("budget_deviation_pct"),
+        lambda v: num_da(v, 1, sign=True) + " %",
+        "Budgetafvigelse, % af budgettet (VIVE: positiv = mindreforbrug, negativ = merforbrug)",
         "budgetopfølgningen",
+        "VIVE (seeds/001) måler både budgetoverholdelse (fortegnet) og budgetpræcision (afstanden): et stort "
+        "mindreforbrug er lige så lidt præcist som et merforbrug.",
+        _budget_summary,
     ),
     *[
         Figure(
@@ -192,17 +227,22 @@ FIGURES = [
             lambda v: num_da(v, 0),
             f"Faktisk pris pr. helårsanbringelse i {name}, kr.",
             "budgetopfølgningen",
+            "KORA (seeds/000): en enhedspris skiller ikke de anbragte børns behov, serviceniveauet og "
+            "produktiviteten ad; en høj pris er ikke i sig selv et tegn på dårlig styring.",
         )
         for step, name in ((4, "netværkspleje"), (5, "plejefamilie"), (6, "institution"))
     ],
     Figure(
         "goal_attainment",
-        "Voksne: mål helt eller delvist nået",
+        "Voksne: mål om bedre funktionsevne nået (1.→2. registrering)",
         "goal_attainment",
         _goal_attainment,
         _pct,
-        "Voksne §85/§107: andel af opfølgninger med mål helt eller delvist nået",
+        "Voksne §85/§107 (KL's figur 3.11): andel af opfølgninger fra 1. til 2. registrering, hvor et mål om "
+        "bedre funktionsevne er helt eller delvist nået",
         "voksenrapporten om mål og opfølgning",
+        "KL (seeds/003) advarer: kommunerne sætter mål med forskelligt ambitionsniveau, så en højere "
+        "målopfyldelse er ikke i sig selv en bedre indsats. Se intervallerne på kommunernes sider.",
     ),
 ]
 
@@ -539,6 +579,10 @@ def period_page(
                 save_png(dot_plot(values, figure, f"{figure.label}, {period}"), png)
             lines += [f"![{figure.label}]({png.name})", ""]
             lines.append(f"Nr. 1 har den højeste værdi. Kilde: {figure.source}.")
+            if figure.summary is not None:
+                lines += ["", figure.summary(values["value"].astype(float))]
+            if figure.caveat:
+                lines += ["", f"*Forbehold:* {figure.caveat}"]
         else:
             lines.append("Ingen kommune har et offentliggjort tal for perioden.")
         withheld = frame[figure.key].map(is_withheld)
@@ -551,7 +595,7 @@ def period_page(
     return "\n".join(lines) + "\n"
 
 
-def chapter_page(periods: list[tuple[str, str]]) -> str:
+def chapter_page(periods: list[tuple[str, str]], with_concepts: bool = False) -> str:
     lines = [
         "# Landsoversigt",
         "",
@@ -565,6 +609,12 @@ def chapter_page(periods: list[tuple[str, str]]) -> str:
         return "\n".join(lines + ["Der er endnu ingen kørte rapporter. Kør `reportbook run`.", ""])
     for start, end in periods:
         lines.append(f"- [{period_da(start, end)}]({CHAPTER}/{period_slug(start, end)}.md)")
+    if with_concepts:
+        lines += [
+            "",
+            "Alle bogens nøgletal for alle kommuner og perioder i én fil, ét tal pr. begreb (definitionerne står "
+            "på siden om data og metode): {download}`begreber.csv <" + f"{CHAPTER}/{CONCEPTS_DOWNLOAD}" + ">`.",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -593,8 +643,14 @@ def write_overview(
         for stale in set(folder.glob("*.md")) | set(folder.glob("*.png")):
             if stale not in keep:
                 stale.unlink()
+    # every run's concepts in one download (the values the pages show, withheld ones empty)
+    combined = concepts.collect(reports_dir, entries)
+    if len(combined):
+        write(folder / CONCEPTS_DOWNLOAD, safe_frame(combined).to_csv(index=False, lineterminator="\n"))
+    elif (folder / CONCEPTS_DOWNLOAD).exists():
+        (folder / CONCEPTS_DOWNLOAD).unlink()
     chapter = book_dir / f"{CHAPTER}.md"
-    write(chapter, chapter_page(list(frames)))
+    write(chapter, chapter_page(list(frames), bool(len(combined))))
     return [chapter, *pages]
 
 

@@ -25,6 +25,7 @@ from .. import __version__
 from ..data import municipalities
 from ..data.dataset import Dataset, data_fingerprint, ensure_default_data, is_synthetic, load, write_rejects
 from ..data.paths import REPO_ROOT, resolve_path, source_digest
+from . import concepts
 from .disclosure import Cell, Protection, TableSpec, members_key, protect, protect_publication, scoped
 from .formats import period_da, short_digest
 from .pages import PAGES, PUBLICATION_ENV, group_of, page, scope_of
@@ -229,7 +230,10 @@ class Report:
     def publish(self, spec: TableSpec) -> Published:
         """Publish a table made in the notebook (e.g. a fitted model) under this page's
         protection: its statistics follow the cells they rest on."""
-        return publish(spec, self.output_dir, None if spec.public else self.protection)
+        published = publish(spec, self.output_dir, None if spec.public else self.protection)
+        if spec.concepts:
+            concepts.record(self.output_dir, published, spec.concepts, self.notebook)
+        return published
 
     def rows(self, table: str) -> pd.DataFrame:
         """The focal municipality's rows of a table."""
@@ -336,6 +340,7 @@ def open_report(municipality, period_start, period_end, data_dir, output_dir, no
     if not os.environ.get(MATRIX_ENV):  # in a matrix run the runner writes one rejects file for all runs
         write_rejects(dataset, out)
     (record_dir(out) / RECORD_FILE).unlink(missing_ok=True)  # this run's private record starts afresh
+    (out / concepts.CONCEPTS_FILE).unlink(missing_ok=True)  # and so do its concepts
     reads = notebook_reads(notebook) if notebook else {}
     fingerprint = data_fingerprint(dataset.digests, reads, code)
     config = {

@@ -12,12 +12,19 @@ from __future__ import annotations
 import pandas as pd
 
 from ...analyses import benchmarking
+from ...analyses.budget import direction_da
 from ...analyses.key_figures import key_figures
 from ..disclosure import TableSpec
 from ..formats import num_da
 from .key_figures import district_spec, key_figures_spec
 
 GROUP = "children"
+#: The public key figures that are concepts of the book (named apart from the same figure
+#: computed from the municipality's own records).
+PUBLISHED_CONCEPTS = {
+    "placed_per_1000_0_22": "placed_per_1000_0_22_published",
+    "budget_deviation_pct": "budget_deviation_pct_published",
+}
 TABLE_1_1_MUNICIPALITIES = ["Hvidovre", "Middelfart", "Horsens", "Kolding", "Syddjurs", "Mariagerfjord"]
 
 
@@ -57,13 +64,19 @@ def specs(report) -> list[TableSpec]:
     comparison = benchmarking.comparison(public, report.municipality, year) if year else None
     if comparison is not None and bool(comparison["focal"].any()):
         out.append(TableSpec("municipality_comparison", comparison, public=True))
+        summary = benchmarking.focal_summary(comparison)
         out.append(
             TableSpec(
                 "municipality_summary",
-                benchmarking.focal_summary(comparison),
+                summary,
                 public=True,
                 caption=f"{report.name} og gennemsnitskommunen, {year}",
                 formats={"figure": lambda f: benchmarking.FIGURES[f]},
+                concepts=[
+                    (PUBLISHED_CONCEPTS[f], "I alt", i, "value")
+                    for i, f in enumerate(summary["figure"])
+                    if f in PUBLISHED_CONCEPTS
+                ],
             )
         )
     years = years_with_figures(report)
@@ -141,7 +154,8 @@ def summary_da(summary: pd.DataFrame, name: str, year: int) -> list[str]:
     if "budget_deviation_pct" in s.index:
         r = s.loc["budget_deviation_pct"]
         lines.append(
-            f"Budgetafvigelsen var {num_da(r['value'], sign=True)} % mod {num_da(r['average'], sign=True)} % "
-            "i gennemsnitskommunen."
+            f"Budgetafvigelsen ifølge de offentlige nøgletal var {num_da(r['value'], sign=True)} % "
+            f"({direction_da(r['value'])}) mod {num_da(r['average'], sign=True)} % ({direction_da(r['average'])}) "
+            "i gennemsnitskommunen; positiv afvigelse = mindreforbrug, som VIVE opgør den."
         )
     return lines

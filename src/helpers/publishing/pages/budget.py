@@ -13,9 +13,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ...analyses.budget import volume_price_split, with_total
+from ...analyses.budget import deviation_pct, direction_da, volume_price_split, with_total, year_budget
+from ...analyses.key_figures import TOTAL, cost_in
 from ...data.periods import year_volumes
-from ..disclosure import TableSpec, amount_cells, statistics
+from ..disclosure import Cell, Statistic, TableSpec, amount_cells, statistics
 from ..formats import date_da, kr_da, mio_da, num_da, year_da
 
 GROUP = "children"
@@ -91,7 +92,7 @@ def variance_spec(interventions: pd.DataFrame, assumptions: pd.DataFrame, years)
         spanners={
             "Budget": ["budget_count", "budget_unit_cost", "budget_cost"],
             "Faktisk": ["actual_count", "actual_unit_cost", "actual_cost"],
-            "Afvigelse (mio. kr.)": ["volume_effect", "price_effect", "total_deviation"],
+            "Merforbrug (+) / mindreforbrug (−), mio. kr.": ["volume_effect", "price_effect", "total_deviation"],
         },
         labels={
             "step": "Trin",
@@ -115,12 +116,85 @@ def variance_spec(interventions: pd.DataFrame, assumptions: pd.DataFrame, years)
     )
 
 
+def summary_spec(interventions: pd.DataFrame, assumptions: pd.DataFrame, years, period_end) -> TableSpec:
+    """``budget_summary``: per year the budget, the spending (for the period's last year:
+    spending + the measures granted by its end, to their recorded ends), and the budget
+    deviation and precision in % as VIVE measures them (positive = mindreforbrug). The
+    spending is the same cell as the variance table's total (same interventions, same
+    measure), so the two are withheld or shown together."""
+    name = "budget_summary"
+    years = [int(y) for y in years]
+    rows, cells, stats = [], [], []
+    for i, year in enumerate(years):
+        cost = cost_in(interventions, f"{year}-01-01", f"{year}-12-31")
+        budget = year_budget(assumptions, year)
+        deviation = deviation_pct(budget, cost.sum())
+        rows.append(
+            {
+                "year": year,
+                "budget": np.nan if budget is None else budget,
+                "spending": float(cost.sum()),
+                "deviation_pct": deviation,
+                "precision_pct": abs(deviation),
+            }
+        )
+        children = interventions.loc[cost.index[cost > 0], "person_id"].nunique()
+        ids = np.asarray(interventions.index.astype(str), dtype=object)
+        cells.append(
+            Cell(name, i, "spending", "intervention", ids, float(cost.sum()), f"cost_year_{year}", base_n=children)
+        )
+        stats += [Statistic(name, i, c, ((name, i, "spending"),), children) for c in ("deviation_pct", "precision_pct")]
+    table = pd.DataFrame(rows, columns=["year", "budget", "spending", "deviation_pct", "precision_pct"])
+    last = years.index(pd.Timestamp(period_end).year) if pd.Timestamp(period_end).year in years else None
+    mapped = (
+        []
+        if last is None
+        else [
+            ("budget_year", TOTAL, last, "budget"),
+            ("spending_committed_year", TOTAL, last, "spending"),
+            ("budget_deviation_pct", TOTAL, last, "deviation_pct"),
+            ("budget_precision_pct", TOTAL, last, "precision_pct"),
+        ]
+    )
+    return TableSpec(
+        name,
+        table,
+        cells,
+        stats,
+        priority=6,
+        caption="Budgetafvigelse og budgetpræcision pr. år",
+        labels={
+            "year": "År",
+            "budget": "Budget (mio. kr.)",
+            "spending": "Forbrug + disponerede indsatser (mio. kr.)",
+            "deviation_pct": "Budgetafvigelse (%, + = mindreforbrug)",
+            "precision_pct": "Budgetpræcision (%)",
+        },
+        formats={
+            "year": year_da,
+            "budget": mio_da,
+            "spending": mio_da,
+            "deviation_pct": lambda v: num_da(v, 1, sign=True) + " %",
+            "precision_pct": lambda v: num_da(v, 1) + " %",
+        },
+        source=(
+            "Budgetafvigelse som VIVE opgør den: (budget − forbrug) / budget; positiv = mindreforbrug, "
+            "negativ = merforbrug. Budgetpræcision: afvigelsen uanset retning."
+        ),
+        concepts=mapped,
+    )
+
+
 def specs(report) -> list[TableSpec]:
     years = budget_years(report)
     if not years:
         return []
     interventions = known_at(report.rows("interventions"), report.period_end)
-    return [variance_spec(interventions, report.rows("budget_assumptions"), years)]
+    assumptions = report.rows("budget_assumptions")
+    return [
+        variance_spec(interventions, assumptions, years),
+        summary_spec(interventions, assumptions, years, report.period_end),
+    ]
 
 
 def years_da(years) -> str:
@@ -136,8 +210,8 @@ def year_heading(report, year: int) -> str:
     if year < end.year or (end.month, end.day) == (12, 31):
         return f"{year}: hele året"
     return (
-        f"{year}: prognose ud fra indsatserne bevilget til og med {date_da(end)} "
-        "(indsatser uden slutdato regnes aktive året ud)"
+        f"{year}: forbrug + disponerede indsatser pr. {date_da(end)} "
+        "(bevilgede indsatser til deres registrerede slutdato, uden slutdato året ud)"
     )
 
 
@@ -146,8 +220,9 @@ def rows_of(variance, year: int) -> list[int]:
     return [i for i, y in enumerate(variance.data["year"]) if int(y) == int(year)]
 
 
-def key_messages(variance, year: int) -> list[str]:
-    """Key messages in Danish for one year from the *published* variance table."""
+def key_messages(variance, year: int, summary=None) -> list[str]:
+    """Key messages in Danish for one year from the *published* variance table (and the
+    published summary: the deviation in % with VIVE's sign, named in words)."""
 
     def mio(v):
         return f"{num_da(v / 1e6)} mio. kr."
@@ -162,9 +237,19 @@ def key_messages(variance, year: int) -> list[str]:
     deviation = variance.value(total, "total_deviation")
     if deviation is not None:
         word = "merforbrug" if deviation > 0 else "mindreforbrug"
-        lines.append(
-            f"For {year} giver de bevilgede indsatser et {word} på {mio(abs(deviation))} i forhold til budgettet."
-        )
+        text = f"For {year} giver forbrug og disponerede indsatser et {word} på {mio(abs(deviation))}"
+        pct = None
+        if summary is not None:
+            at = [i for i, y in enumerate(summary.data["year"]) if int(y) == int(year)]
+            pct = summary.value(at[0], "deviation_pct") if at else None
+        if pct is not None and not np.isnan(pct):
+            text += (
+                f": en budgetafvigelse på {num_da(pct, 1, sign=True)} % ({direction_da(pct)}; VIVE regner "
+                "mindreforbrug positivt og merforbrug negativt)"
+            )
+        else:
+            text += " i forhold til budgettet"
+        lines.append(text + ".")
         volume, price = variance.value(total, "volume_effect"), variance.value(total, "price_effect")
         if volume is not None and price is not None:
             lines.append(

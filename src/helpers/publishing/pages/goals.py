@@ -22,10 +22,12 @@ import re
 import pandas as pd
 
 from ...analyses import adults, goals
+from ...analyses.goals import MET as MET_LABEL
 from ...analyses.goals import MIN_EVENTS_PER_PARAMETER
+from ...analyses.goals import NOT_MET as NOT_MET_LABEL
 from ...data import municipalities
 from ..disclosure import Cell, Statistic, TableSpec, amount_cells, count_cells, statistics
-from ..formats import count_da, num_da, pct1_da
+from ..formats import count_da, num_da, pct1_da, pct_da
 
 GROUP = "adults"
 CASE, REGISTRATION = "case", "registration"
@@ -426,3 +428,34 @@ def key_messages(attainment, focal: int, name: str) -> list[str]:
             "mellem de kommuner, hvis tal vises."
         )
     return lines
+
+
+def price_change_da(table) -> str:
+    """Whether price and hours mostly stay the same at the next registration, for goals met
+    (fully or partly) and not met, from the published shares of ``price_change_by_attainment``
+    (service "I alt")."""
+    data = table.data
+    shares = {}
+    for i in range(len(data)):
+        if data["service"].iloc[i] == "I alt" and data["direction"].iloc[i] == "uændret":
+            share, n = table.value(i, "share"), table.value(i, "n")
+            if share is not None and n is not None and not pd.isna(share):
+                shares[data["goal_met"].iloc[i]] = (float(share), int(n))
+    met, not_met = shares.get(MET_LABEL), shares.get(NOT_MET_LABEL)
+    if met is None or not_met is None:
+        return (
+            "Der er for få viste opfølgninger til at sige, hvor ofte pris og timer er uændrede, når målet er "
+            "nået og ikke nået."
+        )
+    if met[0] > 0.5 and not_met[0] > 0.5:
+        lead = "For de fleste borgere er pris og timer uændrede ved næste registrering, uanset om målet er nået"
+    elif met[0] > 0.5:
+        lead = "Pris og timer er oftest uændrede, når målet er nået, men ikke når det ikke er"
+    elif not_met[0] > 0.5:
+        lead = "Pris og timer er oftest uændrede, når målet ikke er nået, men ikke når det er"
+    else:
+        lead = "Pris og timer ændrer sig for de fleste borgere ved næste registrering, uanset om målet er nået"
+    return (
+        f"{lead}: uændrede i {pct_da(met[0])} af {count_da(met[1])} opfølgninger med målet helt eller delvist "
+        f"opfyldt og i {pct_da(not_met[0])} af {count_da(not_met[1])} med målet ikke opfyldt."
+    )

@@ -13,41 +13,13 @@ import pandas as pd
 
 from ...analyses.key_figures import PUBLISHED_COLUMNS, district_figures, district_units
 from ...data.steps import PLACEMENT_STEPS, PREVENTIVE_STEPS
+from .. import concepts
 from ..disclosure import Cell, Statistic, TableSpec, amount_cells, count_cells, statistics
 from ..formats import num_da, pct1_da
 
-FIGURE_LABELS = {
-    "active_children": "Børn og unge med en indsats ved periodens slutning",
-    "placed_children": "Anbragte ved periodens slutning, efter trin",
-    "placed_by_target_group": "Anbragte ved periodens slutning, efter målgruppe",
-    "placed_by_age_group": "Anbragte ved periodens slutning, efter alder",
-    "new_placements": "Nye anbringelser i perioden",
-    "placed_by_placement_type": "Anbragte ved periodens slutning, efter anbringelsestype",
-    "placements_for_duration": "Anbringelser i gang i perioden (sammenhængende forløb)",
-    "placements_ended": "Heraf afsluttet i perioden",
-    "placement_duration_days": "Anbringelsesvarighed (dage): Kaplan-Meier-median og 95 %-interval",
-    "preventive_children": "Børn med forebyggende indsats ved periodens slutning, efter trin",
-    "preventive_days_mean": "Varighed af forebyggende indsatser (dage), gennemsnit – afsluttede i perioden",
-    "spending": "Forbrug i perioden (kr.), efter trin",
-    "budget": "Budget for perioden (kr.), efter trin",
-    "spending_vs_budget_pct": "Forbrug i forhold til budget (%), efter trin",
-    "forecast_year": "Forventet forbrug for året ud fra bevilgede indsatser (kr.)",
-    "budget_year": "Årets budget (kr.)",
-    "spending_by_kind": "Forbrug i perioden (kr.): anbringelser og forebyggelse",
-    "spending_share": "Andel af forbruget: anbringelser og forebyggelse",
-    "top_cases": "De dyreste 10 % af børnene: antal",
-    "top_cases_spending": "De dyreste 10 % af børnene: forbrug (kr.)",
-    "top_cases_spending_share": "De dyreste 10 % af børnene: andel af forbruget",
-    "provider_spending": "Forbrug efter leverandør (kr.)",
-    "provider_spending_share": "Andel af forbruget efter leverandør (egne/købte)",
-    "children_per_caseworker": "Børn pr. sagsbehandler (gennemsnit, median)",
-    "spending_per_caseworker_mean": "Forbrug pr. sagsbehandler, gennemsnit (kr.)",
-    "case_events": "Sagsbehandling i perioden",
-    "investigations_with_deadline": "Børnefaglige undersøgelser med registreret frist",
-    "investigations_within_deadline": "Børnefaglige undersøgelser inden for fristen",
-    "investigations_within_deadline_share": "Børnefaglige undersøgelser inden for fristen (andel)",
-    "complaints": "Klager efter udfald",
-}
+#: Each figure of the table is a concept of the book (its label, unit and definition are in
+#: the registry, :mod:`..concepts`).
+FIGURE_LABELS = {key: concepts.label_with_unit(key) for key in concepts.registry()}
 
 
 def _value_da(v) -> str:
@@ -92,6 +64,7 @@ def key_figures_spec(figures: pd.DataFrame, caption: str = "") -> TableSpec:
         caption=caption,
         show=["figure", "group", "value"],
         formats={"figure": lambda v: FIGURE_LABELS.get(v, v), "value": _value_da},
+        concepts=[(f, g, i, "value") for i, (f, g) in enumerate(zip(table["figure"], table["group"]))],
     )
 
 

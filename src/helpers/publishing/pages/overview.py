@@ -57,6 +57,49 @@ DETAIL_QUESTIONS = {
 }
 
 
+#: How far (relative) placed per 1,000 from the municipality's records may lie from the public
+#: key figure before the brief explains the gap.
+RATE_TOLERANCE = 0.10
+
+
+def placed_rate_da(monthly, summary, year) -> str | None:
+    """Placed per 1,000 0-22-year-olds from the records (the published trends table, the
+    period's last month end) beside the public key figure (the benchmarking page's published
+    summary for ``year``), and why they differ when they differ by more than
+    :data:`RATE_TOLERANCE`. None when neither is shown."""
+    from ..formats import MONTHS_DA, num_da
+
+    own = None if monthly is None else trends_page.series(monthly, "placed_per_1000_0_22", ["I alt"])
+    own = None if own is None else own.sort_values("date")
+    own = None if own is None or own.empty or pd.isna(own["value"].iloc[-1]) else own.iloc[-1]
+    public = None
+    if summary is not None:
+        rows = [i for i, f in enumerate(summary.data["figure"]) if f == "placed_per_1000_0_22"]
+        value = summary.value(rows[0], "value") if rows else None
+        public = None if value is None or pd.isna(value) else float(value)
+    if own is None and public is None:
+        return None
+    parts = []
+    if own is not None:
+        month = f"{MONTHS_DA[int(own['month']) - 1]} {int(own['year'])}"
+        parts.append(f"{num_da(own['value'], 1)} ifølge kommunens egne indsatsdata (ultimo {month})")
+    if public is not None:
+        parts.append(f"{num_da(public, 1)} ifølge de offentlige nøgletal for {year}")
+    text = "Anbragte pr. 1.000 0–22-årige: " + " og ".join(parts) + "."
+    if own is not None and public is not None:
+        gap = abs(own["value"] - public) / public if public else float("inf")
+        if gap > RATE_TOLERANCE:
+            text += (
+                f" Forskellen er over {num_da(100 * RATE_TOLERANCE, 0)} %: tallene måler ikke det samme (egne data "
+                "tæller børn og unge med en anbringelse på én dag; det offentlige tal følger Danmarks Statistiks "
+                "afgrænsning og opgørelsesår). Brug det offentlige tal til at sammenligne med andre kommuner og "
+                "egne data til udviklingen over tid."
+            )
+        else:
+            text += f" De to tal ligger inden for {num_da(100 * RATE_TOLERANCE, 0)} % af hinanden."
+    return text
+
+
 def specs(report) -> list[TableSpec]:
     """No tables of its own: the brief shows the trends and staircase pages' tables."""
     return []

@@ -19,7 +19,7 @@ from ...analyses import adults, prices
 from ...analyses.prices import STATISTICS, describe_by, difference_data, municipality_differences
 from ...data import municipalities
 from ..disclosure import Cell, TableSpec, amount_cells, count_cells, statistics
-from ..formats import count_da, num_da, pct1_da
+from ..formats import count_da, num_da, pct1_da, pct_da
 
 GROUP = "adults"
 CASE, REGISTRATION = "case", "registration"
@@ -324,11 +324,18 @@ def key_messages(by_vum, by_age, by_municipality, focal: int, name: str) -> list
         if len(rows) >= 2:
             lo, hi = rows[0], rows[-1]
             digits = 0 if service == "§107" else 1
-            lines.append(
-                f"{service}: medianen stiger fra {num_da(data['median'].iloc[lo], digits)} {unit} ved "
-                f"VUM {num_da(data['vum_score'].iloc[lo], 1)} til {num_da(data['median'].iloc[hi], digits)} "
-                f"{unit} ved VUM {num_da(data['vum_score'].iloc[hi], 1)}."
-            )
+            low, high = float(data["median"].iloc[lo]), float(data["median"].iloc[hi])
+            at_low, at_high = num_da(data["vum_score"].iloc[lo], 1), num_da(data["vum_score"].iloc[hi], 1)
+            if low == high:
+                lines.append(
+                    f"{service}: medianen er den samme ({num_da(low, digits)} {unit}) "
+                    f"ved VUM {at_low} og VUM {at_high}."
+                )
+            else:
+                lines.append(
+                    f"{service}: medianen {'stiger' if high > low else 'falder'} fra {num_da(low, digits)} {unit} "
+                    f"ved VUM {at_low} til {num_da(high, digits)} {unit} ved VUM {at_high}."
+                )
     age = by_age.data
     for service in ("§107", "§85"):
         medians = {
@@ -343,3 +350,92 @@ def key_messages(by_vum, by_age, by_municipality, focal: int, name: str) -> list
                 f"mod {num_da(old, 1)} for borgere på 40 år og derover."
             )
     return lines
+
+
+# --- Findings, written from the published numbers (never in advance) -----------------------
+
+#: A service's measure and its unit in sentences.
+MEASURES_DA = {"§107": ("dagsprisen", "kr. pr. døgn", 0), "§85": ("timetallet", "timer pr. måned", 1)}
+
+
+def _shown(published, columns) -> list[int]:
+    """The rows whose ``columns`` are all published (not withheld, not missing)."""
+    return [
+        i
+        for i in range(len(published.data))
+        if all(published.value(i, c) is not None and not pd.isna(published.value(i, c)) for c in columns)
+    ]
+
+
+def vum_pattern_da(by_vum) -> list[str]:
+    """How the median price (§107) and hours (§85) go with the VUM score, and whether the
+    spread within a score is larger than the difference between scores: one sentence per
+    service, from the published medians and quartiles (too few shown: said so)."""
+    lines = []
+    data = by_vum.data
+    for service, (what, unit, digits) in MEASURES_DA.items():
+        rows = [i for i in _shown(by_vum, ["median", "p25", "p75"]) if data["service"].iloc[i] == service]
+        if len(rows) < 2:
+            lines.append(f"{service}: for få viste VUM-scorer til at sige, hvordan {what} følger scoren.")
+            continue
+        medians = [float(data["median"].iloc[i]) for i in rows]
+        scores = [float(data["vum_score"].iloc[i]) for i in rows]
+        steps = [b - a for a, b in zip(medians, medians[1:])]
+        if all(s >= 0 for s in steps) and medians[-1] > medians[0]:
+            trend = "stiger med VUM-scoren"
+        elif all(s <= 0 for s in steps) and medians[-1] < medians[0]:
+            trend = "falder med VUM-scoren"
+        elif medians[-1] == medians[0] and not any(steps):
+            trend = "er den samme ved alle viste VUM-scorer"
+        else:
+            trend = "følger ikke VUM-scoren i én retning"
+        spread = max(float(data["p75"].iloc[i]) - float(data["p25"].iloc[i]) for i in rows)
+        between = max(medians) - min(medians)
+        compare = "større" if spread > between else "mindre" if spread < between else "lige så stor"
+        lines.append(
+            f"{service}: medianen af {what} {trend}: fra {num_da(medians[0], digits)} {unit} ved VUM "
+            f"{num_da(scores[0], 1)} til {num_da(medians[-1], digits)} {unit} ved VUM {num_da(scores[-1], 1)}. "
+            f"Spredningen inden for en score (kvartilafstand op til {num_da(spread, digits)}) er {compare} end "
+            f"forskellen mellem scorernes medianer ({num_da(between, digits)})."
+        )
+    return lines
+
+
+def vum_change_da(table, from_registration: int) -> str:
+    """How often the VUM score changes from one registration to the next, from the published
+    rows of ``vum_change_<k>_<k+1>`` (rows with a withheld cell are left out, and it says so)."""
+    k = from_registration
+    columns = ["forbedret", "uændret", "forværret", "follow_ups"]
+    rows = _shown(table, columns)
+    n = sum(int(table.value(i, "follow_ups")) for i in rows)
+    where = f"fra {k}. til {k + 1}. registrering"
+    if n < 5:
+        return f"Der er for få viste opfølgninger {where} til at sige, hvor ofte VUM-scoren ændrer sig."
+    share = {c: sum(float(table.value(i, c)) for i in rows) / n for c in columns[:3]}
+    partial = " af de viste" if len(rows) < len(table.data) else ""
+    most = "oftest uændret" if share["uændret"] > 0.5 else "oftest ændret"
+    return (
+        f"VUM-scoren er {most} {where}: uændret i {pct_da(share['uændret'])}{partial} opfølgninger "
+        f"(i alt {count_da(n)}), forbedret i {pct_da(share['forbedret'])} og forværret i {pct_da(share['forværret'])}."
+    )
+
+
+def months_between_da(table) -> str:
+    """The mean time between two registrations, weighted by follow-ups, over the
+    municipalities whose mean is published, and the range of their means."""
+    rows = _shown(table, ["follow_ups", "mean_months"])
+    n = sum(int(table.value(i, "follow_ups")) for i in rows)
+    if n < 5:
+        return "Der er for få viste opfølgninger til at sige, hvor ofte borgerne følges op."
+    means = [float(table.value(i, "mean_months")) for i in rows]
+    mean = sum(m * int(table.value(i, "follow_ups")) for m, i in zip(means, rows)) / n
+    partial = "de kommuner, hvor tallet er vist" if len(rows) < len(table.data) else "alle kommunerne"
+    spread = (
+        f", fra {num_da(min(means), 1)} til {num_da(max(means), 1)} måneder i de enkelte kommuner"
+        if len(rows) > 1
+        else ""
+    )
+    return (
+        f"Der går i gennemsnit {num_da(mean, 1)} måneder mellem to registreringer i {partial} "
+        f"({count_da(n)} opfølgninger){spread}."
+    )

@@ -12,7 +12,9 @@ import numpy as np
 import pandas as pd
 
 from ...analyses import trends
+from ...analyses.budget import year_budget
 from ...data.steps import PLACEMENT_STEPS
+from .. import concepts
 from ..disclosure import WITHHELD, Cell, Statistic, TableSpec
 from ..formats import MONTHS_DA, num_da, pct_da
 from .key_figures import tidy_declarations
@@ -44,16 +46,21 @@ FIGURE_LABELS = {
     "investigations_within_deadline_share": "Andel inden for fristen",
     "active_cases": "Aktive sager",
 }
+#: The forecast table's rows, each a concept of the book (:mod:`..concepts`).
+FORECAST_CONCEPTS = {
+    "spent": "spending_year_to_date",
+    "committed": "spending_committed_year",
+    "expected_inflow": "forecast_expected_inflow",
+    "expected_exits": "forecast_expected_exits",
+    "forecast": "spending_forecast_year",
+    "band_low": "spending_forecast_year_low",
+    "band_high": "spending_forecast_year_high",
+    "budget": "budget_year",
+    "realised": "spending_realised_year",
+}
 FORECAST_LABELS = {
-    "spent": "Forbrug fra 1. januar til i dag",
-    "committed": "Forbrug + bevilgede indsatser året ud",
-    "expected_inflow": "+ forventede nye indsatser",
-    "expected_exits": "− forventede ophør",
-    "forecast": "Prognose for året",
-    "band_low": "Prognose, nedre 95 %-grænse",
-    "band_high": "Prognose, øvre 95 %-grænse",
-    "budget": "Årets budget",
-    "realised": "Faktisk forbrug i året (kendt senere)",
+    figure: {"expected_inflow": "+ ", "expected_exits": "− "}.get(figure, "") + concepts.label(key)
+    for figure, key in FORECAST_CONCEPTS.items()
 }
 
 
@@ -62,6 +69,10 @@ def trends_spec(frame: pd.DataFrame) -> TableSpec:
     name = "trends"
     table = frame[PUBLISHED_COLUMNS].reset_index(drop=True)
     cells, stats = tidy_declarations(name, frame, ["date", "figure", "group"])
+    # placed per 1,000 at the period's last month end is a concept of the book (records)
+    inside = frame.reset_index(drop=True)
+    inside = inside[inside["in_period"] & (inside["figure"] == "placed_per_1000_0_22")]
+    last = [] if inside.empty else [int(inside.index[inside["date"] == inside["date"].max()][0])]
     return TableSpec(
         name,
         table,
@@ -70,6 +81,7 @@ def trends_spec(frame: pd.DataFrame) -> TableSpec:
         priority=3,
         caption="Månedlige tal",
         formats={"figure": lambda f: FIGURE_LABELS.get(f, f), "value": _value_da},
+        concepts=[("placed_per_1000_0_22", trends.TOTAL, i, "value") for i in last],
     )
 
 
@@ -144,12 +156,13 @@ def backtest_year(report) -> int:
 def forecast_spec(
     interventions: pd.DataFrame, budget: pd.DataFrame, as_of, realised: pd.DataFrame | None = None
 ) -> TableSpec:
-    """``forecast``: the year as seen on ``as_of`` (``interventions`` as known then), with its
-    95 % band and the budget; and what the year came to from ``realised`` (all the
-    interventions, when the data reach past the year's end)."""
+    """``forecast``: the year as seen on ``as_of`` (the measures granted by then, with their
+    recorded end dates), with its 95 % band and the budget; and what the year came to from
+    ``realised`` (all the interventions, when the data reach past the year's end)."""
     name = "forecast"
     as_of = pd.Timestamp(as_of)
-    budget_total = _budget_total(budget, as_of.year)
+    interventions = interventions[interventions["start_date"] <= as_of]
+    budget_total = year_budget(budget, as_of.year)
     middle = trends.forecast(interventions, budget_total, as_of)
     low = trends.forecast(interventions, budget_total, as_of, band=-1)
     high = trends.forecast(interventions, budget_total, as_of, band=+1)
@@ -192,7 +205,7 @@ def forecast_spec(
             "intervention",
             np.asarray(ids, dtype=object),
             values["committed"],
-            f"committed_{as_of.date()}",
+            f"cost_year_{as_of.year}",  # the same figure as the key figures' and the budget's
             base_n=children,
         ),
     ]
@@ -220,6 +233,7 @@ def forecast_spec(
         show=["figure", "value"],
         formats={"figure": lambda f: FORECAST_LABELS.get(f, f), "value": lambda v: num_da(v / 1e6, 1)},
         labels={"value": "Mio. kr."},
+        concepts=[(FORECAST_CONCEPTS[f], trends.TOTAL, i, "value") for i, f in enumerate(table["figure"])],
     )
 
 
@@ -283,13 +297,6 @@ def _month_da(date) -> str:
     return f"{MONTHS_DA[t.month - 1]} {t.year}"
 
 
-def _budget_total(budget: pd.DataFrame, year: int) -> float | None:
-    rows = budget[budget["year"] == year] if len(budget) else budget
-    if not len(rows):
-        return None
-    return float((rows["budget_count"] * rows["budget_unit_cost"]).sum())
-
-
 def specs(report) -> list[TableSpec]:
     """Every table of the trends page for the report's municipality and period."""
     interventions, events = report.rows("interventions"), report.rows("case_events")
@@ -302,13 +309,14 @@ def specs(report) -> list[TableSpec]:
     if goals is not None:
         out.append(goals)
     if not interventions.empty:
-        # the forecast is made from what was known at the period's end: measures started by
-        # then, and end dates after it not yet known (the data may run on to later years)
+        # the forecast is made from the measures granted by the period's end, to their
+        # recorded end dates (seed 002's "disponerede foranstaltninger"); the backtest knows
+        # no end date after the day its forecast is made (the data do not say when an end
+        # date was recorded), so it measures the forecast with less than it knows live
         as_of = forecast_as_of(report)
-        known = trends.known_as_of(interventions, as_of)
         year_end = pd.Timestamp(year=as_of.year, month=12, day=31)
         later = interventions if interventions["start_date"].max() > year_end else None
-        out.append(forecast_spec(known, report.rows("budget_assumptions"), as_of, later))
+        out.append(forecast_spec(interventions, report.rows("budget_assumptions"), as_of, later))
         backtest = backtest_spec(interventions, backtest_year(report))
         if backtest is not None:
             out.append(backtest)
@@ -468,8 +476,19 @@ def key_messages(published, forecast, name: str, period_end, goals=None, backtes
             if low is not None and high is not None:
                 text += f" (95 %-bånd {num_da(low / 1e6, 1)}–{num_da(high / 1e6, 1)} mio. kr.)"
             if b:
-                text += f", {num_da(abs(f - b) / 1e6, 1)} mio. kr. {'over' if f > b else 'under'} budgettet"
+                text += (
+                    f", {num_da(abs(f - b) / 1e6, 1)} mio. kr. {'over' if f > b else 'under'} budgettet "
+                    f"({'merforbrug' if f > b else 'mindreforbrug'})"
+                )
             lines.append(text + ".")
+            parts = [forecast.value(values[k], "value") for k in ("committed", "expected_inflow", "expected_exits")]
+            if all(v is not None for v in parts):
+                committed, inflow, exits = parts
+                lines.append(
+                    f"Prognosen er forbrug + disponerede indsatser ({num_da(committed / 1e6, 1)} mio. kr.) plus "
+                    f"forventede nye indsatser ({num_da(inflow / 1e6, 1)} mio. kr.) minus forventede ophør af "
+                    f"indsatser uden slutdato ({num_da(exits / 1e6, 1)} mio. kr.)."
+                )
             same = _same_month(backtest, period_end)
             if same is not None:
                 year = backtest.data["as_of"].iloc[same][:4]
