@@ -50,7 +50,8 @@ if not has_budget:
 else:
     variance = report.table("budget_variance")
     summary = report.table("budget_summary")
-    display(report.key_messages([line for y in reversed(years) for line in page.key_messages(variance, y, summary)]))
+    lines = [line for y in reversed(years) for line in page.key_messages(variance, y, summary, report.period_end)]
+    display(report.key_messages(lines))
     if missing:
         display(report.note(f"Der er ingen budgetforudsætninger for {page.years_da(missing)}; de år er ikke med."))
 

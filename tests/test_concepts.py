@@ -131,8 +131,12 @@ def test_the_budget_page_calls_spending_below_budget_a_positive_mindreforbrug(ye
     variance = publish(budget_page.variance_spec(granted, plan10, [2016]), tmp_path)
     assert summary.value(0, "spending") == pytest.approx(10 * committed)
     assert summary.value(0, "deviation_pct") == pytest.approx(100 * 108_100 / 1_100_000)
-    text = " ".join(budget_page.key_messages(variance, 2016, summary))
-    assert "mindreforbrug på 1,1 mio. kr." in text and "+9,8 %" in text, text
+    text = " ".join(budget_page.key_messages(variance, 2016, summary, AS_OF))
+    assert (
+        "For 2016 giver forbrug og disponerede indsatser pr. 30. juni 2016 (uden nye indsatser resten af året) et "
+        in text
+    )
+    assert "mindreforbrug på 1,1 mio. kr.: en budgetafvigelse på +9,8 %" in text, text
     written = concepts.read(tmp_path / concepts.CONCEPTS_FILE) if (tmp_path / concepts.CONCEPTS_FILE).exists() else None
     assert written is None  # publish alone writes no concepts; the report does (below)
     rows = concepts.rows(summary, budget_page.summary_spec(granted, plan10, [2016], AS_OF).concepts, "budget_followup")
@@ -157,8 +161,27 @@ def test_an_overrun_is_a_negative_merforbrug(year, tmp_path):
     variance = publish(budget_page.variance_spec(granted, small, [2016]), tmp_path)
     expected = 100 * (5_500_000 - 10 * committed) / 5_500_000  # -80.3 %
     assert summary.value(0, "deviation_pct") == pytest.approx(expected) and expected < 0
-    text = " ".join(budget_page.key_messages(variance, 2016, summary))
-    assert "merforbrug på 4,4 mio. kr." in text and "−80,3 %" in text.replace("-", "−"), text
+    text = " ".join(budget_page.key_messages(variance, 2016, summary))  # no period end: a closed year
+    assert "For 2016 gav forbruget et merforbrug på 4,4 mio. kr." in text and "−80,3 %" in text.replace("-", "−"), text
+
+
+def test_the_headline_and_the_percentage_agree_when_the_budget_has_a_measure_group(year, tmp_path):
+    """The year's budget counts every row of budget_assumptions (also a measure group the
+    step table cannot show): the sentence takes amount, direction and % from the same totals."""
+    iv, plan, committed = year
+    many = pd.concat([iv.assign(person_id=iv["person_id"] + str(k)) for k in range(10)], ignore_index=True)
+    granted = budget_page.known_at(many, AS_OF)
+    group = pd.DataFrame(
+        {"municipality": [851], "year": [2016], "step": ["Forebyggende foranstaltninger"], "budget_count": [100.0]}
+    ).assign(budget_unit_cost=20_000.0)
+    plan10 = pd.concat([plan.assign(budget_count=plan["budget_count"] * 10), group], ignore_index=True)
+    summary = publish(budget_page.summary_spec(granted, plan10, [2016], AS_OF), tmp_path)
+    variance = publish(budget_page.variance_spec(granted, plan10, [2016]), tmp_path)
+    # budget 11,000,000 + 2,000,000 = 13,000,000 against 9,919,000: +23.7 %, mindreforbrug of 3.1 mio.
+    assert summary.value(0, "budget") == 13_000_000
+    text = " ".join(budget_page.key_messages(variance, 2016, summary, AS_OF))
+    assert "et mindreforbrug på 3,1 mio. kr.: en budgetafvigelse på +23,7 %" in text, text
+    assert "merforbrug på" not in text.split(".")[0]
 
 
 def test_key_figures_and_forecast_tables_map_every_row_to_a_concept(year, tmp_path):
@@ -211,3 +234,19 @@ def test_the_method_page_documents_every_concept_once_as_the_registry_says():
     assert section.strip() == book.concepts_section(), "run `reportbook build` (it writes the list)"
     for c in concepts.registry().values():
         assert section.count(f"(`{c.id}`,") == 1, c.id
+
+
+def test_case_events_without_interventions_give_key_figures_with_nothing_spent(year):
+    _, plan, _ = year
+    events = pd.DataFrame(
+        {
+            "person_id": ["a"],
+            "event_date": pd.to_datetime(["2016-03-01"]),
+            "event_type": ["underretning"],
+            "outcome": [None],
+            "deadline_met": pd.array([None], dtype="boolean"),
+        }
+    )
+    none = interventions([("E", 5, "2016-03-01", None, 1)]).iloc[:0]
+    got = kf.key_figures(none, events, plan, "2016-01-01", AS_OF, 851).set_index("figure")["value"]
+    assert got["spending_committed_year"] == 0 and got["budget_deviation_pct"] == 100  # nothing of 1,100,000 spent

@@ -406,3 +406,22 @@ def test_the_price_change_sentence_follows_the_shares(tmp_path):
     assert sentence(4, 6).startswith("Pris og timer ændrer sig for de fleste borgere")  # 20 % and 30 %: the opposite
     assert sentence(15, 6).startswith("Pris og timer er oftest uændrede, når målet er nået, men ikke når det ikke er")
     assert "for få viste opfølgninger" in sentence(15, 18, withheld=[(3, "share")])
+
+
+def test_vum_and_target_is_kl_figure_3_3_over_every_case_with_a_score():
+    """Issue #24, item 8: the mean VUM over every case with a first registration (not only
+    the cases with a target), the mean target over the cases with a target."""
+    units = pd.DataFrame(
+        {
+            "municipality": [851, 851, 851, 851, 410, 410],
+            "vum_score": [1.0, 2.0, 3.0, np.nan, 2.0, 4.0],
+            "vum_target": [1.0, np.nan, 2.0, 2.0, np.nan, np.nan],
+        }
+    )
+    got = goals.vum_and_target(units).set_index("municipality")
+    # 851: scores 1, 2, 3 -> 2.0 over 3 cases; targets 1, 2, 2 -> 5/3 over 3 cases
+    assert got.loc[851, "cases"] == 3 and got.loc[851, "vum_mean"] == pytest.approx(2.0)
+    assert got.loc[851, "target_cases"] == 3 and got.loc[851, "vum_target_mean"] == pytest.approx(5 / 3)
+    # 410 sets no targets (as 3 of KL's 10): its mean VUM is shown all the same
+    assert got.loc[410, "cases"] == 2 and got.loc[410, "vum_mean"] == pytest.approx(3.0)
+    assert got.loc[410, "target_cases"] == 0 and np.isnan(got.loc[410, "vum_target_mean"])

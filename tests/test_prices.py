@@ -94,6 +94,7 @@ def test_vum_change_months_and_income_basis_by_hand():
             "vum_score_prev": [2.0, 2.0, 3.0, 3.0],
             "vum_score": [1.0, 2.0, 3.5, 3.0],
             "months": [10.0, 12.0, 11.0, 9.0],
+            "registration_no_prev": [1, 1, 1, 1],
         }
     )
     change = prices.vum_change(pairs).set_index("vum_from")
@@ -101,7 +102,8 @@ def test_vum_change_months_and_income_basis_by_hand():
     assert change.loc[3.0, ["forbedret", "uændret", "forværret"]].tolist() == [0, 1, 1]
     months = prices.months_between(pairs).set_index("municipality")
     half = 4.302652729911275 * 1.0 / np.sqrt(3)  # t(0.975, 2) x sd 1 / sqrt(3)
-    assert months.loc[151, "mean_months"] == 11 and months.loc[151, "ci_low"] == pytest.approx(11 - half)
+    assert months.loc["151", "mean_months"] == 11 and months.loc["151", "ci_low"] == pytest.approx(11 - half)
+    assert months.set_index("follow_up", append=True).loc[("I alt", "I alt"), "mean_months"] == pytest.approx(10.5)
     units = pd.DataFrame(
         {"income_basis": ["førtidspension"] * 3 + ["løn", None], "vum_score": [2.0, 3.0, 4.0, 1.0, 2.0]}
     )
@@ -277,32 +279,56 @@ def test_how_often_the_vum_score_changes_is_counted_from_the_shown_rows(tmp_path
 
     # 9 + 1 unchanged of 10 + 3: 10/13 = 77 %, improved 2/13 = 15 %, worse 1/13 = 8 %
     text = prices_page.vum_change_da(shown("vum_change_1_2", table(9, 1), tmp_path), 1)
-    assert text.startswith("VUM-scoren er oftest uændret fra 1. til 2. registrering: uændret i 77 % opfølgninger")
-    assert "(i alt 13), forbedret i 15 % og forværret i 8 %" in text
+    assert text == (
+        "VUM-scoren er oftest uændret fra 1. til 2. registrering: uændret i 77 %, forbedret i 15 % og forværret i "
+        "8 % af opfølgningerne (i alt 13)."
+    )
     # the opposite: 2 + 1 unchanged of 10 + 3 = 23 %
     text = prices_page.vum_change_da(shown("vum_change_2_3", table(2, 8), tmp_path), 2)
     assert text.startswith("VUM-scoren er oftest ændret fra 2. til 3. registrering: uændret i 23 %")
-    # a row with a withheld cell is left out, and the sentence says so: 9 of 10
+    # a row with a withheld cell is left out, and then no claim about what is most common
     partial = shown("vum_change_1_2", table(9, 1), tmp_path, withheld=[(1, "uændret"), (1, "forbedret")])
-    assert "uændret i 90 % af de viste opfølgninger (i alt 10)" in prices_page.vum_change_da(partial, 1)
+    assert prices_page.vum_change_da(partial, 1) == (
+        "I de 10 opfølgninger fra 1. til 2. registrering, hvor fordelingen er vist af i alt 13, er VUM-scoren "
+        "uændret i 90 %, forbedret i 10 % og forværret i 0 %; de øvrige er diskretioneret, så det siger ikke, hvad "
+        "der er mest almindeligt for alle."
+    )
     few = shown("vum_change_1_2", table(2, 1), tmp_path, withheld=[(1, "uændret"), (1, "forbedret")])
     assert "for få viste opfølgninger fra 1. til 2. registrering" in prices_page.vum_change_da(few, 1)
 
 
-def test_months_between_registrations_is_the_follow_up_weighted_mean(tmp_path):
-    frame = pd.DataFrame(
+def test_months_between_registrations_by_follow_up_number_as_kl_figure_3_8(tmp_path):
+    """KL: "opfølgningen bliver hyppigere i takt med antallet af opfølgninger" - per
+    municipality over all its follow-ups, and over all municipalities by follow-up number
+    (1st -> 2nd, and the later ones together); the sentence says which way it goes."""
+    pairs = pd.DataFrame(
         {
-            "municipality": [101, 851, 410],
-            "follow_ups": [10, 30, 4],
-            "mean_months": [6.0, 14.0, 30.0],
-            "ci_low": 0.0,
-            "ci_high": 0.0,
-            "median_months": 0.0,
+            "municipality": [151, 151, 151, 153, 153, 153],
+            "registration_no_prev": [1, 1, 2, 1, 3, 4],
+            "months": [12.0, 14.0, 9.0, 13.0, 6.0, 8.0],
         }
     )
-    text = prices_page.months_between_da(shown("months_between", frame, tmp_path, withheld=[(2, "mean_months")]))
-    # (10 x 6 + 30 x 14) / 40 = 12.0, over the two shown
+    table = prices.months_between(pairs)
+    got = {(r.municipality, r.follow_up): (r.follow_ups, r.mean_months) for r in table.itertuples()}
+    assert got[("151", "I alt")] == (3, pytest.approx(35 / 3)) and got[("153", "I alt")] == (3, 9.0)
+    assert got[("I alt", "1.→2.")] == (3, 13.0)
+    assert got[("I alt", "2.→3. og senere")] == (3, pytest.approx(23 / 3))  # the 2nd, 3rd and 4th together
+    assert got[("I alt", "I alt")] == (6, pytest.approx(62 / 6)) and len(got) == 5
+    text = prices_page.months_between_da(shown("months_between", table, tmp_path))
     assert text == (
-        "Der går i gennemsnit 12,0 måneder mellem to registreringer i de kommuner, hvor tallet er vist "
-        "(40 opfølgninger), fra 6,0 til 14,0 måneder i de enkelte kommuner."
+        "Der går i gennemsnit 13,0 måneder fra 1. til 2. registrering (3 opfølgninger) og 7,7 måneder fra 2. "
+        "registrering og senere (3 opfølgninger). Opfølgningen bliver hyppigere, jo flere opfølgninger der har været."
+    )
+    # the opposite data: later follow-ups take longer
+    slower = pairs.assign(months=[5.0, 7.0, 9.0, 6.0, 12.0, 14.0])
+    text = prices_page.months_between_da(shown("months_between", prices.months_between(slower), tmp_path))
+    assert text.endswith("Opfølgningen bliver sjældnere, jo flere opfølgninger der har været.")
+    # one follow-up group alone: its mean, no claim about a trend
+    first = pairs[pairs["registration_no_prev"] == 1]
+    text = prices_page.months_between_da(shown("months_between", prices.months_between(first), tmp_path))
+    assert text == "Der går i gennemsnit 13,0 måneder fra 1. til 2. registrering (3 opfølgninger)."
+    # a withheld total is not read
+    withheld = [(i, "mean_months") for i, m in enumerate(table["municipality"]) if m == "I alt"]
+    assert "for få viste opfølgninger" in prices_page.months_between_da(
+        shown("months_between", table, tmp_path, withheld)
     )

@@ -106,6 +106,8 @@ def deviation_pct(budget_total: float | None, spending: float) -> float:
 
 def direction_da(deviation: float) -> str:
     """The direction of a budget deviation (VIVE's sign) in words."""
+    if deviation != deviation:  # NaN: no budget to deviate from
+        return "uden budget"
     if deviation > 0:
         return "mindreforbrug"
     if deviation < 0:

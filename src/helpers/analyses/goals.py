@@ -117,12 +117,21 @@ def goal_types(units: pd.DataFrame) -> pd.DataFrame:
 
 
 def vum_and_target(units: pd.DataFrame) -> pd.DataFrame:
-    """Fig 3.3: average VUM score and VUM target per municipality (cases with a target)."""
-    data = units.dropna(subset=["vum_score", "vum_target"])
-    g = data.groupby("municipality")
-    return pd.DataFrame(
-        {"cases": g.size(), "vum_mean": g["vum_score"].mean(), "vum_target_mean": g["vum_target"].mean()}
-    ).reset_index()
+    """Fig 3.3 as KL defines it ("Gns. VUM-score ved første registrering og i målsætningen"):
+    per municipality the mean VUM score at the first registration over *every* case with a
+    score (``cases``), and the mean VUM target over the cases with a target (``target_cases``;
+    KL: 7 of 10 municipalities set one), each mean over its own cases."""
+    scored, targeted = units.dropna(subset=["vum_score"]), units.dropna(subset=["vum_target"])
+    out = pd.DataFrame(
+        {
+            "cases": scored.groupby("municipality").size(),
+            "vum_mean": scored.groupby("municipality")["vum_score"].mean(),
+            "target_cases": targeted.groupby("municipality").size(),
+            "vum_target_mean": targeted.groupby("municipality")["vum_target"].mean(),
+        }
+    )
+    out[["cases", "target_cases"]] = out[["cases", "target_cases"]].fillna(0).astype(int)
+    return out.rename_axis("municipality").reset_index()
 
 
 def attainment_by_goal_type(pairs: pd.DataFrame, from_registration: int) -> pd.DataFrame:

@@ -286,7 +286,7 @@ def key_figures(
         "spending_committed_year",
         TOTAL,
         committed,
-        iv.loc[committed.index[committed > 0], "person_id"] if len(iv) else iv,
+        iv.loc[committed.index[committed > 0], "person_id"] if len(iv) else iv["person_id"],
         f"cost_year_{year}",
     )
     year_total = year_budget(budget, year)

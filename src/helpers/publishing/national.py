@@ -177,8 +177,9 @@ def _budget_summary(values: pd.Series) -> str:
     keeping) and the mean absolute deviation (budget precision), from the published values."""
     mean, precision = float(values.mean()), float(values.abs().mean())
     word = "mindreforbrug" if mean > 0 else "merforbrug" if mean < 0 else "på budgettet"
+    shown = "den ene viste kommune" if len(values) == 1 else f"de {len(values)} viste kommuner"
     return (
-        f"For de {len(values)} viste kommuner er budgetafvigelsen i gennemsnit {num_da(mean, 1, sign=True)} % "
+        f"For {shown} er budgetafvigelsen i gennemsnit {num_da(mean, 1, sign=True)} % "
         f"({word}), og budgetpræcisionen, den gennemsnitlige afvigelse uanset retning, er {num_da(precision, 1)} %."
     )
 
@@ -215,7 +216,9 @@ FIGURES = [
         "Budgetafvigelse, % af budgettet (VIVE: positiv = mindreforbrug, negativ = merforbrug)",
         "budgetopfølgningen",
         "VIVE (seeds/001) måler både budgetoverholdelse (fortegnet) og budgetpræcision (afstanden): et stort "
-        "mindreforbrug er lige så lidt præcist som et merforbrug.",
+        "mindreforbrug er lige så lidt præcist som et merforbrug. For et år, der ikke er slut, er afvigelsen "
+        "forbrug + disponerede indsatser ved periodens slutning uden nye indsatser resten af året, så den er "
+        "tidligt på året for positiv; prognosen med til- og afgang står på kommunernes sider.",
         _budget_summary,
     ),
     *[
@@ -537,7 +540,8 @@ def period_page(
         "",
         f"{n} kommune{'r' if n != 1 else ''} i bogen for perioden {period}. Hver kommune står én gang; "
         "klik på navnet for at se kommunens rapporter. Alle tal er de samme som i kommunernes rapporter "
-        "(de offentliggjorte, diskretionerede tabeller) og vises her igen uændret; der er ikke beregnet nye tal.",
+        "(de offentliggjorte, diskretionerede tabeller) og vises her igen uændret; kun gennemsnittet af de viste "
+        "budgetafvigelser og deres budgetpræcision er regnet ud af de viste tal.",
         "",
         f"«{WITHHELD}»: diskretioneret (vises ikke og indgår ikke i rangordningen). "
         f"«{MISSING}»: tallet findes ikke for kommunen (ingen data eller ingen kørsel).",

@@ -139,7 +139,9 @@ def vive_table_1_1(reports_dir: Path) -> Check:
     check = Check(
         "VIVE: Tabel 1.1, seks kommuners nøgletal 2015",
         "VIVE (2017), seeds/001, Tabel 1.1 (2015-priser). Bogens side er benchmarking-sidens tabel ud fra "
-        "de offentlige nøgletal i data (municipality_figures).",
+        "de offentlige nøgletal i data (municipality_figures). Standardbogens syntetiske nøgletal er for de "
+        "seks kommuner de offentliggjorte, så her kontrolleres, at bogen læser og viser dem uændret, ikke en "
+        "beregning; med en kommunes egne nøgletal viser tabellen, hvor de afviger.",
         published,
         None,
         "Kommune",
@@ -167,7 +169,8 @@ def kl_kobenhavn() -> Check:
         "KL: støttebogstav mod VUM-bogstav, København",
         "KL, SEP-projekt 9, seeds/003: 912 borgere i botilbud. Datakontrakten har ingen støttebogstaver, så bogen "
         "genskaber tabellen fra én række pr. borger, som tabellen beskriver, og beregner overensstemmelsen "
-        "(vægtet kappa) på København-siderne.",
+        "(vægtet kappa) på København-siderne. Kontrollen viser altså, at genskabelsen er tro mod tabellen, ikke "
+        "at data giver den.",
         published.astype(str),
         None,
         "Støttebogstav",

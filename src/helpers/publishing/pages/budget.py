@@ -220,9 +220,11 @@ def rows_of(variance, year: int) -> list[int]:
     return [i for i, y in enumerate(variance.data["year"]) if int(y) == int(year)]
 
 
-def key_messages(variance, year: int, summary=None) -> list[str]:
-    """Key messages in Danish for one year from the *published* variance table (and the
-    published summary: the deviation in % with VIVE's sign, named in words)."""
+def key_messages(variance, year: int, summary=None, period_end=None) -> list[str]:
+    """Key messages in Danish for one year from the *published* tables: the deviation from
+    the summary (the year's whole budget against spending, in kr. and in % with VIVE's sign,
+    named in words), the volume and price split from the variance table. A year still running
+    at ``period_end`` is said to be as of that day, with no new measures for the rest of it."""
 
     def mio(v):
         return f"{num_da(v / 1e6)} mio. kr."
@@ -234,22 +236,32 @@ def key_messages(variance, year: int, summary=None) -> list[str]:
     steps_of = variance.data["step"].tolist()
     total = next(i for i in mine if steps_of[i] == "I alt")
     lines = []
+    end = None if period_end is None else pd.Timestamp(period_end)
+    running = end is not None and end.year == int(year) and (end.month, end.day) != (12, 31)
+    what = (
+        f"forbrug og disponerede indsatser pr. {date_da(end)} (uden nye indsatser resten af året)"
+        if running
+        else "forbruget"
+    )
+    at = [i for i, y in enumerate(summary.data["year"]) if int(y) == int(year)] if summary is not None else []
+    budget = summary.value(at[0], "budget") if at else None
+    spending = summary.value(at[0], "spending") if at else None
+    pct = summary.value(at[0], "deviation_pct") if at else None
     deviation = variance.value(total, "total_deviation")
-    if deviation is not None:
-        word = "merforbrug" if deviation > 0 else "mindreforbrug"
-        text = f"For {year} giver forbrug og disponerede indsatser et {word} på {mio(abs(deviation))}"
-        pct = None
-        if summary is not None:
-            at = [i for i, y in enumerate(summary.data["year"]) if int(y) == int(year)]
-            pct = summary.value(at[0], "deviation_pct") if at else None
-        if pct is not None and not np.isnan(pct):
-            text += (
-                f": en budgetafvigelse på {num_da(pct, 1, sign=True)} % ({direction_da(pct)}; VIVE regner "
-                "mindreforbrug positivt og merforbrug negativt)"
-            )
+    verb = "giver" if running else "gav"
+    if budget is not None and spending is not None and pct is not None and not np.isnan(pct):
+        if budget == spending:
+            lines.append(f"For {year} {verb} {what} præcis budgettet.")
         else:
-            text += " i forhold til budgettet"
-        lines.append(text + ".")
+            lines.append(
+                f"For {year} {verb} {what} et {direction_da(pct)} på {mio(abs(budget - spending))}: en "
+                f"budgetafvigelse på {num_da(pct, 1, sign=True)} % (VIVE regner mindreforbrug positivt og "
+                "merforbrug negativt)."
+            )
+    elif deviation is not None:
+        word = "merforbrug" if deviation > 0 else "mindreforbrug"
+        lines.append(f"For {year} {verb} {what} et {word} på {mio(abs(deviation))} i forhold til trinenes budget.")
+    if deviation is not None:
         volume, price = variance.value(total, "volume_effect"), variance.value(total, "price_effect")
         if volume is not None and price is not None:
             lines.append(
@@ -264,6 +276,7 @@ def key_messages(variance, year: int, summary=None) -> list[str]:
         i, d = max(steps, key=lambda item: abs(item[1]))
         lines.append(
             f"Den største afvigelse blandt de viste trin i {year} er på trin {steps_of[i]}: {signed(d)} "
+            "(+ = merforbrug) "
             f"(volumen {signed(variance.value(i, 'volume_effect'))}, pris {signed(variance.value(i, 'price_effect'))})."
         )
     return lines

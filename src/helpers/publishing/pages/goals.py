@@ -27,7 +27,7 @@ from ...analyses.goals import MIN_EVENTS_PER_PARAMETER
 from ...analyses.goals import NOT_MET as NOT_MET_LABEL
 from ...data import municipalities
 from ..disclosure import Cell, Statistic, TableSpec, amount_cells, count_cells, statistics
-from ..formats import count_da, num_da, pct1_da, pct_da
+from ..formats import count_da, num_da, pct1_da, pct_da, plural_da
 
 GROUP = "adults"
 CASE, REGISTRATION = "case", "registration"
@@ -141,46 +141,38 @@ def goal_types_spec(units: pd.DataFrame) -> TableSpec:
 
 
 def vum_target_spec(units: pd.DataFrame) -> TableSpec:
+    """``vum_and_target`` (figure 3.3): the mean VUM score over every case with a score at
+    the first registration, the mean VUM target over the cases with a target."""
     name = "vum_and_target"
     table = goals.vum_and_target(units)
     table["municipality"] = table["municipality"].astype(int).astype(str)
-    data = _cases(units.dropna(subset=["vum_score", "vum_target"]))
-    cells = count_cells(name, table, "cases", data, CASE, ["municipality"])
-    cells += amount_cells(
-        name,
-        table,
-        "vum_mean",
-        data,
-        CASE,
-        "vum_score",
-        ["municipality"],
-        base_column="cases",
-        mean_of="vum_score",
-        measure="vum",
-    )
-    cells += amount_cells(
-        name,
-        table,
-        "vum_target_mean",
-        data,
-        CASE,
-        "vum_target",
-        ["municipality"],
-        base_column="cases",
-        mean_of="vum_target",
-        measure="vum_target",
-    )
+    cells = []
+    for count, mean, column, measure in (
+        ("cases", "vum_mean", "vum_score", "vum"),
+        ("target_cases", "vum_target_mean", "vum_target", "vum_target"),
+    ):
+        data = _cases(units.dropna(subset=[column]))
+        cells += count_cells(name, table, count, data, CASE, ["municipality"])
+        cells += amount_cells(
+            name, table, mean, data, CASE, column, ["municipality"], base_column=count, mean_of=column, measure=measure
+        )
     stats = statistics(name, table, ["vum_mean"], ["cases", "vum_mean*cases"])
-    stats += statistics(name, table, ["vum_target_mean"], ["cases", "vum_target_mean*cases"])
+    stats += statistics(name, table, ["vum_target_mean"], ["target_cases", "vum_target_mean*target_cases"])
     return TableSpec(
         name,
         table,
         cells,
         stats,
         priority=2,
-        caption="Gennemsnitlig VUM-score og VUM-mål (sager med et VUM-mål)",
+        caption="Gennemsnitlig VUM-score ved første registrering (alle sager med en score) og VUM-mål "
+        "(sager med et mål)",
         formats={"municipality": municipality_label},
-        labels={"vum_mean": "Gns. VUM", "vum_target_mean": "Gns. VUM-mål"},
+        labels={
+            "cases": "Sager med VUM-score",
+            "vum_mean": "Gns. VUM",
+            "target_cases": "Sager med VUM-mål",
+            "vum_target_mean": "Gns. VUM-mål",
+        },
     )
 
 
@@ -456,6 +448,6 @@ def price_change_da(table) -> str:
     else:
         lead = "Pris og timer ændrer sig for de fleste borgere ved næste registrering, uanset om målet er nået"
     return (
-        f"{lead}: uændrede i {pct_da(met[0])} af {count_da(met[1])} opfølgninger med målet helt eller delvist "
-        f"opfyldt og i {pct_da(not_met[0])} af {count_da(not_met[1])} med målet ikke opfyldt."
+        f"{lead}: uændrede i {pct_da(met[0])} af {plural_da(met[1], 'opfølgning', 'opfølgninger')} med målet helt "
+        f"eller delvist opfyldt og i {pct_da(not_met[0])} af {count_da(not_met[1])} med målet ikke opfyldt."
     )

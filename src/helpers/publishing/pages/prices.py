@@ -19,7 +19,7 @@ from ...analyses import adults, prices
 from ...analyses.prices import STATISTICS, describe_by, difference_data, municipality_differences
 from ...data import municipalities
 from ..disclosure import Cell, TableSpec, amount_cells, count_cells, statistics
-from ..formats import count_da, num_da, pct1_da, pct_da
+from ..formats import count_da, num_da, pct1_da, pct_da, plural_da
 
 GROUP = "adults"
 CASE, REGISTRATION = "case", "registration"
@@ -27,6 +27,9 @@ DIRECTIONS = ("forbedret", "uændret", "forværret")
 
 
 def municipality_label(code) -> str:
+    """A municipality's name and code ("I alt" as it is)."""
+    if str(code) == "I alt":
+        return "I alt"
     return f"{municipalities.name(int(code))} ({int(code)})"
 
 
@@ -197,22 +200,18 @@ def income_spec(units: pd.DataFrame) -> TableSpec:
 
 
 def months_spec(pairs: pd.DataFrame) -> TableSpec:
+    """``months_between`` (figure 3.8): per municipality and follow-up number, and in total."""
     name = "months_between"
     table = prices.months_between(pairs)
     data = pairs.dropna(subset=["months"]).assign(unit_id=lambda d: d["registration_unit"])
-    keyed = table.assign(municipality=table["municipality"].astype(str))
-    data = data.assign(municipality=data["municipality"].astype(int).astype(str))
-    cells = count_cells(name, keyed, "follow_ups", data, REGISTRATION, ["municipality"])
+    data = data.assign(
+        municipality=data["municipality"].astype(int).astype(str),
+        follow_up=data["registration_no_prev"].map(prices.follow_up_label),
+    )
+    keys = ["municipality", "follow_up"]
+    cells = count_cells(name, table, "follow_ups", data, REGISTRATION, keys)
     cells += amount_cells(
-        name,
-        keyed,
-        "mean_months",
-        data,
-        REGISTRATION,
-        "months",
-        ["municipality"],
-        base_column="follow_ups",
-        mean_of="months",
+        name, table, "mean_months", data, REGISTRATION, "months", keys, base_column="follow_ups", mean_of="months"
     )
     stats = statistics(name, table, ["mean_months", "ci_low", "ci_high"], ["follow_ups", "mean_months*follow_ups"])
     stats += statistics(name, table, ["median_months"], ["follow_ups"])
@@ -222,9 +221,14 @@ def months_spec(pairs: pd.DataFrame) -> TableSpec:
         cells,
         stats,
         priority=2,
-        caption="Måneder mellem registreringer pr. kommune",
+        caption="Måneder mellem registreringer pr. kommune og for alle kommuner pr. opfølgning (1.→2. og senere)",
         formats={"municipality": municipality_label},
-        labels={"follow_ups": "Opfølgninger", "mean_months": "Gns. måneder", "median_months": "Median"},
+        labels={
+            "follow_up": "Opfølgning",
+            "follow_ups": "Opfølgninger",
+            "mean_months": "Gns. måneder",
+            "median_months": "Median",
+        },
     )
 
 
@@ -403,7 +407,9 @@ def vum_pattern_da(by_vum) -> list[str]:
 
 def vum_change_da(table, from_registration: int) -> str:
     """How often the VUM score changes from one registration to the next, from the published
-    rows of ``vum_change_<k>_<k+1>`` (rows with a withheld cell are left out, and it says so)."""
+    rows of ``vum_change_<k>_<k+1>``. Only when every row is shown does it say what is most
+    common: withheld rows are those with small (often non-zero change) counts, so the shown
+    rows alone lean towards "uændret", and the sentence then says how many it rests on."""
     k = from_registration
     columns = ["forbedret", "uændret", "forværret", "follow_ups"]
     rows = _shown(table, columns)
@@ -412,30 +418,55 @@ def vum_change_da(table, from_registration: int) -> str:
     if n < 5:
         return f"Der er for få viste opfølgninger {where} til at sige, hvor ofte VUM-scoren ændrer sig."
     share = {c: sum(float(table.value(i, c)) for i in rows) / n for c in columns[:3]}
-    partial = " af de viste" if len(rows) < len(table.data) else ""
-    most = "oftest uændret" if share["uændret"] > 0.5 else "oftest ændret"
+    split = (
+        f"uændret i {pct_da(share['uændret'])}, forbedret i {pct_da(share['forbedret'])} og forværret i "
+        f"{pct_da(share['forværret'])}"
+    )
+    if len(rows) == len(table.data):
+        most = "oftest uændret" if share["uændret"] > 0.5 else "oftest ændret"
+        return f"VUM-scoren er {most} {where}: {split} af opfølgningerne (i alt {count_da(n)})."
+    counted = _shown(table, ["follow_ups"])
+    of_all = (
+        f" af i alt {count_da(sum(int(table.value(i, 'follow_ups')) for i in counted))}"
+        if len(counted) == len(table.data)
+        else ""
+    )
     return (
-        f"VUM-scoren er {most} {where}: uændret i {pct_da(share['uændret'])}{partial} opfølgninger "
-        f"(i alt {count_da(n)}), forbedret i {pct_da(share['forbedret'])} og forværret i {pct_da(share['forværret'])}."
+        f"I de {count_da(n)} opfølgninger {where}, hvor fordelingen er vist{of_all}, er VUM-scoren {split}; "
+        "de øvrige er diskretioneret, så det siger ikke, hvad der er mest almindeligt for alle."
     )
 
 
 def months_between_da(table) -> str:
-    """The mean time between two registrations, weighted by follow-ups, over the
-    municipalities whose mean is published, and the range of their means."""
-    rows = _shown(table, ["follow_ups", "mean_months"])
-    n = sum(int(table.value(i, "follow_ups")) for i in rows)
-    if n < 5:
+    """The mean time between two registrations by follow-up number, over all municipalities
+    (the published ``I alt`` rows), and whether follow-ups become more frequent with their
+    number (KL's reading of figure 3.8) or not."""
+    data = table.data
+    shown = [
+        (str(data["follow_up"].iloc[i]), float(table.value(i, "mean_months")), int(table.value(i, "follow_ups")))
+        for i in _shown(table, ["follow_ups", "mean_months"])
+        if str(data["municipality"].iloc[i]) == "I alt" and str(data["follow_up"].iloc[i]) != "I alt"
+    ]
+    if not shown:
         return "Der er for få viste opfølgninger til at sige, hvor ofte borgerne følges op."
-    means = [float(table.value(i, "mean_months")) for i in rows]
-    mean = sum(m * int(table.value(i, "follow_ups")) for m, i in zip(means, rows)) / n
-    partial = "de kommuner, hvor tallet er vist" if len(rows) < len(table.data) else "alle kommunerne"
-    spread = (
-        f", fra {num_da(min(means), 1)} til {num_da(max(means), 1)} måneder i de enkelte kommuner"
-        if len(rows) > 1
-        else ""
-    )
-    return (
-        f"Der går i gennemsnit {num_da(mean, 1)} måneder mellem to registreringer i {partial} "
-        f"({count_da(n)} opfølgninger){spread}."
-    )
+    parts = [
+        f"{num_da(mean, 1)} måneder {_follow_up_da(label)} ({plural_da(n, 'opfølgning', 'opfølgninger')})"
+        for label, mean, n in shown
+    ]
+    text = "Der går i gennemsnit " + ", ".join(parts[:-1]) + (" og " if len(parts) > 1 else "") + parts[-1] + "."
+    if len(shown) > 1:
+        means = [mean for _, mean, _ in shown]
+        if all(b < a for a, b in zip(means, means[1:])):
+            text += " Opfølgningen bliver hyppigere, jo flere opfølgninger der har været."
+        elif all(b > a for a, b in zip(means, means[1:])):
+            text += " Opfølgningen bliver sjældnere, jo flere opfølgninger der har været."
+        else:
+            text += " Tiden mellem opfølgningerne følger ikke antallet af opfølgninger i én retning."
+    return text
+
+
+def _follow_up_da(label: str) -> str:
+    return {
+        prices.FOLLOW_UPS[1]: "fra 1. til 2. registrering",
+        prices.LATER_FOLLOW_UPS: "fra 2. registrering og senere",
+    }.get(label, label)

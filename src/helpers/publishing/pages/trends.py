@@ -494,7 +494,8 @@ def key_messages(published, forecast, name: str, period_end, goals=None, backtes
                 year = backtest.data["as_of"].iloc[same][:4]
                 lines.append(
                     f"Båndet dækker kun usikkerheden om tilgang og varighed. Lavet på samme tid af året ramte "
-                    f"prognosen for {year} {num_da(abs(backtest.value(same, 'error_pct')), 1)} % ved siden af."
+                    f"prognosen for {year} {num_da(abs(backtest.value(same, 'error_pct')), 1)} % ved siden af "
+                    "(uden de slutdatoer, der først blev registreret senere)."
                 )
     return lines
 
