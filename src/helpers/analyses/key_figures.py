@@ -281,12 +281,12 @@ def key_figures(
     # The year's economy as of t1 (one definition each, shared with the forecast and the
     # budget follow-up): spending + granted measures to their end, the budget, the deviation.
     year = t1.year
-    committed = committed_year(iv, t1) if len(iv) else pd.Series(dtype=float)
+    committed = committed_year(iv, t1)
     f.amount(
         "spending_committed_year",
         TOTAL,
         committed,
-        iv.loc[committed.index[committed > 0], "person_id"] if len(iv) else iv["person_id"],
+        iv.loc[committed.index[committed > 0], "person_id"],
         f"cost_year_{year}",
     )
     year_total = year_budget(budget, year)

@@ -35,7 +35,7 @@ from pathlib import Path
 
 from ..data.dataset import is_synthetic, load
 from ..data.paths import REPO_ROOT, resolve_path
-from . import reproduction
+from . import concepts, reproduction
 from .formats import period_da
 from .national import CHAPTER as NATIONAL_CHAPTER
 from .national import period_slug, write_overview, write_static
@@ -411,8 +411,6 @@ CONCEPTS_END = "<!-- begreber:end -->"
 
 def concepts_section() -> str:
     """The method page's list of concepts, written from the registry (one entry each)."""
-    from . import concepts
-
     units = {"pct": "%", "andel": "andel (0-1)"}
     lines = []
     for c in concepts.registry().values():

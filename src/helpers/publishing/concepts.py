@@ -72,10 +72,6 @@ def label_with_unit(key: str) -> str:
     return text if not suffix or suffix.strip(" ()") in text else text + suffix
 
 
-def labels(keys) -> dict[str, str]:
-    return {k: label(k) for k in keys}
-
-
 def rounded(value: float, unit: str) -> float:
     return round(float(value), DECIMALS.get(unit, 4))
 

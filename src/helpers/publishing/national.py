@@ -29,6 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..analyses.budget import direction_da
 from ..data.safecsv import safe_frame
 from . import concepts
 from .disclosure import WITHHELD
@@ -128,15 +129,16 @@ def _concept(key: str) -> Callable[[Path, int], float | None]:
     when withheld, NaN when the run did not publish it."""
 
     def read(run_dir: Path, code: int) -> float | None:
-        frame = _csv(run_dir, "concepts")
-        if frame is None or not {"concept", "value", "withheld"} <= set(frame.columns):
+        path = run_dir / concepts.CONCEPTS_FILE
+        if not path.is_file():
             return math.nan
-        rows = frame[frame["concept"] == key]
+        rows = concepts.read(path)
+        rows = rows[rows["concept"] == key]
         if rows.empty:
             return math.nan
-        if rows["withheld"].str.lower().isin(["true", "1"]).any():
+        if rows["withheld"].any():
             return None
-        return _cell(rows.head(1), {"concept": key}, "value")
+        return float(rows["value"].iloc[0])
 
     return read
 
@@ -176,7 +178,7 @@ def _budget_summary(values: pd.Series) -> str:
     """VIVE's two measures over the shown municipalities: the mean deviation (budget
     keeping) and the mean absolute deviation (budget precision), from the published values."""
     mean, precision = float(values.mean()), float(values.abs().mean())
-    word = "mindreforbrug" if mean > 0 else "merforbrug" if mean < 0 else "på budgettet"
+    word = direction_da(mean)
     shown = "den ene viste kommune" if len(values) == 1 else f"de {len(values)} viste kommuner"
     return (
         f"For {shown} er budgetafvigelsen i gennemsnit {num_da(mean, 1, sign=True)} % "

@@ -125,24 +125,23 @@ def summary_spec(interventions: pd.DataFrame, assumptions: pd.DataFrame, years, 
     name = "budget_summary"
     years = [int(y) for y in years]
     rows, cells, stats = [], [], []
+    ids = np.asarray(interventions.index.astype(str), dtype=object)
     for i, year in enumerate(years):
         cost = cost_in(interventions, f"{year}-01-01", f"{year}-12-31")
+        spending = float(cost.sum())
         budget = year_budget(assumptions, year)
-        deviation = deviation_pct(budget, cost.sum())
+        deviation = deviation_pct(budget, spending)
         rows.append(
             {
                 "year": year,
                 "budget": np.nan if budget is None else budget,
-                "spending": float(cost.sum()),
+                "spending": spending,
                 "deviation_pct": deviation,
                 "precision_pct": abs(deviation),
             }
         )
         children = interventions.loc[cost.index[cost > 0], "person_id"].nunique()
-        ids = np.asarray(interventions.index.astype(str), dtype=object)
-        cells.append(
-            Cell(name, i, "spending", "intervention", ids, float(cost.sum()), f"cost_year_{year}", base_n=children)
-        )
+        cells.append(Cell(name, i, "spending", "intervention", ids, spending, f"cost_year_{year}", base_n=children))
         stats += [Statistic(name, i, c, ((name, i, "spending"),), children) for c in ("deviation_pct", "precision_pct")]
     table = pd.DataFrame(rows, columns=["year", "budget", "spending", "deviation_pct", "precision_pct"])
     last = years.index(pd.Timestamp(period_end).year) if pd.Timestamp(period_end).year in years else None

@@ -16,6 +16,7 @@ import os
 import pandas as pd
 
 from ..disclosure import WITHHELD, TableSpec
+from ..formats import MONTHS_DA, num_da
 from ..tables import Html
 from . import NOTEBOOKS_ENV
 from . import trends as trends_page
@@ -67,8 +68,6 @@ def placed_rate_da(monthly, summary, year) -> str | None:
     period's last month end) beside the public key figure (the benchmarking page's published
     summary for ``year``), and why they differ when they differ by more than
     :data:`RATE_TOLERANCE`. None when neither is shown."""
-    from ..formats import MONTHS_DA, num_da
-
     own = None if monthly is None else trends_page.series(monthly, "placed_per_1000_0_22", ["I alt"])
     own = None if own is None else own.sort_values("date")
     own = None if own is None or own.empty or pd.isna(own["value"].iloc[-1]) else own.iloc[-1]
