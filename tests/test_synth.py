@@ -156,3 +156,57 @@ def test_targets_follow_the_contract(generated):
     assert set(targets["group"]) == {"I alt", "4", "5", "6"}
     per_year = targets.pivot_table(index="year", columns="group", values="target")
     assert (per_year[["4", "5", "6"]].sum(axis=1) == per_year["I alt"]).all()
+
+
+#: Published figures the synthetic data must agree with (read from the sources, not the
+#: generator): Aalborg about 210,000 inhabitants in 2015; VIVE's average municipality 9,2
+#: placed per 1,000 0-22-year-olds (Tabel 1.1, seeds/001); mean VUM at the first registration
+#: between 2,1 and 2,8 in every SEP municipality (KL, figure 3.3, seeds/003).
+AALBORG_2015 = 210_000
+VIVE_PLACED_PER_1000 = 9.2
+KL_VUM_RANGE = (2.1, 2.8)
+
+
+def test_populations_follow_the_published_ones_and_move_smoothly(generated):
+    mf = load(generated / "a").municipality_figures
+    aalborg = mf[(mf["municipality"] == 851) & (mf["year"] == 2015)]["population"].iloc[0]
+    assert abs(aalborg - AALBORG_2015) / AALBORG_2015 < 0.02
+    published = pd.read_csv(REFERENCE_DIR / "reference" / "vive_tabel_1_1_2015.csv")
+    for row in published.itertuples(index=False):
+        other_years = mf[(mf["municipality"] == row.municipality) & (mf["year"] != 2015)]["population"]
+        assert len(other_years) == 3 and ((other_years / row.population - 1).abs() < 0.02).all(), row.name
+    assert mf.loc[mf["year"] == 2015, "population"].between(14_028, 580_184).all()  # Tabel 1.1's range
+    young = mf.dropna(subset=["population_0_22"]).sort_values(["municipality", "year"])
+    assert (young["population_0_22"] / young["population"]).between(0.24, 0.31).all()
+    step = young.groupby("municipality")["population_0_22"].pct_change().dropna()
+    assert (step.abs() < 0.02).all()  # no jump of 28,0k -> 24,7k between years
+
+
+def test_placed_per_1000_is_near_vives_average_and_near_the_records_own(generated):
+    data = load(generated / "a")
+    mf = data.municipality_figures
+    for year, rows in mf.groupby("year"):
+        assert abs(rows["placed_per_1000_0_22"].mean() - VIVE_PLACED_PER_1000) < 1.0, year
+    iv = data.interventions
+    end = pd.Timestamp("2016-12-31")
+    active = iv[(iv["start_date"] <= end) & (iv["end_date"].isna() | (iv["end_date"] >= end)) & (iv["step"] >= 4)]
+    placed = active.groupby("municipality")["person_id"].nunique()
+    assert len(placed) == 7
+    for code, children in placed.items():
+        row = mf[(mf["municipality"] == code) & (mf["year"] == 2016)].iloc[0]
+        records = children / row["population_0_22"] * 1000
+        assert 7 < records < 13, code
+        assert abs(row["placed_per_1000_0_22"] / records - 1) < 0.10, code
+
+
+def test_vum_means_lie_in_kls_range_and_districts_add_up(generated):
+    data = load(generated / "a")
+    first = data.adult_registrations[data.adult_registrations["registration_no"] == 1]
+    means = first.groupby("municipality")["vum_score"].mean()
+    assert len(means) == 10 and means.between(*KL_VUM_RANGE).all(), means
+    assert means.max() - means.min() > 0.4  # the municipalities still differ as in KL's figure
+    districts = data.district_population.groupby(["municipality", "year"])["population_0_22"].sum()
+    mf = data.municipality_figures.dropna(subset=["population_0_22"]).set_index(["municipality", "year"])
+    shared = districts.index.intersection(mf.index)
+    assert len(shared) >= 7 * 2
+    assert (districts.loc[shared] == mf.loc[shared, "population_0_22"]).all()

@@ -18,7 +18,12 @@ CPR-like so that the loader's privacy path (derive, then pseudonymise) is exerci
 * ``adult_registrations``: a SEP-like set (KL, SEP project 9): 10 municipalities, about
   400 cases, 1-9 registrations, VUM mostly 2-3, prices and hours rising with VUM and
   higher under 40, about half of the goals met (20-75 % by municipality).
-* ``case_events``, ``municipality_figures`` (all 98 municipalities, 2013-2016),
+* ``municipality_figures`` (all 98 municipalities, 2013-2016): coherent with the records
+  and the sources (populations from Tabel 1.1, 0-22-year-olds a fixed share of them,
+  placed per 1,000 around VIVE's 9.2 and, for a municipality with records, within a few per
+  cent of the records' own figure). The constants below name the published figure each
+  parameter follows.
+* ``case_events``,
   ``budget_assumptions`` (per step and year 2014-2024, near the actual volumes and prices)
   and ``targets`` (Aalborg's targets for placed children 2016-2024, contract v1.1).
 
@@ -29,6 +34,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
@@ -37,6 +43,7 @@ from .municipalities import municipalities
 from .paths import REFERENCE_DIR, SYNTHETIC_MARKER
 from .periods import full_year_volume
 from .privacy import parse_cpr
+from .steps import PLACEMENT_STEPS
 
 T0 = pd.Timestamp("2016-02-01")
 T1 = pd.Timestamp("2016-08-01")
@@ -45,6 +52,25 @@ AALBORG = 851
 CHILD_MUNICIPALITIES = {851: 210_000, 167: 52_380, 410: 37_857, 615: 86_361, 621: 90_794, 706: 41_652, 846: 42_134}
 DISTRICTS = {851: ["Nord", "Syd", "Øst", "Vest", "Centrum"]}
 SEP_MUNICIPALITIES = [153, 151, 607, 147, 157, 219, 615, 183, 410, 760]
+
+# Published figures the synthetic parameters follow (seeds/ and data/reference/):
+#: Municipal populations: Tabel 1.1 (VIVE 2017, seeds/001) gives six municipalities' 2015
+#: populations and the range of all 98 (14,028-580,184); the Danish median is about 45,000.
+POPULATION_MEDIAN = 45_000
+POPULATION_RANGE = (14_028, 580_184)
+#: Yearly population growth (Danmarks Statistik, FOLK1A 2013-2016: about 0.5 % a year).
+POPULATION_GROWTH = 0.005
+#: 0-22-year-olds as a share of the population (FOLK1A 2015: about 27 % nationally; a
+#: municipality without records draws 25-30 %).
+YOUNG_SHARE = 0.27
+#: Placed children per 1,000 0-22-year-olds: VIVE's average municipality 9.2 (Tabel 1.1,
+#: seeds/001); the records give Aalborg about 10 with KORA's flows (seeds/000) and 210,000
+#: inhabitants.
+PLACED_PER_1000_MEAN = 9.2
+#: Mean VUM score at the first registration, lowest and highest municipality (KL, SEP
+#: figure 3.3, seeds/003: 2.1-2.8), and the spread of the cases around it.
+VUM_MEANS = (2.15, 2.75)
+VUM_SD = 0.75
 
 #: Measure names by step, numbered as in Serviceloven § 52, stk. 3 (until 31.12.2023) and
 #: Barnets lov (LOV nr. 721 af 13.6.2023, from 1.1.2024); an intervention starting in 2024 or
@@ -400,7 +426,14 @@ def _child_history(child, a, b, rng, late):
 def synth_adults(rng: np.random.Generator, people: _People) -> pd.DataFrame:
     rows = []
     n_cases = {m: int(n) for m, n in zip(SEP_MUNICIPALITIES, [60, 48, 42, 40, 38, 36, 40, 30, 37, 30])}
-    vum_mu = dict(zip(SEP_MUNICIPALITIES, np.linspace(2.1, 2.8, 10)))
+    vum_mu = dict(zip(SEP_MUNICIPALITIES, np.linspace(*VUM_MEANS, 10)))
+    # the latent VUM of a municipality's cases at their first registration: evenly spaced
+    # normal quantiles in random order, so that each municipality's mean VUM is its own
+    # (KL's range 2.1-2.8), not the mean plus sampling noise of 30-60 cases
+    latent_vum = {
+        m: vum_mu[m] + VUM_SD * rng.permutation([NormalDist().inv_cdf((k + 0.5) / n) for k in range(n)])
+        for m, n in n_cases.items()
+    }
     met_p = dict(zip(SEP_MUNICIPALITIES, rng.permutation(np.linspace(0.2, 0.75, 10))))
     p85 = dict(zip(SEP_MUNICIPALITIES, rng.uniform(0.5, 0.8, 10)))
     with_target = set(SEP_MUNICIPALITIES[:7])
@@ -441,7 +474,7 @@ def synth_adults(rng: np.random.Generator, people: _People) -> pd.DataFrame:
                 else None
             )
             provider = str(rng.choice(["egen", "privat"], p=[0.74, 0.26])) if rng.random() < 0.9 else None
-            latent = rng.normal(vum_mu[m], 0.75)
+            latent = latent_vum[m][k]
             vum = float(scores[np.argmin(np.abs(scores - np.clip(latent, 0, 4)))])
             level = np.exp(rng.normal(0, 0.2))
             date, goal_set = first, False
@@ -571,12 +604,49 @@ def synth_case_events(interventions: pd.DataFrame, rng: np.random.Generator) -> 
     return pd.DataFrame(rows)
 
 
-def synth_municipality_figures(rng: np.random.Generator) -> pd.DataFrame:
+def population(code: int, year: int, rng_base: float | None = None) -> int:
+    """A municipality's population in ``year``: its 2015 population (Tabel 1.1, Aalborg about
+    210,000, others ``rng_base``) growing ``POPULATION_GROWTH`` a year."""
+    base = CHILD_MUNICIPALITIES.get(code, rng_base)
+    return int(round(base * (1 + POPULATION_GROWTH) ** (year - 2015)))
+
+
+def population_0_22(code: int, year: int, share: float = YOUNG_SHARE, rng_base: float | None = None) -> int:
+    """0-22-year-olds: a fixed share of the population, so that the figure moves smoothly
+    between years (``district_population`` splits the same number over the districts)."""
+    return int(round(population(code, year, rng_base) * share))
+
+
+def placed_at_year_end(interventions: pd.DataFrame, code: int, year: int) -> int:
+    """Children with a placement (steps 4-6) active on 31 December of ``year`` in the records."""
+    t = pd.Timestamp(f"{year}-12-31")
+    rows = interventions[interventions["_code"] == code]
+    start, end = pd.to_datetime(rows["start_date"]), pd.to_datetime(rows["end_date"])
+    active = rows[(start <= t) & (end.isna() | (end >= t)) & rows["_step"].isin(PLACEMENT_STEPS)]
+    return int(active["person_id"].nunique())
+
+
+def synth_municipality_figures(rng: np.random.Generator, interventions: pd.DataFrame) -> pd.DataFrame:
+    """Every municipality's yearly figures 2013-2016 (Danmarks Statistik-like, contract table
+    ``municipality_figures``). The six municipalities of Tabel 1.1 keep their published 2015
+    row; a municipality with records (``CHILD_MUNICIPALITIES``) gets the population those
+    records were scaled to and a placed-per-1,000 within a few per cent of its records'
+    (placed children at the year's end / 0-22-year-olds x 1,000); every other municipality
+    draws its level once (population, share of 0-22-year-olds, placement rate around VIVE's
+    9.2, need and spending level) and moves a little from year to year."""
     published = pd.read_csv(REFERENCE_DIR / "reference" / "vive_tabel_1_1_2015.csv")
     rows = []
     for code in municipalities()["code"]:
-        pop = float(np.clip(rng.lognormal(np.log(45_000), 0.65), 14_028, 580_184))
+        code = int(code)
+        pop = float(np.clip(rng.lognormal(np.log(POPULATION_MEDIAN), 0.65), *POPULATION_RANGE))
+        share = YOUNG_SHARE if code in CHILD_MUNICIPALITIES else float(rng.uniform(0.25, 0.30))
         need = float(np.clip(rng.normal(9_899, 1_600), 4_000, 21_276))
+        spending_level = float(rng.normal(0.985, 0.11))
+        placed_level = float(np.clip(rng.normal(PLACED_PER_1000_MEAN, 2.3), 4, 20))
+        own = published[published["municipality"] == code]
+        if len(own):  # the other years of a Tabel 1.1 municipality move around its 2015 row
+            need = float(own["expected_need_per_0_22"].iloc[0])
+            spending_level = float(own["expenditure_per_0_22"].iloc[0]) / need
         for year in (2013, 2014, 2015, 2016):
             pub = published[(published["municipality"] == code) & (published["year"] == year)]
             if len(pub):
@@ -596,17 +666,25 @@ def synth_municipality_figures(rng: np.random.Generator) -> pd.DataFrame:
                     }
                 )
                 continue
-            drift = 1 + 0.01 * (year - 2015)
+            drift = (1 + POPULATION_GROWTH) ** (year - 2015)
+            young = population_0_22(code, year, share, pop)
+            if code in CHILD_MUNICIPALITIES:
+                # the records start in 2014; 2013 reads the 2014 stock
+                placed = placed_at_year_end(interventions, code, max(year, START.year)) / young * 1000
+            else:
+                placed = placed_level
             rows.append(
                 {
                     "municipality": str(code),
                     "year": year,
-                    "population": int(round(pop * drift)),
-                    "population_0_22": int(round(pop * drift * rng.uniform(0.25, 0.3))),
+                    "population": population(code, year, pop),
+                    "population_0_22": young,
                     "expected_need_per_0_22": round(need * drift, 0),
-                    "expenditure_per_0_22": round(float(np.clip(need * rng.normal(0.985, 0.12), 3_910, 21_101)), 0),
+                    "expenditure_per_0_22": round(
+                        float(np.clip(need * spending_level * rng.normal(1, 0.03), 3_910, 21_101)), 0
+                    ),
                     "budget_deviation_pct": round(float(np.clip(rng.normal(-3, 7), -28, 20)), 1),
-                    "placed_per_1000_0_22": round(float(np.clip(rng.normal(9.2, 2.8), 3, 27)), 1),
+                    "placed_per_1000_0_22": round(float(np.clip(placed * rng.normal(1, 0.03), 3, 27)), 1),
                     "appeals_changed_share": round(float(np.clip(rng.normal(0.36, 0.12), 0, 1)), 2),
                     "source": "syntetisk",
                 }
@@ -807,16 +885,20 @@ def synth_child_outcomes(interventions: pd.DataFrame, rng: np.random.Generator) 
 
 def synth_district_population(interventions: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     """0-22-year-olds per district and year (contract v1.2): the municipality's 0-22-year-olds
-    (about 27 % of its population) split over its districts."""
+    (``population_0_22``, the number ``municipality_figures`` gives) split over its districts
+    by largest remainder, so that the districts add up to the municipality exactly."""
     rows = []
     for code, part in interventions.groupby("municipality", sort=True):
         number = 615 if code == "Horsens" else int(code)
         districts = sorted(part["district"].dropna().unique())
         shares = rng.dirichlet(np.full(len(districts), 8.0))
-        young = CHILD_MUNICIPALITIES[number] * 0.27
         for year in range(START.year, EXPORT.year + 1):
-            for district, share in zip(districts, shares):
-                rows.append((number, district, year, int(round(young * share * 1.003 ** (year - START.year)))))
+            young = population_0_22(number, year)
+            exact = young * shares
+            counts = np.floor(exact).astype(int)
+            for i in np.argsort(-(exact - counts), kind="stable")[: young - int(counts.sum())]:
+                counts[i] += 1
+            rows += [(number, district, year, int(n)) for district, n in zip(districts, counts)]
     return pd.DataFrame(rows, columns=["municipality", "district", "year", "population_0_22"])
 
 
@@ -839,7 +921,7 @@ def generate(out_dir: str | Path, seed: int = 2016) -> Path:
     budget = synth_budget(interventions.assign(municipality=code_of), rng)
     events = synth_case_events(interventions, rng)
     adults = synth_adults(rng, people)
-    figures = synth_municipality_figures(rng)
+    figures = synth_municipality_figures(rng, interventions.assign(_code=code_of))
     targets = synth_targets(interventions, rng)
     # contract v1.2 tables from their own stream (the tables above keep their bytes)
     more = np.random.default_rng([seed, CATALOGUE_STREAM])
