@@ -180,6 +180,18 @@ if "price_change_by_attainment" in report.specs:
     display(report.paragraph(page.price_change_da(report.table("price_change_by_attainment"))))
 
 # %% [markdown]
+# ### Pr. kommune
+#
+# KL's figur 3.18 viser det samme for hver kommune, begge ydelser samlet.
+
+# %% tags=["remove-input"]
+if "price_change_by_municipality" in report.specs:
+    display(report.table("price_change_by_municipality"))
+    display(report.paragraph(page.price_change_municipalities_da(report.table("price_change_by_municipality"))))
+else:
+    display(report.no_data("Ingen opfølgninger af mål om bedre funktionsevne i perioden."))
+
+# %% [markdown]
 # Som i KL's figur 3.17 og 3.18 indgår kun mål om bedre funktionsevne, og «mål opfyldt» omfatter
 # borgere, der helt eller delvist har opfyldt målet. Modellen viser forskellen mellem opfyldt og
 # ikke opfyldt med et interval for selve forskellen: dækker det 0, kan data ikke afgøre, om pris og

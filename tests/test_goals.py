@@ -204,7 +204,7 @@ def test_ordered_logit_recovers_a_known_effect():
     assert table.loc["months", "ci_low"] < 1 < table.loc["months", "ci_high"]
 
 
-def test_price_change_by_attainment_is_kl_figures_3_17_and_3_18():
+def test_price_change_by_attainment_is_kl_figure_3_17_and_per_service():
     pairs = pd.DataFrame(
         {
             "service": ["§85"] * 6 + ["§107"],
@@ -221,6 +221,56 @@ def test_price_change_by_attainment_is_kl_figures_3_17_and_3_18():
     assert table.loc[("§85", not_met, "uændret"), "follow_ups"] == 2
     assert table.loc[("I alt", met, "højere"), ["follow_ups", "n"]].tolist() == [1, 3]  # figure 3.17 pools services
     assert ("§85", met, "lavere") in table.index and len(table.xs("§85")) == 4
+
+
+def test_price_change_by_municipality_is_kl_figure_3_18():
+    """Issue #24, item 8: figure 3.18 is figure 3.17 per municipality (KL: "Det samme billede
+    kan konstateres på kommuneniveau"), both services together."""
+    pairs = pd.DataFrame(
+        {
+            "municipality": ["151", "151", "151", "153", "153", "153"],
+            "service": ["§85", "§107", "§85", "§85", "§85", "§107"],
+            "service_prev": ["§85", "§107", "§85", "§85", "§107", "§107"],
+            "goal_type_prev": ["forbedring"] * 6,
+            "goal_met": ["ja", "delvist", "nej", "nej", "ja", "nej"],
+            "measure_change": [-2.0, 0.0, 0.0, 1.0, 0.0, 0.0],
+        }
+    )
+    table = goals.price_change_by_municipality(pairs).set_index(["municipality", "goal_met", "direction"])
+    met, not_met = goals.MET, goals.NOT_MET
+    # 151: met = one lower (§85) and one same (§107) pooled over the services; not met = one same
+    assert table.loc[(151, met, "lavere"), ["follow_ups", "n", "share"]].tolist() == [1, 2, 0.5]
+    assert table.loc[(151, met, "uændret"), "follow_ups"] == 1
+    assert table.loc[(151, not_met, "uændret"), ["follow_ups", "n", "share"]].tolist() == [1, 1, 1.0]
+    # 153: the follow-up that changed service (§107 -> §85) does not enter
+    assert table.xs(153).index.tolist() == [(not_met, "højere"), (not_met, "uændret")]
+    assert table.loc[(153, not_met, "højere"), "n"] == 2
+    assert goals.price_change_by_municipality(pairs.iloc[0:0]).empty
+
+
+def test_the_municipality_price_change_sentence_counts_what_is_shown(tmp_path):
+    from helpers.publishing.disclosure import TableSpec
+
+    def sentence(same_by_municipality, withheld=()):
+        rows = []
+        for code, (met_same, not_met_same) in same_by_municipality.items():
+            for goal_met, same in (("ikke opfyldt", not_met_same), ("opfyldt (helt eller delvist)", met_same)):
+                rows += [(code, goal_met, "lavere", 10 - same, 10), (code, goal_met, "uændret", same, 10)]
+        frame = pd.DataFrame(rows, columns=["municipality", "goal_met", "direction", "follow_ups", "n"])
+        frame["share"] = frame["follow_ups"] / frame["n"]
+        table = publish(TableSpec("price_change_by_municipality", frame, public=True), tmp_path)
+        for row in withheld:
+            table.status.loc[row, "share"] = "withheld"
+        return goals_page.price_change_municipalities_da(table)
+
+    # 151: 80 % and 70 % unchanged; 153: 80 % but 30 %; 157: 20 % and 10 %
+    text = sentence({151: (8, 7), 153: (8, 3), 157: (2, 1)})
+    assert text.startswith("I 1 af de 3 kommuner med viste tal er pris og timer oftest uændrede")
+    assert "for få opfølgninger" not in text
+    # 157's two shares withheld (rows 9 and 11): 2 municipalities shown, 1 not
+    text = sentence({151: (8, 7), 153: (8, 3), 157: (2, 1)}, withheld=[9, 11])
+    assert "I 1 af de 2 kommuner med viste tal" in text and "1 kommune har for få opfølgninger" in text
+    assert "alle tal er diskretioneret" in sentence({151: (8, 7)}, withheld=[1, 3])
 
 
 def cluster_sandwich_ci(y, x, groups):

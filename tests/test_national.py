@@ -195,7 +195,9 @@ def test_period_page_values_formats_and_links(fake_book):
     assert [aalborg[network], horsens[network], middelfart[network]] == ["197.910", "..", "1.234.567"]
     assert aalborg["Pris pr. helårsanbr., institution (kr.)"] == "1.167.034"
     goals = "Voksne: mål om bedre funktionsevne nået (1.→2. registrering)"
-    assert [aalborg[goals], horsens[goals], middelfart[goals]] == ["–", "50,0 %", ".."]
+    # the share with the interval its run published (0.23-0.76), withheld stays withheld
+    assert [aalborg[goals], horsens[goals], middelfart[goals]] == ["–", "50,0 % (23,0–76,0)", ".."]
+    assert "De vandrette streger er 95 %-konfidensintervaller (Wilson)" in page
     # the page names the withheld municipalities under the plots, and nothing on it is fetched from the net
     assert "Diskretioneret og udeladt af figuren: Horsens." in page
     assert "*Forbehold:* KL (seeds/003) advarer: kommunerne sætter mål med forskelligt ambitionsniveau" in page
@@ -253,6 +255,35 @@ def test_withheld_values_are_not_ranked_or_plotted(fake_book):
     png.unlink()
     national.write_overview(entries, book / "reports", book)
     assert png.read_bytes() == first
+
+
+def test_goal_attainment_is_ranked_with_its_intervals_and_says_which_overlap():
+    figure = {f.key: f for f in national.FIGURES}["goal_attainment"]
+    frame = national.pd.DataFrame(
+        {
+            "municipality": [1, 2, 3, 4],
+            "name": ["A", "B", "C", "D"],
+            "goal_attainment": [0.62, 0.55, 0.30, None],
+            "goal_attainment_ci": [(0.50, 0.72), (0.41, 0.68), (0.20, 0.42), None],
+        },
+        dtype=object,
+    )
+    values = national.ranked(frame, figure)
+    assert list(values["name"]) == ["A", "B", "C"] and list(values["ci_low"]) == [0.50, 0.41, 0.20]
+    # B's interval (0.41-0.68) overlaps A's (0.50-0.72); C's (0.20-0.42) does not
+    sentence = national.interval_sentence(values)
+    assert "1 af de 2 øvrige kommuners intervaller overlapper intervallet for nr. 1 (A)" in sentence
+    both = national.interval_sentence(values.iloc[:2])
+    assert "Intervallerne for A og B overlapper, så rækkefølgen kan være tilfældig." in both
+    apart = values.iloc[[0, 2]]
+    assert "Ingen af de øvrige kommuners intervaller overlapper" in national.interval_sentence(apart)
+    assert national.cell_text(figure, 0.62, (0.5, 0.72)) == "62,0 % (50,0–72,0)"
+    assert national.cell_text(figure, None, None) == ".."
+    # the plot draws one error bar per municipality with an interval, spanning it
+    fig = national.dot_plot(values, figure, "t")
+    segments = [seg for c in fig.axes[0].collections for seg in getattr(c, "get_segments", lambda: [])()]
+    spans = sorted((round(float(s[0][0]), 2), round(float(s[1][0]), 2)) for s in segments if len(s) == 2)
+    assert spans == [(0.2, 0.42), (0.41, 0.68), (0.5, 0.72)]
 
 
 def test_sorting_uses_hidden_numbers_and_withheld_is_null(fake_book):

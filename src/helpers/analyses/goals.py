@@ -349,7 +349,7 @@ def improvement_followups(pairs: pd.DataFrame) -> pd.DataFrame:
 
 
 def price_change_by_attainment(pairs: pd.DataFrame) -> pd.DataFrame:
-    """Figs 3.17 (``service`` "I alt") and 3.18 (per service): the share with lower, same and
+    """Fig 3.17 (``service`` "I alt"; per service as KL's text splits it): the share with lower, same and
     higher price/hours by goal met (fully or partly) or not, goals of better functioning only."""
     data = improvement_followups(pairs)
     data = pd.concat([data, data.assign(service="I alt")], ignore_index=True)
@@ -359,6 +359,23 @@ def price_change_by_attainment(pairs: pd.DataFrame) -> pd.DataFrame:
     order = {s: i for i, s in enumerate([*SERVICES, "I alt"])}
     out = out.sort_values(["service", "met", "direction"], key=lambda c: c.map(order) if c.name == "service" else c)
     return out.rename(columns={"met": "goal_met"}).reset_index(drop=True)
+
+
+def price_change_by_municipality(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Fig 3.18 (KL: "Det samme billede kan konstateres på kommuneniveau"): figure 3.17 per
+    municipality, both services together: the share with lower, same and higher price/hours
+    at the next registration by goal met (fully or partly) or not, goals of better
+    functioning only. Columns: municipality, goal_met, direction, follow_ups, n, share."""
+    data = improvement_followups(pairs)
+    columns = ["municipality", "goal_met", "direction", "follow_ups", "n", "share"]
+    if data.empty:
+        return pd.DataFrame(columns=columns)
+    data = data.assign(municipality=data["municipality"].astype(int))
+    out = data.groupby(["municipality", "met", "direction"]).size().rename("follow_ups").reset_index()
+    out["n"] = out.groupby(["municipality", "met"])["follow_ups"].transform("sum")
+    out["share"] = out["follow_ups"] / out["n"]
+    out = out.rename(columns={"met": "goal_met"}).sort_values(["municipality", "goal_met", "direction"])
+    return out[columns].reset_index(drop=True)
 
 
 def price_change_data(pairs: pd.DataFrame, service: str) -> pd.DataFrame:
@@ -406,6 +423,7 @@ __all__ = [
     "ordered_model",
     "wilson",
     "price_change_by_attainment",
+    "price_change_by_municipality",
     "price_change_model",
     "SERVICES",
 ]

@@ -63,6 +63,9 @@ class Figure:
     caveat: str = ""
     #: a sentence about the shown values together (e.g. their mean), said under the plot
     summary: Callable[[pd.Series], str] | None = None
+    #: the published 95 % confidence interval (low, high) for one run directory, for a
+    #: statistic that has one (None: not published); drawn and written with the value
+    interval: Callable[[Path, int], tuple[float, float] | None] | None = None
 
 
 def _csv(run_dir: Path, name: str) -> pd.DataFrame | None:
@@ -152,6 +155,15 @@ def _unit_cost(step: int) -> Callable[[Path, int], float | None]:
 
 def _goal_attainment(run_dir: Path, code: int) -> float | None:
     return _cell(_csv(run_dir, "goal_attainment_by_municipality"), {"municipality": code}, "share_met_or_partly")
+
+
+def _goal_interval(run_dir: Path, code: int) -> tuple[float, float] | None:
+    """The Wilson interval the goal-attainment run published next to the share."""
+    frame = _csv(run_dir, "goal_attainment_by_municipality")
+    bounds = [_cell(frame, {"municipality": code}, c) for c in ("ci_low", "ci_high")]
+    if any(b is None or math.isnan(b) for b in bounds):
+        return None
+    return bounds[0], bounds[1]
 
 
 def _budget_year(run_dir: Path, code: int) -> str | None:
@@ -247,7 +259,8 @@ FIGURES = [
         "bedre funktionsevne er helt eller delvist nået",
         "voksenrapporten om mål og opfølgning",
         "KL (seeds/003) advarer: kommunerne sætter mål med forskelligt ambitionsniveau, så en højere "
-        "målopfyldelse er ikke i sig selv en bedre indsats. Se intervallerne på kommunernes sider.",
+        "målopfyldelse er ikke i sig selv en bedre indsats.",
+        interval=_goal_interval,
     ),
 ]
 
@@ -266,11 +279,14 @@ def collect(entries: list[dict], reports_dir: Path) -> dict[tuple[str, str], pd.
         row = periods.setdefault(period, {}).setdefault(
             code,
             {"municipality": code, "name": e["municipality_name"], "region": e["region"]}
-            | {f.key: math.nan for f in FIGURES},
+            | {f.key: math.nan for f in FIGURES}
+            | {interval_key(f): None for f in FIGURES if f.interval},
         )
         for figure in FIGURES:
             if figure.notebook == e["notebook"]:
                 row[figure.key] = figure.read(reports_dir / e["path"], code)
+                if figure.interval and not (is_withheld(row[figure.key]) or is_missing(row[figure.key])):
+                    row[interval_key(figure)] = figure.interval(reports_dir / e["path"], code)
         if e["notebook"] in YEARS:
             year = YEARS[e["notebook"]](reports_dir / e["path"], code)
             if year:
@@ -279,6 +295,11 @@ def collect(entries: list[dict], reports_dir: Path) -> dict[tuple[str, str], pd.
         period: pd.DataFrame(sorted(rows.values(), key=lambda r: (r["name"], r["municipality"])), dtype=object)
         for period, rows in sorted(periods.items())
     }
+
+
+def interval_key(figure: Figure) -> str:
+    """The column of ``collect``'s frame that holds a figure's interval (low, high) or None."""
+    return f"{figure.key}_ci"
 
 
 def is_withheld(value) -> bool:
@@ -294,18 +315,30 @@ def shown(frame: pd.DataFrame) -> list[Figure]:
     return [f for f in FIGURES if not frame[f.key].map(is_missing).all()]
 
 
-def cell_text(figure: Figure, value) -> str:
+def cell_text(figure: Figure, value, interval: tuple[float, float] | None = None) -> str:
+    """The value as the table shows it; with its interval, e.g. "50,0 % (23,0–76,0)"."""
     if is_withheld(value):
         return WITHHELD
     if is_missing(value):
         return MISSING
-    return figure.text(float(value))
+    text = figure.text(float(value))
+    if interval is None:
+        return text
+    unit = " %" if text.endswith(" %") else ""
+    low, high = (figure.text(float(b)).removesuffix(unit) for b in interval)
+    return f"{text} ({low}–{high})"
+
+
+def _intervals(frame: pd.DataFrame, figure: Figure) -> list:
+    return list(frame[interval_key(figure)]) if figure.interval else [None] * len(frame)
 
 
 def ranked(frame: pd.DataFrame, figure: Figure) -> pd.DataFrame:
     """The municipalities with a published value of ``figure``, highest first, with their
     rank (1 = highest; ties share the lower rank). Withheld and missing values are left out."""
     values = frame[["municipality", "name", figure.key]].rename(columns={figure.key: "value"})
+    values["ci_low"] = [math.nan if ci is None else float(ci[0]) for ci in _intervals(frame, figure)]
+    values["ci_high"] = [math.nan if ci is None else float(ci[1]) for ci in _intervals(frame, figure)]
     values = values[values["value"].map(lambda v: not (is_withheld(v) or is_missing(v)))].copy()
     values["value"] = values["value"].astype(float)
     values = values.sort_values(["value", "name"], ascending=[False, True], kind="stable").reset_index(drop=True)
@@ -330,7 +363,7 @@ def table_frames(frame: pd.DataFrame, figures: list[Figure]) -> tuple[pd.DataFra
         {
             "Kommune": [municipality_link(c, n) for c, n in zip(frame["municipality"], frame["name"])],
             "Region": frame["region"].astype(str).str.removeprefix("Region "),  # short: the table must fit
-            **{f.label: [cell_text(f, v) for v in frame[f.key]] for f in figures},
+            **{f.label: [cell_text(f, v, ci) for v, ci in zip(frame[f.key], _intervals(frame, f))] for f in figures},
         }
     )
     numbers = pd.DataFrame(
@@ -482,7 +515,23 @@ def dot_plot(values: pd.DataFrame, figure: Figure, title: str):
     n = len(values)
     fig, ax = plt.subplots(figsize=(7.0, 1.3 + 0.22 * max(n, 3)))
     y = list(range(n))[::-1]
-    ax.hlines(y, values["value"].min(), values["value"], color="#dddddd", linewidth=0.8, zorder=1)
+    with_ci = values["ci_low"].notna() & values["ci_high"].notna() if "ci_low" in values else None
+    if with_ci is not None and with_ci.any():
+        # the 95 % intervals as horizontal bars (no guide lines: they would read as intervals)
+        yy = [yi for yi, keep in zip(y, with_ci) if keep]
+        v = values[with_ci]
+        ax.errorbar(
+            v["value"],
+            yy,
+            xerr=[v["value"] - v["ci_low"], v["ci_high"] - v["value"]],
+            fmt="none",
+            ecolor="#1d3557",
+            elinewidth=1.2,
+            capsize=3,
+            zorder=2,
+        )
+    else:
+        ax.hlines(y, values["value"].min(), values["value"], color="#dddddd", linewidth=0.8, zorder=1)
     ax.scatter(values["value"], y, color="#1d3557", s=28, zorder=3)
     ax.set_yticks(y)
     ax.set_yticklabels([f"{r} {name}" for r, name in zip(values["rank"], values["name"])], fontsize=9)
@@ -516,6 +565,36 @@ def save_png(fig, path: Path) -> bool:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return True
+
+
+def interval_sentence(values: pd.DataFrame) -> str:
+    """What the intervals of a ranked figure allow one to say: whose interval overlaps the
+    first municipality's (their order may be chance)."""
+    said = (
+        "De vandrette streger er 95 %-konfidensintervaller (Wilson), som kommunernes egne sider viser; "
+        "i tabellen står de i parentes."
+    )
+    known = values.dropna(subset=["ci_low", "ci_high"])
+    if len(known) < 2 or known.index[0] != values.index[0]:
+        return said
+    first, others = known.iloc[0], known.iloc[1:]
+    overlap = others[(others["ci_high"] >= first["ci_low"]) & (others["ci_low"] <= first["ci_high"])]
+    if len(overlap) == len(others):
+        verdict = (
+            f"Alle {len(others)} øvrige kommuners intervaller overlapper intervallet for nr. 1 ({first['name']}), "
+            "så rangordenen kan være tilfældig."
+            if len(others) > 1
+            else f"Intervallerne for {first['name']} og {others.iloc[0]['name']} overlapper, "
+            "så rækkefølgen kan være tilfældig."
+        )
+    elif overlap.empty:
+        verdict = f"Ingen af de øvrige kommuners intervaller overlapper intervallet for nr. 1 ({first['name']})."
+    else:
+        verdict = (
+            f"{len(overlap)} af de {len(others)} øvrige kommuners intervaller overlapper intervallet for nr. 1 "
+            f"({first['name']}); kun for de øvrige er forskellen til nr. 1 større end tilfældet kan forklare."
+        )
+    return f"{said} {verdict}"
 
 
 def _names(frame: pd.DataFrame, mask) -> str:
@@ -576,6 +655,14 @@ def period_page(
         "## Kommunerne rangordnet",
         "",
     ]
+    with_interval = [f.label for f in figures if f.interval]
+    if with_interval:
+        lines += [
+            f"Kun {', '.join(with_interval)} vises med 95 %-konfidensinterval: tallet er en andel af få "
+            "opfølgninger pr. kommune og kan svinge tilfældigt. De øvrige nøgletal er opgørelser over alle "
+            "kommunens børn og udgifter, ikke stikprøver, og kilderne sammenligner dem uden interval.",
+            "",
+        ]
     for figure in figures:
         values = ranked(frame, figure)
         lines += [f"### {figure.label}", ""]
@@ -585,6 +672,8 @@ def period_page(
                 save_png(dot_plot(values, figure, f"{figure.label}, {period}"), png)
             lines += [f"![{figure.label}]({png.name})", ""]
             lines.append(f"Nr. 1 har den højeste værdi. Kilde: {figure.source}.")
+            if figure.interval:
+                lines += ["", interval_sentence(values)]
             if figure.summary is not None:
                 lines += ["", figure.summary(values["value"].astype(float))]
             if figure.caveat:

@@ -8,8 +8,9 @@ period) and ``registration`` (a follow-up registration, k >= 2).
 Tables: ``goal_attainment_by_municipality`` (KL's figure 3.11: 1st -> 2nd registration, goals
 of better functioning), ``goal_attainment_all_followups`` (every follow-up, every goal type),
 ``attainment_by_goal_type_1_2`` and ``attainment_by_goal_type_2_3`` (figures 3.9 and 3.10),
-``price_change_by_attainment`` (figures 3.17/3.18: goals of better functioning, "opfyldt" =
-fully or partly met), ``goal_set_by_municipality``, ``goal_types``, ``vum_and_target``
+``price_change_by_attainment`` (figure 3.17: goals of better functioning, "opfyldt" =
+fully or partly met), ``price_change_by_municipality`` (figure 3.18: the same per
+municipality), ``goal_set_by_municipality``, ``goal_types``, ``vum_and_target``
 (figures 3.1-3.3), ``initiators`` (3.12) and the models. The models' sizes are published in ``goal_model_info``
 (counts, protected with everything else); a model term rests on the follow-ups in its
 group and is withheld when that group has 1-4.
@@ -224,7 +225,8 @@ def initiators_spec(registrations: pd.DataFrame, start, end) -> TableSpec | None
 
 
 def price_change_spec(pairs: pd.DataFrame) -> TableSpec:
-    """Figures 3.17 (service "I alt") and 3.18: goals of better functioning only."""
+    """Figure 3.17 (service "I alt", and per service as KL's text splits it): goals of better
+    functioning only."""
     name = "price_change_by_attainment"
     table = goals.price_change_by_attainment(pairs)
     data = goals.improvement_followups(pairs)
@@ -241,6 +243,36 @@ def price_change_spec(pairs: pd.DataFrame) -> TableSpec:
         caption="Mål om bedre funktionsevne: lavere, uændret eller højere pris/timer ved næste registrering",
         formats={"share": pct1_da},
         labels={"goal_met": "Mål", "direction": "Pris/timer", "follow_ups": "Opfølgninger", "n": "I alt"},
+    )
+
+
+def price_change_municipality_spec(pairs: pd.DataFrame) -> TableSpec:
+    """Figure 3.18: figure 3.17 per municipality (both services; goals of better functioning).
+    KL warns that the categories are small: the disclosure layer withholds what is too small."""
+    name = "price_change_by_municipality"
+    table = goals.price_change_by_municipality(pairs)
+    data = goals.improvement_followups(pairs)
+    data = data.assign(
+        unit_id=data["registration_unit"], goal_met=data["met"], municipality=data["municipality"].astype(int)
+    )
+    cells = count_cells(name, table, "follow_ups", data, REGISTRATION, ["municipality", "goal_met", "direction"])
+    cells += count_cells(name, table, "n", data, REGISTRATION, ["municipality", "goal_met"])
+    return TableSpec(
+        name,
+        table,
+        cells,
+        statistics(name, table, ["share"], ["follow_ups", "n"]),
+        priority=2,
+        caption="Mål om bedre funktionsevne: lavere, uændret eller højere pris/timer ved næste registrering, "
+        "pr. kommune (KL's figur 3.18)",
+        formats={"municipality": municipality_label, "share": pct1_da},
+        labels={
+            "municipality": "Kommune",
+            "goal_met": "Mål",
+            "direction": "Pris/timer",
+            "follow_ups": "Opfølgninger",
+            "n": "I alt",
+        },
     )
 
 
@@ -285,7 +317,13 @@ def specs(report) -> list[TableSpec]:
     if not units.empty:
         out += [goal_set_spec(units), goal_types_spec(units), vum_target_spec(units)]
     if not pairs.empty:
-        out += [by_goal_type_spec(pairs, 1), by_goal_type_spec(pairs, 2), price_change_spec(pairs), info_spec(pairs)]
+        out += [
+            by_goal_type_spec(pairs, 1),
+            by_goal_type_spec(pairs, 2),
+            price_change_spec(pairs),
+            price_change_municipality_spec(pairs),
+            info_spec(pairs),
+        ]
     return [s for s in out if s is not None]
 
 
@@ -450,4 +488,37 @@ def price_change_da(table) -> str:
     return (
         f"{lead}: uændrede i {pct_da(met[0])} af {plural_da(met[1], 'opfølgning', 'opfølgninger')} med målet helt "
         f"eller delvist opfyldt og i {pct_da(not_met[0])} af {count_da(not_met[1])} med målet ikke opfyldt."
+    )
+
+
+def price_change_municipalities_da(table) -> str:
+    """Figure 3.18 in words: in how many municipalities price and hours mostly stay the same
+    (every shown "uændret" share above one half), and how many show nothing, from the
+    published shares of ``price_change_by_municipality``."""
+    data = table.data
+    shown: dict[int, list[float]] = {}
+    every = sorted({int(m) for m in data["municipality"]})
+    for i in range(len(data)):
+        if data["direction"].iloc[i] != "uændret":
+            continue
+        share = table.value(i, "share")
+        if share is not None and not pd.isna(share):
+            shown.setdefault(int(data["municipality"].iloc[i]), []).append(float(share))
+    hidden = len(every) - len(shown)
+    hidden_text = (
+        ""
+        if hidden == 0
+        else f" {plural_da(hidden, 'kommune har', 'kommuner har')} for få opfølgninger til, at tallene kan vises."
+    )
+    if not shown:
+        return (
+            "Pr. kommune er der for få opfølgninger til at vise, hvor ofte pris og timer er uændrede; "
+            "alle tal er diskretioneret."
+        )
+    same = sum(all(v > 0.5 for v in values) for values in shown.values())
+    return (
+        f"I {count_da(same)} af de {plural_da(len(shown), 'kommune', 'kommuner')} med viste tal er pris og timer "
+        "oftest uændrede ved næste registrering, både når målet er nået, og når det ikke er."
+        + hidden_text
+        + " Som KL skriver, bygger tallene pr. kommune på få opfølgninger og er usikre."
     )
