@@ -223,6 +223,31 @@ def test_no_concept_has_two_values_across_the_pages_of_a_run(book_site):
     assert (pages >= 3).all(), pages
 
 
+def test_every_number_of_the_key_figure_tables_has_a_concept(book_site):
+    """Issue #24: every published key figure has a registry entry. Over every run of the
+    default matrix, each row of the key-figure table and of the forecast, and each number of
+    the budget summary's year, appears in the run's concepts.csv; what does not is listed."""
+    uncovered = []
+    for run_dir in sorted(p.parent for p in book_site.glob(f"book/reports/*/*/{concepts.CONCEPTS_FILE}")):
+        written = concepts.read(run_dir / concepts.CONCEPTS_FILE)
+        for table, keys in (("key_figures", ["figure", "group"]), ("forecast", ["figure"])):
+            path = run_dir / f"{table}.csv"
+            if not path.is_file():
+                continue
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+            mapped = written[written["table"] == table]
+            if len(frame) != len(mapped):
+                uncovered.append((run_dir.name, table, len(frame), len(mapped)))
+        path = run_dir / "budget_summary.csv"
+        if path.is_file():
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+            numbers = [c for c in frame.columns if c != "year"]
+            mapped = written[written["table"] == "budget_summary"]
+            if len(frame) and len(mapped) != len(numbers):  # the period's own year: one concept per number
+                uncovered.append((run_dir.name, "budget_summary", numbers, sorted(mapped["concept"])))
+    assert uncovered == []
+
+
 def test_the_method_page_documents_every_concept_once_as_the_registry_says():
     from conftest import ROOT
 
