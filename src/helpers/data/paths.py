@@ -7,8 +7,11 @@ import hashlib
 import os
 from pathlib import Path
 
-#: Root of the checkout (the package is installed in editable mode from ``src/``).
-REPO_ROOT = Path(os.environ.get("REPORTBOOK_HOME", Path(__file__).resolve().parents[3]))
+from .project import project_root
+
+#: The project folder the commands work in (:func:`.project.project_root`): ``REPORTBOOK_HOME``,
+#: the nearest project at or above the working folder, or the checkout.
+REPO_ROOT = project_root()
 #: Shipped reference data: municipalities, measure -> step mapping, published tables.
 REFERENCE_DIR = REPO_ROOT / "data"
 DEFAULT_DATA_DIR = REFERENCE_DIR / "synthetic"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import importlib.util
 import signal
 import sys
 from pathlib import Path
@@ -47,6 +48,34 @@ def cmd_validate(args) -> int:
     return 0
 
 
+def cmd_init(args) -> int:
+    from ..data.project import init_project, is_project, template_root
+    from ..publishing.formats import plural_da
+
+    target = Path(args.folder).resolve()
+    if target.exists() and not target.is_dir():
+        print(f"reportbook init: {target} er en fil, ikke en mappe.", file=sys.stderr)
+        return 2
+    source = template_root()
+    if not is_project(source):
+        print("reportbook init: pakken har ingen projektfiler med; installér reportbook igen.", file=sys.stderr)
+        return 2
+    if target.resolve() == source.resolve():
+        print(f"reportbook init: {target} er allerede et projekt.")
+        return 0
+    written, kept = init_project(target, source)
+    print(f"Projektmappen {target}: {plural_da(len(written), 'fil', 'filer')} skrevet.")
+    if kept:
+        print(
+            f"{plural_da(len(kept), 'fil', 'filer')} fandtes allerede og er bevaret: {', '.join(map(str, kept[:5]))}."
+        )
+    print(
+        "Næste skridt i mappen: `reportbook synth` (syntetiske data) eller dine egne data i data/, "
+        "`reportbook run` og `reportbook build`."
+    )
+    return 0
+
+
 def cmd_synth(args) -> int:
     from ..data.synth import generate
 
@@ -57,7 +86,7 @@ def cmd_synth(args) -> int:
 
 def cmd_run(args) -> int:
     from ..publishing.formats import plural_da
-    from .runner import Interrupted, RunLocked, build_matrix, load_config, run_matrix
+    from .runner import DEFAULT_ENGINE, Interrupted, RunLocked, build_matrix, load_config, run_matrix
 
     config = load_config(args.config)
     runs = build_matrix(
@@ -66,6 +95,11 @@ def cmd_run(args) -> int:
         args.period or config["periods"],
     )
     data, out = args.data or config["data"], args.out or config["out"]
+    if args.scheduler and importlib.util.find_spec("distributed") is None:
+        print(
+            "reportbook run: --scheduler kræver Dask: installér med `pip install 'reportbook[dask]'`.", file=sys.stderr
+        )
+        return 2
     print(f"{plural_da(len(runs), 'kørsel', 'kørsler')} → {out}")
     try:
         failures = run_matrix(
@@ -76,7 +110,7 @@ def cmd_run(args) -> int:
             force=args.force,
             warm=args.warm,
             scheduler=args.scheduler,
-            engine=args.engine,
+            engine=args.engine or DEFAULT_ENGINE,
         )
     except RunLocked as err:
         print(f"reportbook run: {err}", file=sys.stderr)
@@ -216,6 +250,12 @@ def parser() -> argparse.ArgumentParser:
     )
     v.set_defaults(func=cmd_validate)
 
+    i = sub.add_parser(
+        "init", help="write a new project folder (notebooks, book pages, runs.yml, reference data) to work in"
+    )
+    i.add_argument("folder", nargs="?", default=".")
+    i.set_defaults(func=cmd_init)
+
     s = sub.add_parser("synth", help="write the seeded synthetic data set")
     s.add_argument("--out", default="data/synthetic")
     s.add_argument("--seed", type=int, default=2016)
@@ -233,9 +273,9 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument(
         "--engine",
         choices=["fork", "kernel"],
-        default="fork",
-        help="fork (default): each notebook runs in a child forked from a warm worker that has the libraries "
-        "imported; kernel: a fresh Jupyter kernel per notebook (papermill's own engine)",
+        default=None,
+        help="fork (default on Linux): each notebook runs in a child forked from a warm worker that has the "
+        "libraries imported; kernel (default elsewhere): a fresh Jupyter kernel per notebook (papermill's own engine)",
     )
     r.add_argument(
         "--warm",

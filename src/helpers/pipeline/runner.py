@@ -7,8 +7,8 @@ tables go to the folder of the same name beside it. Defaults come from ``runs.ym
 
 Runs never corrupt ``--out`` and never go stale:
 
-* one run at a time per ``--out``: a lock (``fcntl.flock`` on ``<out>/.reportbook.lock``,
-  released by the kernel when the process dies) refuses a second run with a Danish message;
+* one run at a time per ``--out``: a file lock (:mod:`helpers.data.locking`) on
+  ``<out>/.reportbook.lock``, released by the kernel when the process dies, refuses a second run with a Danish message;
 * a run executes into ``<out>/.staging``; when it is complete the main process moves its
   tables folder and then its notebook into place and writes its cache key last (the old
   key is removed first), so a report without its key is incomplete and runs again;
@@ -27,12 +27,13 @@ either way, and a child killed half-way is a failed run whose staged files are r
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import multiprocessing
 import os
+import platform
 import shutil
 import signal
+import sys
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -43,6 +44,7 @@ import nbformat
 import yaml
 
 from ..data import municipalities
+from ..data.locking import Locked, file_lock
 from ..data.paths import REPO_ROOT, resolve_path
 from ..publishing.book import NOTEBOOK_TITLES, record_matrix
 from ..publishing.formats import period_da
@@ -54,7 +56,16 @@ from .cache import KEY_FILE
 CONFIG_FILE = REPO_ROOT / "runs.yml"
 #: ``fork``: the warm fork-server engine (:mod:`.engine`); ``kernel``: a Jupyter kernel per run.
 ENGINES = ("fork", "kernel")
-DEFAULT_ENGINE = "fork"
+
+
+def fork_available() -> bool:
+    """The fork engine forks a warm worker for each notebook: Linux only (macOS's fork is
+    unsafe once libraries have started threads, and Windows has no fork)."""
+    return sys.platform.startswith("linux") and hasattr(os, "fork")
+
+
+#: ``fork`` where it works, else ``kernel`` (said once by :func:`run_matrix` when asked for).
+DEFAULT_ENGINE = "fork" if fork_available() else "kernel"
 LOCK_FILE = ".reportbook.lock"
 STAGING = ".staging"
 FAILED = ".failed"
@@ -79,19 +90,13 @@ def run_lock(out: Path):
     """Hold the output folder for one run (or build); ``RunLocked`` when another holds it."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    fd = os.open(out / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        os.close(fd)
+        with file_lock(out / LOCK_FILE, wait=False):
+            yield
+    except Locked:
         raise RunLocked(
             f"En anden kørsel skriver allerede til {out}; vent til den er færdig, eller brug en anden --out."
         ) from None
-    try:
-        yield
-    finally:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        os.close(fd)
 
 
 @contextlib.contextmanager
@@ -670,6 +675,12 @@ def run_matrix(
     :class:`Interrupted` on Ctrl-C/SIGTERM (after stopping everything it started)."""
     if engine not in ENGINES:
         raise ValueError(f"Ukendt motor {engine!r}; brug {' eller '.join(ENGINES)}")
+    if engine == "fork" and not fork_available():
+        print(
+            f"Motoren fork findes kun på Linux; på {platform.system() or sys.platform} kører notebooks med kernel.",
+            file=sys.stderr,
+        )
+        engine = "kernel"
     data_dir, out = resolve_path(data_dir).resolve(), Path(out).resolve()
     if not data_dir.is_dir():  # before any worker starts
         raise FileNotFoundError(f"Datamappen {data_dir} findes ikke.")

@@ -194,6 +194,18 @@ def _stale(target: Path, sources: list[Path]) -> bool:
     return any(s.stat().st_mtime > made for s in sources if s.exists())
 
 
+def _require_pdf_extra() -> None:
+    """The PDFs need the ``pdf`` extra (Playwright, pypdf, pypdfium2); say how to get it."""
+    import importlib.util
+
+    missing = [m for m in ("playwright", "pypdf", "pypdfium2") if importlib.util.find_spec(m) is None]
+    if missing:
+        raise PrintError(
+            f"PDF-udgaverne kræver {', '.join(missing)}: installér med `pip install 'reportbook[pdf]'`, "
+            "eller byg uden PDF-udgaver med --no-pdf."
+        )
+
+
 def print_pdfs(html_dir: Path, reports_dir: Path, force: bool = False) -> list[Path]:
     """Print the PDFs of every municipality and period of the site that changed since they
     were printed (all with ``force``), link the pages to them, and return the PDFs printed.
@@ -210,6 +222,8 @@ def print_pdfs(html_dir: Path, reports_dir: Path, force: bool = False) -> list[P
             todo.append((one, one.brief_pdf, False))
         if force or _stale(one.all_pdf, [*one.pages, *common]):
             todo.append((one, one.all_pdf, True))
+    if todo:
+        _require_pdf_extra()
     printed, failures = ([], []) if not todo else _print(todo, chromium(), html_dir.parent / ".printing")
     link_pages(found)
     if failures:

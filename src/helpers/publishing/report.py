@@ -431,13 +431,12 @@ def protection_of(key: str, compute) -> Protection:
     of one publication protect it once (the cache holds statuses only: no unit ids, no
     values). Notebooks of one publication that run at the same time wait for each other (a
     file lock, kept beside the entry) instead of protecting the same system twice."""
-    import fcntl
+    from ..data.locking import file_lock
 
     folder = protection_cache_dir()
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     path = folder / f"{key}.json"
-    with open(folder / f"{key}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with file_lock(folder / f"{key}.lock"):
         if path.exists():
             try:
                 return Protection.from_json(json.loads(path.read_text(encoding="utf-8")))
