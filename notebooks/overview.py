@@ -19,7 +19,7 @@
 #       case_events: municipality
 #       child_outcomes: municipality
 #       interventions: municipality
-#       municipality_figures: municipality
+#       municipality_figures: all
 #       targets: municipality
 #       waiting_list: municipality
 # ---

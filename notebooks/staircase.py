@@ -39,7 +39,7 @@ from helpers.publishing.pages import staircase as page
 from helpers.publishing.report import open_report
 
 report = open_report(municipality, period_start, period_end, data_dir, output_dir, notebook="staircase")
-has_data = bool(report.specs)
+has_data = "staircase_summary" in report.specs
 source = (
     f"Kilde: {report.name} Kommunes indsatsdata{' (syntetiske)' if report.synthetic else ''}; "
     "beregning som i KORA's analyse af Aalborg."
@@ -127,6 +127,22 @@ for by, label in staircase.BREAKDOWNS.items():
     figures.show(
         figures.movement_bars(table.data, f"Bevægelser på trappen efter {label.lower()} – {report.name}", source, by=by)
     )
+
+# %% [markdown]
+# ## Nye anbringelser
+#
+# Børn, der blev anbragt i perioden uden at have været anbragt dagen før, efter trin, målgruppe
+# og alder ved anbringelsens start, som Socialstyrelsens nøgletal for nyanbringelser opdeler dem.
+# Rækkerne «I alt» er margenerne: trin, målgruppe og alder hver for sig og i alt. Et barn, der er
+# anbragt på ny to gange i perioden, tælles én gang i hver celle, det hører til.
+
+# %% tags=["remove-input"]
+if "new_placements" in report.specs:
+    new_placements = report.table("new_placements")
+    display(report.paragraph(page.new_placements_da(new_placements)))
+    display(new_placements)
+else:
+    display(report.no_data(f"Ingen børn blev anbragt på ny i {report.name} Kommune i perioden."))
 
 # %% [markdown]
 # ## Definitioner

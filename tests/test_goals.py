@@ -242,19 +242,23 @@ def test_price_change_by_municipality_is_kl_figure_3_18():
     assert table.loc[(151, met, "lavere"), ["follow_ups", "n", "share"]].tolist() == [1, 2, 0.5]
     assert table.loc[(151, met, "uændret"), "follow_ups"] == 1
     assert table.loc[(151, not_met, "uændret"), ["follow_ups", "n", "share"]].tolist() == [1, 1, 1.0]
-    # 153: the follow-up that changed service (§107 -> §85) does not enter
-    assert table.xs(153).index.tolist() == [(not_met, "højere"), (not_met, "uændret")]
-    assert table.loc[(153, not_met, "højere"), "n"] == 2
+    # 153: the follow-up that changed service (§107 -> §85) does not enter; every direction
+    # of a group with follow-ups is a row, "lavere" with 0 too
+    assert table.xs(153).index.tolist() == [(not_met, "højere"), (not_met, "lavere"), (not_met, "uændret")]
+    assert table.loc[(153, not_met, "højere"), "n"] == 2 and table.loc[(153, not_met, "lavere"), "follow_ups"] == 0
+    assert table.loc[(151, met, "højere"), ["follow_ups", "share"]].tolist() == [0, 0.0]
     assert goals.price_change_by_municipality(pairs.iloc[0:0]).empty
 
 
 def test_the_municipality_price_change_sentence_counts_what_is_shown(tmp_path):
     from helpers.publishing.disclosure import TableSpec
 
+    met, not_met = "opfyldt (helt eller delvist)", "ikke opfyldt"
+
     def sentence(same_by_municipality, withheld=()):
         rows = []
-        for code, (met_same, not_met_same) in same_by_municipality.items():
-            for goal_met, same in (("ikke opfyldt", not_met_same), ("opfyldt (helt eller delvist)", met_same)):
+        for code, groups in same_by_municipality.items():
+            for goal_met, same in groups.items():
                 rows += [(code, goal_met, "lavere", 10 - same, 10), (code, goal_met, "uændret", same, 10)]
         frame = pd.DataFrame(rows, columns=["municipality", "goal_met", "direction", "follow_ups", "n"])
         frame["share"] = frame["follow_ups"] / frame["n"]
@@ -264,13 +268,30 @@ def test_the_municipality_price_change_sentence_counts_what_is_shown(tmp_path):
         return goals_page.price_change_municipalities_da(table)
 
     # 151: 80 % and 70 % unchanged; 153: 80 % but 30 %; 157: 20 % and 10 %
-    text = sentence({151: (8, 7), 153: (8, 3), 157: (2, 1)})
-    assert text.startswith("I 1 af de 3 kommuner med viste tal er pris og timer oftest uændrede")
+    three = {151: {met: 8, not_met: 7}, 153: {met: 8, not_met: 3}, 157: {met: 2, not_met: 1}}
+    text = sentence(three)
+    assert text.startswith("I 1 af de 3 kommuner, hvor begge grupper kan vises, er pris og timer oftest uændrede")
     assert "for få opfølgninger" not in text
-    # 157's two shares withheld (rows 9 and 11): 2 municipalities shown, 1 not
-    text = sentence({151: (8, 7), 153: (8, 3), 157: (2, 1)}, withheld=[9, 11])
-    assert "I 1 af de 2 kommuner med viste tal" in text and "1 kommune har for få opfølgninger" in text
-    assert "alle tal er diskretioneret" in sentence({151: (8, 7)}, withheld=[1, 3])
+    # 157's unchanged share of the goals met withheld (row 9): 2 municipalities show both groups
+    text = sentence(three, withheld=[9])
+    assert "I 1 af de 2 kommuner" in text and "1 kommune har for få opfølgninger til, at begge grupper" in text
+    # a municipality with none unchanged when the goal is not met (0 %) is not "unchanged in both"
+    assert sentence({151: {met: 8, not_met: 0}, 153: {met: 9, not_met: 9}}).startswith("I 1 af de 2 kommuner")
+    # a municipality with only one group cannot say "both"
+    text = sentence({151: {met: 8}, 153: {met: 9, not_met: 9}})
+    assert text.startswith("I den ene kommune, hvor begge grupper kan vises, er pris og timer oftest uændrede")
+    assert "1 kommune har for få opfølgninger" in text
+    assert "ikke oftest uændrede" in sentence({153: {met: 2, not_met: 9}})
+    assert "for få opfølgninger til at vise" in sentence({151: {met: 8, not_met: 7}}, withheld=[1, 3])
+    empty = publish(
+        TableSpec(
+            "price_change_by_municipality",
+            pd.DataFrame(columns=["municipality", "goal_met", "direction", "follow_ups", "n", "share"]),
+            public=True,
+        ),
+        tmp_path,
+    )
+    assert goals_page.price_change_municipalities_da(empty).startswith("Der er ingen opfølgninger")
 
 
 def cluster_sandwich_ci(y, x, groups):

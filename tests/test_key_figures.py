@@ -1,3 +1,4 @@
+import dataclasses
 import math
 
 import pandas as pd
@@ -312,3 +313,60 @@ def test_no_placements_give_no_duration_and_no_error():
     table = kf.key_figures(iv, events([]), pd.DataFrame(columns=["year"]), T0, T1, 851)
     assert value(table, "placements_for_duration") == 0
     assert math.isnan(value(table, "placement_duration_days", "median"))
+
+
+def new_placement_data():
+    """Hand-made: A (plejefamilie, udsat, 6 years at the start), B (institution, handicap,
+    15), D (netværkspleje at 12, then institution again after a gap), C (moves from
+    netværkspleje to plejefamilie the day after: not new), E preventive, F after the period."""
+    rows = [
+        ("A", 5, "2016-03-01", None, 1, "udsat", "2010-01-15", "egen", "s1", "Nord"),
+        ("B", 6, "2016-04-10", None, 1, "handicap", "2000-06-01", "egen", "s1", "Nord"),
+        ("C", 4, "2016-01-01", "2016-04-30", 1, "udsat", "2012-02-01", "egen", "s1", "Nord"),
+        ("C", 5, "2016-05-01", None, 1, "udsat", "2012-02-01", "egen", "s1", "Nord"),
+        ("D", 4, "2016-02-15", "2016-04-01", 1, "udsat", "2003-03-01", "egen", "s1", "Nord"),
+        ("D", 6, "2016-06-01", None, 1, "udsat", "2003-03-01", "egen", "s1", "Nord"),
+        ("E", 2, "2016-03-01", None, 1, "udsat", "2009-01-01", "egen", "s1", "Nord"),
+        ("F", 5, "2016-09-01", None, 1, "udsat", "2009-01-01", "egen", "s1", "Nord"),
+    ]
+    return interventions(rows)
+
+
+def test_new_placements_by_step_target_group_and_age_at_the_start():
+    """Issue #27: ``new_placements`` broken down as seed 002 asks, children counted by hand."""
+    children = kf.new_placement_children(new_placement_data(), "2016-02-01", "2016-08-01")
+    table = kf.new_placements_by_group(children)
+    assert list(table.columns) == ["step", "target_group", "age_group", "children"]
+    got = {(r.step, r.target_group, r.age_group): r.children for r in table.itertuples(index=False)}
+    # the cells with children: D twice (12 years on 15 February, 13 on 1 June: both 12-17)
+    assert got[("4", "udsat", "12-17 år")] == 1
+    assert got[("5", "udsat", "6-11 år")] == 1
+    assert got[("6", "handicap", "12-17 år")] == 1
+    assert got[("6", "udsat", "12-17 år")] == 1
+    detail = {k: v for k, v in got.items() if "I alt" not in k}
+    assert len(detail) == 4  # C (not new), E (preventive) and F (after the period) are nowhere
+    # the margins count children once: D is in two steps but one child
+    assert got[("I alt", "I alt", "I alt")] == 3
+    assert got[("6", "I alt", "I alt")] == 2 and got[("I alt", "udsat", "I alt")] == 2
+    assert got[("I alt", "I alt", "12-17 år")] == 2 and got[("I alt", "handicap", "I alt")] == 1
+    assert got[("5", "handicap", "I alt")] == 0  # a margin is always a row, 0 too
+    assert len(table) == 4 * 3 * 3 - 3 * 2 * 2 + 4
+
+
+def test_new_placements_spec_declares_its_children_and_says_what_is_withheld(tmp_path):
+    from helpers.publishing.pages import staircase as staircase_page
+
+    spec = staircase_page.new_placements_spec(
+        new_placement_data(), pd.Timestamp("2016-02-01"), pd.Timestamp("2016-08-01")
+    )
+    assert spec.name == "new_placements" and len(spec.cells) == len(spec.frame)
+    total = spec.frame.index[(spec.frame[["step", "target_group", "age_group"]] == "I alt").all(axis=1)][0]
+    assert sorted(spec.cells[total].members) == ["A", "B", "D"]
+    published = publish(dataclasses.replace(spec, public=True), tmp_path)  # the counts as they are
+    assert staircase_page.new_placements_da(published) == "3 børn blev anbragt på ny i perioden."
+    for row in range(len(spec.frame)):
+        if "I alt" not in spec.frame.iloc[row][["step", "target_group", "age_group"]].tolist():
+            published.status.loc[row, "children"] = "withheld"
+    text = staircase_page.new_placements_da(published)
+    assert "4 af de 4 celler i den fulde opdeling" in text and "rækkerne «I alt»" in text
+    assert staircase_page.new_placements_spec(new_placement_data().iloc[6:7], "2016-02-01", "2016-08-01") is None

@@ -272,11 +272,15 @@ def test_goal_attainment_is_ranked_with_its_intervals_and_says_which_overlap():
     assert list(values["name"]) == ["A", "B", "C"] and list(values["ci_low"]) == [0.50, 0.41, 0.20]
     # B's interval (0.41-0.68) overlaps A's (0.50-0.72); C's (0.20-0.42) does not
     sentence = national.interval_sentence(values)
-    assert "1 af de 2 øvrige kommuners intervaller overlapper intervallet for nr. 1 (A)" in sentence
+    assert (
+        "1 af de 2 øvrige kommuner med interval har et interval, der overlapper intervallet for nr. 1 (A)" in sentence
+    )
     both = national.interval_sentence(values.iloc[:2])
     assert "Intervallerne for A og B overlapper, så rækkefølgen kan være tilfældig." in both
     apart = values.iloc[[0, 2]]
     assert "Ingen af de øvrige kommuners intervaller overlapper" in national.interval_sentence(apart)
+    no_intervals = national.interval_sentence(values.assign(ci_low=float("nan"), ci_high=float("nan")))
+    assert "streger" not in no_intervals and "ikke offentliggjort intervaller" in no_intervals
     assert national.cell_text(figure, 0.62, (0.5, 0.72)) == "62,0 % (50,0–72,0)"
     assert national.cell_text(figure, None, None) == ".."
     # the plot draws one error bar per municipality with an interval, spanning it

@@ -89,7 +89,7 @@ def test_the_wheel_installs_outside_the_checkout_and_builds_a_small_book(tmp_pat
     assert where.startswith(str(tmp_path / "venv")), where  # the wheel's package, not the checkout's
     (work / "projekt").mkdir()
     printed = run("init").stdout
-    assert "32 filer skrevet" in printed or "filer skrevet" in printed
+    assert f"{len(project.project_files(ROOT))} filer skrevet" in printed
     assert sorted(map(str, project.project_files(work / "projekt"))) == sorted(map(str, project.project_files(ROOT)))
     run("synth")
     run("run", "--municipality", "Middelfart", "--notebook", "staircase", "--period", "2016-02-01:2016-08-01")
@@ -129,6 +129,32 @@ def test_the_project_is_found_from_the_working_folder(tmp_path, monkeypatch):
     assert project.project_root() == project.CHECKOUT  # no project here: the checkout it runs from
 
 
+def test_the_manifest_lists_the_project_files_and_no_data_set():
+    """MANIFEST.in (the sdist) and PROJECT_FILES (the wheel, ``reportbook init``) name the
+    same files; an analyst's data set in data/ is in neither."""
+    import glob
+
+    listed = set()
+    for line in (ROOT / "MANIFEST.in").read_text().splitlines():
+        words = line.split()
+        if words and words[0] == "include":
+            listed |= {Path(f).relative_to(ROOT) for w in words[1:] for f in glob.glob(str(ROOT / w))}
+        elif words and words[0] == "recursive-include":
+            listed |= {p.relative_to(ROOT) for p in (ROOT / words[1]).rglob(words[2]) if p.is_file()}
+    assert listed == set(project.project_files(ROOT))
+
+
+def test_a_data_set_kept_in_data_is_not_a_project_file(tmp_path):
+    project.init_project(tmp_path, ROOT)
+    (tmp_path / "data" / "interventions.csv").write_text("person_id\n0101901234\n")
+    (tmp_path / "data" / "reference" / "eget.csv").write_text("a\n1\n")
+    files = project.project_files(tmp_path)
+    assert files == project.project_files(ROOT)
+    assert Path("data/interventions.csv") not in files and Path("data/reference/eget.csv") not in files
+
+
+#: On Linux this hides fcntl, so filelock falls back to its soft lock; on Windows filelock
+#: locks with msvcrt. What it shows is that nothing of ours imports fcntl.
 HIDE_FCNTL = """
 import sys
 sys.modules["fcntl"] = None  # as on Windows: `import fcntl` raises ImportError

@@ -144,25 +144,18 @@ def test_a_failing_notebook_fails_the_run_and_names_it(project_copy, tmp_path):
     nbformat.write(nb, project_copy / "notebooks" / "broken_example.ipynb")
     data = tmp_path / "data"
     write_csv(data / "municipality_figures.csv", "municipality,year\n851,2015\n")
+    args = ["run", "--data", data, "--out", tmp_path / "out", "--municipality", "851"]
+    args += ["--period", "2016-02-01:2016-08-01", "--jobs", "2"]
+    env = {"REPORTBOOK_HOME": str(project_copy), "XDG_CACHE_HOME": str(tmp_path / "c")}
+    failed = tmp_path / "out" / ".failed" / "broken_example" / "851_2016-02-01_2016-08-01.ipynb"
     try:
-        result = reportbook(
-            "run",
-            "--data",
-            data,
-            "--out",
-            tmp_path / "out",
-            "--municipality",
-            "851",
-            "--period",
-            "2016-02-01:2016-08-01",
-            "--notebook",
-            "broken_example",
-            "--notebook",
-            "staircase",
-            "--jobs",
-            "2",
-            env={"REPORTBOOK_HOME": str(project_copy), "XDG_CACHE_HOME": str(tmp_path / "c")},
-        )
+        result = reportbook(*args, "--notebook", "broken_example", "--notebook", "staircase", env=env)
+        assert failed.is_file()  # kept for inspection
+        # mended, the run succeeds and its failed notebook goes (the book build would read it)
+        nb.cells[2] = nbformat.v4.new_code_cell("pass")
+        nbformat.write(nb, project_copy / "notebooks" / "broken_example.ipynb")
+        assert reportbook(*args, "--notebook", "broken_example", env=env).returncode == 0
+        assert not failed.exists()
     finally:
         (project_copy / "notebooks" / "broken_example.ipynb").unlink()
     assert result.returncode == 1

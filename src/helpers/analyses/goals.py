@@ -361,17 +361,28 @@ def price_change_by_attainment(pairs: pd.DataFrame) -> pd.DataFrame:
     return out.rename(columns={"met": "goal_met"}).reset_index(drop=True)
 
 
+#: The directions of a change in price/hours at the next registration.
+DIRECTIONS = ("lavere", "uændret", "højere")
+
+
 def price_change_by_municipality(pairs: pd.DataFrame) -> pd.DataFrame:
     """Fig 3.18 (KL: "Det samme billede kan konstateres på kommuneniveau"): figure 3.17 per
     municipality, both services together: the share with lower, same and higher price/hours
     at the next registration by goal met (fully or partly) or not, goals of better
-    functioning only. Columns: municipality, goal_met, direction, follow_ups, n, share."""
+    functioning only; every direction of a group with follow-ups is a row (0 included).
+    Columns: municipality, goal_met, direction, follow_ups, n, share."""
     data = improvement_followups(pairs)
     columns = ["municipality", "goal_met", "direction", "follow_ups", "n", "share"]
     if data.empty:
         return pd.DataFrame(columns=columns)
     data = data.assign(municipality=data["municipality"].astype(int))
-    out = data.groupby(["municipality", "met", "direction"]).size().rename("follow_ups").reset_index()
+    counts = data.groupby(["municipality", "met", "direction"]).size()
+    # every direction of each group with follow-ups, zeros too: "none unchanged" is a finding
+    groups = counts.index.droplevel("direction").unique()
+    full = pd.MultiIndex.from_tuples(
+        [(m, met, d) for m, met in groups for d in DIRECTIONS], names=["municipality", "met", "direction"]
+    )
+    out = counts.reindex(full, fill_value=0).rename("follow_ups").reset_index()
     out["n"] = out.groupby(["municipality", "met"])["follow_ups"].transform("sum")
     out["share"] = out["follow_ups"] / out["n"]
     out = out.rename(columns={"met": "goal_met"}).sort_values(["municipality", "goal_met", "direction"])

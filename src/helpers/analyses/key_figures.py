@@ -145,6 +145,57 @@ def new_placements(interventions: pd.DataFrame, t0, t1) -> pd.DataFrame:
     return starting.drop(index=placed_before.unique()).drop_duplicates(["person_id", "start_date"])
 
 
+#: The breakdown of new placements seed 002 asks for: placement step, target group and age
+#: at the start of the placement (``new_placements.csv``).
+NEW_PLACEMENT_BY = ("step", "target_group", "age_group")
+TARGET_GROUPS = ("udsat", "handicap")
+UNKNOWN_GROUP = "Ukendt"
+
+
+def new_placement_children(interventions: pd.DataFrame, t0, t1) -> pd.DataFrame:
+    """One row per new placement in [t0, t1] (:func:`new_placements`) with what it is broken
+    down by: ``person_id``, ``start_date``, ``step``, ``target_group`` (of the placement's
+    row) and ``age_group`` (the child's age on the start date)."""
+    new = new_placements(interventions, as_date(t0), as_date(t1))
+    rows = interventions.drop_duplicates(["person_id", "start_date", "step"]).set_index(
+        ["person_id", "start_date", "step"]
+    )
+    key = pd.MultiIndex.from_frame(new[["person_id", "start_date", "step"]])
+    target = rows["target_group"].reindex(key).to_numpy() if "target_group" in rows else None
+    born = pd.to_datetime(rows["birth_date"].reindex(key).to_numpy()) if "birth_date" in rows else None
+    out = new[["person_id", "start_date", "step"]].copy()
+    out["target_group"] = pd.Series(target, index=out.index, dtype=object).fillna(UNKNOWN_GROUP)
+    ages = age_on(pd.Series(born, index=out.index), out["start_date"]) if born is not None else None
+    out["age_group"] = age_group(ages).fillna(UNKNOWN_AGE) if ages is not None else UNKNOWN_AGE
+    out["step"] = out["step"].astype(int).astype(str)
+    return out
+
+
+def new_placements_by_group(children: pd.DataFrame) -> pd.DataFrame:
+    """New placements by placement step, target group and age group at the start, with every
+    margin (``I alt``): the number of distinct children in each cell, tidy (``step``,
+    ``target_group``, ``age_group``, ``children``). Only cells with children are rows (a
+    missing combination is 0); the margins are always there."""
+    levels = {
+        "step": [str(s) for s in PLACEMENT_STEPS],
+        "target_group": [g for g in TARGET_GROUPS if g in set(children["target_group"])]
+        + sorted(set(children["target_group"]) - set(TARGET_GROUPS)),
+        "age_group": [a for a in AGE_LABELS if a in set(children["age_group"])],
+    }
+    rows = []
+    for step in [*levels["step"], TOTAL]:
+        for group in [*levels["target_group"], TOTAL]:
+            for age in [*levels["age_group"], TOTAL]:
+                mask = pd.Series(True, index=children.index)
+                for column, value in zip(NEW_PLACEMENT_BY, (step, group, age)):
+                    if value != TOTAL:
+                        mask &= children[column] == value
+                n = int(children.loc[mask, "person_id"].nunique())
+                if n or TOTAL in (step, group, age):
+                    rows.append((step, group, age, n))
+    return pd.DataFrame(rows, columns=[*NEW_PLACEMENT_BY, "children"])
+
+
 def continuous_placements(interventions: pd.DataFrame) -> pd.DataFrame:
     """One row per continuous placement: a child's placement rows (steps 4-6) joined when they
     overlap or follow each other (a row starting at most one day after the latest end so far),

@@ -26,8 +26,15 @@ PROJECT_FILES = (
     "book/intro.md",
     "book/data_and_method.md",
     "book/_static/*",
-    "data/*.csv",
-    "data/reference/*",
+    # the shipped reference tables by name: a data set an analyst keeps in data/ (with CPR
+    # numbers) must never be copied into a wheel or a new project
+    "data/measure_steps.csv",
+    "data/municipalities.csv",
+    "data/municipality_names.csv",
+    "data/reference/README.md",
+    "data/reference/kbh_vum_support_letter.csv",
+    "data/reference/kora_aalborg_flows_2016.csv",
+    "data/reference/vive_tabel_1_1_2015.csv",
 )
 #: Where an installed package keeps its copy of the project files.
 PACKAGED = Path(__file__).resolve().parents[1] / "project"
@@ -45,7 +52,7 @@ def project_root() -> Path:
     project then says that there is none)."""
     env = os.environ.get("REPORTBOOK_HOME")
     if env:
-        return Path(env)
+        return Path(env).resolve()  # kernels start in the project: a relative path would move
     cwd = Path.cwd()
     for folder in (cwd, *cwd.parents):
         if is_project(folder):

@@ -630,8 +630,10 @@ def synth_municipality_figures(rng: np.random.Generator, interventions: pd.DataF
     """Every municipality's yearly figures 2013-2016 (Danmarks Statistik-like, contract table
     ``municipality_figures``). The six municipalities of Tabel 1.1 keep their published 2015
     row; a municipality with records (``CHILD_MUNICIPALITIES``) gets the population those
-    records were scaled to and a placed-per-1,000 within a few per cent of its records'
-    (placed children at the year's end / 0-22-year-olds x 1,000); every other municipality
+    records were scaled to and a placed-per-1,000 that moves with its records' (placed
+    children at the year's end / 0-22-year-olds x 1,000): for Aalborg within a few per cent
+    of them, for a Tabel 1.1 municipality around its published 2015 rate (the records of
+    those six follow Aalborg's pattern, not their own, so the two may differ); every other municipality
     draws its level once (population, share of 0-22-year-olds, placement rate around VIVE's
     9.2, need and spending level) and moves a little from year to year."""
     published = pd.read_csv(REFERENCE_DIR / "reference" / "vive_tabel_1_1_2015.csv")
@@ -671,6 +673,9 @@ def synth_municipality_figures(rng: np.random.Generator, interventions: pd.DataF
             if code in CHILD_MUNICIPALITIES:
                 # the records start in 2014; 2013 reads the 2014 stock
                 placed = placed_at_year_end(interventions, code, max(year, START.year)) / young * 1000
+                if len(own):  # a Tabel 1.1 municipality moves with its records around its published 2015 rate
+                    records_2015 = placed_at_year_end(interventions, code, 2015) / population_0_22(code, 2015)
+                    placed *= float(own["placed_per_1000_0_22"].iloc[0]) / (records_2015 * 1000)
             else:
                 placed = placed_level
             rows.append(
@@ -684,7 +689,7 @@ def synth_municipality_figures(rng: np.random.Generator, interventions: pd.DataF
                         float(np.clip(need * spending_level * rng.normal(1, 0.03), 3_910, 21_101)), 0
                     ),
                     "budget_deviation_pct": round(float(np.clip(rng.normal(-3, 7), -28, 20)), 1),
-                    "placed_per_1000_0_22": round(float(np.clip(placed * rng.normal(1, 0.03), 3, 27)), 1),
+                    "placed_per_1000_0_22": round(float(np.clip(placed * rng.normal(1, 0.02), 3, 27)), 1),
                     "appeals_changed_share": round(float(np.clip(rng.normal(0.36, 0.12), 0, 1)), 2),
                     "source": "syntetisk",
                 }

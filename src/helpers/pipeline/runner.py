@@ -50,7 +50,7 @@ from ..publishing.book import NOTEBOOK_TITLES, record_matrix
 from ..publishing.formats import period_da
 from ..publishing.pages import LINKING_PAGES, NOTEBOOKS_ENV, PUBLICATION_ENV
 from ..publishing.private import PRIVATE_ENV, make_private, private_root
-from ..publishing.report import FOOTER, MATRIX_ENV, NO_DATA_PAGE, NOTEBOOK_DIR, notebook_reads
+from ..publishing.report import FOOTER, MATRIX_ENV, NO_DATA_PAGE, NOTEBOOK_DIR, merge_reads, notebook_reads
 from .cache import KEY_FILE
 
 CONFIG_FILE = REPO_ROOT / "runs.yml"
@@ -476,6 +476,7 @@ def publish(run: Run, out: Path, key: str) -> None:
         os.replace(staged_tables, tables)
     os.replace(run.notebook_path(stage), notebook)
     cache.mark(tables, key)
+    run.notebook_path(out / FAILED).unlink(missing_ok=True)  # an earlier failure of this run is over
 
 
 def discard(run: Run, out: Path) -> Path | None:
@@ -594,11 +595,7 @@ def protected_reads(notebook: str, reads: dict) -> dict[str, str]:
     """What a run depends on: the rows its notebook reads, and those every notebook of its
     protection group reads (another page's new table can change which of this page's cells
     are withheld). ``all`` wins over ``municipality``."""
-    out: dict[str, str] = {}
-    for nb in group_members(notebook, reads):
-        for table, scope in reads[nb].items():
-            out[table] = "all" if "all" in (scope, out.get(table)) else scope
-    return out
+    return merge_reads(reads[nb] for nb in group_members(notebook, reads))
 
 
 def protection_scope(run: Run, reads: dict | None = None) -> tuple:

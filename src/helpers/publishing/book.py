@@ -507,6 +507,9 @@ def build(
     if result.returncode != 0:
         sys.stderr.write(result.stdout[-8000:] + result.stderr[-8000:])
         raise RuntimeError("Jupyter Book-bygningen fejlede (se advarslerne ovenfor)")
+    # a failed or unfinished run is never published (_config.yml excludes it; an older build's pages go)
+    for hidden in (".failed", ".staging"):
+        shutil.rmtree(html_dir / reports_dir.relative_to(REPO_ROOT.resolve()) / hidden, ignore_errors=True)
     rename_images(html_dir, since=started - 1)
     describe_images(html_dir, reports_dir, since=started - 1)
     write_static(html_dir)

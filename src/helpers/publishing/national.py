@@ -570,29 +570,36 @@ def save_png(fig, path: Path) -> bool:
 def interval_sentence(values: pd.DataFrame) -> str:
     """What the intervals of a ranked figure allow one to say: whose interval overlaps the
     first municipality's (their order may be chance)."""
+    known = values.dropna(subset=["ci_low", "ci_high"])
+    if known.empty:
+        return "Kommunernes sider har ikke offentliggjort intervaller for de viste tal."
     said = (
         "De vandrette streger er 95 %-konfidensintervaller (Wilson), som kommunernes egne sider viser; "
         "i tabellen står de i parentes."
     )
-    known = values.dropna(subset=["ci_low", "ci_high"])
     if len(known) < 2 or known.index[0] != values.index[0]:
         return said
     first, others = known.iloc[0], known.iloc[1:]
     overlap = others[(others["ci_high"] >= first["ci_low"]) & (others["ci_low"] <= first["ci_high"])]
     if len(overlap) == len(others):
         verdict = (
-            f"Alle {len(others)} øvrige kommuners intervaller overlapper intervallet for nr. 1 ({first['name']}), "
+            f"Intervallerne for alle {len(others)} øvrige kommuner med interval overlapper intervallet for nr. 1 "
+            f"({first['name']}), "
             "så rangordenen kan være tilfældig."
             if len(others) > 1
             else f"Intervallerne for {first['name']} og {others.iloc[0]['name']} overlapper, "
             "så rækkefølgen kan være tilfældig."
         )
     elif overlap.empty:
-        verdict = f"Ingen af de øvrige kommuners intervaller overlapper intervallet for nr. 1 ({first['name']})."
+        verdict = (
+            f"Ingen af de øvrige kommuners intervaller overlapper intervallet for nr. 1 ({first['name']}), så for "
+            "dem er forskellen til nr. 1 større, end tilfældet plausibelt kan forklare."
+        )
     else:
         verdict = (
-            f"{len(overlap)} af de {len(others)} øvrige kommuners intervaller overlapper intervallet for nr. 1 "
-            f"({first['name']}); kun for de øvrige er forskellen til nr. 1 større end tilfældet kan forklare."
+            f"{len(overlap)} af de {len(others)} øvrige kommuner med interval har et interval, der overlapper "
+            f"intervallet for nr. 1 ({first['name']}); kun for de øvrige er forskellen til nr. 1 større, end "
+            "tilfældet plausibelt kan forklare."
         )
     return f"{said} {verdict}"
 
@@ -658,8 +665,8 @@ def period_page(
     with_interval = [f.label for f in figures if f.interval]
     if with_interval:
         lines += [
-            f"Kun {', '.join(with_interval)} vises med 95 %-konfidensinterval: tallet er en andel af få "
-            "opfølgninger pr. kommune og kan svinge tilfældigt. De øvrige nøgletal er opgørelser over alle "
+            f"Kun {', '.join(with_interval)} vises med 95 %-konfidensinterval: tallet er en andel af kommunens "
+            "opfølgninger, der kan være få, så det kan svinge tilfældigt. De øvrige nøgletal er opgørelser over alle "
             "kommunens børn og udgifter, ikke stikprøver, og kilderne sammenligner dem uden interval.",
             "",
         ]

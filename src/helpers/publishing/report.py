@@ -8,6 +8,7 @@ fingerprint, package version) in ``output_dir/run.json`` and writes the rejects 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import json
@@ -23,6 +24,7 @@ import pandas as pd
 
 from .. import __version__
 from ..data import municipalities
+from ..data.contract import TABLES
 from ..data.dataset import Dataset, data_fingerprint, ensure_default_data, is_synthetic, load, write_rejects
 from ..data.paths import REPO_ROOT, resolve_path, source_digest
 from . import concepts
@@ -43,6 +45,88 @@ def notebook_reads(notebook: str | Path) -> dict[str, str]:
     return nbformat.read(path, as_version=4).metadata.get("reportbook", {}).get("reads", {})
 
 
+#: How a page reads a table: the focal municipality's rows (``Report.rows``) or all rows.
+MUNICIPALITY_ROWS, ALL_ROWS = "municipality", "all"
+
+
+def merge_reads(declarations) -> dict[str, str]:
+    """The reads of several notebooks together (a protection group): every table any of them
+    reads, ``all`` where any of them reads all its rows."""
+    out: dict[str, str] = {}
+    for reads in declarations:
+        for table, scope in reads.items():
+            out[table] = ALL_ROWS if ALL_ROWS in (scope, out.get(table)) else scope
+    return out
+
+
+class UndeclaredRead(RuntimeError):
+    """A page read a table (or all of its rows) that its notebook's ``reportbook.reads`` does
+    not declare: the run cache, keyed on the declaration, would serve stale pages."""
+
+
+class ReadLog:
+    """Which tables each page read, and how (its municipality's rows or all rows)."""
+
+    def __init__(self, notebook: str):
+        self.notebook = notebook
+        self.seen: dict[str, dict[str, str]] = {}
+        self._pages: list[str] = []
+
+    @contextlib.contextmanager
+    def reading_for(self, notebook: str):
+        """Reads inside are the page ``notebook``'s (another page of the protection group)."""
+        self._pages.append(notebook)
+        try:
+            yield
+        finally:
+            self._pages.pop()
+
+    def note(self, table: str, scope: str) -> None:
+        page_reads = self.seen.setdefault(self._pages[-1] if self._pages else self.notebook, {})
+        if page_reads.get(table) != ALL_ROWS:
+            page_reads[table] = scope
+
+    def undeclared(self) -> list[str]:
+        """Each read a notebook's declaration lacks, said in Danish."""
+        out = []
+        for notebook, reads in sorted(self.seen.items()):
+            if not (NOTEBOOK_DIR / f"{notebook}.ipynb").is_file():
+                continue  # a notebook of one's own, outside the book: nothing is cached on it
+            declared = notebook_reads(notebook)
+            for table, scope in sorted(reads.items()):
+                if table not in declared:
+                    out.append(f"{notebook} læser tabellen {table}, men dens reportbook.reads nævner den ikke")
+                elif scope == ALL_ROWS and declared[table] != ALL_ROWS:
+                    out.append(
+                        f"{notebook} læser alle kommuners rækker af {table}, men dens reportbook.reads siger "
+                        f"'{declared[table]}'"
+                    )
+        return out
+
+
+class ReadingDataset:
+    """A data set that notes in a :class:`ReadLog` every table read through it
+    (``report.data.<table>`` and ``report.data.table(name)`` read all rows)."""
+
+    def __init__(self, dataset: Dataset, log: ReadLog):
+        self._dataset, self.log = dataset, log
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):  # e.g. while unpickling or copying: no data set yet
+            raise AttributeError(name)
+        if name in TABLES:
+            self.log.note(name, ALL_ROWS)
+        return getattr(self._dataset, name)
+
+    def table(self, name: str) -> pd.DataFrame:
+        self.log.note(name, ALL_ROWS)
+        return self._dataset.table(name)
+
+    def read(self, name: str, scope: str) -> pd.DataFrame:
+        self.log.note(name, scope)
+        return self._dataset.table(name)
+
+
 @dataclass
 class Report:
     municipality: int
@@ -52,7 +136,7 @@ class Report:
     period_end: pd.Timestamp
     data_dir: Path
     output_dir: Path
-    data: Dataset
+    data: Dataset | ReadingDataset
     notebook: str
     fingerprint: dict
 
@@ -69,15 +153,25 @@ class Report:
         """This page's tables, by name (computed, not yet protected)."""
         if self.notebook not in PAGES:
             return {}
-        return {s.name: s for s in page(self.notebook).specs(self)}
+        with self._reading_for(self.notebook):
+            return {s.name: s for s in page(self.notebook).specs(self)}
+
+    def _reading_for(self, notebook: str):
+        log = getattr(self.data, "log", None)
+        return log.reading_for(notebook) if log is not None else contextlib.nullcontext()
+
+    def _specs_of(self, notebook: str) -> dict[str, TableSpec]:
+        """Another page's tables (a page of this page's protection group), computed once."""
+        if notebook not in self._other_specs:
+            with self._reading_for(notebook):
+                self._other_specs[notebook] = {s.name: s for s in page(notebook).specs(self)}
+        return self._other_specs[notebook]
 
     def group_specs(self) -> list[TableSpec]:
         """The tables of every page protected together with this notebook's page."""
         others = [nb for nb in group_of(self.notebook) if nb != self.notebook]
-        for nb in others:  # kept: a page that shows another page's table (page_table) reuses them
-            if nb not in self._other_specs:
-                self._other_specs[nb] = {s.name: s for s in page(nb).specs(self)}
-        return list(self.specs.values()) + [s for nb in others for s in self._other_specs[nb].values()]
+        # kept: a page that shows another page's table (page_table) reuses them
+        return list(self.specs.values()) + [s for nb in others for s in self._specs_of(nb).values()]
 
     @property
     def tag(self) -> str:
@@ -161,9 +255,7 @@ class Report:
         municipality (children's pages), every period of the publication, the validated rows
         its pages read, and the ledger of its earlier releases."""
         members = group_of(self.notebook)
-        reads: dict[str, str] = {}
-        for nb in members:
-            reads.update(notebook_reads(nb))
+        reads = merge_reads(notebook_reads(nb) for nb in members)
         children = members != group_of("adult_prices")
         ledger = hashlib.sha256()
         for path in self.ledger_paths():
@@ -213,9 +305,7 @@ class Report:
         has no such table (e.g. no data)."""
         if notebook not in group_of(self.notebook):
             raise ValueError(f"{notebook} is not protected together with {self.notebook}")
-        if notebook not in self._other_specs:
-            self._other_specs[notebook] = {s.name: s for s in page(notebook).specs(self)}
-        spec = self._other_specs[notebook].get(name)
+        spec = self._specs_of(notebook).get(name)
         return None if spec is None else self._publish_once(spec)
 
     def _publish_once(self, spec: TableSpec) -> Published:
@@ -237,7 +327,8 @@ class Report:
 
     def rows(self, table: str) -> pd.DataFrame:
         """The focal municipality's rows of a table."""
-        frame = self.data.table(table)
+        reader = getattr(self.data, "read", None)
+        frame = reader(table, MUNICIPALITY_ROWS) if reader is not None else self.data.table(table)
         return frame[frame["municipality"] == self.municipality].copy()
 
     def header(self, title: str) -> Html:
@@ -284,7 +375,12 @@ class Report:
 
     def footer(self, parameters: dict) -> Html:
         """The run's parameters (the data folder by its name only: a local path says nothing to
-        a reader and may name a person's home folder) and the data the page rests on."""
+        a reader and may name a person's home folder) and the data the page rests on. Raises
+        :class:`UndeclaredRead` when a page read a table its notebook does not declare."""
+        log = getattr(self.data, "log", None)
+        undeclared = log.undeclared() if log is not None else []
+        if undeclared:
+            raise UndeclaredRead("; ".join(undeclared) + ". Tilføj tabellen til notebookens metadata reportbook.reads.")
         rows = "".join(
             f"<tr><td>{html.escape(PARAMETER_LABELS.get(k, str(k)))}</td>"
             f"<td><code>{html.escape(Path(str(v)).name if k == 'data_dir' else str(v))}</code></td></tr>"
@@ -367,7 +463,7 @@ def open_report(municipality, period_start, period_end, data_dir, output_dir, no
         end,
         data_path,
         out,
-        dataset,
+        ReadingDataset(dataset, ReadLog(notebook)) if notebook else dataset,
         notebook,
         fingerprint,
     )

@@ -246,11 +246,13 @@ def price_change_spec(pairs: pd.DataFrame) -> TableSpec:
     )
 
 
-def price_change_municipality_spec(pairs: pd.DataFrame) -> TableSpec:
+def price_change_municipality_spec(pairs: pd.DataFrame) -> TableSpec | None:
     """Figure 3.18: figure 3.17 per municipality (both services; goals of better functioning).
     KL warns that the categories are small: the disclosure layer withholds what is too small."""
     name = "price_change_by_municipality"
     table = goals.price_change_by_municipality(pairs)
+    if table.empty:
+        return None
     data = goals.improvement_followups(pairs)
     data = data.assign(
         unit_id=data["registration_unit"], goal_met=data["met"], municipality=data["municipality"].astype(int)
@@ -492,33 +494,43 @@ def price_change_da(table) -> str:
 
 
 def price_change_municipalities_da(table) -> str:
-    """Figure 3.18 in words: in how many municipalities price and hours mostly stay the same
-    (every shown "uændret" share above one half), and how many show nothing, from the
-    published shares of ``price_change_by_municipality``."""
+    """Figure 3.18 in words, from the published shares of ``price_change_by_municipality``:
+    in how many of the municipalities where both groups (goal met, not met) can be shown
+    price and hours mostly stay the same in both, and how many cannot show both."""
     data = table.data
-    shown: dict[int, list[float]] = {}
+    if data.empty:
+        return "Der er ingen opfølgninger af mål om bedre funktionsevne i perioden."
+    shown: dict[int, dict[str, float]] = {}
     every = sorted({int(m) for m in data["municipality"]})
     for i in range(len(data)):
         if data["direction"].iloc[i] != "uændret":
             continue
         share = table.value(i, "share")
         if share is not None and not pd.isna(share):
-            shown.setdefault(int(data["municipality"].iloc[i]), []).append(float(share))
-    hidden = len(every) - len(shown)
-    hidden_text = (
-        ""
-        if hidden == 0
-        else f" {plural_da(hidden, 'kommune har', 'kommuner har')} for få opfølgninger til, at tallene kan vises."
-    )
-    if not shown:
+            shown.setdefault(int(data["municipality"].iloc[i]), {})[data["goal_met"].iloc[i]] = float(share)
+    both = {m: v for m, v in shown.items() if {MET_LABEL, NOT_MET_LABEL} <= set(v)}
+    hidden = len(every) - len(both)
+    if not both:
         return (
-            "Pr. kommune er der for få opfølgninger til at vise, hvor ofte pris og timer er uændrede; "
-            "alle tal er diskretioneret."
+            "Pr. kommune er der for få opfølgninger til at vise, hvor ofte pris og timer er uændrede, både når "
+            "målet er nået, og når det ikke er."
         )
-    same = sum(all(v > 0.5 for v in values) for values in shown.values())
-    return (
-        f"I {count_da(same)} af de {plural_da(len(shown), 'kommune', 'kommuner')} med viste tal er pris og timer "
-        "oftest uændrede ved næste registrering, både når målet er nået, og når det ikke er."
-        + hidden_text
-        + " Som KL skriver, bygger tallene pr. kommune på få opfølgninger og er usikre."
-    )
+    same = sum(all(share > 0.5 for share in v.values()) for v in both.values())
+    if len(both) == 1:
+        text = (
+            "I den ene kommune, hvor begge grupper kan vises, er pris og timer oftest uændrede ved næste "
+            "registrering, både når målet er nået, og når det ikke er."
+            if same
+            else "I den ene kommune, hvor begge grupper kan vises, er pris og timer ikke oftest uændrede i begge "
+            "grupper (målet nået og ikke nået)."
+        )
+    else:
+        text = (
+            f"I {count_da(same)} af de {count_da(len(both))} kommuner, hvor begge grupper kan vises, er pris og "
+            "timer oftest uændrede ved næste registrering, både når målet er nået, og når det ikke er."
+        )
+    if hidden:
+        text += (
+            f" {plural_da(hidden, 'kommune har', 'kommuner har')} for få opfølgninger til, at begge grupper kan vises."
+        )
+    return text + " Som KL skriver, bygger tallene pr. kommune på få opfølgninger og er usikre."

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ...analyses import key_figures
 from ...analyses.staircase import (
     BREAKDOWNS,
     DIRECTION_LABELS,
@@ -20,8 +21,9 @@ from ...analyses.staircase import (
     analyse,
     direction,
 )
+from ...data.steps import STEP_LABELS
 from ..disclosure import Cell, Statistic, TableSpec, count_cells, statistics
-from ..formats import count_da, date_da, pct1_da, pct_da
+from ..formats import count_da, date_da, pct1_da, pct_da, plural_da
 
 GROUP = "children"
 UNIT = "child"
@@ -163,13 +165,75 @@ def summary_spec(units: pd.DataFrame) -> TableSpec:
     )
 
 
+NEW_PLACEMENTS = "new_placements"
+
+
+def _step_label(step: str) -> str:
+    return step if step == key_figures.TOTAL else f"{step}. {STEP_LABELS[int(step)]}"
+
+
+def new_placements_spec(interventions: pd.DataFrame, t0, t1) -> TableSpec | None:
+    """``new_placements``: new placements in the period by placement step, target group and
+    age at the start of the placement, with every margin (seed 002's breakdown). Counts of
+    distinct children (unit ``child``), so they link with the page's other tables. None
+    when no child was placed anew in the period."""
+    children = key_figures.new_placement_children(interventions, t0, t1)
+    if children.empty:
+        return None
+    table = key_figures.new_placements_by_group(children)
+    units = children.rename(columns={"person_id": "unit_id"})
+    by = list(key_figures.NEW_PLACEMENT_BY)
+    total = int(table.index[(table[by] == key_figures.TOTAL).all(axis=1)][0])
+    return TableSpec(
+        NEW_PLACEMENTS,
+        table,
+        count_cells(NEW_PLACEMENTS, table, "children", units, UNIT, by),
+        priority=3,
+        caption="Nye anbringelser i perioden efter trin, målgruppe og alder ved anbringelsens start (børn)",
+        formats={"step": _step_label},
+        labels={"step": "Trin", "target_group": "Målgruppe", "age_group": "Alder ved start", "children": "Børn"},
+        source="Seed 002 (Socialstyrelsen): nyanbringelser pr. foranstaltningstype, målgruppe og aldersgruppe.",
+        concepts=[("new_placement_children", key_figures.TOTAL, total, "children")],
+    )
+
+
+def new_placements_da(table) -> str:
+    """What the published breakdown shows: how many children were placed anew, and whether
+    the full breakdown is mostly withheld (then the margins are what can be read)."""
+    data = table.data
+    total = detail = withheld = None
+    detail = withheld = 0
+    for i in range(len(data)):
+        margins = [data[c].iloc[i] == key_figures.TOTAL for c in key_figures.NEW_PLACEMENT_BY]
+        value = table.value(i, "children")
+        if all(margins):
+            total = value
+        elif not any(margins):
+            detail += 1
+            withheld += value is None
+    said = (
+        "Antallet af nye anbringelser i perioden er diskretioneret."
+        if total is None
+        else f"{plural_da(int(total), 'barn', 'børn')} blev anbragt på ny i perioden."
+    )
+    if detail and withheld / detail > 0.5:
+        said += (
+            f" {withheld} af de {detail} celler i den fulde opdeling (trin × målgruppe × alder) er for små til at "
+            "vises; rækkerne «I alt» viser trin, målgruppe og alder hver for sig."
+        )
+    return said
+
+
 def specs(report) -> list[TableSpec]:
     """Every table of the staircase page for the report's municipality and period."""
-    result = analyse(report.rows("interventions"), report.period_start, report.period_end)
+    interventions = report.rows("interventions")
+    new = new_placements_spec(interventions, report.period_start, report.period_end)
+    result = analyse(interventions, report.period_start, report.period_end)
     if result.empty:
-        return []
+        return [new] if new is not None else []
     units = child_units(result)
-    out = [
+    out = [new] if new is not None else []
+    out += [
         flow_spec(result, units),
         transitions_spec(result, units),
         shares_spec(
