@@ -224,57 +224,50 @@ def initiators_spec(registrations: pd.DataFrame, start, end) -> TableSpec | None
     )
 
 
+PRICE_CHANGE_LABELS = {"goal_met": "Mål", "direction": "Pris/timer", "follow_ups": "Opfølgninger", "n": "I alt"}
+PRICE_CHANGE_CAPTION = "Mål om bedre funktionsevne: lavere, uændret eller højere pris/timer ved næste registrering"
+
+
+def _price_change_table(name: str, table: pd.DataFrame, data: pd.DataFrame, by: str, **shown) -> TableSpec:
+    """Figures 3.17 and 3.18: the follow-ups of goals of better functioning behind each count
+    (``data``, one row per follow-up), broken down by ``by`` (service or municipality)."""
+    data = data.assign(unit_id=data["registration_unit"], goal_met=data["met"])
+    cells = count_cells(name, table, "follow_ups", data, REGISTRATION, [by, "goal_met", "direction"])
+    cells += count_cells(name, table, "n", data, REGISTRATION, [by, "goal_met"])
+    return TableSpec(name, table, cells, statistics(name, table, ["share"], ["follow_ups", "n"]), priority=2, **shown)
+
+
 def price_change_spec(pairs: pd.DataFrame) -> TableSpec:
     """Figure 3.17 (service "I alt", and per service as KL's text splits it): goals of better
     functioning only."""
-    name = "price_change_by_attainment"
-    table = goals.price_change_by_attainment(pairs)
     data = goals.improvement_followups(pairs)
     data = pd.concat([data, data.assign(service="I alt")], ignore_index=True)
-    data = data.assign(unit_id=data["registration_unit"], goal_met=data["met"])
-    cells = count_cells(name, table, "follow_ups", data, REGISTRATION, ["service", "goal_met", "direction"])
-    cells += count_cells(name, table, "n", data, REGISTRATION, ["service", "goal_met"])
-    return TableSpec(
-        name,
-        table,
-        cells,
-        statistics(name, table, ["share"], ["follow_ups", "n"]),
-        priority=2,
-        caption="Mål om bedre funktionsevne: lavere, uændret eller højere pris/timer ved næste registrering",
+    return _price_change_table(
+        "price_change_by_attainment",
+        goals.price_change_by_attainment(pairs),
+        data,
+        "service",
+        caption=PRICE_CHANGE_CAPTION,
         formats={"share": pct1_da},
-        labels={"goal_met": "Mål", "direction": "Pris/timer", "follow_ups": "Opfølgninger", "n": "I alt"},
+        labels=PRICE_CHANGE_LABELS,
     )
 
 
 def price_change_municipality_spec(pairs: pd.DataFrame) -> TableSpec | None:
     """Figure 3.18: figure 3.17 per municipality (both services; goals of better functioning).
     KL warns that the categories are small: the disclosure layer withholds what is too small."""
-    name = "price_change_by_municipality"
     table = goals.price_change_by_municipality(pairs)
     if table.empty:
         return None
     data = goals.improvement_followups(pairs)
-    data = data.assign(
-        unit_id=data["registration_unit"], goal_met=data["met"], municipality=data["municipality"].astype(int)
-    )
-    cells = count_cells(name, table, "follow_ups", data, REGISTRATION, ["municipality", "goal_met", "direction"])
-    cells += count_cells(name, table, "n", data, REGISTRATION, ["municipality", "goal_met"])
-    return TableSpec(
-        name,
+    return _price_change_table(
+        "price_change_by_municipality",
         table,
-        cells,
-        statistics(name, table, ["share"], ["follow_ups", "n"]),
-        priority=2,
-        caption="Mål om bedre funktionsevne: lavere, uændret eller højere pris/timer ved næste registrering, "
-        "pr. kommune (KL's figur 3.18)",
+        data.assign(municipality=data["municipality"].astype(int)),
+        "municipality",
+        caption=f"{PRICE_CHANGE_CAPTION}, pr. kommune (KL's figur 3.18)",
         formats={"municipality": municipality_label, "share": pct1_da},
-        labels={
-            "municipality": "Kommune",
-            "goal_met": "Mål",
-            "direction": "Pris/timer",
-            "follow_ups": "Opfølgninger",
-            "n": "I alt",
-        },
+        labels={"municipality": "Kommune", **PRICE_CHANGE_LABELS},
     )
 
 
