@@ -128,11 +128,13 @@ def _step_label(step: int) -> str:
 
 def new_placements(interventions: pd.DataFrame, t0, t1) -> pd.DataFrame:
     """Placements starting in [t0, t1] for a child not placed the day before (one row per
-    child and start date: ``person_id``, ``start_date``, ``step``)."""
+    child and start date: ``person_id``, ``start_date``, ``step``, and the row's
+    ``target_group`` and ``birth_date`` where the data have them)."""
     placements = interventions[interventions["step"].isin(PLACEMENT_STEPS)]
-    starting = placements.loc[
-        (placements["start_date"] >= t0) & (placements["start_date"] <= t1), ["person_id", "start_date", "step"]
-    ].reset_index(drop=True)
+    columns = ["person_id", "start_date", "step", *(c for c in ("target_group", "birth_date") if c in placements)]
+    starting = placements.loc[(placements["start_date"] >= t0) & (placements["start_date"] <= t1), columns].reset_index(
+        drop=True
+    )
     starting["day_before"] = starting["start_date"] - pd.Timedelta(days=1)
     pairs = starting.reset_index().merge(
         placements[["person_id", "start_date", "end_date"]], on="person_id", suffixes=("", "_other")
@@ -157,16 +159,14 @@ def new_placement_children(interventions: pd.DataFrame, t0, t1) -> pd.DataFrame:
     down by: ``person_id``, ``start_date``, ``step``, ``target_group`` (of the placement's
     row) and ``age_group`` (the child's age on the start date)."""
     new = new_placements(interventions, as_date(t0), as_date(t1))
-    rows = interventions.drop_duplicates(["person_id", "start_date", "step"]).set_index(
-        ["person_id", "start_date", "step"]
-    )
-    key = pd.MultiIndex.from_frame(new[["person_id", "start_date", "step"]])
-    target = rows["target_group"].reindex(key).to_numpy() if "target_group" in rows else None
-    born = pd.to_datetime(rows["birth_date"].reindex(key).to_numpy()) if "birth_date" in rows else None
     out = new[["person_id", "start_date", "step"]].copy()
-    out["target_group"] = pd.Series(target, index=out.index, dtype=object).fillna(UNKNOWN_GROUP)
-    ages = age_on(pd.Series(born, index=out.index), out["start_date"]) if born is not None else None
-    out["age_group"] = age_group(ages).fillna(UNKNOWN_AGE) if ages is not None else UNKNOWN_AGE
+    target = new["target_group"] if "target_group" in new else pd.Series(None, index=new.index, dtype=object)
+    out["target_group"] = target.astype(object).fillna(UNKNOWN_GROUP)
+    if "birth_date" in new:
+        ages = age_on(pd.to_datetime(new["birth_date"]), out["start_date"])
+        out["age_group"] = age_group(ages).fillna(UNKNOWN_AGE)
+    else:
+        out["age_group"] = UNKNOWN_AGE
     out["step"] = out["step"].astype(int).astype(str)
     return out
 

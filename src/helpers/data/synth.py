@@ -20,9 +20,10 @@ CPR-like so that the loader's privacy path (derive, then pseudonymise) is exerci
   higher under 40, about half of the goals met (20-75 % by municipality).
 * ``municipality_figures`` (all 98 municipalities, 2013-2016): coherent with the records
   and the sources (populations from Tabel 1.1, 0-22-year-olds a fixed share of them,
-  placed per 1,000 around VIVE's 9.2 and, for a municipality with records, within a few per
-  cent of the records' own figure). The constants below name the published figure each
-  parameter follows.
+  placed per 1,000 around VIVE's 9.2, moving with the records' own figure where a
+  municipality has records: Aalborg within a few per cent of them, Tabel 1.1's six around
+  their published 2015 rate). The constants below name the published figure each parameter
+  follows.
 * ``case_events``,
   ``budget_assumptions`` (per step and year 2014-2024, near the actual volumes and prices)
   and ``targets`` (Aalborg's targets for placed children 2016-2024, contract v1.1).
@@ -646,9 +647,12 @@ def synth_municipality_figures(rng: np.random.Generator, interventions: pd.DataF
         spending_level = float(rng.normal(0.985, 0.11))
         placed_level = float(np.clip(rng.normal(PLACED_PER_1000_MEAN, 2.3), 4, 20))
         own = published[published["municipality"] == code]
+        records_scale = 1.0  # records -> this municipality's placed per 1,000
         if len(own):  # the other years of a Tabel 1.1 municipality move around its 2015 row
             need = float(own["expected_need_per_0_22"].iloc[0])
             spending_level = float(own["expenditure_per_0_22"].iloc[0]) / need
+            records_2015 = placed_at_year_end(interventions, code, 2015) / population_0_22(code, 2015) * 1000
+            records_scale = float(own["placed_per_1000_0_22"].iloc[0]) / records_2015
         for year in (2013, 2014, 2015, 2016):
             pub = published[(published["municipality"] == code) & (published["year"] == year)]
             if len(pub):
@@ -672,10 +676,7 @@ def synth_municipality_figures(rng: np.random.Generator, interventions: pd.DataF
             young = population_0_22(code, year, share, pop)
             if code in CHILD_MUNICIPALITIES:
                 # the records start in 2014; 2013 reads the 2014 stock
-                placed = placed_at_year_end(interventions, code, max(year, START.year)) / young * 1000
-                if len(own):  # a Tabel 1.1 municipality moves with its records around its published 2015 rate
-                    records_2015 = placed_at_year_end(interventions, code, 2015) / population_0_22(code, 2015)
-                    placed *= float(own["placed_per_1000_0_22"].iloc[0]) / (records_2015 * 1000)
+                placed = placed_at_year_end(interventions, code, max(year, START.year)) / young * 1000 * records_scale
             else:
                 placed = placed_level
             rows.append(

@@ -337,8 +337,9 @@ def ranked(frame: pd.DataFrame, figure: Figure) -> pd.DataFrame:
     """The municipalities with a published value of ``figure``, highest first, with their
     rank (1 = highest; ties share the lower rank). Withheld and missing values are left out."""
     values = frame[["municipality", "name", figure.key]].rename(columns={figure.key: "value"})
-    values["ci_low"] = [math.nan if ci is None else float(ci[0]) for ci in _intervals(frame, figure)]
-    values["ci_high"] = [math.nan if ci is None else float(ci[1]) for ci in _intervals(frame, figure)]
+    intervals = _intervals(frame, figure)
+    values["ci_low"] = [math.nan if ci is None else float(ci[0]) for ci in intervals]
+    values["ci_high"] = [math.nan if ci is None else float(ci[1]) for ci in intervals]
     values = values[values["value"].map(lambda v: not (is_withheld(v) or is_missing(v)))].copy()
     values["value"] = values["value"].astype(float)
     values = values.sort_values(["value", "name"], ascending=[False, True], kind="stable").reset_index(drop=True)

@@ -119,8 +119,7 @@ class ReadingDataset:
         return getattr(self._dataset, name)
 
     def table(self, name: str) -> pd.DataFrame:
-        self.log.note(name, ALL_ROWS)
-        return self._dataset.table(name)
+        return self.read(name, ALL_ROWS)
 
     def read(self, name: str, scope: str) -> pd.DataFrame:
         self.log.note(name, scope)
@@ -136,7 +135,7 @@ class Report:
     period_end: pd.Timestamp
     data_dir: Path
     output_dir: Path
-    data: Dataset | ReadingDataset
+    data: ReadingDataset
     notebook: str
     fingerprint: dict
 
@@ -153,17 +152,13 @@ class Report:
         """This page's tables, by name (computed, not yet protected)."""
         if self.notebook not in PAGES:
             return {}
-        with self._reading_for(self.notebook):
+        with self.data.log.reading_for(self.notebook):
             return {s.name: s for s in page(self.notebook).specs(self)}
-
-    def _reading_for(self, notebook: str):
-        log = getattr(self.data, "log", None)
-        return log.reading_for(notebook) if log is not None else contextlib.nullcontext()
 
     def _specs_of(self, notebook: str) -> dict[str, TableSpec]:
         """Another page's tables (a page of this page's protection group), computed once."""
         if notebook not in self._other_specs:
-            with self._reading_for(notebook):
+            with self.data.log.reading_for(notebook):
                 self._other_specs[notebook] = {s.name: s for s in page(notebook).specs(self)}
         return self._other_specs[notebook]
 
@@ -327,8 +322,7 @@ class Report:
 
     def rows(self, table: str) -> pd.DataFrame:
         """The focal municipality's rows of a table."""
-        reader = getattr(self.data, "read", None)
-        frame = reader(table, MUNICIPALITY_ROWS) if reader is not None else self.data.table(table)
+        frame = self.data.read(table, MUNICIPALITY_ROWS)
         return frame[frame["municipality"] == self.municipality].copy()
 
     def header(self, title: str) -> Html:
@@ -377,8 +371,7 @@ class Report:
         """The run's parameters (the data folder by its name only: a local path says nothing to
         a reader and may name a person's home folder) and the data the page rests on. Raises
         :class:`UndeclaredRead` when a page read a table its notebook does not declare."""
-        log = getattr(self.data, "log", None)
-        undeclared = log.undeclared() if log is not None else []
+        undeclared = self.data.log.undeclared()
         if undeclared:
             raise UndeclaredRead("; ".join(undeclared) + ". Tilføj tabellen til notebookens metadata reportbook.reads.")
         rows = "".join(
@@ -463,7 +456,7 @@ def open_report(municipality, period_start, period_end, data_dir, output_dir, no
         end,
         data_path,
         out,
-        ReadingDataset(dataset, ReadLog(notebook)) if notebook else dataset,
+        ReadingDataset(dataset, ReadLog(notebook)),
         notebook,
         fingerprint,
     )

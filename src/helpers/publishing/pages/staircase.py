@@ -201,8 +201,7 @@ def new_placements_da(table) -> str:
     """What the published breakdown shows: how many children were placed anew, and whether
     the full breakdown is mostly withheld (then the margins are what can be read)."""
     data = table.data
-    total = detail = withheld = None
-    detail = withheld = 0
+    total, detail, withheld = None, 0, 0
     for i in range(len(data)):
         margins = [data[c].iloc[i] == key_figures.TOTAL for c in key_figures.NEW_PLACEMENT_BY]
         value = table.value(i, "children")
