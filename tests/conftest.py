@@ -36,8 +36,10 @@ def write_csv(path: Path, text: str, encoding: str = "utf-8") -> Path:
     return path
 
 
-def reportbook(*args, env=None, check=False, timeout=600):
-    """Run the console script as a user would."""
+def reportbook(*args, env=None, check=False, timeout=None):
+    """Run the console script as a user would. No wall-clock limit by default: how long a
+    matrix or an audit takes depends on the machine's load, and a test must not fail
+    because the other core is busy (a test that checks a kill passes its own ``timeout``)."""
     result = subprocess.run(
         [str(BIN / "reportbook"), *map(str, args)],
         capture_output=True,
@@ -50,7 +52,7 @@ def reportbook(*args, env=None, check=False, timeout=600):
     return result
 
 
-def nbval(notebooks, rootdir: Path, home: Path, timeout: int = 900) -> subprocess.CompletedProcess:
+def nbval(notebooks, rootdir: Path, home: Path, timeout: int | None = None) -> subprocess.CompletedProcess:
     """Re-execute ``notebooks`` with a real kernel under nbval (the project's sanitizers) in
     the project copy ``home``."""
     return subprocess.run(

@@ -129,7 +129,7 @@ def papermill(engine, source, target, tables, cwd, *extra, env=None):
     env = {k: v for k, v in {**os.environ, **(env or {})}.items() if k != "PYTEST_CURRENT_TEST"}
     cmd = [str(BIN / "papermill"), str(source), str(target), "-p", "output_dir", str(tables), "--cwd", str(cwd)]
     cmd += ["--engine", engine] if engine else []
-    return subprocess.run(cmd + [*map(str, extra)], capture_output=True, text=True, env=env, timeout=600)
+    return subprocess.run(cmd + [*map(str, extra)], capture_output=True, text=True, env=env)
 
 
 def comparable(path, tables):

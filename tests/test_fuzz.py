@@ -193,7 +193,6 @@ def test_run_on_mutated_files_exits_0_or_1_without_a_traceback(project_copy, cas
             capture_output=True,
             text=True,
             env={**os.environ, "REPORTBOOK_HOME": str(project_copy), "XDG_CACHE_HOME": f"{folder}/cache"},
-            timeout=300,
         )
     assert result.returncode in (0, 1), result.stderr[-3000:]
     assert "Traceback" not in result.stdout + result.stderr

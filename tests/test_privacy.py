@@ -210,6 +210,7 @@ def test_a_cpr_in_any_spelling_is_pseudonymised_as_a_person_id(spelled):
 @pytest.mark.parametrize(
     "text",
     [
+        "010203 1234",
         "010203 - 1234",
         "010203–1234",
         "010203/1234",

@@ -156,7 +156,7 @@ def test_an_interrupted_run_stops_everything_and_leaves_no_partial_file(
     assert "Traceback" not in stderr
     messages = [line for line in stderr.splitlines() if line.startswith("reportbook")]
     assert len(messages) == 1 and "afbrudt" in messages[0].lower(), stderr[-2000:]
-    assert seen and wait_for(lambda: not any(alive(p) for p in seen), timeout=30), "workers or kernels left"
+    assert seen and wait_for(lambda: not any(alive(p) for p in seen), timeout=120), "workers or kernels left"
     assert not (out / runner.STAGING).exists() or not any((out / runner.STAGING).rglob("*"))
     assert runner.incomplete_runs(out) == []
     for notebook in out.glob("*/*.ipynb"):  # whatever finished is complete
@@ -180,10 +180,10 @@ def test_after_a_sigkill_workers_stop_and_the_next_run_completes_the_matrix(
     seen.update(processes_of(proc.pid))
     proc.kill()
     proc.communicate(timeout=60)
-    assert seen and wait_for(lambda: not any(alive(p) for p in seen), timeout=30), "orphaned workers or kernels"
+    assert seen and wait_for(lambda: not any(alive(p) for p in seen), timeout=120), "orphaned workers or kernels"
     assert not [p for p in out.glob(f"{slow_notebook}/*.ipynb") if (p.with_suffix("") / cache.KEY_FILE).exists()]
     again = start_run(project_copy, tmp_path, data, out, *args, "--engine", engine, sleep=0)
-    stdout, stderr = again.communicate(timeout=300)
+    stdout, stderr = again.communicate()
     assert again.returncode == 0, stderr[-2000:]
     assert runner.incomplete_runs(out) == []
     assert {p.name for p in out.glob(f"{slow_notebook}/*.ipynb")} == {

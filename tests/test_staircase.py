@@ -348,3 +348,19 @@ def test_among_equal_highest_steps_the_earliest_start_sets_the_childs_attributes
     assert top[["person_id", "step", "district", "target_group"]].values.tolist() == [["c1", 4, "Syd", "udsat"]]
     attributes = staircase.child_attributes(frame, pd.Timestamp("2016-06-01"), pd.Timestamp("2016-12-01"))
     assert attributes[["district", "target_group"]].values.tolist() == [["Syd", "udsat"]]
+
+
+def test_between_equal_steps_the_earliest_start_sets_the_childs_attributes():
+    """Two placements on the same (highest) step: the one that started first defines the
+    child's district, whatever order the rows come in; a lower step never does."""
+    rows = [
+        ("c1", 5, "2016-03-01", None, "Nord"),  # same step, later start
+        ("c1", 5, "2016-01-15", None, "Syd"),  # same step, earliest start: defines
+        ("c1", 2, "2015-01-01", None, "Vest"),  # lower step, earlier still: never
+    ]
+    frame = interventions_frame([r[:4] for r in rows]).assign(district=[r[4] for r in rows])
+    for order in ([0, 1, 2], [1, 0, 2], [2, 0, 1]):
+        top = staircase.highest_active(frame.iloc[order], pd.Timestamp("2016-06-01"))
+        assert top[["person_id", "district"]].values.tolist() == [["c1", "Syd"]]
+    # before the later one starts, the earliest is the only step-5 row anyway
+    assert staircase.highest_active(frame, pd.Timestamp("2016-02-01"))["district"].tolist() == ["Syd"]

@@ -149,6 +149,9 @@ class TableSpec:
     kinds: dict = field(default_factory=dict)
     #: The cells that are concepts of the book (:mod:`.concepts`): (concept, group, row, column).
     concepts: list = field(default_factory=list)
+    #: Model estimates: the table's decimal numbers are written to this many significant
+    #: digits (None: six decimals), so that their last digit does not depend on the machine.
+    significant: int | None = None
 
 
 def _ids(values) -> np.ndarray:

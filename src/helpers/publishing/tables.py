@@ -15,6 +15,7 @@ import json
 import re
 import zipfile
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -352,6 +353,18 @@ def withhold(table: pd.DataFrame, status: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def written(value, significant: int | None = None):
+    """A decimal number as the files hold it: six decimals (enough for any analysis, and
+    no long digit runs), or ``significant`` digits for model estimates, whose 7th digit may
+    differ between CPUs and BLAS builds. Python's ``round`` and ``format`` round the exact
+    binary value correctly (numpy's ``round`` does not); NA stays NA."""
+    if pd.isna(value):
+        return value
+    if significant is None:
+        return round(float(value), DECIMALS)
+    return float(f"{float(value):.{significant}g}")
+
+
 def publish(spec: TableSpec, output_dir: str | Path, protection: Protection | None = None) -> Published:
     """Protect ``spec`` (within ``protection``, the outcome for its whole linked system;
     alone when None), then write ``<name>.csv`` and ``<name>.xlsx`` to ``output_dir``, and
@@ -366,9 +379,9 @@ def publish(spec: TableSpec, output_dir: str | Path, protection: Protection | No
         protection.include(spec)
         status = protection.statuses(spec.name, table)
     data = withhold(table, status)
-    for c in data.columns:  # six decimals: enough for any analysis, and no long digit runs in the files
-        if pd.api.types.is_float_dtype(data[c]):  # Python's round is correctly rounded (numpy's is not)
-            data[c] = data[c].map(lambda v: v if pd.isna(v) else round(float(v), DECIMALS)).astype(data[c].dtype)
+    for c in data.columns:
+        if pd.api.types.is_float_dtype(data[c]):
+            data[c] = data[c].map(partial(written, significant=spec.significant)).astype(data[c].dtype)
     files = safe_frame(data)
     csv_path, xlsx_path = output_dir / f"{spec.name}.csv", output_dir / f"{spec.name}.xlsx"
     write_csv(files, csv_path)

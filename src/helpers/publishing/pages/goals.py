@@ -347,7 +347,9 @@ def model_spec(
 
     formats = dict.fromkeys(value_columns, two)
     formats["p_value"] = lambda v: "< 0,001" if v < 0.001 else f"{v:.3f}".replace(".", ",")
-    return TableSpec(name, table, statistics=stats, caption=caption, formats={"term": term_label, **formats})
+    return TableSpec(
+        name, table, statistics=stats, caption=caption, formats={"term": term_label, **formats}, significant=4
+    )
 
 
 def term_label(term: str) -> str:

@@ -66,6 +66,7 @@ def differences_spec(units: pd.DataFrame, service: str) -> TableSpec | None:
         cells,
         stats,
         priority=1,
+        significant=4,
         caption=f"{service}: forskel fra gennemsnitskommunen, ujusteret og justeret (95 %-interval)",
         formats={"municipality": municipality_label, **dict.fromkeys(effect_columns, fmt)},
         labels={
