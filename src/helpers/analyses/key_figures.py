@@ -273,10 +273,23 @@ def key_figures(
     """Every key figure for one municipality's rows and one period (tidy, unprotected)."""
     t0, t1 = as_date(t0), as_date(t1)
     f = _Figures()
-    iv = interventions
-    top = highest_active(iv, t1)
-    f.count("active_children", TOTAL, top["person_id"], "child")
+    top = highest_active(interventions, t1)
+    _children(f, interventions, top, t0, t1)
+    cost = cost_in(interventions, t0, t1)
+    _spending(f, interventions, budget, cost, t0, t1)
+    _casework(f, interventions, top, cost)
+    _case_events(f, case_events, t0, t1)
+    out = pd.DataFrame(f.rows)
+    out.insert(0, "period_end", str(t1.date()))
+    out.insert(0, "period_start", str(t0.date()))
+    out.insert(0, "municipality", int(municipality))
+    return out
 
+
+def _children(f: _Figures, iv: pd.DataFrame, top: pd.DataFrame, t0, t1) -> None:
+    """Children on t1 (placed by step, target group, placement type and age; preventive),
+    new placements, and placement and preventive durations."""
+    f.count("active_children", TOTAL, top["person_id"], "child")
     placed = top[top["step"].isin(PLACEMENT_STEPS)].assign(label=lambda d: d["step"].map(_step_label))
     f.counts("placed_children", placed, "label", [_step_label(s) for s in PLACEMENT_STEPS], "child")
     f.counts("placed_by_target_group", placed, "target_group", ["udsat", "handicap"], "child")
@@ -309,8 +322,11 @@ def key_figures(
         "preventive_days_mean", TOTAL, prev_days.mean() if len(prev_days) else np.nan, prev_ended["person_id"].nunique()
     )
 
-    # Economy: amounts are sums over interventions, resting on the children who have them.
-    cost = cost_in(iv, t0, t1)
+
+def _spending(f: _Figures, iv: pd.DataFrame, budget: pd.DataFrame, cost: pd.Series, t0, t1) -> None:
+    """Spending in the period against the budget, per step and in all; the year's committed
+    spending, budget and deviation as of t1; the shares of placements and preventive measures.
+    Amounts are sums over interventions, resting on the children who have them."""
     paying = cost > 0
     bud = budget_in(budget, t0, t1).set_index("step")["budget"] if len(budget) else pd.Series(dtype=float)
     for s in sorted(set(iv["step"].dropna().astype(int)) | set(bud.index)):
@@ -358,6 +374,11 @@ def key_figures(
             inputs=[("spending_by_kind", label), ("spending", TOTAL)],
         )
 
+
+def _casework(f: _Figures, iv: pd.DataFrame, top: pd.DataFrame, cost: pd.Series) -> None:
+    """The most expensive cases, spending by provider, children and spending per caseworker."""
+    paying = cost > 0
+    total_cost = cost.sum()
     per_child = cost.groupby(iv["person_id"]).sum()
     per_child = per_child[per_child > 0].sort_values(ascending=False, kind="stable")
     n_top = math.ceil(TOP_SHARE * len(per_child))
@@ -391,6 +412,9 @@ def key_figures(
         spend_workers = cost.groupby(iv["caseworker_id"]).sum()
         f.statistic("spending_per_caseworker_mean", TOTAL, spend_workers.mean(), len(spend_workers))
 
+
+def _case_events(f: _Figures, case_events: pd.DataFrame, t0, t1) -> None:
+    """Notifications and other case events, investigations within the deadline, complaints."""
     ev = case_events[(case_events["event_date"] >= t0) & (case_events["event_date"] <= t1)]
     ev = ev.assign(unit_id=ev.index.astype(str))
     for event, label in EVENT_LABELS.items():
@@ -406,12 +430,6 @@ def key_figures(
     )
     complaints = ev[ev["event_type"] == "klage"].assign(outcome=lambda d: d["outcome"].fillna("uoplyst"))
     f.counts("complaints", complaints, "outcome", ["medhold", "hjemvist", "omgjort", "uoplyst"], "event", "unit_id")
-
-    out = pd.DataFrame(f.rows)
-    out.insert(0, "period_end", str(t1.date()))
-    out.insert(0, "period_start", str(t0.date()))
-    out.insert(0, "municipality", int(municipality))
-    return out
 
 
 def district_units(interventions: pd.DataFrame, case_events: pd.DataFrame, t0, t1, by: str = "district") -> dict:

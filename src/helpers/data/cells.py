@@ -263,59 +263,16 @@ def _date_of_text(text: str) -> tuple[str, object]:
 def parse_date(values: pd.Series, column: Column, excel: bool = False, cells: Cells | None = None) -> Parsed:
     """Dates, far-future open ends and date ranges (see the module docstring)."""
     cells = cells or Cells.of(values)
-    sentinel = open_end_from() if column.open_end else None
-    lo, hi = DATE_MIN, DATE_MAX
+    judge = _DateJudge(open_end_from() if column.open_end else None)
     out = np.full(len(values), np.datetime64("NaT"), dtype="datetime64[ns]")
     parsed = Parsed(pd.Series(out, index=values.index))
-
-    def judge(day: dt.date) -> tuple[str, str] | None:
-        if sentinel is not None and day >= sentinel:
-            return "open_end", f"{day.isoformat()} betyder åben slutdato (igangværende)"
-        if day < lo or day > hi:
-            return "date_range", (
-                f"{day.isoformat()} ligger uden for de mulige datoer ({lo.isoformat()} til {hi.isoformat()})"
-            )
-        return None
-
     if len(cells.text):
-        codes, results = by_unique(cells.text, _date_of_text)
-        stamps = np.full(len(results), np.datetime64("NaT"), dtype="datetime64[ns]")
-        verdicts: list = []
-        for k, (status, value) in enumerate(results):
-            if status != "ok":
-                verdicts.append(("parse", " (datoen findes ikke)" if value == "findes ikke" else ""))
-                continue
-            verdict = judge(value)
-            verdicts.append(verdict)
-            if verdict is None:
-                stamps[k] = np.datetime64(value, "D")
-        out[_positions(values, cells.text)] = stamps[codes]
-        failing = np.array([v is not None for v in verdicts], dtype=bool)
-        for i, raw, code in zip(cells.text.index[failing[codes]], cells.text[failing[codes]], codes[failing[codes]]):
-            rule, text = verdicts[code]
-            if rule == "parse":
-                parsed.bad[i] = ("parse", f"{show(raw)} kan ikke læses som dato{text}")
-            elif rule == "open_end":
-                parsed.notes[i] = (rule, text)
-            else:
-                parsed.bad[i] = (rule, text)
+        _text_dates(values, cells.text, judge, out, parsed)
     position = dict(zip(values.index, range(len(values))))
     for i, v in cells.native.items():
-        day = None
-        if isinstance(v, dt.datetime | pd.Timestamp):
-            day = v.date()
-        elif isinstance(v, dt.date):
-            day = v
-        elif isinstance(v, np.datetime64):
-            day = pd.Timestamp(v).date()
-        elif excel and isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v):
-            try:
-                hint = f" (svarer til {(EXCEL_EPOCH + dt.timedelta(days=int(v))).isoformat()})"
-            except OverflowError:
-                hint = ""
-            parsed.bad[i] = ("excel_serial", f"{show(v)} er et Excel-datotal{hint}, ikke en dato")
-        else:
-            parsed.bad[i] = ("parse", f"{show(v)} kan ikke læses som dato")
+        day, bad = _native_day(v, excel)
+        if bad is not None:
+            parsed.bad[i] = bad
         if day is None:
             continue
         verdict = judge(day)
@@ -327,6 +284,64 @@ def parse_date(values: pd.Series, column: Column, excel: bool = False, cells: Ce
             parsed.bad[i] = verdict
     parsed.values = pd.Series(out, index=values.index)
     return parsed
+
+
+class _DateJudge:
+    """Whether a date is kept: None, ``open_end`` (from the open-end date on) or ``date_range``."""
+
+    def __init__(self, sentinel: dt.date | None):
+        self.sentinel, self.lo, self.hi = sentinel, DATE_MIN, DATE_MAX
+
+    def __call__(self, day: dt.date) -> tuple[str, str] | None:
+        if self.sentinel is not None and day >= self.sentinel:
+            return "open_end", f"{day.isoformat()} betyder åben slutdato (igangværende)"
+        if day < self.lo or day > self.hi:
+            return "date_range", (
+                f"{day.isoformat()} ligger uden for de mulige datoer ({self.lo.isoformat()} til {self.hi.isoformat()})"
+            )
+        return None
+
+
+def _text_dates(values: pd.Series, text: pd.Series, judge: _DateJudge, out: np.ndarray, parsed: Parsed) -> None:
+    """Dates written as text, each distinct text read once; kept ones into ``out``."""
+    codes, results = by_unique(text, _date_of_text)
+    stamps = np.full(len(results), np.datetime64("NaT"), dtype="datetime64[ns]")
+    verdicts: list = []
+    for k, (status, value) in enumerate(results):
+        if status != "ok":
+            verdicts.append(("parse", " (datoen findes ikke)" if value == "findes ikke" else ""))
+            continue
+        verdict = judge(value)
+        verdicts.append(verdict)
+        if verdict is None:
+            stamps[k] = np.datetime64(value, "D")
+    out[_positions(values, text)] = stamps[codes]
+    failing = np.array([v is not None for v in verdicts], dtype=bool)
+    for i, raw, code in zip(text.index[failing[codes]], text[failing[codes]], codes[failing[codes]]):
+        rule, message = verdicts[code]
+        if rule == "parse":
+            parsed.bad[i] = ("parse", f"{show(raw)} kan ikke læses som dato{message}")
+        elif rule == "open_end":
+            parsed.notes[i] = (rule, message)
+        else:
+            parsed.bad[i] = (rule, message)
+
+
+def _native_day(v, excel: bool) -> tuple[dt.date | None, tuple[str, str] | None]:
+    """A cell that is not text (a date, a timestamp, an Excel number): its day, or why not."""
+    if isinstance(v, dt.datetime | pd.Timestamp):
+        return v.date(), None
+    if isinstance(v, dt.date):
+        return v, None
+    if isinstance(v, np.datetime64):
+        return pd.Timestamp(v).date(), None
+    if excel and isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v):
+        try:
+            hint = f" (svarer til {(EXCEL_EPOCH + dt.timedelta(days=int(v))).isoformat()})"
+        except OverflowError:
+            hint = ""
+        return None, ("excel_serial", f"{show(v)} er et Excel-datotal{hint}, ikke en dato")
+    return None, ("parse", f"{show(v)} kan ikke læses som dato")
 
 
 # ---------------------------------------------------------------------------- booleans, allowed values, text

@@ -641,7 +641,6 @@ def _formula_cells(path: Path, sheet: str, header_row: int) -> set[tuple[int, in
 
 def read_xlsx(path: Path, table: Table) -> RawTable:
     import openpyxl
-    from openpyxl.utils import column_index_from_string
 
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -661,22 +660,8 @@ def read_xlsx(path: Path, table: Table) -> RawTable:
         if header_row is None:
             return _refused(path, "empty_file", f"arket {ws.title!r} er tomt", "en overskrift og rækker")
         raw = RawTable(path, pd.DataFrame(), pd.Series([], dtype="int64"), sheet=ws.title)
+        header, records, numbers = _sheet_rows(rows_iter, header)
         width = len(header)
-        records, numbers = [], []
-        for number, values in rows_iter:
-            if not any(v is not None and not (isinstance(v, str) and not v.strip()) for v in values):
-                continue
-            values = tuple(values)
-            if len(values) > width:
-                if any(v is not None for v in values[width:]):
-                    extra = len(values) - width
-                    header = tuple(header) + (None,) * extra
-                    records = [r + (None,) * extra for r in records]
-                    width = len(values)
-                else:
-                    values = values[:width]
-            records.append(values + (None,) * (width - len(values)))
-            numbers.append(number)
         merged = _merged_ranges(path, ws)
         formulas = _formula_cells(path, ws.title, header_row) if _has_formulas(path, ws) else set()
     except Exception as err:  # noqa: BLE001 - a corrupt sheet part: one line naming the file
@@ -704,25 +689,7 @@ def read_xlsx(path: Path, table: Table) -> RawTable:
             }
         )
     raw.rows = pd.Series(np.asarray(numbers, dtype="int64"), index=raw.frame.index)
-    present = set(numbers)
-    for first_col, first_row, last_col, last_row in merged:
-        c0, c1 = column_index_from_string(first_col) - 1, column_index_from_string(last_col) - 1
-        for row in range(first_row, last_row + 1):
-            if row not in present:
-                continue
-            for c in range(c0, c1 + 1):
-                if (row, c) == (first_row, c0) or c >= len(columns):
-                    continue
-                raw.problems.append(
-                    {
-                        "row": row,
-                        "column": columns[c],
-                        "rule": "merged",
-                        "problem": f"cellen er en del af de flettede celler {first_col}{first_row}:"
-                        f"{last_col}{last_row}, og værdien står kun i {first_col}{first_row}",
-                        "expected": "ophæv fletningen og skriv værdien i hver celle",
-                    }
-                )
+    raw.problems += _merged_problems(merged, set(numbers), columns)
     by_row = dict(zip(numbers, range(len(numbers))))
     for row, c in sorted(formulas):
         if row in by_row and c < len(columns) and records[by_row[row]][c] is None:
@@ -740,6 +707,54 @@ def read_xlsx(path: Path, table: Table) -> RawTable:
             {"row": None, "column": "", "rule": "header_only", "problem": "filen har kun overskriften og ingen rækker"}
         )
     return raw
+
+
+def _sheet_rows(rows_iter, header) -> tuple[tuple, list[tuple], list[int]]:
+    """The sheet's non-empty rows after the header, each as wide as the widest (a value
+    right of the header widens every row and the header), with their row numbers."""
+    width = len(header)
+    records, numbers = [], []
+    for number, values in rows_iter:
+        if not any(v is not None and not (isinstance(v, str) and not v.strip()) for v in values):
+            continue
+        values = tuple(values)
+        if len(values) > width:
+            if any(v is not None for v in values[width:]):
+                extra = len(values) - width
+                header = tuple(header) + (None,) * extra
+                records = [r + (None,) * extra for r in records]
+                width = len(values)
+            else:
+                values = values[:width]
+        records.append(values + (None,) * (width - len(values)))
+        numbers.append(number)
+    return tuple(header), records, numbers
+
+
+def _merged_problems(merged, present: set[int], columns: list[str]) -> list[dict]:
+    """Every cell of a merged range but its first, on a row that is read: its value is lost."""
+    from openpyxl.utils import column_index_from_string
+
+    problems = []
+    for first_col, first_row, last_col, last_row in merged:
+        c0, c1 = column_index_from_string(first_col) - 1, column_index_from_string(last_col) - 1
+        for row in range(first_row, last_row + 1):
+            if row not in present:
+                continue
+            for c in range(c0, c1 + 1):
+                if (row, c) == (first_row, c0) or c >= len(columns):
+                    continue
+                problems.append(
+                    {
+                        "row": row,
+                        "column": columns[c],
+                        "rule": "merged",
+                        "problem": f"cellen er en del af de flettede celler {first_col}{first_row}:"
+                        f"{last_col}{last_row}, og værdien står kun i {first_col}{first_row}",
+                        "expected": "ophæv fletningen og skriv værdien i hver celle",
+                    }
+                )
+    return problems
 
 
 def _short(err: Exception) -> str:

@@ -251,6 +251,22 @@ def import_os2bos(src: str | Path, out: str | Path, key: bytes | None = None) ->
     history = _case_steps(cases)
     key = secret_key() if key is None else key
 
+    rows = _granted_rows(raw, report, name)
+    activities, horizon = _activities(rows, report, name, key)
+    mains = _main_activities(activities, report, name)
+    mains = _steps(mains, history, out, report, name)
+    suppl = activities[activities["kind"] == "SUPPL_ACTIVITY"]
+    mains = _attach_supplements(mains, suppl, horizon, report, name)
+    interventions = _interventions(_merge_modified(mains, report, name))
+    report.add("interventions.csv", "indsatser skrevet", len(interventions))
+    out.mkdir(parents=True, exist_ok=True)
+    interventions.to_csv(out / "interventions.csv", index=False, lineterminator="\n")
+    write_csv(report.frame(), out / REPORT_FILE)
+    return report
+
+
+def _granted_rows(raw: pd.DataFrame, report: ImportReport, name: str) -> pd.DataFrame:
+    """The payment rows that can be read, of granted activities (the others counted in the report)."""
     rows = raw.assign(
         cpr=raw["cpr_number"].str.strip(),
         schedule=raw["payment_schedule__payment_id"].str.strip(),
@@ -276,8 +292,12 @@ def import_os2bos(src: str | Path, out: str | Path, key: bytes | None = None) ->
     not_granted = rows["status"] != "GRANTED"
     report.add(name, "udeladt: aktiviteten er ikke bevilget (kladde eller forventet)", int(not_granted.sum()))
     rows = rows[~not_granted]
+    return rows
 
-    # one row per activity (payment schedule): its attributes and the schedule's monthly cost
+
+def _activities(rows: pd.DataFrame, report: ImportReport, name: str, key: bytes) -> tuple[pd.DataFrame, pd.Timestamp]:
+    """One row per activity (payment schedule): its attributes and the schedule's monthly
+    cost; and the export's horizon (its last payment date)."""
     latest = rows.sort_values(["schedule", "paid"]).groupby("schedule", sort=True).tail(1).set_index("schedule")
     per_unit = _number(latest["price_per_unit"]) * _number(latest["units"])
     amount = _number(latest["payment_schedule__payment_amount"])
@@ -315,9 +335,12 @@ def import_os2bos(src: str | Path, out: str | Path, key: bytes | None = None) ->
             "caseworker": _caseworker(latest["case_worker"], key),
         }
     )
+    return activities, horizon
 
+
+def _main_activities(activities: pd.DataFrame, report: ImportReport, name: str) -> pd.DataFrame:
+    """The main activities that belong on the staircase (the others counted in the report)."""
     mains = activities[activities["kind"] == "MAIN_ACTIVITY"].copy()
-    suppl = activities[activities["kind"] == "SUPPL_ACTIVITY"]
     left = [
         (mains["section"].isin(NOT_ON_STAIRCASE), "paragraffen er ikke en foranstaltning på trappen"),
         (mains["municipality"].isna(), "den handlende kommune er ikke en af de 98 kommuner"),
@@ -332,9 +355,12 @@ def import_os2bos(src: str | Path, out: str | Path, key: bytes | None = None) ->
         else:
             report.add(name, f"hovedaktiviteter udeladt: {why}", int(mask.sum()))
         gone |= mask
-    mains = mains[~gone]
+    return mains[~gone]
 
-    # the step: the mapping, and where it leaves it open the case's step on the start date
+
+def _steps(mains: pd.DataFrame, history, out: Path, report: ImportReport, name: str) -> pd.DataFrame:
+    """Each main activity's step: the mapping, and where it leaves it open the case's step
+    on the start date (its case history); activities with no step are left out."""
     mains["measure"] = (mains["section"] + " " + mains["activity"]).str.strip()
     mapping = load_mapping(mapping_path(out if (out / "measure_steps.csv").exists() else None))
     mapped = step_of_measure(mains["measure"], mapping)
@@ -352,9 +378,13 @@ def import_os2bos(src: str | Path, out: str | Path, key: bytes | None = None) ->
         "hovedaktiviteter udeladt: intet trin (paragraf og aktivitet ukendte, ingen sagshistorik)",
         int(no_step.sum()),
     )
-    mains = mains[~no_step]
+    return mains[~no_step]
 
-    # supplementary activities: their cost joins the main activity of their appropriation
+
+def _attach_supplements(
+    mains: pd.DataFrame, suppl: pd.DataFrame, horizon, report: ImportReport, name: str
+) -> pd.DataFrame:
+    """Supplementary activities: their cost joins the main activity of their appropriation."""
     mains["days"] = _days(mains["start"], mains["end"], horizon)
     attached = 0
     orphans = 0
@@ -373,8 +403,11 @@ def import_os2bos(src: str | Path, out: str | Path, key: bytes | None = None) ->
         attached += 1
     report.add(name, "følgeaktiviteter lagt sammen med deres hovedaktivitet (udgift)", attached)
     report.add(name, "følgeaktiviteter udeladt: ingen hovedaktivitet i samme bevilling", orphans)
+    return mains
 
-    # a modified main activity continues the one before it: merged into one intervention
+
+def _merge_modified(mains: pd.DataFrame, report: ImportReport, name: str) -> pd.DataFrame:
+    """A modified main activity continues the one before it: merged into one intervention."""
     mains = mains.sort_values(["cpr", "appropriation", "measure", "start"])
     merged_rows, merged = [], 0
     for _, g in mains.groupby(["cpr", "appropriation", "measure", "step"], sort=False):
@@ -394,6 +427,11 @@ def import_os2bos(src: str | Path, out: str | Path, key: bytes | None = None) ->
     result = pd.DataFrame(merged_rows, columns=[*mains.columns])
     if result.empty:  # nothing to keep: the contract's header and no rows
         result = result.astype({"start": "datetime64[ns]", "end": "datetime64[ns]", "monthly": float})
+    return result
+
+
+def _interventions(result: pd.DataFrame) -> pd.DataFrame:
+    """The contract's interventions table."""
     interventions = pd.DataFrame(
         {
             "person_id": result["cpr"],
@@ -409,8 +447,4 @@ def import_os2bos(src: str | Path, out: str | Path, key: bytes | None = None) ->
         },
         columns=OUT_COLUMNS,
     ).sort_values(["person_id", "start_date", "measure"], kind="stable")
-    report.add("interventions.csv", "indsatser skrevet", len(interventions))
-    out.mkdir(parents=True, exist_ok=True)
-    interventions.to_csv(out / "interventions.csv", index=False, lineterminator="\n")
-    write_csv(report.frame(), out / REPORT_FILE)
-    return report
+    return interventions

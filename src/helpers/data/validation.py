@@ -234,42 +234,68 @@ def validate(
     issues, notes = _Issues(table.name, raw), _Issues(table.name, raw)
     for note in raw.notes:
         notes.add(note["row"], note["column"], note["rule"], note["problem"])
+    refused = _refusal(raw, table, issues, notes)
+    if refused is not None:
+        return refused
+    # problems found while reading come first: they explain the errors they cause
+    for p in raw.problems:
+        issues.add(p["row"], p["column"], p["rule"], p["problem"], p.get("expected", ""))
+    rows, rows_read = raw.rows, raw.rows_read
+    raw_names = list(raw.frame.columns)
+    source = {c: raw.frame[c] for c in raw.frame.columns}
+    raw.frame = raw.frame.iloc[:0]  # the raw columns are freed one by one as they are parsed
+    step_blank = is_empty(source["step"]) if "step" in source else None
+    out = _parse_columns(source, table, rows, issues, notes, excel=raw.sheet is not None)
+
+    key = privacy.secret_key() if key is None and ("person_id" in out or _has_identifier(table)) else key
+    if "person_id" in table.column_names:
+        _pseudonymise_persons(out, table, rows, issues, key)
+    _mask_text_columns(out, table, raw_names, rows, notes, key)
+    if table.name == "interventions":
+        _derive_step(out, step_blank, rows, issues, data_dir, mapping)
+    if table.name == "waiting_list":
+        _waiting_step(out, rows, notes, data_dir, mapping)
+    _schema_issues(out, table, rows, issues)
+    _row_rules(out, table, rows, issues)
+
+    issue_frame = issues.frame()
+    bad_rows = set(issue_frame["row"].dropna().astype(int))
+    keep = ~rows.isin(bad_rows)
+    for c in [c for c in raw_names if c not in out.columns]:  # extra columns: kept (and ignored), CPRs masked
+        values = source.pop(c)
+        masked, changed = privacy.mask_text_column(values)
+        out[c] = masked.astype(values.dtype) if values.dtype != object else masked
+        for i in changed[changed & keep].index:
+            notes.add(int(rows[i]), c, "cpr_masked", "indeholdt et CPR-nummer, som er fjernet")
+    kept = out.loc[keep].reset_index(drop=True)
+    note_frame = notes.frame()
+    if len(note_frame):  # notes about rejected rows would only repeat them
+        note_frame = note_frame[~note_frame["row"].isin(bad_rows).fillna(False)].reset_index(drop=True)
+    return Validated(kept, issue_frame, rows_read, note_frame, rows[keep].to_numpy(dtype="int64"))
+
+
+def _refusal(raw: RawTable, table: Table, issues: _Issues, notes: _Issues) -> Validated | None:
+    """The whole file refused (unreadable, or a required column missing), or None."""
     if raw.refused:
         for r in raw.refused:
             issues.add(None, r["column"], r["rule"], r["problem"], r.get("expected", ""))
         return Validated(_empty(table), issues.frame(), raw.rows_read, notes.frame(), refused=True)
-    frame, rows = raw.frame, raw.rows
-    missing = [c.name for c in table.columns if c.required and c.name not in frame.columns]
-    if missing:
-        for name in missing:
-            col = table.column(name)
-            issues.add(None, name, "missing_col", "kolonnen mangler i filen", expected_text(col))
-        return Validated(_empty(table), issues.frame(), raw.rows_read, notes.frame(), refused=True)
+    missing = [c.name for c in table.columns if c.required and c.name not in raw.frame.columns]
+    if not missing:
+        return None
+    for name in missing:
+        issues.add(None, name, "missing_col", "kolonnen mangler i filen", expected_text(table.column(name)))
+    return Validated(_empty(table), issues.frame(), raw.rows_read, notes.frame(), refused=True)
 
-    # problems found while reading come first: they explain the errors they cause
-    for p in raw.problems:
-        issues.add(p["row"], p["column"], p["rule"], p["problem"], p.get("expected", ""))
 
-    def report(parsed: Parsed, col: Column):
-        for i, (rule, problem) in parsed.bad.items():
-            issues.add(int(rows[i]), col.name, rule, problem, _RULE_EXPECTED.get(rule, expected_text(col)))
-        for i, (rule, problem) in parsed.notes.items():
-            notes.add(int(rows[i]), col.name, rule, problem)
-
-    # The raw columns are consumed one by one (each is freed once parsed): memory stays
-    # near the size of the data, also for a million rows.
-    rows_read = raw.rows_read
-    source = {c: frame[c] for c in frame.columns}
-    raw_names = list(frame.columns)
-    raw.frame = frame = frame.iloc[:0]
-    step_blank = is_empty(source["step"]) if "step" in source else None
-
+def _parse_columns(source: dict, table: Table, rows: pd.Series, issues: _Issues, notes: _Issues, excel: bool):
+    """Every column of the contract parsed by its kind (each raw column is consumed, so
+    memory stays near the size of the data, also for a million rows); absent optional
+    columns empty. Problems and notes are added by file row."""
     numeric = [c for c in table.columns if c.kind in ("int", "float") and c.name in source]
     numbers = {c.name: classify_numbers(Cells.of(source[c.name]).text) for c in numeric}
     column_votes = {name: votes(kind) for name, (_, kind) in numbers.items()}
     file_votes = {m: sum(v[m] for v in column_votes.values()) for m in ("dot", "comma")}
-    excel = raw.sheet is not None
-
     out = pd.DataFrame(index=rows.index)
     for col in table.columns:
         if col.name not in source:
@@ -289,38 +315,44 @@ def validate(
         else:
             text = parse_enum(values, col.allowed, c) if col.allowed else as_text(values, c)
             parsed = Parsed(text.where(text.notna(), np.nan))  # missing as NaN (as pandas' own text parsing)
-        report(parsed, col)
+        for i, (rule, problem) in parsed.bad.items():
+            issues.add(int(rows[i]), col.name, rule, problem, _RULE_EXPECTED.get(rule, expected_text(col)))
+        for i, (rule, problem) in parsed.notes.items():
+            notes.add(int(rows[i]), col.name, rule, problem)
         out[col.name] = parsed.values
         del values, c, parsed
+    return out
 
-    key = privacy.secret_key() if key is None and ("person_id" in out or _has_identifier(table)) else key
-    # Person ids: derive birth date and sex from a CPR, then replace it by a pseudonym.
-    if "person_id" in table.column_names:
-        ids = privacy.pseudonymise(out["person_id"], key)
-        out["person_id"] = ids["person_id"]
-        for i in ids.index[ids["cpr_invalid"]]:
+
+def _pseudonymise_persons(out: pd.DataFrame, table: Table, rows: pd.Series, issues: _Issues, key: bytes) -> None:
+    """Person ids: birth date and sex derived from a CPR number, which is then replaced by its pseudonym."""
+    ids = privacy.pseudonymise(out["person_id"], key)
+    out["person_id"] = ids["person_id"]
+    for i in ids.index[ids["cpr_invalid"]]:
+        issues.add(
+            int(rows[i]),
+            "person_id",
+            "cpr_invalid",
+            "ligner et CPR-nummer, men fødselsdatoen findes ikke",
+            "gyldigt CPR-nummer (DDMMÅÅ-SSSS) eller pseudonym",
+        )
+    if "birth_date" in table.column_names:
+        out["birth_date"] = out["birth_date"].fillna(ids["cpr_birth_date"])
+        no_birth = out["birth_date"].isna() & out["person_id"].notna() & ~ids["cpr_invalid"]
+        for i in no_birth[no_birth].index:
             issues.add(
                 int(rows[i]),
-                "person_id",
-                "cpr_invalid",
-                "ligner et CPR-nummer, men fødselsdatoen findes ikke",
-                "gyldigt CPR-nummer (DDMMÅÅ-SSSS) eller pseudonym",
+                "birth_date",
+                "birth_date",
+                "mangler (påkrævet når person_id ikke er et CPR-nummer)",
+                "en dato",
             )
-        if "birth_date" in table.column_names:
-            out["birth_date"] = out["birth_date"].fillna(ids["cpr_birth_date"])
-            no_birth = out["birth_date"].isna() & out["person_id"].notna() & ~ids["cpr_invalid"]
-            for i in no_birth[no_birth].index:
-                issues.add(
-                    int(rows[i]),
-                    "birth_date",
-                    "birth_date",
-                    "mangler (påkrævet når person_id ikke er et CPR-nummer)",
-                    "en dato",
-                )
-        sex = out["sex"] if "sex" in out.columns else pd.Series(None, index=out.index, dtype=object)
-        out["sex"] = sex.where(sex.notna(), ids["cpr_sex"]).astype(object)
+    sex = out["sex"] if "sex" in out.columns else pd.Series(None, index=out.index, dtype=object)
+    out["sex"] = sex.where(sex.notna(), ids["cpr_sex"]).astype(object)
 
-    # A CPR number typed into a text column: masked (pseudonymised in a key column).
+
+def _mask_text_columns(out, table: Table, raw_names: list, rows: pd.Series, notes: _Issues, key) -> None:
+    """A CPR number typed into a text column of the contract: masked (pseudonymised in a key column)."""
     for col in table.columns:
         if col.kind != "str" or col.allowed or col.name not in raw_names:
             continue
@@ -331,29 +363,6 @@ def validate(
         out[col.name] = masked.where(masked.notna(), np.nan)  # missing as NaN, like the other text columns
         for i in changed[changed].index:
             notes.add(int(rows[i]), col.name, "cpr_masked", "indeholdt et CPR-nummer, som er fjernet")
-
-    if table.name == "interventions":
-        _derive_step(out, step_blank, rows, issues, data_dir, mapping)
-    if table.name == "waiting_list":
-        _waiting_step(out, rows, notes, data_dir, mapping)
-
-    _schema_issues(out, table, rows, issues)
-    _row_rules(out, table, rows, issues)
-
-    issue_frame = issues.frame()
-    bad_rows = set(issue_frame["row"].dropna().astype(int))
-    keep = ~rows.isin(bad_rows)
-    for c in [c for c in raw_names if c not in out.columns]:  # extra columns: kept (and ignored), CPRs masked
-        values = source.pop(c)
-        masked, changed = privacy.mask_text_column(values)
-        out[c] = masked.astype(values.dtype) if values.dtype != object else masked
-        for i in changed[changed & keep].index:
-            notes.add(int(rows[i]), c, "cpr_masked", "indeholdt et CPR-nummer, som er fjernet")
-    kept = out.loc[keep].reset_index(drop=True)
-    note_frame = notes.frame()
-    if len(note_frame):  # notes about rejected rows would only repeat them
-        note_frame = note_frame[~note_frame["row"].isin(bad_rows).fillna(False)].reset_index(drop=True)
-    return Validated(kept, issue_frame, rows_read, note_frame, rows[keep].to_numpy(dtype="int64"))
 
 
 def _has_identifier(table: Table) -> bool:

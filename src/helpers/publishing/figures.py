@@ -703,21 +703,42 @@ def _points(ax) -> list[tuple[str, float, str]]:
     """(label, value, value as text) of everything the panel draws from data: lines and
     markers, bars, scattered dots; heatmap cells from their printed numbers."""
     if ax.images:  # a heatmap: its printed cell numbers are what it shows
-        found = []
-        for t in ax.texts:
-            number = _DANISH_NUMBER.search(t.get_text())
-            if number is None or t.get_transform() != ax.transData:
-                continue
-            x, y = t.get_position()
-            label = f"{_tick_text(ax.yaxis, y)} → {_tick_text(ax.xaxis, x)}".strip(" →")
-            value = float(number.group(0).replace("−", "-").replace(".", "").replace(",", "."))
-            found.append((label, value, " ".join(t.get_text().split())))
-        return found
+        return _heatmap_points(ax)
     # the value axis: y, unless the categories (or ranks without labels) run along y
     horizontal = not _is_category(ax.xaxis) and (_is_category(ax.yaxis) or not len(ax.get_yticks()))
     value_axis, category_axis = (ax.xaxis, ax.yaxis) if horizontal else (ax.yaxis, ax.xaxis)
+    categories = _is_category(category_axis)  # once per panel, not once per point
+    labelled = len(category_axis.get_majorticklocs()) > 0
+    found = []
+    for x, y, series in _drawn(ax, horizontal):
+        value, where = (x, y) if horizontal else (y, x)
+        if not (np.isfinite(value) and np.isfinite(where)):
+            continue
+        if categories:
+            label = _tick_text(category_axis, where)
+        else:
+            label = _value_text(category_axis, where) if labelled else ""
+        found.append(((f"{series}, " if series else "") + label, value, _value_text(value_axis, value)))
+    return found
+
+
+def _heatmap_points(ax) -> list[tuple[str, float, str]]:
+    found = []
+    for t in ax.texts:
+        number = _DANISH_NUMBER.search(t.get_text())
+        if number is None or t.get_transform() != ax.transData:
+            continue
+        x, y = t.get_position()
+        label = f"{_tick_text(ax.yaxis, y)} → {_tick_text(ax.xaxis, x)}".strip(" →")
+        value = float(number.group(0).replace("−", "-").replace(".", "").replace(",", "."))
+        found.append((label, value, " ".join(t.get_text().split())))
+    return found
+
+
+def _drawn(ax, horizontal: bool) -> list[tuple[float, float, str]]:
+    """(x, y, series) of each line point (a box plot's medians), bar end and scattered dot."""
     names = _series_names(ax)
-    pairs = []  # (x, y, series)
+    pairs = []
     medians = [line for line in ax.lines if line.get_gid() == "median"]
     for line in medians or ax.lines:  # a box plot is read by its medians
         if line.get_transform() != ax.transData or line.get_marker() in ("|", "_"):
@@ -742,19 +763,7 @@ def _points(ax) -> list[tuple[str, float, str]]:
         if isinstance(collection, matplotlib.collections.PathCollection):
             series = names.get(_colour(collection), "")
             pairs += [(float(x), float(y), series) for x, y in collection.get_offsets()]
-    categories = _is_category(category_axis)  # once per panel, not once per point
-    labelled = len(category_axis.get_majorticklocs()) > 0
-    found = []
-    for x, y, series in pairs:
-        value, where = (x, y) if horizontal else (y, x)
-        if not (np.isfinite(value) and np.isfinite(where)):
-            continue
-        if categories:
-            label = _tick_text(category_axis, where)
-        else:
-            label = _value_text(category_axis, where) if labelled else ""
-        found.append(((f"{series}, " if series else "") + label, value, _value_text(value_axis, value)))
-    return found
+    return pairs
 
 
 def describe(fig) -> str:

@@ -672,30 +672,36 @@ def period_page(
             "",
         ]
     for figure in figures:
-        values = ranked(frame, figure)
-        lines += [f"### {figure.label}", ""]
-        if len(values):
-            png = folder / f"{slug}_{figure.key}.png"
-            if plot:
-                save_png(dot_plot(values, figure, f"{figure.label}, {period}"), png)
-            lines += [f"![{figure.label}]({png.name})", ""]
-            lines.append(f"Nr. 1 har den højeste værdi. Kilde: {figure.source}.")
-            if figure.interval:
-                lines += ["", interval_sentence(values)]
-            if figure.summary is not None:
-                lines += ["", figure.summary(values["value"].astype(float))]
-            if figure.caveat:
-                lines += ["", f"*Forbehold:* {figure.caveat}"]
-        else:
-            lines.append("Ingen kommune har et offentliggjort tal for perioden.")
-        withheld = frame[figure.key].map(is_withheld)
-        missing = frame[figure.key].map(is_missing)
-        if withheld.any():
-            lines.append(f"Diskretioneret og udeladt af figuren: {_names(frame, withheld)}.")
-        if missing.any():
-            lines.append(f"Ingen tal: {_names(frame, missing)}.")
-        lines.append("")
+        lines += _figure_section(frame, figure, folder / f"{slug}_{figure.key}.png", period, plot)
     return "\n".join(lines) + "\n"
+
+
+def _figure_section(frame: pd.DataFrame, figure, png: Path, period: str, plot: bool) -> list[str]:
+    """One key figure's ranked dot plot (written to ``png`` with ``plot``), its interval
+    sentence, summary and caveat, and the municipalities left out of it."""
+    values = ranked(frame, figure)
+    lines = [f"### {figure.label}", ""]
+    if len(values):
+        if plot:
+            save_png(dot_plot(values, figure, f"{figure.label}, {period}"), png)
+        lines += [f"![{figure.label}]({png.name})", ""]
+        lines.append(f"Nr. 1 har den højeste værdi. Kilde: {figure.source}.")
+        if figure.interval:
+            lines += ["", interval_sentence(values)]
+        if figure.summary is not None:
+            lines += ["", figure.summary(values["value"].astype(float))]
+        if figure.caveat:
+            lines += ["", f"*Forbehold:* {figure.caveat}"]
+    else:
+        lines.append("Ingen kommune har et offentliggjort tal for perioden.")
+    withheld = frame[figure.key].map(is_withheld)
+    missing = frame[figure.key].map(is_missing)
+    if withheld.any():
+        lines.append(f"Diskretioneret og udeladt af figuren: {_names(frame, withheld)}.")
+    if missing.any():
+        lines.append(f"Ingen tal: {_names(frame, missing)}.")
+    lines.append("")
+    return lines
 
 
 def chapter_page(periods: list[tuple[str, str]], with_concepts: bool = False) -> str:

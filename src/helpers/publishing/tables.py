@@ -459,11 +459,28 @@ def write_excel(
     whose bytes depend only on the table (fixed timestamps): Danish headings (``labels``),
     number formats per column, and a second sheet "Om tabellen" (``about``)."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     book = Workbook()
-    ws = book.active
-    ws.title = sheet
+    _fill_sheet(book.active, frame, sheet, labels, number_formats)
+    if about:
+        info = book.create_sheet("Om tabellen")
+        for key, value in about:
+            info.append([key, spreadsheet_safe(value)])
+        info.column_dimensions["A"].width = 28
+        info.column_dimensions["B"].width = 100
+    for sheet_ in book.worksheets:
+        for cells in sheet_.iter_rows():
+            for cell in cells:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
+    _save_stable(book, path)
+
+
+def _fill_sheet(ws, frame: pd.DataFrame, title: str, labels: list[str] | None, number_formats: list[str] | None):
+    """The data sheet: bold headings, values, a number format per column, column widths."""
+    from openpyxl.styles import Font
+
+    ws.title = title
     ws.append(labels or [str(c) for c in frame.columns])
     for cell in ws[1]:
         cell.font = Font(bold=True)
@@ -478,17 +495,11 @@ def write_excel(
                     cell.number_format = "0" if fmt == "0" else "#,##0"
     for column, heading in zip(ws.columns, ws[1]):
         ws.column_dimensions[column[0].column_letter].width = max(10, min(40, len(str(heading.value)) + 2))
-    if about:
-        info = book.create_sheet("Om tabellen")
-        for key, value in about:
-            info.append([key, spreadsheet_safe(value)])
-        info.column_dimensions["A"].width = 28
-        info.column_dimensions["B"].width = 100
-    for sheet_ in book.worksheets:
-        for cells in sheet_.iter_rows():
-            for cell in cells:
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
+
+
+def _save_stable(book, path: Path) -> None:
+    """Save ``book`` so that its bytes depend only on its content: entries in name order,
+    fixed times, the shortest form of every number."""
     buffer = io.BytesIO()
     book.save(buffer)
     source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
