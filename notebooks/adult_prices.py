@@ -13,9 +13,6 @@
 #     display_name: Python 3
 #     language: python
 #     name: python3
-#   reportbook:
-#     reads:
-#       adult_registrations: all
 # ---
 
 # %% [markdown]

@@ -13,10 +13,6 @@
 #     display_name: Python 3
 #     language: python
 #     name: python3
-#   reportbook:
-#     reads:
-#       district_population: municipality
-#       interventions: municipality
 # ---
 
 # %% [markdown]

@@ -13,15 +13,6 @@
 #     display_name: Python 3
 #     language: python
 #     name: python3
-#   reportbook:
-#     reads:
-#       budget_assumptions: municipality
-#       case_events: municipality
-#       child_outcomes: municipality
-#       interventions: municipality
-#       municipality_figures: all
-#       targets: municipality
-#       waiting_list: municipality
 # ---
 
 # %% [markdown]

@@ -13,13 +13,6 @@
 #     display_name: Python 3
 #     language: python
 #     name: python3
-#   reportbook:
-#     reads:
-#       budget_assumptions: municipality
-#       case_events: municipality
-#       interventions: municipality
-#       municipality_figures: municipality
-#       targets: municipality
 # ---
 
 # %% [markdown]

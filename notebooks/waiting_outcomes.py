@@ -13,11 +13,6 @@
 #     display_name: Python 3
 #     language: python
 #     name: python3
-#   reportbook:
-#     reads:
-#       child_outcomes: municipality
-#       interventions: municipality
-#       waiting_list: municipality
 # ---
 
 # %% [markdown]

@@ -1,5 +1,6 @@
 """The code base's habits: layers that import only downward, and ruff's lint and format."""
 
+import re
 import subprocess
 
 from conftest import BIN, ROOT
@@ -33,3 +34,29 @@ def test_helpers_is_light_and_exposes_the_analyses_lazily():
     )
     result = subprocess.run([str(BIN / "python"), "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+#: A row filter ``x[x["a"] ... & x["b"] ...]`` (one or more conditions on the frame itself).
+_FILTER = re.compile(r"(\w+)\[(?:~?\(?\1\[[^\]]+\][^\[\]]*?)(?:\s*[&|]\s*\(?~?\1\[[^\]]+\][^\[\]]*?)*\]")
+#: Single-column selections on a frame the analysis already prepared: a breakdown, not a filter.
+_BREAKDOWNS = {'data[data["service"] == service]', 'frame[frame["in_period"]]'}
+
+
+def filters(path):
+    text = path.read_text(encoding="utf-8")
+    return {re.sub(r"\s+", " ", m.group(0)) for m in _FILTER.finditer(text)} - _BREAKDOWNS
+
+
+def test_no_analysis_filter_is_written_again_in_the_publishing_layer():
+    """The units a page declares for disclosure come from the analysis (a function the
+    page calls), so a filter lives in one place: an analysis change is made once, and the
+    declaration cannot drift from the computation."""
+    package = ROOT / "src" / "helpers"
+    analysed = {f: p.name for p in (package / "analyses").glob("*.py") for f in filters(p)}
+    again = [
+        f"{p.relative_to(package)}: {f} (analyses/{analysed[f]})"
+        for p in sorted((package / "publishing").rglob("*.py"))
+        for f in filters(p)
+        if f in analysed
+    ]
+    assert not again, "\n".join(again)

@@ -68,16 +68,22 @@ def first_registrations(registrations: pd.DataFrame, start, end) -> pd.DataFrame
     return with_measure(first.drop_duplicates(["municipality", "case_id"], keep="first")).reset_index(drop=True)
 
 
+def highest_registrations(registrations: pd.DataFrame, start, end) -> pd.DataFrame:
+    """Each case with a registration in [start, end] (``municipality``, ``case_id``) and its
+    highest ``registration_no`` (the units of figure 2.1)."""
+    cases = cases_in_period(registrations, start, end)
+    return (
+        registrations.merge(cases, on=["municipality", "case_id"])
+        .groupby(["municipality", "case_id"], as_index=False)["registration_no"]
+        .max()
+    )
+
+
 def registrations_per_case(registrations: pd.DataFrame, start, end) -> pd.DataFrame:
     """KL's figure 2.1: for the cases with a registration in [start, end], how many have at
     least 1, 2, 3, ... registrations (their highest ``registration_no``). Columns
     ``at_least`` (1-9) and ``cases``."""
-    cases = cases_in_period(registrations, start, end)
-    highest = (
-        registrations.merge(cases, on=["municipality", "case_id"])
-        .groupby(["municipality", "case_id"])["registration_no"]
-        .max()
-    )
+    highest = highest_registrations(registrations, start, end).set_index(["municipality", "case_id"])["registration_no"]
     top = int(highest.max()) if len(highest) else 0
     return pd.DataFrame(
         {"at_least": list(range(1, top + 1)), "cases": [int((highest >= k).sum()) for k in range(1, top + 1)]}

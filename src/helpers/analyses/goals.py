@@ -134,25 +134,37 @@ def vum_and_target(units: pd.DataFrame) -> pd.DataFrame:
     return out.rename_axis("municipality").reset_index()
 
 
+def goal_type_follow_ups(pairs: pd.DataFrame, from_registration: int) -> pd.DataFrame:
+    """The follow-ups figures 3.9/3.10 count: from registration k = ``from_registration`` to
+    k+1, with a goal type set at k and a recorded attainment at k+1."""
+    return pairs[pairs["registration_no_prev"] == from_registration].dropna(subset=["goal_met", "goal_type_prev"])
+
+
 def attainment_by_goal_type(pairs: pd.DataFrame, from_registration: int) -> pd.DataFrame:
     """Figs 3.9 (``from_registration`` 1: 1st -> 2nd) and 3.10 (2: 2nd -> 3rd): attainment at
     k+1 by the goal type set at k (tidy, with shares)."""
-    data = pairs[pairs["registration_no_prev"] == from_registration].dropna(subset=["goal_met", "goal_type_prev"])
+    data = goal_type_follow_ups(pairs, from_registration)
     out = data.groupby(["goal_type_prev", "goal_met"]).size().rename("follow_ups").reset_index()
     out["n"] = out.groupby("goal_type_prev")["follow_ups"].transform("sum")
     out["share"] = out["follow_ups"] / out["n"]
     return out.rename(columns={"goal_type_prev": "goal_type"})
 
 
-def initiators(registrations: pd.DataFrame, start, end) -> pd.DataFrame:
-    """Fig 3.12: who initiated the follow-ups (registrations k >= 2 in the period)."""
+def initiated_follow_ups(registrations: pd.DataFrame, start, end) -> pd.DataFrame:
+    """The follow-ups figure 3.12 counts: registrations k >= 2 dated in the period, with
+    their ``initiator`` ("uoplyst" where none is recorded)."""
     r = registrations
     data = r[
         (r["registration_no"] >= 2)
         & (r["registration_date"] >= pd.Timestamp(start))
         & (r["registration_date"] <= pd.Timestamp(end))
     ]
-    out = data.assign(initiator=data["initiator"].fillna("uoplyst")).groupby(["municipality", "initiator"]).size()
+    return data.assign(initiator=data["initiator"].fillna("uoplyst"))
+
+
+def initiators(registrations: pd.DataFrame, start, end) -> pd.DataFrame:
+    """Fig 3.12: who initiated the follow-ups (see :func:`initiated_follow_ups`)."""
+    out = initiated_follow_ups(registrations, start, end).groupby(["municipality", "initiator"]).size()
     out = out.rename("follow_ups").reset_index()
     out["n"] = out.groupby("municipality")["follow_ups"].transform("sum")
     out["share"] = out["follow_ups"] / out["n"]
@@ -413,11 +425,16 @@ def improvement_followups(pairs: pd.DataFrame) -> pd.DataFrame:
     return data
 
 
+def improvement_followups_with_total(pairs: pd.DataFrame) -> pd.DataFrame:
+    """:func:`improvement_followups` per service and once more as service "I alt" (fig 3.17's rows)."""
+    data = improvement_followups(pairs)
+    return pd.concat([data, data.assign(service="I alt")], ignore_index=True)
+
+
 def price_change_by_attainment(pairs: pd.DataFrame) -> pd.DataFrame:
     """Fig 3.17 (``service`` "I alt"; per service as KL's text splits it): the share with lower, same and
     higher price/hours by goal met (fully or partly) or not, goals of better functioning only."""
-    data = improvement_followups(pairs)
-    data = pd.concat([data, data.assign(service="I alt")], ignore_index=True)
+    data = improvement_followups_with_total(pairs)
     out = data.groupby(["service", "met", "direction"]).size().rename("follow_ups").reset_index()
     out["n"] = out.groupby(["service", "met"])["follow_ups"].transform("sum")
     out["share"] = out["follow_ups"] / out["n"]

@@ -59,8 +59,12 @@ def committed_year(interventions: pd.DataFrame, as_of) -> pd.Series:
     start after ``as_of`` are not in the series; nothing is assumed about new measures or
     early ends (that is the forecast, :func:`helpers.analyses.trends.forecast`)."""
     as_of = as_date(as_of)
-    granted = interventions[interventions["start_date"] <= as_of]
-    return cost_in(granted, f"{as_of.year}-01-01", f"{as_of.year}-12-31")
+    return cost_in(granted_by(interventions, as_of), f"{as_of.year}-01-01", f"{as_of.year}-12-31")
+
+
+def granted_by(interventions: pd.DataFrame, as_of) -> pd.DataFrame:
+    """The interventions known on ``as_of``: those that start on or before it."""
+    return interventions[interventions["start_date"] <= pd.Timestamp(as_of)]
 
 
 def budget_in(budget: pd.DataFrame, start, end) -> pd.DataFrame:
@@ -434,16 +438,20 @@ def _case_events(f: _Figures, case_events: pd.DataFrame, t0, t1) -> None:
 
 def district_units(interventions: pd.DataFrame, case_events: pd.DataFrame, t0, t1, by: str = "district") -> dict:
     """The units behind the district (or case-worker) figures, each with its ``by`` value:
-    ``children`` (active on t1, with ``step``), ``paying`` (children with a cost in the
-    period), ``interventions`` (with their ``cost`` in the period) and ``notifications``
-    (case events, by the district of the child's latest intervention)."""
+    ``children`` (active on t1, with ``step``), ``placed`` and ``preventive`` (those of them
+    on steps 4-6 and 1-3), ``paying`` (children with a cost in the period), ``interventions``
+    (with their ``cost`` in the period) and ``notifications`` (case events, by the district
+    of the child's latest intervention)."""
     t0, t1 = as_date(t0), as_date(t1)
     iv = interventions.copy()
     iv[by] = iv[by].fillna("Ukendt")
     iv["cost"] = cost_in(iv, t0, t1)
     top = highest_active(iv, t1)
+    children = top[["person_id", by, "step"]].rename(columns={"person_id": "unit_id"})
     units = {
-        "children": top[["person_id", by, "step"]].rename(columns={"person_id": "unit_id"}),
+        "children": children,
+        "placed": children[children["step"].isin(PLACEMENT_STEPS)],
+        "preventive": children[children["step"].isin(PREVENTIVE_STEPS)],
         "paying": iv.loc[iv["cost"] > 0, ["person_id", by]].drop_duplicates().rename(columns={"person_id": "unit_id"}),
         "interventions": iv[[by, "cost", "person_id"]].assign(unit_id=iv.index.astype(str)),
     }
@@ -468,8 +476,8 @@ def district_figures(
     out = pd.DataFrame(
         {
             "children": children.groupby(by)["unit_id"].nunique(),
-            "placed": children[children["step"].isin(PLACEMENT_STEPS)].groupby(by)["unit_id"].nunique(),
-            "preventive": children[children["step"].isin(PREVENTIVE_STEPS)].groupby(by)["unit_id"].nunique(),
+            "placed": units["placed"].groupby(by)["unit_id"].nunique(),
+            "preventive": units["preventive"].groupby(by)["unit_id"].nunique(),
             "spending": units["interventions"].groupby(by)["cost"].sum(),
             "children_with_spending": units["paying"].groupby(by)["unit_id"].nunique(),
         }

@@ -67,12 +67,17 @@ def _levels(data: pd.DataFrame, column: str) -> int:
     return data[column].nunique()
 
 
+def service_cases(units: pd.DataFrame, service: str) -> pd.DataFrame:
+    """The cases of ``service`` with a measure (daily price for §107, hours for §85)."""
+    return units[(units["service"] == service) & units["measure"].notna()]
+
+
 def difference_data(units: pd.DataFrame, service: str) -> pd.DataFrame:
     """The cases that enter :func:`municipality_differences`: the service's cases with a
     measure (a positive price for §107), a VUM score and an age; ``y`` is log daily price
     (§107) or hours (§85). Municipalities with under 5 such cases are left out: they are
     not published, and would make HC3 undefined (leverage 1)."""
-    data = units[(units["service"] == service) & units["measure"].notna()].copy()
+    data = service_cases(units, service).copy()
     if service == "§107":
         data = data[data["measure"] > 0]
         data["y"] = np.log(data["measure"])
@@ -174,17 +179,32 @@ def _deviations(fit, levels: list[str], log: bool) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def vum_change(pairs: pd.DataFrame, from_registration: int | None = None) -> pd.DataFrame:
-    """Figs 3.4 (``from_registration`` 1: 1st -> 2nd) and 3.5 (2: 2nd -> 3rd): follow-ups by
-    VUM at k: improved (lower), unchanged, worse (higher). None: every follow-up."""
+def vum_follow_ups(pairs: pd.DataFrame, from_registration: int | None = None) -> pd.DataFrame:
+    """The follow-ups figures 3.4/3.5 count (from registration k = ``from_registration`` to
+    k+1; None: all), with a VUM score at both, and the ``direction`` of the change."""
     data = pairs.dropna(subset=["vum_score", "vum_score_prev"])
     if from_registration is not None:
         data = data[data["registration_no_prev"] == from_registration]
-    direction = vum_direction(data["vum_score"] - data["vum_score_prev"].astype(float))
-    table = pd.crosstab(data["vum_score_prev"].astype(float), direction)
+    return data.assign(direction=vum_direction(data["vum_score"] - data["vum_score_prev"].astype(float)))
+
+
+def vum_change(pairs: pd.DataFrame, from_registration: int | None = None) -> pd.DataFrame:
+    """Figs 3.4 (``from_registration`` 1: 1st -> 2nd) and 3.5 (2: 2nd -> 3rd): follow-ups by
+    VUM at k: improved (lower), unchanged, worse (higher). None: every follow-up."""
+    data = vum_follow_ups(pairs, from_registration)
+    table = pd.crosstab(data["vum_score_prev"].astype(float), data["direction"])
     table = table.reindex(columns=["forbedret", "uændret", "forværret"], fill_value=0)
     table["follow_ups"] = table.sum(axis=1)
     return table.rename_axis("vum_from").reset_index().rename_axis(None, axis=1)
+
+
+def provider_cases(units: pd.DataFrame) -> pd.DataFrame:
+    """The cases :func:`service_and_provider` counts: municipality as text, provider type
+    "uoplyst" where none is recorded."""
+    return units.assign(
+        municipality=units["municipality"].astype(int).astype(str),
+        provider_type=units["provider_type"].fillna("uoplyst"),
+    )
 
 
 def service_and_provider(units: pd.DataFrame) -> pd.DataFrame:
@@ -195,10 +215,7 @@ def service_and_provider(units: pd.DataFrame) -> pd.DataFrame:
     column per provider type (``egen``, ``privat``, ``anden kommune``, ``region``, ``uoplyst``)."""
     from ..data.contract import PROVIDER_TYPES
 
-    data = units.assign(
-        municipality=units["municipality"].astype(int).astype(str),
-        provider_type=units["provider_type"].fillna("uoplyst"),
-    )
+    data = provider_cases(units)
     rows = []
     groups = [*data.groupby("municipality", sort=True)] + ([("I alt", data)] if len(data) else [])
     for code, g in groups:

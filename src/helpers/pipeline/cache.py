@@ -2,7 +2,7 @@
 
 A run is skipped when nothing it depends on has changed: the notebook's source, its
 parameters, the installed ``helpers`` code and reference data, and the input rows it
-reads. Each notebook declares what it reads in its metadata (``reportbook.reads``, see
+reads. Each page declares what it reads in the page registry (``pages.yml``, see
 :func:`helpers.publishing.report.notebook_reads`), so a change to one municipality's data
 re-runs only the runs that read that municipality's rows. (jupyter-cache looks at code
 cells only and would miss data changes.) The row digests are

@@ -39,6 +39,7 @@ from . import concepts, reproduction
 from .formats import period_da
 from .national import CHAPTER as NATIONAL_CHAPTER
 from .national import period_slug, write_overview, write_static
+from .pages import TITLES
 
 BOOK_DIR = REPO_ROOT / "book"
 MATRIX_FILE = "matrix.json"
@@ -52,17 +53,7 @@ REPORTS_CHAPTER = "book/reports"
 NATIONAL_DIR = BOOK_DIR / NATIONAL_CHAPTER
 #: The one-page brief of a municipality and period: first in the municipality's sidebar.
 BRIEF = "overview"
-NOTEBOOK_TITLES = {
-    "overview": "Overblik",
-    "trends": "Udvikling",
-    "staircase": "Indsatstrappen",
-    "benchmarking": "Benchmarking og nøgletal",
-    "budget_followup": "Budgetopfølgning",
-    "waiting_outcomes": "Ventelister og resultater",
-    "offers": "Tilbud, plejefamilier og distrikter",
-    "adult_prices": "Voksne §85/§107: pris og timer",
-    "goal_attainment": "Voksne §85/§107: mål og opfølgning",
-}
+NOTEBOOK_TITLES = TITLES  # from the page registry (pages.yml), in the sidebar's order
 
 
 def record_matrix(out: Path) -> list[dict]:

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..analyses.adults import MEASURE_LABELS, SERVICES
+from ..analyses.prices import service_cases
 from ..data.periods import natural_key
 from ..data.steps import STEP_LABELS
 from .disclosure import WITHHELD
@@ -360,7 +361,7 @@ def boxes_by(units: pd.DataFrame, by: str, order: list, title: str, source: str,
         for i in range(len(published.data))
     }
     for ax, service in zip(axes[0], SERVICES):
-        part = units[(units["service"] == service) & units["measure"].notna()]
+        part = service_cases(units, service)
         data, labels = [], []
         for level in order:
             values = part.loc[part[by] == level, "measure"].to_numpy(dtype=float)

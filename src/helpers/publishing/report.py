@@ -30,7 +30,7 @@ from ..data.paths import REPO_ROOT, resolve_path, source_digest
 from . import concepts
 from .disclosure import Cell, Protection, TableSpec, members_key, protect, protect_publication, scoped
 from .formats import period_da, short_digest
-from .pages import PAGES, PUBLICATION_ENV, group_of, page, scope_of
+from .pages import PAGES, PUBLICATION_ENV, REGISTRY, group_of, page, scope_of
 from .private import PUBLICATION_FILE, RECORD_FILE, private_root_of, record_dir, write_private
 from .tables import Html, Published, publish
 
@@ -39,9 +39,16 @@ NOTEBOOK_DIR = REPO_ROOT / "notebooks"
 
 
 def notebook_reads(notebook: str | Path) -> dict[str, str]:
-    """What a notebook template declares it reads (its metadata ``reportbook.reads``):
-    table -> ``municipality`` (the focal municipality's rows) or ``all``."""
+    """What a page declares it reads (its ``reads`` in the page registry, ``pages.yml``):
+    table -> ``municipality`` (the focal municipality's rows) or ``all``. A notebook that is
+    not a page of the registry (a probe, a user's own analysis) may declare them in its
+    metadata ``reportbook.reads``."""
+    name = Path(str(notebook)).stem if str(notebook).endswith(".ipynb") else str(notebook)
+    if name in REGISTRY:
+        return dict(REGISTRY[name].reads)
     path = Path(notebook) if str(notebook).endswith(".ipynb") else NOTEBOOK_DIR / f"{notebook}.ipynb"
+    if not path.is_file():
+        return {}
     return nbformat.read(path, as_version=4).metadata.get("reportbook", {}).get("reads", {})
 
 

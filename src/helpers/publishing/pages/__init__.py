@@ -2,44 +2,84 @@
 :class:`~helpers.publishing.disclosure.TableSpec`, with the units behind every count), and
 its key messages built from the protected tables.
 
-Pages whose tables count the same units are protected together: the children's pages of
-one municipality and period (``GROUP = "children"``), and the adult pages of one period
-(``GROUP = "adults"``; their tables cover every municipality).
+Every page is one entry of the registry ``pages.yml`` (notebook, module, title, group,
+reads). Pages whose tables count the same units are protected together: the children's
+pages of one municipality and period (group ``children``), and the adult pages of one
+period (group ``adults``; their tables cover every municipality).
 """
 
 from __future__ import annotations
 
 import importlib
+from dataclasses import dataclass, field
+from pathlib import Path
 from types import ModuleType
 
-#: notebook template -> page module
-PAGES = {
-    "overview": "overview",
-    "staircase": "staircase",
-    "benchmarking": "benchmarking",
-    "budget_followup": "budget",
-    "offers": "offers",
-    "adult_prices": "prices",
-    "goal_attainment": "goals",
-    "trends": "trends",
-    "waiting_outcomes": "waiting_outcomes",
-}
-#: The notebooks protected together (each page module states its ``GROUP``; a test checks
-#: that the two agree, so that finding a group never imports the other pages).
-GROUPS = {
-    "children": ["overview", "staircase", "benchmarking", "budget_followup", "waiting_outcomes", "offers", "trends"],
-    "adults": ["adult_prices", "goal_attainment"],
-}
+import yaml
+
+from ...data.paths import REPO_ROOT
+
+#: The book's pages (see the file's header); a project may add its own in ``<project>/pages.yml``.
+REGISTRY_FILE = Path(__file__).with_name("pages.yml")
+PROJECT_REGISTRY = REPO_ROOT / "pages.yml"
+GROUP_NAMES = ("children", "adults")
+READ_SCOPES = ("municipality", "all")
+
+
+@dataclass(frozen=True)
+class Page:
+    """One registry entry: everything the book needs to know about a page."""
+
+    notebook: str
+    module: str
+    title: str
+    group: str
+    reads: dict = field(default_factory=dict)
+    links: bool = False
+    question: str = ""
+
+    @property
+    def import_path(self) -> str:
+        return self.module if "." in self.module else f"{__name__}.{self.module}"
+
+
+def load_registry(*files: Path) -> dict[str, Page]:
+    """notebook -> :class:`Page`, in the order of ``files`` and of their entries. Raises
+    ``ValueError`` naming the file and entry when an entry is incomplete or unknown."""
+    pages: dict[str, Page] = {}
+    for path in files:
+        if not path.is_file():
+            continue
+        for i, entry in enumerate(yaml.safe_load(path.read_text(encoding="utf-8")) or [], start=1):
+            try:
+                entry = Page(**entry)
+            except TypeError as err:
+                raise ValueError(f"{path}, side {i}: {err}") from None
+            if entry.group not in GROUP_NAMES or not set(entry.reads.values()) <= set(READ_SCOPES):
+                raise ValueError(
+                    f"{path}, side {i} ({entry.notebook}): group er en af {GROUP_NAMES}, reads en af {READ_SCOPES}"
+                )
+            pages[entry.notebook] = entry
+    return pages
+
+
+REGISTRY = load_registry(REGISTRY_FILE, PROJECT_REGISTRY)
+#: notebook template -> page module (import path)
+PAGES = {nb: p.import_path for nb, p in REGISTRY.items()}
+#: The notebooks protected together, per group.
+GROUPS = {g: [nb for nb, p in REGISTRY.items() if p.group == g] for g in GROUP_NAMES}
+#: The page titles, in the sidebar's order.
+TITLES = {nb: p.title for nb, p in REGISTRY.items()}
 
 #: Pages that link to the other pages of their matrix run: the runner names the matrix's
 #: notebooks in ``$REPORTBOOK_NOTEBOOKS`` and re-runs them when that list changes.
-LINKING_PAGES = ("overview",)
+LINKING_PAGES = tuple(nb for nb, p in REGISTRY.items() if p.links)
 NOTEBOOKS_ENV = "REPORTBOOK_NOTEBOOKS"
 
 
 def page(notebook: str) -> ModuleType:
     """The page module of a notebook template."""
-    return importlib.import_module(f"{__name__}.{PAGES[notebook]}")
+    return importlib.import_module(PAGES[notebook])
 
 
 #: The runner names each publication's periods here (JSON: scope -> [[start, end], ...]).
@@ -50,10 +90,9 @@ def scope_of(notebook: str, municipality: int) -> str:
     """The publication a page belongs to, protected as one linked system over all its
     periods and releases: a municipality's children's pages, or the adult pages (whose
     tables cover every municipality)."""
-    return "voksne" if page(notebook).GROUP == "adults" else f"kommune-{int(municipality)}"
+    return "voksne" if REGISTRY[notebook].group == "adults" else f"kommune-{int(municipality)}"
 
 
 def group_of(notebook: str) -> list[str]:
     """The notebooks whose tables are protected together with ``notebook``'s."""
-    group = page(notebook).GROUP
-    return [nb for nb in PAGES if group == page(nb).GROUP]
+    return GROUPS[REGISTRY[notebook].group]

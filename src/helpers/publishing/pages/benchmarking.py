@@ -18,7 +18,6 @@ from ..disclosure import TableSpec
 from ..formats import num_da
 from .key_figures import district_spec, key_figures_spec
 
-GROUP = "children"
 #: The public key figures that are concepts of the book (named apart from the same figure
 #: computed from the municipality's own records).
 PUBLISHED_CONCEPTS = {

@@ -19,7 +19,6 @@ from ...data.periods import year_volumes
 from ..disclosure import Cell, Statistic, TableSpec, amount_cells, statistics
 from ..formats import date_da, kr_da, mio_da, num_da, year_da
 
-GROUP = "children"
 DERIVED = ("actual_unit_cost", "volume_effect", "price_effect", "total_deviation")
 
 

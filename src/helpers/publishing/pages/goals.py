@@ -30,7 +30,6 @@ from ...data import municipalities
 from ..disclosure import Cell, Statistic, TableSpec, amount_cells, count_cells, statistics
 from ..formats import count_da, num_da, pct1_da, pct_da, plural_da
 
-GROUP = "adults"
 CASE, REGISTRATION = "case", "registration"
 TERM_LABELS = {
     "months": "Måneder siden forrige registrering (pr. måned)",
@@ -181,7 +180,7 @@ def by_goal_type_spec(pairs: pd.DataFrame, from_registration: int) -> TableSpec:
     """``attainment_by_goal_type_1_2`` (figure 3.9) or ``attainment_by_goal_type_2_3`` (3.10)."""
     name = f"attainment_by_goal_type_{from_registration}_{from_registration + 1}"
     table = goals.attainment_by_goal_type(pairs, from_registration)
-    data = pairs[pairs["registration_no_prev"] == from_registration].dropna(subset=["goal_met", "goal_type_prev"])
+    data = goals.goal_type_follow_ups(pairs, from_registration)
     data = data.assign(unit_id=data["registration_unit"], goal_type=data["goal_type_prev"])
     cells = count_cells(name, table, "follow_ups", data, REGISTRATION, ["goal_type", "goal_met"])
     cells += count_cells(name, table, "n", data, REGISTRATION, ["goal_type"])
@@ -203,13 +202,7 @@ def initiators_spec(registrations: pd.DataFrame, start, end) -> TableSpec | None
     if table.empty:
         return None
     table["municipality"] = table["municipality"].astype(int).astype(str)
-    r = registrations
-    data = r[
-        (r["registration_no"] >= 2)
-        & (r["registration_date"] >= pd.Timestamp(start))
-        & (r["registration_date"] <= pd.Timestamp(end))
-    ]
-    data = _registrations(data.assign(initiator=data["initiator"].fillna("uoplyst")))
+    data = _registrations(goals.initiated_follow_ups(registrations, start, end))
     cells = count_cells(name, table, "follow_ups", data, REGISTRATION, ["municipality", "initiator"])
     cells += count_cells(name, table, "n", data, REGISTRATION, ["municipality"])
     return TableSpec(
@@ -240,8 +233,7 @@ def _price_change_table(name: str, table: pd.DataFrame, data: pd.DataFrame, by: 
 def price_change_spec(pairs: pd.DataFrame) -> TableSpec:
     """Figure 3.17 (service "I alt", and per service as KL's text splits it): goals of better
     functioning only."""
-    data = goals.improvement_followups(pairs)
-    data = pd.concat([data, data.assign(service="I alt")], ignore_index=True)
+    data = goals.improvement_followups_with_total(pairs)
     return _price_change_table(
         "price_change_by_attainment",
         goals.price_change_by_attainment(pairs),

@@ -12,7 +12,6 @@ from __future__ import annotations
 import pandas as pd
 
 from ...analyses.key_figures import PUBLISHED_COLUMNS, district_figures, district_units
-from ...data.steps import PLACEMENT_STEPS, PREVENTIVE_STEPS
 from .. import concepts
 from ..disclosure import Cell, Statistic, TableSpec, amount_cells, count_cells, statistics
 from ..formats import num_da, pct1_da
@@ -89,8 +88,8 @@ def district_spec(interventions, case_events, t0, t1, by: str, caption: str) -> 
     units = district_units(interventions, case_events, t0, t1, by)
     children = units["children"]
     cells = count_cells(name, table, "children", children, "child", [by])
-    cells += count_cells(name, table, "placed", children[children["step"].isin(PLACEMENT_STEPS)], "child", [by])
-    cells += count_cells(name, table, "preventive", children[children["step"].isin(PREVENTIVE_STEPS)], "child", [by])
+    cells += count_cells(name, table, "placed", units["placed"], "child", [by])
+    cells += count_cells(name, table, "preventive", units["preventive"], "child", [by])
     cells += count_cells(name, table, "children_with_spending", units["paying"], "child", [by])
     if "notifications" in table:
         cells += count_cells(name, table, "notifications", units["notifications"], "event", [by])

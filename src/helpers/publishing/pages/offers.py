@@ -21,7 +21,6 @@ from ...analyses import foster_care, offers
 from ..disclosure import Statistic, TableSpec, amount_cells, count_cells, statistics
 from ..formats import date_da, kr_da, num_da
 
-GROUP = "children"
 TOTAL = "I alt"
 THEME_LABELS = {
     "støtte i hjemmet": "Støtte i hjemmet",

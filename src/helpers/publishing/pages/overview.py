@@ -18,10 +18,8 @@ import pandas as pd
 from ..disclosure import WITHHELD, TableSpec
 from ..formats import MONTHS_DA, num_da
 from ..tables import Html
-from . import NOTEBOOKS_ENV
+from . import NOTEBOOKS_ENV, REGISTRY
 from . import trends as trends_page
-
-GROUP = "children"
 
 #: The few key figures of the brief (figure and group of the trends table: the group that
 #: stands for the figure as a whole) in reading order, with their label in the brief.
@@ -34,28 +32,9 @@ KEY_FIGURES = {
     ("investigations_within_deadline_share", "I alt"): "Børnefaglige undersøgelser inden for fristen",
 }
 #: The detail pages the brief links to (children's pages of the same municipality and
-#: period, then the adult pages of the period), in the sidebar's order.
-DETAIL_PAGES = [
-    "trends",
-    "staircase",
-    "benchmarking",
-    "budget_followup",
-    "waiting_outcomes",
-    "offers",
-    "adult_prices",
-    "goal_attainment",
-]
-#: What each detail page answers, for the link list (Danish).
-DETAIL_QUESTIONS = {
-    "trends": "Hvordan har tallene udviklet sig måned for måned, og hvad siger prognosen?",
-    "staircase": "Hvor mange børn gik op og ned ad indsatstrappen i perioden?",
-    "benchmarking": "Hvordan ligger kommunen i forhold til andre kommuner?",
-    "budget_followup": "Skyldes budgetafvigelsen flere indsatser eller højere priser?",
-    "waiting_outcomes": "Hvor mange venter på en indsats, og hvordan går det børnene?",
-    "offers": "Hvad koster tilbuddene og plejefamilierne, og hvordan bruger distrikterne indsatserne?",
-    "adult_prices": "Hvad koster §85- og §107-indsatserne efter funktionsniveau og alder?",
-    "goal_attainment": "Når borgerne de mål, der er sat for §85- og §107-indsatserne?",
-}
+#: period, then the adult pages of the period), in the sidebar's order, and what each answers.
+DETAIL_PAGES = [nb for nb, p in REGISTRY.items() if not p.links]
+DETAIL_QUESTIONS = {nb: REGISTRY[nb].question for nb in DETAIL_PAGES}
 
 
 #: How far (relative) placed per 1,000 from the municipality's records may lie from the public

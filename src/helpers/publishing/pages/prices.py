@@ -21,7 +21,6 @@ from ...data import municipalities
 from ..disclosure import Cell, TableSpec, amount_cells, count_cells, statistics
 from ..formats import count_da, num_da, pct1_da, pct_da, plural_da
 
-GROUP = "adults"
 CASE, REGISTRATION = "case", "registration"
 DIRECTIONS = ("forbedret", "uændret", "forværret")
 
@@ -85,12 +84,8 @@ def vum_change_spec(pairs: pd.DataFrame, from_registration: int) -> TableSpec:
     """``vum_change_1_2`` (figure 3.4) or ``vum_change_2_3`` (3.5)."""
     name = f"vum_change_{from_registration}_{from_registration + 1}"
     table = prices.vum_change(pairs, from_registration)
-    data = pairs[pairs["registration_no_prev"] == from_registration].dropna(subset=["vum_score", "vum_score_prev"])
-    data = data.assign(
-        unit_id=data["registration_unit"],
-        vum_from=data["vum_score_prev"].astype(float).astype(str),
-        direction=adults.vum_direction(data["vum_score"] - data["vum_score_prev"].astype(float)),
-    )
+    data = prices.vum_follow_ups(pairs, from_registration)
+    data = data.assign(unit_id=data["registration_unit"], vum_from=data["vum_score_prev"].astype(float).astype(str))
     keyed = table.assign(vum_from=table["vum_from"].astype(float).astype(str))
     cells = []
     for d in DIRECTIONS:
@@ -113,9 +108,7 @@ def registrations_spec(registrations: pd.DataFrame, start, end) -> TableSpec | N
     table = adults.registrations_per_case(registrations, start, end)
     if table.empty:
         return None
-    cases = adults.cases_in_period(registrations, start, end)
-    highest = registrations.merge(cases, on=["municipality", "case_id"])
-    highest = highest.groupby(["municipality", "case_id"], as_index=False)["registration_no"].max()
+    highest = adults.highest_registrations(registrations, start, end)
     unit = highest["municipality"].astype(int).astype(str) + "|" + highest["case_id"].astype(str)
     cells = [
         Cell(name, i, "cases", CASE, unit[highest["registration_no"] >= k].to_numpy(dtype=object), float(n))
@@ -135,11 +128,7 @@ def service_provider_spec(units: pd.DataFrame) -> TableSpec:
     """``service_and_provider``: cases by service and provider type per municipality (first registration)."""
     name = "service_and_provider"
     table = prices.service_and_provider(units)
-    data = units.assign(
-        unit_id=units["case_unit"],
-        municipality=units["municipality"].astype(int).astype(str),
-        provider_type=units["provider_type"].fillna("uoplyst"),
-    )
+    data = prices.provider_cases(units).assign(unit_id=units["case_unit"])
     cells = count_cells(name, table, "cases", data, CASE, ["municipality"])
     for service in adults.SERVICES:
         cells += count_cells(name, table, service, data[data["service"] == service], CASE, ["municipality"])

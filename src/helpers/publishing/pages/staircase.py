@@ -25,7 +25,6 @@ from ...data.steps import STEP_LABELS
 from ..disclosure import Cell, Statistic, TableSpec, count_cells, statistics
 from ..formats import count_da, date_da, pct1_da, pct_da, plural_da
 
-GROUP = "children"
 UNIT = "child"
 #: How the movement-share tables are shown on the page (the CSV keeps raw values).
 SHARE_FORMATS = {"share": pct1_da, "ci_low": pct1_da, "ci_high": pct1_da, "direction": lambda d: DIRECTION_LABELS[d]}

@@ -13,13 +13,13 @@ import pandas as pd
 
 from ...analyses import trends
 from ...analyses.budget import year_budget
+from ...analyses.key_figures import granted_by
 from ...data.steps import PLACEMENT_STEPS
 from .. import concepts
 from ..disclosure import WITHHELD, Cell, Statistic, TableSpec
 from ..formats import MONTHS_DA, num_da, pct_da
 from .key_figures import tidy_declarations
 
-GROUP = "children"
 PUBLISHED_COLUMNS = ["municipality", "date", "figure", "group", "value"]
 FIGURE_LABELS = {
     "placed_children": "Anbragte, efter trin",
@@ -161,7 +161,7 @@ def forecast_spec(
     ``realised`` (all the interventions, when the data reach past the year's end)."""
     name = "forecast"
     as_of = pd.Timestamp(as_of)
-    interventions = interventions[interventions["start_date"] <= as_of]
+    interventions = granted_by(interventions, as_of)
     budget_total = year_budget(budget, as_of.year)
     middle = trends.forecast(interventions, budget_total, as_of)
     low = trends.forecast(interventions, budget_total, as_of, band=-1)

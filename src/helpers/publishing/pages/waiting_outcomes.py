@@ -17,7 +17,6 @@ from ...analyses import outcomes, waiting
 from ..disclosure import WITHHELD, Statistic, TableSpec, count_cells, statistics
 from ..formats import date_da, num_da, points_da
 
-GROUP = "children"
 TOTAL = waiting.TOTAL
 NOT_REACHED = "ikke nået"
 WAITING_COLUMNS = ["step", "children_waiting", "median_days", "ci_low", "ci_high"]
