@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 SEED   ?= 2016
 DATA   := data/synthetic
 
-.PHONY: book test test-fast data run audit build clean browser
+.PHONY: book test test-fast data run audit build clean browser mutation
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -56,3 +56,7 @@ test-fast: $(STAMP)
 
 clean:
 	rm -rf _build book/reports book/.reports-private book/reports.md book/_reports_table.md book/data_quality.md book/data_dictionary.md book/kommuner book/regioner book/landsoversigt book/landsoversigt.md $(DATA)
+
+# Mutation run over the six modules of [tool.mutmut] (about 20 minutes; not part of `make test`).
+mutation: $(STAMP)
+	$(BIN)/python benchmarks/mutation.py

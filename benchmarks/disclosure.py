@@ -214,7 +214,6 @@ def compare_methods() -> None:
 def withheld_by_table(reports: Path) -> pd.DataFrame:
     """Per table of the book (all runs): count cells of 5 or more, and how many of them are
     withheld, from the runs' private records (the true values and statuses)."""
-    import json
 
     from helpers.publishing.private import private_root
 
@@ -241,7 +240,7 @@ def cost(reports: Path | None = None) -> None:
     per table. ``reports``: an existing run of the default matrix (else one is made, cold)."""
     from helpers.data.dataset import load
     from helpers.pipeline.runner import build_matrix, load_config, publication_periods
-    from helpers.publishing.pages import PUBLICATION_ENV, page
+    from helpers.publishing.pages import page
     from helpers.publishing.report import Report
 
     config = load_config()
@@ -266,7 +265,6 @@ def cost(reports: Path | None = None) -> None:
     os.environ.update(env)
     runs = build_matrix(config["notebooks"], config["municipalities"], config["periods"])
     publication = publication_periods(runs)
-    os.environ[PUBLICATION_ENV] = json.dumps(publication)
     dataset = load(config["data"])
     t = time.perf_counter()
     scopes = 0
@@ -274,7 +272,17 @@ def cost(reports: Path | None = None) -> None:
         for m in municipalities:
             start, end = config["periods"][0].split(":")
             report = Report(
-                int(m), "", "", pd.Timestamp(start), pd.Timestamp(end), config["data"], work, dataset, notebook, {}
+                int(m),
+                "",
+                "",
+                pd.Timestamp(start),
+                pd.Timestamp(end),
+                config["data"],
+                work,
+                dataset,
+                notebook,
+                {},
+                {"publication": publication},
             )
             page(notebook)  # imported before the clock matters little; kept for clarity
             report.protect_publication()

@@ -24,6 +24,7 @@ period_start = "2016-02-01"
 period_end = "2016-08-01"
 data_dir = "data/synthetic"
 output_dir = "output/benchmarking"
+run_config = {}  # how the runner runs this page (Report.run_config); empty when run on its own
 
 # %% tags=["remove-input"]
 from IPython.display import display
@@ -33,7 +34,9 @@ from helpers.publishing import figures
 from helpers.publishing.pages import benchmarking as page
 from helpers.publishing.report import open_report
 
-report = open_report(municipality, period_start, period_end, data_dir, output_dir, notebook="benchmarking")
+report = open_report(
+    municipality, period_start, period_end, data_dir, output_dir, notebook="benchmarking", run_config=run_config
+)
 display(report.header("Benchmarking og nøgletal"))
 year = page.comparison_year(report)
 has_comparison = "municipality_comparison" in report.specs

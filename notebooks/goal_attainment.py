@@ -24,6 +24,7 @@ period_start = "2016-02-01"
 period_end = "2016-08-01"
 data_dir = "data/synthetic"
 output_dir = "output/goal_attainment"
+run_config = {}  # how the runner runs this page (Report.run_config); empty when run on its own
 
 # %% tags=["remove-input"]
 from IPython.display import display
@@ -33,7 +34,9 @@ from helpers.publishing import figures
 from helpers.publishing.pages import goals as page
 from helpers.publishing.report import open_report
 
-report = open_report(municipality, period_start, period_end, data_dir, output_dir, notebook="goal_attainment")
+report = open_report(
+    municipality, period_start, period_end, data_dir, output_dir, notebook="goal_attainment", run_config=run_config
+)
 display(report.header("Mål og opfølgning"))
 registrations, units, pairs = adults.for_period(report.data.adult_registrations, report.period_start, report.period_end)
 source = f"Kilde: registreringer efter KL's SEP-metode{' (syntetiske)' if report.synthetic else ''}."

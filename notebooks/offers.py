@@ -24,6 +24,7 @@ period_start = "2016-02-01"
 period_end = "2016-08-01"
 data_dir = "data/synthetic"
 output_dir = "output/offers"
+run_config = {}  # how the runner runs this page (Report.run_config); empty when run on its own
 
 # %% tags=["remove-input"]
 from IPython.display import display
@@ -32,7 +33,9 @@ from helpers.publishing import figures
 from helpers.publishing.pages import offers as page
 from helpers.publishing.report import open_report
 
-report = open_report(municipality, period_start, period_end, data_dir, output_dir, notebook="offers")
+report = open_report(
+    municipality, period_start, period_end, data_dir, output_dir, notebook="offers", run_config=run_config
+)
 display(report.header("Tilbud, plejefamilier og distrikter"))
 source = f"Kilde: {report.name} Kommunes indsatsdata{' (syntetiske)' if report.synthetic else ''}."
 offer_table = report.table("offer_prices") if "offer_prices" in report.specs else None

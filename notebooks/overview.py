@@ -24,6 +24,7 @@ period_start = "2016-02-01"
 period_end = "2016-08-01"
 data_dir = "data/synthetic"
 output_dir = "output/overview"
+run_config = {}  # how the runner runs this page (Report.run_config); empty when run on its own
 
 # %% tags=["remove-input"]
 from IPython.display import display
@@ -37,7 +38,9 @@ from helpers.publishing.pages import trends as trends_page
 from helpers.publishing.pages import waiting_outcomes as waiting_page
 from helpers.publishing.report import open_report
 
-report = open_report(municipality, period_start, period_end, data_dir, output_dir, notebook="overview")
+report = open_report(
+    municipality, period_start, period_end, data_dir, output_dir, notebook="overview", run_config=run_config
+)
 display(report.header("Overblik"))
 monthly = report.page_table("trends", "trends")
 goals = report.page_table("trends", "targets")

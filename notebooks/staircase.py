@@ -24,6 +24,7 @@ period_start = "2016-02-01"
 period_end = "2016-08-01"
 data_dir = "data/synthetic"
 output_dir = "output/staircase"
+run_config = {}  # how the runner runs this page (Report.run_config); empty when run on its own
 
 # %% tags=["remove-input"]
 from IPython.display import display
@@ -33,7 +34,9 @@ from helpers.publishing import figures
 from helpers.publishing.pages import staircase as page
 from helpers.publishing.report import open_report
 
-report = open_report(municipality, period_start, period_end, data_dir, output_dir, notebook="staircase")
+report = open_report(
+    municipality, period_start, period_end, data_dir, output_dir, notebook="staircase", run_config=run_config
+)
 has_data = "staircase_summary" in report.specs
 source = (
     f"Kilde: {report.name} Kommunes indsatsdata{' (syntetiske)' if report.synthetic else ''}; "

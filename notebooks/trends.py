@@ -24,6 +24,7 @@ period_start = "2016-02-01"
 period_end = "2016-08-01"
 data_dir = "data/synthetic"
 output_dir = "output/trends"
+run_config = {}  # how the runner runs this page (Report.run_config); empty when run on its own
 
 # %% tags=["remove-input"]
 from IPython.display import display
@@ -32,7 +33,9 @@ from helpers.publishing import figures, tables
 from helpers.publishing.pages import trends as page
 from helpers.publishing.report import open_report
 
-report = open_report(municipality, period_start, period_end, data_dir, output_dir, notebook="trends")
+report = open_report(
+    municipality, period_start, period_end, data_dir, output_dir, notebook="trends", run_config=run_config
+)
 display(report.header("Udvikling"))
 has_data = "trends" in report.specs
 source = f"Kilde: {report.name} Kommunes indsats- og sagsdata{' (syntetiske)' if report.synthetic else ''}."

@@ -24,6 +24,7 @@ period_start = "2016-02-01"
 period_end = "2016-08-01"
 data_dir = "data/synthetic"
 output_dir = "output/waiting_outcomes"
+run_config = {}  # how the runner runs this page (Report.run_config); empty when run on its own
 
 # %% tags=["remove-input"]
 from IPython.display import display
@@ -32,7 +33,9 @@ from helpers.publishing import figures, tables
 from helpers.publishing.pages import waiting_outcomes as page
 from helpers.publishing.report import open_report
 
-report = open_report(municipality, period_start, period_end, data_dir, output_dir, notebook="waiting_outcomes")
+report = open_report(
+    municipality, period_start, period_end, data_dir, output_dir, notebook="waiting_outcomes", run_config=run_config
+)
 display(report.header("Ventelister og resultater"))
 has_waiting = "waiting_list" in report.specs
 has_absence = "school_absence" in report.specs

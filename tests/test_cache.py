@@ -222,3 +222,45 @@ def test_the_open_end_setting_is_part_of_the_cache_key(tmp_path, monkeypatch):
     assert load(tmp_path / "d").interventions["end_date"].isna().all()
     monkeypatch.delenv(OPEN_END_ENV)
     assert load(tmp_path / "d").interventions["end_date"].tolist() == [pd.Timestamp("2099-06-30")]
+
+
+def test_a_run_key_changes_with_each_thing_a_run_depends_on_and_with_nothing_else(tmp_path):
+    from helpers.pipeline.cache import run_key
+
+    notebook = tmp_path / "page.ipynb"
+    notebook.write_text("{}")
+    base = {"notebook_path": notebook, "parameters": {"a": 1}, "fingerprint": {"t": "x"}, "code": "c", "extra": b"m"}
+    key = run_key(**base)
+    assert len(key) == 64 and run_key(**base) == key  # sha256, deterministic
+    assert run_key(**{**base, "parameters": {"a": 1}.copy()}) == key
+    changed = [
+        {"parameters": {"a": 2}},
+        {"fingerprint": {"t": "y"}},
+        {"code": "d"},
+        {"extra": b"n"},
+    ]
+    keys = {run_key(**{**base, **c}) for c in changed}
+    assert len(keys) == len(changed) and key not in keys
+    notebook.write_text('{"cells": []}')
+    assert run_key(**base) != key  # the template's source
+
+
+def test_a_run_is_current_only_with_its_notebook_and_its_own_key(tmp_path):
+    from helpers.pipeline.cache import is_current, mark
+
+    notebook, folder = tmp_path / "run.ipynb", tmp_path / "run"
+    assert not is_current(notebook, folder, "k1")
+    mark(folder, "k1")
+    assert (folder / KEY_FILE).read_text() == "k1\n" and not list(folder.glob("*.tmp"))
+    assert not is_current(notebook, folder, "k1")  # no notebook yet: not current
+    notebook.write_text("{}")
+    assert is_current(notebook, folder, "k1") and not is_current(notebook, folder, "k2")
+    mark(folder, "k2")
+    assert is_current(notebook, folder, "k2") and not is_current(notebook, folder, "k1")
+
+
+def test_the_code_digest_is_the_package_and_reference_digest():
+    from helpers.data.paths import source_digest
+    from helpers.pipeline.cache import code_digest
+
+    assert code_digest() == source_digest() and len(code_digest()) == 64

@@ -38,3 +38,14 @@ def test_an_end_from_the_open_end_date_is_open_and_noted_not_refused(monkeypatch
     parsed = parse_date(pd.Series(["2099-06-30", "2099-07-01"]), END)
     assert parsed.values.iloc[0] == pd.Timestamp("2099-06-30") and pd.isna(parsed.values.iloc[1])
     assert set(parsed.notes) == {1} and not parsed.bad
+
+
+def test_yes_and_no_in_the_spellings_exports_use_and_nothing_else():
+    from helpers.data.cells import parse_bool
+
+    values = pd.Series(["ja", "Nej", "1", "0.0", "TRUE", "sand", "j", "N", "måske", True, 0, 1.0, 2.5], dtype=object)
+    parsed = parse_bool(values)
+    expected = [True, False, True, False, True, True, True, False, None, True, False, True, None]
+    assert [None if pd.isna(v) else bool(v) for v in parsed.values] == expected
+    assert sorted(parsed.bad) == [8, 12] and all(rule == "parse" for rule, _ in parsed.bad.values())
+    assert "måske" in parsed.bad[8][1] and "ja/nej" in parsed.bad[8][1]

@@ -60,3 +60,21 @@ def test_no_analysis_filter_is_written_again_in_the_publishing_layer():
         if f in analysed
     ]
     assert not again, "\n".join(again)
+
+
+def test_the_runner_passes_behaviour_to_notebooks_as_parameters_not_environment_variables():
+    """What a run is (its matrix, its publication, where its private record goes) reaches
+    the notebook as the papermill parameter ``run_config``, recorded with the run; nothing
+    in the package sets a process-wide environment variable (the fork engine's
+    ``MPLBACKEND`` default is what ipykernel sets in every kernel)."""
+    setting = re.compile(r"os\.environ\[[^\]]+\]\s*=|os\.environ\.update\(|os\.putenv\(|environ\.setdefault\(")
+    found = [
+        f"{p.relative_to(ROOT)}:{i}"
+        for p in sorted((ROOT / "src" / "helpers").rglob("*.py"))
+        for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), start=1)
+        if setting.search(line) and "MPLBACKEND" not in line
+    ]
+    assert not found, found
+    for template in sorted((ROOT / "notebooks").glob("*.py")):
+        text = template.read_text(encoding="utf-8")
+        assert "run_config = {}" in text and "run_config=run_config" in text, template.name

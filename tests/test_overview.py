@@ -66,19 +66,18 @@ def test_a_withheld_status_is_shown_as_withheld():
     assert table.iloc[0]["Status"] == WITHHELD
 
 
-def test_the_brief_links_to_the_detail_pages_of_its_matrix(monkeypatch):
+def test_the_brief_links_to_the_detail_pages_of_its_matrix():
     class Report:
         municipality = 410
         period_start = pd.Timestamp("2016-02-01")
         period_end = pd.Timestamp("2016-08-01")
+        run_config = {"matrix": True, "notebooks": ["overview", "staircase", "adult_prices"]}
 
-    monkeypatch.setenv(overview.NOTEBOOKS_ENV, "overview,staircase,adult_prices")
     html = overview.links(Report(), {"staircase": "Indsatstrappen", "adult_prices": "Voksne"})
     assert "href='../staircase/410_2016-02-01_2016-08-01.html'>Indsatstrappen</a>" in html
     assert "href='../adult_prices/410_2016-02-01_2016-08-01.html'>Voksne</a>" in html
     assert "trends" not in html and "budget_followup" not in html
-    monkeypatch.delenv(overview.NOTEBOOKS_ENV)
-    assert overview.linked_notebooks() == overview.DETAIL_PAGES
+    assert overview.linked_notebooks({}) == overview.DETAIL_PAGES  # a brief run on its own links every page
 
 
 def test_the_brief_is_first_in_its_municipalitys_sidebar(tmp_path, monkeypatch):

@@ -48,9 +48,9 @@ from ..data.locking import Locked, file_lock
 from ..data.paths import REPO_ROOT, resolve_path
 from ..publishing.book import NOTEBOOK_TITLES, record_matrix
 from ..publishing.formats import period_da
-from ..publishing.pages import LINKING_PAGES, NOTEBOOKS_ENV, PUBLICATION_ENV
-from ..publishing.private import PRIVATE_ENV, make_private, private_root
-from ..publishing.report import FOOTER, MATRIX_ENV, NO_DATA_PAGE, NOTEBOOK_DIR, merge_reads, notebook_reads
+from ..publishing.pages import LINKING_PAGES
+from ..publishing.private import STAGING, make_private, private_root
+from ..publishing.report import FOOTER, NO_DATA_PAGE, NOTEBOOK_DIR, merge_reads, notebook_reads
 from .cache import KEY_FILE
 
 CONFIG_FILE = REPO_ROOT / "runs.yml"
@@ -67,7 +67,6 @@ def fork_available() -> bool:
 #: ``fork`` where it works, else ``kernel`` (said once by :func:`run_matrix` when asked for).
 DEFAULT_ENGINE = "fork" if fork_available() else "kernel"
 LOCK_FILE = ".reportbook.lock"
-STAGING = ".staging"
 FAILED = ".failed"
 #: In a Dask task's scratch folder: the run's private record, returned apart.
 PRIVATE_FOLDER = ".private"
@@ -318,6 +317,7 @@ def execute(
     engine: str = DEFAULT_ENGINE,
     publication: dict | None = None,
     private: Path | None = None,
+    notebooks: tuple = (),
 ) -> tuple[Run, str | None]:
     """Execute one run with papermill into ``out/.staging`` (:func:`publish` moves it into
     place). ``publication``: the periods published together, per scope (see
@@ -327,9 +327,6 @@ def execute(
 
     from . import engine as fork_engine
 
-    os.environ[MATRIX_ENV] = "1"
-    os.environ[PUBLICATION_ENV] = json.dumps(publication or {})
-    os.environ[PRIVATE_ENV] = str(private or private_root(out))
     stage = out / STAGING
     target, tables = run.notebook_path(stage), run.output_dir(stage)
     for path in (target, tables):
@@ -341,6 +338,13 @@ def execute(
         "period_end": run.period_end,
         "data_dir": str(data_dir),
         "output_dir": str(tables),
+        # how this run belongs to the matrix (recorded with the parameters, see Report.run_config)
+        "run_config": {
+            "matrix": True,
+            "notebooks": sorted(notebooks),
+            "publication": publication or {},
+            **({"private": str(private)} if private is not None else {}),
+        },
     }
     _current["paths"] = (target, tables)
     km = None
@@ -401,7 +405,7 @@ def execute_remote(
     with tempfile.TemporaryDirectory(prefix="reportbook-") as scratch:
         scratch = Path(scratch)
         private = scratch / PRIVATE_FOLDER  # returned apart: its files go to the private root
-        run_, error = execute(run, Path(data_dir), scratch, warm, engine, publication, private)
+        run_, error = execute(run, Path(data_dir), scratch, warm, engine, publication, private, notebooks)
         files = (
             {} if error else {str(p.relative_to(scratch)): p.read_bytes() for p in scratch.rglob("*") if p.is_file()}
         )
@@ -691,7 +695,6 @@ def _run_locked(runs, data_dir, out, jobs, progress, force, warm, scheduler, eng
 
     jobs = max(1, jobs or os.cpu_count() or 1)
     notebooks = tuple(sorted({r.notebook for r in runs}))
-    os.environ[NOTEBOOKS_ENV] = ",".join(notebooks)  # the overview links to the pages of this matrix
     publication = publication_periods(runs)
     make_private(private_root(out))
     # When some report is missing, there is work: the workers start (and warm up) while
@@ -727,7 +730,7 @@ def _run_locked(runs, data_dir, out, jobs, progress, force, warm, scheduler, eng
         if scheduler:
             _run_on_dask(work.todo, data_dir, out, scheduler, jobs, warm, done, engine, publication)
         elif work.todo:
-            _run_in_pool(pool, jobs, work.todo, data_dir, out, warm, done, engine, publication)
+            _run_in_pool(pool, jobs, work.todo, data_dir, out, warm, done, engine, publication, notebooks)
     except Interrupted as stop:
         stop.finished, stop.total = len(finished), len(work.todo)
         raise
@@ -759,13 +762,25 @@ def _ready() -> None:
 
 
 def _run_in_pool(
-    pool, workers: int, todo, data_dir: Path, out: Path, warm: bool, done, engine=DEFAULT_ENGINE, publication=None
+    pool,
+    workers: int,
+    todo,
+    data_dir: Path,
+    out: Path,
+    warm: bool,
+    done,
+    engine=DEFAULT_ENGINE,
+    publication=None,
+    notebooks: tuple = (),
 ):
     """Worker processes execute the runs (the main process only publishes them), so that a
     stop can end the workers and their kernels and nothing half-written stays behind."""
     warm = warm and engine == "kernel"
     try:
-        futures = [pool.submit(execute, r, data_dir, out, warm and len(todo) > 1, engine, publication) for r in todo]
+        futures = [
+            pool.submit(execute, r, data_dir, out, warm and len(todo) > 1, engine, publication, None, notebooks)
+            for r in todo
+        ]
         for future in as_completed(futures):
             done(*future.result())
         if warm:

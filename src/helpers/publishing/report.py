@@ -14,7 +14,7 @@ import html
 import json
 import os
 import platform
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -30,11 +30,10 @@ from ..data.paths import REPO_ROOT, resolve_path, source_digest
 from . import concepts
 from .disclosure import Cell, Protection, TableSpec, members_key, protect, protect_publication, scoped
 from .formats import period_da, short_digest
-from .pages import PAGES, PUBLICATION_ENV, REGISTRY, group_of, page, scope_of
+from .pages import PAGES, REGISTRY, group_of, page, scope_of
 from .private import PUBLICATION_FILE, RECORD_FILE, private_root_of, record_dir, write_private
 from .tables import Html, Published, publish
 
-MATRIX_ENV = "REPORTBOOK_MATRIX"
 NOTEBOOK_DIR = REPO_ROOT / "notebooks"
 
 
@@ -145,6 +144,15 @@ class Report:
     data: ReadingDataset
     notebook: str
     fingerprint: dict
+    #: What the runner says about the run (papermill parameter ``run_config``; empty for a
+    #: notebook run on its own): ``matrix`` (the runner writes the rejects file), ``notebooks``
+    #: (the pages of the matrix), ``publication`` (the periods published together, per scope)
+    #: and ``private`` (where the run's private record goes, when not beside the reports).
+    run_config: dict = field(default_factory=dict)
+
+    @property
+    def private_root(self) -> str | None:
+        return self.run_config.get("private")
 
     @property
     def synthetic(self) -> bool:
@@ -199,11 +207,10 @@ class Report:
         """What the runner says is published together with this page (periods, runs). It is
         kept with the run's private record, so that the notebook executed again on its own
         (nbval, papermill) is protected as it was."""
-        own = record_dir(self.output_dir) / PUBLICATION_FILE
-        text = os.environ.get(PUBLICATION_ENV)
+        own = record_dir(self.output_dir, self.private_root) / PUBLICATION_FILE
         try:
-            if text is not None:
-                entry = json.loads(text).get(self.scope, {})
+            if "publication" in self.run_config:
+                entry = self.run_config["publication"].get(self.scope, {})
                 write_private(own, entry)
                 return entry
             return json.loads(own.read_text(encoding="utf-8")) if own.is_file() else {}
@@ -223,7 +230,7 @@ class Report:
     def ledger_paths(self) -> list[Path]:
         """The private records of this publication's earlier releases: runs of the same scope
         already published in the reports folder that this matrix does not run again."""
-        root = private_root_of(self.output_dir)
+        root = private_root_of(self.output_dir, self.private_root)
         if not root.is_dir():
             return []
         current = set(self._publication.get("runs", []))
@@ -322,7 +329,7 @@ class Report:
     def publish(self, spec: TableSpec) -> Published:
         """Publish a table made in the notebook (e.g. a fitted model) under this page's
         protection: its statistics follow the cells they rest on."""
-        published = publish(spec, self.output_dir, None if spec.public else self.protection)
+        published = publish(spec, self.output_dir, None if spec.public else self.protection, self.private_root)
         if spec.concepts:
             concepts.record(self.output_dir, published, spec.concepts, self.notebook)
         return published
@@ -420,8 +427,12 @@ def sentence(text: str) -> str:
     return text
 
 
-def open_report(municipality, period_start, period_end, data_dir, output_dir, notebook: str = "") -> Report:
-    """Resolve the parameters, load and validate the data, and record the run's config."""
+def open_report(
+    municipality, period_start, period_end, data_dir, output_dir, notebook: str = "", run_config: dict | None = None
+) -> Report:
+    """Resolve the parameters, load and validate the data, and record the run's config.
+    ``run_config``: what the runner passes (see :attr:`Report.run_config`)."""
+    run_config = dict(run_config or {})
     code = municipalities.resolve(municipality)
     if code is None:
         raise ValueError(f"Ukendt kommune: {municipality!r} (brug kommunekode eller navn)")
@@ -433,9 +444,9 @@ def open_report(municipality, period_start, period_end, data_dir, output_dir, no
     dataset = load(data_path)
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
-    if not os.environ.get(MATRIX_ENV):  # in a matrix run the runner writes one rejects file for all runs
+    if not run_config.get("matrix"):  # in a matrix run the runner writes one rejects file for all runs
         write_rejects(dataset, out)
-    (record_dir(out) / RECORD_FILE).unlink(missing_ok=True)  # this run's private record starts afresh
+    (record_dir(out, run_config.get("private")) / RECORD_FILE).unlink(missing_ok=True)  # the record starts afresh
     (out / concepts.CONCEPTS_FILE).unlink(missing_ok=True)  # and so do its concepts
     reads = notebook_reads(notebook) if notebook else {}
     fingerprint = data_fingerprint(dataset.digests, reads, code)
@@ -466,6 +477,7 @@ def open_report(municipality, period_start, period_end, data_dir, output_dir, no
         ReadingDataset(dataset, ReadLog(notebook)),
         notebook,
         fingerprint,
+        run_config,
     )
 
 

@@ -72,18 +72,13 @@ GROUPS = {g: [nb for nb, p in REGISTRY.items() if p.group == g] for g in GROUP_N
 TITLES = {nb: p.title for nb, p in REGISTRY.items()}
 
 #: Pages that link to the other pages of their matrix run: the runner names the matrix's
-#: notebooks in ``$REPORTBOOK_NOTEBOOKS`` and re-runs them when that list changes.
+#: notebooks in the run configuration and re-runs them when that list changes.
 LINKING_PAGES = tuple(nb for nb, p in REGISTRY.items() if p.links)
-NOTEBOOKS_ENV = "REPORTBOOK_NOTEBOOKS"
 
 
 def page(notebook: str) -> ModuleType:
     """The page module of a notebook template."""
     return importlib.import_module(PAGES[notebook])
-
-
-#: The runner names each publication's periods here (JSON: scope -> [[start, end], ...]).
-PUBLICATION_ENV = "REPORTBOOK_PUBLICATION"
 
 
 def scope_of(notebook: str, municipality: int) -> str:

@@ -11,14 +11,13 @@ already show. What it adds is the selection, short sentences and links to the de
 from __future__ import annotations
 
 import html
-import os
 
 import pandas as pd
 
 from ..disclosure import WITHHELD, TableSpec
 from ..formats import MONTHS_DA, num_da
 from ..tables import Html
-from . import NOTEBOOKS_ENV, REGISTRY
+from . import REGISTRY
 from . import trends as trends_page
 
 #: The few key figures of the brief (figure and group of the trends table: the group that
@@ -120,10 +119,10 @@ def key_figures(monthly, goals=None) -> pd.DataFrame:
     return table
 
 
-def linked_notebooks() -> list[str]:
+def linked_notebooks(run_config: dict | None = None) -> list[str]:
     """The detail pages that exist beside this brief: those of the matrix run (the runner
-    names them in ``$REPORTBOOK_NOTEBOOKS``), else every detail page."""
-    listed = [n for n in os.environ.get(NOTEBOOKS_ENV, "").split(",") if n]
+    names them in the run configuration), else every detail page."""
+    listed = list((run_config or {}).get("notebooks") or [])
     return [n for n in DETAIL_PAGES if not listed or n in listed]
 
 
@@ -134,7 +133,7 @@ def links(report, titles: dict[str, str]) -> Html:
     items = "".join(
         f"<li><a href='../{nb}/{run}.html'>{html.escape(titles.get(nb, nb))}</a>: "
         f"{html.escape(DETAIL_QUESTIONS[nb])}</li>"
-        for nb in linked_notebooks()
+        for nb in linked_notebooks(report.run_config)
     )
     return Html(f"<ul class='detail-links'>{items}</ul>")
 
