@@ -109,3 +109,38 @@ def test_a_period_of_several_years_follows_up_each_year_as_known_at_the_period_e
     # each derived number rests on the cells of its own row
     for st in spec.statistics:
         assert {r for _, r, _ in st.inputs} == {st.row}
+
+
+def test_the_years_budget_and_vives_deviation_by_hand():
+    from helpers.analyses.budget import deviation_pct, direction_da, year_budget
+
+    plan = budget([(2016, "5", 2, 100.0), (2016, "1", 4, 10.0), (2017, "5", 9, 9.0)])
+    assert year_budget(plan, 2016) == 240.0 and year_budget(plan, 2017) == 81.0
+    assert year_budget(plan, 2018) is None and year_budget(budget([]), 2016) is None
+    # (budget - spending) / budget x 100: positive = mindreforbrug
+    assert deviation_pct(240.0, 180.0) == 25.0 and deviation_pct(200.0, 250.0) == -25.0
+    assert all(np.isnan(deviation_pct(b, 10.0)) for b in (None, 0.0, -5.0))
+    assert deviation_pct(0.5, 0.25) == 50.0  # a budget under 1 kr. is still a budget
+    assert [direction_da(d) for d in (25.0, -0.1, 0.0, float("nan"))] == [
+        "mindreforbrug",
+        "merforbrug",
+        "på budgettet",
+        "uden budget",
+    ]
+
+
+def test_the_total_row_and_a_step_active_without_cost_or_count():
+    interventions = iv([(5, "2016-01-01", "2016-12-31", 1_000), (5, "2016-01-01", "2016-12-31", 3_000)])
+    out = volume_price_split(interventions, budget([(2016, "5", 1, 24_000), (2016, "3", 1, 6_000)]), 2016)
+    assert out["step"].tolist() == [3, 5] and out.index.tolist() == [0, 1]
+    assert out.loc[0, "actual_unit_cost"] == 0.0 and out.loc[0, "price_effect"] == 0.0
+    assert out.loc[1, "actual_unit_cost"] == pytest.approx(24_000)  # two measures a whole year: 48,000 kr. / 2
+    total = with_total(out).iloc[-1]
+    assert total["step"] == "I alt"
+    assert total["budget_cost"] == 30_000 and total["budget_unit_cost"] == 15_000
+    assert total["actual_cost"] == pytest.approx(48_000) and total["actual_unit_cost"] == pytest.approx(24_000)
+    empty = with_total(volume_price_split(iv([]), budget([(2016, "5", 0, 0.0)]), 2016)).iloc[-1]
+    assert np.isnan(empty["budget_unit_cost"]) and np.isnan(empty["actual_unit_cost"])
+    # no interventions at all: the budget's steps, no activity
+    none = volume_price_split(iv([]), budget([(2016, "4", 2, 50.0)]), 2016)
+    assert none[["step", "actual_count", "actual_cost", "volume_effect"]].values.tolist() == [[4, 0.0, 0.0, -100.0]]
