@@ -257,10 +257,3 @@ def test_a_run_is_current_only_with_its_notebook_and_its_own_key(tmp_path):
     assert is_current(notebook, folder, "k1") and not is_current(notebook, folder, "k2")
     mark(folder, "k2")
     assert is_current(notebook, folder, "k2") and not is_current(notebook, folder, "k1")
-
-
-def test_the_code_digest_is_the_package_and_reference_digest():
-    from helpers.data.paths import source_digest
-    from helpers.pipeline.cache import code_digest
-
-    assert code_digest() == source_digest() and len(code_digest()) == 64

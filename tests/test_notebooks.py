@@ -27,7 +27,6 @@ def test_every_template_has_a_text_twin_and_every_twin_a_template():
 def test_template_and_its_text_twin_are_in_sync(path: Path):
     notebook, twin = jupytext.read(path), jupytext.read(path.with_suffix(".py"))
     assert cells(notebook) == cells(twin), f"run `jupytext --sync notebooks/{path.stem}.ipynb`"
-    assert notebook.metadata.get("reportbook") == twin.metadata.get("reportbook")
     assert notebook.metadata["jupytext"]["formats"] == "ipynb,py:percent"
 
 

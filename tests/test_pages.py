@@ -32,9 +32,11 @@ def test_groups_titles_order_and_links_all_come_from_the_registry():
     assert set(pages.GROUPS["children"]) == set(pages.REGISTRY) - {"adult_prices", "goal_attainment"}
     assert pages.group_of("trends") == pages.GROUPS["children"]
     assert pages.scope_of("goal_attainment", 851) == "voksne" and pages.scope_of("trends", 851) == "kommune-851"
-    assert list(NOTEBOOK_TITLES) == list(pages.REGISTRY)  # the sidebar's order
+    sidebar = ["overview", "trends", "staircase", "benchmarking", "budget_followup", "waiting_outcomes", "offers"]
+    assert list(NOTEBOOK_TITLES) == [*sidebar, "adult_prices", "goal_attainment"]  # pages.yml's order
+    assert NOTEBOOK_TITLES["budget_followup"] == "Budgetopfølgning"
     assert pages.LINKING_PAGES == ("overview",)
-    assert [nb for nb in pages.REGISTRY if nb != "overview"] == overview.DETAIL_PAGES
+    assert [*sidebar[1:], "adult_prices", "goal_attainment"] == overview.DETAIL_PAGES
     assert all(overview.DETAIL_QUESTIONS[nb].endswith("?") for nb in overview.DETAIL_PAGES)
 
 
@@ -74,9 +76,11 @@ def specs(report):
 #: ... and its notebook (parameters, then the page).
 DEMO_CELLS = [
     "municipality = 851\nperiod_start = '2016-02-01'\nperiod_end = '2016-08-01'\n"
-    "data_dir = 'data/synthetic'\noutput_dir = 'out'",
+    "data_dir = 'data/synthetic'\noutput_dir = 'out'\nrun_config = {}",
     "from IPython.display import display\nfrom helpers.publishing.report import open_report\n"
-    "report = open_report(municipality, period_start, period_end, data_dir, output_dir, notebook='demo')\n"
+    "report = open_report(\n"
+    "    municipality, period_start, period_end, data_dir, output_dir, notebook='demo', run_config=run_config\n"
+    ")\n"
     "display(report.header('Demo'))\ndisplay(report.table('demo_children'))",
 ]
 
@@ -114,8 +118,26 @@ def test_a_new_page_is_one_registry_entry_its_notebook_and_its_module(project_co
         """
         from helpers.publishing.report import notebook_reads
         from helpers.publishing.pages import group_of
-        print(notebook_reads("demo"), "demo" in group_of("staircase"))
+        from helpers.pipeline.cache import code_digest
+        print(notebook_reads("demo"), "demo" in group_of("staircase"), code_digest())
         """
     )
-    shown = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env={**os.environ, **env})
-    assert shown.stdout.strip() == "{'interventions': 'municipality'} True", shown.stderr[-2000:]
+
+    def shown():
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env={**os.environ, **env})
+        assert done.returncode == 0, done.stderr[-2000:]
+        return done.stdout.split()
+
+    reads_and_group = "{'interventions': 'municipality'} True"
+    before = shown()
+    assert " ".join(before[:-1]) == reads_and_group
+    # the page's own module is part of every run's key: editing it runs the page again
+    (package / "children.py").write_text(DEMO_MODULE + "\n# changed\n", encoding="utf-8")
+    after = shown()
+    assert " ".join(after[:-1]) == reads_and_group and after[-1] != before[-1]
+    # a page notebook that does not hand run_config on is refused before anything runs
+    nb.cells[2].source = nb.cells[2].source.replace(", run_config=run_config", "")
+    nbformat.write(nb, home / "notebooks" / "demo.ipynb")
+    refused = reportbook(*args, "--notebook", "demo", "--force", env=env)
+    assert refused.returncode != 0 and "run_config" in refused.stdout + refused.stderr
+    assert "Traceback" not in refused.stdout + refused.stderr

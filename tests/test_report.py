@@ -1,5 +1,5 @@
 """The report a notebook opens: every table a page reads is declared in its notebook's
-metadata (``reportbook.reads``), which the run cache keys on (issue #28)."""
+entry in the page registry (``pages.yml``), which the run cache keys on (issue #28)."""
 
 from __future__ import annotations
 
@@ -60,7 +60,7 @@ def test_another_page_of_the_group_is_held_to_its_own_declaration(tmp_path, monk
     assert report.data.log.undeclared() == []
     report.data.log.seen = {"waiting_outcomes": {"targets": "municipality"}}
     assert report.data.log.undeclared() == [
-        "waiting_outcomes læser tabellen targets, men dens reportbook.reads nævner den ikke"
+        "waiting_outcomes læser tabellen targets, men dens reads i pages.yml nævner den ikke"
     ]
 
 

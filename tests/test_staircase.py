@@ -208,6 +208,13 @@ def test_movement_shares_by_hand():
     low, high = goodman([2, 3, 1])
     assert shares["ci_low"].tolist() == pytest.approx(low)
     assert shares["ci_high"].tolist() == pytest.approx(high)
+    # step 1 is a starting step too (only step 0, a new child, is not): two groups, in step order
+    steps = pd.concat([steps, pd.DataFrame({"person_id": ["h", "i"], "from_step": [1, 1], "to_step": [0, 3]})])
+    shares = staircase.movement_shares(steps)
+    assert shares["from_step"].tolist() == [1, 1, 1, 2, 2, 2]
+    assert shares.loc[shares["from_step"] == 1, "children"].tolist() == [1, 0, 1]
+    assert shares.columns.tolist() == ["from_step", "direction", "children", "n", "share", "ci_low", "ci_high"]
+    assert shares.index.tolist() == list(range(6))
 
 
 def test_groups_come_in_their_natural_order():
@@ -348,19 +355,3 @@ def test_among_equal_highest_steps_the_earliest_start_sets_the_childs_attributes
     assert top[["person_id", "step", "district", "target_group"]].values.tolist() == [["c1", 4, "Syd", "udsat"]]
     attributes = staircase.child_attributes(frame, pd.Timestamp("2016-06-01"), pd.Timestamp("2016-12-01"))
     assert attributes[["district", "target_group"]].values.tolist() == [["Syd", "udsat"]]
-
-
-def test_between_equal_steps_the_earliest_start_sets_the_childs_attributes():
-    """Two placements on the same (highest) step: the one that started first defines the
-    child's district, whatever order the rows come in; a lower step never does."""
-    rows = [
-        ("c1", 5, "2016-03-01", None, "Nord"),  # same step, later start
-        ("c1", 5, "2016-01-15", None, "Syd"),  # same step, earliest start: defines
-        ("c1", 2, "2015-01-01", None, "Vest"),  # lower step, earlier still: never
-    ]
-    frame = interventions_frame([r[:4] for r in rows]).assign(district=[r[4] for r in rows])
-    for order in ([0, 1, 2], [1, 0, 2], [2, 0, 1]):
-        top = staircase.highest_active(frame.iloc[order], pd.Timestamp("2016-06-01"))
-        assert top[["person_id", "district"]].values.tolist() == [["c1", "Syd"]]
-    # before the later one starts, the earliest is the only step-5 row anyway
-    assert staircase.highest_active(frame, pd.Timestamp("2016-02-01"))["district"].tolist() == ["Syd"]

@@ -12,10 +12,14 @@ from helpers.data.paths import REFERENCE_DIR
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory):
+    """Three data sets, made side by side in separate processes (two with the same seed:
+    the bytes may not depend on the process either)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     out = tmp_path_factory.mktemp("synth")
-    synth.generate(out / "a", seed=7)
-    synth.generate(out / "b", seed=7)
-    synth.generate(out / "c", seed=8)
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        list(pool.map(synth.generate, [out / "a", out / "b", out / "c"], [7, 7, 8]))
     return out
 
 

@@ -312,6 +312,11 @@ class OrderedLogit(OrderedModel):
     ``d2logP = (f'(u) du du' + f(u) d2u - f'(l) dl dl' - f(l) d2l) / P - dlogP dlogP'``,
     with ``f' = f (1 - 2F)``."""
 
+    def __init__(self, endog, exog, distr="logit", **kwargs):
+        if distr != "logit":  # the Hessian uses f' = f (1 - 2F), which holds for the logistic only
+            raise ValueError("OrderedLogit is the logistic model; use statsmodels' OrderedModel for other links")
+        super().__init__(endog, exog, distr=distr, **kwargs)
+
     def _parts(self, params):
         params = np.asarray(params, dtype=float)
         k_thresholds = self.k_levels - 1

@@ -174,12 +174,6 @@ def flows_with_attributes(interventions: pd.DataFrame, t0, t1) -> pd.DataFrame:
     return child_steps(interventions, t0, t1).merge(child_attributes(interventions, t0, t1), on="person_id", how="left")
 
 
-def row_shares(trans: pd.DataFrame) -> pd.DataFrame:
-    """Share of each starting step's children in each step on t1 (rows sum to 1; 0 = ended)."""
-    m = cell_matrix(trans).loc[list(STEPS)]
-    return m.div(m.sum(axis=1).replace(0, np.nan), axis=0)
-
-
 class StaircaseResult:
     """Everything the staircase page shows, computed once."""
 

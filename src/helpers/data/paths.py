@@ -22,14 +22,13 @@ SYNTHETIC_MARKER = "SYNTHETIC.json"
 @functools.cache
 def source_digest() -> str:
     """A digest of the helpers package (every module, in every layer, and the page
-    registry), the reference data it reads and a project's own page registry: what the
-    outputs depend on besides the input data and the parameters."""
+    registry) and the reference data it reads: what the outputs depend on besides the input
+    data, the parameters and a project's own pages (``pages.project_digest``)."""
     h = hashlib.sha256()
     package = Path(__file__).resolve().parents[1]
     files = [(f, package) for f in sorted([*package.rglob("*.py"), *package.rglob("*.yml")])]
     files += [(f, REFERENCE_DIR) for f in sorted(REFERENCE_DIR.glob("*.csv"))]
     files += [(f, REFERENCE_DIR) for f in sorted((REFERENCE_DIR / "reference").glob("*.csv"))]
-    files += [(f, REPO_ROOT) for f in [REPO_ROOT / "pages.yml"] if f.is_file()]  # a project's own pages
     for f, base in files:
         h.update(str(f.relative_to(base)).encode())
         h.update(f.read_bytes())

@@ -22,8 +22,11 @@ KEY_FILE = ".cache_key"
 
 def code_digest() -> str:
     """The helpers package and the reference data it reads (see
-    :func:`helpers.data.paths.source_digest`)."""
-    return source_digest()
+    :func:`helpers.data.paths.source_digest`), and a project's own pages and their modules
+    (:func:`helpers.publishing.pages.project_digest`)."""
+    from ..publishing.pages import project_digest
+
+    return hashlib.sha256((source_digest() + project_digest()).encode()).hexdigest()
 
 
 def run_key(notebook_path: Path, parameters: dict, fingerprint: dict, code: str, extra: bytes = b"") -> str:

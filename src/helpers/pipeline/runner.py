@@ -68,8 +68,9 @@ def fork_available() -> bool:
 DEFAULT_ENGINE = "fork" if fork_available() else "kernel"
 LOCK_FILE = ".reportbook.lock"
 FAILED = ".failed"
-#: In a Dask task's scratch folder: the run's private record, returned apart.
-PRIVATE_FOLDER = ".private"
+#: In a Dask task's scratch folder: the reports folder (its private sibling, where the
+#: run's record goes, lies beside it in the scratch folder and is returned apart).
+REMOTE_REPORTS = "reports"
 
 
 class RunLocked(RuntimeError):
@@ -183,6 +184,7 @@ def build_matrix(notebooks, municipality_values, periods) -> list[Run]:
     for nb in notebooks:
         if nb not in known:
             raise ValueError(f"Ukendt notebook {nb!r}; findes: {', '.join(known)}")
+        _check_passes_run_config(nb)
         for m in values:
             code = municipalities.resolve(m)
             if code is None:
@@ -190,6 +192,22 @@ def build_matrix(notebooks, municipality_values, periods) -> list[Run]:
             for p in periods:
                 runs.add(Run(nb, code, *parse_period(p)))
     return sorted(runs)
+
+
+def _check_passes_run_config(notebook: str) -> None:
+    """A page's notebook must hand the runner's ``run_config`` to ``open_report``: without
+    it the page would be protected alone, not with its publication's other periods."""
+    from ..publishing.pages import PAGES
+
+    if notebook not in PAGES:
+        return
+    path = NOTEBOOK_DIR / f"{notebook}.ipynb"
+    code = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
+    if "run_config=run_config" not in code.replace(" ", ""):
+        raise ValueError(
+            f"notebooks/{notebook}.ipynb sender ikke run_config videre: tilføj run_config = {{}} i parametercellen og "
+            "run_config=run_config i kaldet af open_report (se CONTRIBUTING.md)"
+        )
 
 
 WARM_UP = (
@@ -309,6 +327,16 @@ def _warm_up(notebooks) -> None:
     engine.warm_up_notebooks([NOTEBOOK_DIR / f"{nb}.ipynb" for nb in notebooks])
 
 
+def _own_publication(run: Run, publication: dict) -> dict:
+    """The part of the matrix's publication map a run reads: its own scope's."""
+    from ..publishing.pages import PAGES, scope_of
+
+    if run.notebook not in PAGES:
+        return {}
+    scope = scope_of(run.notebook, run.municipality)
+    return {scope: publication[scope]} if scope in publication else {}
+
+
 def execute(
     run: Run,
     data_dir: Path,
@@ -316,13 +344,13 @@ def execute(
     warm: bool = False,
     engine: str = DEFAULT_ENGINE,
     publication: dict | None = None,
-    private: Path | None = None,
     notebooks: tuple = (),
 ) -> tuple[Run, str | None]:
     """Execute one run with papermill into ``out/.staging`` (:func:`publish` moves it into
-    place). ``publication``: the periods published together, per scope (see
-    :func:`publication_periods`); ``private``: where the run's private record goes (default:
-    the private sibling of ``out``). Returns (run, None) or (run, error text)."""
+    place; the run's private record goes to the private sibling of ``out``). ``publication``:
+    the periods published together, per scope (see :func:`publication_periods`; the run is
+    given its own scope's); ``notebooks``: the pages of the whole matrix (what the brief
+    links to). Returns (run, None) or (run, error text)."""
     import papermill as pm
 
     from . import engine as fork_engine
@@ -342,8 +370,7 @@ def execute(
         "run_config": {
             "matrix": True,
             "notebooks": sorted(notebooks),
-            "publication": publication or {},
-            **({"private": str(private)} if private is not None else {}),
+            "publication": _own_publication(run, publication or {}),
         },
     }
     _current["paths"] = (target, tables)
@@ -404,8 +431,7 @@ def execute_remote(
         _warm_up(notebooks)
     with tempfile.TemporaryDirectory(prefix="reportbook-") as scratch:
         scratch = Path(scratch)
-        private = scratch / PRIVATE_FOLDER  # returned apart: its files go to the private root
-        run_, error = execute(run, Path(data_dir), scratch, warm, engine, publication, private, notebooks)
+        run_, error = execute(run, Path(data_dir), scratch / REMOTE_REPORTS, warm, engine, publication, notebooks)
         files = (
             {} if error else {str(p.relative_to(scratch)): p.read_bytes() for p in scratch.rglob("*") if p.is_file()}
         )
@@ -728,7 +754,7 @@ def _run_locked(runs, data_dir, out, jobs, progress, force, warm, scheduler, eng
 
     try:
         if scheduler:
-            _run_on_dask(work.todo, data_dir, out, scheduler, jobs, warm, done, engine, publication)
+            _run_on_dask(work.todo, data_dir, out, scheduler, jobs, warm, done, engine, publication, notebooks)
         elif work.todo:
             _run_in_pool(pool, jobs, work.todo, data_dir, out, warm, done, engine, publication, notebooks)
     except Interrupted as stop:
@@ -778,8 +804,7 @@ def _run_in_pool(
     warm = warm and engine == "kernel"
     try:
         futures = [
-            pool.submit(execute, r, data_dir, out, warm and len(todo) > 1, engine, publication, None, notebooks)
-            for r in todo
+            pool.submit(execute, r, data_dir, out, warm and len(todo) > 1, engine, publication, notebooks) for r in todo
         ]
         for future in as_completed(futures):
             done(*future.result())
@@ -822,6 +847,7 @@ def _run_on_dask(
     done,
     engine=DEFAULT_ENGINE,
     publication: dict | None = None,
+    notebooks: tuple = (),
 ) -> None:
     """Submit each run as a task to a Dask cluster (``local`` starts a LocalCluster on
     loopback); the executed notebook and its tables come back as files into ``out``.
@@ -837,7 +863,7 @@ def _run_on_dask(
         client = Client(cluster)
     else:
         client = Client(scheduler)
-    notebooks = tuple(sorted({r.notebook for r in todo}))
+    notebooks = notebooks or tuple(sorted({r.notebook for r in todo}))  # the matrix's: what the brief links to
     warm = warm and engine == "kernel"
     try:
         futures = [
@@ -857,8 +883,8 @@ def _run_on_dask(
         for future in dask_completed(futures):
             run, error, files = future.result()
             for rel, data in files.items():
-                private = rel.startswith(PRIVATE_FOLDER + "/")
-                target = private_root(out) / rel[len(PRIVATE_FOLDER) + 1 :] if private else out / rel
+                folder, _, inside = rel.partition("/")
+                target = out / inside if folder == REMOTE_REPORTS else private_root(out) / inside
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(data)
             done(run, error)

@@ -17,7 +17,6 @@ from pathlib import Path
 
 #: The record of one run, in ``<private root>/<notebook>/<run>/``.
 RECORD_FILE = "disclosure.json"
-#: Set by the runner to the private root of its reports folder.
 #: Where the runner stages a run before it moves it into place (``<out>/.staging``).
 STAGING = ".staging"
 
@@ -28,21 +27,20 @@ def private_root(out: str | Path) -> Path:
     return out.parent / f".{out.name}-private"
 
 
-def record_dir(output_dir: str | Path, root: str | Path | None = None) -> Path:
+def record_dir(output_dir: str | Path) -> Path:
     """The private folder of the run that publishes into ``output_dir``: ``<notebook>/<run>``
     (the run folder's last two parts, also while the run is staged) under the private root
-    (``root`` when the run configuration names one, see :func:`private_root_of`)."""
+    of its reports folder (see :func:`private_root_of`)."""
     output_dir = Path(output_dir)
-    return private_root_of(output_dir, root) / output_dir.parent.name / output_dir.name
+    return private_root_of(output_dir) / output_dir.parent.name / output_dir.name
 
 
-def private_root_of(output_dir: str | Path, root: str | Path | None = None) -> Path:
+def private_root_of(output_dir: str | Path) -> Path:
     """The private root of the reports folder a run folder ``<out>/<notebook>/<run>`` (or
-    ``<out>/.staging/<notebook>/<run>``) is in: ``root`` when given (a run on a Dask worker
-    keeps its records in its scratch folder), else the private sibling of ``<out>``, so that
-    a notebook executed again on its own (nbval, papermill) finds the same records."""
-    if root:
-        return Path(root)
+    ``<out>/.staging/<notebook>/<run>``) is in: the private sibling of ``<out>``, so that a
+    notebook executed again on its own (nbval, papermill) finds the same records. (A run on
+    a Dask worker uses a reports folder in its scratch folder, whose private sibling is
+    returned with the reports.)"""
     out = Path(output_dir).resolve().parent.parent
     return private_root(out.parent if out.name == STAGING else out)
 

@@ -30,7 +30,7 @@ from ..data.paths import REPO_ROOT, resolve_path, source_digest
 from . import concepts
 from .disclosure import Cell, Protection, TableSpec, members_key, protect, protect_publication, scoped
 from .formats import period_da, short_digest
-from .pages import PAGES, REGISTRY, group_of, page, scope_of
+from .pages import PAGES, REGISTRY, group_of, page, project_digest, scope_of
 from .private import PUBLICATION_FILE, RECORD_FILE, private_root_of, record_dir, write_private
 from .tables import Html, Published, publish
 
@@ -66,8 +66,9 @@ def merge_reads(declarations) -> dict[str, str]:
 
 
 class UndeclaredRead(RuntimeError):
-    """A page read a table (or all of its rows) that its notebook's ``reportbook.reads`` does
-    not declare: the run cache, keyed on the declaration, would serve stale pages."""
+    """A page read a table (or all of its rows) that its ``reads`` in the page registry
+    (``pages.yml``) do not declare: the run cache, keyed on the declaration, would serve
+    stale pages."""
 
 
 class ReadLog:
@@ -101,10 +102,10 @@ class ReadLog:
             declared = notebook_reads(notebook)
             for table, scope in sorted(reads.items()):
                 if table not in declared:
-                    out.append(f"{notebook} læser tabellen {table}, men dens reportbook.reads nævner den ikke")
+                    out.append(f"{notebook} læser tabellen {table}, men dens reads i pages.yml nævner den ikke")
                 elif scope == ALL_ROWS and declared[table] != ALL_ROWS:
                     out.append(
-                        f"{notebook} læser alle kommuners rækker af {table}, men dens reportbook.reads siger "
+                        f"{notebook} læser alle kommuners rækker af {table}, men dens reads i pages.yml siger "
                         f"'{declared[table]}'"
                     )
         return out
@@ -146,13 +147,8 @@ class Report:
     fingerprint: dict
     #: What the runner says about the run (papermill parameter ``run_config``; empty for a
     #: notebook run on its own): ``matrix`` (the runner writes the rejects file), ``notebooks``
-    #: (the pages of the matrix), ``publication`` (the periods published together, per scope)
-    #: and ``private`` (where the run's private record goes, when not beside the reports).
+    #: (the pages of the matrix) and ``publication`` (the periods of this page's publication).
     run_config: dict = field(default_factory=dict)
-
-    @property
-    def private_root(self) -> str | None:
-        return self.run_config.get("private")
 
     @property
     def synthetic(self) -> bool:
@@ -207,7 +203,7 @@ class Report:
         """What the runner says is published together with this page (periods, runs). It is
         kept with the run's private record, so that the notebook executed again on its own
         (nbval, papermill) is protected as it was."""
-        own = record_dir(self.output_dir, self.private_root) / PUBLICATION_FILE
+        own = record_dir(self.output_dir) / PUBLICATION_FILE
         try:
             if "publication" in self.run_config:
                 entry = self.run_config["publication"].get(self.scope, {})
@@ -230,7 +226,7 @@ class Report:
     def ledger_paths(self) -> list[Path]:
         """The private records of this publication's earlier releases: runs of the same scope
         already published in the reports folder that this matrix does not run again."""
-        root = private_root_of(self.output_dir, self.private_root)
+        root = private_root_of(self.output_dir)
         if not root.is_dir():
             return []
         current = set(self._publication.get("runs", []))
@@ -270,7 +266,7 @@ class Report:
         for path in self.ledger_paths():
             ledger.update(path.read_bytes())
         key = {
-            "code": source_digest(),
+            "code": source_digest() + project_digest(),
             "group": members,
             "municipality": self.municipality if children else "alle",
             "periods": self.publication_periods(),
@@ -329,7 +325,7 @@ class Report:
     def publish(self, spec: TableSpec) -> Published:
         """Publish a table made in the notebook (e.g. a fitted model) under this page's
         protection: its statistics follow the cells they rest on."""
-        published = publish(spec, self.output_dir, None if spec.public else self.protection, self.private_root)
+        published = publish(spec, self.output_dir, None if spec.public else self.protection)
         if spec.concepts:
             concepts.record(self.output_dir, published, spec.concepts, self.notebook)
         return published
@@ -387,7 +383,10 @@ class Report:
         :class:`UndeclaredRead` when a page read a table its notebook does not declare."""
         undeclared = self.data.log.undeclared()
         if undeclared:
-            raise UndeclaredRead("; ".join(undeclared) + ". Tilføj tabellen til notebookens metadata reportbook.reads.")
+            raise UndeclaredRead(
+                "; ".join(undeclared) + ". Tilføj tabellen til sidens reads i pages.yml "
+                "(eller notebookens metadata reportbook.reads for en notebook uden for bogen)."
+            )
         rows = "".join(
             f"<tr><td>{html.escape(PARAMETER_LABELS.get(k, str(k)))}</td>"
             f"<td><code>{html.escape(Path(str(v)).name if k == 'data_dir' else str(v))}</code></td></tr>"
@@ -446,7 +445,7 @@ def open_report(
     out.mkdir(parents=True, exist_ok=True)
     if not run_config.get("matrix"):  # in a matrix run the runner writes one rejects file for all runs
         write_rejects(dataset, out)
-    (record_dir(out, run_config.get("private")) / RECORD_FILE).unlink(missing_ok=True)  # the record starts afresh
+    (record_dir(out) / RECORD_FILE).unlink(missing_ok=True)  # this run's private record starts afresh
     (out / concepts.CONCEPTS_FILE).unlink(missing_ok=True)  # and so do its concepts
     reads = notebook_reads(notebook) if notebook else {}
     fingerprint = data_fingerprint(dataset.digests, reads, code)

@@ -365,12 +365,10 @@ def written(value, significant: int | None = None):
     return float(f"{float(value):.{significant}g}")
 
 
-def publish(
-    spec: TableSpec, output_dir: str | Path, protection: Protection | None = None, private_root: str | None = None
-) -> Published:
+def publish(spec: TableSpec, output_dir: str | Path, protection: Protection | None = None) -> Published:
     """Protect ``spec`` (within ``protection``, the outcome for its whole linked system;
     alone when None), then write ``<name>.csv`` and ``<name>.xlsx`` to ``output_dir``, and
-    record the table's cells for the auditor (under ``private_root``, see
+    record the table's cells for the auditor (in the run's private record, see
     :func:`.private.record_dir`)."""
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
@@ -398,7 +396,7 @@ def publish(
         number_formats=[_EXCEL_FORMATS.get(kinds[c], "#,##0.0") for c in files.columns],
         about=about_table(spec, output_dir),
     )
-    _record(output_dir, spec, protection, status, private_root)
+    _record(output_dir, spec, protection, status)
     return Published(
         spec.name,
         data,
@@ -527,9 +525,7 @@ def _shortest(text: str) -> str:
     return repr(float(text))
 
 
-def _record(
-    output_dir: Path, spec: TableSpec, protection: Protection | None, status: pd.DataFrame, private_root=None
-) -> None:
+def _record(output_dir: Path, spec: TableSpec, protection: Protection | None, status: pd.DataFrame) -> None:
     """Keep a manifest of the tables published in ``output_dir`` (how many cells each
     withholds, never why) and, in the run's private record (:mod:`.private`, outside the
     published tree), every cell of the table: its status, block, unit keys and value, and
@@ -545,7 +541,7 @@ def _record(
     manifest.write_text(json.dumps(dict(sorted(entries.items())), indent=2, ensure_ascii=False) + "\n")
     if spec.public or protection is None:
         return
-    path = record_dir(output_dir, private_root) / RECORD_FILE
+    path = record_dir(output_dir) / RECORD_FILE
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):

@@ -10,7 +10,9 @@ period (group ``adults``; their tables cover every municipality).
 
 from __future__ import annotations
 
+import hashlib
 import importlib
+import importlib.util
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -74,6 +76,23 @@ TITLES = {nb: p.title for nb, p in REGISTRY.items()}
 #: Pages that link to the other pages of their matrix run: the runner names the matrix's
 #: notebooks in the run configuration and re-runs them when that list changes.
 LINKING_PAGES = tuple(nb for nb, p in REGISTRY.items() if p.links)
+
+
+def project_digest() -> str:
+    """A digest of what a project adds to the book: its ``pages.yml`` and the source of every
+    page module outside the helpers package (part of every run's and protection's key, as
+    the package's own code is)."""
+    h = hashlib.sha256()
+    if PROJECT_REGISTRY.is_file():
+        h.update(PROJECT_REGISTRY.read_bytes())
+    for entry in REGISTRY.values():
+        if entry.import_path.startswith("helpers."):
+            continue
+        spec = importlib.util.find_spec(entry.import_path)
+        origin = Path(spec.origin) if spec is not None and spec.origin else None
+        h.update(entry.import_path.encode())
+        h.update(origin.read_bytes() if origin is not None and origin.is_file() else b"(missing)")
+    return h.hexdigest()
 
 
 def page(notebook: str) -> ModuleType:
