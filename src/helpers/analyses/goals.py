@@ -343,16 +343,19 @@ class OrderedLogit(OrderedModel):
         prob = sides[0][1] - sides[1][1]
         return prob, sides
 
-    def score_obs(self, params):
-        prob, sides = self._parts(params)
+    @staticmethod
+    def _scores(prob, sides):
         return sum(sign * (pdf / prob)[:, None] * grad for sign, _, pdf, _, grad, _ in sides)
+
+    def score_obs(self, params):
+        return self._scores(*self._parts(params))
 
     def score(self, params):
         return self.score_obs(params).sum(axis=0)
 
     def hessian(self, params):
         prob, sides = self._parts(params)
-        scores = sum(sign * (pdf / prob)[:, None] * grad for sign, _, pdf, _, grad, _ in sides)
+        scores = self._scores(prob, sides)
         k_exog = len(np.asarray(params)) - (self.k_levels - 1)
         out = -scores.T @ scores
         for sign, _, pdf, slope, grad, second in sides:

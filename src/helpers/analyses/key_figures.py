@@ -296,7 +296,7 @@ def _children(f: _Figures, iv: pd.DataFrame, top: pd.DataFrame, t0, t1) -> None:
     f.count("active_children", TOTAL, top["person_id"], "child")
     placed = top[top["step"].isin(PLACEMENT_STEPS)].assign(label=lambda d: d["step"].map(_step_label))
     f.counts("placed_children", placed, "label", [_step_label(s) for s in PLACEMENT_STEPS], "child")
-    f.counts("placed_by_target_group", placed, "target_group", ["udsat", "handicap"], "child")
+    f.counts("placed_by_target_group", placed, "target_group", list(TARGET_GROUPS), "child")
     kinds = placed["placement_type"] if "placement_type" in placed else pd.Series(UNKNOWN_PLACEMENT, index=placed.index)
     placed = placed.assign(placement_type=kinds.fillna(UNKNOWN_PLACEMENT))
     present = set(iv["placement_type"].dropna()) if "placement_type" in iv else set()

@@ -15,18 +15,15 @@ import hashlib
 import json
 from pathlib import Path
 
-from ..data.paths import source_digest
-
 KEY_FILE = ".cache_key"
 
 
 def code_digest() -> str:
-    """The helpers package and the reference data it reads (see
-    :func:`helpers.data.paths.source_digest`), and a project's own pages and their modules
-    (:func:`helpers.publishing.pages.project_digest`)."""
-    from ..publishing.pages import project_digest
+    """The helpers package, the reference data it reads and a project's own pages and their
+    modules (:func:`helpers.publishing.pages.code_digest`)."""
+    from ..publishing.pages import code_digest as book_code
 
-    return hashlib.sha256((source_digest() + project_digest()).encode()).hexdigest()
+    return book_code()
 
 
 def run_key(notebook_path: Path, parameters: dict, fingerprint: dict, code: str, extra: bytes = b"") -> str:

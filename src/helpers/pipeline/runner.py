@@ -863,7 +863,6 @@ def _run_on_dask(
         client = Client(cluster)
     else:
         client = Client(scheduler)
-    notebooks = notebooks or tuple(sorted({r.notebook for r in todo}))  # the matrix's: what the brief links to
     warm = warm and engine == "kernel"
     try:
         futures = [

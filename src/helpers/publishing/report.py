@@ -26,11 +26,11 @@ from .. import __version__
 from ..data import municipalities
 from ..data.contract import TABLES
 from ..data.dataset import Dataset, data_fingerprint, ensure_default_data, is_synthetic, load, write_rejects
-from ..data.paths import REPO_ROOT, resolve_path, source_digest
+from ..data.paths import REPO_ROOT, resolve_path
 from . import concepts
 from .disclosure import Cell, Protection, TableSpec, members_key, protect, protect_publication, scoped
 from .formats import period_da, short_digest
-from .pages import PAGES, REGISTRY, group_of, page, project_digest, scope_of
+from .pages import PAGES, REGISTRY, code_digest, group_of, page, scope_of
 from .private import PUBLICATION_FILE, RECORD_FILE, private_root_of, record_dir, write_private
 from .tables import Html, Published, publish
 
@@ -266,7 +266,7 @@ class Report:
         for path in self.ledger_paths():
             ledger.update(path.read_bytes())
         key = {
-            "code": source_digest() + project_digest(),
+            "code": code_digest(),
             "group": members,
             "municipality": self.municipality if children else "alle",
             "periods": self.publication_periods(),

@@ -19,7 +19,7 @@ from types import ModuleType
 
 import yaml
 
-from ...data.paths import REPO_ROOT
+from ...data.paths import REPO_ROOT, source_digest
 
 #: The book's pages (see the file's header); a project may add its own in ``<project>/pages.yml``.
 REGISTRY_FILE = Path(__file__).with_name("pages.yml")
@@ -93,6 +93,13 @@ def project_digest() -> str:
         h.update(entry.import_path.encode())
         h.update(origin.read_bytes() if origin is not None and origin.is_file() else b"(missing)")
     return h.hexdigest()
+
+
+def code_digest() -> str:
+    """What every run and every protection depends on besides data and parameters: the
+    helpers package and its reference data (:func:`helpers.data.paths.source_digest`) and
+    what a project adds (:func:`project_digest`)."""
+    return hashlib.sha256((source_digest() + project_digest()).encode()).hexdigest()
 
 
 def page(notebook: str) -> ModuleType:
