@@ -184,5 +184,9 @@ def test_no_cpr_number_reaches_anything_written(project_copy, tmp_path):
             assert cpr not in joined and cpr.lstrip("0") not in joined, (where, cpr)
         if not where.endswith(".pkl"):
             scrubbed = re.sub(r'"image/png": "[^"]*"', "", text)
+            # A SHA-256 digest (run records, fingerprints) can hold ten digits in a row that
+            # look like a date and a serial; it is not a CPR (the planted ones are searched
+            # above without this scrub).
+            scrubbed = re.sub(r"(?<![0-9A-Za-z])[0-9a-f]{64}(?![0-9A-Za-z])", "", scrubbed)
             assert not CPR_IN_TEXT.search(scrubbed), (where, CPR_IN_TEXT.search(scrubbed))
             assert not LOOSE.search(scrubbed), (where, LOOSE.search(scrubbed))
