@@ -58,7 +58,7 @@ class Cells:
         dtype = values.dtype
         if isinstance(dtype, pd.StringDtype) or str(dtype) == "str":
             text = values.str.strip()
-            empty = (values.isna() | text.eq("")).fillna(True).astype(bool)
+            empty = (values.isna() | text.eq("")).astype(bool)
             return Cells(text[~empty], values.iloc[:0], empty)
         if dtype is not np.dtype(object):
             empty = values.isna().astype(bool)
@@ -100,7 +100,7 @@ def native_text(v: object) -> str:
 def by_unique(values: pd.Series, fn) -> tuple[np.ndarray, list]:
     """``fn`` applied once per distinct value: (code of each value, result of each distinct
     value). Columns repeat their values (dates, municipalities, measures), so this is fast."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    codes, uniques = pd.factorize(values)  # a missing value gets code -1
     return codes, [fn(u) for u in uniques]
 
 
@@ -117,8 +117,7 @@ def show(value: object) -> str:
     cut to its first characters and its length."""
     from .privacy import mask_cpr_text
 
-    text = native_text(value) if not isinstance(value, str) else value
-    text = mask_cpr_text(text)[0]
+    text = mask_cpr_text(native_text(value))[0]
     if len(text) > SHOWN_CHARS:
         return repr(text[: SHOWN_CHARS - 20]) + f" … ({len(text):,} tegn)".replace(",", ".")
     return repr(text)
@@ -142,16 +141,14 @@ EXAMPLE = {"dot": "fx 1234.50 eller 1,234.50", "comma": "fx 1234,50 eller 1.234,
 def classify_numbers(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Each text cell's number form (``plain``, ``amb_dot``, ``amb_comma``, ``dot``,
     ``comma`` or ``invalid``) and the text without space thousands separators."""
-    if len(text) == 0:
-        return text.astype(object), pd.Series([], dtype=object)
     text = text.astype(str)
-    spaced = text.str.contains(f"[{_SPACE_CHARS}]", regex=True)
+    spaced = text.str.contains(f"[{_SPACE_CHARS}]")
     if spaced.any():
         ok = text[spaced].str.fullmatch(_SPACED.pattern)
         cleaned = text[spaced].str.replace(f"[{_SPACE_CHARS}]", "", regex=True).where(ok, "x")
         text = text.copy()
         text[spaced] = cleaned
-    conditions = [text.str.fullmatch(p).fillna(False).to_numpy(dtype=bool) for _, p in NUMBER_KINDS]
+    conditions = [text.str.fullmatch(p).to_numpy(dtype=bool) for _, p in NUMBER_KINDS]
     kind = np.select(conditions, [k for k, _ in NUMBER_KINDS], default="invalid")
     return text, pd.Series(kind, index=text.index, dtype=object)
 
@@ -177,44 +174,43 @@ def parse_number(
 ) -> Parsed:
     """Numbers by the column's settled decimal mark (see the module docstring)."""
     cells = cells or Cells.of(values)
-    out = pd.Series(np.nan, index=values.index, dtype="float64")
-    parsed = Parsed(out)
+    out = pd.Series(np.nan, index=values.index)
+    bad: dict[int, tuple[str, str]] = {}
     for i, v in cells.native.items():
         if isinstance(v, bool | np.bool_) or not isinstance(v, int | float | np.integer | np.floating):
-            parsed.bad[i] = ("parse", f"{show(v)} er ikke et tal")
+            bad[i] = ("parse", f"{show(v)} er ikke et tal")
         elif not math.isfinite(float(v)):
-            parsed.bad[i] = ("parse", f"{show(v)} er ikke et endeligt tal")
+            bad[i] = ("parse", f"{show(v)} er ikke et endeligt tal")
         else:
             out[i] = float(v)
     text, kind = classified if classified is not None else classify_numbers(cells.text)
     if len(text):
-        valid = {"plain", "amb_dot", "amb_comma", "dot", "comma"}
         if convention == "dot":
             take = kind.isin(["plain", "amb_dot", "amb_comma", "dot"])
-            numeric = text[take].str.replace(",", "", regex=False)
+            numeric = text[take].str.replace(",", "")
         elif convention == "comma":
             take = kind.isin(["plain", "amb_dot", "amb_comma", "comma"])
-            numeric = text[take].str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+            numeric = text[take].str.replace(".", "", regex=False).str.replace(",", ".")
         else:
             take = kind.eq("plain")
             numeric = text[take]
-        out[numeric.index] = pd.to_numeric(numeric, errors="coerce").astype("float64").to_numpy()
+        out[numeric.index] = pd.to_numeric(numeric, errors="coerce").to_numpy()  # pragma: no mutate (all parse)
         raw = cells.text
         for i in kind.index[~take.to_numpy()]:
             k = kind[i]
             shown = show(raw[i])
-            if k == "invalid" or k not in valid:
-                parsed.bad[i] = ("parse", f"{shown} er ikke et tal")
+            if k == "invalid":
+                bad[i] = ("parse", f"{shown} er ikke et tal")
             elif k in ("amb_dot", "amb_comma"):
-                parsed.bad[i] = (
+                bad[i] = (
                     "ambiguous",
                     f"{shown} er tvetydigt: det kan være et decimaltal eller et tal med tusindtalsseparator, "
                     "og kolonnens decimaltegn kan ikke afgøres ud fra de andre værdier",
                 )
             elif convention is None:
-                parsed.bad[i] = ("decimal", f"{shown}: kolonnen bruger både decimalpunktum og decimalkomma")
+                bad[i] = ("decimal", f"{shown}: kolonnen bruger både decimalpunktum og decimalkomma")
             else:
-                parsed.bad[i] = (
+                bad[i] = (
                     "decimal",
                     f"{shown} bruger et andet decimaltegn end resten af kolonnen ({MARK_DA[convention]}, "
                     f"{EXAMPLE[convention]})",
@@ -222,16 +218,14 @@ def parse_number(
     if column.kind == "int":
         huge = out.abs() > 2**53  # beyond what a float holds exactly: no whole number of the contract
         for i in out.index[huge.to_numpy()]:
-            parsed.bad.setdefault(i, ("range", f"{show(_original(values, i))} er for stort"))
+            bad.setdefault(i, ("range", f"{show(_original(values, i))} er for stort"))
         out = out.where(~huge)
         fractional = out.notna() & (out != np.floor(out))
         for i in out.index[fractional.to_numpy()]:
-            parsed.bad.setdefault(i, ("parse", f"{show(_original(values, i))} er ikke et heltal"))
+            bad.setdefault(i, ("parse", f"{show(_original(values, i))} er ikke et heltal"))
         out = out.where(~fractional)
-    for i in parsed.bad:
-        out[i] = np.nan
-    parsed.values = out.astype("Int64") if column.kind == "int" else out
-    return parsed
+    out[list(bad)] = np.nan
+    return Parsed(out.astype("Int64") if column.kind == "int" else out, bad)
 
 
 def _original(values: pd.Series, i) -> object:
@@ -245,27 +239,28 @@ _DANISH = re.compile(r"(\d{1,2})([-./])(\d{1,2})\2(\d{4})(?:[ T]00:00(?::00)?)?"
 DATE_EXPECTED = "en dato (ÅÅÅÅ-MM-DD, DD-MM-ÅÅÅÅ eller DD.MM.ÅÅÅÅ)"
 
 
-def _date_of_text(text: str) -> tuple[str, object]:
+def _date_of_text(text: str) -> dt.date | str:
+    """The day a text names, or why it names none (added to the message)."""
     m = _ISO.fullmatch(text)
     if m:
         y, mo, d = int(m[1]), int(m[2]), int(m[3])
     else:
         m = _DANISH.fullmatch(text)
         if not m:
-            return "parse", None
+            return ""
         d, mo, y = int(m[1]), int(m[3]), int(m[4])
     try:
-        return "ok", dt.date(y, mo, d)
+        return dt.date(y, mo, d)
     except ValueError:
-        return "parse", "findes ikke"
+        return " (datoen findes ikke)"
 
 
 def parse_date(values: pd.Series, column: Column, excel: bool = False, cells: Cells | None = None) -> Parsed:
     """Dates, far-future open ends and date ranges (see the module docstring)."""
     cells = cells or Cells.of(values)
     judge = _DateJudge(open_end_from() if column.open_end else None)
-    out = np.full(len(values), np.datetime64("NaT"), dtype="datetime64[ns]")
-    parsed = Parsed(pd.Series(out, index=values.index))
+    out = np.full(len(values), np.datetime64("NaT"), dtype="datetime64[ns]")  # pragma: no mutate (NaT)
+    parsed = Parsed(pd.Series(out, index=values.index))  # pragma: no mutate (values set at the end)
     if len(cells.text):
         _text_dates(values, cells.text, judge, out, parsed)
     position = dict(zip(values.index, range(len(values))))
@@ -277,7 +272,7 @@ def parse_date(values: pd.Series, column: Column, excel: bool = False, cells: Ce
             continue
         verdict = judge(day)
         if verdict is None:
-            out[position[i]] = np.datetime64(day, "D")
+            out[position[i]] = np.datetime64(day)
         elif verdict[0] == "open_end":
             parsed.notes[i] = verdict
         else:
@@ -305,18 +300,18 @@ class _DateJudge:
 def _text_dates(values: pd.Series, text: pd.Series, judge: _DateJudge, out: np.ndarray, parsed: Parsed) -> None:
     """Dates written as text, each distinct text read once; kept ones into ``out``."""
     codes, results = by_unique(text, _date_of_text)
-    stamps = np.full(len(results), np.datetime64("NaT"), dtype="datetime64[ns]")
+    stamps = np.full(len(results), np.datetime64("NaT"), dtype="datetime64[ns]")  # pragma: no mutate (NaT)
     verdicts: list = []
-    for k, (status, value) in enumerate(results):
-        if status != "ok":
-            verdicts.append(("parse", " (datoen findes ikke)" if value == "findes ikke" else ""))
+    for k, value in enumerate(results):
+        if isinstance(value, str):
+            verdicts.append(("parse", value))
             continue
         verdict = judge(value)
         verdicts.append(verdict)
         if verdict is None:
-            stamps[k] = np.datetime64(value, "D")
+            stamps[k] = np.datetime64(value)
     out[_positions(values, text)] = stamps[codes]
-    failing = np.array([v is not None for v in verdicts], dtype=bool)
+    failing = np.array([v is not None for v in verdicts])
     for i, raw, code in zip(text.index[failing[codes]], text[failing[codes]], codes[failing[codes]]):
         rule, message = verdicts[code]
         if rule == "parse":
@@ -353,30 +348,25 @@ _FALSE = {"nej", "false", "0", "falsk", "n", "no"}
 def parse_bool(values: pd.Series, cells: Cells | None = None) -> Parsed:
     cells = cells or Cells.of(values)
     out = pd.Series(pd.NA, index=values.index, dtype="boolean")
-    parsed = Parsed(out)
+    bad: dict[int, tuple[str, str]] = {}
 
     def one(s: str):
-        s = s.lower()
-        if s.endswith(".0"):
-            s = s[:-2]
-        return 1.0 if s in _TRUE else 0.0 if s in _FALSE else np.nan
+        s = s.lower().removesuffix(".0")
+        return True if s in _TRUE else False if s in _FALSE else None
 
-    if len(cells.text):
-        codes, results = by_unique(cells.text, one)
-        got = np.asarray(results, dtype="float64")[codes]
-        parsed.values = out = pd.Series(
-            pd.array(np.where(np.isnan(got), pd.NA, got == 1.0), dtype="boolean"), index=cells.text.index
-        ).reindex(values.index)
-        for i, raw in cells.text[np.isnan(got)].items():
-            parsed.bad[i] = ("parse", f"{show(raw)} kan ikke læses som ja/nej")
+    codes, results = by_unique(cells.text, one)
+    answers = pd.Series(np.asarray(results, dtype=object)[codes], index=cells.text.index, dtype=object)
+    read = answers.notna().to_numpy()
+    out[answers.index[read]] = answers[read].astype(bool)
+    for i, raw in cells.text[~read].items():
+        bad[i] = ("parse", f"{show(raw)} kan ikke læses som ja/nej")
     for i, v in cells.native.items():
         numeric = isinstance(v, int | float | np.integer | np.floating) and v in (0, 1)
         if isinstance(v, bool | np.bool_) or numeric:
             out[i] = bool(v)
         else:
-            parsed.bad[i] = ("parse", f"{show(v)} kan ikke læses som ja/nej")
-    parsed.values = out.astype("boolean")
-    return parsed
+            bad[i] = ("parse", f"{show(v)} kan ikke læses som ja/nej")
+    return Parsed(out, bad)
 
 
 def fold(text: str) -> str:
@@ -388,10 +378,10 @@ def as_text(values: pd.Series, cells: Cells | None = None) -> pd.Series:
     """Cell values as stripped text (``None`` when empty), Excel numbers without ``.0``.
     Equal values share one string object."""
     cells = cells or Cells.of(values)
-    out = np.full(len(values), None, dtype=object)
+    out = np.full(len(values), None)
     if len(cells.text):
-        codes, uniques = pd.factorize(cells.text, use_na_sentinel=True)
-        out[_positions(values, cells.text)] = np.asarray(uniques, dtype=object)[codes]
+        codes, uniques = pd.factorize(cells.text)
+        out[_positions(values, cells.text)] = np.asarray(uniques)[codes]
     if len(cells.native):
         out[_positions(values, cells.native)] = [native_text(v) for v in cells.native]
     return pd.Series(out, index=values.index, dtype=object)
@@ -403,15 +393,15 @@ def parse_enum(values: pd.Series, allowed: tuple, cells: Cells | None = None) ->
     lookup = {fold(str(a)): a for a in allowed}
     text = as_text(values, cells)
     codes, results = by_unique(text, lambda s: lookup.get(fold(s), s))
-    picked = np.asarray(results + [None], dtype=object)[codes]  # code -1 (missing) -> None
+    picked = np.asarray(results + [None])[codes]  # code -1 (missing) -> None
     return pd.Series(picked, index=values.index, dtype=object)
 
 
 def parse_municipality(values: pd.Series, cells: Cells | None = None) -> Parsed:
     text = as_text(values, cells)
     codes, results = by_unique(text, resolve)
-    found = np.asarray([np.nan if r is None else r for r in results] + [np.nan], dtype="float64")[codes]
-    parsed = Parsed(pd.Series(pd.array(found, dtype="Float64").astype("Int64"), index=values.index))
+    found = np.asarray([np.nan if r is None else r for r in results] + [np.nan])[codes]
+    parsed = Parsed(pd.Series(found, index=values.index).astype("Int64"))
     unknown = np.isnan(found) & (codes >= 0)
     for i, raw in text[unknown].items():
         parsed.bad[i] = ("parse", f"{show(raw)} er ikke en kendt kommune")
