@@ -257,3 +257,18 @@ def test_a_run_is_current_only_with_its_notebook_and_its_own_key(tmp_path):
     assert is_current(notebook, folder, "k1") and not is_current(notebook, folder, "k2")
     mark(folder, "k2")
     assert is_current(notebook, folder, "k2") and not is_current(notebook, folder, "k1")
+
+
+def test_a_run_key_is_the_sha256_of_its_parts_in_order_whatever_the_order_of_a_dict(tmp_path):
+    import hashlib
+
+    from helpers.pipeline.cache import mark, run_key
+
+    notebook = tmp_path / "page.ipynb"
+    notebook.write_bytes(b"{}")
+    expected = hashlib.sha256(b'{}{"a": 1, "b": 2}{"s": "x", "t": "y"}c').hexdigest()  # json.dumps, keys sorted
+    assert run_key(notebook, {"b": 2, "a": 1}, {"t": "y", "s": "x"}, "c") == expected
+    assert run_key(notebook, {"a": 1, "b": 2}, {"s": "x", "t": "y"}, "c", b"") == expected
+    nested = tmp_path / "a" / "b" / "run"
+    mark(nested, "k")  # the run's folder and its parents are made
+    assert (nested / ".cache_key").read_text() == "k\n"

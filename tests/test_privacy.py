@@ -256,3 +256,160 @@ def test_an_empty_secret_is_refused_like_a_blank_one(monkeypatch, tmp_path):
     with pytest.raises(ValueError, match="REPORTBOOK_SECRET er tom"):
         privacy.secret_key()
     assert not (tmp_path / "reportbook" / "secret.key").exists()
+
+
+# ---------------------------------------------------------------------------- each function's edges
+# Expected values are worked out by hand from the CPR rules in the module docstring, and the
+# pseudonyms with hmac directly.
+
+KEY = b"a sixteen-byte k"
+
+
+def hashed(ten: str, key: bytes = KEY) -> str:
+    return "p" + hmac.new(key, ten.encode(), hashlib.sha256).hexdigest()[:20]
+
+
+def test_pseudonymise_splits_each_kind_of_value_on_rows_not_numbered_from_zero():
+    values = pd.Series(
+        [
+            "010203-1234",  # 1 Feb 1903 (7th digit 1), last digit even: a woman
+            " 0102031234 ",  # the same person
+            102031234,  # the same person as an Excel number without its zero
+            "0102054321",  # 7th digit 4, year 05: 2005; odd: a man
+            "0102605012",  # 7th digit 5, year 60: 1860
+            "3102991234",  # 31 February: CPR-shaped but no such day
+            "  sag 17 ",
+            "flyttet 010203-1234",
+            5.0,
+            "",
+            None,
+            float("nan"),
+        ],
+        index=range(100, 112),
+        dtype=object,
+    )
+    out = privacy.pseudonymise(values, key=KEY)
+    assert list(out.columns) == ["person_id", "cpr_birth_date", "cpr_sex", "cpr_invalid"]
+    assert list(out.index) == list(range(100, 112))
+    woman = hashed("0102031234")
+    assert out["person_id"].tolist() == [
+        woman, woman, woman, hashed("0102054321"), hashed("0102605012"), hashed("3102991234"),
+        "sag 17", "flyttet <cpr>", "5", None, None, None,
+    ]  # fmt: skip
+    born = [None if pd.isna(b) else b.date() for b in out["cpr_birth_date"]]
+    assert born == [dt.date(1903, 2, 1)] * 3 + [dt.date(2005, 2, 1), dt.date(1860, 2, 1)] + [None] * 7
+    assert out["cpr_sex"].tolist() == ["K", "K", "K", "M", "K"] + [None] * 7
+    assert out["cpr_invalid"].tolist() == [False] * 5 + [True] + [False] * 6
+    assert str(out["cpr_birth_date"].dtype) == "datetime64[ns]" and out["cpr_invalid"].dtype == bool
+
+
+def test_the_key_of_the_environment_is_used_when_none_is_given(monkeypatch):
+    monkeypatch.setenv("REPORTBOOK_SECRET", KEY.decode())
+    assert privacy.pseudonymise(pd.Series(["0102031234"]))["person_id"][0] == hashed("0102031234")
+
+
+def test_a_key_column_keeps_its_values_and_hashes_cpr_numbers_only():
+    values = pd.Series(["SAG-1", "010203-1234", "sag 010203-1234", 7, None, "SAG-1"], index=range(5, 11))
+    ids, changed = privacy.pseudonymise_identifiers(values, KEY)
+    assert ids.to_dict() == {5: "SAG-1", 6: hashed("0102031234"), 7: "sag <cpr>", 8: 7, 9: None, 10: "SAG-1"}
+    assert changed.to_dict() == {5: False, 6: True, 7: True, 8: False, 9: False, 10: False}
+
+
+def test_a_text_column_is_masked_also_where_excel_made_a_cpr_a_number():
+    values = pd.Series(["Nord", "ring 010203-1234", 102031234, 2016, 102031234.0, None], index=range(3, 9))
+    masked, changed = privacy.mask_text_column(values)
+    assert masked.to_dict() == {3: "Nord", 4: "ring <cpr>", 5: "<cpr>", 6: 2016, 7: "<cpr>", 8: None}
+    assert changed.to_dict() == {3: False, 4: True, 5: True, 6: False, 7: True, 8: False}
+    assert privacy.mask_if_cpr("se 0102031234") == "se <cpr>" and privacy.mask_if_cpr(102031234) == 102031234
+
+
+@pytest.mark.parametrize(
+    ("value", "ten"),
+    [
+        ("0102031234", "0102031234"),
+        ("010203-1234", "0102031234"),
+        ("102031234", "0102031234"),  # Excel lost the zero; 1 Feb 1903 exists
+        ("102031234.0", "0102031234"),
+        (102031234, "0102031234"),
+        (102031234.0, "0102031234"),
+        ("3102991234", "3102991234"),  # ten digits are personal even when the day does not exist
+        ("9999999999", "9999999999"),
+        ("999999999", None),  # nine digits only when the date with its zero exists
+        ("123456789", None),
+        ("01020312345", None),
+        ("010203-1234 x", None),
+        (True, None),
+        (float("nan"), None),
+        (1.5, None),
+        (None, None),
+        (dt.date(2016, 1, 1), None),
+    ],
+)
+def test_the_whole_value_is_a_cpr_number(value, ten):
+    assert privacy.cpr_digits(value) == ten
+    assert privacy.looks_like_cpr(value) is (ten is not None)
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("0102031234", [(0, 10, "0102031234")]),
+        ("ring 3112991234 nu", [(5, 15, "3112991234")]),  # the last day of the last month
+        ("ring 3201031234 nu", []),  # no 32nd day
+        ("ring 0001031234 nu", []),  # no day 0
+        ("ring 0100031234 nu", []),  # no month 0
+        ("ring 0113031234 nu", []),  # no 13th month
+        ("a 01-02-03 1234 og 05 06 07-8901", [(2, 15, "0102031234"), (19, 32, "0506078901")]),
+        ("2016 0102031234", [(5, 15, "0102031234")]),
+        ("01-02-2016 - 31-12-2016", []),
+        ("01-02-1916 - 31-12-2016", []),
+        ("01-02-2116 1234", []),  # not a four-digit year of the 1900s or 2000s, not ten digits either
+        ("12 0102031234", [(3, 13, "0102031234")]),  # groups are whole: twelve digits are no CPR
+        ("01 02 03 12 34 56", [(0, 17, "0102031234")]),  # 0102031234 and 0203123456 overlap: merged
+    ],
+)
+def test_find_cpr_gives_where_each_cpr_is(text, found):
+    assert privacy.find_cpr(text) == found
+
+
+def test_the_century_and_sex_of_a_cpr():
+    assert privacy.parse_cpr("010203-1234") == (dt.date(1903, 2, 1), "K")
+    assert privacy.parse_cpr("0102031235") == (dt.date(1903, 2, 1), "M")
+    assert privacy.parse_cpr(" 010203 1234 ") == (dt.date(1903, 2, 1), "K")
+    assert privacy.parse_cpr("010203123") is None and privacy.parse_cpr(102031234) is None
+    assert privacy.parse_cpr("01020312345") is None and privacy.parse_cpr("x0102031234") is None
+
+
+def test_the_key_file_and_its_messages(tmp_path, monkeypatch):
+    monkeypatch.delenv("REPORTBOOK_SECRET", raising=False)
+    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert privacy.key_file() == tmp_path / "home" / ".config" / "reportbook" / "secret.key"
+    monkeypatch.setenv("XDG_CONFIG_HOME", "")  # set but empty: the default
+    assert privacy.key_file() == tmp_path / "home" / ".config" / "reportbook" / "secret.key"
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))
+    key = privacy.secret_key()
+    path = tmp_path / "cfg" / "reportbook" / "secret.key"
+    assert re.fullmatch(rb"[0-9a-f]{64}", key) and path.read_text() == key.decode()
+    assert stat.S_IMODE(os.stat(path.parent).st_mode) == 0o700
+    path.write_text("x" * 15)
+    with pytest.raises(ValueError) as err:
+        privacy.secret_key()
+    assert str(err.value) == (
+        f"Nøglen i nøglefilen {path} er for kort (15 byte); brug mindst 16 byte, "
+        "fx 64 tilfældige hex-tegn (python3 -c 'import secrets; print(secrets.token_hex(32))')."
+    )
+    path.write_text("  \n")
+    with pytest.raises(ValueError) as err:
+        privacy.secret_key()
+    assert str(err.value) == f"Nøglen i nøglefilen {path} er tom; skriv en hemmelig nøgle på mindst 16 byte."
+    path.write_text("k" * 16 + "\n")
+    path.chmod(0o640)
+    with pytest.warns(privacy.KeyFileWarning) as warned:
+        assert privacy.secret_key() == b"k" * 16
+    assert str(warned[0].message) == (
+        f"Nøglefilen {path} kan læses af andre brugere (rettigheder 0640); kør chmod 600 {path}"
+    )
+    monkeypatch.setenv("REPORTBOOK_SECRET", "x" * 3)
+    with pytest.raises(ValueError, match=r"^Nøglen i \$REPORTBOOK_SECRET er for kort \(3 byte\)"):
+        privacy.secret_key()

@@ -770,13 +770,16 @@ def protect(
     the same number, and keeps the status it was published with. ``revised``: the counts
     earlier releases printed, by (table, row label, column) -> (value, status); a count that
     revises one of them by 1-4 (late registrations) is withheld, since the revision itself
-    would be a count of 1-4. ``history``: the cells of earlier releases themselves (members
-    as unit keys, :func:`unit_keys`; statuses fixed), linked with the new tables through the
-    units they share, so that the new release is protected together with all before it."""
+    would be a count of 1-4 (it is protected like a small count, so that the reader cannot
+    compute it from what is shown either, but marked ``secondary``). ``history``: the cells
+    of earlier releases themselves (members as unit keys, :func:`unit_keys`; statuses
+    fixed), linked with the new tables through the units they share, so that the new
+    release is protected together with all before it."""
     specs = [s for s in specs if not s.public]
     rank = _rank(specs)
     status: dict = {}
     blocks: dict[tuple, list[Cell]] = {}
+    revisions: set = set()  # keys of counts withheld because they revise a published one by 1-4
     keyed = bool(history)
     for c in history or []:
         blocks.setdefault(c.block, []).append(c)
@@ -788,6 +791,7 @@ def protect(
                 before = revised.get((s.name.split("/", 1)[-1], labels[c.row], str(c.column)))
                 if before and before[1] == PUBLISHED and 0 < abs(c.value - before[0]) < MIN_COUNT:
                     fixed = SECONDARY
+                    revisions.add(c.key)
             if keyed:
                 c = replace(c, members=unit_keys(c.members))
             blocks.setdefault(c.block, []).append(replace(c, fixed=fixed) if fixed else c)
@@ -798,7 +802,9 @@ def protect(
     for block in sorted(blocks, key=lambda b: (b[1] != COUNT, b)):  # counts first: amounts follow their bases
         cells = sorted(blocks[block], key=lambda c: order[c.key])
         if block[1] == COUNT:
-            primary = np.array([0 < c.value < MIN_COUNT and c.fixed != PUBLISHED for c in cells])
+            primary = np.array(
+                [(0 < c.value < MIN_COUNT or c.key in revisions) and c.fixed != PUBLISHED for c in cells]
+            )
         else:
             primary = np.array(
                 [
@@ -819,7 +825,7 @@ def protect(
         demands |= {members_key(cells[i].block, cells[i].members, keyed) for i in binding}
         for c, st in zip(cells, block_status):
             if c.key in rank:
-                status[c.key] = st
+                status[c.key] = SECONDARY if c.key in revisions and not 0 < c.value < MIN_COUNT else st
     for s in specs:
         for stat in s.statistics:
             status[stat.key] = _statistic_status(stat, status)
