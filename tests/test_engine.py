@@ -185,8 +185,8 @@ print("python stderr", file=sys.stderr)
 os.write(2, b"C-level stderr\\n")
 """
 HIGHS = """
-from helpers.publishing.disclosure import _highs
-h = _highs()
+from helpers.publishing.solver import highs
+h = highs()
 h.getInfinity() > 0
 """
 

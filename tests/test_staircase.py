@@ -355,3 +355,91 @@ def test_among_equal_highest_steps_the_earliest_start_sets_the_childs_attributes
     assert top[["person_id", "step", "district", "target_group"]].values.tolist() == [["c1", 4, "Syd", "udsat"]]
     attributes = staircase.child_attributes(frame, pd.Timestamp("2016-06-01"), pd.Timestamp("2016-12-01"))
     assert attributes[["district", "target_group"]].values.tolist() == [["Syd", "udsat"]]
+
+
+# ---------------------------------------------------------------------------- edges, by hand
+
+
+def test_a_period_without_children_gives_empty_tables_of_the_right_shape():
+    iv = interventions_frame([("A", 3, "2010-01-01", "2011-01-01")])  # over long before t0
+    result = staircase.analyse(iv, T0, T1)
+    assert result.empty and result.transitions.empty
+    assert result.steps.columns.tolist() == [
+        "person_id",
+        "from_step",
+        "to_step",
+        "district",
+        "target_group",
+        "age_group",
+    ]
+    assert result.matrix.shape == (7, 7) and int(result.matrix.to_numpy().sum()) == 0
+    assert result.shares.empty
+    assert result.shares.columns.tolist() == ["from_step", "direction", "children", "n", "share", "ci_low", "ci_high"]
+    by = result.shares_by("district")
+    assert by.empty and by.columns.tolist()[:2] == ["district", "from_step"]
+    table = result.flow_table
+    assert table.loc[staircase.ROW_TOTAL, "Unikke cpr"] == 0 and (table.dtypes == "Int64").all()
+    assert (result.t0, result.t1) == (pd.Timestamp(T0), pd.Timestamp(T1))
+
+
+def test_the_matrix_is_seven_by_seven_whole_numbers():
+    trans = pd.DataFrame({"from_step": [0, 6], "to_step": [3, 0], "children": [2, 5]})
+    matrix = staircase.cell_matrix(trans)
+    assert matrix.shape == (7, 7) and list(matrix.index) == list(range(7)) and list(matrix.columns) == list(range(7))
+    assert matrix.loc[0, 3] == 2 and matrix.loc[6, 0] == 5 and int(matrix.to_numpy().sum()) == 7
+    assert all(pd.api.types.is_integer_dtype(t) for t in matrix.dtypes)
+
+
+def test_steps_and_transitions_come_in_order_of_child_and_step():
+    iv = interventions_frame([("B", 2, "2015-01-01", None), ("A", 5, "2015-01-01", None), ("C", 1, "2015-01-01", None)])
+    assert staircase.step_on(iv, T0).to_dict() == {"A": 5, "B": 2, "C": 1}
+    assert list(staircase.step_on(iv, T0).index) == ["A", "B", "C"]
+    trans = staircase.transitions(iv, T0, T1)
+    assert list(zip(trans["from_step"], trans["to_step"])) == [(1, 1), (2, 2), (5, 5)]
+    top = staircase.highest_active(
+        interventions_frame([("B", 2, "2015-01-01", None), ("A", 5, "2015-01-01", None), ("A", 1, "2014-01-01", None)]),
+        T0,
+    )
+    assert top["person_id"].tolist() == ["A", "B"] and top["step"].tolist() == [5, 2]
+
+
+def test_shares_with_another_confidence_level_and_by_group_numbered_from_zero():
+    steps = pd.DataFrame(
+        {
+            "person_id": list("abcdefgh"),
+            "from_step": [2, 2, 2, 2, 3, 3, 3, 0],
+            "to_step": [2, 1, 0, 4, 3, 3, 6, 1],
+            "district": ["Syd", "Syd", "Nord", "Nord", "Syd", "Nord", "Nord", "Syd"],
+        }
+    )
+    shares = staircase.movement_shares(steps, alpha=0.10).set_index(["from_step", "direction"])
+    low, high = goodman([2, 1, 1], alpha=0.10)
+    assert shares.loc[2, "ci_low"].tolist() == pytest.approx(low)
+    assert shares.loc[2, "ci_high"].tolist() == pytest.approx(high)
+    by = staircase.movement_shares(steps, by="district")
+    assert by.index.tolist() == list(range(len(by))) and "index" not in by.columns
+    assert by[["district", "from_step"]].drop_duplicates().values.tolist() == [
+        ["Nord", 2], ["Nord", 3], ["Syd", 2], ["Syd", 3],
+    ]  # fmt: skip
+    assert by.loc[(by["district"] == "Nord") & (by["from_step"] == 2), "children"].tolist() == [1, 0, 1]
+
+
+def test_attributes_of_a_child_whose_district_target_group_or_birth_date_is_missing_are_unknown():
+    iv = interventions_frame([("A", 3, "2015-01-01", None), ("B", 2, "2015-01-01", None)])
+    bare = staircase.child_attributes(iv, T0, T1).set_index("person_id")
+    assert bare.loc["A"].tolist() == ["Ukendt", "Ukendt", "Ukendt"]
+    iv["district"] = ["Nord", None]
+    iv["target_group"] = [None, "udsat"]
+    iv["birth_date"] = pd.to_datetime(["2016-05-01", None])  # A is not born on t0 (placed before birth)
+    attrs = staircase.child_attributes(iv, T0, T1).set_index("person_id")
+    assert attrs.loc["A"].tolist() == ["Nord", "Ukendt", "0-5 år"]
+    assert attrs.loc["B"].tolist() == ["Ukendt", "udsat", "Ukendt"]
+
+
+def test_age_groups_at_each_edge():
+    ages = pd.Series([-1, 0, 5, 6, 11, 12, 17, 18, 22, 23, 80, np.nan], index=range(20, 32))
+    assert staircase.age_group(ages).tolist() == [
+        "0-5 år", "0-5 år", "0-5 år", "6-11 år", "6-11 år", "12-17 år", "12-17 år", "18-22 år", "18-22 år",
+        "23 år og derover", "23 år og derover", pd.NA,
+    ]  # fmt: skip
+    assert staircase.age_group(ages).index.tolist() == list(range(20, 32))

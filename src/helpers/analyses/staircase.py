@@ -38,7 +38,7 @@ FLOW_COLUMNS = ["Unikke cpr", "Ned ad trappen", "Ophørte", "1", "2", "3", "4", 
 def step_on(interventions: pd.DataFrame, t) -> pd.Series:
     """Highest active step per child (``person_id``) on ``t``; children not active are absent."""
     active = interventions.loc[active_on(interventions, t), ["person_id", "step"]]
-    return active.groupby("person_id", sort=True)["step"].max().astype(int)
+    return active.groupby("person_id")["step"].max().astype(int)
 
 
 def child_steps(interventions: pd.DataFrame, t0, t1) -> pd.DataFrame:
@@ -55,14 +55,14 @@ def transitions(interventions: pd.DataFrame, t0, t1) -> pd.DataFrame:
     date), one row per non-zero cell, sorted by from_step then to_step.
     """
     steps = child_steps(interventions, t0, t1)
-    counts = steps.groupby(["from_step", "to_step"], sort=True).size().rename("children").reset_index()
+    counts = steps.groupby(["from_step", "to_step"]).size().rename("children").reset_index()
     return counts.astype({"from_step": int, "to_step": int, "children": int})
 
 
 def cell_matrix(trans: pd.DataFrame) -> pd.DataFrame:
     """Transitions as a 7 x 7 matrix (from 0-6 x to 0-6) of children; missing cells = 0."""
-    matrix = trans.pivot_table(index="from_step", columns="to_step", values="children", aggfunc="sum", fill_value=0)
-    return matrix.reindex(index=range(7), columns=range(7), fill_value=0).astype(int)
+    matrix = trans.pivot(index="from_step", columns="to_step", values="children")  # one row per cell
+    return matrix.reindex(index=range(7), columns=range(7)).fillna(0).astype(int)
 
 
 def flow_table(trans: pd.DataFrame) -> pd.DataFrame:
@@ -85,7 +85,7 @@ def flow_table(trans: pd.DataFrame) -> pd.DataFrame:
             + [up]
         )
     table = pd.DataFrame(rows, columns=["Trin i starten"] + FLOW_COLUMNS).set_index("Trin i starten")
-    total = table.sum(numeric_only=True, min_count=1)
+    total = table.sum()
     table.loc[ROW_TOTAL] = total
     return table.astype("Int64")
 
@@ -110,11 +110,10 @@ def movement_shares(steps: pd.DataFrame, by: str | None = None, alpha: float = 0
     started = steps[steps["from_step"] > 0].assign(direction=lambda d: direction(d["from_step"], d["to_step"]))
     keys = ([by] if by else []) + ["from_step"]
     rows = []
-    for key, group in started.groupby(keys, sort=True):
-        key = key if isinstance(key, tuple) else (key,)
+    for key, group in started.groupby(keys):  # a tuple of the keys' values (never an empty group)
         counts = group["direction"].value_counts().reindex(DIRECTIONS, fill_value=0).to_numpy()
         n = int(counts.sum())
-        ci = multinomial_proportions_confint(counts, alpha=alpha, method="goodman") if n else np.full((3, 2), np.nan)
+        ci = multinomial_proportions_confint(counts, alpha=alpha, method="goodman")
         for d, c, (lo, hi) in zip(DIRECTIONS, counts, ci):
             rows.append(
                 dict(zip(keys, key))

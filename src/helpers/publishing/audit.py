@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from .private import private_root, read_records
+from .solver import highs
 
 COUNT = "count"
 #: An amount counts as pinned when its interval is narrower than this share of its scale.
@@ -172,16 +173,14 @@ class _Reader:
         self.cols = np.arange(self.n, dtype=np.int32)
         inf = highspy.kHighsInf
         self.low, self.high = low, np.where(np.isinf(high), inf, high)
-        self.lp = _silent_highs()
-        self.lp.setOptionValue("simplex_strategy", 4)  # primal simplex: only the objective changes
-        self.lp.setOptionValue("presolve", "off")
+        self.lp = highs(simplex_strategy=4, presolve="off")  # primal simplex: only the objective changes
         self.lp.addVars(self.n, np.zeros(self.n), np.full(self.n, inf))
         for i in range(matrix.shape[0]):
             idx = np.flatnonzero(matrix[i]).astype(np.int32)
             self.lp.addRow(float(self.low[i]), float(self.high[i]), len(idx), idx, np.ones(len(idx)))
         self.ip = None
         if integer and self.n <= WHOLE_NUMBER_ATOMS:
-            self.ip = _silent_highs()
+            self.ip = highs()
             self.ip.passModel(self.lp.getLp())
             self.ip.changeColsIntegrality(self.n, self.cols, np.array([highspy.HighsVarType.kInteger] * self.n))
 
@@ -236,28 +235,6 @@ class _Reader:
                 if abs(values[q] - ends[q][s]) < 0.5:
                     open_ends.discard((q, s))
         return ends
-
-
-def _silent_highs():
-    """A HiGHS instance that prints nothing (its banner goes to the C-level stdout)."""
-    import os
-    import sys
-
-    import highspy
-
-    sys.stdout.flush()
-    saved = os.dup(1)
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, 1)
-        os.close(devnull)
-        h = highspy.Highs()
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("threads", 1)
-    return h
 
 
 def _block_intervals(group: str, block: str, cells: dict, report: AuditReport) -> list[CellInterval]:

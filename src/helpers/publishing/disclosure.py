@@ -46,6 +46,8 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from .solver import highs
+
 MIN_COUNT = 5
 #: The sign of a withheld number on the page (Danmarks Statistik: "diskretioneret").
 WITHHELD = ".."
@@ -444,29 +446,6 @@ def gauss_secondary(
     return hidden
 
 
-def _highs():
-    """A silent HiGHS instance (its banner is written to the C-level stdout on creation,
-    which a notebook kernel would show)."""
-    import os
-    import sys
-
-    import highspy
-
-    sys.stdout.flush()
-    saved = os.dup(1)
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, 1)
-        os.close(devnull)
-        h = highspy.Highs()
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("threads", 1)
-    return h
-
-
 class _Intervals:
     """What a reader can compute about a cell of one block, given which are withheld.
 
@@ -489,10 +468,8 @@ class _Intervals:
         self.withheld = np.zeros(len(values), dtype=bool)
         self.binding = np.zeros(len(values), dtype=bool)
         self.range: dict[int, tuple[float, float]] = {}
-        self.lp = _highs()
         # only the objective changes between solves: the last basis stays primal feasible
-        self.lp.setOptionValue("simplex_strategy", 4)  # primal simplex
-        self.lp.setOptionValue("presolve", "off")
+        self.lp = highs(simplex_strategy=4, presolve="off")  # primal simplex
         # atoms are non-negative (a reader does not know which combinations of groups exist);
         # the large upper bound only keeps every programme bounded (a range that reaches it is
         # as free as an unbounded one)
@@ -503,7 +480,7 @@ class _Intervals:
         self.ip = None
         # whole-number confirmation only where something is left to decide
         if integer and self.n_atoms <= WHOLE_NUMBER_ATOMS and not self.frozen.all():
-            self.ip = _highs()
+            self.ip = highs()
             self.ip.passModel(self.lp.getLp())
             kind = np.array([highspy.HighsVarType.kInteger] * self.n_atoms)
             self.ip.changeColsIntegrality(self.n_atoms, self.columns, kind)
