@@ -31,9 +31,9 @@ from IPython.display import display
 
 from helpers.analyses import adults
 from helpers.data import municipalities
+from helpers.pipeline.session import open_report
 from helpers.publishing import figures
 from helpers.publishing.pages import prices as page
-from helpers.publishing.report import open_report
 
 report = open_report(
     municipality, period_start, period_end, data_dir, output_dir, notebook="adult_prices", run_config=run_config

@@ -30,9 +30,9 @@ run_config = {}  # how the runner runs this page (Report.run_config); empty when
 from IPython.display import display
 
 from helpers.analyses import benchmarking
+from helpers.pipeline.session import open_report
 from helpers.publishing import figures
 from helpers.publishing.pages import benchmarking as page
-from helpers.publishing.report import open_report
 
 report = open_report(
     municipality, period_start, period_end, data_dir, output_dir, notebook="benchmarking", run_config=run_config

@@ -29,9 +29,9 @@ run_config = {}  # how the runner runs this page (Report.run_config); empty when
 # %% tags=["remove-input"]
 from IPython.display import display
 
+from helpers.pipeline.session import open_report
 from helpers.publishing import figures
 from helpers.publishing.pages import budget as page
-from helpers.publishing.report import open_report
 
 report = open_report(
     municipality, period_start, period_end, data_dir, output_dir, notebook="budget_followup", run_config=run_config

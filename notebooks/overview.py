@@ -29,6 +29,7 @@ run_config = {}  # how the runner runs this page (Report.run_config); empty when
 # %% tags=["remove-input"]
 from IPython.display import display
 
+from helpers.pipeline.session import open_report
 from helpers.publishing import figures, tables
 from helpers.publishing.book import NOTEBOOK_TITLES
 from helpers.publishing.pages import benchmarking as benchmarking_page
@@ -36,7 +37,6 @@ from helpers.publishing.pages import overview as page
 from helpers.publishing.pages import staircase as staircase_page
 from helpers.publishing.pages import trends as trends_page
 from helpers.publishing.pages import waiting_outcomes as waiting_page
-from helpers.publishing.report import open_report
 
 report = open_report(
     municipality, period_start, period_end, data_dir, output_dir, notebook="overview", run_config=run_config

@@ -78,3 +78,21 @@ def test_the_runner_passes_behaviour_to_notebooks_as_parameters_not_environment_
     for template in sorted((ROOT / "notebooks").glob("*.py")):
         text = template.read_text(encoding="utf-8")
         assert "run_config = {}" in text and "run_config=run_config" in text, template.name
+
+
+def test_the_pipeline_writes_the_run_records_and_holds_the_locks_the_publishing_layer_builds_pages():
+    """Item 3 of the maintainability issue: ``run.json``, the rejects file and the locks
+    around the protection cache belong to the pipeline (``helpers.pipeline.session``); the
+    publishing layer builds pages (tables, their protection, the private record of what a
+    page published) and never locks or records a run."""
+    run_records = re.compile(r"file_lock|FileLock|fcntl|\"run\.json\"\)\.write|write_rejects")
+    found = [
+        f"{p.relative_to(ROOT)}:{i}"
+        for p in sorted((ROOT / "src" / "helpers" / "publishing").rglob("*.py"))
+        for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), start=1)
+        if run_records.search(line)
+    ]
+    assert not found, found
+    for template in sorted((ROOT / "notebooks").glob("*.py")):
+        if "open_report" in template.read_text(encoding="utf-8"):
+            assert "from helpers.pipeline.session import open_report" in template.read_text(encoding="utf-8")

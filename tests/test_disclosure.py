@@ -613,13 +613,16 @@ def test_a_revision_is_matched_by_the_row_label_under_the_periods_name():
     assert set(by_none.status.values()) == {"published"}  # by 0 and by exactly 5: nothing to hide
 
 
-def test_a_unit_key_is_made_once_and_is_eight_bytes_of_blake2b():
+def test_a_unit_key_is_made_once_and_is_eight_bytes_of_blake2b(monkeypatch):
     import hashlib
 
-    fresh = ["unit-key-test-\u00e61", "unit-key-test-\u00e62"]  # not seen by any other test of this process
+    monkeypatch.setattr(d, "_KEYS", {})  # the keys made so far by this process are not in the way
+    fresh = ["unit-key-test-\u00e61", "unit-key-test-\u00e62"]
     first = d.unit_keys(fresh)
     assert first.tolist() == [hashlib.blake2b(u.encode(), digest_size=8).hexdigest() for u in fresh]
-    assert d.unit_keys(fresh).tolist() == first.tolist() and d._KEYS[fresh[0]] == first[0]
+    assert d.unit_keys(fresh).tolist() == first.tolist() and dict(zip(fresh, first)) == d._KEYS
+    monkeypatch.setattr(d, "_KEYS", {f"u{i}": "x" for i in range(2_000_001)})  # full: emptied before the next
+    assert d.unit_keys(["new"]).tolist() == [hashlib.blake2b(b"new", digest_size=8).hexdigest()] and len(d._KEYS) == 1
 
 
 def test_statistics_published_after_the_system_follow_its_cells():
@@ -657,3 +660,108 @@ def test_a_row_selects_the_units_of_its_values_and_the_total_all_of_a_column():
         (0, None),
         (2, None),
     ]
+
+
+# Atoms a, b, c, d, e, h with true sizes 1, 2, 1, 2, 1, 1. Published: a+b = 3, b+c = 3,
+# a+c+e = 3, a+c+d = 4, b+h = 3; withheld: d = 2 and h = 1 (each at least 1).
+# So a = c, b <= 3 - h <= 2 gives a >= 1, and 2a + e = 3 gives a <= 1.5: over real numbers
+# d = 4 - 2a may be anything in [1, 2] (a = 1.5, e = 0, h = 1.5), over whole numbers a = 1
+# and d = 2 only. Linear programming lets d move; whole numbers pin it.
+GAP = np.array(
+    [
+        [1, 1, 0, 0, 0, 0],
+        [0, 1, 1, 0, 0, 0],
+        [1, 0, 1, 0, 1, 0],
+        [1, 0, 1, 1, 0, 0],
+        [0, 1, 0, 0, 0, 1],
+        [0, 0, 0, 1, 0, 0],
+        [0, 0, 0, 0, 0, 1],
+    ],
+    dtype=float,
+)
+GAP_VALUES = np.array([3.0, 3.0, 3.0, 4.0, 3.0, 2.0, 1.0])
+
+
+def test_a_count_free_over_real_numbers_is_pinned_by_whole_numbers():
+    check = d._Intervals(GAP, GAP_VALUES, integer=True)
+    check.withhold([5, 6])
+    assert check.bounds(5) == pytest.approx((1.0, 2.0))
+    assert not check._single(1.0, 2.0, 5) and check._single(1.0, 1.5, 6)
+    assert not check.pinned(5, exact=False)  # the linear programme alone says it can be 1
+    assert check.pinned(5)  # no whole-number solution has d = 1
+    assert check.screen([5]) == {5}  # the linear screen lets it go ...
+    assert check.held_by_whole_numbers([5]) == [5]  # ... the whole numbers hold it
+    assert check._solution_moving(5, (1.0, 2.0), np.zeros(7)) is None
+    assert check.pinned(6, exact=False)  # h = 3 - b, b in [1.5, 2]: h in [1, 1.5]
+    # without the whole-number check (too many atoms for integer programmes) d counts as free
+    loose = d._Intervals(GAP, GAP_VALUES, integer=True)
+    loose.ip = None
+    loose.withhold([5, 6])
+    assert not loose.pinned(5)
+    # amounts: the same ranges, but real numbers are all there is
+    amounts = d._Intervals(GAP, GAP_VALUES, integer=False)
+    amounts.withhold([5, 6])
+    assert not amounts.pinned(5) and amounts.ip is None
+
+
+def test_withholding_a_cell_of_the_gap_frees_the_count_whole_numbers_held():
+    check = d._Intervals(GAP, GAP_VALUES, integer=True)
+    check.withhold([5, 6, 2])  # a+c+e withheld too: still a in [1, 1.5], so d = 2
+    assert check.pinned(5) and check.held_by_whole_numbers([5]) == [5]
+    check.publish(2)
+    check.withhold([4])  # b+h withheld instead: b may be 3, so a = 0 and d = 4 (c = 0, e = 3)
+    assert check.bounds(5) == pytest.approx((2.0, 4.0))
+    assert not check.pinned(5) and check.held_by_whole_numbers([5]) == []
+    x = check._solution_moving(5, (2.0, 4.0), np.zeros(7))
+    assert x is not None and (GAP @ x)[5] == 4 and (GAP @ x)[[0, 1, 2, 3]].tolist() == [3, 3, 3, 4]
+
+
+def test_a_block_withholds_the_cell_that_pins_a_small_count_and_no_more():
+    # The system above as cells of units (a: 1 unit, b: 2, c: 1, d: 2, e: 1, h: 1), with d
+    # and h primary. Linear algebra alone withholds nothing more (five published sums over
+    # six atoms leave d and h out of their span); the range of h = 3 - b is [1, 1.5]: one
+    # whole number, so the binding cell with the least importance, b+h, is withheld, after
+    # which b, and with it h, may be anything. d (held by whole numbers only while b+h was
+    # published) is then free too: b = 3, a = 0, d = 4.
+    sizes = [1, 2, 1, 2, 1, 1]
+    atom_units = []
+    for atom, n in zip("abcdeh", sizes):
+        atom_units.append([f"{atom}{k}" for k in range(n)])
+    cells = [
+        d.Cell("t", i, "n", "child", np.array([u for a, on in enumerate(row) if on for u in atom_units[a]]), v)
+        for i, (row, v) in enumerate(zip(GAP, GAP_VALUES))
+    ]
+    primary = np.array([False] * 5 + [True, True])
+    status, given_away, demands = d._protect_block(cells, primary, integer=True)
+    assert status.tolist() == ["published"] * 4 + ["secondary", "primary", "primary"]
+    assert given_away == [] and demands == set()
+
+
+def test_a_whole_number_solution_moves_the_cell_up_or_down_and_leaves_the_others_as_they_were():
+    values = np.array([3.0, 7.0, 10.0])  # a, b withheld; a + b = 10 published
+    check = d._Intervals(A_B_TOTAL, values, integer=True)
+    check.withhold([0, 1])
+    up = check._solution_moving(0, (3.0, 4.0), np.zeros(3))  # only up to 4 by what is known so far
+    assert (A_B_TOTAL @ up).tolist() == [4.0, 6.0, 10.0]
+    furthest = check._solution_moving(0, (3.0, 9.0), np.array([1.0, 0.0, 0.0]))  # pushed up: a = 9
+    assert (A_B_TOTAL @ furthest).tolist() == [9.0, 1.0, 10.0]
+    down = check._solution_moving(0, (3.0, 3.0), np.zeros(3))  # no room up: its lower end, 1, is found
+    assert (A_B_TOTAL @ down)[0] in (1.0, 2.0) and (A_B_TOTAL @ down)[2] == 10.0
+    assert check._solution_moving(1, (7.0, 9.0), np.zeros(3)) is not None  # a is withheld again after
+    # a published cell looked at is published again after: with b published, a stays pinned
+    check.publish(1)
+    assert check._solution_moving(2, (10.0, 10.0), np.zeros(3)) is None
+    assert check._solution_moving(0, (3.0, 3.0), np.zeros(3)) is None and check.pinned(0)
+
+
+def test_a_publication_passes_revisions_and_earlier_releases_to_each_period():
+    spec, _ = one_table({"a": 10, "b": 7})
+    period = d.scoped(spec, "p1")
+    revised = d.protect_publication([[period]], revised={("t", "a", "n"): (9.0, "published")}, scope="851")
+    assert revised.status[("p1/t", 0, "n")] == "secondary" and revised.scope == "851" and revised.group == "851"
+    units3 = units_of({"a": 3, "b": 7})
+    table3 = tally(units3, ["g0"], total=False)
+    three = d.TableSpec("t", table3, d.count_cells("t", table3, "n", units3, "child", ["g0"]))
+    total3 = d.Cell("old/t", 2, "n", "child", d.unit_keys(units3["unit_id"]), 10.0, fixed="published")
+    outcome = d.protect_publication([[d.scoped(three, "p1")]], history=[total3])
+    assert [outcome.status[("p1/t", i, "n")] for i in range(2)] == ["primary", "secondary"]  # else a = 10 - 7

@@ -77,7 +77,7 @@ def specs(report):
 DEMO_CELLS = [
     "municipality = 851\nperiod_start = '2016-02-01'\nperiod_end = '2016-08-01'\n"
     "data_dir = 'data/synthetic'\noutput_dir = 'out'\nrun_config = {}",
-    "from IPython.display import display\nfrom helpers.publishing.report import open_report\n"
+    "from IPython.display import display\nfrom helpers.pipeline.session import open_report\n"
     "report = open_report(\n"
     "    municipality, period_start, period_end, data_dir, output_dir, notebook='demo', run_config=run_config\n"
     ")\n"

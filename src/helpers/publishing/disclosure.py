@@ -506,9 +506,7 @@ class _Intervals:
         """The cell's max (sign -1) or min (sign +1) over real, non-negative atoms; the cells
         whose published values limit it (non-zero duals) are added to ``self.binding``."""
         self.lp.changeColsCost(self.n_atoms, self.columns, sign * self.matrix[target])
-        self.lp.run()
-        if self.lp.getModelStatus() == self.highspy.HighsModelStatus.kUnbounded:
-            return -sign * np.inf  # nothing published bounds the cell in this direction
+        self.lp.run()  # bounded: every atom is at most ATOM_CEILING
         self.binding |= (np.abs(np.asarray(self.lp.getSolution().row_dual)) > 1e-9) & ~self.withheld
         return sign * self.lp.getInfo().objective_function_value
 
@@ -567,10 +565,8 @@ class _Intervals:
             self.ip.run()
             status = self.ip.getModelStatus()
             self.ip.changeRowBounds(int(target), *((self._floor(), self.inf) if self.withheld[target] else (v, v)))
-            if status == self.highspy.HighsModelStatus.kOptimal:
+            if status == self.highspy.HighsModelStatus.kOptimal:  # else infeasible (never unbounded)
                 return np.round(np.asarray(self.ip.getSolution().col_value))
-            if status == self.highspy.HighsModelStatus.kUnbounded:
-                return self._solution_moving(target, real, np.zeros_like(push)) if push.any() else None
         return None
 
     def screen(self, targets: Iterable[int]) -> set[int]:

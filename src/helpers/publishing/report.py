@@ -1,9 +1,9 @@
-"""What every report notebook shares: parameters, loading, headings and the page footer.
+"""What every report notebook shares: the page's tables, headings and the page footer.
 
-A notebook calls :func:`open_report` once with its papermill parameters; the returned
-:class:`Report` knows the municipality (code, name, region), the period, the validated
-data set and where to publish. It records the run's configuration (parameters, data
-fingerprint, package version) in ``output_dir/run.json`` and writes the rejects file.
+A notebook gets its :class:`Report` from :func:`helpers.pipeline.session.open_report`
+(which loads the data and writes the run's records); the report knows the municipality
+(code, name, region), the period, the validated data set and where to publish, and builds
+the page: its tables, protected with its publication, written to the output folder.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import contextlib
 import hashlib
 import html
 import json
-import os
 import platform
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -23,10 +23,9 @@ import numpy as np
 import pandas as pd
 
 from .. import __version__
-from ..data import municipalities
 from ..data.contract import TABLES
-from ..data.dataset import Dataset, data_fingerprint, ensure_default_data, is_synthetic, load, write_rejects
-from ..data.paths import REPO_ROOT, resolve_path
+from ..data.dataset import Dataset, data_fingerprint, is_synthetic
+from ..data.paths import REPO_ROOT
 from . import concepts
 from .disclosure import Cell, Protection, TableSpec, members_key, protect, protect_publication, scoped
 from .formats import period_da, short_digest
@@ -149,6 +148,10 @@ class Report:
     #: notebook run on its own): ``matrix`` (the runner writes the rejects file), ``notebooks``
     #: (the pages of the matrix) and ``publication`` (the periods of this page's publication).
     run_config: dict = field(default_factory=dict)
+    #: Where the publication's protection is kept: ``protections(key, compute)`` returns
+    #: ``compute()``, or the same outcome kept from an earlier call (the pipeline's disk
+    #: cache, :func:`helpers.pipeline.session.protection_of`). None: computed each time.
+    protections: Callable[[str, Callable[[], Protection]], Protection] | None = None
 
     @property
     def synthetic(self) -> bool:
@@ -281,7 +284,8 @@ class Report:
         table names (computed once for the publication, cached under :meth:`group_key`)."""
         if self.notebook not in PAGES:
             return protect([])
-        return protection_of(self.group_key(), self.protect_publication).view(self.tag)
+        keep = self.protections or (lambda _key, compute: compute())
+        return keep(self.group_key(), self.protect_publication).view(self.tag)
 
     def protect_publication(self) -> Protection:
         """Protect every period of the publication as one publication
@@ -426,65 +430,6 @@ def sentence(text: str) -> str:
     return text
 
 
-def open_report(
-    municipality, period_start, period_end, data_dir, output_dir, notebook: str = "", run_config: dict | None = None
-) -> Report:
-    """Resolve the parameters, load and validate the data, and record the run's config.
-    ``run_config``: what the runner passes (see :attr:`Report.run_config`)."""
-    run_config = dict(run_config or {})
-    code = municipalities.resolve(municipality)
-    if code is None:
-        raise ValueError(f"Ukendt kommune: {municipality!r} (brug kommunekode eller navn)")
-    start, end = pd.Timestamp(period_start).normalize(), pd.Timestamp(period_end).normalize()
-    if end <= start:
-        raise ValueError(f"Perioden slutter ({end.date()}) før den starter ({start.date()})")
-    data_path = resolve_path(data_dir)
-    ensure_default_data(data_path)  # a fresh clone: the default data are made on first use
-    dataset = load(data_path)
-    out = Path(output_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    if not run_config.get("matrix"):  # in a matrix run the runner writes one rejects file for all runs
-        write_rejects(dataset, out)
-    (record_dir(out) / RECORD_FILE).unlink(missing_ok=True)  # this run's private record starts afresh
-    (out / concepts.CONCEPTS_FILE).unlink(missing_ok=True)  # and so do its concepts
-    reads = notebook_reads(notebook) if notebook else {}
-    fingerprint = data_fingerprint(dataset.digests, reads, code)
-    config = {
-        "notebook": notebook,
-        "parameters": {
-            "municipality": code,
-            "period_start": str(start.date()),
-            "period_end": str(end.date()),
-            "data_dir": str(data_dir),
-            "output_dir": out.name,
-        },
-        "data_fingerprint": fingerprint,
-        "input_files": dataset.fingerprint,
-        "synthetic": is_synthetic(data_path),
-        "rows_rejected": dataset.rejected,
-        "reportbook_version": __version__,
-    }
-    (out / "run.json").write_text(json.dumps(config, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
-    return Report(
-        code,
-        municipalities.name(code),
-        municipalities.region(code),
-        start,
-        end,
-        data_path,
-        out,
-        ReadingDataset(dataset, ReadLog(notebook)),
-        notebook,
-        fingerprint,
-        run_config,
-    )
-
-
-def protection_cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "reportbook" / "protection"
-
-
 def record_identities(record: dict) -> dict:
     """The ledger entries of a run's private record: each cell's identity -> its status."""
     out = {}
@@ -531,28 +476,3 @@ def record_counts(record: dict) -> dict:
             if block.endswith(":count"):
                 out[(table, label, str(column))] = (float(value), status)
     return out
-
-
-def protection_of(key: str, compute) -> Protection:
-    """The protection ``compute()`` returns, cached on disk under ``key``, so that the pages
-    of one publication protect it once (the cache holds statuses only: no unit ids, no
-    values). Notebooks of one publication that run at the same time wait for each other (a
-    file lock, kept beside the entry) instead of protecting the same system twice."""
-    from ..data.locking import file_lock
-
-    folder = protection_cache_dir()
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    path = folder / f"{key}.json"
-    with file_lock(folder / f"{key}.lock"):
-        if path.exists():
-            try:
-                return Protection.from_json(json.loads(path.read_text(encoding="utf-8")))
-            except (ValueError, KeyError, TypeError):
-                path.unlink(missing_ok=True)
-        result = compute()
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(result.to_json(), fh)
-        os.replace(tmp, path)
-    return result
