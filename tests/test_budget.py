@@ -144,3 +144,25 @@ def test_the_total_row_and_a_step_active_without_cost_or_count():
     # no interventions at all: the budget's steps, no activity
     none = volume_price_split(iv([]), budget([(2016, "4", 2, 50.0)]), 2016)
     assert none[["step", "actual_count", "actual_cost", "volume_effect"]].values.tolist() == [[4, 0.0, 0.0, -100.0]]
+
+
+def test_one_whole_intervention_a_budget_without_count_and_no_budget_at_all():
+    interventions = iv(
+        [
+            (2, "2015-01-01", None, 2_000),  # the whole year: 1 intervention, 24,000 kr.
+            (3, "2015-01-01", None, 1_000),  # the whole year: 1 intervention, 12,000 kr.
+            (4, "2015-01-01", None, 500),  # the whole year: 1 intervention, 6,000 kr.
+        ]
+    )
+    plan = budget([(2016, "2", 1, 20_000), (2016, "3", 0, 5_000)])  # step 3: a price, no count
+    out = volume_price_split(interventions, plan, 2016).set_index("step")
+    assert out.loc[2, "actual_unit_cost"] == 24_000
+    assert out.loc[2, "volume_effect"] == 0 and out.loc[2, "price_effect"] == 4_000  # (24,000 - 20,000) x 1
+    assert out.loc[3, "volume_effect"] == 5_000 and out.loc[3, "price_effect"] == 7_000  # 1 x 5,000; (12 - 5) x 1
+    assert out.loc[4, "volume_effect"] == 6_000 and out.loc[4, "price_effect"] == 0  # no budget: all volume
+
+
+def test_half_a_percent_under_budget_is_still_underspending():
+    from helpers.analyses.budget import direction_da
+
+    assert direction_da(0.5) == "mindreforbrug" and direction_da(-0.5) == "merforbrug"

@@ -682,6 +682,16 @@ GAP = np.array(
 GAP_VALUES = np.array([3.0, 3.0, 3.0, 4.0, 3.0, 2.0, 1.0])
 
 
+def gap_cells() -> list:
+    """The system above as cells of units: a has 1 unit, b 2, c 1, d 2, e 1, h 1."""
+    sizes = [1, 2, 1, 2, 1, 1]
+    atom_units = [[f"{atom}{k}" for k in range(n)] for atom, n in zip("abcdeh", sizes)]
+    return [
+        d.Cell("t", i, "n", "child", np.array([u for a, on in enumerate(row) if on for u in atom_units[a]]), v)
+        for i, (row, v) in enumerate(zip(GAP, GAP_VALUES))
+    ]
+
+
 def test_a_count_free_over_real_numbers_is_pinned_by_whole_numbers():
     check = d._Intervals(GAP, GAP_VALUES, integer=True)
     check.withhold([5, 6])
@@ -723,14 +733,7 @@ def test_a_block_withholds_the_cell_that_pins_a_small_count_and_no_more():
     # whole number, so the binding cell with the least importance, b+h, is withheld, after
     # which b, and with it h, may be anything. d (held by whole numbers only while b+h was
     # published) is then free too: b = 3, a = 0, d = 4.
-    sizes = [1, 2, 1, 2, 1, 1]
-    atom_units = []
-    for atom, n in zip("abcdeh", sizes):
-        atom_units.append([f"{atom}{k}" for k in range(n)])
-    cells = [
-        d.Cell("t", i, "n", "child", np.array([u for a, on in enumerate(row) if on for u in atom_units[a]]), v)
-        for i, (row, v) in enumerate(zip(GAP, GAP_VALUES))
-    ]
+    cells = gap_cells()
     primary = np.array([False] * 5 + [True, True])
     status, given_away, demands = d._protect_block(cells, primary, integer=True)
     assert status.tolist() == ["published"] * 4 + ["secondary", "primary", "primary"]
@@ -765,3 +768,78 @@ def test_a_publication_passes_revisions_and_earlier_releases_to_each_period():
     total3 = d.Cell("old/t", 2, "n", "child", d.unit_keys(units3["unit_id"]), 10.0, fixed="published")
     outcome = d.protect_publication([[d.scoped(three, "p1")]], history=[total3])
     assert [outcome.status[("p1/t", i, "n")] for i in range(2)] == ["primary", "secondary"]  # else a = 10 - 7
+
+
+def test_the_digest_skips_public_tables_wherever_they_sort():
+    spec, _ = one_table({"a": 3, "b": 7})
+    public = d.TableSpec("a-public", pd.DataFrame({"x": [1]}), [d.Cell("a-public", 0, "x", "c", np.array(["q"]), 1.0)])
+    public.public = True
+    assert d.digest([public, spec]) == d.digest([spec])  # "a-public" sorts first: the rest still counts
+
+
+def test_a_count_only_whole_numbers_pin_gets_a_secondary_suppression_too():
+    # The same system with only d primary: Gaussian elimination withholds h (with h shown,
+    # b = 2, a = c = 1 and d = 4 - 2 = 2). Then d is free over real numbers but not over
+    # whole ones, and the least important cell binding it, b+h, goes as well.
+    cells = gap_cells()
+    primary = np.array([False] * 5 + [True, False])
+    status, given_away, demands = d._protect_block(cells, primary, integer=True)
+    assert status.tolist() == ["published"] * 4 + ["secondary", "primary", "secondary"]
+    assert given_away == [] and demands == set()
+
+
+def test_every_small_count_an_earlier_release_gives_away_is_reported_with_the_cell_to_withhold():
+    first, _ = one_table({"a": 3, "b": 7})  # a, b, a+b
+    units = units_of({"c": 2, "d": 8})
+    units["unit_id"] = "v" + units["unit_id"]  # other children
+    table = tally(units, ["g0"])
+    second = d.TableSpec("s", table, d.count_cells("s", table, "n", units, "child", ["g0"]))
+    fixed = [first.cells[1], first.cells[2], second.cells[1], second.cells[2]]  # b, a+b, d, c+d printed before
+    ledger = {d.members_key(c.block, c.members): "published" for c in fixed}
+    outcome = d.protect([first, second], ledger)
+    assert sorted(outcome.problems) == ["s række 2, kolonne n", "t række 2, kolonne n"]
+    # for each, the smaller of the two printed cells that pin it: b (7 < 10) and d (8 < 10)
+    assert outcome.demands == sorted(d.members_key(c.block, c.members) for c in (first.cells[1], second.cells[1]))
+    publication = d.protect_publication([[first, second]], released=ledger, scope="851")
+    assert sorted(publication.problems) == sorted(outcome.problems) and publication.status == outcome.status
+
+
+def test_one_value_means_one_whole_number_for_counts_and_a_millionth_for_amounts():
+    counts = d._Intervals(A_B_TOTAL, np.array([3.0, 2.0, 5.0]), integer=True)
+    counts.withhold([0, 1])
+    assert counts.bounds(0) == (3.0, 4.0)  # a is 1..4; one whole unit up is enough: its lower end is not needed
+    assert not counts._single(1.0, 1.99999995, 0)  # 2 within rounding: 1 and 2 are both possible
+    assert not counts._single(1.00000005, 2.0, 0)
+    assert counts._single(1.0, 1.5, 0) and counts._single(2.0, 2.0, 0)
+    amounts = d._Intervals(A_B_TOTAL, np.array([3.0, 0.5, 3.5]), integer=False)
+    assert amounts._single(3.0, 3.0 + 2e-6, 0) and not amounts._single(3.0, 3.0 + 4e-6, 0)  # 1e-6 of 3
+    assert amounts._single(0.5, 0.5 + 0.9e-6, 1) and not amounts._single(0.5, 0.5 + 1.1e-6, 1)  # at least 1e-6
+    assert amounts._tolerance(0) == pytest.approx(3e-6) and amounts._tolerance(1) == pytest.approx(1e-6)
+    assert counts._tolerance(0) == 0.5 and counts._move(0) == pytest.approx(1.0 - 1e-7)
+    assert amounts._move(0) == pytest.approx(3e-6)
+
+
+def test_cells_after_a_hidden_one_in_the_order_are_still_offered():
+    hidden = d.gauss_secondary(A_B_TOTAL, np.array([True, False, False]), [0, 2, 1])  # a first: skipped
+    assert hidden.tolist() == [True, True, False]
+
+
+def test_whole_numbers_settle_several_counts_each_on_its_own_merits():
+    gap = d._Intervals(GAP, GAP_VALUES, integer=True)
+    gap.withhold([5, 6])
+    assert gap.held_by_whole_numbers([5, 6]) == [5, 6]  # d, and h (which is pinned over real numbers too)
+    # a and b of the first system beside the gap system: a moves, d does not
+    both = np.zeros((10, 8))
+    both[:3, :2], both[3:, 2:] = A_B_TOTAL, GAP
+    check = d._Intervals(both, np.concatenate([[3.0, 7.0, 10.0], GAP_VALUES]), integer=True)
+    check.withhold([0, 1, 8, 9])
+    assert check.held_by_whole_numbers([0, 8]) == [8]
+
+
+def test_a_block_of_zeros_is_published_and_one_of_a_single_group_withheld():
+    empty = units_of({"a": 1}).iloc[:0]
+    table = pd.DataFrame({"g0": ["a", "b", "I alt"], "n": [0, 0, 0]})
+    spec = d.TableSpec("z", table, d.count_cells("z", table, "n", empty, "child", ["g0"]))
+    assert d.protect([spec]).status == {("z", r, "n"): "published" for r in range(3)}
+    single, _ = one_table({"a": 2})  # one atom: the group and its total are the same 2 children
+    assert set(d.protect([single]).status.values()) == {"primary"}
