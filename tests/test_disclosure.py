@@ -843,3 +843,42 @@ def test_a_block_of_zeros_is_published_and_one_of_a_single_group_withheld():
     assert d.protect([spec]).status == {("z", r, "n"): "published" for r in range(3)}
     single, _ = one_table({"a": 2})  # one atom: the group and its total are the same 2 children
     assert set(d.protect([single]).status.values()) == {"primary"}
+
+
+def test_the_outcome_names_its_system_and_its_publication():
+    spec, _ = one_table({"a": 3, "b": 7})
+    ledger = {("child", "count", "elsewhere"): "published"}
+    outcome = d.protect([spec], ledger, scope="851")
+    assert outcome.group == d.digest([spec], ledger) != d.digest([spec]) and outcome.scope == "851"
+    assert d.protect([spec]).scope == ""
+
+
+def test_a_revised_count_keeps_primary_when_small_and_is_secondary_otherwise():
+    spec, _ = one_table({"a": 1, "b": 5, "c": 12})  # rows a, b, c, I alt
+    before = {("t", "a", "n"): (3.0, "published"), ("t", "b", "n"): (8.0, "published")}
+    status = d.protect([spec], revised=before).status
+    assert status[("t", 0, "n")] == "primary"  # 1, revised from 3: small anyway
+    assert status[("t", 1, "n")] == "secondary"  # 5, revised from 8: withheld, but not small
+    units = units_of({"b": 9})
+    table = pd.DataFrame({"g0": ["a", "b", "I alt"], "n": [0, 9, 9]})  # a: none left of the 2 printed before
+    gone = d.TableSpec("t", table, d.count_cells("t", table, "n", units, "child", ["g0"]))
+    assert d.protect([gone], revised={("t", "a", "n"): (2.0, "published")}).status[("t", 0, "n")] == "secondary"
+
+
+def test_an_amount_of_one_unit_is_withheld_and_one_of_none_is_not():
+    cells = [
+        d.Cell("t", 0, "kr", "case", np.array(["i1"]), 10.0, "amount", None, 1),
+        d.Cell("t", 1, "kr", "case", np.array(["i2", "i3"]), 20.0, "amount", None, 0),
+    ]
+    status = d.protect([d.TableSpec("t", pd.DataFrame({"kr": [10.0, 20.0]}), cells)]).status
+    assert [status[("t", r, "kr")] for r in (0, 1)] == ["primary", "published"]
+
+
+def test_the_record_sorts_columns_of_any_kind_and_the_digest_takes_numpy_numbers():
+    record = d.Protection({("t", 0, "n"): "published", ("t", 0, 2016): "secondary"})
+    assert record.to_json()["status"] == [["t", 0, 2016, "secondary"], ["t", 0, "n", "published"]]
+    spec, _ = one_table({"a": 3, "b": 7})
+    numpy_sized = replace(spec, cells=[replace(spec.cells[0], base_n=np.int64(3))] + spec.cells[1:])
+    assert len(d.digest([numpy_sized])) == 64
+    stat = d.Statistic("t", 0, "share", (("t", 0, "n"),), np.int64(3))
+    assert len(d.digest([replace(spec, statistics=[stat])])) == 64
