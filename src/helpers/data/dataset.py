@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .contract import ISSUE_COLUMNS, MEASURE_STEPS, OPEN_END_ENV, TABLES
-from .paths import DEFAULT_DATA_DIR, REFERENCE_DIR, SYNTHETIC_MARKER, resolve_path
+from .paths import DEFAULT_DATA_DIR, REFERENCE_DIR, SYNTHETIC_MARKER, cache_root, resolve_path
 from .privacy import secret_key
 from .safecsv import write_csv
 
@@ -75,8 +75,7 @@ CACHE_SUFFIX = ".pkl"
 
 
 def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "reportbook" / "datasets"
+    return cache_root() / "datasets"
 
 
 def cache_max_bytes() -> int:

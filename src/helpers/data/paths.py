@@ -35,6 +35,13 @@ def source_digest() -> str:
     return h.hexdigest()
 
 
+def cache_root() -> Path:
+    """Where reportbook keeps its caches (data sets, protections): ``$XDG_CACHE_HOME/reportbook``,
+    by default under ``~/.cache``."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "reportbook"
+
+
 def resolve_path(path: str | os.PathLike) -> Path:
     """``path`` as given when it exists, else relative to the repository root."""
     candidate = Path(path)

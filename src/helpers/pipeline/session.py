@@ -23,7 +23,7 @@ from .. import __version__
 from ..data import municipalities
 from ..data.dataset import data_fingerprint, ensure_default_data, is_synthetic, load, write_rejects
 from ..data.locking import file_lock
-from ..data.paths import resolve_path
+from ..data.paths import cache_root, resolve_path
 from ..publishing import concepts
 from ..publishing.disclosure import Protection
 from ..publishing.private import RECORD_FILE, record_dir
@@ -87,8 +87,7 @@ def open_report(
 
 
 def protection_cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "reportbook" / "protection"
+    return cache_root() / "protection"
 
 
 def protection_of(key: str, compute) -> Protection:
