@@ -194,7 +194,7 @@ def parse_number(
         else:
             take = kind.eq("plain")
             numeric = text[take]
-        out[numeric.index] = pd.to_numeric(numeric, errors="coerce").to_numpy()  # pragma: no mutate (all parse)
+        out[numeric.index] = pd.to_numeric(numeric, errors="coerce").to_numpy()
         raw = cells.text
         for i in kind.index[~take.to_numpy()]:
             k = kind[i]
@@ -259,8 +259,8 @@ def parse_date(values: pd.Series, column: Column, excel: bool = False, cells: Ce
     """Dates, far-future open ends and date ranges (see the module docstring)."""
     cells = cells or Cells.of(values)
     judge = _DateJudge(open_end_from() if column.open_end else None)
-    out = np.full(len(values), np.datetime64("NaT"), dtype="datetime64[ns]")  # pragma: no mutate (NaT)
-    parsed = Parsed(pd.Series(out, index=values.index))  # pragma: no mutate (values set at the end)
+    out = np.full(len(values), np.datetime64("NaT"), dtype="datetime64[ns]")
+    parsed = Parsed(pd.Series(out, index=values.index))
     if len(cells.text):
         _text_dates(values, cells.text, judge, out, parsed)
     position = dict(zip(values.index, range(len(values))))
@@ -300,7 +300,7 @@ class _DateJudge:
 def _text_dates(values: pd.Series, text: pd.Series, judge: _DateJudge, out: np.ndarray, parsed: Parsed) -> None:
     """Dates written as text, each distinct text read once; kept ones into ``out``."""
     codes, results = by_unique(text, _date_of_text)
-    stamps = np.full(len(results), np.datetime64("NaT"), dtype="datetime64[ns]")  # pragma: no mutate (NaT)
+    stamps = np.full(len(results), np.datetime64("NaT"), dtype="datetime64[ns]")
     verdicts: list = []
     for k, value in enumerate(results):
         if isinstance(value, str):
