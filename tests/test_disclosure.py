@@ -726,17 +726,24 @@ def test_withholding_a_cell_of_the_gap_frees_the_count_whole_numbers_held():
     assert x is not None and (GAP @ x)[5] == 4 and (GAP @ x)[[0, 1, 2, 3]].tolist() == [3, 3, 3, 4]
 
 
-def test_a_block_withholds_the_cell_that_pins_a_small_count_and_no_more():
-    # The system above as cells of units (a: 1 unit, b: 2, c: 1, d: 2, e: 1, h: 1), with d
-    # and h primary. Linear algebra alone withholds nothing more (five published sums over
-    # six atoms leave d and h out of their span); the range of h = 3 - b is [1, 1.5]: one
-    # whole number, so the binding cell with the least importance, b+h, is withheld, after
-    # which b, and with it h, may be anything. d (held by whole numbers only while b+h was
-    # published) is then free too: b = 3, a = 0, d = 4.
-    cells = gap_cells()
-    primary = np.array([False] * 5 + [True, True])
-    status, given_away, demands = d._protect_block(cells, primary, integer=True)
-    assert status.tolist() == ["published"] * 4 + ["secondary", "primary", "primary"]
+@pytest.mark.parametrize(
+    ("primary", "expected"),
+    [
+        # d and h primary. Linear algebra alone withholds nothing more (five published sums
+        # over six atoms leave d and h out of their span); the range of h = 3 - b is
+        # [1, 1.5]: one whole number, so the binding cell with the least importance, b+h, is
+        # withheld, after which b, and with it h, may be anything. d (held by whole numbers
+        # only while b+h was published) is then free too: b = 3, a = 0, d = 4.
+        ([False] * 5 + [True, True], ["published"] * 4 + ["secondary", "primary", "primary"]),
+        # only d primary: Gaussian elimination withholds h (with h shown, b = 2, a = c = 1 and
+        # d = 4 - 2 = 2). Then d is free over real numbers but not over whole ones, and the
+        # least important cell binding it, b+h, goes as well.
+        ([False] * 5 + [True, False], ["published"] * 4 + ["secondary", "primary", "secondary"]),
+    ],
+)
+def test_a_block_withholds_what_pins_a_small_count_also_by_whole_numbers_and_no_more(primary, expected):
+    status, given_away, demands = d._protect_block(gap_cells(), np.array(primary), integer=True)
+    assert status.tolist() == expected
     assert given_away == [] and demands == set()
 
 
@@ -775,17 +782,6 @@ def test_the_digest_skips_public_tables_wherever_they_sort():
     public = d.TableSpec("a-public", pd.DataFrame({"x": [1]}), [d.Cell("a-public", 0, "x", "c", np.array(["q"]), 1.0)])
     public.public = True
     assert d.digest([public, spec]) == d.digest([spec])  # "a-public" sorts first: the rest still counts
-
-
-def test_a_count_only_whole_numbers_pin_gets_a_secondary_suppression_too():
-    # The same system with only d primary: Gaussian elimination withholds h (with h shown,
-    # b = 2, a = c = 1 and d = 4 - 2 = 2). Then d is free over real numbers but not over
-    # whole ones, and the least important cell binding it, b+h, goes as well.
-    cells = gap_cells()
-    primary = np.array([False] * 5 + [True, False])
-    status, given_away, demands = d._protect_block(cells, primary, integer=True)
-    assert status.tolist() == ["published"] * 4 + ["secondary", "primary", "secondary"]
-    assert given_away == [] and demands == set()
 
 
 def test_every_small_count_an_earlier_release_gives_away_is_reported_with_the_cell_to_withhold():
