@@ -156,6 +156,7 @@ def test_the_backtest_forgets_what_was_not_known_yet():
     assert known["person_id"].tolist() == ["a"] and known["end_date"].isna().all()  # its end was not known
 
 
+@pytest.mark.slow  # a year of monthly forecasts over the default data: about 25 s
 def test_the_backtest_error_shrinks_as_the_year_goes_on(tmp_path):
     import helpers
     from helpers.data import synth
