@@ -138,7 +138,7 @@ def compare_methods() -> None:
     from helpers.data.dataset import load
     from helpers.publishing import disclosure as d
     from helpers.publishing.pages import page
-    from helpers.publishing.report import Report
+    from helpers.publishing.report import ReadingDataset, ReadLog, Report
 
     dataset = load(ROOT / "data" / "synthetic")
     report = Report(
@@ -149,7 +149,7 @@ def compare_methods() -> None:
         pd.Timestamp(PERIOD[1]),
         ROOT / "data" / "synthetic",
         Path(tempfile.mkdtemp()),
-        dataset,
+        ReadingDataset(dataset, ReadLog("staircase")),
         "staircase",
         {},
     )
@@ -241,7 +241,7 @@ def cost(reports: Path | None = None) -> None:
     from helpers.data.dataset import load
     from helpers.pipeline.runner import build_matrix, load_config, publication_periods
     from helpers.publishing.pages import page
-    from helpers.publishing.report import Report
+    from helpers.publishing.report import ReadingDataset, ReadLog, Report
 
     config = load_config()
     work = Path(tempfile.mkdtemp(prefix="reportbook-disclosure-"))
@@ -279,7 +279,7 @@ def cost(reports: Path | None = None) -> None:
                 pd.Timestamp(end),
                 config["data"],
                 work,
-                dataset,
+                ReadingDataset(dataset, ReadLog(notebook)),
                 notebook,
                 {},
                 {"publication": publication},

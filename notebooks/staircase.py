@@ -111,9 +111,12 @@ if has_data:
 # %% [markdown]
 # ## Opdelt på distrikt, målgruppe og alder
 #
-# Samme beregning for hver gruppe. Barnets distrikt, målgruppe og alder er taget fra den
-# indsats, der bestemmer barnets trin ved periodens start (alder ved periodens start).
-# Tal, der bygger på eller kan afsløre færre end 5 børn, vises som «..».
+# Samme beregning for hver gruppe, men for trappens to dele: de forebyggende trin 1–3 og
+# anbringelserne på trin 4–6 (retningen er stadig barnets bevægelse fra sit eget trin). Pr. trin
+# ville de fleste grupper hvile på færre end 5 børn og ikke kunne vises. Barnets distrikt,
+# målgruppe og alder er taget fra den indsats, der bestemmer barnets trin ved periodens start
+# (alder ved periodens start). Tal, der bygger på eller kan afsløre færre end 5 børn, vises som
+# «..».
 
 # %% tags=["remove-input"]
 for by, label in staircase.BREAKDOWNS.items():

@@ -451,6 +451,24 @@ def test_cells_are_offered_by_priority_printed_first_then_larger_values():
     ]  # fmt: skip
 
 
+def test_every_table_keeps_its_largest_numbers_priority_only_orders_cells_at_the_same_place():
+    """Places by hand: main (priority 2) 50 at 0, 40 at 1/2; breakdown (priority 0) 9 at 0,
+    8 at 1/2. Cells at the same place go by priority, so the breakdown's 9 comes before the
+    main table's 40 (ranked by table alone, both of the main table's cells came first)."""
+
+    def table(name, values, priority):
+        cells = [d.Cell(name, i, "n", "c", np.array([]), float(v)) for i, v in enumerate(values)]
+        return d.TableSpec(name, pd.DataFrame(), cells, priority=priority)
+
+    rank = d._rank([table("breakdown", [8, 9], 0), table("main", [40, 50], 2)])
+    assert sorted(rank, key=rank.get) == [
+        ("main", 1, "n"),
+        ("breakdown", 1, "n"),
+        ("main", 0, "n"),
+        ("breakdown", 0, "n"),
+    ]
+
+
 # ---------------------------------------------------------------------------- Gaussian elimination by hand
 # Cells a, b and their total a + b over atoms (a's units, b's units); a is primary.
 A_B_TOTAL = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])

@@ -376,7 +376,7 @@ def test_a_period_without_children_gives_empty_tables_of_the_right_shape():
     assert result.shares.empty
     assert result.shares.columns.tolist() == ["from_step", "direction", "children", "n", "share", "ci_low", "ci_high"]
     by = result.shares_by("district")
-    assert by.empty and by.columns.tolist()[:2] == ["district", "from_step"]
+    assert by.empty and by.columns.tolist()[:2] == ["district", "step_group"]
     table = result.flow_table
     assert table.loc[staircase.ROW_TOTAL, "Unikke cpr"] == 0 and (table.dtypes == "Int64").all()
     assert (result.t0, result.t1) == (pd.Timestamp(T0), pd.Timestamp(T1))
@@ -422,6 +422,30 @@ def test_shares_with_another_confidence_level_and_by_group_numbered_from_zero():
         ["Nord", 2], ["Nord", 3], ["Syd", 2], ["Syd", 3],
     ]  # fmt: skip
     assert by.loc[(by["district"] == "Nord") & (by["from_step"] == 2), "children"].tolist() == [1, 0, 1]
+
+
+def test_breakdowns_count_moves_per_half_of_the_staircase_each_from_the_childs_own_step():
+    """By hand: Nord has c (2->0, ned), d (2->4, op), f (3->3, samme), g (3->6, op) on steps
+    1-3; Syd has a (2->2, samme), b (2->1, ned), e (3->3, samme) on 1-3 and i (5->4, ned) on
+    4-6; h had no intervention at the start. A move from 2 to 4 is up although it leaves the
+    preventive half; 3 -> 3 stays."""
+    steps = pd.DataFrame(
+        {
+            "person_id": list("abcdefghi"),
+            "from_step": [2, 2, 2, 2, 3, 3, 3, 0, 5],
+            "to_step": [2, 1, 0, 4, 3, 3, 6, 1, 4],
+            "district": ["Syd", "Syd", "Nord", "Nord", "Syd", "Nord", "Nord", "Syd", "Syd"],
+        }
+    )
+    by = staircase.movement_shares(steps, by="district", start="step_group")
+    assert by.columns.tolist()[:3] == ["district", "step_group", "direction"]
+    got = {(r.district, r.step_group, r.direction): (r.children, r.n) for r in by.itertuples(index=False)}
+    assert got == {
+        ("Nord", "1-3", "ned"): (1, 4), ("Nord", "1-3", "samme"): (1, 4), ("Nord", "1-3", "op"): (2, 4),
+        ("Syd", "1-3", "ned"): (1, 3), ("Syd", "1-3", "samme"): (2, 3), ("Syd", "1-3", "op"): (0, 3),
+        ("Syd", "4-6", "ned"): (1, 1), ("Syd", "4-6", "samme"): (0, 1), ("Syd", "4-6", "op"): (0, 1),
+    }  # fmt: skip
+    assert by.loc[(by["district"] == "Nord") & (by["direction"] == "op"), "share"].tolist() == [0.5]
 
 
 def test_attributes_of_a_child_whose_district_target_group_or_birth_date_is_missing_are_unknown():

@@ -16,7 +16,8 @@ Method (named, cited and explained in Danish on the method page):
 2. **Secondary suppression by Gaussian elimination** (Langsrud 2024, the method of
    Statistics Norway's GaussSuppression): units that lie in exactly the same cells form an
    *atom*, and every cell is a 0/1 vector over the atoms. Cells are offered for
-   publication from the most to the least important (table priority, then size); a cell
+   publication from the most to the least important (each table's largest numbers first,
+   table priority between tables, then size); a cell
    is published unless that would put a primary cell in the linear span of the published
    cells, i.e. make it computable from them.
 3. **Interval check** (the audit of tau-Argus): with what a reader knows (published
@@ -129,9 +130,10 @@ class Statistic:
 class TableSpec:
     """A table to publish, with what its protection needs and how the page shows it.
 
-    ``priority``: cells of tables with a higher priority are published first (the main
-    tables before their breakdowns). ``public``: published figures from public sources,
-    not person-level data (nothing to protect). ``caption``, ``formats``, ``labels``,
+    ``priority``: among cells at the same place in their tables, those of tables with a
+    higher priority are published first (the main tables before their breakdowns).
+    ``public``: published figures from public sources, not person-level data (nothing to
+    protect). ``caption``, ``formats``, ``labels``,
     ``show``, ``source`` change only the page and the Excel notes, never the CSV."""
 
     name: str
@@ -699,12 +701,30 @@ def _unpin(t: int, check: _Intervals, shares: np.ndarray, hidden: np.ndarray, va
 
 
 def _rank(specs: list[TableSpec]) -> dict:
-    """The order in which cells are offered for publication: table priority, printed
-    before implied, larger values first (withholding small cells loses least), then a
-    fixed tie-break, so that the outcome is reproducible."""
+    """The order in which cells are offered for publication: printed before implied, then
+    by the cell's place in its own table (its largest printed number first), table priority
+    among cells at the same place, larger values first, then a fixed tie-break, so that the
+    outcome is reproducible. Ranking by place rather than by table lets every table keep its
+    largest numbers: what must be withheld falls on the smallest numbers of all tables in
+    proportion to their size, instead of on whole breakdowns offered last."""
     priority = {s.name: s.priority for s in specs}
+    place: dict = {}
+    for s in specs:
+        ordered = sorted(s.cells, key=lambda c: (not c.shown, -c.value, c.row, str(c.column)))
+        place |= {c.key: (i, len(ordered)) for i, c in enumerate(ordered)}
     cells = [c for s in specs for c in s.cells]
-    ordered = sorted(cells, key=lambda c: (-priority[c.table], not c.shown, -c.value, c.table, c.row, str(c.column)))
+    ordered = sorted(
+        cells,
+        key=lambda c: (
+            not c.shown,
+            place[c.key][0] * 1_000_000 // place[c.key][1],
+            -priority[c.table],
+            -c.value,
+            c.table,
+            c.row,
+            str(c.column),
+        ),
+    )
     return {c.key: i for i, c in enumerate(ordered)}
 
 

@@ -20,6 +20,7 @@ import pandas as pd
 
 from ..analyses.adults import MEASURE_LABELS, SERVICES
 from ..analyses.prices import service_cases
+from ..analyses.staircase import STEP_GROUP_LABELS
 from ..data.periods import natural_key
 from ..data.steps import STEP_LABELS
 from .disclosure import WITHHELD
@@ -173,7 +174,8 @@ def movement_bars(shares: pd.DataFrame, title: str, source: str, by: str | None 
     """Share moving down / staying / moving up per starting step, with 95 % intervals.
 
     ``shares`` as published (hidden cells are NA and left out, with a note); with ``by``
-    one panel per group value.
+    one panel per group value. A table per half of the staircase (``step_group``) has a bar
+    group per half instead of per step.
     """
     if shares.empty:
         return None
@@ -185,15 +187,20 @@ def movement_bars(shares: pd.DataFrame, title: str, source: str, by: str | None 
     fig, axes = plt.subplots(nrows, ncols, figsize=(PAGE_WIDTH, height), sharey=True, squeeze=False)
     for ax in axes.flat[len(groups) :]:
         ax.set_visible(False)
+    start = "step_group" if "step_group" in shares.columns else "from_step"
+    if start == "from_step":
+        names = {s: f"{s}. {label}" for s, label in STEP_LABELS.items()}
+    else:  # the full label on one panel, "Trin 1–3" on narrow ones
+        names = {g: label if len(groups) == 1 else label.split(" (")[0] for g, label in STEP_GROUP_LABELS.items()}
     directions = ["ned", "samme", "op"]
     labels = {"ned": "Ned (inkl. ophørt)", "samme": "Samme trin", "op": "Op"}
     left_out = False
     for ax, group in zip(axes.flat, groups):
         part = shares if group is None else shares[shares[by] == group]
-        steps = sorted(part["from_step"].unique())
+        steps = sorted(part[start].unique())
         y = np.arange(len(steps))
         for k, d in enumerate(directions):
-            rows = part[part["direction"] == d].set_index("from_step").reindex(steps)
+            rows = part[part["direction"] == d].set_index(start).reindex(steps)
             val = rows["share"].astype("Float64").astype(float)
             low, high = rows["ci_low"].astype("Float64").astype(float), rows["ci_high"].astype("Float64").astype(float)
             left_out |= bool(np.isnan(val).any())
@@ -209,7 +216,7 @@ def movement_bars(shares: pd.DataFrame, title: str, source: str, by: str | None 
                 xerr=np.where(np.isnan(err), 0, err),
                 error_kw={"elinewidth": 0.8, "capsize": 2},
             )
-        ax.set_yticks(y, [f"{s}. {STEP_LABELS[s]}" for s in steps] if len(groups) == 1 else [str(s) for s in steps])
+        ax.set_yticks(y, [names[s] if len(groups) == 1 or start == "step_group" else str(s) for s in steps])
         ax.set_xlim(0, 1)
         ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: pct_da(v)))
         ax.set_xticks([0, 0.5, 1])
@@ -219,7 +226,7 @@ def movement_bars(shares: pd.DataFrame, title: str, source: str, by: str | None 
             ax.set_title(textwrap.shorten(str(group), 30), fontsize=10)
     for row in axes:
         if len(groups) > 1:
-            row[0].set_ylabel("Trin ved start", fontsize=9)
+            row[0].set_ylabel("Trin ved start" if start == "from_step" else "Del af trappen ved start", fontsize=9)
     # the legend above the panels, outside the data
     handles, texts = axes.flat[0].get_legend_handles_labels()
     fig.legend(

@@ -35,6 +35,7 @@ MANIFEST = "published.json"
 #: Danish column labels used on the pages (files keep the English snake_case names).
 COLUMN_LABELS = {
     "from_step": "Trin ved start",
+    "step_group": "Del af trappen ved start",
     "to_step": "Trin ved slut",
     "children": "Børn",
     "n": "Børn på trinnet",

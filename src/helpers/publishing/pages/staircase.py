@@ -18,6 +18,8 @@ from ...analyses.staircase import (
     DIRECTION_LABELS,
     FLOW_COLUMNS,
     ROW_TOTAL,
+    STEP_GROUP_LABELS,
+    STEP_GROUPS,
     analyse,
     direction,
 )
@@ -36,6 +38,7 @@ def child_units(result) -> pd.DataFrame:
     """One row per child active on t0 or t1: its steps, direction and attributes."""
     units = result.steps.rename(columns={"person_id": "unit_id"}).copy()
     units["direction"] = direction(units["from_step"], units["to_step"])
+    units["step_group"] = units["from_step"].map(STEP_GROUPS)
     return units
 
 
@@ -102,12 +105,28 @@ def transitions_spec(result, units: pd.DataFrame) -> TableSpec:
 
 
 def shares_spec(
-    shares: pd.DataFrame, units: pd.DataFrame, name: str, by: list[str], priority: int, caption: str
+    shares: pd.DataFrame,
+    units: pd.DataFrame,
+    name: str,
+    by: list[str],
+    priority: int,
+    caption: str,
+    start: str = "from_step",
 ) -> TableSpec:
-    cells = count_cells(name, shares, "children", units, UNIT, [*by, "from_step", "direction"])
-    cells += count_cells(name, shares, "n", units, UNIT, [*by, "from_step"])
+    cells = count_cells(name, shares, "children", units, UNIT, [*by, start, "direction"])
+    cells += count_cells(name, shares, "n", units, UNIT, [*by, start])
     stats = statistics(name, shares, SHARE_STATISTICS, ["children", "n"])
-    return TableSpec(name, shares, cells, stats, priority=priority, caption=caption, formats=SHARE_FORMATS)
+    halves = start == "step_group"
+    return TableSpec(
+        name,
+        shares,
+        cells,
+        stats,
+        priority=priority,
+        caption=caption,
+        formats=SHARE_FORMATS | ({"step_group": STEP_GROUP_LABELS.get} if halves else {}),
+        labels={"n": "Børn på trinene"} if halves else {},
+    )
 
 
 SUMMARY_FIGURES = {
@@ -252,7 +271,8 @@ def specs(report) -> list[TableSpec]:
                 f"movement_shares_by_{by}",
                 [by],
                 1,
-                f"Andel ned/samme/op pr. starttrin og {label.lower()}",
+                f"Andel ned/samme/op pr. del af trappen (trin 1–3 og 4–6) og {label.lower()}",
+                start="step_group",
             )
         )
     return out
