@@ -17,9 +17,9 @@ Method (named, cited and explained in Danish on the method page):
    Statistics Norway's GaussSuppression): units that lie in exactly the same cells form an
    *atom*, and every cell is a 0/1 vector over the atoms. Cells are offered for
    publication from the most to the least important (each table's largest numbers first,
-   table priority between tables, then size); a cell
-   is published unless that would put a primary cell in the linear span of the published
-   cells, i.e. make it computable from them.
+   table priority between tables, then size); a cell is published unless that would put a
+   primary cell in the linear span of the published cells, i.e. make it computable from
+   them.
 3. **Interval check** (the audit of tau-Argus): with what a reader knows (published
    values; whole, non-negative numbers; a withheld count is at least 1, since zeros are
    shown), the range of every primary cell is computed by linear programming with HiGHS
@@ -133,8 +133,8 @@ class TableSpec:
     ``priority``: among cells at the same place in their tables, those of tables with a
     higher priority are published first (the main tables before their breakdowns).
     ``public``: published figures from public sources, not person-level data (nothing to
-    protect). ``caption``, ``formats``, ``labels``,
-    ``show``, ``source`` change only the page and the Excel notes, never the CSV."""
+    protect). ``caption``, ``formats``, ``labels``, ``show``, ``source`` change only the
+    page and the Excel notes, never the CSV."""
 
     name: str
     frame: pd.DataFrame
@@ -708,16 +708,16 @@ def _rank(specs: list[TableSpec]) -> dict:
     largest numbers: what must be withheld falls on the smallest numbers of all tables in
     proportion to their size, instead of on whole breakdowns offered last."""
     priority = {s.name: s.priority for s in specs}
-    place: dict = {}
+    place: dict = {}  # a cell's place in its own table, in millionths (whole numbers: no rounding)
     for s in specs:
-        ordered = sorted(s.cells, key=lambda c: (not c.shown, -c.value, c.row, str(c.column)))
-        place |= {c.key: (i, len(ordered)) for i, c in enumerate(ordered)}
+        by_size = sorted(s.cells, key=lambda c: (not c.shown, -c.value, c.row, str(c.column)))
+        place |= {c.key: i * 1_000_000 // len(by_size) for i, c in enumerate(by_size)}
     cells = [c for s in specs for c in s.cells]
     ordered = sorted(
         cells,
         key=lambda c: (
             not c.shown,
-            place[c.key][0] * 1_000_000 // place[c.key][1],
+            place[c.key],
             -priority[c.table],
             -c.value,
             c.table,
