@@ -113,7 +113,8 @@ else:
 # anbringelsen), for alle anbringelser i gang i perioden; anbringelser, der stadig er i gang ved
 # periodens slutning, indgår som censurerede, og varigheden er Kaplan-Meier-medianen med 95
 # %-interval. Et gennemsnit af de anbringelser, der tilfældigvis sluttede i perioden, ville
-# undervurdere varigheden, og korteste og længste varighed er én persons tal. Forbrug er den
+# undervurdere varigheden; gennemsnit, korteste og længste varighed efter trin og målgruppe står
+# på siden Indsatstrappen med det forbehold. Forbrug er den
 # bevilgede månedlige udgift omregnet til dage i perioden. De dyreste 10 % vises kun som antal
 # og andel af forbruget – aldrig som enkeltsager.
 
@@ -138,6 +139,7 @@ else:
             "Kilde: kommunens indsatsdata.",
         )
     )
+    display(report.registration_practice())
 
 # %% [markdown]
 # Intervallerne viser, hvor meget andelen kunne variere alene på grund af tilfældigheder ved

@@ -134,6 +134,7 @@ else:
             source + " Streger: 95 %-interval (eksakt Poisson). Lodret streg: kommunen i alt.",
         )
     )
+    display(report.registration_practice())
 
 # %% [markdown]
 # ## Definitioner

@@ -128,6 +128,8 @@ for by, label in staircase.BREAKDOWNS.items():
     figures.show(
         figures.movement_bars(table.data, f"Bevægelser på trappen efter {label.lower()} – {report.name}", source, by=by)
     )
+if has_data:
+    display(report.registration_practice())
 
 # %% [markdown]
 # ## Nye anbringelser
@@ -144,6 +146,29 @@ if "new_placements" in report.specs:
     display(new_placements)
 else:
     display(report.no_data(f"Ingen børn blev anbragt på ny i {report.name} Kommune i perioden."))
+
+# %% [markdown]
+# ## Varighed af anbringelser og forebyggende indsatser
+#
+# Et forløb er et barns anbringelser (trin 4–6) eller forebyggende indsatser (trin 1–3) lagt
+# sammen, når de overlapper eller følger lige efter hinanden: et skift fra plejefamilie til
+# institution afslutter ikke anbringelsen. Rækkerne pr. trin følger i stedet barnets ophold på
+# ét trin. Målgruppen er den, forløbets første indsats er bevilget til.
+#
+# **Medianen** er det tal, varigheden bør læses på: halvdelen af forløbene varer højst så
+# længe. Den er beregnet med Kaplan-Meier over alle forløb i gang i perioden, så også de lange
+# forløb, der ikke er slut endnu, tæller med. **Gennemsnit, korteste og længste** er
+# Socialstyrelsens nøgletal over de forløb, der sluttede i perioden; de overvægter korte forløb,
+# fordi et langt forløb sjældnere slutter i en given periode. Korteste og længste er ét barns
+# forløb og vises i hele måneder, og kun når mindst 5 børn har et forløb af den længde.
+
+# %% tags=["remove-input"]
+if "durations" in report.specs:
+    durations = report.table("durations")
+    display(report.paragraph(page.durations_da(durations)))
+    display(durations)
+else:
+    display(report.no_data(f"Ingen børn i {report.name} Kommune havde en indsats i perioden."))
 
 # %% [markdown]
 # ## Definitioner

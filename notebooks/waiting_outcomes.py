@@ -40,6 +40,7 @@ display(report.header("Ventelister og resultater"))
 has_waiting = "waiting_list" in report.specs
 has_absence = "school_absence" in report.specs
 has_change = "function_change" in report.specs
+has_goals = "goal_attainment" in report.specs
 source = (
     f"Kilde: {report.name} Kommunes venteliste, indsatser og målinger{' (syntetiske)' if report.synthetic else ''}."
 )
@@ -47,7 +48,8 @@ waiting = report.table("waiting_list") if has_waiting else None
 referrals = report.table("waiting_referrals") if has_waiting else None
 absence = report.table("school_absence") if has_absence else None
 change = report.table("function_change") if has_change else None
-if not (has_waiting or has_absence or has_change):
+goals = report.table("goal_attainment") if has_goals else None
+if not (has_waiting or has_absence or has_change or has_goals):
     display(
         report.no_data(
             f"Der er hverken venteliste eller målinger af skolefravær og funktionsniveau for {report.name} Kommune "
@@ -56,7 +58,8 @@ if not (has_waiting or has_absence or has_change):
         )
     )
 else:
-    display(report.key_messages(page.key_messages(waiting, referrals, absence, change, report.period_end)))
+    messages = page.key_messages(waiting, referrals, absence, change, report.period_end)
+    display(report.key_messages([*messages, page.goal_message(goals) if has_goals else None]))
 
 # %% [markdown]
 # Socialstyrelsens eksempel på ledelsesinformation om udsatte børn og unge nævner antallet af børn
@@ -118,6 +121,20 @@ elif has_waiting:
     )
 
 # %% [markdown]
+# ## Målopfyldelse
+#
+# Andelen af børn, hvis mål i handleplanen var nået ved den seneste opfølgning i perioden, for
+# anbragte og børn med forebyggende indsatser og for socialt udsatte og handicappede børn, som
+# Socialstyrelsens nøgletal beder om. Om barnet er anbragt, og hvilken målgruppe det hører til,
+# er taget fra den indsats, der giver barnets trin på opfølgningens dato.
+
+# %% tags=["remove-input"]
+if has_goals:
+    display(goals)
+elif has_waiting or has_absence or has_change:
+    display(report.no_data(f"Der er ingen opfølgninger på børnenes mål for {report.name} Kommune i perioden."))
+
+# %% [markdown]
 # ## Definitioner
 #
 # - **Børn på venteliste**: unikke børn og unge, der var henvist til en foranstaltning senest på
@@ -135,6 +152,8 @@ elif has_waiting:
 #   t-interval over børnenes gennemsnit.
 # - **Ændring i funktionsniveau**: for børn med mindst to målinger i perioden sidste minus første
 #   måling (point på kommunens skala); trinnet er trinnet ved første måling.
+# - **Mål nået**: barnets seneste opfølgning i perioden (goal_met = 1: målet er nået, 0: ikke
+#   nået), når barnet havde en aktiv indsats den dag; intervallet er Wilsons 95 %-interval.
 # - Middelværdier og medianer, der bygger på 1-4 børn eller henvisninger, vises ikke («..»).
 
 # %% tags=["remove-input"]

@@ -4,6 +4,7 @@ import json
 import re
 import zipfile
 
+import pandas as pd
 from conftest import CONFIG, ROOT, SITE_RUN_IDS, nbval
 
 from helpers.data.privacy import CPR_IN_TEXT
@@ -419,3 +420,27 @@ def test_the_audits_workers_end_when_it_is_killed(book_site):
         time.sleep(0.2)
         alive = [w for w in workers if stat(w) is not None and stat(w)[0] != "Z"]
     assert not alive, f"audit workers {alive} outlived the audit"
+
+
+def test_durations_and_the_registration_caveat_are_on_the_pages_that_need_them(book_site):
+    """Issue #27: the staircase page publishes the durations table (its placements in all are
+    the key figures' placements), and every comparison per step across districts or
+    municipalities carries KORA's caveat on registration practice."""
+    run = book_site / "book" / "reports"
+    durations = pd.read_csv(run / "staircase" / RUN_IDS[0] / "durations.csv", dtype={"step": str})
+    assert set(durations["kind"]) == {"placement", "preventive"}
+    total = durations[(durations["kind"] == "placement") & (durations["step"] == "I alt")]
+    total = total[total["target_group"] == "I alt"].iloc[0]
+    figures = pd.read_csv(run / "benchmarking" / RUN_IDS[0] / "key_figures.csv")
+    figure = figures.set_index(["figure", "group"])["value"]
+    assert total["under_way"] == figure[("placements_for_duration", "I alt")]
+    assert total["completed"] == figure[("placements_ended", "I alt")]
+    for nb in ("staircase", "benchmarking", "offers"):
+        page = (html_dir(book_site) / "book" / "reports" / nb / f"{RUN_IDS[0]}.html").read_text(encoding="utf-8")
+        assert "Registreringspraksis" in page and "§ 52, stk. 3, nr. 2" in page, nb
+    staircase = (html_dir(book_site) / "book" / "reports" / "staircase" / f"{RUN_IDS[0]}.html").read_text(
+        encoding="utf-8"
+    )
+    assert "Varighed af anbringelser og forebyggende indsatser" in staircase and "durations.csv" in staircase
+    overview = next((html_dir(book_site) / "book" / "landsoversigt").glob("*.html")).read_text(encoding="utf-8")
+    assert "registreringspraksis" in overview

@@ -104,8 +104,8 @@ def test_new_placements_and_durations(small):
     assert value(table, "placements_for_duration") == 2 and value(table, "placements_ended") == 0
     assert math.isnan(value(table, "placement_duration_days", "median"))
     assert not table["figure"].str.startswith("placement_days").any()
-    # preventive ended in the period: B (2015-06-01..2016-02-14 = 259 days), C (31 days)
-    assert value(table, "preventive_days_mean") == pytest.approx((259 + 31) / 2)
+    # the duration of preventive measures is the staircase page's durations table (test_durations)
+    assert not table["figure"].str.startswith("preventive_days").any()
 
 
 def test_spending_budget_and_shares(small):
@@ -370,3 +370,14 @@ def test_new_placements_spec_declares_its_children_and_says_what_is_withheld(tmp
     text = staircase_page.new_placements_da(published)
     assert "4 af de 4 celler i den fulde opdeling" in text and "rækkerne «I alt»" in text
     assert staircase_page.new_placements_spec(new_placement_data().iloc[6:7], "2016-02-01", "2016-08-01") is None
+
+
+def test_cases_per_caseworker_in_all_and_placements_and_other_cases_apart(small):
+    """Seed 002 asks for placements and other cases per case worker separately. On 30 June: A
+    (institution, cw1), B (foster care, cw2) and D (step 1, cw2); C has ended."""
+    table, _, _ = small
+    assert value(table, "children_per_caseworker", "gennemsnit") == 1.5  # cw1: A; cw2: B, D
+    assert value(table, "placed_per_caseworker", "gennemsnit") == 1.0  # cw1: A; cw2: B
+    assert value(table, "preventive_per_caseworker", "median") == 1.0  # cw2: D
+    n = table.set_index(["figure", "group"])["n"]
+    assert n[("placed_per_caseworker", "median")] == 2 and n[("preventive_per_caseworker", "median")] == 1

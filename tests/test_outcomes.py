@@ -109,7 +109,7 @@ def _report(tables, municipality=851):
 
 def test_the_page_declares_the_children_and_withholds_means_on_1_to_4():
     specs = {s.name: s for s in page.specs(_report({"child_outcomes": OUT, "interventions": IV}))}
-    assert set(specs) == {"school_absence", "function_change"}
+    assert set(specs) == {"school_absence", "function_change", "goal_attainment"}
     absence = specs["school_absence"]
     members = {(c.row, c.column): sorted(c.members) for c in absence.cells}
     assert members[(2, "children")] == ["p1", "p2", "p3"]
@@ -145,3 +145,105 @@ def test_key_messages_read_the_published_outcomes(tmp_path):
         "For de 6 børn med to eller flere målinger af funktionsniveau i perioden var scoren i gennemsnit "
         "næsten uændret fra første til sidste måling.",
     ]
+
+
+def goal_data():
+    """g1: preventive (udsat), then placed from March 2016 on a row for handicap; assessed not
+    met in January (preventive) and met in June (placed): the June one counts. g2: preventive,
+    met. g3: preventive until June 2015, not met in March; met in September when nothing was
+    active (left out). g4: two institution rows, the earlier one (udsat) gives the target
+    group; not met. g5: assessed after the period only."""
+    iv = pd.DataFrame(
+        [
+            ("g1", 2, "2015-01-01", None, "udsat"),
+            ("g1", 5, "2016-03-01", None, "handicap"),
+            ("g2", 3, "2015-01-01", None, "udsat"),
+            ("g3", 1, "2015-01-01", "2015-06-30", "udsat"),
+            ("g4", 6, "2015-02-01", None, "handicap"),
+            ("g4", 6, "2015-01-01", None, "udsat"),
+            ("g5", 2, "2015-01-01", None, "udsat"),
+        ],
+        columns=["person_id", "step", "start_date", "end_date", "target_group"],
+    )
+    iv["start_date"], iv["end_date"] = pd.to_datetime(iv["start_date"]), pd.to_datetime(iv["end_date"])
+    iv["municipality"] = 851
+    out = outcomes(
+        [
+            ("g1", "2016-01-15", "goal_met", 0.0),
+            ("g1", "2016-06-01", "goal_met", 1.0),
+            ("g2", "2015-05-01", "goal_met", 1.0),
+            ("g3", "2015-03-01", "goal_met", 0.0),
+            ("g3", "2015-09-01", "goal_met", 1.0),
+            ("g4", "2016-01-01", "goal_met", 0.0),
+            ("g5", "2017-01-01", "goal_met", 1.0),
+        ]
+    )
+    return iv, out
+
+
+def wilson_by_hand(k, n, z=1.959963984540054):
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return centre - half, centre + half
+
+
+def test_goal_attainment_placed_preventive_and_target_group_by_hand():
+    iv, out = goal_data()
+    from helpers.analyses.outcomes import goal_assessments, goal_attainment
+
+    units = goal_assessments(out, iv, T0, T1).set_index("person_id")
+    assert sorted(units.index) == ["g1", "g2", "g3", "g4"]
+    assert tuple(units.loc["g1", ["met", "kind", "target_group"]]) == (True, "placed", "handicap")
+    assert tuple(units.loc["g3", ["met", "kind"]]) == (False, "preventive")
+    assert units.loc["g4", "target_group"] == "udsat"
+    table = goal_attainment(units.reset_index())
+    got = {(r.kind, r.target_group): r for r in table.itertuples(index=False)}
+    assert list(got) == [
+        ("I alt", "I alt"),
+        ("placed", "I alt"),
+        ("preventive", "I alt"),
+        ("I alt", "udsat"),
+        ("I alt", "handicap"),
+    ]
+    expected = {
+        ("I alt", "I alt"): (4, 2),
+        ("placed", "I alt"): (2, 1),
+        ("preventive", "I alt"): (2, 1),
+        ("I alt", "udsat"): (3, 1),
+        ("I alt", "handicap"): (1, 1),
+    }
+    for key, (n, met) in expected.items():
+        row = got[key]
+        assert (row.children, row.goal_met) == (n, met), key
+        assert row.share == pytest.approx(met / n)
+        assert (row.ci_low, row.ci_high) == pytest.approx(wilson_by_hand(met, n))
+
+
+def test_goal_attainment_is_declared_withheld_on_1_to_4_and_said_in_a_key_message(tmp_path):
+    from helpers.publishing.tables import publish
+
+    iv, out = goal_data()
+    specs = {s.name: s for s in page.specs(_report({"child_outcomes": out, "interventions": iv}))}
+    goals = specs["goal_attainment"]
+    members = {(c.row, c.column): sorted(c.members) for c in goals.cells}
+    assert members[(0, "children")] == ["g1", "g2", "g3", "g4"]
+    assert members[(0, "goal_met")] == ["g1", "g2"]
+    assert members[(4, "goal_met")] == ["g1"]
+    protection = protect(list(specs.values()))
+    assert protection.hidden(("goal_attainment", 0, "share"))  # 4 children
+    assert page.goal_message(publish(goals, tmp_path, protection)) is None
+
+    many = [f"h{i}" for i in range(10)]
+    iv = pd.DataFrame({"person_id": many, "step": 2, "start_date": pd.Timestamp("2015-01-01"), "end_date": pd.NaT})
+    iv["target_group"], iv["municipality"] = "udsat", 851
+    out = outcomes([(p, "2016-01-01", "goal_met", float(i < 6)) for i, p in enumerate(many)])
+    spec = next(
+        s for s in page.specs(_report({"child_outcomes": out, "interventions": iv})) if s.name == "goal_attainment"
+    )
+    published = publish(spec, tmp_path)
+    low, high = wilson_by_hand(6, 10)
+    assert page.goal_message(published) == (
+        "Ved den seneste opfølgning i perioden var målet nået for 60 % af de 10 børn, der blev fulgt op "
+        f"(95 %-KI {round(100 * low)} %–{round(100 * high)} %)."
+    )

@@ -40,10 +40,10 @@ import statsmodels.api as sm
 import statsmodels.formula.api as smf
 from scipy import stats
 from statsmodels.miscmodels.ordinal_model import OrderedModel
-from statsmodels.stats.proportion import proportion_confint
 from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
 from .adults import SERVICES, follow_ups
+from .intervals import wilson
 
 ATTAINMENT = ("ja", "delvist", "nej")
 MODEL_COLUMNS = ["term", "odds_ratio", "ci_low", "ci_high", "p_value"]
@@ -54,14 +54,6 @@ MIN_GROUP = 5
 POOLED = "andet"
 CATEGORIES = ("age_group", "service", "goal_type_prev", "target_group")
 MET, NOT_MET = "opfyldt (helt eller delvist)", "ikke opfyldt"
-
-
-def wilson(successes, n, alpha: float = 0.05):
-    """95 % Wilson interval (arrays allowed; NaN where n = 0)."""
-    successes, n = np.asarray(successes, dtype=float), np.asarray(n, dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        low, high = proportion_confint(successes, np.where(n > 0, n, np.nan), alpha=alpha, method="wilson")
-    return low, high
 
 
 def attainment_followups(registrations: pd.DataFrame, start, end, first_to_second: bool = True) -> pd.DataFrame:

@@ -24,11 +24,11 @@ import math
 import numpy as np
 import pandas as pd
 
-from ..data.periods import active_in, age_on, as_date, days_active, year_parts
+from ..data.periods import age_on, as_date, days_active, year_parts
 from ..data.steps import PLACEMENT_STEPS, PLACEMENT_TYPES, PREVENTIVE_STEPS, STEP_LABELS, UNKNOWN_PLACEMENT
 from .budget import deviation_pct, step_budget, year_budget
+from .durations import median_duration, spells, survival_data
 from .staircase import AGE_LABELS, UNKNOWN_AGE, age_group, highest_active
-from .survival import median_with_interval
 
 TOTAL = "I alt"
 PUBLISHED_COLUMNS = ["municipality", "period_start", "period_end", "figure", "group", "value"]
@@ -201,74 +201,20 @@ def new_placements_by_group(children: pd.DataFrame) -> pd.DataFrame:
 
 
 def continuous_placements(interventions: pd.DataFrame) -> pd.DataFrame:
-    """One row per continuous placement: a child's placement rows (steps 4-6) joined when they
-    overlap or follow each other (a row starting at most one day after the latest end so far),
-    so that a move from a foster family to an institution does not end the placement.
+    """One row per continuous placement (:func:`helpers.analyses.durations.spells` over steps
+    4-6): a child's placement rows joined when they overlap or follow each other, so that a
+    move from a foster family to an institution does not end the placement.
 
     Columns ``person_id``, ``start_date``, ``end_date`` (NaT = no end date) and
     ``placement_id`` (``person_id|start_date``)."""
-    rows = interventions.loc[interventions["step"].isin(PLACEMENT_STEPS), ["person_id", "start_date", "end_date"]]
-    columns = ["person_id", "start_date", "end_date", "placement_id"]
-    if rows.empty:  # typed, so that the date arithmetic of an empty frame works
-        return pd.DataFrame(
-            {
-                "person_id": pd.Series(dtype=object),
-                "start_date": pd.Series(dtype="datetime64[ns]"),
-                "end_date": pd.Series(dtype="datetime64[ns]"),
-                "placement_id": pd.Series(dtype=object),
-            }
-        )
-    rows = rows.sort_values(["person_id", "start_date"], kind="stable").reset_index(drop=True)
-    open_end = pd.Timestamp("2262-01-01")  # an empty end date: later than any date of the contract
-    ends = rows["end_date"].fillna(open_end)
-    reach = ends.groupby(rows["person_id"]).cummax()  # the latest end so far, per child
-    before = reach.groupby(rows["person_id"]).shift(1)
-    new = before.isna() | (rows["start_date"] > before + pd.Timedelta(days=1))
-    spell = new.cumsum()
-    out = pd.DataFrame(
-        {
-            "person_id": rows.groupby(spell)["person_id"].first(),
-            "start_date": rows.groupby(spell)["start_date"].min(),
-            "end_date": ends.groupby(spell).max(),
-        }
-    ).reset_index(drop=True)
-    out["end_date"] = out["end_date"].where(out["end_date"] < open_end)
-    out["placement_id"] = out["person_id"].astype(str) + "|" + out["start_date"].dt.strftime("%Y-%m-%d")
-    return out[columns]
+    out = spells(interventions, PLACEMENT_STEPS).rename(columns={"spell_id": "placement_id"})
+    return out[["person_id", "start_date", "end_date", "placement_id"]]
 
 
 def placement_durations(interventions: pd.DataFrame, t0, t1) -> pd.DataFrame:
     """The continuous placements under way at some time in [t0, t1], as survival data in days
-    (both ends included): ``time`` = days from the start to the end, or to t1 for a placement
-    still under way at t1 (censored, ``ended`` = False); ``entry`` = days already placed
-    before t0 (a placement that started before the period is observed from t0 on: delayed
-    entry)."""
-    t0, t1 = as_date(t0), as_date(t1)
-    spells = continuous_placements(interventions)
-    spells = spells[active_in(spells, t0, t1)].copy()
-    ended = spells["end_date"].notna() & (spells["end_date"] <= t1)
-    stop = spells["end_date"].where(ended, t1)
-    spells["time"] = (stop - spells["start_date"]).dt.days + 1
-    spells["ended"] = ended
-    spells["entry"] = (t0 - spells["start_date"]).dt.days.clip(lower=0)
-    return spells.reset_index(drop=True)
-
-
-def median_duration(durations: pd.DataFrame, alpha: float = 0.05) -> tuple[float, float, float]:
-    """Kaplan-Meier median (days) with its 95 % interval (Brookmeyer-Crowley with the
-    complementary log-log transform), statsmodels ``SurvfuncRight`` with delayed entry; NaN
-    where the estimate does not reach 50 % (the median is then longer than what was observed)."""
-    if durations.empty or not durations["ended"].any():
-        return np.nan, np.nan, np.nan
-
-    from statsmodels.duration.survfunc import SurvfuncRight  # heavy import, only needed here
-
-    sf = SurvfuncRight(
-        durations["time"].to_numpy(float),
-        durations["ended"].to_numpy(int),
-        entry=durations["entry"].to_numpy(float),
-    )
-    return median_with_interval(sf, alpha)
+    (:func:`helpers.analyses.durations.survival_data`: ``time``, ``ended``, ``entry``)."""
+    return survival_data(continuous_placements(interventions), t0, t1)
 
 
 def key_figures(
@@ -292,7 +238,7 @@ def key_figures(
 
 def _children(f: _Figures, iv: pd.DataFrame, top: pd.DataFrame, t0, t1) -> None:
     """Children on t1 (placed by step, target group, placement type and age; preventive),
-    new placements, and placement and preventive durations."""
+    new placements, and the placement duration."""
     f.count("active_children", TOTAL, top["person_id"], "child")
     placed = top[top["step"].isin(PLACEMENT_STEPS)].assign(label=lambda d: d["step"].map(_step_label))
     f.counts("placed_children", placed, "label", [_step_label(s) for s in PLACEMENT_STEPS], "child")
@@ -320,11 +266,8 @@ def _children(f: _Figures, iv: pd.DataFrame, top: pd.DataFrame, t0, t1) -> None:
 
     preventive = top[top["step"].isin(PREVENTIVE_STEPS)].assign(label=lambda d: d["step"].map(_step_label))
     f.counts("preventive_children", preventive, "label", [_step_label(s) for s in PREVENTIVE_STEPS], "child")
-    prev_ended = iv[iv["step"].isin(PREVENTIVE_STEPS) & iv["end_date"].between(t0, t1)]
-    prev_days = (prev_ended["end_date"] - prev_ended["start_date"]).dt.days + 1
-    f.statistic(
-        "preventive_days_mean", TOTAL, prev_days.mean() if len(prev_days) else np.nan, prev_ended["person_id"].nunique()
-    )
+    # The duration of preventive measures (mean, shortest, longest, median; per type and
+    # target group) is the staircase page's durations table (helpers.analyses.durations).
 
 
 def _spending(f: _Figures, iv: pd.DataFrame, budget: pd.DataFrame, cost: pd.Series, t0, t1) -> None:
@@ -410,9 +353,19 @@ def _casework(f: _Figures, iv: pd.DataFrame, top: pd.DataFrame, cost: pd.Series)
             )
 
     if "caseworker_id" in iv and iv["caseworker_id"].notna().any():
-        workers = top.dropna(subset=["caseworker_id"]).groupby("caseworker_id")["person_id"].nunique()
-        for stat, value in (("gennemsnit", workers.mean()), ("median", workers.median())):
-            f.statistic("children_per_caseworker", stat, value, len(workers))
+        assigned = top.dropna(subset=["caseworker_id"])
+        placed = assigned["step"].isin(PLACEMENT_STEPS)
+        # seed 002 ("Sager per sagsbehandler"): in all, and placements and other cases apart,
+        # each over the case workers with at least one such child
+        for figure, part in (
+            ("children_per_caseworker", assigned),
+            ("placed_per_caseworker", assigned[placed]),
+            ("preventive_per_caseworker", assigned[~placed]),
+        ):
+            workers = part.groupby("caseworker_id")["person_id"].nunique()
+            if len(workers):
+                for stat, value in (("gennemsnit", workers.mean()), ("median", workers.median())):
+                    f.statistic(figure, stat, value, len(workers))
         spend_workers = cost.groupby(iv["caseworker_id"]).sum()
         f.statistic("spending_per_caseworker_mean", TOTAL, spend_workers.mean(), len(spend_workers))
 

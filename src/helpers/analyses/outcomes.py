@@ -10,6 +10,11 @@ and "målopfyldelse, udvikling/fastholdelse af funktionsniveau"), from the contr
 - Change in function score (``function_score``): per child with at least two measurements
   in the period, the last minus the first; by the step at the first measurement (children
   with no active intervention then are left out); mean with a 95 % t interval.
+- Goal attainment (``goal_met``, 1 = the goal of the child's plan is met, 0 = not): per child
+  its last assessment in the period, placed (step 4-6 that day) or preventive (1-3), and the
+  target group of the intervention that gives the step; the share met with a 95 % Wilson
+  interval, in all, for placed and preventive, and per target group (seed 002: "opgøres for
+  anbragte og børn med forebyggende foranstaltninger ... handicappede og socialt udsatte").
 
 Tidy frames in and out; steps as text and a row ``I alt``.
 """
@@ -19,12 +24,18 @@ from __future__ import annotations
 import pandas as pd
 
 from ..data.periods import as_date
-from .intervals import t_interval
+from ..data.steps import PLACEMENT_STEPS
+from .intervals import t_interval, wilson
 
 TOTAL = "I alt"
-ABSENCE, FUNCTION = "school_absence_pct", "function_score"
+ABSENCE, FUNCTION, GOAL = "school_absence_pct", "function_score", "goal_met"
 ABSENCE_COLUMNS = ["year", "step", "children", "mean_absence_pct", "ci_low", "ci_high"]
 CHANGE_COLUMNS = ["step", "children", "mean_change", "ci_low", "ci_high"]
+GOAL_COLUMNS = ["kind", "target_group", "children", "goal_met", "share", "ci_low", "ci_high"]
+#: placed (steps 4-6) or preventive (1-3): the child's highest step on the assessment's date
+GOAL_KINDS = ("placed", "preventive")
+TARGET_GROUPS = ("udsat", "handicap")
+UNKNOWN_GROUP = "Ukendt"
 
 
 def measurements(outcomes: pd.DataFrame, indicator: str, t0, t1) -> pd.DataFrame:
@@ -48,22 +59,7 @@ def measurements(outcomes: pd.DataFrame, indicator: str, t0, t1) -> pd.DataFrame
 def step_on_date(rows: pd.DataFrame, interventions: pd.DataFrame) -> pd.Series:
     """Per row (``person_id``, ``date``): the child's highest step among its interventions
     active that day (start <= date and (no end or end >= date)), as text; NA when none."""
-    result = pd.Series(pd.NA, index=rows.index, dtype=object)
-    if rows.empty or interventions is None or interventions.empty:
-        return result
-    iv = pd.DataFrame(
-        {
-            "person_id": interventions["person_id"].to_numpy(dtype=object),
-            "step": pd.to_numeric(interventions["step"], errors="coerce").to_numpy(dtype=float),
-            "start": pd.to_datetime(interventions["start_date"]).to_numpy(),
-            "end": pd.to_datetime(interventions["end_date"]).to_numpy(),
-        }
-    ).dropna(subset=["step"])
-    pairs = rows[["person_id", "date"]].reset_index(names="_row").merge(iv, on="person_id")
-    active = pairs[(pairs["start"] <= pairs["date"]) & (pairs["end"].isna() | (pairs["end"] >= pairs["date"]))]
-    top = active.groupby("_row")["step"].max()
-    result.loc[top.index] = [str(int(s)) for s in top]
-    return result
+    return defining_rows(rows, interventions)["step"]
 
 
 def _absence_rows(outcomes: pd.DataFrame, interventions: pd.DataFrame, t0, t1) -> pd.DataFrame:
@@ -134,3 +130,68 @@ def function_change(outcomes: pd.DataFrame, interventions: pd.DataFrame, t0, t1)
         here = units if step == TOTAL else units[units["step"] == step]
         out.append((step, len(here), *t_interval(here["change"])))
     return pd.DataFrame(out, columns=CHANGE_COLUMNS).astype({"children": int})
+
+
+def defining_rows(rows: pd.DataFrame, interventions: pd.DataFrame) -> pd.DataFrame:
+    """Per row (``person_id``, ``date``): the child's highest ``step`` active that day and the
+    ``target_group`` of the intervention that gives it (the earliest start among equal
+    steps, as on the staircase); NA where no intervention is active."""
+    out = pd.DataFrame({"step": pd.Series(pd.NA, index=rows.index, dtype=object)})
+    out["target_group"] = pd.Series(pd.NA, index=rows.index, dtype=object)
+    if rows.empty or interventions is None or interventions.empty:
+        return out
+    target = interventions.get("target_group")
+    iv = pd.DataFrame(
+        {
+            "person_id": interventions["person_id"].to_numpy(dtype=object),
+            "step": pd.to_numeric(interventions["step"], errors="coerce").to_numpy(dtype=float),
+            "start": pd.to_datetime(interventions["start_date"]).to_numpy(),
+            "end": pd.to_datetime(interventions["end_date"]).to_numpy(),
+            "group": (target.astype(object).fillna(UNKNOWN_GROUP) if target is not None else UNKNOWN_GROUP),
+        }
+    ).dropna(subset=["step"])
+    pairs = rows[["person_id", "date"]].reset_index(names="_row").merge(iv, on="person_id")
+    active = pairs[(pairs["start"] <= pairs["date"]) & (pairs["end"].isna() | (pairs["end"] >= pairs["date"]))]
+    top = active.sort_values(["_row", "step", "start"], ascending=[True, False, True], kind="stable")
+    top = top.drop_duplicates("_row").set_index("_row")
+    out.loc[top.index, "step"] = [str(int(s)) for s in top["step"]]
+    out.loc[top.index, "target_group"] = top["group"].astype(str).to_numpy()
+    return out
+
+
+def goal_assessments(outcomes: pd.DataFrame, interventions: pd.DataFrame, t0, t1) -> pd.DataFrame:
+    """Per child with a goal assessment in [t0, t1] on a day with an active intervention:
+    its last such assessment (``date``, ``met`` = value 1), ``kind`` (placed or preventive
+    by the step that day), ``target_group`` and ``unit_id`` (the child)."""
+    columns = ["person_id", "date", "met", "kind", "target_group", "unit_id"]
+    rows = measurements(outcomes, GOAL, t0, t1)
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    rows = pd.concat([rows, defining_rows(rows, interventions)], axis=1).dropna(subset=["step"])
+    rows = rows.sort_values(["person_id", "date"], kind="stable").drop_duplicates("person_id", keep="last")
+    rows["met"] = rows["value"] == 1.0
+    rows["kind"] = ["placed" if int(s) in PLACEMENT_STEPS else "preventive" for s in rows["step"]]
+    rows["unit_id"] = rows["person_id"]
+    return rows[columns].reset_index(drop=True)
+
+
+def goal_attainment(assessments: pd.DataFrame) -> pd.DataFrame:
+    """``kind``, ``target_group`` (``I alt`` rows: in all, placed and preventive, each target
+    group present), ``children`` assessed, ``goal_met`` (children whose goal was met), the
+    ``share`` met and its 95 % Wilson interval. Empty when no child was assessed."""
+    if assessments.empty:
+        return pd.DataFrame(columns=GOAL_COLUMNS)
+    present = set(assessments["target_group"])
+    groups = [*(g for g in TARGET_GROUPS if g in present), *sorted(present - set(TARGET_GROUPS))]
+    keys = [(TOTAL, TOTAL), *((k, TOTAL) for k in GOAL_KINDS), *((TOTAL, g) for g in groups)]
+    out = []
+    for kind, group in keys:
+        here = assessments
+        if kind != TOTAL:
+            here = here[here["kind"] == kind]
+        if group != TOTAL:
+            here = here[here["target_group"] == group]
+        n, met = len(here), int(here["met"].sum())
+        low, high = wilson(met, n)
+        out.append((kind, group, n, met, met / n if n else float("nan"), float(low), float(high)))
+    return pd.DataFrame(out, columns=GOAL_COLUMNS).astype({"children": int, "goal_met": int})

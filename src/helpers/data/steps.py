@@ -46,6 +46,15 @@ STEP_LABELS = {
 PLACEMENT_STEPS = (4, 5, 6)
 PREVENTIVE_STEPS = (1, 2, 3)
 MAPPING_FILE = "measure_steps.csv"
+#: KORA's warning (seeds/000), said under every comparison per step across municipalities or
+#: districts: the same preventive service can be granted under three paragraphs that the
+#: mapping puts on two steps, so such comparisons partly measure registration practice.
+REGISTRATION_PRACTICE_DA = (
+    "Sammenligninger pr. trin på tværs af kommuner og distrikter måler til dels registreringspraksis: "
+    "den samme forebyggende ydelse kan bevilges efter serviceloven § 52, stk. 3, nr. 2 (støtte i hjemmet, "
+    "trin 3), nr. 3 (familiebehandling, trin 3) eller nr. 9 (anden hjælp, trin 2) – fra 2024 barnets lov § 32 – "
+    "og står så på forskellige trin (KORA, seeds/000). Forskelle mellem trinene bør læses med det forbehold."
+)
 #: The placement type of a placement (step 4-6) whose measure names no placement place.
 UNKNOWN_PLACEMENT = "uoplyst"
 #: Placement types in the order the pages list them (the shipped mapping's values).

@@ -26,7 +26,7 @@ CONCEPTS_FILE = "concepts.csv"
 COLUMNS = ["concept", "group", "value", "unit", "page", "table", "withheld"]
 #: Decimals kept in concepts.csv: øre for amounts, four for every other unit.
 DECIMALS = {"kr.": 2}
-UNITS = ("antal", "kr.", "pct", "andel", "dage", "pr. 1.000")
+UNITS = ("antal", "kr.", "pct", "andel", "dage", "måneder", "pr. 1.000")
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ import pandas as pd
 
 from ..analyses.budget import direction_da
 from ..data.safecsv import safe_frame
+from ..data.steps import REGISTRATION_PRACTICE_DA
 from . import concepts
 from .disclosure import WITHHELD
 from .formats import num_da, pct_da, period_da
@@ -220,6 +221,7 @@ FIGURES = [
         _pct,
         "Forebyggende indsatser (trin 1-3), andel af forbruget",
         "nøgletal (benchmarking)",
+        REGISTRATION_PRACTICE_DA,
     ),
     Figure(
         "budget_deviation_pct",

@@ -26,6 +26,7 @@ from .. import __version__
 from ..data.contract import TABLES
 from ..data.dataset import Dataset, data_fingerprint, is_synthetic
 from ..data.paths import REPO_ROOT
+from ..data.steps import REGISTRATION_PRACTICE_DA
 from . import concepts
 from .disclosure import Cell, Protection, TableSpec, members_key, protect, protect_publication, scoped
 from .formats import period_da, short_digest
@@ -373,6 +374,14 @@ class Report:
         """A short note in a box (e.g. what a page leaves out and why)."""
         return Html(
             f"<div class='admonition note'><p class='admonition-title'>Bemærk</p><p>{html.escape(text)}</p></div>"
+        )
+
+    def registration_practice(self) -> Html:
+        """KORA's caveat under a comparison per step across municipalities or districts
+        (:data:`helpers.data.steps.REGISTRATION_PRACTICE_DA`)."""
+        return Html(
+            "<div class='admonition note registration-practice'><p class='admonition-title'>Registreringspraksis</p>"
+            f"<p>{html.escape(REGISTRATION_PRACTICE_DA)}</p></div>"
         )
 
     def no_data(self, what: str, page: bool = False) -> Html:

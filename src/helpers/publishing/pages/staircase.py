@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ...analyses import key_figures
+from ...analyses import durations, key_figures
 from ...analyses.staircase import (
     BREAKDOWNS,
     DIRECTION_LABELS,
@@ -25,7 +25,7 @@ from ...analyses.staircase import (
 )
 from ...data.steps import STEP_LABELS
 from ..disclosure import Cell, Statistic, TableSpec, count_cells, statistics
-from ..formats import count_da, date_da, pct1_da, pct_da, plural_da
+from ..formats import count_da, date_da, num_da, pct1_da, pct_da, plural_da
 
 UNIT = "child"
 #: How the movement-share tables are shown on the page (the CSV keeps raw values).
@@ -241,15 +241,163 @@ def new_placements_da(table) -> str:
     return said
 
 
+DURATIONS = "durations"
+#: The unit of each kind of spell (a continuous placement is the key figures' ``placement``).
+SPELL_UNITS = {"placement": "placement", "preventive": "preventive_spell"}
+KIND_LABELS = {"placement": "Anbringelser", "preventive": "Forebyggende indsatser"}
+DURATION_LABELS = {
+    "kind": "Indsats",
+    "step": "Trin",
+    "target_group": "Målgruppe",
+    "under_way": "Forløb i perioden",
+    "completed": "Heraf afsluttet",
+    "mean_days": "Gns. varighed, afsluttede (dage)",
+    "min_months": "Korteste (hele måneder)",
+    "max_months": "Længste (hele måneder)",
+    "median_days": "Median (dage)",
+    "ci_low": "95 %-KI nedre",
+    "ci_high": "95 %-KI øvre",
+}
+#: The durations table's numbers that are concepts of the book, by column.
+DURATION_CONCEPTS = {
+    "under_way": "duration_spells",
+    "completed": "duration_spells_completed",
+    "mean_days": "duration_mean_days",
+    "min_months": "duration_min_months",
+    "max_months": "duration_max_months",
+    "median_days": "duration_median_days",
+}
+
+
+def _days_da(v) -> str:
+    """Whole days; an interval's open end (the survival curve's bound not reached) in words."""
+    return "ikke nået" if np.isinf(v) else num_da(float(v), 0)
+
+
+def _duration_group(kind: str, step: str, group: str) -> str:
+    """The concept group of a durations row: "placement", "placement/trin 5", "placement/udsat"."""
+    if step != durations.TOTAL:
+        return f"{kind}/trin {step}"
+    return kind if group == durations.TOTAL else f"{kind}/{group}"
+
+
+def _extreme_children(done: pd.DataFrame, months: np.ndarray, value: float) -> int:
+    """The children whose completed spell lasted ``value`` whole months: those the shortest
+    or longest spell rests on."""
+    return int(done.loc[months == value, "person_id"].nunique())
+
+
+def durations_spec(interventions: pd.DataFrame, t0, t1) -> TableSpec | None:
+    """``durations``: the duration of placements and preventive measures (seed 002), per
+    kind in all, per step and per target group: spells under way and completed, the mean,
+    shortest and longest completed spell and the Kaplan-Meier median with its interval
+    (:mod:`helpers.analyses.durations`). The counts are cells over the spells (a continuous
+    placement is the key figures' unit ``placement``, so the numbers link); the mean is
+    protected as the sum of days behind it; the median rests on the spells and their
+    children; the shortest and longest each rest on the children whose spell has that
+    length. None when no spell was under way in the period."""
+    groups = [g for g in durations.duration_groups(interventions, t0, t1) if len(g[3])]
+    if not groups:
+        return None
+    table = durations.summarised(groups)
+    name = DURATIONS
+    cells, stats, concepts = [], [], []
+    for i, (kind, step, group, data) in enumerate(groups):
+        unit = SPELL_UNITS[kind]
+        done = data[data["ended"]]
+        cells.append(Cell(name, i, "under_way", unit, data["spell_id"].to_numpy(dtype=object), float(len(data))))
+        cells.append(Cell(name, i, "completed", unit, done["spell_id"].to_numpy(dtype=object), float(len(done))))
+        if len(done):
+            cells.append(
+                Cell(
+                    name,
+                    i,
+                    "mean_days*completed",
+                    unit,
+                    done["spell_id"].to_numpy(dtype=object),
+                    float(done["time"].sum()),
+                    "duration_days",
+                    (name, i, "completed"),
+                    int(done["person_id"].nunique()),
+                    False,
+                    ("mean_days", "completed"),
+                )
+            )
+            behind = ((name, i, "completed"), (name, i, "mean_days*completed"))
+            stats.append(Statistic(name, i, "mean_days", behind, int(done["person_id"].nunique())))
+            months = durations.whole_months(done["time"])
+            for column in ("min_months", "max_months"):
+                n = _extreme_children(done, months, table[column].iloc[i])
+                stats.append(Statistic(name, i, column, ((name, i, "completed"),), n))
+        inputs = ((name, i, "under_way"), (name, i, "completed"))
+        for column in ("median_days", "ci_low", "ci_high"):
+            if not pd.isna(table[column].iloc[i]):
+                stats.append(Statistic(name, i, column, inputs, int(data["person_id"].nunique())))
+        label = _duration_group(kind, step, group)
+        concepts += [(concept, label, i, column) for column, concept in DURATION_CONCEPTS.items()]
+        if kind == "placement" and step == group == durations.TOTAL:  # the key figures' placement duration
+            concepts += [
+                ("placements_for_duration", key_figures.TOTAL, i, "under_way"),
+                ("placements_ended", key_figures.TOTAL, i, "completed"),
+                *(
+                    ("placement_duration_days", s, i, c)
+                    for s, c in (("median", "median_days"), ("ci_low", "ci_low"), ("ci_high", "ci_high"))
+                ),
+            ]
+    return TableSpec(
+        name,
+        table,
+        cells,
+        stats,
+        priority=3,
+        caption="Varighed af anbringelser og forebyggende indsatser: forløb i perioden, afsluttede forløb og median",
+        formats={
+            "kind": KIND_LABELS.get,
+            "step": lambda s: s if s == durations.TOTAL else f"{s}. {STEP_LABELS[int(s)]}",
+            **dict.fromkeys(("median_days", "ci_low", "ci_high"), _days_da),
+        },
+        labels=DURATION_LABELS,
+        source=(
+            "Seed 002 (Socialstyrelsen): anbringelsesvarighed og varighed af forebyggende foranstaltninger "
+            "(gennemsnit, korteste og længste; handicappede og socialt udsatte børn; pr. foranstaltningstype)."
+        ),
+        concepts=concepts,
+    )
+
+
+def durations_da(table) -> str:
+    """What the durations table lets a reader say: the median duration of placements and of
+    preventive measures in all, from the published table (a withheld median is said to be
+    so, never estimated)."""
+    what = {"placement": "anbringelsesforløbene", "preventive": "forløbene med forebyggende indsatser"}
+    said = []
+    for i in range(len(table.data)):
+        row = table.data.iloc[i]
+        if row["step"] != durations.TOTAL or row["target_group"] != durations.TOTAL:
+            continue
+        median, low, high = (table.value(i, c) for c in ("median_days", "ci_low", "ci_high"))
+        if median is None or pd.isna(median):
+            said.append(f"Medianvarigheden af {what[row['kind']]} kan ikke vises for perioden.")
+            continue
+        interval = ""
+        if low is not None and high is not None and not pd.isna(low) and not pd.isna(high):
+            interval = f" (95 %-konfidensinterval {_days_da(low)}–{_days_da(high)} dage)"
+            if np.isinf(high):
+                interval = f" (95 %-konfidensinterval fra {_days_da(low)} dage; den øvre grænse er ikke nået)"
+        said.append(f"Halvdelen af {what[row['kind']]} varer {_days_da(median)} dage eller kortere{interval}.")
+    return " ".join(said)
+
+
 def specs(report) -> list[TableSpec]:
     """Every table of the staircase page for the report's municipality and period."""
     interventions = report.rows("interventions")
-    new = new_placements_spec(interventions, report.period_start, report.period_end)
-    result = analyse(interventions, report.period_start, report.period_end)
+    t0, t1 = report.period_start, report.period_end
+    extra = [s for s in (new_placements_spec(interventions, t0, t1), durations_spec(interventions, t0, t1)) if s]
+    result = analyse(interventions, t0, t1)
     if result.empty:
-        return [new] if new is not None else []
+        return extra
     units = child_units(result)
-    out = [new] if new is not None else []
+    out = list(extra)
     out += [
         flow_spec(result, units),
         transitions_spec(result, units),

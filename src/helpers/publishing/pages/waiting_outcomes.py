@@ -15,7 +15,7 @@ import pandas as pd
 
 from ...analyses import outcomes, waiting
 from ..disclosure import WITHHELD, Statistic, TableSpec, count_cells, statistics
-from ..formats import date_da, num_da, points_da
+from ..formats import date_da, num_da, pct_da, points_da
 
 TOTAL = waiting.TOTAL
 NOT_REACHED = "ikke nået"
@@ -134,6 +134,57 @@ def change_spec(rows: pd.DataFrame, interventions: pd.DataFrame, t0, t1) -> Tabl
     )
 
 
+GOAL_KIND_LABELS = {"placed": "Anbragte (trin 4-6)", "preventive": "Forebyggende (trin 1-3)"}
+
+
+def goal_spec(rows: pd.DataFrame, interventions: pd.DataFrame, t0, t1) -> TableSpec | None:
+    """``goal_attainment``: children whose last goal assessment in the period found the goal
+    of their plan met, in all, placed and preventive, and per target group, with the share
+    and its 95 % Wilson interval (:func:`helpers.analyses.outcomes.goal_attainment`)."""
+    units = outcomes.goal_assessments(rows, interventions, t0, t1)
+    table = outcomes.goal_attainment(units)
+    if table.empty:
+        return None
+    name = "goal_attainment"
+    by = ["kind", "target_group"]
+    cells = count_cells(name, table, "children", units, "child", by)
+    cells += count_cells(name, table, "goal_met", units[units["met"]], "child", by)
+    stats = statistics(name, table, ["share", "ci_low", "ci_high"], ["goal_met", "children"], table["children"])
+    groups = [k if k != TOTAL else g for k, g in zip(table["kind"], table["target_group"])]
+    concepts = [
+        (concept, group, i, column)
+        for i, group in enumerate(groups)
+        for concept, column in (
+            ("child_goals_assessed", "children"),
+            ("child_goal_met", "goal_met"),
+            ("child_goal_met_share", "share"),
+        )
+    ]
+    return TableSpec(
+        name,
+        table,
+        cells,
+        stats,
+        priority=1,
+        caption="Mål nået ved seneste opfølgning i perioden, anbragte og forebyggende og efter målgruppe",
+        formats={"kind": lambda k: GOAL_KIND_LABELS.get(k, k)},
+        labels={
+            "kind": "Indsats",
+            "target_group": "Målgruppe",
+            "children": "Børn fulgt op",
+            "goal_met": "Mål nået",
+            "share": "Andel nået",
+            "ci_low": "95 %-KI nedre",
+            "ci_high": "95 %-KI øvre",
+        },
+        source=(
+            "Kommunens opfølgninger på målene i barnets handleplan (goal_met: 1 = nået, 0 = ikke nået); seed 002: "
+            "målopfyldelse for anbragte og børn med forebyggende foranstaltninger, handicappede og socialt udsatte."
+        ),
+        concepts=concepts,
+    )
+
+
 def specs(report) -> list[TableSpec]:
     """Every table of the page (none when neither the waiting list nor outcomes have rows
     for the municipality)."""
@@ -147,11 +198,12 @@ def specs(report) -> list[TableSpec]:
         interventions = report.rows("interventions")
         if not {"person_id", "step", "start_date", "end_date"} <= set(interventions.columns):
             interventions = None
-        out += [
-            s
-            for s in (absence_spec(measured, interventions, t0, t1), change_spec(measured, interventions, t0, t1))
-            if s
-        ]
+        made = (
+            absence_spec(measured, interventions, t0, t1),
+            change_spec(measured, interventions, t0, t1),
+            goal_spec(measured, interventions, t0, t1),
+        )
+        out += [s for s in made if s]
     return out
 
 
@@ -234,6 +286,24 @@ def absence_points(absence) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(out, columns=["label", "group", "value", "low", "high"])
+
+
+def goal_message(goals) -> str | None:
+    """The share of children whose goal was met, from the *published* table (None when the
+    share or its count is withheld)."""
+    i = next(
+        (k for k, r in enumerate(goals.data.itertuples(index=False)) if r.kind == TOTAL and r.target_group == TOTAL),
+        None,
+    )
+    if i is None:
+        return None
+    share, n, low, high = (goals.value(i, c) for c in ("share", "children", "ci_low", "ci_high"))
+    if share is None or n is None or pd.isna(share):
+        return None
+    return (
+        f"Ved den seneste opfølgning i perioden var målet nået for {pct_da(float(share))} af de "
+        f"{num_da(float(n), 0)} børn, der blev fulgt op (95 %-KI {pct_da(float(low))}–{pct_da(float(high))})."
+    )
 
 
 def key_messages(waiting_list=None, referrals=None, absence=None, change=None, period_end=None) -> list[str]:
