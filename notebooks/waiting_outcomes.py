@@ -152,7 +152,7 @@ elif has_waiting or has_absence or has_change:
 #   t-interval over børnenes gennemsnit.
 # - **Ændring i funktionsniveau**: for børn med mindst to målinger i perioden sidste minus første
 #   måling (point på kommunens skala); trinnet er trinnet ved første måling.
-# - **Mål nået**: barnets seneste opfølgning i perioden (goal_met = 1: målet er nået, 0: ikke
+# - **Mål nået**: barnets seneste opfølgning i perioden (registreret som 1: målet er nået, 0: ikke
 #   nået), når barnet havde en aktiv indsats den dag; intervallet er Wilsons 95 %-interval.
 # - Middelværdier og medianer, der bygger på 1-4 børn eller henvisninger, vises ikke («..»).
 

@@ -178,7 +178,7 @@ def goal_spec(rows: pd.DataFrame, interventions: pd.DataFrame, t0, t1) -> TableS
             "ci_high": "95 %-KI øvre",
         },
         source=(
-            "Kommunens opfølgninger på målene i barnets handleplan (goal_met: 1 = nået, 0 = ikke nået); seed 002: "
+            "Kommunens opfølgninger på målene i barnets handleplan (1 = nået, 0 = ikke nået); seed 002: "
             "målopfyldelse for anbragte og børn med forebyggende foranstaltninger, handicappede og socialt udsatte."
         ),
         concepts=concepts,
