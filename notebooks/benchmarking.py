@@ -105,6 +105,8 @@ if "key_figures" not in report.specs:
     display(report.no_data(f"Der er hverken indsatser eller sagshændelser for {report.name} Kommune i data."))
 else:
     display(report.table("key_figures"))
+if "case_events_by_age" in report.specs:
+    display(report.table("case_events_by_age"))
 
 # %% [markdown]
 # Anbragte og børn med forebyggende indsatser tælles ved periodens slutning efter deres højeste

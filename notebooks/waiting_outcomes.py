@@ -39,6 +39,7 @@ report = open_report(
 display(report.header("Ventelister og resultater"))
 has_waiting = "waiting_list" in report.specs
 has_absence = "school_absence" in report.specs
+has_absence_groups = "school_absence_groups" in report.specs
 has_change = "function_change" in report.specs
 has_goals = "goal_attainment" in report.specs
 source = (
@@ -47,6 +48,7 @@ source = (
 waiting = report.table("waiting_list") if has_waiting else None
 referrals = report.table("waiting_referrals") if has_waiting else None
 absence = report.table("school_absence") if has_absence else None
+absence_groups = report.table("school_absence_groups") if has_absence_groups else None
 change = report.table("function_change") if has_change else None
 goals = report.table("goal_attainment") if has_goals else None
 if not (has_waiting or has_absence or has_change or has_goals):
@@ -88,6 +90,8 @@ if has_waiting:
             source,
         )
     )
+    if "waiting_by_group" in report.specs:
+        display(report.table("waiting_by_group"))
 elif has_absence or has_change:
     display(report.no_data(f"Der er ingen venteliste for {report.name} Kommune i data."))
 
@@ -101,6 +105,17 @@ if has_absence:
         figures.estimates_with_intervals(
             page.absence_points(absence),
             f"Skolefravær efter trin og år – {report.name}",
+            "Gennemsnitligt fravær",
+            source,
+            unit=" %",
+        )
+    )
+if has_absence_groups:
+    display(absence_groups)
+    figures.show(
+        figures.estimates_with_intervals(
+            page.absence_group_points(absence_groups),
+            f"Skolefravær for anbragte og forebyggende og efter alder – {report.name}",
             "Gennemsnitligt fravær",
             source,
             unit=" %",

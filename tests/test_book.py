@@ -1,6 +1,7 @@
 """The built site: index, pages, downloads, privacy, and nbval on an executed notebook."""
 
 import json
+import math
 import re
 import zipfile
 
@@ -444,3 +445,32 @@ def test_durations_and_the_registration_caveat_are_on_the_pages_that_need_them(b
     assert "Varighed af anbringelser og forebyggende indsatser" in staircase and "durations.csv" in staircase
     overview = next((html_dir(book_site) / "book" / "landsoversigt").glob("*.html")).read_text(encoding="utf-8")
     assert "registreringspraksis" in overview
+
+
+def test_absence_by_kind_and_age_and_case_events_by_age_are_published(book_site):
+    """Issue #27: school absence for placed and preventive children and by age, and the
+    children waiting by target group and age (Ventelister og resultater); notifications and
+    new cases by age (Benchmarking og nøgletal), whose totals are the key figures' counts."""
+    run = book_site / "book" / "reports"
+    by_age = pd.read_csv(run / "benchmarking" / RUN_IDS[0] / "case_events_by_age.csv")
+    figures = pd.read_csv(run / "benchmarking" / RUN_IDS[0] / "key_figures.csv").set_index(["figure", "group"])
+    for event, label in (("underretning", "Underretninger"), ("ny_sag", "Nye sager")):
+        rows = by_age[by_age["event_type"] == event].set_index("age_group")["events"]
+        total, figure = float(rows["I alt"]), float(figures.loc[("case_events", label), "value"])
+        assert total == figure or (math.isnan(total) and math.isnan(figure)), event  # withheld together
+        ages = pd.to_numeric(rows.drop("I alt"), errors="coerce")
+        if ages.notna().all():  # nothing withheld: the age groups add up to the total
+            assert ages.sum() == float(rows["I alt"]), event
+    waiting = pd.read_csv(run / "waiting_outcomes" / RUN_IDS[0] / "waiting_list.csv", dtype=str).fillna("")
+    groups = pd.read_csv(run / "waiting_outcomes" / RUN_IDS[0] / "waiting_by_group.csv", dtype=str).fillna("")
+    in_all = groups[(groups["target_group"] == "I alt") & (groups["age_group"] == "I alt")]["children_waiting"]
+    assert list(in_all) == list(waiting.loc[waiting["step"] == "I alt", "children_waiting"])  # the same children
+    absence = pd.read_csv(run / "waiting_outcomes" / RUN_IDS[0] / "school_absence_groups.csv")
+    assert list(absence["kind"].iloc[:3]) == ["I alt", "placed", "preventive"]
+    for nb, name in (("benchmarking", "case_events_by_age.csv"), ("waiting_outcomes", "school_absence_groups.csv")):
+        page = (html_dir(book_site) / "book" / "reports" / nb / f"{RUN_IDS[0]}.html").read_text(encoding="utf-8")
+        assert name in page, nb
+    page = (html_dir(book_site) / "book" / "reports" / "waiting_outcomes" / f"{RUN_IDS[0]}.html").read_text(
+        encoding="utf-8"
+    )
+    assert "Skolefravær i perioden, anbragte og forebyggende og efter alder" in page

@@ -381,3 +381,47 @@ def test_cases_per_caseworker_in_all_and_placements_and_other_cases_apart(small)
     assert value(table, "preventive_per_caseworker", "median") == 1.0  # cw2: D
     n = table.set_index(["figure", "group"])["n"]
     assert n[("placed_per_caseworker", "median")] == 2 and n[("preventive_per_caseworker", "median")] == 1
+
+
+def test_notifications_and_new_cases_by_age_on_the_day_by_hand():
+    iv = interventions(
+        [
+            ("P1", 2, "2015-01-01", None, 1000, "udsat", "2010-03-15", "egen", "cw1", "Nord"),
+            ("P2", 4, "2016-02-01", None, 1000, "udsat", "2000-01-01", "egen", "cw1", "Nord"),
+        ]
+    )
+    ev = events(
+        [
+            ("P1", "2015-12-31", "underretning", None, None),  # before the period
+            ("P1", "2016-03-14", "underretning", None, None),  # the day before P1's 6th birthday: 0-5
+            ("P1", "2016-03-15", "underretning", None, None),  # the birthday: 6-11
+            ("P1", "2016-04-01", "ny_sag", None, None),  # 6-11
+            ("P2", "2016-05-01", "underretning", None, None),  # 16 years: 12-17
+            ("P2", "2016-05-02", "klage", None, None),  # not a notification or a new case
+            ("P3", "2016-06-01", "underretning", None, None),  # no interventions: age unknown
+        ]
+    )
+    units = kf.case_event_ages(iv, ev, T0, T1)
+    table = kf.case_events_by_age(units)
+    got = {(r.event_type, r.age_group): r.events for r in table.itertuples(index=False)}
+    assert got == {
+        ("underretning", "I alt"): 4,
+        ("underretning", "0-5 år"): 1,
+        ("underretning", "6-11 år"): 1,
+        ("underretning", "12-17 år"): 1,
+        ("underretning", "Ukendt"): 1,
+        ("ny_sag", "I alt"): 1,
+        ("ny_sag", "6-11 år"): 1,
+    }
+    assert list(table["age_group"])[:5] == ["I alt", "0-5 år", "6-11 år", "12-17 år", "Ukendt"]
+    # the table's totals are the key figures' counts, and its cells the same events
+    figures = kf.key_figures(iv, ev, pd.DataFrame(), T0, T1, 851)
+    assert value(figures, "case_events", "Underretninger") == 4 and value(figures, "case_events", "Nye sager") == 1
+    spec = kf_page.case_events_age_spec(iv, ev, T0, T1)
+    members = {(c.row, c.column): sorted(c.members) for c in spec.cells}
+    assert members[(0, "events")] == ["1", "2", "4", "6"]  # the events' rows in ev
+    assert members[(2, "events")] == ["2"]
+    assert ("case_events", "Underretninger", 0, "events") in spec.concepts
+    assert ("case_events", "Nye sager, 6-11 år", 6, "events") in spec.concepts
+    # no events in the period: no table
+    assert kf_page.case_events_age_spec(iv, ev.iloc[:1], T0, T1) is None

@@ -92,6 +92,83 @@ def test_school_absence_by_year_and_step_by_hand():
     assert out.loc[(2016, "I alt"), "mean_absence_pct"] == pytest.approx(27.5)
 
 
+def test_school_absence_placed_preventive_and_by_age_by_hand():
+    from helpers.analyses.outcomes import absence_by_group, absence_group_units
+
+    iv = IV.copy()
+    # p1 turns 12 on 2016-07-01 (after its last measurement), p2 turns 6 on 2016-01-01
+    iv["birth_date"] = pd.to_datetime(["2004-07-01", "2004-07-01", "2010-01-01", "2001-01-01", "2000-01-01"])
+    units = absence_group_units(OUT, iv, T0, T1)
+    # p3's measurement on a day without an intervention and p4's before the period are left out
+    assert sorted(set(units["person_id"])) == ["p1", "p2", "p3"] and len(units) == 8
+    got = absence_by_group(units).set_index(["kind", "age_group"])
+    assert list(got.index) == [
+        ("I alt", "I alt"),
+        ("placed", "I alt"),
+        ("preventive", "I alt"),
+        ("I alt", "0-5 år"),
+        ("I alt", "6-11 år"),
+        ("I alt", "12-17 år"),
+    ]
+    # children's means: in all p1 (10+20+30+40)/4 = 25, p2 (5+15+25)/3 = 15, p3 50;
+    # placed: p1's 40 (step 4 from March 2016), p3's 50; preventive: p1 (10+20+30)/3 = 20, p2 15;
+    # 0-5: p2's 5 (aged 5 in June 2015); 6-11: p1 25, p2 (15+25)/2 = 20; 12-17: p3 50 (aged 14)
+    expected = {
+        ("I alt", "I alt"): (3, [25, 15, 50]),
+        ("placed", "I alt"): (2, [40, 50]),
+        ("preventive", "I alt"): (2, [20, 15]),
+        ("I alt", "0-5 år"): (1, [5]),
+        ("I alt", "6-11 år"): (2, [25, 20]),
+        ("I alt", "12-17 år"): (1, [50]),
+    }
+    for key, (n, means) in expected.items():
+        row = got.loc[key]
+        assert row["children"] == n, key
+        assert row["mean_absence_pct"] == pytest.approx(sum(means) / n), key
+    # two children: half-width t(1) * sd / sqrt(2) = t(1) * |a - b| / 2
+    assert (got.loc[("placed", "I alt"), "ci_low"], got.loc[("placed", "I alt"), "ci_high"]) == pytest.approx(
+        (45 - T_1 * 5, 45 + T_1 * 5)
+    )
+    assert np.isnan(got.loc[("I alt", "0-5 år"), "ci_low"])
+    # without birth dates every child is of unknown age, and the kinds are unchanged
+    plain = absence_by_group(absence_group_units(OUT, IV, T0, T1)).set_index(["kind", "age_group"])
+    assert list(plain.index)[3:] == [("I alt", "Ukendt")] and plain.loc[("I alt", "Ukendt"), "children"] == 3
+
+
+def test_absence_by_kind_and_age_is_declared_and_withheld_on_1_to_4(tmp_path):
+    iv = IV.copy()
+    iv["birth_date"] = pd.to_datetime(["2004-07-01", "2004-07-01", "2010-01-01", "2001-01-01", "2000-01-01"])
+    specs = {s.name: s for s in page.specs(_report({"child_outcomes": OUT, "interventions": iv}))}
+    groups = specs["school_absence_groups"]
+    members = {(c.row, c.column): sorted(c.members) for c in groups.cells}
+    assert members[(0, "children")] == ["p1", "p2", "p3"]
+    assert members[(1, "children")] == ["p1", "p3"]
+    assert members[(4, "children")] == ["p1", "p2"]
+    protection = protect(list(specs.values()))
+    assert protection.hidden(("school_absence_groups", 0, "mean_absence_pct"))  # 3 children
+
+    many = [f"a{i}" for i in range(12)]
+    iv = pd.DataFrame(
+        {
+            "person_id": many,
+            "step": [4] * 6 + [2] * 6,
+            "start_date": pd.Timestamp("2015-01-01"),
+            "end_date": pd.NaT,
+            "birth_date": pd.Timestamp("2008-01-01"),
+            "municipality": 851,
+        }
+    )
+    out = outcomes([(p, "2016-01-01", A, float(i)) for i, p in enumerate(many)])
+    from helpers.publishing.tables import publish
+
+    made = page.specs(_report({"child_outcomes": out, "interventions": iv}))
+    published = publish(next(s for s in made if s.name == "school_absence_groups"), tmp_path)
+    points = page.absence_group_points(published)
+    # placed: 0..5 -> 2.5; preventive: 6..11 -> 8.5; everyone (aged 8) 5.5
+    assert points["label"].tolist() == ["I alt", "Anbragte (trin 4-6)", "Forebyggende (trin 1-3)", "6-11 år"]
+    assert points["value"].tolist() == pytest.approx([5.5, 2.5, 8.5, 5.5])
+
+
 def test_change_in_function_score_by_hand():
     out = function_change(OUT, IV, T0, T1).set_index("step")
     assert list(out.index) == ["2", "4", "I alt"]
@@ -109,7 +186,7 @@ def _report(tables, municipality=851):
 
 def test_the_page_declares_the_children_and_withholds_means_on_1_to_4():
     specs = {s.name: s for s in page.specs(_report({"child_outcomes": OUT, "interventions": IV}))}
-    assert set(specs) == {"school_absence", "function_change", "goal_attainment"}
+    assert set(specs) == {"school_absence", "school_absence_groups", "function_change", "goal_attainment"}
     absence = specs["school_absence"]
     members = {(c.row, c.column): sorted(c.members) for c in absence.cells}
     assert members[(2, "children")] == ["p1", "p2", "p3"]

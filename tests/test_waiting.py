@@ -167,3 +167,48 @@ def test_the_page_shows_withheld_as_dots_unreached_medians_in_words_and_key_mess
     lines = page.key_messages(published["waiting_list"], published["waiting_referrals"], period_end=T1)
     assert lines[0] == "Den 30. juni 2016 ventede 6 børn og unge på en foranstaltning."
     assert "ikke nået" in lines[1]
+
+
+def test_children_waiting_by_target_group_and_age_from_their_interventions_by_hand():
+    from helpers.analyses.waiting import waiting_by_group, waiting_children
+
+    iv = pd.DataFrame(
+        [
+            # c: udsat from 2014, handicap from May 2016 (the latest started by the end), udsat again later
+            ("c", 2, "2014-01-01", "udsat", "2005-07-01"),
+            ("c", 1, "2016-05-01", "handicap", "2005-07-01"),
+            ("c", 3, "2016-08-01", "udsat", "2005-07-01"),
+            # g: only an intervention starting after the end: its first one; 16 on the last day
+            ("g", 2, "2016-08-01", "handicap", "2000-06-30"),
+            ("k", 2, "2015-01-01", "udsat", "2012-07-01"),  # 3 years old
+            ("a", 4, "2016-01-11", "udsat", "2001-01-01"),  # not waiting at the end
+        ],
+        columns=["person_id", "step", "start_date", "target_group", "birth_date"],
+    )
+    iv["start_date"], iv["birth_date"] = pd.to_datetime(iv["start_date"]), pd.to_datetime(iv["birth_date"])
+    iv["end_date"], iv["municipality"] = pd.NaT, 851
+    children = waiting_children(waiting(ROWS), iv, T1).set_index("person_id")
+    assert sorted(children.index) == ["c", "g", "h", "k"]  # c once, though waiting for two measures
+    assert children.loc["c", "target_group"] == "handicap" and children.loc["g", "target_group"] == "handicap"
+    assert tuple(children.loc["h", ["target_group", "age_group"]]) == ("Ukendt", "Ukendt")  # no interventions
+    assert children.loc["g", "age_group"] == "12-17 år" and children.loc["c", "age_group"] == "6-11 år"
+    table = waiting_by_group(children.reset_index())
+    assert [tuple(r) for r in table.itertuples(index=False)] == [
+        ("I alt", "I alt", 4),
+        ("udsat", "I alt", 1),
+        ("handicap", "I alt", 2),
+        ("Ukendt", "I alt", 1),
+        ("I alt", "0-5 år", 1),
+        ("I alt", "6-11 år", 1),
+        ("I alt", "12-17 år", 1),
+        ("I alt", "Ukendt", 1),
+    ]
+    # on the page: the same children as the waiting list's "I alt" (linked), all withheld here
+    specs = {
+        s.name: s for s in page.specs(PageReport({"waiting_list": waiting(ROWS), "interventions": iv}, T0, T1, 851))
+    }
+    cells = {(c.row, c.column): sorted(c.members) for c in specs["waiting_by_group"].cells}
+    assert cells[(0, "children_waiting")] == ["c", "g", "h", "k"]
+    assert cells[(2, "children_waiting")] == ["c", "g"]
+    protection = protect(list(specs.values()))
+    assert protection.hidden(("waiting_by_group", 2, "children_waiting"))

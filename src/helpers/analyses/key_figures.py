@@ -389,6 +389,46 @@ def _case_events(f: _Figures, case_events: pd.DataFrame, t0, t1) -> None:
     f.counts("complaints", complaints, "outcome", ["medhold", "hjemvist", "omgjort", "uoplyst"], "event", "unit_id")
 
 
+#: The case events seed 002 asks for by age: "Antal nye sager, underretninger", "opdelt på
+#: aldersgrupper" (``case_events_by_age.csv``).
+AGE_EVENTS = ("underretning", "ny_sag")
+EVENTS_BY_AGE_COLUMNS = ["event_type", "age_group", "events"]
+
+
+def case_event_ages(interventions: pd.DataFrame, case_events: pd.DataFrame, t0, t1) -> pd.DataFrame:
+    """One row per notification or new case in [t0, t1] (``event_type``), with ``age_group``
+    (the child's age on the event date, from the birth date on the child's interventions;
+    "Ukendt" for a child with none) and ``unit_id`` (the event, as in the key figures)."""
+    columns = ["event_type", "age_group", "unit_id"]
+    if case_events is None or case_events.empty:
+        return pd.DataFrame(columns=columns)
+    t0, t1 = as_date(t0), as_date(t1)
+    dates = pd.to_datetime(case_events["event_date"])
+    ev = case_events[(dates >= t0) & (dates <= t1) & case_events["event_type"].isin(AGE_EVENTS)]
+    out = pd.DataFrame({"event_type": ev["event_type"].to_numpy(dtype=object)}, index=ev.index)
+    born = pd.Series(dtype="datetime64[ns]")
+    if interventions is not None and "birth_date" in interventions and len(interventions):
+        known = interventions.dropna(subset=["birth_date"]).sort_values("start_date", kind="stable")
+        born = pd.to_datetime(known.drop_duplicates("person_id").set_index("person_id")["birth_date"])
+    birth = pd.to_datetime(ev["person_id"].map(born))
+    out["age_group"] = age_group(age_on(birth, pd.to_datetime(ev["event_date"]))).fillna(UNKNOWN_AGE)
+    out["unit_id"] = ev.index.astype(str)
+    return out.reset_index(drop=True)
+
+
+def case_events_by_age(events: pd.DataFrame) -> pd.DataFrame:
+    """Notifications and new cases in the period by the child's age on the day, tidy
+    (``event_type``, ``age_group``, ``events``): per event type its ``I alt`` row (also
+    when 0) and the age groups with events."""
+    rows = []
+    for event in AGE_EVENTS:
+        part = events[events["event_type"] == event]
+        rows.append((event, TOTAL, len(part)))
+        counts = part["age_group"].value_counts()
+        rows += [(event, age, int(counts[age])) for age in AGE_LABELS if age in counts.index]
+    return pd.DataFrame(rows, columns=EVENTS_BY_AGE_COLUMNS).astype({"events": int})
+
+
 def district_units(interventions: pd.DataFrame, case_events: pd.DataFrame, t0, t1, by: str = "district") -> dict:
     """The units behind the district (or case-worker) figures, each with its ``by`` value:
     ``children`` (active on t1, with ``step``), ``placed`` and ``preventive`` (those of them

@@ -7,6 +7,12 @@ and "målopfyldelse, udvikling/fastholdelse af funktionsniveau"), from the contr
   child with no active intervention that day are left out. Each child counts once per year
   and step with the mean of its measurements there (``I alt``: of all its measurements in
   the year); the mean over children has a 95 % t interval.
+- School absence by kind and age (seed 002: "Skolefravær ... anbragte og børn med
+  forebyggende foranstaltninger; aldersgrupper"): over the whole period, a measurement
+  belongs to placed (step 4-6 that day) or preventive (1-3) and to the child's age group on
+  its date (birth date of the intervention that gives the step); each child counts once
+  per row with the mean of its measurements there, so a child who moved from preventive to
+  placed, or into another age group, is in both rows and once in ``I alt``.
 - Change in function score (``function_score``): per child with at least two measurements
   in the period, the last minus the first; by the step at the first measurement (children
   with no active intervention then are left out); mean with a 95 % t interval.
@@ -23,13 +29,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..data.periods import as_date
+from ..data.periods import age_on, as_date
 from ..data.steps import PLACEMENT_STEPS
 from .intervals import t_interval, wilson
+from .staircase import AGE_LABELS, UNKNOWN_AGE, age_group
 
 TOTAL = "I alt"
 ABSENCE, FUNCTION, GOAL = "school_absence_pct", "function_score", "goal_met"
 ABSENCE_COLUMNS = ["year", "step", "children", "mean_absence_pct", "ci_low", "ci_high"]
+ABSENCE_GROUP_COLUMNS = ["kind", "age_group", "children", "mean_absence_pct", "ci_low", "ci_high"]
 CHANGE_COLUMNS = ["step", "children", "mean_change", "ci_low", "ci_high"]
 GOAL_COLUMNS = ["kind", "target_group", "children", "goal_met", "share", "ci_low", "ci_high"]
 #: placed (steps 4-6) or preventive (1-3): the child's highest step on the assessment's date
@@ -95,6 +103,49 @@ def school_absence(outcomes: pd.DataFrame, interventions: pd.DataFrame, t0, t1) 
     return pd.DataFrame(out, columns=ABSENCE_COLUMNS).astype({"year": int, "children": int})
 
 
+def absence_group_units(outcomes: pd.DataFrame, interventions: pd.DataFrame, t0, t1) -> pd.DataFrame:
+    """The period's absence measurements on days with an active intervention, each with
+    ``kind`` (placed or preventive by the step that day), ``age_group`` (the child's age
+    on the date; "Ukendt" without a birth date) and ``unit_id`` (the child)."""
+    columns = ["person_id", "date", "value", "kind", "age_group", "unit_id"]
+    rows = measurements(outcomes, ABSENCE, t0, t1)
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    rows = pd.concat([rows, defining_rows(rows, interventions)], axis=1).dropna(subset=["step"])
+    rows["kind"] = ["placed" if int(s) in PLACEMENT_STEPS else "preventive" for s in rows["step"]]
+    ages = age_on(pd.to_datetime(rows["birth_date"]), rows["date"])
+    rows["age_group"] = age_group(ages).fillna(UNKNOWN_AGE)
+    rows["unit_id"] = rows["person_id"]
+    return rows[columns].reset_index(drop=True)
+
+
+def _kind_margins(frame: pd.DataFrame, column: str, levels: list[str]):
+    """The rows of a table by ``kind`` (placed, preventive) and ``column`` with margins only:
+    ``(kind, level, rows)`` for in all, each kind, then each level (``I alt`` for the other)."""
+    keys = [(TOTAL, TOTAL), *((k, TOTAL) for k in GOAL_KINDS), *((TOTAL, v) for v in levels)]
+    for kind, level in keys:
+        here = frame
+        if kind != TOTAL:
+            here = here[here["kind"] == kind]
+        if level != TOTAL:
+            here = here[here[column] == level]
+        yield kind, level, here
+
+
+def absence_by_group(units: pd.DataFrame) -> pd.DataFrame:
+    """``kind`` and ``age_group`` (``I alt`` rows: in all, placed and preventive, then each
+    age group present), ``children`` measured and the mean absence % over the children's
+    means in the row with its 95 % t interval. Empty when no child was measured."""
+    if units.empty:
+        return pd.DataFrame(columns=ABSENCE_GROUP_COLUMNS)
+    ages = [a for a in AGE_LABELS if a in set(units["age_group"])]
+    out = []
+    for kind, age, here in _kind_margins(units, "age_group", ages):
+        means = here.groupby("person_id")["value"].mean()
+        out.append((kind, age, len(means), *t_interval(means)))
+    return pd.DataFrame(out, columns=ABSENCE_GROUP_COLUMNS).astype({"children": int})
+
+
 def function_changes(outcomes: pd.DataFrame, interventions: pd.DataFrame, t0, t1) -> pd.DataFrame:
     """Per child with at least two function scores in [t0, t1]: ``first``, ``last`` (by
     date), ``change`` = last - first and ``step`` at the first measurement (NA: no active
@@ -134,13 +185,15 @@ def function_change(outcomes: pd.DataFrame, interventions: pd.DataFrame, t0, t1)
 
 def defining_rows(rows: pd.DataFrame, interventions: pd.DataFrame) -> pd.DataFrame:
     """Per row (``person_id``, ``date``): the child's highest ``step`` active that day and the
-    ``target_group`` of the intervention that gives it (the earliest start among equal
-    steps, as on the staircase); NA where no intervention is active."""
+    ``target_group`` and ``birth_date`` of the intervention that gives it (the earliest start
+    among equal steps, as on the staircase); NA where no intervention is active."""
     out = pd.DataFrame({"step": pd.Series(pd.NA, index=rows.index, dtype=object)})
     out["target_group"] = pd.Series(pd.NA, index=rows.index, dtype=object)
+    out["birth_date"] = pd.Series(pd.NaT, index=rows.index, dtype="datetime64[ns]")
     if rows.empty or interventions is None or interventions.empty:
         return out
     target = interventions.get("target_group")
+    born = interventions.get("birth_date")
     iv = pd.DataFrame(
         {
             "person_id": interventions["person_id"].to_numpy(dtype=object),
@@ -148,6 +201,7 @@ def defining_rows(rows: pd.DataFrame, interventions: pd.DataFrame) -> pd.DataFra
             "start": pd.to_datetime(interventions["start_date"]).to_numpy(),
             "end": pd.to_datetime(interventions["end_date"]).to_numpy(),
             "group": (target.astype(object).fillna(UNKNOWN_GROUP) if target is not None else UNKNOWN_GROUP),
+            "born": pd.to_datetime(born).to_numpy() if born is not None else pd.NaT,
         }
     ).dropna(subset=["step"])
     pairs = rows[["person_id", "date"]].reset_index(names="_row").merge(iv, on="person_id")
@@ -156,6 +210,7 @@ def defining_rows(rows: pd.DataFrame, interventions: pd.DataFrame) -> pd.DataFra
     top = top.drop_duplicates("_row").set_index("_row")
     out.loc[top.index, "step"] = [str(int(s)) for s in top["step"]]
     out.loc[top.index, "target_group"] = top["group"].astype(str).to_numpy()
+    out.loc[top.index, "birth_date"] = pd.to_datetime(top["born"]).to_numpy()
     return out
 
 
@@ -183,14 +238,8 @@ def goal_attainment(assessments: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=GOAL_COLUMNS)
     present = set(assessments["target_group"])
     groups = [*(g for g in TARGET_GROUPS if g in present), *sorted(present - set(TARGET_GROUPS))]
-    keys = [(TOTAL, TOTAL), *((k, TOTAL) for k in GOAL_KINDS), *((TOTAL, g) for g in groups)]
     out = []
-    for kind, group in keys:
-        here = assessments
-        if kind != TOTAL:
-            here = here[here["kind"] == kind]
-        if group != TOTAL:
-            here = here[here["target_group"] == group]
+    for kind, group, here in _kind_margins(assessments, "target_group", groups):
         n, met = len(here), int(here["met"].sum())
         low, high = wilson(met, n)
         out.append((kind, group, n, met, met / n if n else float("nan"), float(low), float(high)))

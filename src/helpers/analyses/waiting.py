@@ -21,10 +21,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..data.periods import as_date
+from ..data.periods import age_on, as_date
+from .staircase import AGE_LABELS, UNKNOWN_AGE, age_group
 from .survival import median_with_interval
 
 TOTAL = "I alt"
+UNKNOWN_GROUP = "Ukendt"
+TARGET_GROUPS = ("udsat", "handicap")
+GROUP_COLUMNS = ["target_group", "age_group", "children_waiting"]
 COLUMNS = ["step", "children_waiting", "referrals", "median_days", "ci_low", "ci_high"]
 
 
@@ -98,3 +102,46 @@ def waiting_list(waiting: pd.DataFrame, t0, t1) -> pd.DataFrame:
         rows.append((step, here["person_id"].nunique(), len(refs), median, low, high))
     out = pd.DataFrame(rows, columns=COLUMNS)
     return out.astype({"children_waiting": int, "referrals": int})
+
+
+def waiting_children(waiting: pd.DataFrame, interventions: pd.DataFrame | None, t) -> pd.DataFrame:
+    """The children waiting on ``t`` (one row each: ``person_id``, ``unit_id``) with what
+    seed 002 breaks the waiting list down by, from the child's interventions (the waiting
+    list itself has neither): ``target_group`` of the child's latest intervention started
+    by ``t`` (else its first one), and ``age_group`` on ``t`` from the birth date there;
+    "Ukendt" for a child with no interventions."""
+    t = as_date(t)
+    open_ = waiting_on(waiting, t).drop_duplicates("person_id")[["person_id", "unit_id"]].reset_index(drop=True)
+    group = pd.Series(UNKNOWN_GROUP, index=open_.index, dtype=object)
+    born = pd.Series(pd.NaT, index=open_.index, dtype="datetime64[ns]")
+    if interventions is not None and len(interventions) and len(open_):
+        iv = interventions[interventions["person_id"].isin(set(open_["person_id"]))].copy()
+        start = pd.to_datetime(iv["start_date"])
+        # the latest intervention started by t; for a child with none, its earliest one
+        started = iv[start <= t].assign(_start=start).sort_values("_start", ascending=False, kind="stable")
+        later = iv[start > t].assign(_start=start).sort_values("_start", kind="stable")
+        iv = pd.concat([started, later])
+        first = iv.drop_duplicates("person_id").set_index("person_id")
+        if "target_group" in first:
+            group = open_["person_id"].map(first["target_group"]).astype(object).fillna(UNKNOWN_GROUP)
+        if "birth_date" in iv:
+            births = iv.dropna(subset=["birth_date"]).drop_duplicates("person_id").set_index("person_id")
+            born = pd.to_datetime(open_["person_id"].map(births["birth_date"]))
+    open_["target_group"] = group.to_numpy()
+    open_["age_group"] = age_group(age_on(born, t)).fillna(UNKNOWN_AGE).to_numpy()
+    return open_
+
+
+def waiting_by_group(children: pd.DataFrame) -> pd.DataFrame:
+    """Children waiting by target group and by age group (margins only, so no cell is a
+    cross of the two), tidy (``target_group``, ``age_group``, ``children_waiting``): ``I
+    alt`` first, then each target group present, then each age group present."""
+    if children.empty:
+        return pd.DataFrame(columns=GROUP_COLUMNS)
+    present = set(children["target_group"])
+    groups = [*(g for g in TARGET_GROUPS if g in present), *sorted(present - set(TARGET_GROUPS))]
+    ages = [a for a in AGE_LABELS if a in set(children["age_group"])]
+    rows = [(TOTAL, TOTAL, children["person_id"].nunique())]
+    rows += [(g, TOTAL, children.loc[children["target_group"] == g, "person_id"].nunique()) for g in groups]
+    rows += [(TOTAL, a, children.loc[children["age_group"] == a, "person_id"].nunique()) for a in ages]
+    return pd.DataFrame(rows, columns=GROUP_COLUMNS).astype({"children_waiting": int})

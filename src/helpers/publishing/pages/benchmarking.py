@@ -16,7 +16,7 @@ from ...analyses.budget import direction_da
 from ...analyses.key_figures import key_figures
 from ..disclosure import TableSpec
 from ..formats import num_da
-from .key_figures import district_spec, key_figures_spec
+from .key_figures import case_events_age_spec, district_spec, key_figures_spec
 
 #: The public key figures that are concepts of the book (named apart from the same figure
 #: computed from the municipality's own records).
@@ -123,6 +123,9 @@ def specs(report) -> list[TableSpec]:
             report.municipality,
         )
         out.append(key_figures_spec(figures, caption=f"Nøgletal, {report.period_da}"))
+        by_age = case_events_age_spec(children, events, report.period_start, report.period_end)
+        if by_age is not None:
+            out.append(by_age)
     if not children.empty:
         out.append(
             district_spec(children, events, report.period_start, report.period_end, "district", "Nøgletal pr. distrikt")

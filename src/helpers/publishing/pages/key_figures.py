@@ -1,5 +1,5 @@
 """The key-figure catalogue as published: the ``key_figures`` table and the district and
-case-worker tables, with the units behind every count and amount (computed in
+case-worker tables and notifications and new cases by age, with the units behind every count and amount (computed in
 :mod:`helpers.analyses.key_figures`).
 
 Units: ``child`` (pseudonymised person id), ``placement`` (a continuous placement or a new
@@ -11,7 +11,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ...analyses.key_figures import PUBLISHED_COLUMNS, district_figures, district_units
+from ...analyses.key_figures import (
+    EVENT_LABELS,
+    PUBLISHED_COLUMNS,
+    TOTAL,
+    case_event_ages,
+    case_events_by_age,
+    district_figures,
+    district_units,
+)
 from .. import concepts
 from ..disclosure import Cell, Statistic, TableSpec, amount_cells, count_cells, statistics
 from ..formats import num_da, pct1_da
@@ -110,4 +118,37 @@ def district_spec(interventions, case_events, t0, t1, by: str, caption: str) -> 
     stats += statistics(name, table, ["spending_per_child"], ["spending", "children_with_spending"])
     return TableSpec(
         name, table, cells, stats, priority=2 if by == "district" else 1, caption=caption, formats=DISTRICT_FORMATS
+    )
+
+
+def case_events_age_spec(interventions, case_events, t0, t1) -> TableSpec | None:
+    """``case_events_by_age``: notifications and new cases in the period by the child's age
+    on the day (:func:`helpers.analyses.key_figures.case_events_by_age`); the events are
+    the key figures' own, so the two tables are protected together."""
+    units = case_event_ages(interventions, case_events, t0, t1)
+    if units.empty:
+        return None
+    name = "case_events_by_age"
+    table = case_events_by_age(units)
+    cells = count_cells(name, table, "events", units, "event", ["event_type", "age_group"])
+    # the key figures' concept: its group is the event type's label ("Underretninger"), so
+    # the "I alt" rows must equal the key figures' counts; age rows are groups of their own
+    groups = [
+        EVENT_LABELS[e] + ("" if a == TOTAL else f", {a}") for e, a in zip(table["event_type"], table["age_group"])
+    ]
+    concepts = [("case_events", g, i, "events") for i, g in enumerate(groups)]
+    return TableSpec(
+        name,
+        table,
+        cells,
+        priority=1,
+        caption="Underretninger og nye sager i perioden efter barnets alder",
+        formats={"event_type": lambda e: EVENT_LABELS.get(e, e)},
+        labels={"event_type": "Hændelse", "age_group": "Alder på dagen", "events": "Antal"},
+        source=(
+            "Kommunens sagshændelser; alderen er barnets alder den dag, med fødselsdatoen fra barnets indsatser "
+            "(«Ukendt» for et barn uden indsatser). Seed 002: antal nye sager og underretninger opdelt på "
+            "aldersgrupper."
+        ),
+        concepts=concepts,
     )

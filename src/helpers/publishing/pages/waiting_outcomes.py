@@ -1,6 +1,8 @@
 """The "Ventelister og resultater" page: children waiting for a measure at the period's end
-with the Kaplan-Meier median wait (computed in :mod:`helpers.analyses.waiting`), and school
-absence and change in function score by step (:mod:`helpers.analyses.outcomes`).
+with the Kaplan-Meier median wait, and by target group and age (computed in
+:mod:`helpers.analyses.waiting`); school absence by year and step and for placed and
+preventive children and by age, change in function score by step, and goal attainment
+(:mod:`helpers.analyses.outcomes`).
 
 Units: ``child`` (pseudonymised person id) for every count of children, so the page is
 protected together with the other children's pages of the municipality and period;
@@ -76,6 +78,31 @@ def waiting_specs(rows: pd.DataFrame, t0, t1) -> list[TableSpec]:
     ]
 
 
+def waiting_groups_spec(rows: pd.DataFrame, interventions: pd.DataFrame | None, t1) -> TableSpec | None:
+    """``waiting_by_group``: the children waiting at the period's end by target group and by
+    age group (margins only), the same children as ``waiting_list`` and so linked to it
+    (:func:`helpers.analyses.waiting.waiting_by_group`)."""
+    children = waiting.waiting_children(rows, interventions, t1)
+    table = waiting.waiting_by_group(children)
+    if table.empty:
+        return None
+    name = "waiting_by_group"
+    cells = count_cells(name, table, "children_waiting", children, "child", ["target_group", "age_group"])
+    return TableSpec(
+        name,
+        table,
+        cells,
+        priority=2,
+        caption="Børn og unge på venteliste ved periodens slutning efter målgruppe og alder",
+        labels={"target_group": "Målgruppe", "age_group": "Alder", "children_waiting": "Børn på venteliste"},
+        source=(
+            "Kommunens venteliste; målgruppe og fødselsdato fra barnets seneste indsats (ventelisten har ingen af "
+            "delene), «Ukendt» for et barn uden indsatser. Seed 002: børn og unge på venteliste opdelt på "
+            "handicappede og socialt udsatte og på alder."
+        ),
+    )
+
+
 def absence_spec(rows: pd.DataFrame, interventions: pd.DataFrame, t0, t1) -> TableSpec | None:
     """``school_absence``: per year and step (and ``I alt``) the children measured and their
     mean absence % with its 95 % t interval."""
@@ -101,6 +128,49 @@ def absence_spec(rows: pd.DataFrame, interventions: pd.DataFrame, t0, t1) -> Tab
             "ci_high": "95 %-KI øvre",
         },
         source="Kommunens målinger af skolefravær; trinnet er barnets højeste aktive trin på måledagen.",
+    )
+
+
+def absence_groups_spec(rows: pd.DataFrame, interventions: pd.DataFrame, t0, t1) -> TableSpec | None:
+    """``school_absence_groups``: over the period, the children measured and their mean
+    absence % with its 95 % t interval, in all, placed and preventive, and per age group
+    (:func:`helpers.analyses.outcomes.absence_by_group`)."""
+    units = outcomes.absence_group_units(rows, interventions, t0, t1)
+    table = outcomes.absence_by_group(units)
+    if table.empty:
+        return None
+    name = "school_absence_groups"
+    cells = count_cells(name, table, "children", units, "child", ["kind", "age_group"])
+    stats = statistics(name, table, ["mean_absence_pct", "ci_low", "ci_high"], ["children"], table["children"])
+    groups = [k if k != TOTAL else a for k, a in zip(table["kind"], table["age_group"])]
+    concepts = [
+        (concept, group, i, column)
+        for i, group in enumerate(groups)
+        for concept, column in (("child_absence_measured", "children"), ("child_absence_mean_pct", "mean_absence_pct"))
+    ]
+    return TableSpec(
+        name,
+        table,
+        cells,
+        stats,
+        priority=1,
+        caption="Skolefravær i perioden, anbragte og forebyggende og efter alder",
+        formats={"kind": lambda k: GOAL_KIND_LABELS.get(k, k)},
+        labels={
+            "kind": "Indsats",
+            "age_group": "Alder på måledagen",
+            "children": "Børn målt",
+            "mean_absence_pct": "Gns. fravær (%)",
+            "ci_low": "95 %-KI nedre",
+            "ci_high": "95 %-KI øvre",
+        },
+        source=(
+            "Kommunens målinger af skolefravær; anbragt (trin 4-6) eller forebyggende (trin 1-3) efter barnets "
+            "højeste aktive trin på måledagen. Et barn, der skiftede fra forebyggende til anbragt eller fyldte år "
+            "ind i en ny aldersgruppe, tæller i begge rækker og én gang i alt. Seed 002: skolefravær for anbragte "
+            "og børn med forebyggende foranstaltninger, efter aldersgruppe."
+        ),
+        concepts=concepts,
     )
 
 
@@ -191,15 +261,18 @@ def specs(report) -> list[TableSpec]:
     t0, t1 = report.period_start, report.period_end
     out = []
     rows = report.rows("waiting_list")
+    interventions = report.rows("interventions")
+    if not {"person_id", "step", "start_date", "end_date"} <= set(interventions.columns):
+        interventions = None
     if len(rows) and {"person_id", "referral_date"} <= set(rows.columns):
         out += waiting_specs(rows, t0, t1)
+        groups = waiting_groups_spec(rows, interventions, t1) if out else None
+        out += [groups] if groups else []
     measured = report.rows("child_outcomes")
     if len(measured) and {"person_id", "date", "indicator", "value"} <= set(measured.columns):
-        interventions = report.rows("interventions")
-        if not {"person_id", "step", "start_date", "end_date"} <= set(interventions.columns):
-            interventions = None
         made = (
             absence_spec(measured, interventions, t0, t1),
+            absence_groups_spec(measured, interventions, t0, t1),
             change_spec(measured, interventions, t0, t1),
             goal_spec(measured, interventions, t0, t1),
         )
@@ -260,6 +333,27 @@ def medians(waiting_list) -> pd.DataFrame:
         out.append(
             {
                 "label": _step_da(step),
+                "value": float(v),
+                "low": float(v) if low is None or pd.isna(low) else float(low),
+                "high": float(v) if high is None or pd.isna(high) else float(high),
+            }
+        )
+    return pd.DataFrame(out, columns=["label", "value", "low", "high"])
+
+
+def absence_group_points(groups) -> pd.DataFrame:
+    """The published mean absence in all, placed and preventive and per age group
+    (withheld ones left out) for a figure, one dot a row of ``school_absence_groups``."""
+    out = []
+    for i, r in enumerate(groups.data.itertuples(index=False)):
+        v = groups.value(i, "mean_absence_pct")
+        if v is None or pd.isna(v):
+            continue
+        low, high = groups.value(i, "ci_low"), groups.value(i, "ci_high")
+        label = GOAL_KIND_LABELS.get(r.kind, r.age_group if r.kind == TOTAL else r.kind)
+        out.append(
+            {
+                "label": label,
                 "value": float(v),
                 "low": float(v) if low is None or pd.isna(low) else float(low),
                 "high": float(v) if high is None or pd.isna(high) else float(high),
