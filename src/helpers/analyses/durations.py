@@ -35,13 +35,12 @@ import pandas as pd
 
 from ..data.periods import active_in, as_date
 from ..data.steps import PLACEMENT_STEPS, PREVENTIVE_STEPS
+from .staircase import UNKNOWN_GROUP, target_group_levels
 from .survival import median_with_interval
 
 TOTAL = "I alt"
 #: The two kinds of spell, as the tables name them, and their steps.
 KINDS = {"placement": PLACEMENT_STEPS, "preventive": PREVENTIVE_STEPS}
-TARGET_GROUPS = ("udsat", "handicap")
-UNKNOWN_GROUP = "Ukendt"
 #: Days in a month (a Gregorian year / 12) for the shortest and longest spell in whole months.
 DAYS_PER_MONTH = 365.25 / 12
 _OPEN_END = pd.Timestamp("2262-01-01")  # an empty end date: later than any date of the contract
@@ -156,8 +155,7 @@ def duration_groups(interventions: pd.DataFrame, t0, t1) -> list[tuple[str, str,
         out.append((kind, TOTAL, TOTAL, joined))
         for step in steps:
             out.append((kind, str(step), TOTAL, one_step[one_step["step"] == str(step)]))
-        present = set(joined["target_group"])
-        for group in [*(g for g in TARGET_GROUPS if g in present), *sorted(present - set(TARGET_GROUPS))]:
+        for group in target_group_levels(joined["target_group"]):
             out.append((kind, TOTAL, group, joined[joined["target_group"] == group]))
     return out
 

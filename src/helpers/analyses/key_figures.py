@@ -28,7 +28,15 @@ from ..data.periods import age_on, as_date, days_active, year_parts
 from ..data.steps import PLACEMENT_STEPS, PLACEMENT_TYPES, PREVENTIVE_STEPS, STEP_LABELS, UNKNOWN_PLACEMENT
 from .budget import deviation_pct, step_budget, year_budget
 from .durations import median_duration, spells, survival_data
-from .staircase import AGE_LABELS, UNKNOWN_AGE, age_group, highest_active
+from .staircase import (
+    AGE_LABELS,
+    TARGET_GROUPS,
+    UNKNOWN_AGE,
+    UNKNOWN_GROUP,
+    age_group,
+    highest_active,
+    target_group_levels,
+)
 
 TOTAL = "I alt"
 PUBLISHED_COLUMNS = ["municipality", "period_start", "period_end", "figure", "group", "value"]
@@ -154,8 +162,6 @@ def new_placements(interventions: pd.DataFrame, t0, t1) -> pd.DataFrame:
 #: The breakdown of new placements seed 002 asks for: placement step, target group and age
 #: at the start of the placement (``new_placements.csv``).
 NEW_PLACEMENT_BY = ("step", "target_group", "age_group")
-TARGET_GROUPS = ("udsat", "handicap")
-UNKNOWN_GROUP = "Ukendt"
 
 
 def new_placement_children(interventions: pd.DataFrame, t0, t1) -> pd.DataFrame:
@@ -182,8 +188,7 @@ def new_placements_by_group(children: pd.DataFrame) -> pd.DataFrame:
     missing combination is 0); the margins are always there."""
     levels = {
         "step": [str(s) for s in PLACEMENT_STEPS],
-        "target_group": [g for g in TARGET_GROUPS if g in set(children["target_group"])]
-        + sorted(set(children["target_group"]) - set(TARGET_GROUPS)),
+        "target_group": target_group_levels(children["target_group"]),
         "age_group": [a for a in AGE_LABELS if a in set(children["age_group"])],
     }
     rows = []

@@ -32,7 +32,7 @@ import pandas as pd
 from ..data.periods import age_on, as_date
 from ..data.steps import PLACEMENT_STEPS
 from .intervals import t_interval, wilson
-from .staircase import AGE_LABELS, UNKNOWN_AGE, age_group
+from .staircase import AGE_LABELS, UNKNOWN_AGE, UNKNOWN_GROUP, age_group, target_group_levels
 
 TOTAL = "I alt"
 ABSENCE, FUNCTION, GOAL = "school_absence_pct", "function_score", "goal_met"
@@ -42,8 +42,6 @@ CHANGE_COLUMNS = ["step", "children", "mean_change", "ci_low", "ci_high"]
 GOAL_COLUMNS = ["kind", "target_group", "children", "goal_met", "share", "ci_low", "ci_high"]
 #: placed (steps 4-6) or preventive (1-3): the child's highest step on the assessment's date
 GOAL_KINDS = ("placed", "preventive")
-TARGET_GROUPS = ("udsat", "handicap")
-UNKNOWN_GROUP = "Ukendt"
 
 
 def measurements(outcomes: pd.DataFrame, indicator: str, t0, t1) -> pd.DataFrame:
@@ -236,10 +234,10 @@ def goal_attainment(assessments: pd.DataFrame) -> pd.DataFrame:
     ``share`` met and its 95 % Wilson interval. Empty when no child was assessed."""
     if assessments.empty:
         return pd.DataFrame(columns=GOAL_COLUMNS)
-    present = set(assessments["target_group"])
-    groups = [*(g for g in TARGET_GROUPS if g in present), *sorted(present - set(TARGET_GROUPS))]
     out = []
-    for kind, group, here in _kind_margins(assessments, "target_group", groups):
+    for kind, group, here in _kind_margins(
+        assessments, "target_group", target_group_levels(assessments["target_group"])
+    ):
         n, met = len(here), int(here["met"].sum())
         low, high = wilson(met, n)
         out.append((kind, group, n, met, met / n if n else float("nan"), float(low), float(high)))

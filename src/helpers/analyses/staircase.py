@@ -27,6 +27,19 @@ OLDER = "23 år og derover"
 #: Only a missing birth date gives an unknown age.
 UNKNOWN_AGE = "Ukendt"
 AGE_LABELS = [label for _, _, label in AGE_GROUPS] + [OLDER, UNKNOWN_AGE]
+#: The contract's target groups of children's interventions, in the order tables show them;
+#: a row without one is "Ukendt".
+TARGET_GROUPS = ("udsat", "handicap")
+UNKNOWN_GROUP = "Ukendt"
+
+
+def target_group_levels(values) -> list[str]:
+    """The target groups among ``values`` in table order: udsat, handicap, then any other
+    (e.g. "Ukendt") alphabetically."""
+    present = set(values)
+    return [*(g for g in TARGET_GROUPS if g in present), *sorted(present - set(TARGET_GROUPS))]
+
+
 DIRECTIONS = ("ned", "samme", "op")
 DIRECTION_LABELS = {"ned": "Ned ad trappen (inkl. ophørte)", "samme": "Samme trin", "op": "Op ad trappen"}
 BREAKDOWNS = {"district": "Distrikt", "target_group": "Målgruppe", "age_group": "Aldersgruppe"}

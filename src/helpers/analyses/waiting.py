@@ -22,12 +22,10 @@ import numpy as np
 import pandas as pd
 
 from ..data.periods import age_on, as_date
-from .staircase import AGE_LABELS, UNKNOWN_AGE, age_group
+from .staircase import AGE_LABELS, UNKNOWN_AGE, UNKNOWN_GROUP, age_group, target_group_levels
 from .survival import median_with_interval
 
 TOTAL = "I alt"
-UNKNOWN_GROUP = "Ukendt"
-TARGET_GROUPS = ("udsat", "handicap")
 GROUP_COLUMNS = ["target_group", "age_group", "children_waiting"]
 COLUMNS = ["step", "children_waiting", "referrals", "median_days", "ci_low", "ci_high"]
 
@@ -138,8 +136,7 @@ def waiting_by_group(children: pd.DataFrame) -> pd.DataFrame:
     alt`` first, then each target group present, then each age group present."""
     if children.empty:
         return pd.DataFrame(columns=GROUP_COLUMNS)
-    present = set(children["target_group"])
-    groups = [*(g for g in TARGET_GROUPS if g in present), *sorted(present - set(TARGET_GROUPS))]
+    groups = target_group_levels(children["target_group"])
     ages = [a for a in AGE_LABELS if a in set(children["age_group"])]
     rows = [(TOTAL, TOTAL, children["person_id"].nunique())]
     rows += [(g, TOTAL, children.loc[children["target_group"] == g, "person_id"].nunique()) for g in groups]

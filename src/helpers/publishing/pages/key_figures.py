@@ -1,6 +1,6 @@
-"""The key-figure catalogue as published: the ``key_figures`` table and the district and
-case-worker tables and notifications and new cases by age, with the units behind every count and amount (computed in
-:mod:`helpers.analyses.key_figures`).
+"""The key-figure catalogue as published: the ``key_figures`` table, the district and
+case-worker tables, and notifications and new cases by age, with the units behind every
+count and amount (computed in :mod:`helpers.analyses.key_figures`).
 
 Units: ``child`` (pseudonymised person id), ``placement`` (a continuous placement or a new
 placement: child and start date), ``event`` (a case event) and ``intervention`` (an
