@@ -107,6 +107,8 @@ else:
     display(report.table("key_figures"))
 if "case_events_by_age" in report.specs:
     display(report.table("case_events_by_age"))
+if "deadlines_by_type" in report.specs:
+    display(report.table("deadlines_by_type"))
 
 # %% [markdown]
 # Anbragte og børn med forebyggende indsatser tælles ved periodens slutning efter deres højeste
@@ -117,8 +119,13 @@ if "case_events_by_age" in report.specs:
 # %-interval. Et gennemsnit af de anbringelser, der tilfældigvis sluttede i perioden, ville
 # undervurdere varigheden; gennemsnit, korteste og længste varighed efter trin og målgruppe står
 # på siden Indsatstrappen med det forbehold. Forbrug er den
-# bevilgede månedlige udgift omregnet til dage i perioden. De dyreste 10 % vises kun som antal
-# og andel af forbruget – aldrig som enkeltsager.
+# bevilgede månedlige udgift omregnet til dage i perioden. De særligt dyre sager er de dyreste
+# 10 % af børnene med forbrug (kommunen kan vælge 10-15 %, som Socialstyrelsen foreslår; den
+# valgte andel står i tabellen); de vises kun som antal, forbrug og prognose for året samlet –
+# aldrig som enkeltsager. Fristerne vises hver for sig efter type
+# (vurdering af en underretning inden for 24 timer, børnefaglig undersøgelse inden for 4
+# måneder, genvurdering af en klage inden for 4 uger) og kun for hændelser, hvor det er
+# registreret, om fristen blev holdt; de kan ikke lægges sammen til ét tal.
 
 # %% [markdown]
 # ## Distrikter

@@ -425,3 +425,102 @@ def test_notifications_and_new_cases_by_age_on_the_day_by_hand():
     assert ("case_events", "Nye sager, 6-11 år", 6, "events") in spec.concepts
     # no events in the period: no table
     assert kf_page.case_events_age_spec(iv, ev.iloc[:1], T0, T1) is None
+
+
+def test_deadlines_kept_per_deadline_type_by_hand(tmp_path):
+    ev = events(
+        [
+            ("P1", "2016-01-05", "underretning", None, True),  # row 0
+            ("P1", "2016-01-06", "underretning", None, False),  # row 1
+            ("P2", "2016-02-01", "underretning", None, True),  # row 2
+            ("P2", "2016-03-01", "underretning", None, None),  # row 3: not recorded, not counted
+            ("P1", "2015-12-20", "underretning", None, True),  # row 4: before the period
+            ("P3", "2016-04-01", "børnefaglig_undersøgelse", None, True),  # row 5
+            ("P3", "2016-05-01", "børnefaglig_undersøgelse", None, False),  # row 6
+            ("P2", "2016-06-01", "klage", "medhold", True),  # row 7
+            ("P2", "2016-06-02", "sag_lukket", None, True),  # row 8: a deadline the law list lacks
+            ("P4", "2016-04-02", "ny_sag", None, None),  # row 9: no deadline
+        ]
+    )
+    units = kf.deadline_events(ev, T0, T1)
+    table = kf.deadlines_by_type(units)
+    assert list(table["event_type"]) == ["underretning", "børnefaglig_undersøgelse", "klage", "sag_lukket"]
+    assert list(table["events"]) == [3, 2, 1, 1]
+    assert list(table["within_deadline"]) == [2, 1, 1, 1]
+    assert list(table["share"]) == pytest.approx([2 / 3, 1 / 2, 1, 1])
+    assert "24 timer" in table["deadline"].iloc[0] and "4 måneder" in table["deadline"].iloc[1]
+    assert table["deadline"].iloc[3] == kf.OTHER_DEADLINE
+
+    # 95 % Wilson interval for 2 of 3, by the formula
+    z, n, p = 1.959963984540054, 3, 2 / 3
+    centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
+    half = z * math.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
+    assert table["ci_low"].iloc[0] == pytest.approx(centre - half)
+    assert table["ci_high"].iloc[0] == pytest.approx(centre + half)
+
+    # the investigations' row is the key figures' own figure, over the same events
+    figures = kf.key_figures(interventions([]), ev, pd.DataFrame(), T0, T1, 851)
+    assert value(figures, "investigations_with_deadline") == table["events"].iloc[1]
+    assert value(figures, "investigations_within_deadline") == table["within_deadline"].iloc[1]
+    spec = kf_page.deadlines_spec(ev, T0, T1)
+    members = {(c.row, c.column): sorted(c.members) for c in spec.cells}
+    assert members[(0, "events")] == ["0", "1", "2"] and members[(0, "within_deadline")] == ["0", "2"]
+    assert members[(1, "events")] == ["5", "6"] and members[(1, "within_deadline")] == ["5"]
+    assert ("investigations_within_deadline_share", "I alt", 1, "share") in spec.concepts
+    assert ("events_within_deadline", "Underretninger", 0, "within_deadline") in spec.concepts
+
+    # every count here is 1-4: none is published, nor a share that would give it away
+    publish(spec, tmp_path)
+    published = pd.read_csv(tmp_path / "deadlines_by_type.csv")
+    assert published[["events", "within_deadline", "share"]].isna().all().all()
+    # no recorded deadline in the period: no table
+    assert kf_page.deadlines_spec(ev.iloc[[3, 4, 9]], T0, T1) is None
+
+
+def _paying_children(n, ends=None, late=()):
+    """``n`` children C01.. on step 2 from 1 January 2016 with monthly costs 1,000 x k (the
+    k-th child), open-ended unless ``ends`` gives an end date; ``late``: extra rows that
+    start after the period."""
+    ends = ends or {}
+    rows = [
+        (f"C{k:02d}", 2, "2016-01-01", ends.get(k), 1000.0 * k, "udsat", "2008-01-01", "egen", "cw1", "Nord")
+        for k in range(1, n + 1)
+    ]
+    return interventions(rows + list(late))
+
+
+def test_expensive_cases_share_is_a_parameter_of_10_to_15_percent():
+    iv = _paying_children(30)
+    assert value(kf.key_figures(iv, events([]), pd.DataFrame(), T0, T1, 851), "top_cases") == 3  # the default 10 %
+    table = kf.key_figures(iv, events([]), pd.DataFrame(), T0, T1, 851, top_share=0.12)
+    assert value(table, "top_cases") == 4  # ceil(3.6)
+    assert value(table, "top_cases_share_chosen") == 0.12
+    # the 4 dearest are children 27-30: (27 + 28 + 29 + 30) / (1 + ... + 30) of the spending
+    assert value(table, "top_cases_spending_share") == pytest.approx((27 + 28 + 29 + 30) / 465)
+    assert value(kf.key_figures(iv, events([]), pd.DataFrame(), T0, T1, 851, top_share=0.15), "top_cases") == 5
+    # 14 % of 50 children is 7 (0.14 x 50 is 7.000000000000001 in floating point: not 8)
+    assert value(kf.key_figures(_paying_children(50), events([]), pd.DataFrame(), T0, T1, 851, 0.14), "top_cases") == 7
+    for wrong in (0.05, 0.2, "ti procent", None):
+        with pytest.raises(ValueError, match="expensive_cases_share"):
+            kf.key_figures(iv, events([]), pd.DataFrame(), T0, T1, 851, top_share=wrong)
+
+
+def test_expensive_cases_forecast_for_the_year_by_hand():
+    # 10 children; the dearest (10) ends on 30 September, the second (9) runs the year out;
+    # child 9 also has a measure granted after the period (not known on 30 June: no forecast)
+    late = [("C09", 3, "2016-08-01", None, 50_000.0, "udsat", "2008-01-01", "egen", "cw1", "Nord")]
+    iv = _paying_children(10, ends={10: "2016-09-30"}, late=late)
+    table = kf.key_figures(iv, events([]), pd.DataFrame(), T0, T1, 851, top_share=0.15)
+    assert value(table, "top_cases") == 2  # ceil(1.5): children 10 and 9
+    # 2016 has 366 days; 1 January - 30 September is 274 days, the whole year 366
+    ten = 10_000 * 12 * 274 / 366
+    nine = 9_000 * 12 * 366 / 366
+    assert value(table, "top_cases_committed_year") == pytest.approx(ten + nine)
+    everyone = ten + sum(1000 * k * 12 for k in range(1, 10))
+    assert value(table, "spending_committed_year") == pytest.approx(everyone)
+    assert value(table, "top_cases_committed_share") == pytest.approx((ten + nine) / everyone)
+    # the forecast rests on the same children as the year's committed spending, as a sub-sum
+    rows = table.set_index(["figure", "group"])
+    top = set(rows.loc[("top_cases_committed_year", "I alt"), "members"])
+    year = set(rows.loc[("spending_committed_year", "I alt"), "members"])
+    assert top < year and len(top) == 2

@@ -2,6 +2,7 @@ import json
 import subprocess
 
 import nbformat
+import pandas as pd
 import pytest
 from conftest import BIN, reportbook, write_csv
 
@@ -270,3 +271,38 @@ def test_stopping_the_workers_leaves_no_pool_thread_for_the_exit_hook():
     runner._stop_workers(pool)
     left = [(t.name, w._closed) for t, w in pool_internals._threads_wakeups.items() if t.is_alive() or not w._closed]
     assert left == []
+
+
+def test_the_expensive_cases_share_is_set_in_runs_yml_checked_and_reaches_the_page(project_copy, tmp_path):
+    """``expensive_cases_share`` (seed 002: the 10-15 % dearest cases) is a matrix setting:
+    outside 10-15 % the run is refused in Danish without a traceback; inside, it reaches the
+    key figures of the page, and a change re-runs the page (it is part of the cache key)."""
+    from helpers.pipeline.runner import Run, check_settings, plan
+
+    lines = ["person_id,municipality,target_group,measure,step,start_date,monthly_cost,birth_date"]
+    lines += [f"B{k:02d},851,udsat,x,2,2016-01-01,{1000 * k},2008-01-01" for k in range(1, 41)]
+    data = tmp_path / "data"
+    write_csv(data / "interventions.csv", "\n".join(lines) + "\n")
+    env = {"REPORTBOOK_HOME": str(project_copy), "XDG_CACHE_HOME": str(tmp_path / "c")}
+    args = ["run", "--data", data, "--out", tmp_path / "out", "--municipality", "851", "--notebook", "benchmarking"]
+    args += ["--period", "2016-02-01:2016-08-01", "--jobs", "1"]
+
+    wrong = write_csv(tmp_path / "wrong.yml", "expensive_cases_share: 0.2\n")
+    refused = reportbook(*args, "--config", wrong, env=env)
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert "wrong.yml" in refused.stderr and "expensive_cases_share" in refused.stderr
+    assert not (tmp_path / "out" / "benchmarking").exists()
+
+    chosen = write_csv(tmp_path / "chosen.yml", "expensive_cases_share: 0.15\n")
+    reportbook(*args, "--config", chosen, env=env, check=True)
+    figures = pd.read_csv(tmp_path / "out" / "benchmarking" / "851_2016-02-01_2016-08-01" / "key_figures.csv")
+    rows = figures.set_index("figure")["value"]
+    assert rows["top_cases_share_chosen"] == 0.15 and rows["top_cases"] == 6  # 15 % of 40 children
+
+    run = [Run("benchmarking", 851, "2016-02-01", "2016-08-01")]
+    keys = {
+        share: plan(run, data, tmp_path / "p", settings=check_settings({"expensive_cases_share": share})).keys
+        for share in (0.10, 0.15)
+    }
+    assert keys[0.10][run[0]] != keys[0.15][run[0]]
+    assert check_settings({}) == {"expensive_cases_share": 0.10}

@@ -28,6 +28,7 @@ from ..data.periods import age_on, as_date, days_active, year_parts
 from ..data.steps import PLACEMENT_STEPS, PLACEMENT_TYPES, PREVENTIVE_STEPS, STEP_LABELS, UNKNOWN_PLACEMENT
 from .budget import deviation_pct, step_budget, year_budget
 from .durations import median_duration, spells, survival_data
+from .intervals import wilson
 from .staircase import (
     AGE_LABELS,
     TARGET_GROUPS,
@@ -40,7 +41,27 @@ from .staircase import (
 
 TOTAL = "I alt"
 PUBLISHED_COLUMNS = ["municipality", "period_start", "period_end", "figure", "group", "value"]
+#: The share of children counted as "særligt dyre enkeltsager": seed 002 asks for "de 10 til
+#: 15 procent, der udgør kommunens dyreste sager"; the default is 10 %, ``runs.yml`` may set
+#: ``expensive_cases_share`` within :data:`TOP_SHARE_RANGE`.
 TOP_SHARE = 0.10
+TOP_SHARE_RANGE = (0.10, 0.15)
+
+
+def check_top_share(share) -> float:
+    """``share`` as a float within :data:`TOP_SHARE_RANGE`, or a ValueError that says why."""
+    low, high = TOP_SHARE_RANGE
+    try:
+        value = float(share)
+    except (TypeError, ValueError):
+        value = float("nan")
+    if not low <= value <= high:
+        raise ValueError(
+            f"expensive_cases_share skal være et tal mellem {low:.2f} og {high:.2f} (seed 002: de 10-15 % "
+            f"dyreste sager), ikke {share!r}"
+        )
+    return value
+
 
 EVENT_LABELS = {
     "underretning": "Underretninger",
@@ -223,16 +244,24 @@ def placement_durations(interventions: pd.DataFrame, t0, t1) -> pd.DataFrame:
 
 
 def key_figures(
-    interventions: pd.DataFrame, case_events: pd.DataFrame, budget: pd.DataFrame, t0, t1, municipality: int
+    interventions: pd.DataFrame,
+    case_events: pd.DataFrame,
+    budget: pd.DataFrame,
+    t0,
+    t1,
+    municipality: int,
+    top_share: float = TOP_SHARE,
 ) -> pd.DataFrame:
-    """Every key figure for one municipality's rows and one period (tidy, unprotected)."""
+    """Every key figure for one municipality's rows and one period (tidy, unprotected);
+    ``top_share``: the share of children counted as particularly expensive cases (10-15 %)."""
+    top_share = check_top_share(top_share)
     t0, t1 = as_date(t0), as_date(t1)
     f = _Figures()
     top = highest_active(interventions, t1)
     _children(f, interventions, top, t0, t1)
     cost = cost_in(interventions, t0, t1)
     _spending(f, interventions, budget, cost, t0, t1)
-    _casework(f, interventions, top, cost)
+    _casework(f, interventions, top, cost, t1, top_share)
     _case_events(f, case_events, t0, t1)
     out = pd.DataFrame(f.rows)
     out.insert(0, "period_end", str(t1.date()))
@@ -327,13 +356,16 @@ def _spending(f: _Figures, iv: pd.DataFrame, budget: pd.DataFrame, cost: pd.Seri
         )
 
 
-def _casework(f: _Figures, iv: pd.DataFrame, top: pd.DataFrame, cost: pd.Series) -> None:
-    """The most expensive cases, spending by provider, children and spending per caseworker."""
+def _casework(f: _Figures, iv: pd.DataFrame, top: pd.DataFrame, cost: pd.Series, t1, top_share: float) -> None:
+    """The most expensive cases (the ``top_share`` of the children with spending in the
+    period, rounded up; seed 002's "særligt dyre enkeltsager") with their spending and their
+    forecast for the year, spending by provider, children and spending per caseworker."""
     paying = cost > 0
     total_cost = cost.sum()
     per_child = cost.groupby(iv["person_id"]).sum()
     per_child = per_child[per_child > 0].sort_values(ascending=False, kind="stable")
-    n_top = math.ceil(TOP_SHARE * len(per_child))
+    f.add("top_cases_share_chosen", TOTAL, top_share, "public")
+    n_top = math.ceil(round(top_share * len(per_child), 9))
     top_children = per_child.index[:n_top]
     f.count("top_cases", TOTAL, top_children, "child")
     in_top = iv["person_id"].isin(top_children)
@@ -343,6 +375,23 @@ def _casework(f: _Figures, iv: pd.DataFrame, top: pd.DataFrame, cost: pd.Series)
         TOTAL,
         cost[in_top].sum() / total_cost if total_cost else np.nan,
         inputs=[("top_cases_spending", TOTAL), ("spending", TOTAL)],
+    )
+    # "både ressourceforbrug og prognose": the same children's committed spending for the
+    # year of t1 (spending so far + granted measures to their end), as spending_committed_year
+    committed = committed_year(iv, t1)
+    top_committed = committed[iv.loc[committed.index, "person_id"].isin(top_children)]
+    f.amount(
+        "top_cases_committed_year",
+        TOTAL,
+        top_committed,
+        iv.loc[top_committed.index[top_committed > 0], "person_id"],
+        f"cost_year_{t1.year}",
+    )
+    f.statistic(
+        "top_cases_committed_share",
+        TOTAL,
+        top_committed.sum() / committed.sum() if committed.sum() else np.nan,
+        inputs=[("top_cases_committed_year", TOTAL), ("spending_committed_year", TOTAL)],
     )
 
     provider = iv["provider_type"].fillna("ukendt")
@@ -432,6 +481,55 @@ def case_events_by_age(events: pd.DataFrame) -> pd.DataFrame:
         counts = part["age_group"].value_counts()
         rows += [(event, age, int(counts[age])) for age in AGE_LABELS if age in counts.index]
     return pd.DataFrame(rows, columns=EVENTS_BY_AGE_COLUMNS).astype({"events": int})
+
+
+#: The statutory deadline of each case event type the contract's ``deadline_met`` can
+#: refer to (seed 002: "Sagsbehandlingsfrister overholdt", per deadline type). An event type
+#: with ``deadline_met`` recorded that is not listed here is shown as "Anden registreret frist".
+DEADLINES = {
+    "underretning": "Vurdering inden for 24 timer (serviceloven § 155, stk. 2)",
+    "børnefaglig_undersøgelse": "Afsluttet inden for 4 måneder (serviceloven § 50, stk. 7)",
+    "klage": "Afgørelsen genvurderet inden for 4 uger (retssikkerhedsloven)",
+}
+OTHER_DEADLINE = "Anden registreret frist"
+DEADLINE_COLUMNS = ["event_type", "deadline", "events", "within_deadline", "share", "ci_low", "ci_high"]
+
+
+def deadline_events(case_events: pd.DataFrame, t0, t1) -> pd.DataFrame:
+    """One row per case event in [t0, t1] with ``deadline_met`` recorded: ``event_type``,
+    ``met`` (bool) and ``unit_id`` (the event, as in the key figures)."""
+    columns = ["event_type", "met", "unit_id"]
+    if case_events is None or case_events.empty or "deadline_met" not in case_events:
+        return pd.DataFrame(columns=columns)
+    t0, t1 = as_date(t0), as_date(t1)
+    dates = pd.to_datetime(case_events["event_date"])
+    ev = case_events[(dates >= t0) & (dates <= t1) & case_events["deadline_met"].notna()]
+    return pd.DataFrame(
+        {
+            "event_type": ev["event_type"].to_numpy(dtype=object),
+            "met": ev["deadline_met"].astype(bool).to_numpy(),
+            "unit_id": ev.index.astype(str),
+        },
+        columns=columns,
+    )
+
+
+def deadlines_by_type(events: pd.DataFrame) -> pd.DataFrame:
+    """Deadlines kept per deadline type, tidy: ``event_type``, ``deadline`` (the statutory
+    deadline in Danish), ``events`` with the deadline recorded, ``within_deadline``, the
+    ``share`` kept and its 95 % Wilson interval. One row per event type with a recorded
+    deadline, in the order of :data:`DEADLINES` and then :data:`EVENT_LABELS`; no total, as
+    deadlines of different kinds do not add up to one figure."""
+    order = list(DEADLINES) + [e for e in EVENT_LABELS if e not in DEADLINES]
+    present = set(events["event_type"])
+    order += sorted(str(e) for e in present if e not in order)
+    rows = []
+    for event in (e for e in order if e in present):
+        part = events[events["event_type"] == event]
+        n, kept = len(part), int(part["met"].sum())
+        low, high = wilson(kept, n)
+        rows.append((event, DEADLINES.get(event, OTHER_DEADLINE), n, kept, kept / n, float(low), float(high)))
+    return pd.DataFrame(rows, columns=DEADLINE_COLUMNS).astype({"events": int, "within_deadline": int})
 
 
 def district_units(interventions: pd.DataFrame, case_events: pd.DataFrame, t0, t1, by: str = "district") -> dict:

@@ -605,6 +605,24 @@ def synth_case_events(interventions: pd.DataFrame, rng: np.random.Generator) -> 
     return pd.DataFrame(rows)
 
 
+#: The stream of the deadlines of notifications and complaints (added after the other
+#: tables, so that these keep their bytes).
+DEADLINE_STREAM = 13
+#: Share of notifications assessed within 24 hours and of complaints reconsidered within 4
+#: weeks (invented; investigations keep theirs, 72 %).
+DEADLINE_KEPT = {"underretning": 0.9, "klage": 0.8}
+
+
+def synth_deadlines(events: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """``deadline_met`` for notifications (the 24-hour assessment) and complaints (the
+    4-week reconsideration), drawn in the events' (sorted) order."""
+    events = events.copy()
+    for event, kept in DEADLINE_KEPT.items():
+        rows = events.index[events["event_type"] == event]
+        events.loc[rows, "deadline_met"] = np.where(rng.random(len(rows)) < kept, "ja", "nej")
+    return events
+
+
 def population(code: int, year: int, rng_base: float | None = None) -> int:
     """A municipality's population in ``year``: its 2015 population (Tabel 1.1, Aalborg about
     210,000, others ``rng_base``) growing ``POPULATION_GROWTH`` a year."""
@@ -945,6 +963,7 @@ def generate(out_dir: str | Path, seed: int = 2016) -> Path:
         out / "adult_registrations.csv", index=False, encoding="utf-8-sig", lineterminator="\n"
     )
     events = events.sort_values(["municipality", "event_date", "event_type", "person_id"], kind="stable")
+    events = synth_deadlines(events, np.random.default_rng([seed, DEADLINE_STREAM]))
     _dates_as_text(events, ["event_date"]).to_csv(out / "case_events.csv", index=False, lineterminator="\n")
     figures.to_csv(out / "municipality_figures.csv", index=False, lineterminator="\n")
     budget.to_csv(out / "budget_assumptions.csv", index=False, lineterminator="\n")

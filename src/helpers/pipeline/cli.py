@@ -111,6 +111,7 @@ def cmd_run(args) -> int:
             warm=args.warm,
             scheduler=args.scheduler,
             engine=args.engine or DEFAULT_ENGINE,
+            settings=config["settings"],
         )
     except RunLocked as err:
         print(f"reportbook run: {err}", file=sys.stderr)

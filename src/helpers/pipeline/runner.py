@@ -140,13 +140,34 @@ class Run:
         return f"{self.notebook} · {self.municipality} · {self.period_start}:{self.period_end}"
 
 
+#: The matrix's analysis settings that ``runs.yml`` may set, with their checks: each is
+#: passed to every run (``run_config["settings"]``) and is part of its cache key.
+SETTINGS = ("expensive_cases_share",)
+
+
+def check_settings(config: dict, where: str = "runs.yml") -> dict:
+    """The analysis settings of a matrix config (see :data:`SETTINGS`), checked; a
+    ValueError names the file and the setting."""
+    from ..analyses.key_figures import TOP_SHARE, check_top_share
+
+    settings = {"expensive_cases_share": TOP_SHARE}
+    if "expensive_cases_share" in config:
+        try:
+            settings["expensive_cases_share"] = check_top_share(config["expensive_cases_share"])
+        except ValueError as err:
+            raise ValueError(f"{where}: {err}") from None
+    return settings
+
+
 def load_config(path: str | Path | None = None) -> dict:
-    """The matrix config; its ``data`` and ``out`` paths are relative to the config file."""
+    """The matrix config; its ``data`` and ``out`` paths are relative to the config file,
+    and ``settings`` holds its checked analysis settings (:func:`check_settings`)."""
     path = Path(path or CONFIG_FILE)
     with open(path, encoding="utf-8") as fh:
         config = yaml.safe_load(fh)
     for key in ("data", "out"):
         config[key] = (path.resolve().parent / config[key]) if key in config else None
+    config["settings"] = check_settings(config, path.name)
     return config
 
 
@@ -345,12 +366,14 @@ def execute(
     engine: str = DEFAULT_ENGINE,
     publication: dict | None = None,
     notebooks: tuple = (),
+    settings: dict | None = None,
 ) -> tuple[Run, str | None]:
     """Execute one run with papermill into ``out/.staging`` (:func:`publish` moves it into
     place; the run's private record goes to the private sibling of ``out``). ``publication``:
     the periods published together, per scope (see :func:`publication_periods`; the run is
     given its own scope's); ``notebooks``: the pages of the whole matrix (what the brief
-    links to). Returns (run, None) or (run, error text)."""
+    links to); ``settings``: the matrix's analysis settings (:data:`SETTINGS`). Returns
+    (run, None) or (run, error text)."""
     import papermill as pm
 
     from . import engine as fork_engine
@@ -371,6 +394,7 @@ def execute(
             "matrix": True,
             "notebooks": sorted(notebooks),
             "publication": _own_publication(run, publication or {}),
+            "settings": dict(settings or check_settings({})),
         },
     }
     _current["paths"] = (target, tables)
@@ -421,6 +445,7 @@ def execute_remote(
     engine: str = DEFAULT_ENGINE,
     notebooks: tuple = (),
     publication: dict | None = None,
+    settings: dict | None = None,
 ) -> tuple[Run, str | None, dict[str, bytes]]:
     """A Dask task: execute one run in a scratch folder on the worker and return its files.
     With the fork engine the Dask worker process is the warm fork server (warmed by its
@@ -431,7 +456,9 @@ def execute_remote(
         _warm_up(notebooks)
     with tempfile.TemporaryDirectory(prefix="reportbook-") as scratch:
         scratch = Path(scratch)
-        run_, error = execute(run, Path(data_dir), scratch / REMOTE_REPORTS, warm, engine, publication, notebooks)
+        run_, error = execute(
+            run, Path(data_dir), scratch / REMOTE_REPORTS, warm, engine, publication, notebooks, settings
+        )
         files = (
             {} if error else {str(p.relative_to(scratch)): p.read_bytes() for p in scratch.rglob("*") if p.is_file()}
         )
@@ -559,9 +586,17 @@ class Plan:
     weights: dict = None  # run -> the input rows it reads (an estimate of its cost)
 
 
-def plan(runs: list[Run], data_dir: Path, out: Path, force: bool = False, publication: dict | None = None) -> Plan:
-    """Which runs must execute: those whose cache key (notebook, parameters, helpers code,
-    and the input rows the notebook reads) differs from the key recorded with their output."""
+def plan(
+    runs: list[Run],
+    data_dir: Path,
+    out: Path,
+    force: bool = False,
+    publication: dict | None = None,
+    settings: dict | None = None,
+) -> Plan:
+    """Which runs must execute: those whose cache key (notebook, parameters and settings,
+    helpers code, and the input rows the notebook reads) differs from the key recorded with
+    their output."""
     from ..data.dataset import data_fingerprint, load, write_rejects
     from . import cache
 
@@ -585,6 +620,7 @@ def plan(runs: list[Run], data_dir: Path, out: Path, force: bool = False, public
             "period_start": r.period_start,
             "period_end": r.period_end,
             "data_dir": str(data_dir),
+            "settings": dict(settings or check_settings({})),
         }
         if r.notebook in LINKING_PAGES:  # its links follow the matrix's notebooks
             params["matrix_notebooks"] = matrix_notebooks
@@ -696,9 +732,11 @@ def run_matrix(
     warm: bool = False,
     scheduler: str | None = None,
     engine: str = DEFAULT_ENGINE,
+    settings: dict | None = None,
 ) -> list[tuple[Run, str]]:
-    """Execute every run whose inputs changed (``jobs`` at a time, or on a Dask cluster);
-    returns the failures. Raises :class:`RunLocked` when another run holds ``out`` and
+    """Execute every run whose inputs changed (``jobs`` at a time, or on a Dask cluster),
+    with the matrix's analysis ``settings`` (default: :func:`check_settings` of an empty
+    config); returns the failures. Raises :class:`RunLocked` when another run holds ``out`` and
     :class:`Interrupted` on Ctrl-C/SIGTERM (after stopping everything it started)."""
     if engine not in ENGINES:
         raise ValueError(f"Ukendt motor {engine!r}; brug {' eller '.join(ENGINES)}")
@@ -713,22 +751,23 @@ def run_matrix(
         raise FileNotFoundError(f"Datamappen {data_dir} findes ikke.")
     with run_lock(out), stop_on_signals():
         _remove(out / STAGING)  # left by a run that was killed: nothing in it is complete
-        return _run_locked(runs, data_dir, out, jobs, progress, force, warm, scheduler, engine)
+        return _run_locked(runs, data_dir, out, jobs, progress, force, warm, scheduler, engine, settings)
 
 
-def _run_locked(runs, data_dir, out, jobs, progress, force, warm, scheduler, engine):
+def _run_locked(runs, data_dir, out, jobs, progress, force, warm, scheduler, engine, settings=None):
     from tqdm import tqdm
 
     jobs = max(1, jobs or os.cpu_count() or 1)
     notebooks = tuple(sorted({r.notebook for r in runs}))
     publication = publication_periods(runs)
+    settings = dict(settings or check_settings({}))
     make_private(private_root(out))
     # When some report is missing, there is work: the workers start (and warm up) while
     # this process works out what must run. Otherwise they start only if it finds some.
     missing = force or any(not (r.output_dir(out) / KEY_FILE).exists() for r in runs)
     pool = _start_pool(jobs, engine, notebooks) if missing and not scheduler else None
     try:
-        work = plan(runs, data_dir, out, force=force, publication=publication)
+        work = plan(runs, data_dir, out, force=force, publication=publication, settings=settings)
     except BaseException:
         if pool is not None:
             _stop_workers(pool)
@@ -754,9 +793,11 @@ def _run_locked(runs, data_dir, out, jobs, progress, force, warm, scheduler, eng
 
     try:
         if scheduler:
-            _run_on_dask(work.todo, data_dir, out, scheduler, jobs, warm, done, engine, publication, notebooks)
+            _run_on_dask(
+                work.todo, data_dir, out, scheduler, jobs, warm, done, engine, publication, notebooks, settings
+            )
         elif work.todo:
-            _run_in_pool(pool, jobs, work.todo, data_dir, out, warm, done, engine, publication, notebooks)
+            _run_in_pool(pool, jobs, work.todo, data_dir, out, warm, done, engine, publication, notebooks, settings)
     except Interrupted as stop:
         stop.finished, stop.total = len(finished), len(work.todo)
         raise
@@ -798,13 +839,15 @@ def _run_in_pool(
     engine=DEFAULT_ENGINE,
     publication=None,
     notebooks: tuple = (),
+    settings: dict | None = None,
 ):
     """Worker processes execute the runs (the main process only publishes them), so that a
     stop can end the workers and their kernels and nothing half-written stays behind."""
     warm = warm and engine == "kernel"
     try:
         futures = [
-            pool.submit(execute, r, data_dir, out, warm and len(todo) > 1, engine, publication, notebooks) for r in todo
+            pool.submit(execute, r, data_dir, out, warm and len(todo) > 1, engine, publication, notebooks, settings)
+            for r in todo
         ]
         for future in as_completed(futures):
             done(*future.result())
@@ -848,6 +891,7 @@ def _run_on_dask(
     engine=DEFAULT_ENGINE,
     publication: dict | None = None,
     notebooks: tuple = (),
+    settings: dict | None = None,
 ) -> None:
     """Submit each run as a task to a Dask cluster (``local`` starts a LocalCluster on
     loopback); the executed notebook and its tables come back as files into ``out``.
@@ -874,6 +918,7 @@ def _run_on_dask(
                 engine,
                 notebooks,
                 publication,
+                settings,
                 pure=False,
                 key=f"reportbook-{r.run_id}-{r.notebook}",
             )

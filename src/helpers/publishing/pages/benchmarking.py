@@ -13,10 +13,10 @@ import pandas as pd
 
 from ...analyses import benchmarking
 from ...analyses.budget import direction_da
-from ...analyses.key_figures import key_figures
+from ...analyses.key_figures import TOP_SHARE, key_figures
 from ..disclosure import TableSpec
 from ..formats import num_da
-from .key_figures import case_events_age_spec, district_spec, key_figures_spec
+from .key_figures import case_events_age_spec, deadlines_spec, district_spec, key_figures_spec
 
 #: The public key figures that are concepts of the book (named apart from the same figure
 #: computed from the municipality's own records).
@@ -121,11 +121,12 @@ def specs(report) -> list[TableSpec]:
             report.period_start,
             report.period_end,
             report.municipality,
+            top_share=report.run_config.get("settings", {}).get("expensive_cases_share", TOP_SHARE),
         )
         out.append(key_figures_spec(figures, caption=f"Nøgletal, {report.period_da}"))
         by_age = case_events_age_spec(children, events, report.period_start, report.period_end)
-        if by_age is not None:
-            out.append(by_age)
+        deadlines = deadlines_spec(events, report.period_start, report.period_end)
+        out += [spec for spec in (by_age, deadlines) if spec is not None]
     if not children.empty:
         out.append(
             district_spec(children, events, report.period_start, report.period_end, "district", "Nøgletal pr. distrikt")

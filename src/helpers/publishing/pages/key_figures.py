@@ -17,6 +17,8 @@ from ...analyses.key_figures import (
     TOTAL,
     case_event_ages,
     case_events_by_age,
+    deadline_events,
+    deadlines_by_type,
     district_figures,
     district_units,
 )
@@ -149,6 +151,63 @@ def case_events_age_spec(interventions, case_events, t0, t1) -> TableSpec | None
             "Kommunens sagshændelser; alderen er barnets alder den dag, med fødselsdatoen fra barnets indsatser "
             "(«Ukendt» for et barn uden indsatser). Seed 002: antal nye sager og underretninger opdelt på "
             "aldersgrupper."
+        ),
+        concepts=concepts,
+    )
+
+
+def deadlines_spec(case_events, t0, t1) -> TableSpec | None:
+    """``deadlines_by_type``: statutory deadlines kept per deadline type
+    (:func:`helpers.analyses.key_figures.deadlines_by_type`), with the share kept and its
+    95 % Wilson interval. The events are the key figures' own, so the tables are protected
+    together, and the investigations' row carries the key figures' concepts."""
+    units = deadline_events(case_events, t0, t1)
+    if units.empty:
+        return None
+    name = "deadlines_by_type"
+    table = deadlines_by_type(units)
+    cells = count_cells(name, table, "events", units, "event", ["event_type"])
+    cells += count_cells(name, table, "within_deadline", units[units["met"]], "event", ["event_type"])
+    stats = statistics(name, table, ["share", "ci_low", "ci_high"], ["within_deadline", "events"], table["events"])
+    concepts = [
+        (concept, TOTAL, i, column)
+        for i in table.index[table["event_type"] == "børnefaglig_undersøgelse"]
+        for concept, column in (
+            ("investigations_with_deadline", "events"),
+            ("investigations_within_deadline", "within_deadline"),
+            ("investigations_within_deadline_share", "share"),
+        )
+    ]
+    concepts += [
+        (concept, EVENT_LABELS.get(e, e), i, column)
+        for i, e in enumerate(table["event_type"])
+        for concept, column in (
+            ("events_with_deadline", "events"),
+            ("events_within_deadline", "within_deadline"),
+            ("events_within_deadline_share", "share"),
+        )
+    ]
+    return TableSpec(
+        name,
+        table,
+        cells,
+        stats,
+        priority=1,
+        caption="Lovbestemte frister overholdt i perioden efter fristtype",
+        formats={"event_type": lambda e: EVENT_LABELS.get(e, e)},
+        labels={
+            "event_type": "Hændelse",
+            "deadline": "Frist",
+            "events": "Med registreret frist",
+            "within_deadline": "Inden for fristen",
+            "share": "Andel inden for fristen",
+            "ci_low": "95 %-KI nedre",
+            "ci_high": "95 %-KI øvre",
+        },
+        source=(
+            "Kommunens sagshændelser, hvor det er registreret, om fristen blev holdt (kolonnen for overholdt "
+            "frist); hændelser uden registrering tæller ikke med. Fristerne kan ikke lægges sammen til ét tal. "
+            "Seed 002: sagsbehandlingsfrister overholdt, opdelt på fristtyper."
         ),
         concepts=concepts,
     )
