@@ -41,10 +41,12 @@ source = f"Kilde: {report.name} Kommunes indsatsdata{' (syntetiske)' if report.s
 offer_table = report.table("offer_prices") if "offer_prices" in report.specs else None
 foster = report.table("foster_care") if "foster_care" in report.specs else None
 themes = report.table("district_themes") if "district_themes" in report.specs else None
-if offer_table is None and foster is None and themes is None:
+supervised = report.table("supervision_outcomes") if "supervision_outcomes" in report.specs else None
+if offer_table is None and foster is None and themes is None and supervised is None:
     display(
         report.no_data(
-            f"Der er ingen indsatser med tilbud, plejeløn eller distrikt for {report.name} Kommune i perioden.",
+            f"Der er ingen indsatser med tilbud, plejeløn eller distrikt og ingen tilsyn for {report.name} Kommune "
+            "i perioden.",
             page=True,
         )
     )
@@ -61,7 +63,9 @@ else:
 # Siden samler tre af de temaer, som kommunerne i KL's og KORA's projekt om styringsdata tager op
 # med faglige ledere og sagsbehandlere: priserne på sammenlignelige tilbud holdt op mod en
 # «normalpris» (Ishøj), plejefamilieområdet opdelt på plejeløn, tillægsydelser og egenbetaling,
-# og distrikternes brug af støtte i hjemmet, aflastning, kontaktpersoner og familiebehandling (Esbjerg).
+# og distrikternes brug af støtte i hjemmet, aflastning, kontaktpersoner og familiebehandling (Esbjerg),
+# og så kommunens tilsyn med tilbuddene: hvor mange tilsyn godkendte, og hvorfor de øvrige ikke gjorde
+# (Socialstyrelsens nøgletal).
 
 # %% [markdown]
 # ## Tilbud og normalpriser
@@ -137,6 +141,16 @@ else:
     display(report.registration_practice())
 
 # %% [markdown]
+# ## Tilsyn med tilbuddene
+
+# %% tags=["remove-input"]
+if supervised is None:
+    missing = f"Der er ingen registrerede tilsyn (tabellen supervisions) for {report.name} Kommune i perioden."
+    display(report.no_data(missing))
+else:
+    display(supervised)
+
+# %% [markdown]
 # ## Definitioner
 #
 # - **Tilbud**: indsatsens tilbud eller leverandør (`offer_id`, ellers `offer_name`). Med er indsatser med et
@@ -161,9 +175,12 @@ else:
 # - **Pr. 1.000 0-22-årige**: børn med en aktiv indsats af typen i perioden i distriktet / distriktets
 #   0-22-årige × 1.000, med befolkningstallet for periodens slutår (eller det seneste år før). Intervallet er
 #   det eksakte Poisson-interval for antallet divideret med befolkningstallet.
+# - **Tilsyn**: kommunens (driftsorienterede) tilsyn med de tilbud, den bruger, fra tabellen `supervisions`; et
+#   tilsyn tæller i perioden for sin dato. Andelen godkendt har et 95 %-Wilson-interval. Et tilsyn, der ikke
+#   godkendte uden en registreret begrundelse, står som «Ingen begrundelse registreret».
 #
-# Antal, beløb, priser og rater vises kun, når de bygger på mindst 5 børn (og ikke sammen med andre viste tal
-# afslører et mindre tal).
+# Antal, beløb, priser og rater vises kun, når de bygger på mindst 5 børn (tilsyn: 5 tilsyn) og ikke sammen
+# med andre viste tal afslører et mindre tal.
 
 # %% tags=["remove-input"]
 display(

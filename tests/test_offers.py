@@ -100,12 +100,15 @@ def test_measure_types_of_preventive_measures_read_both_laws():
     assert list(offers.measure_type(f.assign(measure="Særlig indsats X"))) == ["Særlig indsats X"] * 2
 
 
-def report(interventions, population=None, start=T0, end=T1):
+def report(interventions, population=None, start=T0, end=T1, supervisions=None):
     tables = {
         "interventions": interventions,
         "district_population": population
         if population is not None
         else pd.DataFrame(columns=["municipality", "district", "year", "population_0_22"]),
+        "supervisions": supervisions
+        if supervisions is not None
+        else pd.DataFrame(columns=["municipality", "provider", "date", "approved", "reason"]),
     }
     return types.SimpleNamespace(
         rows=lambda name: tables[name][tables[name]["municipality"] == 851].copy(),
@@ -144,6 +147,19 @@ def test_the_page_runs_without_offer_fee_or_district_columns_and_without_the_mun
     assert page.specs(report(bare.assign(municipality=410))) == []
     names = [s.name for s in page.specs(report(frame(three_offers())))]
     assert names == ["offer_prices"]  # no fee column, no district_population
+    # supervisions alone (no interventions) still make their table
+    checks = pd.DataFrame(
+        {
+            "municipality": 851,
+            "provider": "Hjemmet",
+            "date": pd.to_datetime(["2016-02-01"] * 6),
+            "approved": [True] * 5 + [False],
+            "reason": [None] * 5 + ["Utilstrækkelig bemanding"],
+        }
+    )
+    assert [s.name for s in page.specs(report(bare.iloc[0:0], supervisions=checks))] == ["supervision_outcomes"]
+    names = [s.name for s in page.specs(report(frame(three_offers()), supervisions=checks))]
+    assert names == ["offer_prices", "supervision_outcomes"]
 
 
 def test_the_page_leaves_out_measure_types_of_one_to_four_children():

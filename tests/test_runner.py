@@ -73,6 +73,7 @@ def test_each_run_records_its_configuration(book_site):
         "child_outcomes.csv",
         "district_population.csv",
         "targets.csv",
+        "supervisions.csv",
     }
     # the staircase reads Aalborg's rows only: its interventions, and (for the protection it
     # shares with the other children's pages) its case events and budget

@@ -29,7 +29,7 @@ def digests(folder):
 
 def test_same_seed_same_bytes_other_seed_other_bytes(generated):
     a, b, c = (digests(generated / x) for x in "abc")
-    assert a == b and len(a) == 9  # six tables of contract v1.1, three of v1.2
+    assert a == b and len(a) == 10  # six tables of contract v1.1, three of v1.2, one of v1.3
     assert a["interventions.csv"] != c["interventions.csv"]
 
 
@@ -218,3 +218,13 @@ def test_vum_means_lie_in_kls_range_and_districts_add_up(generated):
     shared = districts.index.intersection(mf.index)
     assert len(shared) >= 7 * 2
     assert (districts.loc[shared] == mf.loc[shared, "population_0_22"]).all()
+
+
+def test_synthetic_supervisions_cover_the_providers_and_give_reasons(generated):
+    data = load(generated / "a")
+    sv = data.supervisions
+    assert len(sv) and set(sv["municipality"]) <= set(data.interventions["municipality"])
+    assert not sv["provider"].str.contains("pleje", case=False).any()  # foster families are not supervised here
+    refused = sv[~sv["approved"].astype(bool)]
+    assert 0.05 < len(refused) / len(sv) < 0.3 and refused["reason"].notna().mean() > 0.7
+    assert sv.loc[sv["approved"].astype(bool), "reason"].isna().all()

@@ -18,6 +18,8 @@ CO = "person_id,municipality,date,indicator,value"
 GOOD_CO = "241210-4011,851,2016-01-05,school_absence_pct,12.5"
 DP = "municipality,district,year,population_0_22"
 GOOD_DP = "851,Nord,2016,12000"
+SV = "municipality,provider,date,approved,reason"
+GOOD_SV = "851,Opholdsstedet Engly,2016-01-05,ja,"
 
 # (file, header, bad line, rule, column)
 CASES = [
@@ -75,6 +77,9 @@ CASES = [
     ("district_population", DP, "851,Nord,2016,13000", "duplicate", "year"),
     ("district_population", DP, "851,Syd,2016,-5", "range", "population_0_22"),
     ("interventions", IV + ",fee", GOOD_IV + ",-100", "range", "fee"),
+    ("supervisions", SV, "851,Opholdsstedet Engly,2016-02-05,måske,", "parse", "approved"),
+    ("supervisions", SV, "851,,2016-02-05,nej,Utilstrækkelig bemanding", "required", "provider"),
+    ("supervisions", SV, "851,Opholdsstedet Engly,,ja,", "required", "date"),
 ]
 GOOD = {
     "interventions": GOOD_IV,
@@ -83,6 +88,7 @@ GOOD = {
     "waiting_list": GOOD_WL,
     "child_outcomes": GOOD_CO,
     "district_population": GOOD_DP,
+    "supervisions": GOOD_SV,
 }
 
 

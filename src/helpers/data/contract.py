@@ -305,6 +305,21 @@ DISTRICT_POPULATION = Table(
     keys=("municipality", "district", "year"),
 )
 
+#: Supervisions of the providers the municipality uses (contract v1.3, optional): seed 002's
+#: "Godkendte (driftsorienterede) tilsyn", one row per supervision with its outcome and, when
+#: it did not approve, the reason.
+SUPERVISIONS = Table(
+    "supervisions",
+    (
+        Column("municipality", "municipality", True, expected="kommunekode eller kommunenavn"),
+        Column("provider", "str", True, expected="tilbuddets eller leverandørens navn"),
+        Column("date", "date", True),
+        Column("approved", "bool", True),
+        Column("reason", "str", expected="begrundelsen, når tilsynet ikke godkendte"),
+    ),
+    keys=("municipality", "date", "provider"),
+)
+
 TABLES: dict[str, Table] = {
     t.name: t
     for t in (
@@ -317,6 +332,7 @@ TABLES: dict[str, Table] = {
         WAITING_LIST,
         CHILD_OUTCOMES,
         DISTRICT_POPULATION,
+        SUPERVISIONS,
     )
 }
 

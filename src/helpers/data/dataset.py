@@ -43,6 +43,7 @@ class Dataset:
     waiting_list: pd.DataFrame
     child_outcomes: pd.DataFrame
     district_population: pd.DataFrame
+    supervisions: pd.DataFrame
     issues: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ISSUE_COLUMNS))
     notes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ISSUE_COLUMNS))
     quality: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=QUALITY_COLUMNS))

@@ -623,6 +623,47 @@ def synth_deadlines(events: pd.DataFrame, rng: np.random.Generator) -> pd.DataFr
     return events
 
 
+#: The stream of the supervisions (contract v1.3), drawn after every other table.
+SUPERVISION_STREAM = 14
+#: Share of supervisions that approve the provider, and the reasons of those that do not
+#: (invented, in the words supervision reports use).
+SUPERVISION_APPROVED = 0.85
+SUPERVISION_REASONS = (
+    "Mangelfuld dokumentation af magtanvendelse",
+    "Utilstrækkelig bemanding",
+    "Mangler ved de fysiske rammer",
+    "Mangelfuld medicinhåndtering",
+)
+
+
+def synth_supervisions(interventions: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """One to three supervisions a year (2014-2016) of each institution, residential home
+    and shared-care offer a municipality uses (``offer_name``); foster families are left
+    out. A supervision that does not approve gives a reason (now and then none)."""
+    rows = []
+    offers = interventions[~interventions["offer_name"].str.contains("pleje", case=False, na=True)]
+    pairs = offers[["municipality", "offer_name"]].drop_duplicates().sort_values(["municipality", "offer_name"])
+    for municipality, provider in pairs.itertuples(index=False):
+        for year in (2014, 2015, 2016):
+            for _ in range(int(rng.integers(1, 4))):
+                day = pd.Timestamp(f"{year}-01-01") + pd.Timedelta(days=int(rng.integers(0, 365)))
+                approved = bool(rng.random() < SUPERVISION_APPROVED)
+                reason = None
+                if not approved and rng.random() < 0.9:
+                    reason = SUPERVISION_REASONS[int(rng.integers(0, len(SUPERVISION_REASONS)))]
+                rows.append(
+                    {
+                        "municipality": municipality,
+                        "provider": provider,
+                        "date": day,
+                        "approved": "ja" if approved else "nej",
+                        "reason": reason,
+                    }
+                )
+    out = pd.DataFrame(rows, columns=["municipality", "provider", "date", "approved", "reason"])
+    return out.sort_values(["municipality", "date", "provider"], kind="stable").reset_index(drop=True)
+
+
 def population(code: int, year: int, rng_base: float | None = None) -> int:
     """A municipality's population in ``year``: its 2015 population (Tabel 1.1, Aalborg about
     210,000, others ``rng_base``) growing ``POPULATION_GROWTH`` a year."""
@@ -934,7 +975,7 @@ def _dates_as_text(frame: pd.DataFrame, columns, fmt: str = "%Y-%m-%d") -> pd.Da
 
 
 def generate(out_dir: str | Path, seed: int = 2016) -> Path:
-    """Write the six synthetic tables to ``out_dir``; identical bytes for the same seed."""
+    """Write the synthetic tables to ``out_dir``; identical bytes for the same seed."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
@@ -953,6 +994,7 @@ def generate(out_dir: str | Path, seed: int = 2016) -> Path:
     waiting = synth_waiting_list(interventions, more)
     outcomes = synth_child_outcomes(interventions, more)
     districts = synth_district_population(interventions, more)
+    supervisions = synth_supervisions(interventions, np.random.default_rng([seed, SUPERVISION_STREAM]))
 
     # interventions as a Danish Excel export: ';', decimal comma, dd-mm-yyyy, cp1252, no step column
     danish = _dates_as_text(interventions.drop(columns="_step"), ["start_date", "end_date"], "%d-%m-%Y")
@@ -973,6 +1015,7 @@ def generate(out_dir: str | Path, seed: int = 2016) -> Path:
     )
     _dates_as_text(outcomes, ["date"]).to_csv(out / "child_outcomes.csv", index=False, lineterminator="\n")
     districts.to_csv(out / "district_population.csv", index=False, lineterminator="\n")
+    _dates_as_text(supervisions, ["date"]).to_csv(out / "supervisions.csv", index=False, lineterminator="\n")
     (out / SYNTHETIC_MARKER).write_text(
         json.dumps(
             {

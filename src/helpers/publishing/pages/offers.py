@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ...analyses import districts as district_analysis
-from ...analyses import foster_care, offers
+from ...analyses import foster_care, offers, supervisions
 from ..disclosure import Statistic, TableSpec, amount_cells, count_cells, statistics
 from ..formats import date_da, kr_da, num_da
 
@@ -221,12 +221,48 @@ def has_districts(interventions: pd.DataFrame) -> bool:
     return "district" in interventions and interventions["district"].notna().any()
 
 
+def supervisions_spec(rows: pd.DataFrame, t0, t1) -> TableSpec | None:
+    """``supervision_outcomes``: the providers' supervisions in the period, approved and
+    not approved, with the reasons (:func:`helpers.analyses.supervisions.supervision_outcomes`);
+    each count is a cell over its supervisions, and the share approved rests on the counts."""
+    units = supervisions.supervision_units(rows, t0, t1)
+    table = supervisions.supervision_outcomes(units)
+    if table.empty:
+        return None
+    name = "supervision_outcomes"
+    cells = count_cells(name, table, "supervisions", units, "supervision", ["outcome", "reason"])
+    inputs = ((name, 0, "supervisions"), (name, 1, "supervisions"))
+    stats = [Statistic(name, 0, c, inputs, int(table["supervisions"].iloc[0])) for c in ("share", "ci_low", "ci_high")]
+    return TableSpec(
+        name,
+        table,
+        cells,
+        stats,
+        priority=1,
+        caption="Tilsyn med tilbuddene i perioden: godkendt og ikke godkendt, med begrundelser",
+        labels={
+            "outcome": "Tilsynets resultat",
+            "reason": "Begrundelse",
+            "supervisions": "Tilsyn",
+            "share": "Andel godkendt",
+            "ci_low": "95 %-KI nedre",
+            "ci_high": "95 %-KI øvre",
+        },
+        source=(
+            "Kommunens registrering af tilsyn (tabellen supervisions); et tilsyn tæller i perioden for sin dato. "
+            "Seed 002: godkendte (driftsorienterede) tilsyn, godkendt og ikke godkendt med begrundelser."
+        ),
+    )
+
+
 def specs(report) -> list[TableSpec]:
     """Every table of the page for the report's municipality and period."""
+    t0, t1 = report.period_start, report.period_end
+    rows = report.rows("supervisions")
+    found = supervisions_spec(rows, t0, t1) if {"provider", "date", "approved"} <= set(rows.columns) else None
     interventions = report.rows("interventions")
     if interventions.empty:
-        return []
-    t0, t1 = report.period_start, report.period_end
+        return [found] if found is not None else []
     out = []
     units = offers.offer_units(interventions, t0, t1)
     spec = offers_spec(units[~units["measure_type"].isin(offers.small_types(units))])
@@ -242,7 +278,7 @@ def specs(report) -> list[TableSpec]:
             spec = themes_spec(district_analysis.theme_units(interventions, t0, t1), pop, population_year(report))
             if spec is not None:
                 out.append(spec)
-    return out
+    return out + ([found] if found is not None else [])
 
 
 # ----------------------------------------------------------------------------- key messages and figures
