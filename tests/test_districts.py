@@ -107,7 +107,11 @@ def test_rates_per_1000_by_district_with_the_latest_population_before_the_period
 
 
 def report(interventions, population, end=T1):
-    tables = {"interventions": interventions, "district_population": population}
+    tables = {
+        "interventions": interventions,
+        "district_population": population,
+        "supervisions": pd.DataFrame(columns=["municipality", "provider", "date", "approved", "reason"]),
+    }
     return types.SimpleNamespace(
         rows=lambda name: tables[name][tables[name]["municipality"] == 851].copy(),
         period_start=pd.Timestamp(T0),

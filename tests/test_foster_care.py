@@ -98,7 +98,11 @@ def test_means_of_one_to_four_children_are_withheld_and_the_spec_declares_the_su
 
 def report(interventions):
     empty = pd.DataFrame(columns=["municipality", "district", "year", "population_0_22"])
-    tables = {"interventions": interventions, "district_population": empty}
+    tables = {
+        "interventions": interventions,
+        "district_population": empty,
+        "supervisions": pd.DataFrame(columns=["municipality", "provider", "date", "approved", "reason"]),
+    }
     return types.SimpleNamespace(
         rows=lambda name: tables[name][tables[name]["municipality"] == 851].copy(),
         period_start=pd.Timestamp("2015-01-01"),
