@@ -424,9 +424,17 @@ def _casework(f: _Figures, iv: pd.DataFrame, top: pd.DataFrame, cost: pd.Series,
         f.statistic("spending_per_caseworker_mean", TOTAL, spend_workers.mean(), len(spend_workers))
 
 
+def events_in(case_events: pd.DataFrame, t0, t1) -> pd.DataFrame:
+    """The case events in [t0, t1]: the key figures' events. Every table that counts events
+    takes them from here, with their row labels as units, so that the tables count the same
+    units and are protected together."""
+    dates = pd.to_datetime(case_events["event_date"])
+    return case_events[(dates >= as_date(t0)) & (dates <= as_date(t1))]
+
+
 def _case_events(f: _Figures, case_events: pd.DataFrame, t0, t1) -> None:
     """Notifications and other case events, investigations within the deadline, complaints."""
-    ev = case_events[(case_events["event_date"] >= t0) & (case_events["event_date"] <= t1)]
+    ev = events_in(case_events, t0, t1)
     ev = ev.assign(unit_id=ev.index.astype(str))
     for event, label in EVENT_LABELS.items():
         f.count("case_events", label, ev.loc[ev["event_type"] == event, "unit_id"], "event")
@@ -456,9 +464,8 @@ def case_event_ages(interventions: pd.DataFrame, case_events: pd.DataFrame, t0, 
     columns = ["event_type", "age_group", "unit_id"]
     if case_events is None or case_events.empty:
         return pd.DataFrame(columns=columns)
-    t0, t1 = as_date(t0), as_date(t1)
-    dates = pd.to_datetime(case_events["event_date"])
-    ev = case_events[(dates >= t0) & (dates <= t1) & case_events["event_type"].isin(AGE_EVENTS)]
+    ev = events_in(case_events, t0, t1)
+    ev = ev[ev["event_type"].isin(AGE_EVENTS)]
     out = pd.DataFrame({"event_type": ev["event_type"].to_numpy(dtype=object)}, index=ev.index)
     born = pd.Series(dtype="datetime64[ns]")
     if interventions is not None and "birth_date" in interventions and len(interventions):
@@ -501,9 +508,8 @@ def deadline_events(case_events: pd.DataFrame, t0, t1) -> pd.DataFrame:
     columns = ["event_type", "met", "unit_id"]
     if case_events is None or case_events.empty or "deadline_met" not in case_events:
         return pd.DataFrame(columns=columns)
-    t0, t1 = as_date(t0), as_date(t1)
-    dates = pd.to_datetime(case_events["event_date"])
-    ev = case_events[(dates >= t0) & (dates <= t1) & case_events["deadline_met"].notna()]
+    ev = events_in(case_events, t0, t1)
+    ev = ev[ev["deadline_met"].notna()]
     return pd.DataFrame(
         {
             "event_type": ev["event_type"].to_numpy(dtype=object),

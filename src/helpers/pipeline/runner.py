@@ -140,14 +140,10 @@ class Run:
         return f"{self.notebook} · {self.municipality} · {self.period_start}:{self.period_end}"
 
 
-#: The matrix's analysis settings that ``runs.yml`` may set, with their checks: each is
-#: passed to every run (``run_config["settings"]``) and is part of its cache key.
-SETTINGS = ("expensive_cases_share",)
-
-
 def check_settings(config: dict, where: str = "runs.yml") -> dict:
-    """The analysis settings of a matrix config (see :data:`SETTINGS`), checked; a
-    ValueError names the file and the setting."""
+    """The analysis settings a matrix config (``runs.yml``) may set, checked, with their
+    defaults: each is passed to every run (``run_config["settings"]``) and is part of its
+    cache key. A ValueError names the file and the setting."""
     from ..analyses.key_figures import TOP_SHARE, check_top_share
 
     settings = {"expensive_cases_share": TOP_SHARE}
@@ -372,7 +368,7 @@ def execute(
     place; the run's private record goes to the private sibling of ``out``). ``publication``:
     the periods published together, per scope (see :func:`publication_periods`; the run is
     given its own scope's); ``notebooks``: the pages of the whole matrix (what the brief
-    links to); ``settings``: the matrix's analysis settings (:data:`SETTINGS`). Returns
+    links to); ``settings``: the matrix's analysis settings (:func:`check_settings`). Returns
     (run, None) or (run, error text)."""
     import papermill as pm
 

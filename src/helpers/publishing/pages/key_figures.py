@@ -201,8 +201,6 @@ def deadlines_spec(case_events, t0, t1) -> TableSpec | None:
             "events": "Med registreret frist",
             "within_deadline": "Inden for fristen",
             "share": "Andel inden for fristen",
-            "ci_low": "95 %-KI nedre",
-            "ci_high": "95 %-KI øvre",
         },
         source=(
             "Kommunens sagshændelser, hvor det er registreret, om fristen blev holdt (kolonnen for overholdt "

@@ -245,8 +245,6 @@ def supervisions_spec(rows: pd.DataFrame, t0, t1) -> TableSpec | None:
             "reason": "Begrundelse",
             "supervisions": "Tilsyn",
             "share": "Andel godkendt",
-            "ci_low": "95 %-KI nedre",
-            "ci_high": "95 %-KI øvre",
         },
         source=(
             "Kommunens registrering af tilsyn (tabellen supervisions); et tilsyn tæller i perioden for sin dato. "

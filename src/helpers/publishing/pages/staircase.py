@@ -255,8 +255,6 @@ DURATION_LABELS = {
     "min_months": "Korteste (hele måneder)",
     "max_months": "Længste (hele måneder)",
     "median_days": "Median (dage)",
-    "ci_low": "95 %-KI nedre",
-    "ci_high": "95 %-KI øvre",
 }
 #: The durations table's numbers that are concepts of the book, by column.
 DURATION_CONCEPTS = {

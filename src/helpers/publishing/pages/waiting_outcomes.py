@@ -61,8 +61,6 @@ def waiting_specs(rows: pd.DataFrame, t0, t1) -> list[TableSpec]:
             labels={
                 "children_waiting": "Børn på venteliste",
                 "median_days": "Median ventetid (dage)",
-                "ci_low": "95 %-KI nedre",
-                "ci_high": "95 %-KI øvre",
             },
             source="Kommunens venteliste (henvisning og start af foranstaltningen).",
         ),
@@ -124,8 +122,6 @@ def absence_spec(rows: pd.DataFrame, interventions: pd.DataFrame, t0, t1) -> Tab
         labels={
             "children": "Børn målt",
             "mean_absence_pct": "Gns. fravær (%)",
-            "ci_low": "95 %-KI nedre",
-            "ci_high": "95 %-KI øvre",
         },
         source="Kommunens målinger af skolefravær; trinnet er barnets højeste aktive trin på måledagen.",
     )
@@ -161,8 +157,6 @@ def absence_groups_spec(rows: pd.DataFrame, interventions: pd.DataFrame, t0, t1)
             "age_group": "Alder på måledagen",
             "children": "Børn målt",
             "mean_absence_pct": "Gns. fravær (%)",
-            "ci_low": "95 %-KI nedre",
-            "ci_high": "95 %-KI øvre",
         },
         source=(
             "Kommunens målinger af skolefravær; anbragt (trin 4-6) eller forebyggende (trin 1-3) efter barnets "
@@ -197,8 +191,6 @@ def change_spec(rows: pd.DataFrame, interventions: pd.DataFrame, t0, t1) -> Tabl
             "step": "Trin ved første måling",
             "children": "Børn",
             "mean_change": "Gns. ændring (point)",
-            "ci_low": "95 %-KI nedre",
-            "ci_high": "95 %-KI øvre",
         },
         source="Kommunens målinger af funktionsniveau (fx Børnelinealen).",
     )
@@ -244,8 +236,6 @@ def goal_spec(rows: pd.DataFrame, interventions: pd.DataFrame, t0, t1) -> TableS
             "children": "Børn fulgt op",
             "goal_met": "Mål nået",
             "share": "Andel nået",
-            "ci_low": "95 %-KI nedre",
-            "ci_high": "95 %-KI øvre",
         },
         source=(
             "Kommunens opfølgninger på målene i barnets handleplan (1 = nået, 0 = ikke nået); seed 002: "
