@@ -171,6 +171,24 @@ else:
     display(report.no_data(f"Ingen børn i {report.name} Kommune havde en indsats i perioden."))
 
 # %% [markdown]
+# ### Varighed pr. anbringelsestype
+#
+# Samme tal for hver anbringelsestype, så de lange anbringelser på institution kan følges
+# (VIVE). Et forløb følger her barnets anbringelser af samme type; typen er den, kommunens
+# foranstaltning svarer til i oversigten over paragraffer (metodesiden).
+
+# %% tags=["remove-input"]
+if "placement_durations_by_type" in report.specs:
+    display(report.table("placement_durations_by_type"))
+else:
+    display(
+        report.no_data(
+            f"Ingen anbringelser i {report.name} Kommune i perioden har en anbringelsestype, "
+            "så varigheden kan ikke opdeles på type."
+        )
+    )
+
+# %% [markdown]
 # ## Definitioner
 #
 # - Et barn er **aktivt** på en dato, når indsatsen er startet senest den dag og enten ikke er

@@ -436,6 +436,15 @@ def test_durations_and_the_registration_caveat_are_on_the_pages_that_need_them(b
     figure = figures.set_index(["figure", "group"])["value"]
     assert total["under_way"] == figure[("placements_for_duration", "I alt")]
     assert total["completed"] == figure[("placements_ended", "I alt")]
+    # per placement type (VIVE): network care is all of step 4, so its row is the step's row
+    by_type = pd.read_csv(run / "staircase" / RUN_IDS[0] / "placement_durations_by_type.csv", dtype={"step": str})
+    network = by_type[by_type["placement_type"] == "netværkspleje"].iloc[0]
+    step4 = durations[(durations["kind"] == "placement") & (durations["step"] == "4")].iloc[0]
+    for column in ("under_way", "completed", "median_days"):
+        assert network[column] == step4[column] or (pd.isna(network[column]) and pd.isna(step4[column])), column
+    assert {"døgninstitution", "socialpædagogisk opholdssted"} <= set(
+        by_type.loc[by_type["step"] == "6", "placement_type"]
+    )
     for nb in ("staircase", "benchmarking", "offers"):
         page = (html_dir(book_site) / "book" / "reports" / nb / f"{RUN_IDS[0]}.html").read_text(encoding="utf-8")
         assert "Registreringspraksis" in page and "§ 52, stk. 3, nr. 2" in page, nb

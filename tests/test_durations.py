@@ -164,3 +164,85 @@ def test_extremes_show_only_when_five_children_share_them(tmp_path):
     assert published.value(i, "mean_days") == pytest.approx((12 * 5 + 400) / 13)
     text = staircase_page.durations_da(published)
     assert text.startswith("Halvdelen af anbringelsesforløbene varer 5 dage eller kortere")
+
+
+def typed():
+    """Placements with the mapping's placement types. F: an ordinary foster family
+    2016-01-01..01-31 (31 days), then a reinforced one 02-01..03-31 (29 + 31 = 60 days), both
+    step 5, so one spell on step 5 (91 days) and one per type. G: network care (the only type
+    of step 4) 2016-02-01..02-10 (10 days). H: an institution from 2015-12-01, under way. I: a
+    step 6 placement whose measure names no type ("uoplyst")."""
+    out = frame(
+        [
+            ("F", 5, "2016-01-01", "2016-01-31", "udsat"),
+            ("F", 5, "2016-02-01", "2016-03-31", "udsat"),
+            ("G", 4, "2016-02-01", "2016-02-10", "handicap"),
+            ("H", 6, "2015-12-01", None, "udsat"),
+            ("I", 6, "2016-03-01", "2016-03-20", "udsat"),
+        ]
+    )
+    out["placement_type"] = [
+        "plejefamilie, almindelig",
+        "plejefamilie, forstærket",
+        "netværkspleje",
+        "døgninstitution",
+        None,
+    ]
+    return out
+
+
+def test_placement_durations_per_placement_type_by_hand():
+    """VIVE (seed 001): durations per placement type, in the mapping's order per step."""
+    table = durations.placement_type_table(typed(), T0, T1)
+    assert list(zip(table["placement_type"], table["step"])) == [
+        ("netværkspleje", "4"),
+        ("plejefamilie, almindelig", "5"),
+        ("plejefamilie, forstærket", "5"),
+        ("døgninstitution", "6"),
+        ("uoplyst", "6"),
+    ]
+    got = table.set_index("placement_type")
+    assert got.loc["plejefamilie, almindelig", "mean_days"] == 31  # not the step's 91 days
+    assert got.loc["plejefamilie, forstærket", "mean_days"] == 60
+    assert got.loc["netværkspleje", "completed"] == 1 and got.loc["netværkspleje", "mean_days"] == 10
+    assert got.loc["døgninstitution", "completed"] == 0 and pd.isna(got.loc["døgninstitution", "median_days"])
+    assert got.loc["uoplyst", "mean_days"] == 20
+    # the step's own row joins F's two types into one spell of 91 days
+    step5 = rows(durations.durations_table(typed(), T0, T1))[("placement", "5", "I alt")]
+    assert step5.mean_days == 91
+
+
+def test_a_type_that_is_its_whole_step_counts_the_step_units(tmp_path):
+    """Network care is all of step 4 and H's institution all of its step-6 spell: those rows
+    name the step's spells, so the two tables are one system; F's types do not."""
+    t0, t1 = pd.Timestamp(T0), pd.Timestamp(T1)
+    by_type = staircase_page.placement_type_durations_spec(typed(), t0, t1)
+    by_step = staircase_page.durations_spec(typed(), t0, t1)
+    members = {
+        (row, c.column): set(c.members)
+        for c in by_type.cells
+        for row in [by_type.frame["placement_type"].iloc[c.row]]
+        if c.column == "under_way"
+    }
+    step_rows = {
+        k: i for i, k in enumerate(zip(by_step.frame["kind"], by_step.frame["step"], by_step.frame["target_group"]))
+    }
+    step_members = {c.row: set(c.members) for c in by_step.cells if c.column == "under_way"}
+    assert members[("netværkspleje", "under_way")] == step_members[step_rows[("placement", "4", "I alt")]]
+    assert members[("døgninstitution", "under_way")] == {"H|2015-12-01|trin 6"}
+    assert members[("plejefamilie, almindelig", "under_way")] == {"F|2016-01-01|trin 5|plejefamilie, almindelig"}
+    assert members[("plejefamilie, forstærket", "under_way")] == {"F|2016-02-01|trin 5|plejefamilie, forstærket"}
+    declared = {c.key for c in by_type.cells} | {s.key for s in by_type.statistics}
+    for row in range(len(by_type.frame)):
+        for column in durations.SUMMARY_COLUMNS:  # every number shown is protected
+            value = by_type.frame[column].iloc[row]
+            assert pd.isna(value) or (by_type.name, row, column) in declared, (row, column)
+    published = publish(by_type, tmp_path)
+    for row in range(len(by_type.frame)):  # one or two children a row: nothing but zeros shows
+        for column in durations.SUMMARY_COLUMNS:
+            value = by_type.frame[column].iloc[row]
+            shown = published.status[column].iloc[row] == PUBLISHED
+            assert not shown or pd.isna(value) or value == 0, (row, column)
+    untyped = typed().assign(placement_type=None)
+    assert staircase_page.placement_type_durations_spec(untyped, t0, t1) is None  # no types: the steps say it all
+    assert durations.placement_type_table(untyped, T0, T1).empty

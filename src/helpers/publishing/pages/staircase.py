@@ -285,6 +285,42 @@ def _extreme_children(done: pd.DataFrame, months: np.ndarray, value: float) -> i
     return int(done.loc[months == value, "person_id"].nunique())
 
 
+def _protect_spells(name: str, i: int, unit: str, data: pd.DataFrame, table, cells: list, stats: list) -> None:
+    """The cells and statistics of row ``i`` of a durations table over the spells ``data``
+    under way: the counts are cells over the spells, the mean is protected as the sum of
+    days behind it, the median rests on the spells and their children, and the shortest
+    and longest each on the children whose spell has that length."""
+    done = data[data["ended"]]
+    cells.append(Cell(name, i, "under_way", unit, data["spell_id"].to_numpy(dtype=object), float(len(data))))
+    cells.append(Cell(name, i, "completed", unit, done["spell_id"].to_numpy(dtype=object), float(len(done))))
+    if len(done):
+        cells.append(
+            Cell(
+                name,
+                i,
+                "mean_days*completed",
+                unit,
+                done["spell_id"].to_numpy(dtype=object),
+                float(done["time"].sum()),
+                "duration_days",
+                (name, i, "completed"),
+                int(done["person_id"].nunique()),
+                False,
+                ("mean_days", "completed"),
+            )
+        )
+        behind = ((name, i, "completed"), (name, i, "mean_days*completed"))
+        stats.append(Statistic(name, i, "mean_days", behind, int(done["person_id"].nunique())))
+        months = durations.whole_months(done["time"])
+        for column in ("min_months", "max_months"):
+            n = _extreme_children(done, months, table[column].iloc[i])
+            stats.append(Statistic(name, i, column, ((name, i, "completed"),), n))
+    inputs = ((name, i, "under_way"), (name, i, "completed"))
+    for column in ("median_days", "ci_low", "ci_high"):
+        if not pd.isna(table[column].iloc[i]):
+            stats.append(Statistic(name, i, column, inputs, int(data["person_id"].nunique())))
+
+
 def durations_spec(interventions: pd.DataFrame, t0, t1) -> TableSpec | None:
     """``durations``: the duration of placements and preventive measures (seed 002), per
     kind in all, per step and per target group: spells under way and completed, the mean,
@@ -301,36 +337,7 @@ def durations_spec(interventions: pd.DataFrame, t0, t1) -> TableSpec | None:
     name = DURATIONS
     cells, stats, concepts = [], [], []
     for i, (kind, step, group, data) in enumerate(groups):
-        unit = SPELL_UNITS[kind]
-        done = data[data["ended"]]
-        cells.append(Cell(name, i, "under_way", unit, data["spell_id"].to_numpy(dtype=object), float(len(data))))
-        cells.append(Cell(name, i, "completed", unit, done["spell_id"].to_numpy(dtype=object), float(len(done))))
-        if len(done):
-            cells.append(
-                Cell(
-                    name,
-                    i,
-                    "mean_days*completed",
-                    unit,
-                    done["spell_id"].to_numpy(dtype=object),
-                    float(done["time"].sum()),
-                    "duration_days",
-                    (name, i, "completed"),
-                    int(done["person_id"].nunique()),
-                    False,
-                    ("mean_days", "completed"),
-                )
-            )
-            behind = ((name, i, "completed"), (name, i, "mean_days*completed"))
-            stats.append(Statistic(name, i, "mean_days", behind, int(done["person_id"].nunique())))
-            months = durations.whole_months(done["time"])
-            for column in ("min_months", "max_months"):
-                n = _extreme_children(done, months, table[column].iloc[i])
-                stats.append(Statistic(name, i, column, ((name, i, "completed"),), n))
-        inputs = ((name, i, "under_way"), (name, i, "completed"))
-        for column in ("median_days", "ci_low", "ci_high"):
-            if not pd.isna(table[column].iloc[i]):
-                stats.append(Statistic(name, i, column, inputs, int(data["person_id"].nunique())))
+        _protect_spells(name, i, SPELL_UNITS[kind], data, table, cells, stats)
         label = _duration_group(kind, step, group)
         concepts += [(concept, label, i, column) for column, concept in DURATION_CONCEPTS.items()]
         if kind == "placement" and step == group == durations.TOTAL:  # the key figures' placement duration
@@ -363,6 +370,45 @@ def durations_spec(interventions: pd.DataFrame, t0, t1) -> TableSpec | None:
     )
 
 
+PLACEMENT_TYPE_DURATIONS = "placement_durations_by_type"
+
+
+def placement_type_durations_spec(interventions: pd.DataFrame, t0, t1) -> TableSpec | None:
+    """``placement_durations_by_type``: the duration of placements per placement type of the
+    mapping (VIVE, seed 001: to follow the long institution placements), with the numbers
+    and protection of :func:`durations_spec`. A spell that is also a spell of its step has
+    the step's unit, so a type that is all of its step is protected with the step's row.
+    None when no placement was under way or none names a placement type."""
+    groups = [g for g in durations.placement_type_groups(interventions, t0, t1) if len(g[2])]
+    if not groups:
+        return None
+    table = durations.type_summarised(groups)
+    name = PLACEMENT_TYPE_DURATIONS
+    cells, stats, concepts = [], [], []
+    for i, (kind, step, data) in enumerate(groups):
+        _protect_spells(name, i, SPELL_UNITS["placement"], data, table, cells, stats)
+        label = f"placement/trin {step}/{kind}"
+        concepts += [(concept, label, i, column) for column, concept in DURATION_CONCEPTS.items()]
+    return TableSpec(
+        name,
+        table,
+        cells,
+        stats,
+        priority=2,
+        caption="Varighed af anbringelser pr. anbringelsestype: forløb i perioden, afsluttede forløb og median",
+        formats={
+            "step": lambda s: f"{s}. {STEP_LABELS[int(s)]}",
+            **dict.fromkeys(("median_days", "ci_low", "ci_high"), _days_da),
+        },
+        labels={**DURATION_LABELS, "placement_type": "Anbringelsestype"},
+        source=(
+            "VIVE (seed 001): anbringelsernes varighed pr. anbringelsestype, så de lange anbringelser på "
+            "institution kan følges; anbringelsestypen er mappingens (data/measure_steps.csv)."
+        ),
+        concepts=concepts,
+    )
+
+
 def durations_da(table) -> str:
     """What the durations table lets a reader say: the median duration of placements and of
     preventive measures in all, from the published table (a withheld median is said to be
@@ -390,7 +436,15 @@ def specs(report) -> list[TableSpec]:
     """Every table of the staircase page for the report's municipality and period."""
     interventions = report.rows("interventions")
     t0, t1 = report.period_start, report.period_end
-    extra = [s for s in (new_placements_spec(interventions, t0, t1), durations_spec(interventions, t0, t1)) if s]
+    extra = [
+        spec
+        for spec in (
+            new_placements_spec(interventions, t0, t1),
+            durations_spec(interventions, t0, t1),
+            placement_type_durations_spec(interventions, t0, t1),
+        )
+        if spec
+    ]
     result = analyse(interventions, t0, t1)
     if result.empty:
         return extra
