@@ -68,6 +68,15 @@ if has_budget:
 # et *mindreforbrug* (der bruges mindre end budgetteret), en negativ et *merforbrug*.
 # Budgetpræcisionen er afvigelsen uanset retning: hvor tæt forbruget rammer budgettet.
 
+# %% [markdown]
+# Socialstyrelsens nøgletal følger det forebyggende område (trin 1–3) og anbringelserne
+# (trin 4–6) hver mod sit eget budget. Et områdes budget er budgetforudsætningerne for dets
+# trin; budgetrækker, der ikke er givet pr. trin, tæller kun med i «I alt».
+
+# %% tags=["remove-input"]
+if has_budget:
+    display(report.table("budget_by_group"))
+
 # %% tags=["remove-input"]
 if has_budget:
     for year in years:

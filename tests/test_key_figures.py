@@ -124,6 +124,12 @@ def test_spending_budget_and_shares(small):
     assert value(table, "top_cases") == 1  # ceil(10 % of 4 children)
     assert value(table, "top_cases_spending_share") == pytest.approx(a / (a + b + c + d))
     assert value(table, "provider_spending_share", "privat") == pytest.approx(per_day(90_000) * 91 / (a + b + c + d))
+    # per target group (seeds/004): B is the only child with disability, A, C and D udsat
+    assert value(table, "spending_by_target_group", "handicap") == pytest.approx(b)
+    assert value(table, "spending_by_target_group", "udsat") == pytest.approx(a + c + d)
+    assert value(table, "spending_target_group_share", "handicap") == pytest.approx(b / (a + b + c + d))
+    groups = table.loc[table["figure"] == "spending_by_target_group", "group"].tolist()
+    assert groups == ["udsat", "handicap"]  # the book's order; no "Ukendt" without unknown rows
 
 
 def test_case_events_in_the_period(small):

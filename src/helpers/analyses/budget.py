@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ..data.periods import full_year_volume
+from ..data.steps import PLACEMENT_STEPS, PREVENTIVE_STEPS
 
 VARIANCE_COLUMNS = [
     "step",
@@ -122,4 +123,24 @@ def with_total(variance: pd.DataFrame) -> pd.DataFrame:
     total["actual_unit_cost"] = total["actual_cost"] / total["actual_count"] if total["actual_count"] else np.nan
     out = variance.astype({"step": object})
     out.loc[len(out)] = {"step": "I alt", **total.to_dict()}
+    return out
+
+
+#: The two parts of the staircase that seed 002 follows against their own budgets ("Samlet
+#: forbrug på anbringelsesområdet / det forebyggende område ... i forhold til budget"), and
+#: their steps.
+STEP_GROUPS = {"Anbringelser (trin 4-6)": PLACEMENT_STEPS, "Forebyggende (trin 1-3)": PREVENTIVE_STEPS}
+GROUP_TOTAL = "I alt"
+
+
+def group_budgets(budget: pd.DataFrame, year: int) -> dict[str, float | None]:
+    """The year's budget of each part of the staircase (the sum of ``budget_count`` x
+    ``budget_unit_cost`` over its steps' rows; None when the part has no budget row) and in
+    all (:func:`year_budget`, also the rows given per measure group rather than step)."""
+    steps = step_budget(budget[budget["year"] == year]) if len(budget) else budget
+    out: dict[str, float | None] = {}
+    for group, members in STEP_GROUPS.items():
+        rows = steps[steps["step"].isin(members)] if len(steps) else steps
+        out[group] = float((rows["budget_count"] * rows["budget_unit_cost"]).sum()) if len(rows) else None
+    out[GROUP_TOTAL] = year_budget(budget, year)
     return out

@@ -26,7 +26,7 @@ import pandas as pd
 
 from ..data.periods import age_on, as_date, days_active, year_parts
 from ..data.steps import PLACEMENT_STEPS, PLACEMENT_TYPES, PREVENTIVE_STEPS, STEP_LABELS, UNKNOWN_PLACEMENT
-from .budget import deviation_pct, step_budget, year_budget
+from .budget import STEP_GROUPS, deviation_pct, step_budget, year_budget
 from .durations import median_duration, spells, survival_data
 from .intervals import wilson
 from .staircase import (
@@ -345,7 +345,7 @@ def _spending(f: _Figures, iv: pd.DataFrame, budget: pd.DataFrame, cost: pd.Seri
         f.statistic("budget_precision_pct", TOTAL, abs(deviation), inputs=[("spending_committed_year", TOTAL)])
 
     total_cost = cost.sum()
-    for label, steps in (("Anbringelser (trin 4-6)", PLACEMENT_STEPS), ("Forebyggende (trin 1-3)", PREVENTIVE_STEPS)):
+    for label, steps in STEP_GROUPS.items():
         kind = iv["step"].isin(steps)
         f.amount("spending_by_kind", label, cost[kind], iv.loc[kind & paying, "person_id"], "cost_period")
         f.statistic(
@@ -353,6 +353,18 @@ def _spending(f: _Figures, iv: pd.DataFrame, budget: pd.DataFrame, cost: pd.Seri
             label,
             cost[kind].sum() / total_cost if total_cost else np.nan,
             inputs=[("spending_by_kind", label), ("spending", TOTAL)],
+        )
+    # Spending per target group (seeds/004, Deloitte/KLK: "udgifter til konkrete målgrupper"): the group of each
+    # intervention, as granted.
+    groups = iv["target_group"].astype(object).fillna(UNKNOWN_GROUP) if "target_group" in iv else None
+    for label in target_group_levels(groups) if groups is not None else []:
+        at = groups == label
+        f.amount("spending_by_target_group", label, cost[at], iv.loc[at & paying, "person_id"], "cost_period")
+        f.statistic(
+            "spending_target_group_share",
+            label,
+            cost[at].sum() / total_cost if total_cost else np.nan,
+            inputs=[("spending_by_target_group", label), ("spending", TOTAL)],
         )
 
 

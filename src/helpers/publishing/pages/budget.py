@@ -13,7 +13,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ...analyses.budget import deviation_pct, direction_da, volume_price_split, with_total, year_budget
+from ...analyses.budget import (
+    GROUP_TOTAL,
+    STEP_GROUPS,
+    deviation_pct,
+    direction_da,
+    group_budgets,
+    volume_price_split,
+    with_total,
+    year_budget,
+)
 from ...analyses.key_figures import TOTAL, cost_in
 from ...data.periods import year_volumes
 from ..disclosure import Cell, Statistic, TableSpec, amount_cells, statistics
@@ -184,6 +193,87 @@ def summary_spec(interventions: pd.DataFrame, assumptions: pd.DataFrame, years, 
     )
 
 
+def group_spec(interventions: pd.DataFrame, assumptions: pd.DataFrame, years, period_end) -> TableSpec:
+    """``budget_by_group``: per year the preventive measures (steps 1-3) and the placements
+    (steps 4-6) each against their own budget, and in all (seed 002: the spending on each
+    area against its budget, and the forecast for it): budget, spending (for the period's
+    last year with the measures granted by its end, as ``budget_summary``), deviation and
+    precision with VIVE's sign. The spending of a part is the sum of its interventions'
+    amounts, the same measure as the variance table's steps, and the total is the same cell
+    as ``budget_summary``'s, so the three tables are protected as one. A part's budget is
+    that of its steps' rows; rows given per measure group count in the total only."""
+    name = "budget_by_group"
+    years = [int(y) for y in years]
+    rows, cells, stats, concepts = [], [], [], []
+    ids = np.asarray(interventions.index.astype(str), dtype=object)
+    steps = interventions["step"].astype(int).to_numpy() if len(interventions) else np.array([], dtype=int)
+    last = pd.Timestamp(period_end).year
+    for year in years:
+        cost = cost_in(interventions, f"{year}-01-01", f"{year}-12-31").reindex(interventions.index, fill_value=0.0)
+        budgets = group_budgets(assumptions, year)
+        for group, budget in budgets.items():
+            part = np.ones(len(interventions), bool) if group == GROUP_TOTAL else np.isin(steps, STEP_GROUPS[group])
+            spending = float(cost[part].sum())
+            deviation = deviation_pct(budget, spending)
+            i = len(rows)
+            rows.append(
+                {
+                    "year": year,
+                    "group": group,
+                    "budget": np.nan if budget is None else budget,
+                    "spending": spending,
+                    "deviation_pct": deviation,
+                    "precision_pct": abs(deviation),
+                }
+            )
+            paying = part & (cost.to_numpy() > 0)
+            children = interventions.loc[paying, "person_id"].nunique()
+            cells.append(
+                Cell(name, i, "spending", "intervention", ids[part], spending, f"cost_year_{year}", base_n=children)
+            )
+            stats += [
+                Statistic(name, i, c, ((name, i, "spending"),), children) for c in ("deviation_pct", "precision_pct")
+            ]
+            if year == last and group == GROUP_TOTAL:
+                concepts += [
+                    ("budget_year", TOTAL, i, "budget"),
+                    ("spending_committed_year", TOTAL, i, "spending"),
+                    ("budget_deviation_pct", TOTAL, i, "deviation_pct"),
+                    ("budget_precision_pct", TOTAL, i, "precision_pct"),
+                ]
+    table = pd.DataFrame(rows, columns=["year", "group", "budget", "spending", "deviation_pct", "precision_pct"])
+    return TableSpec(
+        name,
+        table,
+        cells,
+        stats,
+        priority=5,
+        caption="Forebyggende indsatser og anbringelser hver mod sit budget pr. år",
+        spanners={"Mio. kr.": ["budget", "spending"], "Procent af budgettet": ["deviation_pct", "precision_pct"]},
+        labels={
+            "year": "År",
+            "group": "Område",
+            "budget": "Budget",
+            "spending": "Forbrug + disponerede indsatser",
+            "deviation_pct": "Budgetafvigelse (+ = mindreforbrug)",
+            "precision_pct": "Budgetpræcision",
+        },
+        formats={
+            "year": year_da,
+            "budget": mio_da,
+            "spending": mio_da,
+            "deviation_pct": lambda v: num_da(v, 1, sign=True) + " %",
+            "precision_pct": lambda v: num_da(v, 1) + " %",
+        },
+        source=(
+            "Socialstyrelsens nøgletal (seed 002): samlet forbrug på anbringelsesområdet og det forebyggende "
+            "område hver mod sit budget. Et områdes budget er budgetforudsætningerne for dets trin; "
+            "budgetrækker pr. indsatsgruppe indgår kun i «I alt»."
+        ),
+        concepts=concepts,
+    )
+
+
 def specs(report) -> list[TableSpec]:
     years = budget_years(report)
     if not years:
@@ -193,6 +283,7 @@ def specs(report) -> list[TableSpec]:
     return [
         variance_spec(interventions, assumptions, years),
         summary_spec(interventions, assumptions, years, report.period_end),
+        group_spec(interventions, assumptions, years, report.period_end),
     ]
 
 
