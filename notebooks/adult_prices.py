@@ -142,7 +142,7 @@ if has_units:
 
 # %% tags=["remove-input"]
 findings = []
-for name in ("vum_change_1_2", "vum_change_2_3", "income_basis", "months_between"):
+for name in ("vum_change_1_2", "vum_change_2_3", "income_basis", "income_transition", "months_between"):
     if name in report.specs:
         display(report.table(name))
         if name.startswith("vum_change"):

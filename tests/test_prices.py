@@ -332,3 +332,59 @@ def test_months_between_registrations_by_follow_up_number_as_kl_figure_3_8(tmp_p
     assert "for få viste opfølgninger" in prices_page.months_between_da(
         shown("months_between", table, tmp_path, withheld)
     )
+
+
+def test_income_basis_kept_from_the_first_to_the_second_registration_by_hand(tmp_path):
+    """KL (seeds/003): most cases keep their income basis from the 1st to the 2nd registration.
+    Cases 1-6 førtidspension at the 1st: five keep it, case 6 moves to fleksjob; case 7
+    kontanthjælp -> ressourceforløb; case 8 has no basis at the 2nd (not counted); case 9's
+    change is from the 2nd to the 3rd (not counted)."""
+    from helpers.analyses import adults
+
+    rows = []
+    for case, first, second in [
+        *((c, "førtidspension", "førtidspension") for c in range(1, 6)),
+        (6, "førtidspension", "fleksjob"),
+        (7, "kontanthjælp ikke jobparat", "ressourceforløb"),
+        (8, "løn", None),
+        (9, "su", "su"),
+    ]:
+        rows.append((str(case), 1, "2015-01-10", first))
+        rows.append((str(case), 2, "2016-01-10", second))
+    rows.append(("9", 3, "2016-09-10", "løn"))
+    regs = pd.DataFrame(rows, columns=["case_id", "registration_no", "registration_date", "income_basis"])
+    regs = regs.assign(
+        municipality=151,
+        person_id=regs["case_id"],
+        registration_date=pd.to_datetime(regs["registration_date"]),
+        service="§85",
+        hours_individual=10.0,
+        daily_price=None,
+        vum_score=2.0,
+        goal_type=None,
+        goal_set=None,
+        birth_date=pd.Timestamp("1980-01-01"),
+    )
+    pairs = adults.follow_ups(regs)
+    table = prices.income_transition(pairs).set_index("income_basis")
+    assert table.index.tolist() == ["førtidspension", "kontanthjælp ikke jobparat", "su", "I alt"]
+    assert table.loc["førtidspension", ["follow_ups", "unchanged", "changed"]].tolist() == [6, 5, 1]
+    assert table.loc["I alt", ["follow_ups", "unchanged", "changed"]].tolist() == [8, 6, 2]
+    assert table.loc["I alt", "share_unchanged"] == pytest.approx(6 / 8)
+    # Wilson by formula: (p + z²/2n ± z sqrt(p(1-p)/n + z²/4n²)) / (1 + z²/n)
+    z, n, p = 1.959963984540054, 8, 6 / 8
+    centre, half = p + z * z / (2 * n), z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    assert table.loc["I alt", "ci_low"] == pytest.approx((centre - half) / (1 + z * z / n))
+    assert table.loc["I alt", "ci_high"] == pytest.approx((centre + half) / (1 + z * z / n))
+    spec = prices_page.income_transition_spec(pairs)
+    cells = {c.key: c for c in spec.cells}
+    row = spec.frame["income_basis"].tolist().index("førtidspension")
+    assert sorted(cells[("income_transition", row, "changed")].members) == ["151|6|2"]  # the registration
+    published = publish(spec, tmp_path)
+    assert published.value(row, "changed") is None  # one case: withheld
+    for i in range(len(spec.frame)):  # and nothing shown is a count of 1-4
+        for column in ("follow_ups", "unchanged", "changed"):
+            value = published.value(i, column)
+            assert value is None or value == 0 or value >= 5, (i, column, value)
+    assert published.value(row, "follow_ups") is None or published.value(row, "unchanged") is None  # 6 - 5 = 1
+    assert prices_page.income_transition_spec(pairs.iloc[0:0]) is None

@@ -107,6 +107,7 @@ def follow_ups(registrations: pd.DataFrame, start=None, end=None) -> pd.DataFram
                 "goal_type",
                 "goal_set",
                 "service",
+                "income_basis",
             )
         }
     )

@@ -25,7 +25,7 @@ from statsmodels.stats.inter_rater import cohens_kappa
 from ..data.paths import REFERENCE_DIR
 from ..data.periods import natural_key
 from .adults import SERVICES, vum_direction
-from .intervals import t_interval
+from .intervals import t_interval, wilson
 
 STATISTICS = ["mean", "median", "p25", "p75"]
 MIN_CASES = 5
@@ -252,6 +252,44 @@ def income_basis(units: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         rows, columns=["income_basis", "cases", "share", "vum_cases", "vum_mean", "vum_ci_low", "vum_ci_high"]
     )
+
+
+def income_follow_ups(pairs: pd.DataFrame) -> pd.DataFrame:
+    """The follow-ups from the 1st to the 2nd registration with an income basis recorded at
+    both, with ``income_from`` (at the 1st) and ``kept`` (the same basis at the 2nd)."""
+    if "income_basis_prev" not in pairs:
+        return pairs.iloc[0:0].assign(income_from=pd.Series(dtype=object), kept=pd.Series(dtype=bool))
+    data = pairs[pairs["registration_no_prev"] == 1].dropna(subset=["income_basis", "income_basis_prev"])
+    return data.assign(
+        income_from=data["income_basis_prev"].astype(str), kept=data["income_basis"] == data["income_basis_prev"]
+    )
+
+
+def income_transition(pairs: pd.DataFrame) -> pd.DataFrame:
+    """KL (seeds/003, figure 3.6: "de fleste har samme forsørgelsesgrundlag ved 1. og 2.
+    registrering"): the follow-ups from the 1st to the 2nd registration with an income basis
+    at both, by the basis at the 1st (alphabetically, and ``I alt``): ``follow_ups``,
+    ``unchanged`` (the same basis at the 2nd), ``changed`` and the share unchanged with a
+    95 % Wilson interval."""
+    data = income_follow_ups(pairs)
+    groups = [*data.groupby("income_from", sort=True)] + ([("I alt", data)] if len(data) else [])
+    rows = []
+    for basis, g in groups:
+        kept = int(g["kept"].sum())
+        low, high = wilson(kept, len(g))
+        rows.append(
+            {
+                "income_basis": basis,
+                "follow_ups": len(g),
+                "unchanged": kept,
+                "changed": len(g) - kept,
+                "share_unchanged": kept / len(g),
+                "ci_low": float(low),
+                "ci_high": float(high),
+            }
+        )
+    columns = ["income_basis", "follow_ups", "unchanged", "changed", "share_unchanged", "ci_low", "ci_high"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 #: The follow-ups of figure 3.8 by their number: 1st -> 2nd, and the later ones together

@@ -189,6 +189,42 @@ def income_spec(units: pd.DataFrame) -> TableSpec:
     )
 
 
+def income_transition_spec(pairs: pd.DataFrame) -> TableSpec | None:
+    """``income_transition`` (KL, seeds/003 after figure 3.6): follow-ups from the 1st to the
+    2nd registration by the income basis at the 1st, with those that kept it. The counts are
+    cells over the registrations (the unit of the VUM changes, so the tables link); the
+    share and its interval rest on the row's follow-ups. None without such follow-ups."""
+    name = "income_transition"
+    table = prices.income_transition(pairs)
+    if table.empty:
+        return None
+    data = prices.income_follow_ups(pairs)
+    data = data.assign(unit_id=data["registration_unit"], income_basis=data["income_from"])
+    cells = count_cells(name, table, "follow_ups", data, REGISTRATION, ["income_basis"])
+    cells += count_cells(name, table, "unchanged", data[data["kept"]], REGISTRATION, ["income_basis"])
+    cells += count_cells(name, table, "changed", data[~data["kept"]], REGISTRATION, ["income_basis"])
+    stats = statistics(
+        name, table, ["share_unchanged", "ci_low", "ci_high"], ["unchanged", "follow_ups"], table["follow_ups"]
+    )
+    return TableSpec(
+        name,
+        table,
+        cells,
+        stats,
+        priority=2,
+        caption="Forsørgelsesgrundlag ved 1. og 2. registrering (sager med grundlag ved begge)",
+        formats={"share_unchanged": pct1_da, "ci_low": pct1_da, "ci_high": pct1_da},
+        labels={
+            "income_basis": "Forsørgelsesgrundlag ved 1. registrering",
+            "follow_ups": "Opfølgninger",
+            "unchanged": "Samme ved 2. registrering",
+            "changed": "Andet ved 2. registrering",
+            "share_unchanged": "Andel med samme grundlag",
+        },
+        source="KL, SEP-projekt 9 (seeds/003): «de fleste har samme forsørgelsesgrundlag ved 1. og 2. registrering».",
+    )
+
+
 def months_spec(pairs: pd.DataFrame) -> TableSpec:
     """``months_between`` (figure 3.8): per municipality and follow-up number, and in total."""
     name = "months_between"
@@ -277,6 +313,7 @@ def specs(report) -> list[TableSpec]:
         out += [s for s in (differences_spec(units, "§107"), differences_spec(units, "§85")) if s is not None]
     if not pairs.empty:
         out += [vum_change_spec(pairs, 1), vum_change_spec(pairs, 2), months_spec(pairs)]
+        out += [s for s in (income_transition_spec(pairs),) if s is not None]
     return out
 
 
