@@ -71,7 +71,8 @@ if has_budget:
 # %% [markdown]
 # Socialstyrelsens nøgletal følger det forebyggende område (trin 1–3) og anbringelserne
 # (trin 4–6) hver mod sit eget budget. Et områdes budget er budgetforudsætningerne for dets
-# trin; budgetrækker, der ikke er givet pr. trin, tæller kun med i «I alt».
+# trin. Budgetrækker, der ikke er givet pr. trin, tæller kun med i «I alt»; har et år sådanne
+# rækker, vises områderne uden budget, for rækken kan høre til begge.
 
 # %% tags=["remove-input"]
 if has_budget:

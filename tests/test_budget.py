@@ -172,9 +172,10 @@ def test_preventive_and_placements_each_against_their_own_budget_by_hand():
     """Seed 002: the spending on preventive measures and on placements, each against its own
     budget. 2016 (366 days): a placement on step 5 all year at 10,000 a month = 120,000; a
     step 2 measure from 1 July (184 days) at 3,000 a month = 36,000 x 184 / 366; a step 3
-    measure granted after the period's end is not counted. Budget: step 5 = 1 x 100,000,
-    steps 1-3 = 2 x 15,000 + 1 x 10,000 = 40,000, and a measure-group row of 5,000 that
-    counts in the total only."""
+    measure in September (30 days) at 1,000 a month = 12,000 x 30 / 366; a step 3 measure
+    granted after the period's end is not counted. Budget: step 5 = 1 x 100,000, steps 1-3 =
+    2 x 15,000 + 1 x 10,000 + 1 x 20,000 = 60,000. A row per measure group (5,000) counts in
+    the total, and then the parts have no budget (it may belong to either)."""
     from helpers.publishing.pages import budget as page
 
     frame = iv(
@@ -192,7 +193,6 @@ def test_preventive_and_placements_each_against_their_own_budget_by_hand():
             (2016, "2", 2, 15_000),
             (2016, "1", 1, 10_000),
             (2016, "3", 1, 20_000),
-            (2016, "døgn", 1, 5_000),
         ]
     )
     known = page.known_at(frame, "2016-10-31")
@@ -200,7 +200,7 @@ def test_preventive_and_placements_each_against_their_own_budget_by_hand():
     table = spec.frame.set_index("group")
     preventive, placed = 36_000 * 184 / 366 + 12_000 * 30 / 366, 120_000
     assert table.index.tolist() == ["Anbringelser (trin 4-6)", "Forebyggende (trin 1-3)", "I alt"]
-    assert table["budget"].tolist() == [100_000, 60_000, 165_000]
+    assert table["budget"].tolist() == [100_000, 60_000, 160_000]
     assert table["spending"].tolist() == pytest.approx([placed, preventive, preventive + placed])
     # VIVE's sign: positive = mindreforbrug
     assert table.loc["Forebyggende (trin 1-3)", "deviation_pct"] == pytest.approx(100 * (60_000 - preventive) / 60_000)
@@ -214,6 +214,10 @@ def test_preventive_and_placements_each_against_their_own_budget_by_hand():
     parts = [set(c.members) for c in spec.cells if c.row < 2]
     assert parts[0] | parts[1] == set(total.members) and not parts[0] & parts[1]
     assert ("spending_committed_year", "I alt", 2, "spending") in spec.concepts
+    # a row per measure group: in the total, and the parts have no budget to deviate from
+    grouped = page.group_spec(known, pd.concat([plan, budget([(2016, "døgn", 1, 5_000)])]), [2016], "2016-10-31")
+    assert grouped.frame["budget"].iloc[2] == 165_000 and grouped.frame["budget"].iloc[:2].isna().all()
+    assert grouped.frame["deviation_pct"].iloc[:2].isna().all()
     # a part with no budget row: no budget, no deviation
     no_preventive = page.group_spec(known, plan[plan["step"] == "5"], [2016], "2016-10-31").frame
     assert np.isnan(no_preventive["budget"].iloc[1]) and np.isnan(no_preventive["deviation_pct"].iloc[1])

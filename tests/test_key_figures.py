@@ -530,3 +530,62 @@ def test_expensive_cases_forecast_for_the_year_by_hand():
     top = set(rows.loc[("top_cases_committed_year", "I alt"), "members"])
     year = set(rows.loc[("spending_committed_year", "I alt"), "members"])
     assert top < year and len(top) == 2
+
+
+def test_the_same_spending_is_one_cell_across_tables_and_periods(small):
+    """An amount's members are the interventions that add to it, and its measure names the
+    days it covers. So the year's spending on preventive measures is one cell in the key
+    figures of a calendar-year period and on the budget follow-up (a reader could subtract
+    the budget's steps from it), while the same group in two half-years is two amounts."""
+    from helpers.publishing.pages import budget as budget_page
+
+    _, iv, _ = small
+    iv = iv.assign(person_id=iv["person_id"].astype(str))
+    empty_events = events([])
+    plan = pd.DataFrame({"year": [2016], "step": ["5"], "budget_count": [1.0], "budget_unit_cost": [1.0]})
+    year = kf.key_figures(iv, empty_events, plan, "2016-01-01", "2016-12-31", 851)
+    row = year[(year["figure"] == "spending_by_kind") & (year["group"] == "Forebyggende (trin 1-3)")].iloc[0]
+    known = budget_page.known_at(iv, "2016-12-31")
+    group = budget_page.group_spec(known, plan, [2016], "2016-12-31")
+    part = next(c for c in group.cells if group.frame["group"].iloc[c.row] == "Forebyggende (trin 1-3)")
+    assert row["measure"] == part.measure == "cost_year_2016"
+    assert sorted(row["members"]) == sorted(part.members) and row["value"] == pytest.approx(part.value)
+    # D's step 1 measure from 1 June is the only one of its step: its cell in the variance
+    # table is the same amount over the same intervention
+    variance = budget_page.variance_spec(known, plan, [2016])
+    step1 = next(c for c in variance.cells if c.column == "actual_cost" and variance.frame["step"].iloc[c.row] == "1")
+    assert step1.measure == "cost_year_2016" and set(step1.members) < set(part.members)
+    # two half-years: different days, different amounts (never one number with one status)
+    first = kf.key_figures(iv, empty_events, plan, "2016-01-01", "2016-06-30", 851)
+    second = kf.key_figures(iv, empty_events, plan, "2016-07-01", "2016-12-31", 851)
+    measures = {t["measure"][(t["figure"] == "spending") & (t["group"] == "I alt")].iloc[0] for t in (first, second)}
+    assert measures == {"cost_2016-01-01_2016-06-30", "cost_2016-07-01_2016-12-31"}
+    # C's measure ended in January: it adds nothing to the second half-year and is no member
+    c_ids = set(iv.index[iv["person_id"] == "C"].astype(str))
+    spent = second[(second["figure"] == "spending") & (second["group"] == "I alt")].iloc[0]
+    assert not c_ids & set(spent["members"])
+
+
+def test_a_later_period_does_not_inherit_an_earlier_periods_status():
+    """Two half-years protected as one publication: six children with disability have a
+    preventive measure from January, four end in July. The second half-year's spending on
+    them rests on two children and must be withheld as such, not take the first half-year's
+    status because the same interventions are listed (the reviewer's attack)."""
+    from helpers.publishing.disclosure import PRIMARY, protect_publication, scoped
+
+    rows = [(f"u{i}", 5, "2016-01-01", None, 30_000, "udsat", "2008-01-01", "egen", "cw1", "Nord") for i in range(30)]
+    rows += [
+        (f"h{i}", 2, "2016-01-01", "2016-07-31" if i >= 2 else None, 5_000 + 1_000 * i, "handicap", "2008-01-01")
+        + ("egen", "cw1", "Nord")
+        for i in range(6)
+    ]
+    iv = interventions(rows)
+    plan = pd.DataFrame(columns=["year", "step", "budget_count", "budget_unit_cost"])
+    periods = [("2016-02-01", "2016-07-31"), ("2016-08-01", "2017-01-31")]
+    figures = [kf.key_figures(iv, events([]), plan, t0, t1, 851) for t0, t1 in periods]
+    specs = [kf_page.key_figures_spec(f) for f in figures]
+    result = protect_publication([[scoped(spec, f"p{k}")] for k, spec in enumerate(specs)])
+    later = figures[1].reset_index(drop=True)
+    row = later.index[(later["figure"] == "spending_by_target_group") & (later["group"] == "handicap")][0]
+    assert later["n"].iloc[row] == 2  # h0 and h1 only
+    assert result.status[("p1/key_figures", row, "value")] == PRIMARY

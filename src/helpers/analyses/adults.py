@@ -109,6 +109,7 @@ def follow_ups(registrations: pd.DataFrame, start=None, end=None) -> pd.DataFram
                 "service",
                 "income_basis",
             )
+            if c in regs  # the optional columns of the contract may be absent
         }
     )
     pairs = pairs[

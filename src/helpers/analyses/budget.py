@@ -129,18 +129,22 @@ def with_total(variance: pd.DataFrame) -> pd.DataFrame:
 #: The two parts of the staircase that seed 002 follows against their own budgets ("Samlet
 #: forbrug på anbringelsesområdet / det forebyggende område ... i forhold til budget"), and
 #: their steps.
-STEP_GROUPS = {"Anbringelser (trin 4-6)": PLACEMENT_STEPS, "Forebyggende (trin 1-3)": PREVENTIVE_STEPS}
+STAIRCASE_PARTS = {"Anbringelser (trin 4-6)": PLACEMENT_STEPS, "Forebyggende (trin 1-3)": PREVENTIVE_STEPS}
 GROUP_TOTAL = "I alt"
 
 
 def group_budgets(budget: pd.DataFrame, year: int) -> dict[str, float | None]:
     """The year's budget of each part of the staircase (the sum of ``budget_count`` x
-    ``budget_unit_cost`` over its steps' rows; None when the part has no budget row) and in
-    all (:func:`year_budget`, also the rows given per measure group rather than step)."""
-    steps = step_budget(budget[budget["year"] == year]) if len(budget) else budget
+    ``budget_unit_cost`` over its steps' rows) and in all (:func:`year_budget`, also the
+    rows given per measure group rather than step). A part has no budget (None) when it has
+    no row, or when some of the year's rows are given per measure group: such a row may
+    belong to either part, so a part's deviation would be overstated."""
+    rows_of_year = budget[budget["year"] == year] if len(budget) else budget
+    steps = step_budget(rows_of_year) if len(rows_of_year) else rows_of_year
+    split = len(steps) == len(rows_of_year)
     out: dict[str, float | None] = {}
-    for group, members in STEP_GROUPS.items():
+    for group, members in STAIRCASE_PARTS.items():
         rows = steps[steps["step"].isin(members)] if len(steps) else steps
-        out[group] = float((rows["budget_count"] * rows["budget_unit_cost"]).sum()) if len(rows) else None
+        out[group] = float((rows["budget_count"] * rows["budget_unit_cost"]).sum()) if split and len(rows) else None
     out[GROUP_TOTAL] = year_budget(budget, year)
     return out

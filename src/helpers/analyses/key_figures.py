@@ -26,7 +26,7 @@ import pandas as pd
 
 from ..data.periods import age_on, as_date, days_active, year_parts
 from ..data.steps import PLACEMENT_STEPS, PLACEMENT_TYPES, PREVENTIVE_STEPS, STEP_LABELS, UNKNOWN_PLACEMENT
-from .budget import STEP_GROUPS, deviation_pct, step_budget, year_budget
+from .budget import STAIRCASE_PARTS, deviation_pct, step_budget, year_budget
 from .durations import median_duration, spells, survival_data
 from .intervals import wilson
 from .staircase import (
@@ -79,6 +79,17 @@ def cost_in(interventions: pd.DataFrame, start, end) -> pd.Series:
     for _, y0, y1, n_days in year_parts(as_date(start), as_date(end)):
         total += interventions["monthly_cost"].fillna(0) * 12 * days_active(interventions, y0, y1) / n_days
     return total
+
+
+def cost_measure(start, end) -> str:
+    """The name of the amount "each intervention's cost in [start, end]" for protection: one
+    name per span of days, the same in every table and period (``cost_year_2016`` for a whole
+    calendar year, ``cost_2016-02-01_2016-07-31`` otherwise), so that cells of the same
+    amount link and cells of different amounts never pass for one another."""
+    start, end = as_date(start), as_date(end)
+    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year:
+        return f"cost_year_{start.year}"
+    return f"cost_{start.date()}_{end.date()}"
 
 
 def committed_year(interventions: pd.DataFrame, as_of) -> pd.Series:
@@ -146,10 +157,11 @@ class _Figures:
         self.count(figure, TOTAL, frame[id_column], unit)
 
     def amount(self, figure, group, cost: pd.Series, children: pd.Series, measure: str):
-        """A sum over interventions (ids = their row labels) resting on ``children``."""
-        self.add(
-            figure, group, cost.sum(), "amount", children.nunique(), "intervention", cost.index.astype(str), measure
-        )
+        """A sum over interventions resting on ``children``; its members are the interventions
+        that add to it (ids = their row labels): one that adds 0 is not part of the amount, so
+        two cells of the same amount over the same paying interventions are one number."""
+        members = cost.index[cost.to_numpy() != 0].astype(str)
+        self.add(figure, group, cost.sum(), "amount", children.nunique(), "intervention", members, measure)
 
     def statistic(self, figure, group, value, n=None, inputs=()):
         self.add(figure, group, value, "statistic", n, inputs=inputs)
@@ -261,7 +273,7 @@ def key_figures(
     _children(f, interventions, top, t0, t1)
     cost = cost_in(interventions, t0, t1)
     _spending(f, interventions, budget, cost, t0, t1)
-    _casework(f, interventions, top, cost, t1, top_share)
+    _casework(f, interventions, top, cost, t0, t1, top_share)
     _case_events(f, case_events, t0, t1)
     out = pd.DataFrame(f.rows)
     out.insert(0, "period_end", str(t1.date()))
@@ -308,11 +320,12 @@ def _spending(f: _Figures, iv: pd.DataFrame, budget: pd.DataFrame, cost: pd.Seri
     """Spending in the period against the budget, per step and in all; the year's committed
     spending, budget and deviation as of t1; the shares of placements and preventive measures.
     Amounts are sums over interventions, resting on the children who have them."""
+    measure = cost_measure(t0, t1)
     paying = cost > 0
     bud = budget_in(budget, t0, t1).set_index("step")["budget"] if len(budget) else pd.Series(dtype=float)
     for s in sorted(set(iv["step"].dropna().astype(int)) | set(bud.index)):
         at = iv["step"] == s
-        f.amount("spending", _step_label(int(s)), cost[at], iv.loc[at & paying, "person_id"], "cost_period")
+        f.amount("spending", _step_label(int(s)), cost[at], iv.loc[at & paying, "person_id"], measure)
         f.add("budget", _step_label(int(s)), bud.get(s, np.nan), "public")
         if bud.get(s, 0) > 0:
             f.statistic(
@@ -321,7 +334,7 @@ def _spending(f: _Figures, iv: pd.DataFrame, budget: pd.DataFrame, cost: pd.Seri
                 100 * cost[at].sum() / bud[s],
                 inputs=[("spending", _step_label(int(s)))],
             )
-    f.amount("spending", TOTAL, cost, iv.loc[paying, "person_id"], "cost_period")
+    f.amount("spending", TOTAL, cost, iv.loc[paying, "person_id"], measure)
     f.add("budget", TOTAL, bud.sum() if len(bud) else np.nan, "public")
     if len(bud) and bud.sum() > 0:
         f.statistic("spending_vs_budget_pct", TOTAL, 100 * cost.sum() / bud.sum(), inputs=[("spending", TOTAL)])
@@ -335,7 +348,7 @@ def _spending(f: _Figures, iv: pd.DataFrame, budget: pd.DataFrame, cost: pd.Seri
         TOTAL,
         committed,
         iv.loc[committed.index[committed > 0], "person_id"],
-        f"cost_year_{year}",
+        cost_measure(f"{year}-01-01", f"{year}-12-31"),
     )
     year_total = year_budget(budget, year)
     f.add("budget_year", TOTAL, np.nan if year_total is None else year_total, "public")
@@ -345,9 +358,9 @@ def _spending(f: _Figures, iv: pd.DataFrame, budget: pd.DataFrame, cost: pd.Seri
         f.statistic("budget_precision_pct", TOTAL, abs(deviation), inputs=[("spending_committed_year", TOTAL)])
 
     total_cost = cost.sum()
-    for label, steps in STEP_GROUPS.items():
+    for label, steps in STAIRCASE_PARTS.items():
         kind = iv["step"].isin(steps)
-        f.amount("spending_by_kind", label, cost[kind], iv.loc[kind & paying, "person_id"], "cost_period")
+        f.amount("spending_by_kind", label, cost[kind], iv.loc[kind & paying, "person_id"], measure)
         f.statistic(
             "spending_share",
             label,
@@ -359,7 +372,7 @@ def _spending(f: _Figures, iv: pd.DataFrame, budget: pd.DataFrame, cost: pd.Seri
     groups = iv["target_group"].astype(object).fillna(UNKNOWN_GROUP) if "target_group" in iv else None
     for label in target_group_levels(groups) if groups is not None else []:
         at = groups == label
-        f.amount("spending_by_target_group", label, cost[at], iv.loc[at & paying, "person_id"], "cost_period")
+        f.amount("spending_by_target_group", label, cost[at], iv.loc[at & paying, "person_id"], measure)
         f.statistic(
             "spending_target_group_share",
             label,
@@ -368,10 +381,11 @@ def _spending(f: _Figures, iv: pd.DataFrame, budget: pd.DataFrame, cost: pd.Seri
         )
 
 
-def _casework(f: _Figures, iv: pd.DataFrame, top: pd.DataFrame, cost: pd.Series, t1, top_share: float) -> None:
+def _casework(f: _Figures, iv: pd.DataFrame, top: pd.DataFrame, cost: pd.Series, t0, t1, top_share: float) -> None:
     """The most expensive cases (the ``top_share`` of the children with spending in the
     period, rounded up; seed 002's "særligt dyre enkeltsager") with their spending and their
     forecast for the year, spending by provider, children and spending per caseworker."""
+    measure = cost_measure(t0, t1)
     paying = cost > 0
     total_cost = cost.sum()
     per_child = cost.groupby(iv["person_id"]).sum()
@@ -381,7 +395,7 @@ def _casework(f: _Figures, iv: pd.DataFrame, top: pd.DataFrame, cost: pd.Series,
     top_children = per_child.index[:n_top]
     f.count("top_cases", TOTAL, top_children, "child")
     in_top = iv["person_id"].isin(top_children)
-    f.amount("top_cases_spending", TOTAL, cost[in_top], iv.loc[in_top & paying, "person_id"], "cost_period")
+    f.amount("top_cases_spending", TOTAL, cost[in_top], iv.loc[in_top & paying, "person_id"], measure)
     f.statistic(
         "top_cases_spending_share",
         TOTAL,
@@ -397,7 +411,7 @@ def _casework(f: _Figures, iv: pd.DataFrame, top: pd.DataFrame, cost: pd.Series,
         TOTAL,
         top_committed,
         iv.loc[top_committed.index[top_committed > 0], "person_id"],
-        f"cost_year_{t1.year}",
+        cost_measure(f"{t1.year}-01-01", f"{t1.year}-12-31"),
     )
     f.statistic(
         "top_cases_committed_share",
@@ -410,7 +424,7 @@ def _casework(f: _Figures, iv: pd.DataFrame, top: pd.DataFrame, cost: pd.Series,
     for p in ("egen", "privat", "anden kommune", "region", "ukendt"):
         mask = provider == p
         if mask.any():
-            f.amount("provider_spending", p, cost[mask], iv.loc[mask & paying, "person_id"], "cost_period")
+            f.amount("provider_spending", p, cost[mask], iv.loc[mask & paying, "person_id"], measure)
             f.statistic(
                 "provider_spending_share",
                 p,

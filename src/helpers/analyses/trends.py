@@ -41,7 +41,7 @@ import pandas as pd
 
 from ..data.periods import age_on, as_date
 from ..data.steps import PLACEMENT_STEPS, PREVENTIVE_STEPS
-from .key_figures import committed_year, cost_in
+from .key_figures import committed_year, cost_in, cost_measure
 from .staircase import AGE_GROUPS, age_group, highest_active
 
 TOTAL = "I alt"
@@ -123,11 +123,11 @@ class _Rows:
         self.counts(date, figure, by_step, "step_group", [str(s) for s in steps], "child", total=total)
 
     def amount(self, date, figure, group, cost: pd.Series, base: pd.Series, measure: str):
-        """A sum over interventions (their row labels are the ids). ``measure`` names what
-        is summed: amounts of one measure are the same quantity whatever the date."""
-        self.add(
-            date, figure, group, cost.sum(), "amount", "intervention", cost.index.astype(str), measure, n=base.nunique()
-        )
+        """A sum over the interventions that add to it (their row labels are the ids; one
+        that adds 0 is not a member). ``measure`` names what is summed: amounts of one
+        measure are the same quantity whatever the date."""
+        members = cost.index[cost.to_numpy() != 0].astype(str)
+        self.add(date, figure, group, cost.sum(), "amount", "intervention", members, measure, n=base.nunique())
 
     def mean(self, date, figure, group, values: pd.Series, people: pd.Series, measure: str):
         """A mean over interventions, published with the count and the sum it divides."""
@@ -248,7 +248,7 @@ def _flows(out: _Rows, t, first, iv: pd.DataFrame, placements, preventive, ev: p
         out.add(t, figure, TOTAL, inside["person_id"].nunique(), "count", "child", inside["person_id"])
     cost = cost_in(iv, first, t)
     paying = cost > 0
-    span = f"cost_{first.date()}_{t.date()}"  # the cost of each intervention in this month
+    span = cost_measure(first, t)  # the cost of each intervention in this month
     for label, mask in (
         ("anbringelser", iv["step"].isin(PLACEMENT_STEPS)),
         ("forebyggende", iv["step"].isin(PREVENTIVE_STEPS)),

@@ -217,6 +217,13 @@ def count_cells(
     return cells
 
 
+def paying_ids(amounts: pd.Series) -> np.ndarray:
+    """The members of an amount cell: the ids (row labels) of the units that add to it. A
+    unit that adds 0 is not part of the amount, so two cells of the same amount over the
+    same paying units are one number, whichever other units their tables list."""
+    return np.asarray(amounts.index[amounts.to_numpy() != 0].astype(str), dtype=object)
+
+
 def amount_cells(
     table: str,
     frame: pd.DataFrame,
@@ -244,7 +251,9 @@ def amount_cells(
         if pd.isna(values[column]):
             continue
         part = units.iloc[select.rows(values)]
-        members = _ids(part[id_column])  # every unit of the group, also those that add 0
+        # a sum's members are the units that add to it (one that adds 0 is not part of the
+        # amount); the sum behind a mean is over every unit the mean divides by
+        members = _ids(part[id_column] if mean_of is not None else part.loc[part[amount].to_numpy() != 0, id_column])
         base = (table, row, base_column) if base_column else None
         total_value = float(part[amount].sum())
         if mean_of is None and not np.isclose(total_value, float(values[column]), rtol=1e-6, atol=1e-6):

@@ -15,7 +15,7 @@ import pandas as pd
 
 from ...analyses.budget import (
     GROUP_TOTAL,
-    STEP_GROUPS,
+    STAIRCASE_PARTS,
     deviation_pct,
     direction_da,
     group_budgets,
@@ -23,9 +23,9 @@ from ...analyses.budget import (
     with_total,
     year_budget,
 )
-from ...analyses.key_figures import TOTAL, cost_in
+from ...analyses.key_figures import TOTAL, cost_in, cost_measure
 from ...data.periods import year_volumes
-from ..disclosure import Cell, Statistic, TableSpec, amount_cells, statistics
+from ..disclosure import Cell, Statistic, TableSpec, amount_cells, paying_ids, statistics
 from ..formats import date_da, kr_da, mio_da, num_da, year_da
 
 DERIVED = ("actual_unit_cost", "volume_effect", "price_effect", "total_deviation")
@@ -61,12 +61,21 @@ def variance_spec(interventions: pd.DataFrame, assumptions: pd.DataFrame, years)
         units = pd.concat([interventions[["person_id", "step"]], year_volumes(interventions, year)], axis=1)
         units = units.assign(unit_id=interventions.index.astype(str), step=units["step"].astype(int).astype(str))
         these = []
-        for column, measure in (("actual_count", f"volume_year_{year}"), ("actual_cost", f"cost_year_{year}")):
+        whole_year = cost_measure(f"{year}-01-01", f"{year}-12-31")
+        for column, measure in (("actual_count", f"volume_year_{year}"), ("actual_cost", whole_year)):
             these += amount_cells(name, table, column, units, "intervention", column, ["step"], measure=measure)
-        active = units[units["actual_count"] > 0]
-        base_n = [active.loc[(active["step"] == s) | (s == "I alt"), "person_id"].nunique() for s in table["step"]]
+        # an amount rests on the children who add to it: active ones for the volume, paying
+        # ones for the cost (the rule of every other cost cell of the book)
+        resting = {
+            column: [adding.loc[(adding["step"] == s) | (s == "I alt"), "person_id"].nunique() for s in table["step"]]
+            for column, adding in (
+                ("actual_count", units[units["actual_count"] > 0]),
+                ("actual_cost", units[units["actual_cost"] > 0]),
+            )
+        }
+        base_n = resting["actual_cost"]  # the derived numbers rest on the paying children (the fewer)
         for c in these:
-            c.base_n = base_n[c.row]
+            c.base_n = resting[c.column][c.row]
             c.row += offset
         for st in statistics(name, table, DERIVED, ["actual_count", "actual_cost"], base_n):
             st.row += offset
@@ -133,7 +142,6 @@ def summary_spec(interventions: pd.DataFrame, assumptions: pd.DataFrame, years, 
     name = "budget_summary"
     years = [int(y) for y in years]
     rows, cells, stats = [], [], []
-    ids = np.asarray(interventions.index.astype(str), dtype=object)
     for i, year in enumerate(years):
         cost = cost_in(interventions, f"{year}-01-01", f"{year}-12-31")
         spending = float(cost.sum())
@@ -149,7 +157,8 @@ def summary_spec(interventions: pd.DataFrame, assumptions: pd.DataFrame, years, 
             }
         )
         children = interventions.loc[cost.index[cost > 0], "person_id"].nunique()
-        cells.append(Cell(name, i, "spending", "intervention", ids, spending, f"cost_year_{year}", base_n=children))
+        measure = cost_measure(f"{year}-01-01", f"{year}-12-31")
+        cells.append(Cell(name, i, "spending", "intervention", paying_ids(cost), spending, measure, base_n=children))
         stats += [Statistic(name, i, c, ((name, i, "spending"),), children) for c in ("deviation_pct", "precision_pct")]
     table = pd.DataFrame(rows, columns=["year", "budget", "spending", "deviation_pct", "precision_pct"])
     last = years.index(pd.Timestamp(period_end).year) if pd.Timestamp(period_end).year in years else None
@@ -205,14 +214,13 @@ def group_spec(interventions: pd.DataFrame, assumptions: pd.DataFrame, years, pe
     name = "budget_by_group"
     years = [int(y) for y in years]
     rows, cells, stats, concepts = [], [], [], []
-    ids = np.asarray(interventions.index.astype(str), dtype=object)
     steps = interventions["step"].astype(int).to_numpy() if len(interventions) else np.array([], dtype=int)
     last = pd.Timestamp(period_end).year
     for year in years:
         cost = cost_in(interventions, f"{year}-01-01", f"{year}-12-31").reindex(interventions.index, fill_value=0.0)
         budgets = group_budgets(assumptions, year)
         for group, budget in budgets.items():
-            part = np.ones(len(interventions), bool) if group == GROUP_TOTAL else np.isin(steps, STEP_GROUPS[group])
+            part = np.ones(len(interventions), bool) if group == GROUP_TOTAL else np.isin(steps, STAIRCASE_PARTS[group])
             spending = float(cost[part].sum())
             deviation = deviation_pct(budget, spending)
             i = len(rows)
@@ -228,8 +236,9 @@ def group_spec(interventions: pd.DataFrame, assumptions: pd.DataFrame, years, pe
             )
             paying = part & (cost.to_numpy() > 0)
             children = interventions.loc[paying, "person_id"].nunique()
+            measure = cost_measure(f"{year}-01-01", f"{year}-12-31")
             cells.append(
-                Cell(name, i, "spending", "intervention", ids[part], spending, f"cost_year_{year}", base_n=children)
+                Cell(name, i, "spending", "intervention", paying_ids(cost[part]), spending, measure, base_n=children)
             )
             stats += [
                 Statistic(name, i, c, ((name, i, "spending"),), children) for c in ("deviation_pct", "precision_pct")

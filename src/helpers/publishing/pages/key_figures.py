@@ -17,6 +17,7 @@ from ...analyses.key_figures import (
     TOTAL,
     case_event_ages,
     case_events_by_age,
+    cost_measure,
     deadline_events,
     deadlines_by_type,
     district_figures,
@@ -112,7 +113,7 @@ def district_spec(interventions, case_events, t0, t1, by: str, caption: str) -> 
         "cost",
         [by],
         base_column="children_with_spending",
-        measure="cost_period",
+        measure=cost_measure(t0, t1),
     )
     stats = statistics(
         name, table, ["placed_share", "placed_share_ci_low", "placed_share_ci_high"], ["placed", "children"]

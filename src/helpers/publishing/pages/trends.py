@@ -13,10 +13,10 @@ import pandas as pd
 
 from ...analyses import trends
 from ...analyses.budget import year_budget
-from ...analyses.key_figures import granted_by
+from ...analyses.key_figures import committed_year, cost_in, cost_measure, granted_by
 from ...data.steps import PLACEMENT_STEPS
 from .. import concepts
-from ..disclosure import WITHHELD, Cell, Statistic, TableSpec
+from ..disclosure import WITHHELD, Cell, Statistic, TableSpec, paying_ids
 from ..formats import MONTHS_DA, num_da, pct_da
 from .key_figures import tidy_declarations
 
@@ -182,8 +182,10 @@ def forecast_spec(
             "value": [np.nan if v is None else float(v) for v in values.values()],
         }
     )
-    ids = interventions.index.astype(str)
     year_start = pd.Timestamp(year=as_of.year, month=1, day=1)
+    year_end = pd.Timestamp(year=as_of.year, month=12, day=31)
+    spent_ids = paying_ids(cost_in(interventions, year_start, as_of))
+    committed_ids = paying_ids(committed_year(interventions, as_of))
     children = interventions.loc[
         interventions["end_date"].isna() | (interventions["end_date"] >= year_start), "person_id"
     ].nunique()
@@ -193,9 +195,9 @@ def forecast_spec(
             0,
             "value",
             "intervention",
-            np.asarray(ids, dtype=object),
+            spent_ids,
             values["spent"],
-            f"cost_{year_start.date()}_{as_of.date()}",
+            cost_measure(year_start, as_of),
             base_n=children,
         ),
         Cell(
@@ -203,9 +205,9 @@ def forecast_spec(
             1,
             "value",
             "intervention",
-            np.asarray(ids, dtype=object),
+            committed_ids,
             values["committed"],
-            f"cost_year_{as_of.year}",  # the same figure as the key figures' and the budget's
+            cost_measure(year_start, year_end),  # the same figure as the key figures' and the budget's
             base_n=children,
         ),
     ]
@@ -217,9 +219,9 @@ def forecast_spec(
                 len(table) - 1,
                 "value",
                 "intervention",
-                np.asarray(realised.index.astype(str), dtype=object),
+                paying_ids(cost_in(realised, year_start, year_end)),
                 values["realised"],
-                f"cost_year_{as_of.year}",
+                cost_measure(year_start, year_end),
                 base_n=children,
             )
         )
@@ -244,7 +246,7 @@ def backtest_spec(interventions: pd.DataFrame, year: int) -> TableSpec | None:
     table = trends.backtest(interventions, year)
     if table.empty or not table["realised"].iloc[0]:
         return None
-    ids = np.asarray(interventions.index.astype(str), dtype=object)
+    ids = paying_ids(cost_in(interventions, f"{year}-01-01", f"{year}-12-31"))
     in_year = interventions[
         (interventions["start_date"] <= f"{year}-12-31")
         & (interventions["end_date"].isna() | (interventions["end_date"] >= f"{year}-01-01"))
@@ -258,7 +260,7 @@ def backtest_spec(interventions: pd.DataFrame, year: int) -> TableSpec | None:
             "intervention",
             ids,
             float(table["realised"].iloc[i]),
-            f"cost_year_{year}",
+            cost_measure(f"{year}-01-01", f"{year}-12-31"),
             base_n=children,
         )
         for i in range(len(table))
