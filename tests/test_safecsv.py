@@ -35,3 +35,30 @@ def test_a_formula_header_does_not_reach_rejects_or_notes_live(tmp_path):
     assert done.returncode == 1
     notes = (tmp_path / "cli" / "notes.csv").read_text(encoding="utf-8")
     assert "'=hyperlink" in notes.casefold() and ",=" not in notes and '"=' not in notes
+
+
+def test_an_amount_shaped_like_a_cpr_number_is_written_in_exponent_form(tmp_path):
+    """1,005,941,994.51 kr. (a three-year spending of the default book) reads as 100594-1994
+    to a CPR scanner: the CSV and the Excel file hold it in exponent form, which parses back
+    to the same number; a column without such a number keeps Python's shortest form."""
+    import re
+    import zipfile
+
+    from helpers.publishing.disclosure import TableSpec
+    from helpers.publishing.tables import publish
+
+    scan = re.compile(r"[0-3][0-9][01][0-9]{3}-?[0-9]{4}")  # as tests/test_book.py scans the site
+    frame = pd.DataFrame({"figure": ["a", "b"], "value": [1005941994.51089, 2.5], "other": [328021578.068576, 1.5]})
+    spec = TableSpec("amounts", frame, [], public=True)
+    publish(spec, tmp_path)
+    text = (tmp_path / "amounts.csv").read_text(encoding="utf-8")
+    assert not scan.search(text), text
+    assert "1.00594199451089e+09" in text and "328021578.068576" in text and ",2.5," in text
+    assert pd.read_csv(tmp_path / "amounts.csv")["value"].tolist() == [1005941994.51089, 2.5]
+    with zipfile.ZipFile(tmp_path / "amounts.xlsx") as z:
+        sheets = [z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/worksheets/")]
+    assert sheets and not any(scan.search(s) for s in sheets)
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(tmp_path / "amounts.xlsx").worksheets[0]
+    assert [sheet.cell(2, 2).value, sheet.cell(2, 3).value] == [1005941994.51089, 328021578.068576]

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..data.safecsv import safe_frame, spreadsheet_safe, write_csv
+from ..data.safecsv import number_text, safe_frame, spreadsheet_safe, write_csv
 from .disclosure import NOTE_DA, PUBLISHED, WITHHELD, Protection, TableSpec, protect, row_labels, unit_keys
 from .formats import column_kind, value_da
 from .private import RECORD_FILE, record_dir, write_private
@@ -523,7 +523,9 @@ _NUMBER = re.compile(r"<v>(-?[0-9]+\.[0-9]+(?:[eE][-+]?[0-9]+)?)</v>")
 
 
 def _shortest(text: str) -> str:
-    return repr(float(text))
+    """The shortest round-trip form of a number, in exponent form where that would hold a
+    CPR-shaped run of digits (:func:`helpers.data.safecsv.number_text`)."""
+    return number_text(float(text))
 
 
 def _record(output_dir: Path, spec: TableSpec, protection: Protection | None, status: pd.DataFrame) -> None:
