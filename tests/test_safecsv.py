@@ -55,6 +55,9 @@ def test_an_amount_shaped_like_a_cpr_number_is_written_in_exponent_form(tmp_path
     assert not scan.search(text), text
     assert "1.00594199451089e+09" in text and "328021578.068576" in text and ",2.5," in text
     assert pd.read_csv(tmp_path / "amounts.csv")["value"].tolist() == [1005941994.51089, 2.5]
+    from helpers.data.safecsv import csv_text  # the book's download of every concept
+
+    assert csv_text(frame) == text  # the same text as the published file
     with zipfile.ZipFile(tmp_path / "amounts.xlsx") as z:
         sheets = [z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/worksheets/")]
     assert sheets and not any(scan.search(s) for s in sheets)

@@ -75,6 +75,12 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def csv_text(frame: pd.DataFrame) -> str:
+    """The text :func:`write_csv` would write for ``frame``, for a writer that keeps files
+    unchanged when their text is the same."""
+    return _cpr_safe_numbers(safe_frame(frame)).to_csv(index=False, lineterminator="\n")
+
+
 def write_csv(frame: pd.DataFrame, path: str | Path, **kwargs) -> Path:
     """Write ``frame`` as a spreadsheet-safe UTF-8 CSV (no index, ``\\n`` line ends)."""
     path = Path(path)

@@ -30,7 +30,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..analyses.budget import direction_da
-from ..data.safecsv import safe_frame
+from ..data.safecsv import csv_text
 from ..data.steps import REGISTRATION_PRACTICE_DA
 from . import concepts
 from .disclosure import WITHHELD
@@ -757,7 +757,7 @@ def write_overview(
     # every run's concepts in one download (the values the pages show, withheld ones empty)
     combined = concepts.collect(reports_dir, entries)
     if len(combined):
-        write(folder / CONCEPTS_DOWNLOAD, safe_frame(combined).to_csv(index=False, lineterminator="\n"))
+        write(folder / CONCEPTS_DOWNLOAD, csv_text(combined))
     elif (folder / CONCEPTS_DOWNLOAD).exists():
         (folder / CONCEPTS_DOWNLOAD).unlink()
     chapter = book_dir / f"{CHAPTER}.md"
