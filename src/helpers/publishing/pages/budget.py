@@ -133,6 +133,24 @@ def variance_spec(interventions: pd.DataFrame, assumptions: pd.DataFrame, years)
     )
 
 
+#: How a table of budget against spending per year shows (``budget_summary``, ``budget_by_group``).
+DEVIATION_SPANNERS = {"Mio. kr.": ["budget", "spending"], "Procent af budgettet": ["deviation_pct", "precision_pct"]}
+DEVIATION_LABELS = {
+    "year": "År",
+    "budget": "Budget",
+    "spending": "Forbrug + disponerede indsatser",
+    "deviation_pct": "Budgetafvigelse (+ = mindreforbrug)",
+    "precision_pct": "Budgetpræcision",
+}
+DEVIATION_FORMATS = {
+    "year": year_da,
+    "budget": mio_da,
+    "spending": mio_da,
+    "deviation_pct": lambda v: num_da(v, 1, sign=True) + " %",
+    "precision_pct": lambda v: num_da(v, 1) + " %",
+}
+
+
 def summary_spec(interventions: pd.DataFrame, assumptions: pd.DataFrame, years, period_end) -> TableSpec:
     """``budget_summary``: per year the budget, the spending (for the period's last year:
     spending + the measures granted by its end, to their recorded ends), and the budget
@@ -179,21 +197,9 @@ def summary_spec(interventions: pd.DataFrame, assumptions: pd.DataFrame, years, 
         stats,
         priority=6,
         caption="Budgetafvigelse og budgetpræcision pr. år",
-        spanners={"Mio. kr.": ["budget", "spending"], "Procent af budgettet": ["deviation_pct", "precision_pct"]},
-        labels={
-            "year": "År",
-            "budget": "Budget",
-            "spending": "Forbrug + disponerede indsatser",
-            "deviation_pct": "Budgetafvigelse (+ = mindreforbrug)",
-            "precision_pct": "Budgetpræcision",
-        },
-        formats={
-            "year": year_da,
-            "budget": mio_da,
-            "spending": mio_da,
-            "deviation_pct": lambda v: num_da(v, 1, sign=True) + " %",
-            "precision_pct": lambda v: num_da(v, 1) + " %",
-        },
+        spanners=DEVIATION_SPANNERS,
+        labels=DEVIATION_LABELS,
+        formats=DEVIATION_FORMATS,
         source=(
             "Budgetafvigelse som VIVE opgør den: (budget − forbrug) / budget; positiv = mindreforbrug, "
             "negativ = merforbrug. Budgetpræcision: afvigelsen uanset retning."
@@ -258,22 +264,9 @@ def group_spec(interventions: pd.DataFrame, assumptions: pd.DataFrame, years, pe
         stats,
         priority=5,
         caption="Forebyggende indsatser og anbringelser hver mod sit budget pr. år",
-        spanners={"Mio. kr.": ["budget", "spending"], "Procent af budgettet": ["deviation_pct", "precision_pct"]},
-        labels={
-            "year": "År",
-            "group": "Område",
-            "budget": "Budget",
-            "spending": "Forbrug + disponerede indsatser",
-            "deviation_pct": "Budgetafvigelse (+ = mindreforbrug)",
-            "precision_pct": "Budgetpræcision",
-        },
-        formats={
-            "year": year_da,
-            "budget": mio_da,
-            "spending": mio_da,
-            "deviation_pct": lambda v: num_da(v, 1, sign=True) + " %",
-            "precision_pct": lambda v: num_da(v, 1) + " %",
-        },
+        spanners=DEVIATION_SPANNERS,
+        labels={**DEVIATION_LABELS, "group": "Område"},
+        formats=DEVIATION_FORMATS,
         source=(
             "Socialstyrelsens nøgletal (seed 002): samlet forbrug på anbringelsesområdet og det forebyggende "
             "område hver mod sit budget. Et områdes budget er budgetforudsætningerne for dets trin; "
