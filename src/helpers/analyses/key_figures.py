@@ -357,28 +357,28 @@ def _spending(f: _Figures, iv: pd.DataFrame, budget: pd.DataFrame, cost: pd.Seri
         f.statistic("budget_deviation_pct", TOTAL, deviation, inputs=[("spending_committed_year", TOTAL)])
         f.statistic("budget_precision_pct", TOTAL, abs(deviation), inputs=[("spending_committed_year", TOTAL)])
 
-    total_cost = cost.sum()
     for label, steps in STAIRCASE_PARTS.items():
         kind = iv["step"].isin(steps)
-        f.amount("spending_by_kind", label, cost[kind], iv.loc[kind & paying, "person_id"], measure)
-        f.statistic(
-            "spending_share",
-            label,
-            cost[kind].sum() / total_cost if total_cost else np.nan,
-            inputs=[("spending_by_kind", label), ("spending", TOTAL)],
+        _spending_part(
+            f, "spending_by_kind", "spending_share", label, cost, kind, iv.loc[kind & paying, "person_id"], measure
         )
     # Spending per target group (seeds/004, Deloitte/KLK: "udgifter til konkrete målgrupper"): the group of each
     # intervention, as granted.
     groups = iv["target_group"].astype(object).fillna(UNKNOWN_GROUP) if "target_group" in iv else None
     for label in target_group_levels(groups) if groups is not None else []:
         at = groups == label
-        f.amount("spending_by_target_group", label, cost[at], iv.loc[at & paying, "person_id"], measure)
-        f.statistic(
-            "spending_target_group_share",
-            label,
-            cost[at].sum() / total_cost if total_cost else np.nan,
-            inputs=[("spending_by_target_group", label), ("spending", TOTAL)],
-        )
+        children = iv.loc[at & paying, "person_id"]
+        _spending_part(f, "spending_by_target_group", "spending_target_group_share", label, cost, at, children, measure)
+
+
+def _spending_part(f: _Figures, figure: str, share: str, label, cost: pd.Series, part, children, measure: str):
+    """A part of the period's spending (``cost[part]``, resting on ``children``) and its share
+    of the whole (``spending``, ``I alt``)."""
+    total = cost.sum()
+    f.amount(figure, label, cost[part], children, measure)
+    f.statistic(
+        share, label, cost[part].sum() / total if total else np.nan, inputs=[(figure, label), ("spending", TOTAL)]
+    )
 
 
 def _casework(f: _Figures, iv: pd.DataFrame, top: pd.DataFrame, cost: pd.Series, t0, t1, top_share: float) -> None:
@@ -424,13 +424,8 @@ def _casework(f: _Figures, iv: pd.DataFrame, top: pd.DataFrame, cost: pd.Series,
     for p in ("egen", "privat", "anden kommune", "region", "ukendt"):
         mask = provider == p
         if mask.any():
-            f.amount("provider_spending", p, cost[mask], iv.loc[mask & paying, "person_id"], measure)
-            f.statistic(
-                "provider_spending_share",
-                p,
-                cost[mask].sum() / total_cost if total_cost else np.nan,
-                inputs=[("provider_spending", p), ("spending", TOTAL)],
-            )
+            children = iv.loc[mask & paying, "person_id"]
+            _spending_part(f, "provider_spending", "provider_spending_share", p, cost, mask, children, measure)
 
     if "caseworker_id" in iv and iv["caseworker_id"].notna().any():
         assigned = top.dropna(subset=["caseworker_id"])
