@@ -137,3 +137,43 @@ def test_table_1_1_takes_the_largest_and_smallest_values_over_the_same_93_munici
         assert table.at["Mindste værdi", column] == pytest.approx(kept[column].min()), column
         assert table.at["Gennemsnitskommunen", column] == pytest.approx(kept[column].mean()), column
     assert table.at["Største værdi", "budget_deviation_pct"] == pytest.approx(-20.0 + 0.3 * 97)
+
+
+def test_the_page_says_how_the_periods_budget_is_spread():
+    """Under the key figures the page says whether the period's budget follows the
+    municipality's monthly profile, the days, or the profile for some steps only."""
+    from types import SimpleNamespace
+
+    from helpers.publishing.pages.benchmarking import budget_basis_da
+
+    budget = pd.DataFrame(
+        {"municipality": 851, "year": 2016, "step": ["5", "6"], "budget_count": 1.0, "budget_unit_cost": 1.0}
+    )
+    whole = [0.1, 0.2] + [0.07] * 10
+
+    def profile(step):
+        rows = [
+            {"municipality": 851, "year": 2016, "month": m, "share": s, "step": step} for m, s in enumerate(whole, 1)
+        ]
+        return pd.DataFrame(rows).astype({"step": "Int64"})
+
+    def said(profile_rows, budget_rows=budget):
+        tables = {"budget_assumptions": budget_rows, "budget_profile": profile_rows}
+        report = SimpleNamespace(
+            rows=tables.__getitem__, period_start=pd.Timestamp("2016-02-01"), period_end=pd.Timestamp("2016-07-31")
+        )
+        return budget_basis_da(report)
+
+    assert said(profile(None)).startswith("Periodens budget («Budget») er periodiseret efter kommunens månedsprofil")
+    assert "budget_profile) for 2016: hver måned" in said(profile(None))
+    assert "ingen månedsprofil" in said(profile(None).iloc[:0])
+    assert "2016 (trin 6; øvrige trin efter dage)" in said(profile(6))
+    assert said(profile(None), budget.iloc[:0]) is None  # no budget: nothing to say
+    # a period across the new year with a profile for 2016 only: each year said as it is
+    across = pd.concat([budget, budget.assign(year=2017)])
+    tables = {"budget_assumptions": across, "budget_profile": profile(None)}
+    report = SimpleNamespace(
+        rows=tables.__getitem__, period_start=pd.Timestamp("2016-07-01"), period_end=pd.Timestamp("2017-06-30")
+    )
+    text = budget_basis_da(report)
+    assert "månedsprofil (tabellen budget_profile) for 2016 og fordelt efter dagene for 2017" in text

@@ -221,3 +221,89 @@ def test_preventive_and_placements_each_against_their_own_budget_by_hand():
     # a part with no budget row: no budget, no deviation
     no_preventive = page.group_spec(known, plan[plan["step"] == "5"], [2016], "2016-10-31").frame
     assert np.isnan(no_preventive["budget"].iloc[1]) and np.isnan(no_preventive["deviation_pct"].iloc[1])
+
+
+def profile(rows):
+    """budget_profile rows: (year, step or None, twelve shares from January)."""
+    out = [
+        {"municipality": 851, "year": y, "month": m, "share": share, "step": step}
+        for y, step, shares in rows
+        for m, share in enumerate(shares, start=1)
+    ]
+    return pd.DataFrame(out).astype({"step": "Int64"})
+
+
+def test_the_periodised_budget_by_hand():
+    """Seed 002: spending is held against the *periodised* budget. With a monthly profile a
+    month the period covers gets its share, a part of a month its share x days / the month's
+    days; a step's own profile goes before the profile for all steps; without one, the days."""
+    from helpers.analyses.key_figures import budget_in
+
+    heavy_feb = [0.1, 0.2] + [0.07] * 10  # 0.1 + 0.2 + 0.7 = 1
+    step_six = [0.04] * 11 + [0.56]  # December heavy: 0.44 + 0.56 = 1
+    shares = profile([(2016, None, heavy_feb), (2016, 6, step_six)])
+    year = budget([(2016, 5, 10, 120_000), (2016, 6, 2, 600_000), (2017, 5, 10, 146_000)])
+    by_step = budget_in(year, "2016-02-15", "2016-04-30", shares).set_index("step")
+    # 15 of February's 29 days (2016 is a leap year), March and April whole
+    assert by_step.loc[5, "budget"] == pytest.approx(1_200_000 * (0.2 * 15 / 29 + 0.07 + 0.07))
+    assert by_step.loc[6, "budget"] == pytest.approx(1_200_000 * (0.04 * 15 / 29 + 0.04 + 0.04))
+    assert set(by_step["basis"]) == {"månedsprofil"}
+    # across the new year: December 2016 by its profile, January 2017 (no profile) by days
+    across = budget_in(year, "2016-12-01", "2017-01-31", shares).set_index("step")
+    assert across.loc[5, "budget"] == pytest.approx(1_200_000 * 0.07 + 1_460_000 * 31 / 365)
+    assert across.loc[6, "budget"] == pytest.approx(1_200_000 * 0.56)
+    assert across.loc[5, "basis"] == "månedsprofil og dage" and across.loc[6, "basis"] == "månedsprofil"
+    # no profile at all: the days, as before (182 of 366 days)
+    plain = budget_in(year, "2016-01-01", "2016-06-30").set_index("step")
+    assert plain.loc[5, "budget"] == pytest.approx(1_200_000 * 182 / 366)
+    assert set(plain["basis"]) == {"dage"}
+
+
+def test_a_profile_that_is_not_whole_is_rejected_with_its_reason(tmp_path):
+    """budget_profile's rule ``profile``: a year's profile (per step) lacking a month or not
+    summing to 1 cannot spread the budget, so all its rows go to the rejects with the reason;
+    a whole profile of the same file is kept. Danish decimals (0,095) are read as decimals."""
+    from conftest import write_csv
+
+    from helpers.data.dataset import load
+
+    lines = ["municipality;year;month;share;step"]
+    lines += [f"851;2016;{m};{'0,095' if m in (1, 12) else '0,081'};" for m in range(1, 13)]  # whole: kept
+    lines += [f"851;2016;{m};0,1;6" for m in range(1, 13)]  # step 6 sums to 1.2
+    lines += [f"851;2017;{m};0,09;" for m in range(1, 12)]  # 2017 lacks December
+    lines += ["851;2016;3;0,081;"]  # March of 2016 twice
+    write_csv(tmp_path / "budget_profile.csv", "\n".join(lines) + "\n")
+    data = load(tmp_path)
+    kept = data.budget_profile
+    assert len(kept) == 12 and kept["share"].sum() == pytest.approx(1.0) and kept["step"].isna().all()
+    issues = data.issues
+    profile_rows = issues.loc[issues["rule"] == "profile", "row"].tolist()
+    assert profile_rows == list(range(14, 26)) + list(range(26, 37))  # header is row 1
+    assert issues.loc[issues["rule"] == "duplicate", "row"].tolist() == [37]
+    step_six = issues.loc[issues["row"] == 14, "message"].iloc[0]
+    assert "trin 6" in step_six and "1,200" in step_six and "række 14" in step_six and "'share'" in step_six
+    assert "11 af 12" in issues.loc[issues["row"] == 26, "message"].iloc[0]
+
+
+def test_a_rejected_row_does_not_reject_a_whole_profile_and_near_sums_are_scaled(tmp_path):
+    """A row rejected for its own reason (a step written as a group, a share that is not a
+    number) is not a duplicate of a good row: the whole profile after it is kept. A profile
+    that sums to 1 within the tolerance is scaled to 1, so a whole year gets its whole budget."""
+    from conftest import write_csv
+
+    from helpers.analyses.key_figures import budget_in
+    from helpers.data.dataset import load
+
+    lines = ["municipality;year;month;share;step"]
+    lines += [f"851;2016;{m};0,081;4-6" for m in range(1, 13)]  # a group of steps: rejected (parse)
+    lines += ["851;2016;3;abc;"]  # not a number: rejected (parse)
+    lines += [f"851;2016;{m};0,083;" for m in range(1, 13)]  # sums to 0.996: kept, scaled
+    write_csv(tmp_path / "budget_profile.csv", "\n".join(lines) + "\n")
+    data = load(tmp_path)
+    assert len(data.budget_profile) == 12, data.issues[["row", "rule", "message"]].to_string()
+    assert set(data.issues["rule"]) == {"parse"} and len(data.issues) == 13
+    year = budget([(2016, 5, 10, 120_000)])
+    whole = budget_in(year, "2016-01-01", "2016-12-31", data.budget_profile)
+    assert whole["budget"].iloc[0] == pytest.approx(1_200_000)  # not 0.996 x 1,200,000
+    march = budget_in(year, "2016-03-01", "2016-03-31", data.budget_profile)
+    assert march["budget"].iloc[0] == pytest.approx(1_200_000 * 0.083 / 0.996)

@@ -108,6 +108,11 @@ def test_a_shown_value_is_quoted_masked_and_cut_after_80_characters():
         ("-12", "plain", "-12"),
         ("1.234", "amb_dot", "1.234"),
         ("+1,234", "amb_comma", "+1,234"),
+        # a thousands group never starts with 0: a share such as 0,095 is a decimal
+        ("0.095", "dot", "0.095"),
+        ("-0,095", "comma", "-0,095"),
+        ("0,095.5", "invalid", "0,095.5"),
+        ("0 095", "invalid", "x"),
         ("12.5", "dot", "12.5"),
         (".5", "dot", ".5"),
         ("1,234.50", "dot", "1,234.50"),

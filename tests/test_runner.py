@@ -74,10 +74,16 @@ def test_each_run_records_its_configuration(book_site):
         "district_population.csv",
         "targets.csv",
         "supervisions.csv",
+        "budget_profile.csv",
     }
     # the staircase reads Aalborg's rows only: its interventions, and (for the protection it
     # shares with the other children's pages) its case events and budget
-    assert list(config["data_fingerprint"]) == ["budget_assumptions (851)", "case_events (851)", "interventions (851)"]
+    assert list(config["data_fingerprint"]) == [
+        "budget_assumptions (851)",
+        "budget_profile (851)",
+        "case_events (851)",
+        "interventions (851)",
+    ]
     assert config["synthetic"] is True
     assert (book_site / "book" / "reports" / "rejects.csv").exists()  # one rejects file beside the outputs
 

@@ -29,7 +29,7 @@ def digests(folder):
 
 def test_same_seed_same_bytes_other_seed_other_bytes(generated):
     a, b, c = (digests(generated / x) for x in "abc")
-    assert a == b and len(a) == 10  # six tables of contract v1.1, three of v1.2, one of v1.3
+    assert a == b and len(a) == 11  # six tables of contract v1.1, three of v1.2, two of v1.3
     assert a["interventions.csv"] != c["interventions.csv"]
 
 
@@ -228,3 +228,18 @@ def test_synthetic_supervisions_cover_the_providers_and_give_reasons(generated):
     refused = sv[~sv["approved"].astype(bool)]
     assert 0.05 < len(refused) / len(sv) < 0.3 and refused["reason"].notna().mean() > 0.7
     assert sv.loc[sv["approved"].astype(bool), "reason"].isna().all()
+
+
+def test_aalborg_has_a_whole_budget_profile_and_the_others_none(generated):
+    """contract v1.3 budget_profile: Aalborg's twelve shares per budget year sum to 1 and the
+    loader keeps them all; the other municipalities keep the fallback (days)."""
+    data = load(generated / "a")
+    profile = data.budget_profile
+    assert set(profile["municipality"]) == {851}
+    assert data.issues[data.issues["table"] == "budget_profile"].empty
+    sums = profile.groupby("year")["share"].sum()
+    assert set(sums.index) == set(data.budget_assumptions.loc[data.budget_assumptions["municipality"] == 851, "year"])
+    assert (sums.round(9) == 1.0).all() and (profile.groupby("year")["month"].nunique() == 12).all()
+    # January and December carry more than an even twelfth, the other months less
+    jan = profile.loc[profile["month"] == 1, "share"]
+    assert (jan > 1 / 12).all() and (profile.loc[profile["month"] == 6, "share"] < 1 / 12).all()

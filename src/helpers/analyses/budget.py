@@ -96,6 +96,49 @@ def year_budget(budget: pd.DataFrame, year: int) -> float | None:
     return float((rows["budget_count"] * rows["budget_unit_cost"]).sum())
 
 
+#: How a year's budget is spread over its days: by the municipality's monthly profile
+#: (``budget_profile``, contract v1.3) or, without one, evenly over the days.
+BY_PROFILE, BY_DAYS = "månedsprofil", "dage"
+
+
+def profile_shares(profile: pd.DataFrame | None, year: int, step: int | None = None) -> dict[int, float] | None:
+    """The twelve monthly shares of ``year``'s budget for ``step``: the step's own profile, else
+    the profile for every step (rows without a step), else None (spread by days). The loader has
+    checked that a kept profile is whole (twelve months summing to 1 within a tolerance); the
+    shares are scaled to sum to 1 exactly."""
+    if profile is None or not len(profile):
+        return None
+    rows = profile[profile["year"] == year]
+    steps = rows["step"] if "step" in rows else pd.Series(pd.NA, index=rows.index)
+    for chosen in ([] if step is None else [steps == step]) + [steps.isna()]:
+        own = rows[chosen.fillna(False).astype(bool)]
+        if len(own) == 12:
+            # the loader kept only whole profiles, summing to 1 within its tolerance: scaled
+            # to 1 exactly, so that a whole year gets the year's whole budget
+            total = float(own["share"].sum())
+            scale = 1.0 if abs(total - 1.0) < 1e-9 else total  # float noise of a whole profile left as written
+            return {int(m): float(s) / scale for m, s in zip(own["month"], own["share"])}
+    return None
+
+
+def year_fraction(year: int, first, last, shares: dict[int, float] | None) -> float:
+    """The part of ``year``'s budget that falls in [first, last] (days inside ``year``, both
+    included): the sum over its months of the month's share x the month's days in the span /
+    the month's days; without shares, the span's days / the year's days."""
+    first, last = pd.Timestamp(first), pd.Timestamp(last)
+    if last < first:
+        return 0.0
+    if shares is None:
+        return ((last - first).days + 1) / pd.Timestamp(year=year, month=12, day=31).dayofyear
+    fraction = 0.0
+    for month in range(first.month, last.month + 1):
+        start = pd.Timestamp(year=year, month=month, day=1)
+        end = start + pd.offsets.MonthEnd(0)
+        days = (min(end, last) - max(start, first)).days + 1
+        fraction += shares.get(month, 0.0) * days / end.day
+    return fraction
+
+
 def deviation_pct(budget_total: float | None, spending: float) -> float:
     """Budget deviation as VIVE measures it (seeds/001, Tabel 1.1): (budget - spending) /
     budget x 100, positive = spent less than budgeted (mindreforbrug), negative = overrun

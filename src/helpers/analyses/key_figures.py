@@ -26,7 +26,16 @@ import pandas as pd
 
 from ..data.periods import age_on, as_date, days_active, year_parts
 from ..data.steps import PLACEMENT_STEPS, PLACEMENT_TYPES, PREVENTIVE_STEPS, STEP_LABELS, UNKNOWN_PLACEMENT
-from .budget import STAIRCASE_PARTS, deviation_pct, step_budget, year_budget
+from .budget import (
+    BY_DAYS,
+    BY_PROFILE,
+    STAIRCASE_PARTS,
+    deviation_pct,
+    profile_shares,
+    step_budget,
+    year_budget,
+    year_fraction,
+)
 from .durations import median_duration, spells, survival_data
 from .intervals import wilson
 from .staircase import (
@@ -107,23 +116,28 @@ def granted_by(interventions: pd.DataFrame, as_of) -> pd.DataFrame:
     return interventions[interventions["start_date"] <= pd.Timestamp(as_of)]
 
 
-def budget_in(budget: pd.DataFrame, start, end) -> pd.DataFrame:
-    """Budget per step for [start, end]: each year's count x unit cost, prorated by days."""
+def budget_in(budget: pd.DataFrame, start, end, profile: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Budget per step for [start, end]: each year's count x unit cost, periodised by the
+    municipality's monthly profile for the step (or for every step) when it has one for the
+    year, else spread over the year's days (:func:`helpers.analyses.budget.year_fraction`);
+    ``basis`` says which (``månedsprofil`` / ``dage``)."""
     rows = []
     b = step_budget(budget)
-    for year, y0, y1, n_days in year_parts(as_date(start), as_date(end)):
-        part = b[b["year"] == year]
-        rows.append(
-            pd.DataFrame(
+    for year, y0, y1, _ in year_parts(as_date(start), as_date(end)):
+        for _, row in b[b["year"] == year].iterrows():
+            shares = profile_shares(profile, year, int(row["step"]))
+            rows.append(
                 {
-                    "step": part["step"],
-                    "budget": part["budget_count"] * part["budget_unit_cost"] * ((y1 - y0).days + 1) / n_days,
+                    "step": int(row["step"]),
+                    "budget": row["budget_count"] * row["budget_unit_cost"] * year_fraction(year, y0, y1, shares),
+                    "basis": BY_DAYS if shares is None else BY_PROFILE,
                 }
             )
-        )
     if not rows:
-        return pd.DataFrame(columns=["step", "budget"])
-    return pd.concat(rows).groupby("step", as_index=False)["budget"].sum()
+        return pd.DataFrame(columns=["step", "budget", "basis"])
+    out = pd.DataFrame(rows)
+    basis = out.groupby("step")["basis"].agg(lambda b: " og ".join(sorted(set(b), reverse=True)))
+    return out.groupby("step", as_index=False)["budget"].sum().assign(basis=lambda d: d["step"].map(basis))
 
 
 class _Figures:
@@ -263,16 +277,19 @@ def key_figures(
     t1,
     municipality: int,
     top_share: float = TOP_SHARE,
+    budget_profile: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Every key figure for one municipality's rows and one period (tidy, unprotected);
-    ``top_share``: the share of children counted as particularly expensive cases (10-15 %)."""
+    ``top_share``: the share of children counted as particularly expensive cases (10-15 %);
+    ``budget_profile``: the municipality's monthly budget profile (optional; the period's
+    budget is then periodised by it, else spread over the days)."""
     top_share = check_top_share(top_share)
     t0, t1 = as_date(t0), as_date(t1)
     f = _Figures()
     top = highest_active(interventions, t1)
     _children(f, interventions, top, t0, t1)
     cost = cost_in(interventions, t0, t1)
-    _spending(f, interventions, budget, cost, t0, t1)
+    _spending(f, interventions, budget, cost, t0, t1, budget_profile)
     _casework(f, interventions, top, cost, t0, t1, top_share)
     _case_events(f, case_events, t0, t1)
     out = pd.DataFrame(f.rows)
@@ -316,13 +333,13 @@ def _children(f: _Figures, iv: pd.DataFrame, top: pd.DataFrame, t0, t1) -> None:
     # target group) is the staircase page's durations table (helpers.analyses.durations).
 
 
-def _spending(f: _Figures, iv: pd.DataFrame, budget: pd.DataFrame, cost: pd.Series, t0, t1) -> None:
+def _spending(f: _Figures, iv: pd.DataFrame, budget: pd.DataFrame, cost: pd.Series, t0, t1, profile=None) -> None:
     """Spending in the period against the budget, per step and in all; the year's committed
     spending, budget and deviation as of t1; the shares of placements and preventive measures.
     Amounts are sums over interventions, resting on the children who have them."""
     measure = cost_measure(t0, t1)
     paying = cost > 0
-    bud = budget_in(budget, t0, t1).set_index("step")["budget"] if len(budget) else pd.Series(dtype=float)
+    bud = budget_in(budget, t0, t1, profile).set_index("step")["budget"] if len(budget) else pd.Series(dtype=float)
     for s in sorted(set(iv["step"].dropna().astype(int)) | set(bud.index)):
         at = iv["step"] == s
         f.amount("spending", _step_label(int(s)), cost[at], iv.loc[at & paying, "person_id"], measure)

@@ -11,7 +11,8 @@ each with a rule code and a Danish description of the problem. Nothing is guesse
   decimal mark (``1.234,50`` and ``1.234`` in a comma column, ``1,234.50`` in a point
   column; also ``1 234,50``). A value that contradicts the column's mark is rejected
   (``decimal``); ``1.234`` or ``1,234`` in a column without a settled mark is ambiguous
-  (``ambiguous``). ``inf``, ``nan``, exponents and anything else are not numbers (``parse``).
+  (``ambiguous``), while ``0.095`` and ``0,095`` are decimals (a thousands group never
+  starts with 0). ``inf``, ``nan``, exponents and anything else are not numbers (``parse``).
 * **Dates.** ISO ``2016-02-01``, Danish ``01-02-2016``, ``01.02.2016`` or ``01/02/2016``,
   Excel dates. In an open-end column (``end_date``, ``close_date``) a date from
   :data:`~helpers.data.contract.OPEN_END_FROM` on means "ongoing" (counted as a note);
@@ -126,13 +127,14 @@ def show(value: object) -> str:
 # ---------------------------------------------------------------------------- numbers
 
 _SPACE_CHARS = " \u00a0\u202f"
-_SPACED = re.compile(f"[+-]?\\d{{1,3}}(?:[{_SPACE_CHARS}]\\d{{3}})+(?:[.,]\\d+)?")
+_SPACED = re.compile(f"[+-]?[1-9]\\d{{0,2}}(?:[{_SPACE_CHARS}]\\d{{3}})+(?:[.,]\\d+)?")
 NUMBER_KINDS = (
     ("plain", r"[+-]?\d+"),
-    ("amb_dot", r"[+-]?\d{1,3}\.\d{3}"),
-    ("amb_comma", r"[+-]?\d{1,3},\d{3}"),
-    ("dot", r"[+-]?(?:\d*\.\d+|\d{1,3}(?:,\d{3})+(?:\.\d+)?)"),
-    ("comma", r"[+-]?(?:\d*,\d+|\d{1,3}(?:\.\d{3})+(?:,\d+)?)"),
+    # a thousands group never starts with 0: 0.095 and 0,095 can only be decimals
+    ("amb_dot", r"[+-]?[1-9]\d{0,2}\.\d{3}"),
+    ("amb_comma", r"[+-]?[1-9]\d{0,2},\d{3}"),
+    ("dot", r"[+-]?(?:\d*\.\d+|[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?)"),
+    ("comma", r"[+-]?(?:\d*,\d+|[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?)"),
 )
 MARK_DA = {"dot": "decimalpunktum", "comma": "decimalkomma"}
 EXAMPLE = {"dot": "fx 1234.50 eller 1,234.50", "comma": "fx 1234,50 eller 1.234,50"}

@@ -320,6 +320,23 @@ SUPERVISIONS = Table(
     keys=("municipality", "date", "provider"),
 )
 
+#: The budget's monthly profile (contract v1.3, optional): seed 002 holds the spending against
+#: the *periodised* budget ("Skal sammenholdes med det periodiserede budget"). ``share`` is the
+#: part of the year's budget that falls in ``month``; a year's twelve shares sum to 1. ``step``
+#: (1-6) gives a step its own profile; empty = every step without one. Without a profile the
+#: budget is spread over the year's days.
+BUDGET_PROFILE = Table(
+    "budget_profile",
+    (
+        Column("municipality", "municipality", True, expected="kommunekode eller kommunenavn"),
+        Column("year", "int", True, minimum=1900, maximum=2100, expected="årstal"),
+        Column("month", "int", True, minimum=1, maximum=12, expected="måned 1-12"),
+        Column("share", "float", True, minimum=0, maximum=1, expected="andel af årets budget (0 til 1)"),
+        Column("step", "int", minimum=1, maximum=6, expected="trin 1-6 (tom = alle trin)"),
+    ),
+    keys=("municipality", "year", "step", "month"),
+)
+
 TABLES: dict[str, Table] = {
     t.name: t
     for t in (
@@ -333,6 +350,7 @@ TABLES: dict[str, Table] = {
         CHILD_OUTCOMES,
         DISTRICT_POPULATION,
         SUPERVISIONS,
+        BUDGET_PROFILE,
     )
 }
 

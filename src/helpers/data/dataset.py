@@ -44,6 +44,7 @@ class Dataset:
     child_outcomes: pd.DataFrame
     district_population: pd.DataFrame
     supervisions: pd.DataFrame
+    budget_profile: pd.DataFrame
     issues: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ISSUE_COLUMNS))
     notes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ISSUE_COLUMNS))
     quality: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=QUALITY_COLUMNS))

@@ -26,7 +26,9 @@ CPR-like so that the loader's privacy path (derive, then pseudonymise) is exerci
   follows.
 * ``case_events``,
   ``budget_assumptions`` (per step and year 2014-2024, near the actual volumes and prices)
-  and ``targets`` (Aalborg's targets for placed children 2016-2024, contract v1.1).
+  and ``targets`` (Aalborg's targets for placed children 2016-2024, contract v1.1);
+  ``budget_profile`` (contract v1.3): Aalborg's monthly budget profile for every budget year,
+  the other municipalities have none (their budget is spread over the days).
 
 Same seed -> byte-identical files.
 """
@@ -778,6 +780,26 @@ def synth_budget(interventions: pd.DataFrame, rng: np.random.Generator) -> pd.Da
     return pd.DataFrame(rows)
 
 
+#: Aalborg's synthetic budget profile: January and December a little heavier than the other
+#: ten months (payments for the previous year early, catching up late: seeds/002,
+#: "forskydninger i betalingsflowet"); the twelve shares sum to 1 exactly.
+PROFILE_EDGE_MONTHS, PROFILE_OTHER_MONTHS = 0.095, 0.081
+
+
+def synth_budget_profile(budget: pd.DataFrame, code: int = AALBORG) -> pd.DataFrame:
+    """One municipality's monthly budget profile (contract table ``budget_profile``) for each
+    year of its budget, for every step (``step`` empty); no randomness, so every other table
+    keeps its bytes."""
+    years = sorted(set(budget.loc[budget["municipality"] == code, "year"]))
+    shares = [PROFILE_EDGE_MONTHS if m in (1, 12) else PROFILE_OTHER_MONTHS for m in range(1, 13)]
+    rows = [
+        {"municipality": code, "year": int(y), "month": m, "share": f"{share:.3f}", "step": ""}
+        for y in years
+        for m, share in zip(range(1, 13), shares)
+    ]
+    return pd.DataFrame(rows, columns=["municipality", "year", "month", "share", "step"])
+
+
 def synth_targets(interventions: pd.DataFrame, rng: np.random.Generator, code: int = AALBORG) -> pd.DataFrame:
     """Targets (måltal, contract table ``targets``) for one municipality: placed children at
     the end of each year 2016-2024 (``placed_children``, by step group ``4``/``5``/``6`` and
@@ -1009,6 +1031,7 @@ def generate(out_dir: str | Path, seed: int = 2016) -> Path:
     _dates_as_text(events, ["event_date"]).to_csv(out / "case_events.csv", index=False, lineterminator="\n")
     figures.to_csv(out / "municipality_figures.csv", index=False, lineterminator="\n")
     budget.to_csv(out / "budget_assumptions.csv", index=False, lineterminator="\n")
+    synth_budget_profile(budget).to_csv(out / "budget_profile.csv", index=False, lineterminator="\n")
     targets.to_csv(out / "targets.csv", index=False, lineterminator="\n")
     _dates_as_text(waiting, ["referral_date", "start_date"]).to_csv(
         out / "waiting_list.csv", index=False, lineterminator="\n"

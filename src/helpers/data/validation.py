@@ -43,7 +43,11 @@ start_before   række    waiting_list: start_date is before referral_date
 price_107      række    a §107 registration without daily_price
 hours_85       række    a §85 registration without hours_individual
 duplicate      række    the same case and registration number twice (adults), the same child,
-                       date and indicator (child_outcomes), district and year
+                       date and indicator (child_outcomes), district and year, or year, step
+                       and month (budget_profile)
+profile        række    budget_profile: a year's profile (per step) lacks a month or its shares
+                       do not sum to 1; all its rows are rejected (the step's budget then
+                       follows the profile for all steps, or the year's days)
 pattern        række    measure_steps.csv: the pattern is not a valid regular expression
 =============  ======  =============================================================
 
@@ -120,7 +124,10 @@ RULES = {
     "start_before": "ventelisten: startdato før henvisningsdato",
     "price_107": "en §107-registrering uden dagspris",
     "hours_85": "en §85-registrering uden timer",
-    "duplicate": "samme sag og registreringsnummer, samme barn, dato og indikator, eller samme distrikt og år to gange",
+    "duplicate": "samme sag og registreringsnummer, samme barn, dato og indikator, samme distrikt og år, "
+    "eller samme år, trin og måned i budgetprofilen to gange",
+    "profile": "budgetprofilen: et års profil (for et trin eller alle) mangler en måned, eller dens andele "
+    "summerer ikke til 1; alle dens rækker afvises, og budgettet følger profilen for alle trin eller dagene",
     "pattern": "measure_steps.csv: mønsteret er ikke et gyldigt regulært udtryk",
 }
 #: Notes: the row is kept, the note is reported (``validate``, ``notes.csv``) and counted
@@ -481,6 +488,8 @@ def _row_rules(out, table, rows, issues):
     if table.name == "district_population":
         dup = out.duplicated(["municipality", "district", "year"], keep="first")
         flag(dup, "year", "duplicate", "samme distrikt og år optræder flere gange", "ét tal pr. distrikt og år")
+    if table.name == "budget_profile":
+        _profile_rules(out, rows, issues, flag)
     if table.name == "adult_registrations":
         flag(
             (out["service"] == "§107") & out["daily_price"].isna(),
@@ -518,6 +527,43 @@ def _row_rules(out, table, rows, issues):
                     f"mønsteret {_show(pattern)} kan ikke bruges ({err.msg})",
                     "et regulært udtryk (Python re), fx døgninstitution|opholdssted",
                 )
+
+
+#: How far a year's profile may sum from 1 (shares written with three decimals, 12 x 0.0005).
+PROFILE_TOLERANCE = 0.006
+
+
+def _profile_rules(out, rows, issues, flag):
+    """budget_profile: one share per year, step and month, and each year's profile (per step,
+    or for all steps) whole: twelve months whose shares sum to 1. A profile that is not
+    whole cannot spread the year's budget, so all its rows are rejected with the reason. Rows
+    already rejected for their own reason (a step written as a group, a share that is not a
+    number) take no part: they are neither a duplicate of a good row nor part of a profile."""
+    rejected = set(issues.frame()["row"].dropna().astype(int))
+    candidates = out[~rows.isin(rejected).to_numpy()]
+    keys = ["municipality", "year", "step", "month"]
+    dup = candidates.duplicated(keys, keep="first").reindex(out.index, fill_value=False)
+    flag(dup, "month", "duplicate", "samme år, trin og måned optræder flere gange", "én andel pr. år, trin og måned")
+    usable = candidates[~dup.loc[candidates.index]]
+    for (_, year, step), group in candidates.groupby(["municipality", "year", "step"], dropna=False):
+        good = usable.loc[usable.index.intersection(group.index)]
+        months = set(good["month"].dropna().astype(int))
+        total = float(good["share"].sum())
+        if months == set(range(1, 13)) and len(good) == 12 and abs(total - 1) <= PROFILE_TOLERANCE:
+            continue
+        which = "alle trin" if pd.isna(step) else f"trin {int(step)}"
+        year_text = "?" if pd.isna(year) else str(int(year))
+        total_text = f"{total:.3f}".replace(".", ",")
+        problem = (
+            f"profilen for {year_text} ({which}) har {len(months)} af 12 måneder, og andelene summerer til {total_text}"
+        )
+        flag(
+            pd.Series(out.index.isin(good.index), index=out.index),
+            "share",
+            "profile",
+            problem,
+            "12 måneder, hvis andele summerer til 1 (ellers følger budgettet profilen for alle trin eller dagene)",
+        )
 
 
 def _empty(table: Table) -> pd.DataFrame:

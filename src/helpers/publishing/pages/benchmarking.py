@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ...analyses import benchmarking
-from ...analyses.budget import direction_da
+from ...analyses.budget import direction_da, profile_shares, step_budget
 from ...analyses.key_figures import TOP_SHARE, key_figures
 from ..disclosure import TableSpec
 from ..formats import num_da
@@ -122,6 +122,7 @@ def specs(report) -> list[TableSpec]:
             report.period_end,
             report.municipality,
             top_share=report.run_config.get("settings", {}).get("expensive_cases_share", TOP_SHARE),
+            budget_profile=report.rows("budget_profile"),
         )
         out.append(key_figures_spec(figures, caption=f"Nøgletal, {report.period_da}"))
         by_age = case_events_age_spec(children, events, report.period_start, report.period_end)
@@ -135,6 +136,43 @@ def specs(report) -> list[TableSpec]:
     # publish individual employees' caseloads, and its many cells of 1-4 would tie up most
     # of the municipality's children in the protection of the linked tables.
     return out
+
+
+def budget_basis_da(report) -> str | None:
+    """How the key figures' budget for the period is periodised, in Danish, year by year: by
+    the municipality's monthly profile (``budget_profile``; for every step, or for some), or
+    over the days (None without a budget for the period's steps)."""
+    budget = step_budget(report.rows("budget_assumptions"))
+    profile = report.rows("budget_profile")
+    by_profile, by_days = [], []
+    for year in range(report.period_start.year, report.period_end.year + 1):
+        steps = sorted(set(budget.loc[budget["year"] == year, "step"].astype(int)))
+        if not steps:
+            continue
+        profiled = [s for s in steps if profile_shares(profile, year, s) is not None]
+        if len(profiled) == len(steps):
+            by_profile.append(str(year))
+        elif profiled:
+            by_profile.append(f"{year} (trin {', '.join(map(str, profiled))}; øvrige trin efter dage)")
+        else:
+            by_days.append(str(year))
+    if not by_profile and not by_days:
+        return None
+    lead = "Periodens budget («Budget») er"
+    if not by_profile:
+        return (
+            f"{lead} årets budget fordelt efter periodens dage i året: kommunen har ingen månedsprofil for "
+            f"budgettet (tabellen budget_profile) for {years_da(by_days)}."
+        )
+    said = f"{lead} periodiseret efter kommunens månedsprofil (tabellen budget_profile) for {years_da(by_profile)}"
+    if by_days:
+        said += f" og fordelt efter dagene for {years_da(by_days)}, der ingen profil har"
+    return said + ": hver måned får sin andel af årets budget, en delvis måned efter sine dage."
+
+
+def years_da(years: list[str]) -> str:
+    """2014, 2015 og 2016."""
+    return years[0] if len(years) == 1 else ", ".join(years[:-1]) + " og " + years[-1]
 
 
 def summary_da(summary: pd.DataFrame, name: str, year: int) -> list[str]:
