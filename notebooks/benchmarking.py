@@ -105,8 +105,9 @@ if "key_figures" not in report.specs:
     display(report.no_data(f"Der er hverken indsatser eller sagshændelser for {report.name} Kommune i data."))
 else:
     display(report.table("key_figures"))
-    if page.budget_basis_da(report):
-        display(report.note(page.budget_basis_da(report)))
+    basis = page.budget_basis_da(report)
+    if basis:
+        display(report.note(basis))
 if "case_events_by_age" in report.specs:
     display(report.table("case_events_by_age"))
 if "deadlines_by_type" in report.specs:

@@ -16,6 +16,7 @@ from ...analyses.budget import direction_da, profile_shares, step_budget
 from ...analyses.key_figures import TOP_SHARE, key_figures
 from ..disclosure import TableSpec
 from ..formats import num_da
+from .budget import years_da
 from .key_figures import case_events_age_spec, deadlines_spec, district_spec, key_figures_spec
 
 #: The public key figures that are concepts of the book (named apart from the same figure
@@ -168,11 +169,6 @@ def budget_basis_da(report) -> str | None:
     if by_days:
         said += f" og fordelt efter dagene for {years_da(by_days)}, der ingen profil har"
     return said + ": hver måned får sin andel af årets budget, en delvis måned efter sine dage."
-
-
-def years_da(years: list[str]) -> str:
-    """2014, 2015 og 2016."""
-    return years[0] if len(years) == 1 else ", ".join(years[:-1]) + " og " + years[-1]
 
 
 def summary_da(summary: pd.DataFrame, name: str, year: int) -> list[str]:
