@@ -21,7 +21,6 @@ from ...analyses.budget import (
     group_budgets,
     volume_price_split,
     with_total,
-    year_budget,
 )
 from ...analyses.key_figures import TOTAL, cost_in, cost_measure
 from ...data.periods import year_volumes
@@ -151,73 +150,13 @@ DEVIATION_FORMATS = {
 }
 
 
-def summary_spec(interventions: pd.DataFrame, assumptions: pd.DataFrame, years, period_end) -> TableSpec:
-    """``budget_summary``: per year the budget, the spending (for the period's last year:
-    spending + the measures granted by its end, to their recorded ends), and the budget
-    deviation and precision in % as VIVE measures them (positive = mindreforbrug). The
-    spending is the same cell as the variance table's total (same interventions, same
-    measure), so the two are withheld or shown together."""
-    name = "budget_summary"
-    years = [int(y) for y in years]
-    rows, cells, stats = [], [], []
-    for i, year in enumerate(years):
-        cost = cost_in(interventions, f"{year}-01-01", f"{year}-12-31")
-        spending = float(cost.sum())
-        budget = year_budget(assumptions, year)
-        deviation = deviation_pct(budget, spending)
-        rows.append(
-            {
-                "year": year,
-                "budget": np.nan if budget is None else budget,
-                "spending": spending,
-                "deviation_pct": deviation,
-                "precision_pct": abs(deviation),
-            }
-        )
-        children = interventions.loc[cost.index[cost > 0], "person_id"].nunique()
-        measure = cost_measure(f"{year}-01-01", f"{year}-12-31")
-        cells.append(Cell(name, i, "spending", "intervention", paying_ids(cost), spending, measure, base_n=children))
-        stats += [Statistic(name, i, c, ((name, i, "spending"),), children) for c in ("deviation_pct", "precision_pct")]
-    table = pd.DataFrame(rows, columns=["year", "budget", "spending", "deviation_pct", "precision_pct"])
-    last = years.index(pd.Timestamp(period_end).year) if pd.Timestamp(period_end).year in years else None
-    mapped = (
-        []
-        if last is None
-        else [
-            ("budget_year", TOTAL, last, "budget"),
-            ("spending_committed_year", TOTAL, last, "spending"),
-            ("budget_deviation_pct", TOTAL, last, "deviation_pct"),
-            ("budget_precision_pct", TOTAL, last, "precision_pct"),
-        ]
-    )
-    return TableSpec(
-        name,
-        table,
-        cells,
-        stats,
-        priority=6,
-        caption="Budgetafvigelse og budgetpræcision pr. år",
-        spanners=DEVIATION_SPANNERS,
-        labels=DEVIATION_LABELS,
-        formats=DEVIATION_FORMATS,
-        source=(
-            "Budgetafvigelse som VIVE opgør den: (budget − forbrug) / budget; positiv = mindreforbrug, "
-            "negativ = merforbrug. Budgetpræcision: afvigelsen uanset retning."
-        ),
-        concepts=mapped,
-    )
-
-
-def group_spec(interventions: pd.DataFrame, assumptions: pd.DataFrame, years, period_end) -> TableSpec:
-    """``budget_by_group``: per year the preventive measures (steps 1-3) and the placements
-    (steps 4-6) each against their own budget, and in all (seed 002: the spending on each
-    area against its budget, and the forecast for it): budget, spending (for the period's
-    last year with the measures granted by its end, as ``budget_summary``), deviation and
-    precision with VIVE's sign. The spending of a part is the sum of its interventions'
-    amounts, the same measure as the variance table's steps, and the total is the same cell
-    as ``budget_summary``'s, so the three tables are protected as one. A part's budget is
-    that of its steps' rows; rows given per measure group count in the total only."""
-    name = "budget_by_group"
+def _deviation_rows(name: str, interventions: pd.DataFrame, assumptions: pd.DataFrame, years, period_end, parts):
+    """The rows of a table of budget against spending per year and part of the staircase
+    (``parts``: names of :data:`STAIRCASE_PARTS` and/or ``GROUP_TOTAL``), with the cells and
+    statistics they rest on and the concepts of the period's last year in all: the one
+    computation behind ``budget_summary`` (all only) and ``budget_by_group``. The spending of
+    a part is the sum of its interventions' amounts in the year (the same measure as the
+    variance table's steps), so a part, its steps and the total are protected as one."""
     years = [int(y) for y in years]
     rows, cells, stats, concepts = [], [], [], []
     steps = interventions["step"].astype(int).to_numpy() if len(interventions) else np.array([], dtype=int)
@@ -225,7 +164,8 @@ def group_spec(interventions: pd.DataFrame, assumptions: pd.DataFrame, years, pe
     for year in years:
         cost = cost_in(interventions, f"{year}-01-01", f"{year}-12-31").reindex(interventions.index, fill_value=0.0)
         budgets = group_budgets(assumptions, year)
-        for group, budget in budgets.items():
+        for group in parts:
+            budget = budgets[group]
             part = np.ones(len(interventions), bool) if group == GROUP_TOTAL else np.isin(steps, STAIRCASE_PARTS[group])
             spending = float(cost[part].sum())
             deviation = deviation_pct(budget, spending)
@@ -257,6 +197,45 @@ def group_spec(interventions: pd.DataFrame, assumptions: pd.DataFrame, years, pe
                     ("budget_precision_pct", TOTAL, i, "precision_pct"),
                 ]
     table = pd.DataFrame(rows, columns=["year", "group", "budget", "spending", "deviation_pct", "precision_pct"])
+    return table, cells, stats, concepts
+
+
+def summary_spec(interventions: pd.DataFrame, assumptions: pd.DataFrame, years, period_end) -> TableSpec:
+    """``budget_summary``: per year the budget, the spending (for the period's last year:
+    spending + the measures granted by its end, to their recorded ends), and the budget
+    deviation and precision in % as VIVE measures them (positive = mindreforbrug): the
+    «I alt» rows of ``budget_by_group``, the same cells."""
+    name = "budget_summary"
+    table, cells, stats, concepts = _deviation_rows(name, interventions, assumptions, years, period_end, [GROUP_TOTAL])
+    return TableSpec(
+        name,
+        table.drop(columns="group"),
+        cells,
+        stats,
+        priority=6,
+        caption="Budgetafvigelse og budgetpræcision pr. år",
+        spanners=DEVIATION_SPANNERS,
+        labels=DEVIATION_LABELS,
+        formats=DEVIATION_FORMATS,
+        source=(
+            "Budgetafvigelse som VIVE opgør den: (budget − forbrug) / budget; positiv = mindreforbrug, "
+            "negativ = merforbrug. Budgetpræcision: afvigelsen uanset retning."
+        ),
+        concepts=concepts,
+    )
+
+
+def group_spec(interventions: pd.DataFrame, assumptions: pd.DataFrame, years, period_end) -> TableSpec:
+    """``budget_by_group``: per year the preventive measures (steps 1-3) and the placements
+    (steps 4-6) each against their own budget, and in all (seed 002: the spending on each
+    area against its budget, and the forecast for it): budget, spending (for the period's
+    last year with the measures granted by its end, as ``budget_summary``), deviation and
+    precision with VIVE's sign (:func:`_deviation_rows`). A part's budget is that of its
+    steps' rows; rows given per measure group count in the total only."""
+    name = "budget_by_group"
+    table, cells, stats, concepts = _deviation_rows(
+        name, interventions, assumptions, years, period_end, [*STAIRCASE_PARTS, GROUP_TOTAL]
+    )
     return TableSpec(
         name,
         table,
