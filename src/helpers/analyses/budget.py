@@ -96,11 +96,6 @@ def year_budget(budget: pd.DataFrame, year: int) -> float | None:
     return float((rows["budget_count"] * rows["budget_unit_cost"]).sum())
 
 
-#: How a year's budget is spread over its days: by the municipality's monthly profile
-#: (``budget_profile``, contract v1.3) or, without one, evenly over the days.
-BY_PROFILE, BY_DAYS = "månedsprofil", "dage"
-
-
 def profile_shares(profile: pd.DataFrame | None, year: int, step: int | None = None) -> dict[int, float] | None:
     """The twelve monthly shares of ``year``'s budget for ``step``: the step's own profile, else
     the profile for every step (rows without a step), else None (spread by days). The loader has

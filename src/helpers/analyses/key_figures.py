@@ -27,8 +27,6 @@ import pandas as pd
 from ..data.periods import age_on, as_date, days_active, year_parts
 from ..data.steps import PLACEMENT_STEPS, PLACEMENT_TYPES, PREVENTIVE_STEPS, STEP_LABELS, UNKNOWN_PLACEMENT
 from .budget import (
-    BY_DAYS,
-    BY_PROFILE,
     STAIRCASE_PARTS,
     deviation_pct,
     profile_shares,
@@ -119,8 +117,9 @@ def granted_by(interventions: pd.DataFrame, as_of) -> pd.DataFrame:
 def budget_in(budget: pd.DataFrame, start, end, profile: pd.DataFrame | None = None) -> pd.DataFrame:
     """Budget per step for [start, end]: each year's count x unit cost, periodised by the
     municipality's monthly profile for the step (or for every step) when it has one for the
-    year, else spread over the year's days (:func:`helpers.analyses.budget.year_fraction`);
-    ``basis`` says which (``månedsprofil`` / ``dage``)."""
+    year, else spread over the year's days (:func:`helpers.analyses.budget.year_fraction`).
+    Which of the two applies, year by year, is said on the page
+    (``helpers.publishing.pages.benchmarking.budget_basis_da``)."""
     rows = []
     b = step_budget(budget)
     for year, y0, y1, _ in year_parts(as_date(start), as_date(end)):
@@ -130,14 +129,11 @@ def budget_in(budget: pd.DataFrame, start, end, profile: pd.DataFrame | None = N
                 {
                     "step": int(row["step"]),
                     "budget": row["budget_count"] * row["budget_unit_cost"] * year_fraction(year, y0, y1, shares),
-                    "basis": BY_DAYS if shares is None else BY_PROFILE,
                 }
             )
     if not rows:
-        return pd.DataFrame(columns=["step", "budget", "basis"])
-    out = pd.DataFrame(rows)
-    basis = out.groupby("step")["basis"].agg(lambda b: " og ".join(sorted(set(b), reverse=True)))
-    return out.groupby("step", as_index=False)["budget"].sum().assign(basis=lambda d: d["step"].map(basis))
+        return pd.DataFrame(columns=["step", "budget"])
+    return pd.DataFrame(rows).groupby("step", as_index=False)["budget"].sum()
 
 
 class _Figures:
