@@ -19,7 +19,9 @@ Method (named, cited and explained in Danish on the method page):
    publication from the most to the least important (each table's largest numbers first,
    table priority between tables, then size); a cell is published unless that would put a
    primary cell in the linear span of the published cells, i.e. make it computable from
-   them.
+   them. Each block of counts is tried in that order and in order of size (the default of
+   GaussSuppression), with the elimination and the linear screen of step 3; the order that
+   withholds fewer printed cells is kept, and only it is confirmed with whole numbers.
 3. **Interval check** (the audit of tau-Argus): with what a reader knows (published
    values; whole, non-negative numbers; a withheld count is at least 1, since zeros are
    shown), the range of every primary cell is computed by linear programming with HiGHS
@@ -613,9 +615,12 @@ class _Intervals:
         return held
 
 
-def _protect_block(cells: list[Cell], primary: np.ndarray, integer: bool) -> tuple[np.ndarray, list[int], set]:
+def _protect_block(
+    cells: list[Cell], primary: np.ndarray, integer: bool, screen_only: bool = False
+) -> tuple[np.ndarray, list[int], set]:
     """Status of the cells of one block (earlier releases' cells first, then the rest, most
     important first), and the cells of ``primary`` that the earlier releases pin already.
+    ``screen_only``: without the confirmation by integer programmes (a cheap preview).
 
     Cells that sum the same atoms (the same figure in several tables, periods or releases)
     are one *distinct cell*: published or withheld together, offered for publication at the
@@ -664,7 +669,9 @@ def _protect_block(cells: list[Cell], primary: np.ndarray, integer: bool) -> tup
     for t in targets:
         if t not in free:
             settle(t, exact=False)
-    if check.ip is not None:  # confirm with whole numbers (withholding more only ever frees the others)
+    if (
+        check.ip is not None and not screen_only
+    ):  # confirm with whole numbers (withholding more only ever frees the others)
         for t in check.held_by_whole_numbers([t for t in targets if t not in given_away]):
             settle(t, exact=True)
     status = np.where(is_primary, PRIMARY, np.where(hidden, SECONDARY, PUBLISHED))[group]
@@ -675,6 +682,28 @@ def _protect_block(cells: list[Cell], primary: np.ndarray, integer: bool) -> tup
         [i for i in range(len(cells)) if group[i] in lost and primary[i]],
         {i for i in range(len(cells)) if group[i] in demands},
     )
+
+
+def _protect_in_best_order(cells: list[Cell], orders: list[dict], is_primary) -> tuple[list[Cell], tuple]:
+    """:func:`_protect_block` for the cells of one block in the first of ``orders`` (cell key
+    -> sort key) that withholds fewest printed cells besides the small ones, judged by the
+    Gaussian elimination and the linear screen (the confirmation by integer programmes, the
+    costly part, runs once, on the chosen order). Returns the cells in the chosen order and
+    the outcome."""
+    integer = cells[0].measure == COUNT
+    best = None
+    for order in orders:
+        ordered = sorted(cells, key=lambda c: order[c.key])
+        primary = np.array([is_primary(c) for c in ordered], dtype=bool)
+        if len(orders) > 1:
+            status = _protect_block(ordered, primary, integer, screen_only=True)[0]
+            withheld = sum(c.shown and st == SECONDARY for c, st in zip(ordered, status))
+        else:
+            withheld = 0
+        if best is None or withheld < best[0]:
+            best = (withheld, ordered, primary)
+    _, ordered, primary = best
+    return ordered, _protect_block(ordered, primary, integer)
 
 
 def _least(mask: np.ndarray, values: np.ndarray) -> set[int]:
@@ -709,13 +738,19 @@ def _unpin(t: int, check: _Intervals, shares: np.ndarray, hidden: np.ndarray, va
     return candidates[0]
 
 
-def _rank(specs: list[TableSpec]) -> dict:
+def _rank(specs: list[TableSpec], by_value: bool = False) -> dict:
     """The order in which cells are offered for publication: printed before implied, then
     by the cell's place in its own table (its largest printed number first), table priority
     among cells at the same place, larger values first, then a fixed tie-break, so that the
     outcome is reproducible. Ranking by place rather than by table lets every table keep its
     largest numbers: what must be withheld falls on the smallest numbers of all tables in
-    proportion to their size, instead of on whole breakdowns offered last."""
+    proportion to their size, instead of on whole breakdowns offered last.
+
+    ``by_value``: larger values first across all tables (place, priority and the rest break
+    ties), the default order of GaussSuppression. It offers a total before any of its parts,
+    which the order by place does not: a model's ``n`` at the top of its table can come before
+    the larger total it lies in, and when the two differ by a small count the total is lost,
+    and one cell of every breakdown of it with it. :func:`protect` tries both orders."""
     priority = {s.name: s.priority for s in specs}
     place: dict = {}  # a cell's place in its own table, in millionths (whole numbers: no rounding)
     for s in specs:
@@ -726,9 +761,11 @@ def _rank(specs: list[TableSpec]) -> dict:
         cells,
         key=lambda c: (
             not c.shown,
-            place[c.key],
-            -priority[c.table],
-            -c.value,
+            *(
+                (-c.value, place[c.key], -priority[c.table])
+                if by_value
+                else (place[c.key], -priority[c.table], -c.value)
+            ),
             c.table,
             c.row,
             str(c.column),
@@ -779,6 +816,7 @@ def protect(
     release is protected together with all before it."""
     specs = [s for s in specs if not s.public]
     rank = _rank(specs)
+    by_value = _rank(specs, by_value=True)
     status: dict = {}
     blocks: dict[tuple, list[Cell]] = {}
     revisions: set = set()  # keys of counts withheld because they revise a published one by 1-4
@@ -798,20 +836,21 @@ def protect(
                 c = replace(c, members=unit_keys(c.members))
             blocks.setdefault(c.block, []).append(replace(c, fixed=fixed) if fixed else c)
     values = {c.key: c.value for b in blocks.values() for c in b}
-    order = {c.key: (0, -c.value, c.key) for c in history or []} | {k: (1, v, k) for k, v in rank.items()}
+    earlier = {c.key: (0, -c.value, c.key) for c in history or []}
+    orders = [earlier | {k: (1, v, k) for k, v in ranking.items()} for ranking in (rank, by_value)]
     problems: list[str] = []
     demands: set = set()
     for block in sorted(blocks, key=lambda b: (b[1] != COUNT, b)):  # counts first: amounts follow their bases
-        cells = sorted(blocks[block], key=lambda c: order[c.key])
         if block[1] == COUNT:
-            primary = np.array(
-                [(0 < c.value < MIN_COUNT or c.key in revisions) and c.fixed != PUBLISHED for c in cells]
-            )
+
+            def is_primary(c: Cell) -> bool:
+                return (0 < c.value < MIN_COUNT or c.key in revisions) and c.fixed != PUBLISHED
+
         else:
-            primary = np.array(
-                [
-                    c.fixed == PRIMARY
-                    or c.fixed is None
+
+            def is_primary(c: Cell) -> bool:
+                return c.fixed == PRIMARY or (
+                    c.fixed is None
                     and (
                         (
                             c.base is not None
@@ -819,10 +858,10 @@ def protect(
                         )
                         or (c.base_n is not None and 0 < c.base_n < MIN_COUNT)
                     )
-                    for c in cells
-                ]
-            )
-        block_status, given_away, binding = _protect_block(cells, primary, integer=block[1] == COUNT)
+                )
+
+        tried = orders if block[1] == COUNT else orders[:1]  # amounts follow their counts' statuses
+        cells, (block_status, given_away, binding) = _protect_in_best_order(blocks[block], tried, is_primary)
         problems += [f"{cells[i].table} række {cells[i].row + 2}, kolonne {cells[i].column}" for i in given_away]
         demands |= {members_key(cells[i].block, cells[i].members, keyed) for i in binding}
         for c, st in zip(cells, block_status):
