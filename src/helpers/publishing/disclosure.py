@@ -669,9 +669,8 @@ def _protect_block(
     for t in targets:
         if t not in free:
             settle(t, exact=False)
-    if (
-        check.ip is not None and not screen_only
-    ):  # confirm with whole numbers (withholding more only ever frees the others)
+    # confirm with whole numbers (withholding more only ever frees the others)
+    if check.ip is not None and not screen_only:
         for t in check.held_by_whole_numbers([t for t in targets if t not in given_away]):
             settle(t, exact=True)
     status = np.where(is_primary, PRIMARY, np.where(hidden, SECONDARY, PUBLISHED))[group]
@@ -684,13 +683,14 @@ def _protect_block(
     )
 
 
-def _protect_in_best_order(cells: list[Cell], orders: list[dict], is_primary) -> tuple[list[Cell], tuple]:
+def _protect_in_best_order(
+    cells: list[Cell], orders: list[dict], is_primary, integer: bool
+) -> tuple[list[Cell], tuple]:
     """:func:`_protect_block` for the cells of one block in the first of ``orders`` (cell key
     -> sort key) that withholds fewest printed cells besides the small ones, judged by the
     Gaussian elimination and the linear screen (the confirmation by integer programmes, the
     costly part, runs once, on the chosen order). Returns the cells in the chosen order and
     the outcome."""
-    integer = cells[0].measure == COUNT
     best = None
     for order in orders:
         ordered = sorted(cells, key=lambda c: order[c.key])
@@ -860,8 +860,9 @@ def protect(
                     )
                 )
 
-        tried = orders if block[1] == COUNT else orders[:1]  # amounts follow their counts' statuses
-        cells, (block_status, given_away, binding) = _protect_in_best_order(blocks[block], tried, is_primary)
+        counts = block[1] == COUNT
+        tried = orders if counts else orders[:1]  # amounts follow their counts' statuses
+        cells, (block_status, given_away, binding) = _protect_in_best_order(blocks[block], tried, is_primary, counts)
         problems += [f"{cells[i].table} række {cells[i].row + 2}, kolonne {cells[i].column}" for i in given_away]
         demands |= {members_key(cells[i].block, cells[i].members, keyed) for i in binding}
         for c, st in zip(cells, block_status):
