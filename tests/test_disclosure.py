@@ -505,6 +505,36 @@ def test_a_total_is_not_lost_to_a_smaller_count_offered_first_when_the_other_ord
     assert min(by_place, key=by_place.get) == ("model", 0, "n")  # the order that would lose the total
 
 
+def test_each_order_is_screened_once_and_the_chosen_one_is_confirmed_from_its_screen(monkeypatch):
+    """The two orders of a block of counts are each screened once (Gaussian elimination and
+    linear programmes); the integer confirmation runs on the chosen order's screened block,
+    not on a second screen of it. Same outcome as protecting that order from scratch."""
+    screened, confirmed = [], []
+    original_init, original_confirmed = d._ScreenedBlock.__init__, d._ScreenedBlock.confirmed
+
+    def counting_init(self, *args, **kwargs):
+        screened.append(self)
+        original_init(self, *args, **kwargs)
+
+    def counting_confirmed(self):
+        confirmed.append(self)
+        return original_confirmed(self)
+
+    monkeypatch.setattr(d._ScreenedBlock, "__init__", counting_init)
+    monkeypatch.setattr(d._ScreenedBlock, "confirmed", counting_confirmed)
+    members = {"I alt": list("abcdefgh"), "y": list("abcdef"), "z": list("gh")}
+    frame = pd.DataFrame({"g": list(members), "n": [len(m) for m in members.values()]})
+    cells = [
+        d.Cell("t", i, "n", "person", np.array(m, dtype=object), float(len(m))) for i, m in enumerate(members.values())
+    ]
+    status = d.protect([d.TableSpec("t", frame, cells)]).status
+    assert len(screened) == 2  # by place and by value; not a third time for the chosen one
+    assert len(confirmed) == 1 and confirmed[0] in screened
+    # z (2) is primary and I alt - y = z by hand: the smaller of the two is withheld
+    assert status[("t", 2, "n")] == "primary"
+    assert sorted(k for k, v in status.items() if v == "secondary") == [("t", 1, "n")]
+
+
 # ---------------------------------------------------------------------------- Gaussian elimination by hand
 # Cells a, b and their total a + b over atoms (a's units, b's units); a is primary.
 A_B_TOTAL = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])

@@ -615,72 +615,90 @@ class _Intervals:
         return held
 
 
-def _protect_block(
-    cells: list[Cell], primary: np.ndarray, integer: bool, screen_only: bool = False
-) -> tuple[np.ndarray, list[int], set]:
+def _protect_block(cells: list[Cell], primary: np.ndarray, integer: bool) -> tuple[np.ndarray, list[int], set]:
     """Status of the cells of one block (earlier releases' cells first, then the rest, most
     important first), and the cells of ``primary`` that the earlier releases pin already.
-    ``screen_only``: without the confirmation by integer programmes (a cheap preview).
 
     Cells that sum the same atoms (the same figure in several tables, periods or releases)
     are one *distinct cell*: published or withheld together, offered for publication at the
     rank of the most important of them; a distinct cell an earlier release published stays
     published, one it withheld stays withheld. Linear programmes screen each withheld count;
     integer programmes then confirm that none is held to its value by whole numbers alone."""
-    full = atoms(cells)
-    if full.shape[1] == 0:
-        return np.full(len(cells), PUBLISHED, dtype=object), [], set()  # zeros only
-    distinct: dict[bytes, int] = {}
-    group = np.array([distinct.setdefault(row.tobytes(), len(distinct)) for row in full])
-    n = len(distinct)
-    first = np.array([np.flatnonzero(group == g)[0] for g in range(n)])
-    matrix, values = full[first], np.array([cells[i].value for i in first])
-    fixed = np.array([c.fixed for c in cells], dtype=object)
-    was_published = np.zeros(n, dtype=bool)
-    was_withheld = np.zeros(n, dtype=bool)
-    np.logical_or.at(was_published, group, fixed == PUBLISHED)
-    np.logical_or.at(was_withheld, group, (fixed != None) & (fixed != PUBLISHED))  # noqa: E711
-    was_withheld &= ~was_published
-    is_primary = np.zeros(n, dtype=bool)
-    np.logical_or.at(is_primary, group, primary)
-    is_primary &= ~was_published
-    order = list(np.flatnonzero(was_published)) + [g for g in range(n) if not was_published[g]]
-    hidden = gauss_secondary(matrix, is_primary, order, withheld=was_withheld, published=was_published)
-    check = _Intervals(matrix, values, integer, frozen=was_published | was_withheld)
-    check.withhold(np.flatnonzero(hidden))
-    shares = (matrix @ matrix.T) > 0  # cells that count some of the same units
-    targets = np.flatnonzero(is_primary)
-    given_away: list[int] = []
-    demands: set[int] = set()  # fixed published cells that pin a primary cell
+    return _ScreenedBlock(cells, primary, integer).confirmed()
 
-    def settle(t: int, exact: bool) -> None:
+
+class _ScreenedBlock:
+    """One block after the Gaussian elimination and the linear screen (the first two stages
+    of :func:`_protect_block`); :meth:`confirmed` adds the confirmation by integer
+    programmes. Kept apart so that the order chosen by the screen is confirmed from where
+    its screen left off, not screened a second time."""
+
+    def __init__(self, cells: list[Cell], primary: np.ndarray, integer: bool):
+        self.cells, self.primary = cells, primary
+        full = atoms(cells)
+        self.empty = full.shape[1] == 0  # zeros only
+        if self.empty:
+            return
+        distinct: dict[bytes, int] = {}
+        self.group = np.array([distinct.setdefault(row.tobytes(), len(distinct)) for row in full])
+        n = len(distinct)
+        first = np.array([np.flatnonzero(self.group == g)[0] for g in range(n)])
+        matrix, values = full[first], np.array([cells[i].value for i in first])
+        fixed = np.array([c.fixed for c in cells], dtype=object)
+        was_published = np.zeros(n, dtype=bool)
+        was_withheld = np.zeros(n, dtype=bool)
+        np.logical_or.at(was_published, self.group, fixed == PUBLISHED)
+        np.logical_or.at(was_withheld, self.group, (fixed != None) & (fixed != PUBLISHED))  # noqa: E711
+        was_withheld &= ~was_published
+        self.is_primary = np.zeros(n, dtype=bool)
+        np.logical_or.at(self.is_primary, self.group, primary)
+        self.is_primary &= ~was_published
+        order = list(np.flatnonzero(was_published)) + [g for g in range(n) if not was_published[g]]
+        self.hidden = gauss_secondary(matrix, self.is_primary, order, withheld=was_withheld, published=was_published)
+        self.check = _Intervals(matrix, values, integer, frozen=was_published | was_withheld)
+        self.check.withhold(np.flatnonzero(self.hidden))
+        self.values, self.was_published = values, was_published
+        self.shares = (matrix @ matrix.T) > 0  # cells that count some of the same units
+        self.targets = np.flatnonzero(self.is_primary)
+        self.given_away: list[int] = []
+        self.demands: set[int] = set()  # fixed published cells that pin a primary cell
+        free = self.check.screen(self.targets)  # most are free at once; withholding more only frees more
+        for t in self.targets:
+            if t not in free:
+                self._settle(t, exact=False)
+
+    def _settle(self, t: int, exact: bool) -> None:
         """Withhold more until ``t`` is not pinned; when only earlier cells pin it, note it
         and the least of them (the publication withholds that one from the start)."""
-        nonlocal demands
-        while check.pinned(t, exact=exact):
-            i = _unpin(t, check, shares, hidden, values)
+        while self.check.pinned(t, exact=exact):
+            i = _unpin(t, self.check, self.shares, self.hidden, self.values)
             if i is None:
-                given_away.append(t)
-                demands |= _least(check.binding & was_published, values)
+                self.given_away.append(t)
+                self.demands |= _least(self.check.binding & self.was_published, self.values)
                 return
-            hidden[i] = True
+            self.hidden[i] = True
 
-    free = check.screen(targets)  # most are free at once; withholding more only frees more
-    for t in targets:
-        if t not in free:
-            settle(t, exact=False)
-    # confirm with whole numbers (withholding more only ever frees the others)
-    if check.ip is not None and not screen_only:
-        for t in check.held_by_whole_numbers([t for t in targets if t not in given_away]):
-            settle(t, exact=True)
-    status = np.where(is_primary, PRIMARY, np.where(hidden, SECONDARY, PUBLISHED))[group]
-    out = np.where(primary, PRIMARY, np.where(status == PUBLISHED, PUBLISHED, SECONDARY)).astype(object)
-    lost = set(given_away)
-    return (
-        out,
-        [i for i in range(len(cells)) if group[i] in lost and primary[i]],
-        {i for i in range(len(cells)) if group[i] in demands},
-    )
+    def status(self) -> np.ndarray:
+        """Each cell's status as the block stands."""
+        if self.empty:
+            return np.full(len(self.cells), PUBLISHED, dtype=object)
+        status = np.where(self.is_primary, PRIMARY, np.where(self.hidden, SECONDARY, PUBLISHED))[self.group]
+        return np.where(self.primary, PRIMARY, np.where(status == PUBLISHED, PUBLISHED, SECONDARY)).astype(object)
+
+    def confirmed(self) -> tuple[np.ndarray, list[int], set]:
+        """Confirm with whole numbers (withholding more only ever frees the others); the
+        outcome of :func:`_protect_block`."""
+        if self.empty:
+            return self.status(), [], set()
+        if self.check.ip is not None:
+            for t in self.check.held_by_whole_numbers([t for t in self.targets if t not in self.given_away]):
+                self._settle(t, exact=True)
+        lost = set(self.given_away)
+        return (
+            self.status(),
+            [i for i in range(len(self.cells)) if self.group[i] in lost and self.primary[i]],
+            {i for i in range(len(self.cells)) if self.group[i] in self.demands},
+        )
 
 
 def _protect_in_best_order(
@@ -688,22 +706,18 @@ def _protect_in_best_order(
 ) -> tuple[list[Cell], tuple]:
     """:func:`_protect_block` for the cells of one block in the first of ``orders`` (cell key
     -> sort key) that withholds fewest printed cells besides the small ones, judged by the
-    Gaussian elimination and the linear screen (the confirmation by integer programmes, the
-    costly part, runs once, on the chosen order). Returns the cells in the chosen order and
-    the outcome."""
+    Gaussian elimination and the linear screen; the confirmation by integer programmes, the
+    costly part, runs once, on the chosen order, from where its screen left off. Returns the
+    cells in the chosen order and the outcome."""
     best = None
     for order in orders:
         ordered = sorted(cells, key=lambda c: order[c.key])
-        primary = np.array([is_primary(c) for c in ordered], dtype=bool)
-        if len(orders) > 1:
-            status = _protect_block(ordered, primary, integer, screen_only=True)[0]
-            withheld = sum(c.shown and st == SECONDARY for c, st in zip(ordered, status))
-        else:
-            withheld = 0
+        block = _ScreenedBlock(ordered, np.array([is_primary(c) for c in ordered], dtype=bool), integer)
+        withheld = sum(c.shown and st == SECONDARY for c, st in zip(ordered, block.status()))
         if best is None or withheld < best[0]:
-            best = (withheld, ordered, primary)
-    _, ordered, primary = best
-    return ordered, _protect_block(ordered, primary, integer)
+            best = (withheld, ordered, block)
+    _, ordered, block = best
+    return ordered, block.confirmed()
 
 
 def _least(mask: np.ndarray, values: np.ndarray) -> set[int]:
