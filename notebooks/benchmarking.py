@@ -33,6 +33,7 @@ from helpers.analyses import benchmarking
 from helpers.pipeline.session import open_report
 from helpers.publishing import figures
 from helpers.publishing.pages import benchmarking as page
+from helpers.publishing.pages.key_figures import placements_by_district_da
 
 report = open_report(
     municipality, period_start, period_end, data_dir, output_dir, notebook="benchmarking", run_config=run_config
@@ -151,6 +152,10 @@ else:
             "Kilde: kommunens indsatsdata.",
         )
     )
+    if "placements_by_district" in report.specs:
+        placements = report.table("placements_by_district")
+        display(report.paragraph(placements_by_district_da(placements)))
+        display(placements)
     display(report.registration_practice())
 
 # %% [markdown]

@@ -378,6 +378,70 @@ def test_new_placements_spec_declares_its_children_and_says_what_is_withheld(tmp
     assert staircase_page.new_placements_spec(new_placement_data().iloc[6:7], "2016-02-01", "2016-08-01") is None
 
 
+def district_placement_data():
+    """Children at T1 = 2016-06-30, worked out by hand (see the test)."""
+    row = ("egen", "cw")
+    return interventions(
+        [
+            ("a1", 5, "2015-01-01", None, 1000, "udsat", "2010-03-01", *row, "Nord"),  # 6 years: 6-11
+            ("a2", 4, "2016-02-01", None, 1000, "udsat", "2014-01-01", *row, "Nord"),  # 2 years: 0-5
+            ("a2", 2, "2015-02-01", None, 1000, "udsat", "2014-01-01", *row, "Syd"),  # below its placement
+            ("a3", 6, "2014-01-01", "2016-03-31", 1000, "udsat", "2005-01-01", *row, "Nord"),  # ended before T1
+            ("a3", 2, "2016-04-01", None, 1000, "udsat", "2005-01-01", *row, "Nord"),  # preventive on T1
+            ("a4", 6, "2015-06-01", None, 1000, "handicap", "2000-07-01", *row, "Syd"),  # 15 (birthday on 1 July)
+            ("a5", 5, "2016-06-30", None, 1000, "udsat", "1998-06-30", *row, None),  # 18 on the day, no district
+            ("a6", 5, "2016-07-01", None, 1000, "udsat", "2010-01-01", *row, "Nord"),  # starts after T1
+            ("a7", 6, "2016-01-01", None, 1000, "udsat", None, *row, "Nord"),  # highest step: Nord; no birth date
+            ("a7", 5, "2015-01-01", None, 1000, "udsat", None, *row, "Syd"),
+        ]
+    )
+
+
+def test_placed_children_per_district_by_step_and_by_age_by_hand():
+    table = kf.placements_by_district(kf.placed_children_by_district(district_placement_data(), T1))
+    ages = ["0-5 år", "6-11 år", "12-17 år", "18-22 år", "Ukendt"]  # the age groups with children anywhere
+    expected = {  # district -> (all, steps 4-6, ages), counted by hand from the rows above
+        "Nord": (3, [1, 1, 1], [1, 1, 0, 0, 1]),  # a1 (5, 6), a2 (4, 2), a7 (6, no birth date)
+        "Syd": (1, [0, 0, 1], [0, 0, 1, 0, 0]),  # a4
+        "Ukendt": (1, [0, 1, 0], [0, 0, 0, 1, 0]),  # a5
+        "I alt": (5, [1, 2, 2], [1, 1, 1, 1, 1]),
+    }
+    rows = []
+    for district, (everyone, steps, by_age) in expected.items():
+        rows.append((district, "I alt", "I alt", everyone))
+        rows += [(district, step, "I alt", n) for step, n in zip(["4", "5", "6"], steps)]
+        rows += [(district, "I alt", age, n) for age, n in zip(ages, by_age)]
+    assert list(table.itertuples(index=False, name=None)) == rows
+    # a district's «I alt» is the district figures' ``placed`` (the same children, one cell)
+    placed = kf.district_figures(district_placement_data(), events([]), T0, T1).set_index("district")["placed"]
+    assert placed.to_dict() == {d: everyone for d, (everyone, _, _) in expected.items() if d != "I alt"}
+
+
+def test_placements_by_district_spec_declares_its_children_and_says_when_most_are_withheld(tmp_path):
+    data = district_placement_data()
+    spec = kf_page.placements_by_district_spec(data, T1)
+    assert spec.name == "placements_by_district" and len(spec.cells) == len(spec.frame)
+    nord = spec.frame.index[(spec.frame["district"] == "Nord") & (spec.frame["step"] == "I alt")][0]
+    assert sorted(spec.cells[nord].members) == ["a1", "a2", "a7"]
+    published = publish(dataclasses.replace(spec, public=True), tmp_path)  # the counts as they are
+    assert kf_page.placements_by_district_da(published).startswith("Tabellen viser de anbragte børn")
+    assert "for små" not in kf_page.placements_by_district_da(published)
+    detail = [
+        row
+        for row in range(len(spec.frame))
+        if spec.frame["district"].iloc[row] != "I alt"
+        and "I alt" in spec.frame.iloc[row][["step", "age_group"]].tolist()
+        and spec.frame.iloc[row][["step", "age_group"]].tolist() != ["I alt", "I alt"]
+    ]
+    assert len(detail) == 3 * (3 + 5)  # three districts, each by three steps and five age groups
+    for row in detail[:13]:
+        published.status.loc[row, "children"] = "withheld"
+    assert "13 af de 24 celler for et trin eller en aldersgruppe i et distrikt er for små" in (
+        kf_page.placements_by_district_da(published)
+    )
+    assert kf_page.placements_by_district_spec(data[data["person_id"] == "a3"], T1) is None  # no one placed on T1
+
+
 def test_cases_per_caseworker_in_all_and_placements_and_other_cases_apart(small):
     """Seed 002 asks for placements and other cases per case worker separately. On 30 June: A
     (institution, cw1), B (foster care, cw2) and D (step 1, cw2); C has ended."""

@@ -601,6 +601,53 @@ def district_units(interventions: pd.DataFrame, case_events: pd.DataFrame, t0, t
     return units
 
 
+#: Placed children per district as Aalborg reports them each month (KORA, seeds/000: per
+#: district, placements by type and placements by age): the placement step and the age
+#: group each against the district, never all three at once (``placements_by_district.csv``).
+PLACEMENT_DISTRICT_BY = ("district", "step", "age_group")
+UNKNOWN_DISTRICT = "Ukendt"
+
+
+def placed_children_by_district(interventions: pd.DataFrame, t1) -> pd.DataFrame:
+    """One row per child placed on ``t1`` (whose highest active step that day is 4-6, the
+    ``placed`` of :func:`district_figures`): ``person_id``, ``district`` (of that
+    intervention, ``Ukendt`` when missing), ``step`` (as text) and ``age_group`` (age on
+    ``t1``; ``Ukendt alder`` without a birth date)."""
+    t1 = as_date(t1)
+    top = highest_active(interventions, t1)
+    placed = top[top["step"].isin(PLACEMENT_STEPS)]
+    district = placed["district"] if "district" in placed else pd.Series(None, index=placed.index, dtype=object)
+    born = placed["birth_date"] if "birth_date" in placed else pd.Series(pd.NaT, index=placed.index)
+    return pd.DataFrame(
+        {
+            "person_id": placed["person_id"].to_numpy(),
+            "district": district.astype(object).fillna(UNKNOWN_DISTRICT).to_numpy(),
+            "step": placed["step"].astype(int).astype(str).to_numpy(),
+            "age_group": age_group(age_on(pd.to_datetime(born), t1)).fillna(UNKNOWN_AGE).to_numpy(),
+        }
+    )
+
+
+def placements_by_district(children: pd.DataFrame) -> pd.DataFrame:
+    """Placed children per district (sorted, ``Ukendt`` last, then ``I alt``): all of the
+    district's, then by placement step (4-6) and by age group (those with children
+    anywhere), tidy (``district``, ``step``, ``age_group``, ``children``: distinct children;
+    ``I alt`` where a column is not broken down). Steps and age groups without children in
+    a district are rows of 0."""
+    names = sorted(set(children["district"]) - {UNKNOWN_DISTRICT})
+    names += [UNKNOWN_DISTRICT] if (children["district"] == UNKNOWN_DISTRICT).any() else []
+    ages = [a for a in AGE_LABELS if a in set(children["age_group"])]
+    rows = []
+    for district in [*names, TOTAL]:
+        part = children if district == TOTAL else children[children["district"] == district]
+        rows.append((district, TOTAL, TOTAL, part["person_id"].nunique()))
+        rows += [
+            (district, s, TOTAL, part.loc[part["step"] == s, "person_id"].nunique()) for s in map(str, PLACEMENT_STEPS)
+        ]
+        rows += [(district, TOTAL, a, part.loc[part["age_group"] == a, "person_id"].nunique()) for a in ages]
+    return pd.DataFrame(rows, columns=[*PLACEMENT_DISTRICT_BY, "children"]).astype({"children": int})
+
+
 def district_figures(
     interventions: pd.DataFrame, case_events: pd.DataFrame, t0, t1, by: str = "district"
 ) -> pd.DataFrame:

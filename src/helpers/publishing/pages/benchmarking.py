@@ -17,7 +17,13 @@ from ...analyses.key_figures import TOP_SHARE, key_figures
 from ..disclosure import TableSpec
 from ..formats import num_da
 from .budget import years_da
-from .key_figures import case_events_age_spec, deadlines_spec, district_spec, key_figures_spec
+from .key_figures import (
+    case_events_age_spec,
+    deadlines_spec,
+    district_spec,
+    key_figures_spec,
+    placements_by_district_spec,
+)
 
 #: The public key figures that are concepts of the book (named apart from the same figure
 #: computed from the municipality's own records).
@@ -133,6 +139,8 @@ def specs(report) -> list[TableSpec]:
         out.append(
             district_spec(children, events, report.period_start, report.period_end, "district", "Nøgletal pr. distrikt")
         )
+        by_district = placements_by_district_spec(children, report.period_end)
+        out += [by_district] if by_district is not None else []
     # Case workers appear only as averages in the key figures: a table per case worker would
     # publish individual employees' caseloads, and its many cells of 1-4 would tie up most
     # of the municipality's children in the protection of the linked tables.

@@ -13,6 +13,7 @@ import pandas as pd
 
 from ...analyses.key_figures import (
     EVENT_LABELS,
+    PLACEMENT_DISTRICT_BY,
     PUBLISHED_COLUMNS,
     TOTAL,
     case_event_ages,
@@ -22,7 +23,10 @@ from ...analyses.key_figures import (
     deadlines_by_type,
     district_figures,
     district_units,
+    placed_children_by_district,
+    placements_by_district,
 )
+from ...data.steps import STEP_LABELS
 from .. import concepts
 from ..disclosure import Cell, Statistic, TableSpec, amount_cells, count_cells, statistics
 from ..formats import num_da, pct1_da
@@ -122,6 +126,70 @@ def district_spec(interventions, case_events, t0, t1, by: str, caption: str) -> 
     return TableSpec(
         name, table, cells, stats, priority=2 if by == "district" else 1, caption=caption, formats=DISTRICT_FORMATS
     )
+
+
+PLACEMENTS_BY_DISTRICT = "placements_by_district"
+
+
+def _step_label(step: str) -> str:
+    """A placement step as the key figures name it (``4. <label>``)."""
+    return f"{step}. {STEP_LABELS[int(step)]}"
+
+
+def placements_by_district_spec(interventions: pd.DataFrame, t1) -> TableSpec | None:
+    """``placements_by_district``: children placed at the period end per district, by
+    placement step and by age group (:func:`helpers.analyses.key_figures.placements_by_district`).
+    Counts of distinct children (unit ``child``), so that they link with the district
+    figures (a district's «I alt» is its ``placed``) and the other pages. None when no
+    child is placed at the period end."""
+    children = placed_children_by_district(interventions, t1)
+    if children.empty:
+        return None
+    table = placements_by_district(children)
+    units = children.rename(columns={"person_id": "unit_id"})
+    # the municipality's rows are the key figures' concepts (one number per concept); each
+    # district's «I alt» is the placed children of the district
+    concepts = []
+    for row, (district, step, age) in enumerate(table[list(PLACEMENT_DISTRICT_BY)].itertuples(index=False)):
+        if district != TOTAL and step == age == TOTAL:
+            concepts.append(("placed_by_district", district, row, "children"))
+        elif district == TOTAL and age == TOTAL:
+            concepts.append(("placed_children", step if step == TOTAL else _step_label(step), row, "children"))
+    return TableSpec(
+        PLACEMENTS_BY_DISTRICT,
+        table,
+        count_cells(PLACEMENTS_BY_DISTRICT, table, "children", units, "child", list(PLACEMENT_DISTRICT_BY)),
+        priority=1,
+        caption="Anbragte børn ved periodens slutning pr. distrikt efter trin og alder",
+        formats={"step": lambda s: s if s == TOTAL else _step_label(s)},
+        labels={"district": "Distrikt", "step": "Trin", "age_group": "Alder", "children": "Børn"},
+        concepts=concepts,
+        source=(
+            "KORA (seeds/000): Aalborgs månedlige ledelsesinformation pr. distrikt – anbringelser efter type og alder."
+        ),
+    )
+
+
+def placements_by_district_da(table) -> str:
+    """What the published table lets a reader see: how many of its district cells (a step or
+    an age group in a district) are withheld, and where to look when most are."""
+    data = table.data
+    detail = [
+        i
+        for i in range(len(data))
+        if data["district"].iloc[i] != TOTAL and (data["step"].iloc[i] != TOTAL or data["age_group"].iloc[i] != TOTAL)
+    ]
+    withheld = sum(table.value(i, "children") is None for i in detail)
+    said = (
+        "Tabellen viser de anbragte børn ved periodens slutning i hvert distrikt, fordelt på trin og på alder "
+        "hver for sig."
+    )
+    if detail and withheld / len(detail) > 0.5:
+        said += (
+            f" {withheld} af de {len(detail)} celler for et trin eller en aldersgruppe i et distrikt er for små "
+            "til at vises; rækkerne «I alt» viser distrikterne samlet og trin og alder for hele kommunen."
+        )
+    return said
 
 
 def case_events_age_spec(interventions, case_events, t0, t1) -> TableSpec | None:
