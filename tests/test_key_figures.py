@@ -393,16 +393,20 @@ def district_placement_data():
             ("a6", 5, "2016-07-01", None, 1000, "udsat", "2010-01-01", *row, "Nord"),  # starts after T1
             ("a7", 6, "2016-01-01", None, 1000, "udsat", None, *row, "Nord"),  # highest step: Nord; no birth date
             ("a7", 5, "2015-01-01", None, 1000, "udsat", None, *row, "Syd"),
+            ("a8", 2, "2015-01-01", None, 1000, "udsat", "2010-01-01", *row, "Vest"),  # a district with no one placed
         ]
     )
 
 
 def test_placed_children_per_district_by_step_and_by_age_by_hand():
-    table = kf.placements_by_district(kf.placed_children_by_district(district_placement_data(), T1))
+    data = district_placement_data()
+    assert kf.active_districts(data, T1) == ["Nord", "Syd", "Ukendt", "Vest"]
+    table = kf.placements_by_district(kf.placed_children_by_district(data, T1), kf.active_districts(data, T1))
     ages = ["0-5 år", "6-11 år", "12-17 år", "18-22 år", "Ukendt"]  # the age groups with children anywhere
     expected = {  # district -> (all, steps 4-6, ages), counted by hand from the rows above
         "Nord": (3, [1, 1, 1], [1, 1, 0, 0, 1]),  # a1 (5, 6), a2 (4, 2), a7 (6, no birth date)
         "Syd": (1, [0, 0, 1], [0, 0, 1, 0, 0]),  # a4
+        "Vest": (0, [0, 0, 0], [0, 0, 0, 0, 0]),  # a8 is preventive: the district's rows are 0
         "Ukendt": (1, [0, 1, 0], [0, 0, 0, 1, 0]),  # a5
         "I alt": (5, [1, 2, 2], [1, 1, 1, 1, 1]),
     }
@@ -433,12 +437,33 @@ def test_placements_by_district_spec_declares_its_children_and_says_when_most_ar
         and "I alt" in spec.frame.iloc[row][["step", "age_group"]].tolist()
         and spec.frame.iloc[row][["step", "age_group"]].tolist() != ["I alt", "I alt"]
     ]
-    assert len(detail) == 3 * (3 + 5)  # three districts, each by three steps and five age groups
-    for row in detail[:13]:
+    assert len(detail) == 4 * (3 + 5)  # four districts, each by three steps and five age groups
+    for row in detail[:17]:
         published.status.loc[row, "children"] = "withheld"
-    assert "13 af de 24 celler for et trin eller en aldersgruppe i et distrikt er for små" in (
+    assert "17 af de 32 celler for et trin eller en aldersgruppe i et distrikt vises ikke" in (
         kf_page.placements_by_district_da(published)
     )
+    # the municipality's rows are the key figures' concepts, each district's «I alt» its own
+    linked = {(concept, group): int(spec.frame["children"].iloc[row]) for concept, group, row, _ in spec.concepts}
+    figures = kf.key_figures(
+        data, events([]), data.iloc[:0].assign(year=[], budget_count=[], budget_unit_cost=[]), T0, T1, 851
+    )
+    for (concept, group), n in linked.items():
+        if concept != "placed_by_district":
+            assert value(figures, concept, group) == n, (concept, group)
+    assert {g for c, g in linked if c == "placed_by_age_group"} == {
+        "0-5 år",
+        "6-11 år",
+        "12-17 år",
+        "18-22 år",
+        "Ukendt",
+    }
+    assert {g: n for (c, g), n in linked.items() if c == "placed_by_district"} == {
+        "Nord": 3,
+        "Syd": 1,
+        "Ukendt": 1,
+        "Vest": 0,
+    }
     assert kf_page.placements_by_district_spec(data[data["person_id"] == "a3"], T1) is None  # no one placed on T1
 
 

@@ -612,7 +612,7 @@ def placed_children_by_district(interventions: pd.DataFrame, t1) -> pd.DataFrame
     """One row per child placed on ``t1`` (whose highest active step that day is 4-6, the
     ``placed`` of :func:`district_figures`): ``person_id``, ``district`` (of that
     intervention, ``Ukendt`` when missing), ``step`` (as text) and ``age_group`` (age on
-    ``t1``; ``Ukendt alder`` without a birth date)."""
+    ``t1``; ``Ukendt`` without a birth date)."""
     t1 = as_date(t1)
     top = highest_active(interventions, t1)
     placed = top[top["step"].isin(PLACEMENT_STEPS)]
@@ -628,14 +628,23 @@ def placed_children_by_district(interventions: pd.DataFrame, t1) -> pd.DataFrame
     )
 
 
-def placements_by_district(children: pd.DataFrame) -> pd.DataFrame:
+def active_districts(interventions: pd.DataFrame, t1) -> list[str]:
+    """The districts of the children with an intervention on ``t1`` (the district of the
+    intervention that sets the child's step, ``Ukendt`` when missing): those the district
+    figures show."""
+    top = highest_active(interventions, as_date(t1))
+    district = top["district"] if "district" in top else pd.Series(None, index=top.index, dtype=object)
+    return sorted(set(district.astype(object).fillna(UNKNOWN_DISTRICT)))
+
+
+def placements_by_district(children: pd.DataFrame, districts=()) -> pd.DataFrame:
     """Placed children per district (sorted, ``Ukendt`` last, then ``I alt``): all of the
     district's, then by placement step (4-6) and by age group (those with children
     anywhere), tidy (``district``, ``step``, ``age_group``, ``children``: distinct children;
     ``I alt`` where a column is not broken down). Steps and age groups without children in
-    a district are rows of 0."""
-    names = sorted(set(children["district"]) - {UNKNOWN_DISTRICT})
-    names += [UNKNOWN_DISTRICT] if (children["district"] == UNKNOWN_DISTRICT).any() else []
+    a district are rows of 0, and so are the ``districts`` without any placed child."""
+    present = set(children["district"]) | set(districts)
+    names = sorted(present - {UNKNOWN_DISTRICT}) + ([UNKNOWN_DISTRICT] if UNKNOWN_DISTRICT in present else [])
     ages = [a for a in AGE_LABELS if a in set(children["age_group"])]
     rows = []
     for district in [*names, TOTAL]:

@@ -16,6 +16,7 @@ from ...analyses.key_figures import (
     PLACEMENT_DISTRICT_BY,
     PUBLISHED_COLUMNS,
     TOTAL,
+    active_districts,
     case_event_ages,
     case_events_by_age,
     cost_measure,
@@ -145,16 +146,18 @@ def placements_by_district_spec(interventions: pd.DataFrame, t1) -> TableSpec | 
     children = placed_children_by_district(interventions, t1)
     if children.empty:
         return None
-    table = placements_by_district(children)
+    table = placements_by_district(children, active_districts(interventions, t1))
     units = children.rename(columns={"person_id": "unit_id"})
-    # the municipality's rows are the key figures' concepts (one number per concept); each
-    # district's «I alt» is the placed children of the district
+    # the municipality's rows are the key figures' concepts (one number per concept: by step
+    # and by age); each district's «I alt» is the placed children of the district
     concepts = []
     for row, (district, step, age) in enumerate(table[list(PLACEMENT_DISTRICT_BY)].itertuples(index=False)):
         if district != TOTAL and step == age == TOTAL:
             concepts.append(("placed_by_district", district, row, "children"))
         elif district == TOTAL and age == TOTAL:
             concepts.append(("placed_children", step if step == TOTAL else _step_label(step), row, "children"))
+        elif district == TOTAL and step == TOTAL:
+            concepts.append(("placed_by_age_group", age, row, "children"))
     return TableSpec(
         PLACEMENTS_BY_DISTRICT,
         table,
@@ -165,7 +168,8 @@ def placements_by_district_spec(interventions: pd.DataFrame, t1) -> TableSpec | 
         labels={"district": "Distrikt", "step": "Trin", "age_group": "Alder", "children": "Børn"},
         concepts=concepts,
         source=(
-            "KORA (seeds/000): Aalborgs månedlige ledelsesinformation pr. distrikt – anbringelser efter type og alder."
+            "KORA (seeds/000): Aalborgs månedlige ledelsesinformation pr. distrikt – anbringelser efter type og alder; "
+            "typen er her trinnet (4 netværkspleje, 5 plejefamilie, 6 institution: opholdssted og døgninstitution)."
         ),
     )
 
@@ -186,8 +190,8 @@ def placements_by_district_da(table) -> str:
     )
     if detail and withheld / len(detail) > 0.5:
         said += (
-            f" {withheld} af de {len(detail)} celler for et trin eller en aldersgruppe i et distrikt er for små "
-            "til at vises; rækkerne «I alt» viser distrikterne samlet og trin og alder for hele kommunen."
+            f" {withheld} af de {len(detail)} celler for et trin eller en aldersgruppe i et distrikt vises ikke af "
+            "hensyn til diskretionen; rækkerne «I alt» viser hvert distrikt samlet og trin og alder for hele kommunen."
         )
     return said
 
