@@ -177,8 +177,10 @@ class _Figures:
         self.add(figure, group, value, "statistic", n, inputs=inputs)
 
 
-def _step_label(step: int) -> str:
-    return f"{step}. {STEP_LABELS[step]}"
+def step_label(step) -> str:
+    """A step as the key figures name it (``4. Netværkspleje``; a step given as number or
+    text); ``I alt`` stays as it is."""
+    return step if step == TOTAL else f"{int(step)}. {STEP_LABELS[int(step)]}"
 
 
 def new_placements(interventions: pd.DataFrame, t0, t1) -> pd.DataFrame:
@@ -299,8 +301,8 @@ def _children(f: _Figures, iv: pd.DataFrame, top: pd.DataFrame, t0, t1) -> None:
     """Children on t1 (placed by step, target group, placement type and age; preventive),
     new placements, and the placement duration."""
     f.count("active_children", TOTAL, top["person_id"], "child")
-    placed = top[top["step"].isin(PLACEMENT_STEPS)].assign(label=lambda d: d["step"].map(_step_label))
-    f.counts("placed_children", placed, "label", [_step_label(s) for s in PLACEMENT_STEPS], "child")
+    placed = top[top["step"].isin(PLACEMENT_STEPS)].assign(label=lambda d: d["step"].map(step_label))
+    f.counts("placed_children", placed, "label", [step_label(s) for s in PLACEMENT_STEPS], "child")
     f.counts("placed_by_target_group", placed, "target_group", list(TARGET_GROUPS), "child")
     kinds = placed["placement_type"] if "placement_type" in placed else pd.Series(UNKNOWN_PLACEMENT, index=placed.index)
     placed = placed.assign(placement_type=kinds.fillna(UNKNOWN_PLACEMENT))
@@ -311,8 +313,8 @@ def _children(f: _Figures, iv: pd.DataFrame, top: pd.DataFrame, t0, t1) -> None:
     f.counts("placed_by_age_group", placed, "age", AGE_LABELS, "child")
 
     new = new_placements(iv, t0, t1)
-    new = new.assign(label=new["step"].map(_step_label), unit_id=new["person_id"] + "|" + new["start_date"].astype(str))
-    f.counts("new_placements", new, "label", [_step_label(s) for s in PLACEMENT_STEPS], "placement", "unit_id")
+    new = new.assign(label=new["step"].map(step_label), unit_id=new["person_id"] + "|" + new["start_date"].astype(str))
+    f.counts("new_placements", new, "label", [step_label(s) for s in PLACEMENT_STEPS], "placement", "unit_id")
 
     # Placement duration per continuous placement, with the placements under way at t1 as
     # censored observations: the Kaplan-Meier median (seeds/002: "opgøres samlet for alle anbringelser").
@@ -323,8 +325,8 @@ def _children(f: _Figures, iv: pd.DataFrame, top: pd.DataFrame, t0, t1) -> None:
     for stat, value in zip(("median", "ci_low", "ci_high"), median_duration(durations)):
         f.statistic("placement_duration_days", stat, value, durations["person_id"].nunique(), inputs=inputs)
 
-    preventive = top[top["step"].isin(PREVENTIVE_STEPS)].assign(label=lambda d: d["step"].map(_step_label))
-    f.counts("preventive_children", preventive, "label", [_step_label(s) for s in PREVENTIVE_STEPS], "child")
+    preventive = top[top["step"].isin(PREVENTIVE_STEPS)].assign(label=lambda d: d["step"].map(step_label))
+    f.counts("preventive_children", preventive, "label", [step_label(s) for s in PREVENTIVE_STEPS], "child")
     # The duration of preventive measures (mean, shortest, longest, median; per type and
     # target group) is the staircase page's durations table (helpers.analyses.durations).
 
@@ -338,14 +340,14 @@ def _spending(f: _Figures, iv: pd.DataFrame, budget: pd.DataFrame, cost: pd.Seri
     bud = budget_in(budget, t0, t1, profile).set_index("step")["budget"] if len(budget) else pd.Series(dtype=float)
     for s in sorted(set(iv["step"].dropna().astype(int)) | set(bud.index)):
         at = iv["step"] == s
-        f.amount("spending", _step_label(int(s)), cost[at], iv.loc[at & paying, "person_id"], measure)
-        f.add("budget", _step_label(int(s)), bud.get(s, np.nan), "public")
+        f.amount("spending", step_label(int(s)), cost[at], iv.loc[at & paying, "person_id"], measure)
+        f.add("budget", step_label(int(s)), bud.get(s, np.nan), "public")
         if bud.get(s, 0) > 0:
             f.statistic(
                 "spending_vs_budget_pct",
-                _step_label(int(s)),
+                step_label(int(s)),
                 100 * cost[at].sum() / bud[s],
-                inputs=[("spending", _step_label(int(s)))],
+                inputs=[("spending", step_label(int(s)))],
             )
     f.amount("spending", TOTAL, cost, iv.loc[paying, "person_id"], measure)
     f.add("budget", TOTAL, bud.sum() if len(bud) else np.nan, "public")
@@ -608,47 +610,44 @@ PLACEMENT_DISTRICT_BY = ("district", "step", "age_group")
 UNKNOWN_DISTRICT = "Ukendt"
 
 
-def placed_children_by_district(interventions: pd.DataFrame, t1) -> pd.DataFrame:
-    """One row per child placed on ``t1`` (whose highest active step that day is 4-6, the
-    ``placed`` of :func:`district_figures`): ``person_id``, ``district`` (of that
-    intervention, ``Ukendt`` when missing), ``step`` (as text) and ``age_group`` (age on
-    ``t1``; ``Ukendt`` without a birth date)."""
+def children_by_district(interventions: pd.DataFrame, t1) -> pd.DataFrame:
+    """One row per child with an intervention on ``t1`` (the ``children`` of
+    :func:`district_units`): ``person_id``, ``district`` (of the intervention that sets the
+    child's step, ``Ukendt`` when missing), ``step`` (as text) and ``age_group`` (age on
+    ``t1``; ``Ukendt`` without a birth date). The placed are those on steps 4-6."""
     t1 = as_date(t1)
     top = highest_active(interventions, t1)
-    placed = top[top["step"].isin(PLACEMENT_STEPS)]
-    district = placed["district"] if "district" in placed else pd.Series(None, index=placed.index, dtype=object)
-    born = placed["birth_date"] if "birth_date" in placed else pd.Series(pd.NaT, index=placed.index)
+    district = top["district"] if "district" in top else pd.Series(None, index=top.index, dtype=object)
+    born = top["birth_date"] if "birth_date" in top else pd.Series(pd.NaT, index=top.index)
     return pd.DataFrame(
         {
-            "person_id": placed["person_id"].to_numpy(),
+            "person_id": top["person_id"].to_numpy(),
             "district": district.astype(object).fillna(UNKNOWN_DISTRICT).to_numpy(),
-            "step": placed["step"].astype(int).astype(str).to_numpy(),
+            "step": top["step"].astype(int).astype(str).to_numpy(),
             "age_group": age_group(age_on(pd.to_datetime(born), t1)).fillna(UNKNOWN_AGE).to_numpy(),
         }
     )
 
 
-def active_districts(interventions: pd.DataFrame, t1) -> list[str]:
-    """The districts of the children with an intervention on ``t1`` (the district of the
-    intervention that sets the child's step, ``Ukendt`` when missing): those the district
-    figures show."""
-    top = highest_active(interventions, as_date(t1))
-    district = top["district"] if "district" in top else pd.Series(None, index=top.index, dtype=object)
-    return sorted(set(district.astype(object).fillna(UNKNOWN_DISTRICT)))
+def placed_of(children: pd.DataFrame) -> pd.DataFrame:
+    """The placed (steps 4-6) of :func:`children_by_district`."""
+    return children[children["step"].isin([str(s) for s in PLACEMENT_STEPS])]
 
 
-def placements_by_district(children: pd.DataFrame, districts=()) -> pd.DataFrame:
-    """Placed children per district (sorted, ``Ukendt`` last, then ``I alt``): all of the
-    district's, then by placement step (4-6) and by age group (those with children
-    anywhere), tidy (``district``, ``step``, ``age_group``, ``children``: distinct children;
-    ``I alt`` where a column is not broken down). Steps and age groups without children in
-    a district are rows of 0, and so are the ``districts`` without any placed child."""
-    present = set(children["district"]) | set(districts)
+def placements_by_district(children: pd.DataFrame) -> pd.DataFrame:
+    """Placed children per district of :func:`children_by_district` (every district of the
+    children, sorted, ``Ukendt`` last, then ``I alt``): all of the district's placed, then
+    by placement step (4-6) and by age group (those with placed children anywhere), tidy
+    (``district``, ``step``, ``age_group``, ``children``: distinct children; ``I alt`` where
+    a column is not broken down). Steps, age groups and districts without placed children
+    are rows of 0."""
+    present = set(children["district"])
     names = sorted(present - {UNKNOWN_DISTRICT}) + ([UNKNOWN_DISTRICT] if UNKNOWN_DISTRICT in present else [])
-    ages = [a for a in AGE_LABELS if a in set(children["age_group"])]
+    placed = placed_of(children)
+    ages = [a for a in AGE_LABELS if a in set(placed["age_group"])]
     rows = []
     for district in [*names, TOTAL]:
-        part = children if district == TOTAL else children[children["district"] == district]
+        part = placed if district == TOTAL else placed[placed["district"] == district]
         rows.append((district, TOTAL, TOTAL, part["person_id"].nunique()))
         rows += [
             (district, s, TOTAL, part.loc[part["step"] == s, "person_id"].nunique()) for s in map(str, PLACEMENT_STEPS)

@@ -16,18 +16,18 @@ from ...analyses.key_figures import (
     PLACEMENT_DISTRICT_BY,
     PUBLISHED_COLUMNS,
     TOTAL,
-    active_districts,
     case_event_ages,
     case_events_by_age,
+    children_by_district,
     cost_measure,
     deadline_events,
     deadlines_by_type,
     district_figures,
     district_units,
-    placed_children_by_district,
+    placed_of,
     placements_by_district,
+    step_label,
 )
-from ...data.steps import STEP_LABELS
 from .. import concepts
 from ..disclosure import Cell, Statistic, TableSpec, amount_cells, count_cells, statistics
 from ..formats import num_da, pct1_da
@@ -132,22 +132,18 @@ def district_spec(interventions, case_events, t0, t1, by: str, caption: str) -> 
 PLACEMENTS_BY_DISTRICT = "placements_by_district"
 
 
-def _step_label(step: str) -> str:
-    """A placement step as the key figures name it (``4. <label>``)."""
-    return f"{step}. {STEP_LABELS[int(step)]}"
-
-
 def placements_by_district_spec(interventions: pd.DataFrame, t1) -> TableSpec | None:
     """``placements_by_district``: children placed at the period end per district, by
     placement step and by age group (:func:`helpers.analyses.key_figures.placements_by_district`).
     Counts of distinct children (unit ``child``), so that they link with the district
     figures (a district's «I alt» is its ``placed``) and the other pages. None when no
     child is placed at the period end."""
-    children = placed_children_by_district(interventions, t1)
-    if children.empty:
+    children = children_by_district(interventions, t1)
+    placed = placed_of(children)
+    if placed.empty:
         return None
-    table = placements_by_district(children, active_districts(interventions, t1))
-    units = children.rename(columns={"person_id": "unit_id"})
+    table = placements_by_district(children)
+    units = placed.rename(columns={"person_id": "unit_id"})
     # the municipality's rows are the key figures' concepts (one number per concept: by step
     # and by age); each district's «I alt» is the placed children of the district
     concepts = []
@@ -155,7 +151,7 @@ def placements_by_district_spec(interventions: pd.DataFrame, t1) -> TableSpec | 
         if district != TOTAL and step == age == TOTAL:
             concepts.append(("placed_by_district", district, row, "children"))
         elif district == TOTAL and age == TOTAL:
-            concepts.append(("placed_children", step if step == TOTAL else _step_label(step), row, "children"))
+            concepts.append(("placed_children", step_label(step), row, "children"))
         elif district == TOTAL and step == TOTAL:
             concepts.append(("placed_by_age_group", age, row, "children"))
     return TableSpec(
@@ -164,7 +160,7 @@ def placements_by_district_spec(interventions: pd.DataFrame, t1) -> TableSpec | 
         count_cells(PLACEMENTS_BY_DISTRICT, table, "children", units, "child", list(PLACEMENT_DISTRICT_BY)),
         priority=1,
         caption="Anbragte børn ved periodens slutning pr. distrikt efter trin og alder",
-        formats={"step": lambda s: s if s == TOTAL else _step_label(s)},
+        formats={"step": step_label},
         labels={"district": "Distrikt", "step": "Trin", "age_group": "Alder", "children": "Børn"},
         concepts=concepts,
         source=(

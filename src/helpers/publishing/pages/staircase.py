@@ -23,7 +23,6 @@ from ...analyses.staircase import (
     analyse,
     direction,
 )
-from ...data.steps import STEP_LABELS
 from ..disclosure import Cell, Statistic, TableSpec, count_cells, statistics
 from ..formats import count_da, date_da, num_da, pct1_da, pct_da, plural_da
 
@@ -186,10 +185,6 @@ def summary_spec(units: pd.DataFrame) -> TableSpec:
 NEW_PLACEMENTS = "new_placements"
 
 
-def _step_label(step: str) -> str:
-    return step if step == key_figures.TOTAL else f"{step}. {STEP_LABELS[int(step)]}"
-
-
 def new_placements_spec(interventions: pd.DataFrame, t0, t1) -> TableSpec | None:
     """``new_placements``: new placements in the period by placement step, target group and
     age at the start of the placement, with every margin (seed 002's breakdown). Counts of
@@ -208,7 +203,7 @@ def new_placements_spec(interventions: pd.DataFrame, t0, t1) -> TableSpec | None
         count_cells(NEW_PLACEMENTS, table, "children", units, UNIT, by),
         priority=3,
         caption="Nye anbringelser i perioden efter trin, målgruppe og alder ved anbringelsens start (børn)",
-        formats={"step": _step_label},
+        formats={"step": key_figures.step_label},
         labels={"step": "Trin", "target_group": "Målgruppe", "age_group": "Alder ved start", "children": "Børn"},
         source="Seed 002 (Socialstyrelsen): nyanbringelser pr. foranstaltningstype, målgruppe og aldersgruppe.",
         concepts=[("new_placement_children", key_figures.TOTAL, total, "children")],
@@ -358,7 +353,7 @@ def durations_spec(interventions: pd.DataFrame, t0, t1) -> TableSpec | None:
         caption="Varighed af anbringelser og forebyggende indsatser: forløb i perioden, afsluttede forløb og median",
         formats={
             "kind": KIND_LABELS.get,
-            "step": lambda s: s if s == durations.TOTAL else f"{s}. {STEP_LABELS[int(s)]}",
+            "step": key_figures.step_label,
             **dict.fromkeys(("median_days", "ci_low", "ci_high"), _days_da),
         },
         labels=DURATION_LABELS,
@@ -397,7 +392,7 @@ def placement_type_durations_spec(interventions: pd.DataFrame, t0, t1) -> TableS
         priority=2,
         caption="Varighed af anbringelser pr. anbringelsestype: forløb i perioden, afsluttede forløb og median",
         formats={
-            "step": lambda s: f"{s}. {STEP_LABELS[int(s)]}",
+            "step": key_figures.step_label,
             **dict.fromkeys(("median_days", "ci_low", "ci_high"), _days_da),
         },
         labels={**DURATION_LABELS, "placement_type": "Anbringelsestype"},
