@@ -6,10 +6,10 @@ of each table its block, the keys of the units it counts, and whether it is publ
 each statistic the cells it rests on). It does not use the protection code: it rebuilds,
 per publication (a municipality's children's pages over every period and every earlier
 release under ``OUT``, or the adult pages over all of theirs), what a reader of *all*
-those files knows, and computes with HiGHS the narrowest interval of every primary cell
-(linear programming for the range over real numbers, then integer programmes that reach
-each whole-number end; in systems of more than ``WHOLE_NUMBER_ATOMS`` atoms the real range
-rounded inwards to whole numbers):
+those files knows, and computes the narrowest interval of every primary cell
+(linear programming with HiGHS for the range over real numbers, then whole-number solutions that
+reach each end, found by constraint programming with OR-Tools' CP-SAT; in systems of more
+than ``WHOLE_NUMBER_ATOMS`` atoms the real range rounded inwards to whole numbers):
 
 * the units in exactly the same cells form an *atom*; the reader is granted the atoms
   (which cells share units: the same stock on two pages, a quarter and its months, a
@@ -160,10 +160,80 @@ def atoms_of(members: list[list]) -> np.ndarray:
     return matrix
 
 
+#: Bounds within this of a whole number are that number (HiGHS' feasibility tolerance): a
+#: bound behind a printed mean is computed in floating point.
+WHOLE = 1e-6
+
+
+#: The deterministic effort (CP-SAT's work units, the same on every machine) spent pushing a
+#: solution that reaches an end towards the other cells' ends; the best one found by then
+#: is used. It decides only how many ends one solution confirms, never an interval.
+EFFORT = 1.0
+
+
+class _WholeNumbers:
+    """One block of counts over whole-number atoms as a CP-SAT model (OR-Tools), to find
+    solutions a reader must allow: each row's sum within its bounds rounded inwards to
+    whole numbers, each atom between 0 and the smallest whole-number bound of the rows it
+    lies in (atoms in no published cell get a large cap: a solution found is still one the
+    reader must allow). One worker, a fixed seed and a deterministic effort: the same
+    solutions on every machine."""
+
+    CAP = 10**6
+
+    def __init__(self, matrix: np.ndarray, low: np.ndarray, high: np.ndarray):
+        from ortools.sat.python import cp_model
+
+        self.cp, self.matrix = cp_model, matrix
+        self.rows = [np.flatnonzero(row) for row in matrix]
+        self.low = np.ceil(low - WHOLE)
+        self.high = np.where(np.isfinite(high), np.floor(high + WHOLE), np.inf)
+        cap = np.full(matrix.shape[1], np.inf)
+        for i, idx in enumerate(self.rows):
+            cap[idx] = np.minimum(cap[idx], self.high[i])
+        cap = np.where(np.isfinite(cap), cap, self.CAP).astype(np.int64)
+        self.base = cp_model.CpModel()
+        self.x = [self.base.new_int_var(0, int(c), f"a{a}") for a, c in enumerate(cap)]
+        for i, idx in enumerate(self.rows):
+            high_i = int(self.high[i]) if np.isfinite(self.high[i]) else int(cap[idx].sum())
+            self.base.add_linear_constraint(sum(self.x[a] for a in idx), int(self.low[i]), high_i)
+
+    def solution_with(self, row: int, target: float, weights: np.ndarray) -> np.ndarray | None:
+        """Atoms in whole numbers with cell ``row`` at ``target``, pushed towards ``weights``
+        (per atom; the best found within ``EFFORT``; when none is found by then, any one),
+        or None when there is none (or, with a capped atom, none under the cap)."""
+        status, atoms = self._solve(row, target, weights, EFFORT)
+        if atoms is None and status != self.cp.INFEASIBLE:
+            status, atoms = self._solve(row, target, np.zeros_like(weights), None)
+        return atoms
+
+    def _solve(self, row: int, target: float, weights: np.ndarray, effort: float | None):
+        """(status, atoms or None) of the model with cell ``row`` at ``target``."""
+        model = self.base.clone()
+        x = [model.get_int_var_from_proto_index(a) for a in range(len(self.x))]
+        model.add_linear_constraint(sum(x[a] for a in self.rows[row]), int(target), int(target))
+        terms = [(int(w), x[a]) for a, w in enumerate(np.rint(weights)) if w]
+        if terms:
+            model.maximize(sum(w * v for w, v in terms))
+        solver = self.cp.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.random_seed = 1
+        if effort is not None:
+            solver.parameters.max_deterministic_time = effort
+        status = solver.solve(model)
+        if status not in (self.cp.OPTIMAL, self.cp.FEASIBLE):
+            return status, None
+        atoms = np.array([solver.value(v) for v in x], dtype=float)
+        values = self.matrix @ atoms
+        if np.any(values < self.low - WHOLE) or np.any(values > self.high + WHOLE):  # a safeguard
+            return self.cp.UNKNOWN, None
+        return status, atoms
+
+
 class _Reader:
     """What a reader can compute in one block: linear programmes (HiGHS) for the range of
-    a cell over real atoms, and integer feasibility programmes that settle its exact range
-    over whole numbers."""
+    a cell over real atoms, and whole-number solutions (CP-SAT) and integer programmes
+    (HiGHS) that settle its exact range over whole numbers."""
 
     def __init__(self, matrix: np.ndarray, low: np.ndarray, high: np.ndarray, integer: bool):
         import highspy
@@ -178,8 +248,9 @@ class _Reader:
         for i in range(matrix.shape[0]):
             idx = np.flatnonzero(matrix[i]).astype(np.int32)
             self.lp.addRow(float(self.low[i]), float(self.high[i]), len(idx), idx, np.ones(len(idx)))
-        self.ip = None
+        self.ip = self.whole = None
         if integer and self.n <= WHOLE_NUMBER_ATOMS:
+            self.whole = _WholeNumbers(matrix, self.low, high)
             self.ip = highs()
             self.ip.passModel(self.lp.getLp())
             self.ip.changeColsIntegrality(self.n, self.cols, np.array([highspy.HighsVarType.kInteger] * self.n))
@@ -191,26 +262,13 @@ class _Reader:
             return -sign * np.inf
         return sign * model.getInfo().objective_function_value
 
-    def _solution_with(self, row: int, low: float, high: float, push: np.ndarray) -> np.ndarray | None:
-        """A whole-number solution with cell ``row`` in [low, high] that pushes the cells in
-        ``push`` (weights, + up / - down) towards their ends, or None if there is none."""
-        self.ip.changeColsCost(self.n, self.cols, -(push @ self.matrix))
-        self.ip.changeRowBounds(row, float(low), float(high))
-        self.ip.run()
-        status = self.ip.getModelStatus()
-        self.ip.changeRowBounds(row, float(self.low[row]), float(self.high[row]))
-        if status != self.hs.HighsModelStatus.kOptimal:
-            if status == self.hs.HighsModelStatus.kUnbounded:  # the push is unbounded: try without it
-                return self._solution_with(row, low, high, np.zeros_like(push)) if push.any() else None
-            return None
-        return np.round(np.asarray(self.ip.getSolution().col_value))
-
     def intervals(self, rows: list[int]) -> dict[int, tuple[float, float]]:
         """The exact range of each cell in ``rows``: over real atoms by linear programming;
         for counts, each end of that range rounded inwards is then confirmed by a whole-number
-        solution that reaches it. One integer programme reaches the ends of many cells at
-        once (its objective pushes the unconfirmed cells towards their ends); an end no
-        solution reaches is found by an integer programme of its own."""
+        solution that reaches it (CP-SAT, :class:`_WholeNumbers`). One solution reaches the
+        ends of many cells at once (its objective pushes the unconfirmed cells towards their
+        ends); an end no solution is found for is settled by an integer programme of its own
+        (HiGHS), which finds the true end."""
         real = {r: (self._end(self.lp, r, 1.0), self._end(self.lp, r, -1.0)) for r in rows}
         if not self.integer:
             return real
@@ -224,8 +282,8 @@ class _Reader:
             for q, s in open_ends:
                 push[q] += 1.0 if s else -1.0
             target = ends[r][side]
-            solution = self._solution_with(r, *((target, target + 0.5) if side else (target - 0.5, target)), push)
-            if solution is None:  # the rounded end is not reached: solve for the true one
+            solution = self.whole.solution_with(r, target, push @ self.matrix)
+            if solution is None:  # the rounded end is not reached: the true end by HiGHS
                 low, high = ends[r]
                 ends[r] = (self._end(self.ip, r, 1.0), high) if side == 0 else (low, self._end(self.ip, r, -1.0))
                 open_ends.discard((r, side))

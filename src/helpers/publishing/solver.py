@@ -1,7 +1,8 @@
 """The solver behind protection and its audit: HiGHS (``highspy``), silent and on one thread.
 
 Both :mod:`.disclosure` and :mod:`.audit` solve their linear and integer programmes with
-it; they share only this factory (the audit's reading of the published files stays its own).
+it; they share only this factory (the audit's reading of the published files stays its own;
+it also looks for whole-number solutions with OR-Tools' CP-SAT).
 """
 
 from __future__ import annotations
