@@ -363,6 +363,7 @@ def test_the_whole_value_is_a_cpr_number(value, ten):
         ("2016 0102031234", [(5, 15, "0102031234")]),
         ("01-02-2016 - 31-12-2016", []),
         ("01-02-1916 - 31-12-2016", []),
+        ("01 01 1940 00 Nord", [(0, 13, "0101194000")]),  # a CPR in groups of 2, 2, 4 and 2: it ends the run
         ("01-02-2116 1234", []),  # not a four-digit year of the 1900s or 2000s, not ten digits either
         ("12 0102031234", [(3, 13, "0102031234")]),  # groups are whole: twelve digits are no CPR
         ("01 02 03 12 34 56", [(0, 17, "0102031234")]),  # 0102031234 and 0203123456 overlap: merged

@@ -87,8 +87,8 @@ def find_cpr(text: str) -> list[tuple[int, int, str]]:
     leading zero is put back. Groups are taken whole: ``2016 0102031234`` finds the second
     group. Every such window of a run is found and overlapping windows are merged, so a
     number typed right before a CPR can be masked with it but never leaves part of it
-    readable. A window that starts as a date with a four-digit year (``01-02-2016 -
-    31-12-2016``) is a date range, not a CPR.
+    readable. A window that starts as a date with a four-digit year and does not end the
+    run (``01-02-2016 - 31-12-2016``) is a date range, not a CPR.
     """
     found = []
     if _CANDIDATE.search(text) is None:
@@ -102,7 +102,7 @@ def find_cpr(text: str) -> list[tuple[int, int, str]]:
                 digits += groups[j][2]
                 if len(digits) > 10:
                     break
-                cpr = None if _dated(groups[i : j + 1]) else _cpr_of_digits(digits)
+                cpr = None if _dated(groups[i : j + 1], j + 1 < len(groups)) else _cpr_of_digits(digits)
                 if cpr is not None:
                     spans.append([groups[i][0], groups[j][1], cpr])
         for span in sorted(spans, key=lambda s: (s[0], -s[1])):
@@ -113,11 +113,14 @@ def find_cpr(text: str) -> list[tuple[int, int, str]]:
     return [tuple(span) for span in found]
 
 
-def _dated(groups: list) -> bool:
-    """Groups that start as a date with a four-digit year (``01-02-2016 - 31-12-2016``): a
-    CPR number has a two-digit year, so such a window is a date range, not a CPR."""
+def _dated(groups: list, more: bool) -> bool:
+    """Groups that start as a date with a four-digit year and go on into more groups
+    (``more``: ``01-02-2016 - 31-12-2016``): a CPR number has a two-digit year, so such a
+    window is a date range, not a CPR. A window that ends the run (``01 01 1940 00``: a CPR
+    typed in groups of 2, 2, 4 and 2 digits) is a CPR: masking a date followed by one
+    number costs less than showing a CPR."""
     sizes = [len(g[2]) for g in groups[:3]]
-    return sizes == [2, 2, 4] and groups[2][2][:2] in ("19", "20")
+    return more and sizes == [2, 2, 4] and groups[2][2][:2] in ("19", "20")
 
 
 def cpr_digits(value: object) -> str | None:
