@@ -317,9 +317,11 @@ def _block_intervals(group: str, block: str, cells: dict, report: AuditReport) -
                 low[i], high[i] = max(low[i], (mean - PRINTED) * base), min(high[i], (mean + PRINTED) * base)
             elif c["status"] == "published" and c["value"] is not None:
                 low[i] = high[i] = c["value"]
-    reader = _Reader(matrix, low, high, integer)
     targets = {i: [k for k in keys if cells[k]["status"] == "primary"] for i, keys in enumerate(rows.values())}
     targets = {i: keys for i, keys in targets.items() if keys}
+    if not targets:  # nothing to audit: no solver models to build
+        return []
+    reader = _Reader(matrix, low, high, integer)
     out = []
     exact = reader.ip is not None or not integer
     for i, (lo, hi) in reader.intervals(sorted(targets)).items():
