@@ -55,7 +55,7 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow" -q
 
 clean:
-	rm -rf _build book/reports book/.reports-private book/reports.md book/_reports_table.md book/data_quality.md book/data_dictionary.md book/kommuner book/regioner book/landsoversigt book/landsoversigt.md $(DATA)
+	rm -rf _build book/reports book/.reports-private book/reports.md book/udgivelser.md book/_reports_table.md book/data_quality.md book/data_dictionary.md book/kommuner book/regioner book/landsoversigt book/landsoversigt.md $(DATA)
 
 # Mutation run over the six modules of [tool.mutmut] (about 20 minutes; not part of `make test`).
 mutation: $(STAMP)

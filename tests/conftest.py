@@ -100,6 +100,7 @@ def project_copy(tmp_path_factory):
             ignore=shutil.ignore_patterns(
                 "reports",
                 "reports.md",
+                "udgivelser.md",
                 "_reports_table.md",
                 "data_quality.md",
                 "kommuner",

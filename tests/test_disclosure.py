@@ -697,6 +697,18 @@ def test_a_revision_is_matched_by_the_row_label_under_the_periods_name():
     assert set(by_none.status.values()) == {"published"}  # by 0 and by exactly 5: nothing to hide
 
 
+def test_a_revision_is_compared_with_every_release_that_printed_the_figure():
+    """January was printed as 8 by the January release and as 16 by February's (eight late
+    registrations); a count of 9 now is 7 from February's but 1 from January's, and the
+    reader holds both: it is withheld."""
+    spec, _ = one_table({"a": 9, "b": 7})
+    both = [(8.0, "published"), (16.0, "published")]
+    assert d.protect([spec], revised={("t", "a", "n"): both}).status[("t", 0, "n")] == "secondary"
+    assert d.protect([spec], revised={("t", "a", "n"): both[::-1]}).status[("t", 0, "n")] == "secondary"
+    far = [(16.0, "published"), (3.0, "published"), (8.0, "secondary")]  # 7 and 6 away; 8 was never shown
+    assert d.protect([spec], revised={("t", "a", "n"): far}).status[("t", 0, "n")] == "published"
+
+
 def test_a_unit_key_is_made_once_and_is_eight_bytes_of_blake2b(monkeypatch):
     import hashlib
 

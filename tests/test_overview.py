@@ -80,7 +80,10 @@ def test_the_brief_links_to_the_detail_pages_of_its_matrix():
     assert overview.linked_notebooks({}) == overview.DETAIL_PAGES  # a brief run on its own links every page
 
 
-def test_the_brief_is_first_in_its_municipalitys_sidebar(tmp_path, monkeypatch):
+def test_the_sidebar_groups_a_municipalitys_pages_by_period_newest_first_under_each_brief(tmp_path, monkeypatch):
+    """Issue #30: a municipality's pages are grouped by period (release), the newest first,
+    each period's brief the parent of its other pages; a period without a brief lists its
+    pages with the period in their titles."""
     import json
 
     import yaml
@@ -89,9 +92,10 @@ def test_the_brief_is_first_in_its_municipalitys_sidebar(tmp_path, monkeypatch):
 
     runs = [
         (nb, start, end)
-        for start, end in (("2016-02-01", "2016-08-01"), ("2014-01-01", "2016-12-31"))
+        for start, end in (("2016-02-01", "2016-08-01"), ("2014-01-01", "2016-12-31"), ("2016-01-01", "2016-03-31"))
         for nb in ("staircase", "trends", "overview")
     ]
+    runs += [("staircase", "2016-03-01", "2016-03-31"), ("trends", "2016-03-01", "2016-03-31")]
     entries = [
         {
             "notebook": nb,
@@ -114,13 +118,27 @@ def test_the_brief_is_first_in_its_municipalitys_sidebar(tmp_path, monkeypatch):
     def walk(items):
         for item in items or []:
             if item.get("title", "").startswith("Middelfart"):
-                found.append([s["file"].split("/")[-2] for s in item["sections"]])
+                found.append(item["sections"])
             for key in ("chapters", "sections", "parts"):
                 walk(item.get(key))
 
     walk([toc, *toc.get("parts", [])])
-    assert found and found[0][:2] == ["overview", "overview"]  # each period's brief, then the details
-    assert sorted(found[0][2:]) == ["staircase", "staircase", "trends", "trends"]
+    assert found and all(f == found[0] for f in found)  # (the walk meets it once per path to it)
+    files = [s["file"].split("/", 2)[-1] for s in found[0]]
+    # newest first by the period's end; March (no brief) before its quarter, which ends the same day
+    assert files == [
+        "overview/410_2014-01-01_2016-12-31",
+        "overview/410_2016-02-01_2016-08-01",
+        "trends/410_2016-03-01_2016-03-31",
+        "staircase/410_2016-03-01_2016-03-31",
+        "overview/410_2016-01-01_2016-03-31",
+    ]
+    assert found[0][0]["title"] == "1. januar 2014 – 31. december 2016"
+    assert found[0][2]["title"] == "Udvikling, 1. marts 2016 – 31. marts 2016"
+    for brief in (found[0][0], found[0][1], found[0][4]):  # the details under their brief, in page order
+        period = brief["file"].rsplit("/", 1)[-1]
+        assert [s["file"].split("/", 2)[-1] for s in brief["sections"]] == [f"trends/{period}", f"staircase/{period}"]
+        assert [s["title"] for s in brief["sections"]] == ["Udvikling", "Indsatstrappen"]
     assert json.dumps(found)  # (plain lists)
 
 
@@ -145,3 +163,37 @@ def test_placed_per_1000_from_the_records_beside_the_public_figure_and_the_gap_e
     public_only = overview.placed_rate_da(published(frame, withheld=[(row, "value")]), published(summary), 2015)
     assert public_only == "Anbragte pr. 1.000 0–22-årige: 9,2 ifølge de offentlige nøgletal for 2015."
     assert overview.placed_rate_da(None, None, 2015) is None
+
+
+def test_a_page_links_the_same_page_of_the_neighbouring_release_of_its_kind():
+    """Issue #30: months link months, quarters quarters, KORA's half-years half-years; the
+    links follow the period's end, and each notebook and municipality has its own series."""
+    from helpers.publishing import book
+
+    def run(nb, code, start, end):
+        return {"notebook": nb, "municipality": code, "period_start": start, "period_end": end,
+                "path": f"{nb}/{code}_{start}_{end}"}  # fmt: skip
+
+    jan, feb = ("2016-01-01", "2016-01-31"), ("2016-02-01", "2016-02-29")
+    mar, q1 = ("2016-03-01", "2016-03-31"), ("2016-01-01", "2016-03-31")
+    h1, h2 = ("2016-02-01", "2016-08-01"), ("2016-08-01", "2017-02-01")
+    entries = [run("trends", 851, *p) for p in (mar, jan, q1, feb, h1, h2)] + [run("trends", 410, *jan)]
+    entries.append(run("staircase", 851, *feb))
+    links = book.release_links(entries, "r")
+    assert links["r/trends/851_2016-01-01_2016-01-31"] == {
+        "next": ["r/trends/851_2016-02-01_2016-02-29", "Udvikling, 1. februar 2016 – 29. februar 2016"]
+    }
+    assert [links["r/trends/851_2016-02-01_2016-02-29"][k][0] for k in ("prev", "next")] == [
+        "r/trends/851_2016-01-01_2016-01-31", "r/trends/851_2016-03-01_2016-03-31",
+    ]  # fmt: skip
+    assert links["r/trends/851_2016-08-01_2017-02-01"] == {
+        "prev": ["r/trends/851_2016-02-01_2016-08-01", "Udvikling, 1. februar 2016 – 1. august 2016"]
+    }
+    # a quarter alone of its kind, another municipality's January, a page alone: no links
+    assert not {"r/trends/851_2016-01-01_2016-03-31", "r/trends/410_2016-01-01_2016-01-31"} & set(links)
+    assert "r/staircase/851_2016-02-01_2016-02-29" not in links
+    assert book.period_kind("2016-12-01", "2016-12-31") == ("month",)
+    assert book.period_kind("2016-10-01", "2016-12-31") == ("quarter",)
+    assert book.period_kind("2016-01-01", "2016-12-31") == ("year",)
+    assert book.period_kind("2014-01-01", "2016-12-31") == ("days", 1095)
+    assert book.period_kind("2016-02-01", "2016-08-01") == ("months", 6)

@@ -177,3 +177,26 @@ def test_every_report_page_reads_well_at_1280_px(browser, server, book_site):
     assert not problems, problems[:20]
     assert all(len(v) == 1 for v in titles.values()), [v for v in titles.values() if len(v) > 1][:5]
     assert len(kinds) >= 2 * len(CONFIG["notebooks"]) - 1  # each notebook with and without data
+
+
+def test_a_report_links_the_same_page_of_the_previous_and_next_release(book_site):
+    """Issue #30: the default matrix's two half-years (February-August 2016, August
+    2016-February 2017) are releases of the same kind, so Aalborg's staircase page of the
+    first links the second as its next release, and the second links the first back."""
+    reports = book_site / "_build" / "html" / "book" / "reports" / "staircase"
+    first, second = "851_2016-02-01_2016-08-01.html", "851_2016-08-01_2017-02-01.html"
+
+    def releases_nav(page):
+        text = (reports / page).read_text(encoding="utf-8")
+        found = re.search(r'<nav class="reportbook-releases" aria-label="([^"]+)">(.*?)</nav>', text, re.S)
+        assert found, page
+        return found[1], found[2]
+
+    label, nav = releases_nav(first)
+    assert label == "Samme side i andre udgivelser"
+    assert f'href="{second}" rel="next"' in nav and 'rel="prev"' not in nav
+    assert "Næste udgivelse: Indsatstrappen, 1. august 2016 – 1. februar 2017" in nav
+    _, nav = releases_nav(second)
+    assert f'href="{first}" rel="prev"' in nav and 'rel="next"' not in nav
+    # the three-year period has no other release of its kind: no links
+    assert 'class="reportbook-releases"' not in (reports / "851_2014-01-01_2016-12-31.html").read_text("utf-8")

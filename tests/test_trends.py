@@ -78,6 +78,26 @@ def test_placed_children_at_each_month_end_by_the_highest_active_step():
     assert set(frame.loc[frame["in_period"], "date"]) == set(expected)
 
 
+def test_a_monthly_release_shows_the_year_to_date_month_by_month():
+    """Issue #30 (seed 002: "sammenholdt med årets udgangspunkt og foregående måneder"): the
+    page of one calendar month shows every month of its year up to it, with the same months a
+    year earlier, stocks included; a period that is not one calendar month shows its own."""
+    iv = interventions([("a", 5, "2016-01-10", None, 30_000), ("b", 4, "2016-02-20", "2016-02-25", 16_000)])
+    march = trends.trends(iv, NO_EVENTS, NO_FIGURES, "2016-03-01", "2016-03-31", 851)
+    months = ["2016-01-31", "2016-02-29", "2016-03-31"]
+    assert sorted(set(march["date"])) == ["2015-01-31", "2015-02-28", "2015-03-31", *months]
+    assert sorted(set(march.loc[march["in_period"], "date"])) == months
+    placed = march[(march["figure"] == "placed_children") & (march["group"] == "I alt")].set_index("date")["value"]
+    assert placed[months].tolist() == [1, 1, 1]  # a from 10 January; b is placed between two month ends
+    new = march[(march["figure"] == "new_placements") & (march["group"] == "I alt")].set_index("date")["value"]
+    assert new[months].tolist() == [1, 1, 0]  # a in January, b in February
+    assert trends.is_month("2016-02-01", "2016-02-29") and not trends.is_month("2016-02-01", "2016-02-28")
+    assert not trends.is_month("2016-02-02", "2016-03-01") and not trends.is_month("2016-01-01", "2016-03-31")
+    # mid-year but not one calendar month: its own months only
+    two = trends.trends(iv, NO_EVENTS, NO_FIGURES, "2016-02-01", "2016-03-31", 851)
+    assert sorted(set(two.loc[two["in_period"], "date"])) == months[1:]
+
+
 def test_placement_episodes_join_moves_and_count_inflow_and_outflow():
     iv = interventions(
         [

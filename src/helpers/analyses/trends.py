@@ -6,8 +6,11 @@ lists (seeds/000), key figures "sammenholdt med årets udgangspunkt og foregåen
 for the same months a year earlier; over periods of more than two years the stocks (the
 children on a step at a date, prices at a date, active cases) are shown at quarter ends,
 while the flows (new and ended placements and preventive measures, spending, notifications,
-investigations) stay monthly. Flows live on one calendar grid, months, on every page of the
-book: a quarter or a year is never printed beside the months another page prints, so no
+investigations) stay monthly. A period of one calendar month is a monthly release: its page
+shows every month of the year up to it (the source's "foregående måneder"), so a figure of
+an earlier month that late registrations changed is published again, as a revision, in the
+new release (:mod:`helpers.publishing.releases`). Flows live on one calendar grid, months,
+on every page of the book: a quarter or a year is never printed beside the months another page prints, so no
 total can give away a month that a page withholds.
 
 Definitions (the data contract's; :mod:`helpers.analyses.staircase`):
@@ -55,6 +58,19 @@ def dates_in(start, end) -> list[pd.Timestamp]:
     start, end = as_date(start), as_date(end)
     freq = "QE" if (end - start).days > QUARTERLY_AFTER_DAYS else "ME"
     return [d for d in pd.date_range(start, end, freq=freq) if start <= d <= end]
+
+
+def is_month(start, end) -> bool:
+    """The period is one calendar month (a monthly release)."""
+    start, end = as_date(start), as_date(end)
+    return start.day == 1 and end == start + pd.offsets.MonthEnd(0)
+
+
+def shown_months(start, end) -> list[pd.Timestamp]:
+    """The month ends a page shows: those of the period, and for a monthly release every
+    month of its year up to it (year to date)."""
+    start, end = as_date(start), as_date(end)
+    return month_ends(start.replace(month=1) if is_month(start, end) else start, end)
 
 
 def month_ends(start, end) -> list[pd.Timestamp]:
@@ -162,9 +178,10 @@ def trends(
     end,
     municipality: int,
 ) -> pd.DataFrame:
-    """Every monthly figure of the period, and of the same months a year earlier (tidy)."""
-    dates = month_ends(start, end)
-    stock_dates = dates_in(start, end)
+    """Every monthly figure of the period (of the year to date for a monthly release), and
+    of the same months a year earlier (tidy)."""
+    dates = shown_months(start, end)
+    stock_dates = dates if is_month(start, end) else dates_in(start, end)
     every = sorted(set(year_before(dates)) | set(dates))
     stocks_on = set(year_before(stock_dates)) | set(stock_dates)
     out = _Rows()

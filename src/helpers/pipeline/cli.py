@@ -7,6 +7,7 @@ import errno
 import importlib.util
 import signal
 import sys
+import time
 from pathlib import Path
 
 USAGE_ERROR = 2
@@ -131,6 +132,87 @@ def cmd_run(args) -> int:
     return 0
 
 
+def cmd_release(args) -> int:
+    """``reportbook release YYYY-MM``: run the release's periods for every municipality and
+    page of the configuration, audit the whole book with it, record it in the ledger and
+    build the site."""
+    import datetime as dt
+
+    from ..publishing import releases
+    from ..publishing.audit import audit
+    from ..publishing.formats import num_da, plural_da
+    from .runner import DEFAULT_ENGINE, Interrupted, RunLocked, build_matrix, load_config, run_matrix
+
+    config = load_config(args.config)
+    try:
+        periods = releases.release_periods(args.month)
+        published = dt.date.fromisoformat(args.date) if args.date else dt.date.today()
+        runs = build_matrix(
+            args.notebook or config["notebooks"], args.municipality or config["municipalities"], periods
+        )
+    except ValueError as err:
+        print(f"reportbook release: {err}", file=sys.stderr)
+        return 2
+    month = "{}-{:02d}".format(*releases.parse_month(args.month))
+    data, out = Path(args.data or config["data"]), Path(args.out or config["out"])
+    ledger = releases.read_ledger(out)
+    if any(e["release"] == month for e in ledger):
+        print(
+            f"reportbook release: udgivelsen for {releases.month_name(month)} findes allerede i {out}; "
+            "en udgivelse ændres ikke, når den er offentliggjort. Ændrede tal kommer med som revisioner i næste.",
+            file=sys.stderr,
+        )
+        return 1
+    later = [e["release"] for e in ledger if e["release"] > month]
+    if later:
+        print(
+            f"reportbook release: {out} har allerede udgivelsen for {releases.month_name(later[-1])}; "
+            "udgivelser kommer i kalenderens rækkefølge.",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"Udgivelsen for {releases.month_name(month)}: {plural_da(len(runs), 'kørsel', 'kørsler')} → {out}")
+    clock = time.perf_counter()
+    try:
+        failures = run_matrix(
+            runs, data, out, jobs=args.jobs, scheduler=args.scheduler,
+            engine=args.engine or DEFAULT_ENGINE, settings=config["settings"],
+        )  # fmt: skip
+    except (RunLocked, FileNotFoundError) as err:
+        print(f"reportbook release: {err}", file=sys.stderr)
+        return 1
+    except Interrupted as stop:
+        print(f"reportbook release: afbrudt (signal {stop.signum}); udgivelsen er ikke registreret.", file=sys.stderr)
+        return 128 + stop.signum
+    if failures:
+        for run, error in failures:
+            print(f"FEJL i {run}: {error}", file=sys.stderr)
+        return 1
+    ran, clock = time.perf_counter() - clock, time.perf_counter()
+    report = audit(out, jobs=args.jobs)
+    audited = time.perf_counter() - clock
+    print(report.summary())
+    print(f"Tid: kørsler med beskyttelse {num_da(ran, 1)} s, revision {num_da(audited, 1)} s.")
+    if not report.passed:
+        print("reportbook release: revisionen fandt problemer; udgivelsen er ikke registreret.", file=sys.stderr)
+        return 1
+    names = [f"{r.notebook}/{r.run_id}" for r in runs]
+    found = releases.revisions(out, names, ledger, month)
+    entry = releases.ledger_entry(month, published, periods, names, out, found)
+    releases.write_ledger(out, [*ledger, entry])
+    print(f"Udgivelsen er registreret i {out / releases.LEDGER}: {plural_da(len(found), 'revision', 'revisioner')}.")
+    if args.no_build:
+        return 0
+    build_args = argparse.Namespace(
+        config=args.config, reports=str(out), data=str(data), no_strict=False, jobs=args.jobs, fresh=False,
+        no_pdf=args.no_pdf,
+    )  # fmt: skip
+    clock = time.perf_counter()
+    built = cmd_build(build_args)
+    print(f"Tid: bygning {num_da(time.perf_counter() - clock, 1)} s.")
+    return built
+
+
 def cmd_build(args) -> int:
     from ..data.paths import resolve_path
     from ..publishing.book import build
@@ -235,6 +317,26 @@ def cmd_cache(args) -> int:
     return 0
 
 
+def _release_parser(sub) -> None:
+    rel = sub.add_parser(
+        "release",
+        help="publish the release of a month (YYYY-MM): run it, audit it with every earlier release, build the site",
+    )
+    rel.add_argument("month", help="the month just ended, YYYY-MM (the quarter and year are added when it ends one)")
+    rel.add_argument("--data")
+    rel.add_argument("--out")
+    rel.add_argument("--municipality", action="append", help="code or name, or 'alle'; repeatable (default: runs.yml)")
+    rel.add_argument("--notebook", action="append", help="notebook file stem; repeatable (default: runs.yml)")
+    rel.add_argument("--config", default=None, help="matrix config (default: runs.yml)")
+    rel.add_argument("--jobs", type=int, default=None, help="parallel runs (default: number of cores)")
+    rel.add_argument("--engine", choices=["fork", "kernel"], default=None)
+    rel.add_argument("--scheduler", default=None, help="run on Dask (see `reportbook run --scheduler`)")
+    rel.add_argument("--date", default=None, help="the publication date recorded (YYYY-MM-DD; default: today)")
+    rel.add_argument("--no-build", action="store_true", help="record the release but do not build the site")
+    rel.add_argument("--no-pdf", action="store_true", help="build without the PDF editions")
+    rel.set_defaults(func=cmd_release)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="reportbook", description="Reproducible report book for municipal social services."
@@ -289,6 +391,8 @@ def parser() -> argparse.ArgumentParser:
         help="run on Dask: tcp://HOST:PORT of an existing scheduler, or 'local' for a LocalCluster",
     )
     r.set_defaults(func=cmd_run)
+
+    _release_parser(sub)
 
     b = sub.add_parser("build", help="build the Jupyter Book into _build/html")
     b.add_argument("--reports")

@@ -35,7 +35,7 @@ from pathlib import Path
 
 from ..data.dataset import is_synthetic, load
 from ..data.paths import REPO_ROOT, resolve_path
-from . import concepts, reproduction
+from . import concepts, releases, reproduction
 from .formats import period_da
 from .national import CHAPTER as NATIONAL_CHAPTER
 from .national import period_slug, write_overview, write_static
@@ -176,13 +176,12 @@ def municipality_page(code: int, runs: list[dict], reports_rel: str) -> str:
         f"# {first['municipality_name']} ({code})",
         "",
         f"{first['region']} · {len(runs)} rapport{'er' if len(runs) != 1 else ''}. "
-        "Hver række er én periode; klik på en analyse for at åbne rapporten.",
+        "Hver række er én periode, den nyeste først; klik på en analyse for at åbne rapporten.",
         "",
         "| Periode | Rapporter |",
         "|---|---|",
     ]
-    for _, in_period in groupby(runs, key=lambda e: (e["period_start"], e["period_end"])):
-        in_period = list(in_period)
+    for _, in_period in newest_first(runs):
         links = " · ".join(f"[{_title(r)}](../{reports_rel}/{r['path']}.ipynb)" for r in in_period)
         lines.append(f"| {_period(in_period[0])} | {links} |")
     return "\n".join(lines) + "\n"
@@ -222,10 +221,91 @@ def write_pages(reports_dir: Path) -> list[Path]:
     return pages
 
 
+def newest_first(runs: list[dict]) -> list[tuple[tuple[str, str], list[dict]]]:
+    """A municipality's runs grouped by period (a release), the newest first: by the
+    period's end, and the shorter period first when two end on the same day (the month
+    before its quarter)."""
+    periods: dict[tuple[str, str], list[dict]] = {}
+    for r in runs:
+        periods.setdefault((str(r["period_start"]), str(r["period_end"])), []).append(r)
+    return sorted(periods.items(), key=lambda item: (item[0][1], item[0][0]), reverse=True)
+
+
+def period_sections(runs: list[dict], reports_rel: str) -> list[dict]:
+    """A municipality's sidebar: one entry per period, newest first, each the period's brief
+    (the political level's page) with the period's other pages under it; a period without a
+    brief lists its pages with the period in their titles."""
+    order = {nb: i for i, nb in enumerate(NOTEBOOK_TITLES)}
+    sections = []
+    for _, in_period in newest_first(runs):
+        in_period = sorted(in_period, key=lambda r: (order.get(r["notebook"], len(order)), r["notebook"]))
+        brief = next((r for r in in_period if r["notebook"] == BRIEF), None)
+        if brief is None:
+            sections += [
+                {"file": f"{reports_rel}/{r['path']}", "title": f"{_title(r)}, {_period(r)}"} for r in in_period
+            ]
+            continue
+        entry = {"file": f"{reports_rel}/{brief['path']}", "title": f"{_period(brief)}"}
+        details = [{"file": f"{reports_rel}/{r['path']}", "title": _title(r)} for r in in_period if r is not brief]
+        if details:
+            entry["sections"] = details
+        sections.append(entry)
+    return sections
+
+
+#: Beside the generated table of contents: each report's previous and next release (read
+#: by :mod:`.booknav`, which links them on the page).
+RELEASE_LINKS = "release_links.json"
+
+
+def period_kind(start: str, end: str) -> tuple:
+    """What a period is, so that a page links the same page of the previous and next
+    release of the same kind: a calendar month, quarter or year, or else its length."""
+    import pandas as pd
+
+    start_, end_ = pd.Timestamp(start), pd.Timestamp(end)
+    if start_.day == 1 and end_ == start_ + pd.offsets.MonthEnd(0):
+        return ("month",)
+    if start_.day == 1 and start_.month % 3 == 1 and end_ == start_ + pd.offsets.MonthEnd(3):
+        return ("quarter",)
+    if start_.day == 1 and start_.month == 1 and end_ == start_ + pd.offsets.MonthEnd(12):
+        return ("year",)
+    if start_.day == end_.day:  # from a date to the same day some months later (KORA's half-years)
+        return ("months", (end_.year - start_.year) * 12 + end_.month - start_.month)
+    return ("days", (end_ - start_).days)
+
+
+def release_links(entries: list[dict], reports_rel: str) -> dict[str, dict]:
+    """docname -> {"prev": [docname, title], "next": [...]}: the same page (notebook and
+    municipality) in the previous and next period of the same kind."""
+    series: dict[tuple, list[dict]] = {}
+    for e in entries:
+        kind = period_kind(str(e["period_start"]), str(e["period_end"]))
+        series.setdefault((e["notebook"], e["municipality"], kind), []).append(e)
+    links: dict[str, dict] = {}
+    for runs in series.values():
+        runs = sorted(runs, key=lambda e: (str(e["period_end"]), str(e["period_start"])))
+        for i, e in enumerate(runs):
+            link = {}
+            if i > 0:
+                link["prev"] = [
+                    f"{reports_rel}/{runs[i - 1]['path']}",
+                    f"{_title(runs[i - 1])}, {_period(runs[i - 1])}",
+                ]
+            if i + 1 < len(runs):
+                link["next"] = [
+                    f"{reports_rel}/{runs[i + 1]['path']}",
+                    f"{_title(runs[i + 1])}, {_period(runs[i + 1])}",
+                ]
+            if link:
+                links[f"{reports_rel}/{e['path']}"] = link
+    return dict(sorted(links.items()))
+
+
 def write_toc(reports_dir: Path) -> Path:
     """``_build/_toc.yml``: the hand-written ``_toc.yml`` with the reports chapter's
-    sections replaced by region -> municipality -> report (each entry titled briefly for
-    the sidebar)."""
+    sections replaced by region -> municipality -> period (newest first) -> report (each
+    entry titled briefly for the sidebar, :func:`period_sections`)."""
     import yaml
 
     toc = yaml.safe_load(TOC_TEMPLATE.read_text(encoding="utf-8"))
@@ -236,9 +316,8 @@ def write_toc(reports_dir: Path) -> Path:
         in_region = sorted(in_region, key=lambda e: (e["municipality_name"], e["municipality"]))
         municipalities_ = []
         for code, runs in groupby(in_region, key=lambda e: e["municipality"]):
-            # the brief of each period first (the political level's page), then the details
-            runs = sorted(runs, key=lambda r: r["notebook"] != BRIEF)
-            sections = [{"file": f"{reports_rel}/{r['path']}", "title": f"{_title(r)}, {_period(r)}"} for r in runs]
+            runs = list(runs)
+            sections = period_sections(runs, str(reports_rel))
             municipalities_.append(
                 {
                     "file": f"book/{MUNICIPALITY_DIR.name}/{code}",
@@ -270,6 +349,8 @@ def write_toc(reports_dir: Path) -> Path:
     fill(toc.get("parts", []))
     fill(toc.get("chapters", []))
     GENERATED_TOC.parent.mkdir(parents=True, exist_ok=True)
+    links = release_links(entries, str(reports_rel))
+    _write_if_changed(GENERATED_TOC.parent / RELEASE_LINKS, json.dumps(links, indent=1, ensure_ascii=False) + "\n")
     _write_if_changed(GENERATED_TOC, yaml.safe_dump(toc, allow_unicode=True, sort_keys=False))
     return GENERATED_TOC
 
@@ -282,6 +363,7 @@ def write_index(reports_dir: Path, data_dir: Path) -> Path:
     write_pages(reports_dir)
     write_overview(_entries(reports_dir), reports_dir, BOOK_DIR, is_synthetic(data_dir), write=_write_if_changed)
     write_toc(reports_dir)
+    write_release_page(reports_dir)
     table = reports_table(reports_dir, level=2)
     lines = ["# Rapporter", ""]
     if is_synthetic(data_dir):
@@ -295,6 +377,18 @@ def write_index(reports_dir: Path, data_dir: Path) -> Path:
     lines.append("Hver række er én kommune og én periode; klik på en analyse for at åbne rapporten.\n")
     path = BOOK_DIR / "reports.md"
     _write_if_changed(path, "\n".join(lines + table) + "\n")
+    return path
+
+
+def write_release_page(reports_dir: Path) -> Path:
+    """``book/udgivelser.md``: the releases of :mod:`.releases`' ledger, newest first."""
+    from .pages.trends import FIGURE_LABELS
+
+    path = BOOK_DIR / f"{releases.PAGE}.md"
+    text = releases.release_page(
+        releases.read_ledger(reports_dir), str(reports_dir.relative_to(BOOK_DIR)), FIGURE_LABELS
+    )
+    _write_if_changed(path, text)
     return path
 
 

@@ -1,4 +1,9 @@
-"""Sphinx extension: in an incremental build, rewrite the pages whose sidebar changed.
+"""Sphinx extension: release links, and in an incremental build, rewrite the pages whose
+sidebar changed.
+
+Below each report it links the same page of the previous and the next release (the same
+notebook and municipality, the period before and after of the same kind: month, quarter,
+year), from ``_build/release_links.json`` (:func:`helpers.publishing.book.release_links`).
 
 Sphinx re-reads and rewrites only the pages whose source changed. Each page's HTML also
 holds its sidebar, which with the collapsed navigation of the book (``collapse_navbar``)
@@ -12,6 +17,12 @@ whose signature changed, which Sphinx then writes again (the ``env-updated`` eve
 from __future__ import annotations
 
 import hashlib
+import html
+import json
+from pathlib import Path
+
+#: Written by :func:`helpers.publishing.book.write_toc` beside the generated table of contents.
+RELEASE_LINKS = "release_links.json"
 
 
 def _titles(app, env) -> dict[str, str]:
@@ -25,15 +36,48 @@ def _titles(app, env) -> dict[str, str]:
     return titles
 
 
+def release_links(app) -> dict[str, dict]:
+    """docname -> its previous and next release (``{"prev": [docname, title], ...}``)."""
+    cached = getattr(app, "reportbook_release_links", None)
+    if cached is None:
+        path = Path(app.outdir).parent / RELEASE_LINKS
+        try:
+            cached = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            cached = {}
+        app.reportbook_release_links = cached
+    return cached
+
+
+def link_releases(app, pagename, templatename, context, doctree) -> None:
+    """Below a report: links to the same page of the previous and the next release."""
+    link = release_links(app).get(pagename)
+    if not link or "body" not in context:
+        return
+    parts = []
+    for key, text in (("prev", "Forrige udgivelse"), ("next", "Næste udgivelse")):
+        if key in link:
+            target, title = link[key]
+            uri = app.builder.get_relative_uri(pagename, target)
+            parts.append(f'<a href="{html.escape(uri)}" rel="{key}">{text}: {html.escape(title)}</a>')
+    context["body"] += (
+        '<nav class="reportbook-releases" aria-label="Samme side i andre udgivelser"><p>'
+        + " · ".join(parts)
+        + "</p></nav>"
+    )
+
+
 def signatures(app, env) -> dict[str, str]:
-    """docname -> digest of the sidebar it shows: for it and each ancestor, the children
-    (in order) and their titles."""
+    """docname -> digest of what its sidebar and release links show: for it and each
+    ancestor, the children (in order) and their titles; its previous and next release."""
     includes = env.toctree_includes
     parents: dict[str, str] = {}
     for parent, children in includes.items():
         for child in children:
             parents.setdefault(child, parent)
     titles = _titles(app, env)
+    app.reportbook_release_links = None  # read again: a build may have added a release
+    links = release_links(app)
     found = {}
     for doc in env.found_docs:
         chain, current = [], doc
@@ -41,6 +85,7 @@ def signatures(app, env) -> dict[str, str]:
             chain.append(current)
             current = parents.get(current)
         shown = [(a, [(c, titles.get(c, "")) for c in includes.get(a, [])]) for a in reversed(chain)]
+        shown.append(links.get(doc))
         found[doc] = hashlib.sha256(repr(shown).encode("utf-8")).hexdigest()
     return found
 
@@ -85,6 +130,7 @@ def name_sidebar_toggles(app, pagename, templatename, context, doctree) -> None:
 def setup(app):
     app.connect("env-updated", rewrite_changed_sidebars)
     app.connect("html-page-context", name_sidebar_toggles, priority=900)
+    app.connect("html-page-context", link_releases)
     # sphinx-external-toc always loads sphinx-multitoc-numbering, which does not declare
     # whether it can read in parallel, so Sphinx would read serially (and warn, an error
     # with -W). It only replaces how section numbers are assigned, which Sphinx does in the

@@ -821,8 +821,9 @@ def protect(
     ``ledger`` of cells already published with the same publication (other periods, earlier
     releases; :func:`identities`): a cell that counts exactly the units of a ledger cell is
     the same number, and keeps the status it was published with. ``revised``: the counts
-    earlier releases printed, by (table, row label, column) -> (value, status); a count that
-    revises one of them by 1-4 (late registrations) is withheld, since the revision itself
+    earlier releases printed, by (table, row label, column) -> (value, status), or a list of
+    them (one per earlier release: a figure revised twice is compared with each value it was
+    printed with); a count that revises any of them by 1-4 (late registrations) is withheld, since the revision itself
     would be a count of 1-4 (it is protected like a small count, so that the reader cannot
     compute it from what is shown either, but marked ``secondary``). ``history``: the cells
     of earlier releases themselves (members as unit keys, :func:`unit_keys`; statuses
@@ -842,8 +843,9 @@ def protect(
         for c in s.cells:
             fixed = ledger.get(members_key(c.block, c.members)) if ledger else None
             if fixed is None and revised and c.measure == COUNT:
-                before = revised.get((s.name.split("/", 1)[-1], labels[c.row], str(c.column)))
-                if before and before[1] == PUBLISHED and 0 < abs(c.value - before[0]) < MIN_COUNT:
+                before = revised.get((s.name.split("/", 1)[-1], labels[c.row], str(c.column))) or []
+                before = [before] if isinstance(before, tuple) else before
+                if any(st == PUBLISHED and 0 < abs(c.value - value) < MIN_COUNT for value, st in before):
                     fixed = SECONDARY
                     revisions.add(c.key)
             if keyed:

@@ -245,7 +245,8 @@ class Report:
 
     def ledger(self) -> tuple[dict, dict, list[Cell]]:
         """What earlier releases published: each cell's identity -> its status, each count
-        by (table, row label, column) -> (value, status) for revisions, and the cells."""
+        by (table, row label, column) -> the (value, status) of every earlier release that
+        printed it, for revisions, and the cells."""
         identities: dict = {}
         counts: dict = {}
         cells: list[Cell] = []
@@ -255,7 +256,8 @@ class Report:
             except (OSError, ValueError):
                 continue
             identities.update(record_identities(record))
-            counts.update(record_counts(record))
+            for key, value in record_counts(record).items():
+                counts.setdefault(key, []).append(value)
             cells += record_cells(f"{path.parent.parent.name}/{path.parent.name}", record)
         return identities, counts, cells
 
