@@ -709,6 +709,29 @@ def test_a_revision_is_compared_with_every_release_that_printed_the_figure():
     assert d.protect([spec], revised={("t", "a", "n"): far}).status[("t", 0, "n")] == "published"
 
 
+def test_an_amount_whose_units_a_revision_changes_by_one_to_four_is_withheld():
+    """January's spending was printed over ten children; a later release counts one late
+    child more: the difference between the two printed amounts would be that one child's
+    spending, so the new amount is withheld. Five more children, or the same ten with a new
+    value, change nothing a reader could pin on 1-4 units."""
+    ten = np.array([f"c{k}" for k in range(10)], dtype=object)
+    keys = frozenset(d.unit_keys(ten))
+
+    def status(units, before):
+        table = pd.DataFrame({"g0": ["a"], "kr": [1000.0]})
+        cell = d.Cell("t", 0, "kr", "child", np.asarray(units, dtype=object), 1000.0 + len(units), "amount")
+        return d.protect([d.TableSpec("t", table, [cell])], revised={("t", "a", "kr"): before}).status[("t", 0, "kr")]
+
+    printed = [(1000.0, "published", keys)]
+    assert status([*ten, "late1"], printed) == "secondary"
+    assert status([*ten, *(f"late{k}" for k in range(4))], printed) == "secondary"
+    assert status(ten[1:], printed) == "secondary"  # one child fewer: its spending again
+    assert status([*ten, *(f"late{k}" for k in range(5))], printed) == "published"
+    assert status(ten, printed) == "published"
+    assert status([*ten, "late1"], [(1000.0, "secondary", keys)]) == "published"  # never shown: nothing to subtract
+    assert status([*ten, "late1"], [(1000.0, "published")]) == "published"  # no units known (a count's entry)
+
+
 def test_a_unit_key_is_made_once_and_is_eight_bytes_of_blake2b(monkeypatch):
     import hashlib
 

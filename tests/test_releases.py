@@ -25,6 +25,7 @@ PERIODS = {
     "2016-03": ["2016-03-01:2016-03-31", "2016-01-01:2016-03-31"],
 }
 RELEASES = [p for month in MONTHS for p in PERIODS[month]]
+PUBLISHED = {"2016-01": "2016-02-03", "2016-02": "2016-03-03", "2016-03": "2016-04-04"}
 #: Registered after the January release: eight children placed in foster care (step 5) from
 #: 15 January 2016, all born in 2010 and in the target group udsat.
 LATE = 8
@@ -55,7 +56,7 @@ def releases(project_copy, tmp_path_factory):
         reportbook(
             "release", month, "--data", data if month == MONTHS[0] else late, "--out", out,
             "--municipality", "492", "--notebook", "trends", "--notebook", "staircase", "--jobs", "2",
-            "--date", f"{month}-28", "--no-build", env=env, check=True,
+            "--date", PUBLISHED[month], "--no-build", env=env, check=True,
         )  # fmt: skip
         seen.append({p: digests(out, p) for m in MONTHS[: len(seen) + 1] for p in PERIODS[m]})
     return out, seen
@@ -72,12 +73,55 @@ def test_a_release_is_the_month_and_the_quarter_or_year_it_ends():
             releases_module.release_periods(bad)
 
 
+def test_revisions_are_found_once_per_figure_among_printed_values_only(tmp_path):
+    """By hand: January's figures as the January release printed them, and as three runs of
+    the March release print them (the month, its quarter and the brief that repeats the
+    table): each moved figure is one revision, a withheld value states nothing, another
+    municipality whose code starts the same is not compared, and a column added since does
+    not hide a revision."""
+
+    def table(run, rows, extra=False):
+        folder = tmp_path / run
+        folder.mkdir(parents=True)
+        head = "municipality,date,figure,group," + ("note," if extra else "") + "value"
+        lines = [head] + [f"49{m},2016-01-31,{f},{g}," + ("x," if extra else "") + v for m, f, g, v in rows]
+        (folder / "trends.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    january = [("2", "new_placements", "I alt", "17.0"), ("2", "placed_children", "5", "8.0")]
+    january += [("2", "placed_children", "6", ""), ("2", "spending", "I alt", "1000.5")]
+    table("trends/492_2016-01-01_2016-01-31", january)
+    table("trends/49_2016-01-01_2016-01-31", [("", "new_placements", "I alt", "3.0")])
+    march = [("2", "new_placements", "I alt", "25.0"), ("2", "placed_children", "5", "")]
+    march += [("2", "placed_children", "6", "9.0"), ("2", "spending", "I alt", "1000.5")]
+    table("trends/492_2016-03-01_2016-03-31", march)
+    table("trends/492_2016-01-01_2016-03-31", march, extra=True)
+    table("overview/492_2016-03-01_2016-03-31", march)
+    table("overview/492_2016-01-01_2016-01-31", january)
+    earlier = [{"release": "2016-01", "runs": ["trends/492_2016-01-01_2016-01-31", "overview/492_2016-01-01_2016-01-31",
+                                               "trends/49_2016-01-01_2016-01-31"]}]  # fmt: skip
+    runs = [
+        "trends/492_2016-03-01_2016-03-31",
+        "trends/492_2016-01-01_2016-03-31",
+        "overview/492_2016-03-01_2016-03-31",
+    ]
+    found = releases_module.revisions(tmp_path, runs, earlier, "2016-03")
+    assert [(r.municipality, r.notebook, r.figure, r.group, r.before, r.after, r.release) for r in found] == [
+        (492, "overview", "new_placements", "I alt", "17.0", "25.0", "2016-01")  # the first page by name
+    ]
+    page = releases_module.release_page(
+        [{"release": "2016-03", "published": "2016-04-04", "periods": PERIODS["2016-03"], "runs": runs,
+          "inputs": {}, "code_version": "0", "revisions": [r.__dict__ for r in found]}], "reports", FIGURE_LABELS,
+    )  # fmt: skip
+    assert "Ærø: Nye anbringelser i måneden, januar 2016: 17 i udgivelsen for januar 2016, nu 25." in page
+    assert "**Revisioner** (1)" in page
+
+
 def test_the_second_release_states_the_revision_of_the_first(releases):
     out, _ = releases
     ledger = releases_module.read_ledger(out)
     assert [e["release"] for e in ledger] == MONTHS
     assert [e["periods"] for e in ledger] == [PERIODS[m] for m in MONTHS]
-    assert [e["published"] for e in ledger] == ["2016-01-28", "2016-02-28", "2016-03-28"]
+    assert [e["published"] for e in ledger] == list(PUBLISHED.values())
     assert all(e["inputs"]["interventions.csv"] for e in ledger) and all(e["code_version"] for e in ledger)
     assert ledger[0]["inputs"]["interventions.csv"] != ledger[1]["inputs"]["interventions.csv"]
     # what a reader sees: January 2016 as the January release printed it and as February's prints it
@@ -92,7 +136,9 @@ def test_the_second_release_states_the_revision_of_the_first(releases):
     counts = moved[[(f, g) in entered for f, g in zip(moved["figure"], moved["group"])]]
     assert len(counts) >= 1, "no figure the late children enter is printed in both releases"
     assert (counts["value_after"] - counts["value_before"] == LATE).all()
-    stated = {(r["date"], r["figure"], r["group"], r["before"], r["after"]) for r in ledger[1]["revisions"]}
+    stated = {
+        (r["date"], r["figure"], r["group"], float(r["before"]), float(r["after"])) for r in ledger[1]["revisions"]
+    }
     expected = set(zip(moved["date"], moved["figure"], moved["group"], moved["value_before"], moved["value_after"]))
     assert stated == expected
     assert {r["release"] for r in ledger[1]["revisions"]} == {"2016-01"}
@@ -117,6 +163,13 @@ def test_a_published_release_is_not_made_again(releases, project_copy):
         assert result.returncode == 1 and says in result.stderr, result.stderr
     result = reportbook("release", "2016-13", "--out", out, env=env)
     assert result.returncode == 2 and "ÅÅÅÅ-MM" in result.stderr
+    for date, says in (
+        ("2016-04-30", "når måneden er slut"),
+        ("30-04-2016", "ÅÅÅÅ-MM-DD"),
+        ("2016-02-30", "ÅÅÅÅ-MM-DD"),
+    ):
+        result = reportbook("release", "2016-04", "--date", date, "--out", out, env=env)
+        assert result.returncode == 2 and says in result.stderr, result.stderr
     assert {p: digests(out, p) for p in RELEASES} == seen[-1]
     assert [e["release"] for e in releases_module.read_ledger(out)] == MONTHS
 
@@ -203,4 +256,9 @@ def test_a_revision_by_a_late_registration_is_withheld_not_rewritten(releases, p
     moved = moved[[not any(a in f for a in amounts) or f.endswith("_count") for f in moved["figure"]]]
     change = (moved["value_before"] - moved["value_after"]).abs()
     assert ((change == 0) | (change >= 5)).all()  # no printed revision of a count by 1-4
+    # January's spending on placements counts the late child's first half month: printed
+    # before, it is withheld now (the difference would be that one child's spending)
+    spent = both[(both["date"] == "2016-01-31").to_numpy() & (both["figure"] == "spending").to_numpy()]
+    spent = spent[spent["group"].isin(["I alt", "anbringelser", "egne"]) & spent["value_before"].notna()]
+    assert len(spent) >= 1 and spent["value_after"].isna().all(), spent
     assert audit(out, jobs=1).passed

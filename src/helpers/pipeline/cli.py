@@ -136,8 +136,6 @@ def cmd_release(args) -> int:
     """``reportbook release YYYY-MM``: run the release's periods for every municipality and
     page of the configuration, audit the whole book with it, record it in the ledger and
     build the site."""
-    import datetime as dt
-
     from ..publishing import releases
     from ..publishing.audit import audit
     from ..publishing.formats import num_da, plural_da
@@ -146,12 +144,18 @@ def cmd_release(args) -> int:
     config = load_config(args.config)
     try:
         periods = releases.release_periods(args.month)
-        published = dt.date.fromisoformat(args.date) if args.date else dt.date.today()
+        published = releases.publication_date(args.date, args.month)
         runs = build_matrix(
             args.notebook or config["notebooks"], args.municipality or config["municipalities"], periods
         )
     except ValueError as err:
         print(f"reportbook release: {err}", file=sys.stderr)
+        return 2
+    if args.scheduler and importlib.util.find_spec("distributed") is None:
+        print(
+            "reportbook release: --scheduler kræver Dask: installér med `pip install 'reportbook[dask]'`.",
+            file=sys.stderr,
+        )
         return 2
     month = "{}-{:02d}".format(*releases.parse_month(args.month))
     data, out = Path(args.data or config["data"]), Path(args.out or config["out"])

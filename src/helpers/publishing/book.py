@@ -270,6 +270,8 @@ def period_kind(start: str, end: str) -> tuple:
         return ("quarter",)
     if start_.day == 1 and start_.month == 1 and end_ == start_ + pd.offsets.MonthEnd(12):
         return ("year",)
+    if start_.day == 1 and end_ == end_ + pd.offsets.MonthEnd(0):  # whole calendar months (a half-year)
+        return ("calendar months", (end_.year - start_.year) * 12 + end_.month - start_.month + 1)
     if start_.day == end_.day:  # from a date to the same day some months later (KORA's half-years)
         return ("months", (end_.year - start_.year) * 12 + end_.month - start_.month)
     return ("days", (end_ - start_).days)

@@ -810,6 +810,23 @@ def identities(specs: list[TableSpec], status: dict) -> dict:
     return {members_key(c.block, c.members): status[c.key] for s in specs if not s.public for c in s.cells}
 
 
+def _revises_few(cell: Cell, before: list[tuple]) -> bool:
+    """``cell`` revises a figure an earlier release printed (``before``: (value, status) or
+    (value, status, unit keys) per release) by 1-4 units: a count whose value moved by 1-4,
+    or an amount (a sum, a mean) whose units differ from those it was printed with in 1-4
+    (the difference would be the late-registered few units' amount)."""
+    printed = [b for b in before if b[1] == PUBLISHED]
+    if cell.measure == COUNT:
+        return any(0 < abs(cell.value - b[0]) < MIN_COUNT for b in printed)
+    units = None
+    for b in printed:
+        if len(b) > 2 and b[2] is not None:
+            units = set(unit_keys(cell.members)) if units is None else units
+            if 0 < len(units ^ set(b[2])) < MIN_COUNT:
+                return True
+    return False
+
+
 def protect(
     specs: list[TableSpec],
     ledger: dict | None = None,
@@ -820,10 +837,11 @@ def protect(
     """Protect the linked system formed by ``specs`` (see the module docstring), given the
     ``ledger`` of cells already published with the same publication (other periods, earlier
     releases; :func:`identities`): a cell that counts exactly the units of a ledger cell is
-    the same number, and keeps the status it was published with. ``revised``: the counts
-    earlier releases printed, by (table, row label, column) -> (value, status), or a list of
-    them (one per earlier release: a figure revised twice is compared with each value it was
-    printed with); a count that revises any of them by 1-4 (late registrations) is withheld, since the revision itself
+    the same number, and keeps the status it was published with. ``revised``: the figures
+    earlier releases printed, by (table, row label, column) -> (value, status[, unit keys]),
+    or a list of them (one per earlier release: a figure revised twice is compared with each
+    value it was printed with); a count that revises any of them by 1-4, or an amount whose
+    units differ from any of them in 1-4 (late registrations), is withheld, since the revision itself
     would be a count of 1-4 (it is protected like a small count, so that the reader cannot
     compute it from what is shown either, but marked ``secondary``). ``history``: the cells
     of earlier releases themselves (members as unit keys, :func:`unit_keys`; statuses
@@ -842,10 +860,9 @@ def protect(
         labels = row_labels(s.frame) if revised else []
         for c in s.cells:
             fixed = ledger.get(members_key(c.block, c.members)) if ledger else None
-            if fixed is None and revised and c.measure == COUNT:
+            if fixed is None and revised:
                 before = revised.get((s.name.split("/", 1)[-1], labels[c.row], str(c.column))) or []
-                before = [before] if isinstance(before, tuple) else before
-                if any(st == PUBLISHED and 0 < abs(c.value - value) < MIN_COUNT for value, st in before):
+                if _revises_few(c, [before] if isinstance(before, tuple) else before):
                     fixed = SECONDARY
                     revisions.add(c.key)
             if keyed:
@@ -865,14 +882,20 @@ def protect(
         else:
 
             def is_primary(c: Cell) -> bool:
-                return c.fixed == PRIMARY or (
-                    c.fixed is None
-                    and (
-                        (
-                            c.base is not None
-                            and (status.get(c.base, PUBLISHED) != PUBLISHED or 0 < values.get(c.base, 0) < MIN_COUNT)
+                return (
+                    c.fixed == PRIMARY
+                    or c.key in revisions
+                    or (
+                        c.fixed is None
+                        and (
+                            (
+                                c.base is not None
+                                and (
+                                    status.get(c.base, PUBLISHED) != PUBLISHED or 0 < values.get(c.base, 0) < MIN_COUNT
+                                )
+                            )
+                            or (c.base_n is not None and 0 < c.base_n < MIN_COUNT)
                         )
-                        or (c.base_n is not None and 0 < c.base_n < MIN_COUNT)
                     )
                 )
 

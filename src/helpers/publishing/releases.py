@@ -35,7 +35,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..data.municipalities import name as municipality_name
-from .formats import MONTHS_DA, count_da, date_da, kr_da, num_da
+from .formats import MONTHS_DA, count_da, date_da, kr_da, num_da, pct_da
 
 LEDGER = "releases.json"
 #: The page of the book that lists the releases (``book/udgivelser.md``).
@@ -47,20 +47,20 @@ VALUE = "value"
 @dataclass(frozen=True)
 class Revision:
     municipality: int
-    notebook: str
+    notebook: str  # the first page (by name) that prints the figure
     table: str
     date: str
     figure: str
     group: str
-    before: float
-    after: float
+    before: str  # as the published files write the number
+    after: str
     release: str  # the earlier release that published ``before``
 
 
 def parse_month(text: str) -> tuple[int, int]:
     """``2016-03`` -> (2016, 3); anything else raises ValueError with a Danish message."""
     found = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", str(text))
-    if not found or not 1 <= int(found[2]) <= 12:
+    if not found or not 1 <= int(found[2]) <= 12 or not 1900 <= int(found[1]) <= 2999:
         raise ValueError(f"Udgivelsen {text!r} skal skrives ÅÅÅÅ-MM, fx 2016-03")
     return int(found[1]), int(found[2])
 
@@ -69,6 +69,23 @@ def month_name(month: str) -> str:
     """``2016-03`` -> ``marts 2016``."""
     year, m = parse_month(month)
     return f"{MONTHS_DA[m - 1]} {year}"
+
+
+def publication_date(text: str | None, month: str, today: dt.date | None = None) -> dt.date:
+    """The date a release is published (``text``, YYYY-MM-DD, default ``today``): after the
+    month has ended. Raises ValueError with a Danish message."""
+    try:
+        published = dt.date.fromisoformat(text) if text else (today or dt.date.today())
+    except ValueError as err:
+        raise ValueError(f"Udgivelsesdatoen {text!r} skal være en dato, ÅÅÅÅ-MM-DD, fx 2016-04-05") from err
+    year, m = parse_month(month)
+    last = dt.date(year, m, calendar.monthrange(year, m)[1])
+    if published <= last:
+        raise ValueError(
+            f"Udgivelsen for {month_name(month)} kan først udgives, når måneden er slut "
+            f"(efter {date_da(last)}); udgivelsesdatoen er {date_da(published)}."
+        )
+    return published
 
 
 def release_periods(month: str) -> list[str]:
@@ -146,12 +163,13 @@ def _number(text: str) -> float | None:
 
 def revisions(out: Path, runs: list[str], earlier: list[dict], release: str) -> list[Revision]:
     """Every printed figure of the new release's ``runs`` (``notebook/run id``) that an
-    earlier release printed for the same date with another value. ``earlier`` is the
-    ledger before this release; the newest earlier release that printed a figure is the
-    one it is compared with."""
+    earlier release printed for the same date with another value, once per figure (a page
+    that repeats another's table, or the month and its quarter, state it once). ``earlier``
+    is the ledger before this release; the newest earlier release that printed a figure is
+    the one it is compared with. Values are kept as the published files write them."""
     out = Path(out)
-    found: list[Revision] = []
-    for run in runs:
+    found: dict[tuple, Revision] = {}
+    for run in sorted(runs):
         notebook, run_id = run.split("/", 1)
         municipality = run_id.split("_", 1)[0]
         before_runs = [
@@ -162,37 +180,26 @@ def revisions(out: Path, runs: list[str], earlier: list[dict], release: str) -> 
             if r.startswith(f"{notebook}/{municipality}_")
         ]
         for table, new in _tidy_tables(out / run).items():
-            keys = [c for c in new.columns if c != VALUE]
             seen: set[tuple] = set()
             for earlier_release, old_run in before_runs:
                 old = _tidy_tables(out / old_run).get(table)
-                if old is None or list(old.columns) != list(new.columns):
+                if old is None:
                     continue
-                both = new.merge(old, on=keys, suffixes=("_after", "_before"))
-                for row in both.itertuples(index=False):
-                    key = tuple(getattr(row, k) for k in keys)
-                    if key in seen:
-                        continue
-                    after, before = _number(getattr(row, f"{VALUE}_after")), _number(getattr(row, f"{VALUE}_before"))
-                    if after is None or before is None:
-                        continue  # withheld in one of them: nothing is stated
+                keys = [c for c in new.columns if c != VALUE and c in old.columns]  # a column added since: not a key
+                if "date" not in keys:
+                    continue
+                both = new.merge(old[[*keys, VALUE]], on=keys, suffixes=("_after", "_before"))
+                for row in both.to_dict("records"):
+                    key = tuple(row[k] for k in keys)
+                    after, before = row[f"{VALUE}_after"], row[f"{VALUE}_before"]
+                    if key in seen or _number(after) is None or _number(before) is None:
+                        continue  # compared already, or withheld in one of them: nothing is stated
                     seen.add(key)
-                    if after != before:
-                        record = dict(zip(keys, key))
-                        found.append(
-                            Revision(
-                                int(record.get("municipality", municipality)),
-                                notebook,
-                                table,
-                                record["date"],
-                                record.get("figure", ""),
-                                record.get("group", ""),
-                                before,
-                                after,
-                                earlier_release,
-                            )
-                        )
-    return sorted(found, key=lambda r: (r.municipality, r.notebook, r.table, r.date, r.figure, r.group))
+                    figure = (int(row.get("municipality", municipality)), table, row["date"])
+                    figure += (row.get("figure", ""), row.get("group", ""))
+                    if _number(after) != _number(before) and figure not in found:
+                        found[figure] = Revision(*figure[:1], notebook, *figure[1:], before, after, earlier_release)
+    return sorted(found.values(), key=lambda r: (r.municipality, r.table, r.date, r.figure, r.group))
 
 
 def ledger_entry(
@@ -210,18 +217,25 @@ def ledger_entry(
     }
 
 
-def _value_da(value: float, figure: str = "") -> str:
+def _value_da(text: str, figure: str = "", digits: int = 0) -> str:
+    """A revised value as the pages print it (``digits`` more decimals when asked)."""
+    value = float(text)
+    if figure.endswith("_share"):
+        return pct_da(value, 1 + digits)
     if any(word in figure for word in ("price", "spending", "_sum")) and not figure.endswith("_count"):
-        return kr_da(value)
-    return count_da(value) if float(value).is_integer() else num_da(value, 1)
+        return kr_da(value) if not digits else num_da(value, digits) + " kr."
+    return count_da(value) if value.is_integer() else num_da(value, 2 + digits)
 
 
 def revision_da(revision: dict, labels: dict[str, str]) -> str:
-    """One revision as a Danish sentence."""
+    """One revision as a Danish sentence (with two more decimals when the two values would
+    read the same at the pages' precision)."""
     figure = labels.get(revision["figure"], revision["figure"])
     group = "" if revision["group"] in ("", "I alt") else f" ({revision['group']})"
     when = pd.Timestamp(revision["date"])
     before, after = (_value_da(revision[k], revision["figure"]) for k in ("before", "after"))
+    if before == after:
+        before, after = (_value_da(revision[k], revision["figure"], 2) for k in ("before", "after"))
     return (
         f"{figure}{group}, {MONTHS_DA[when.month - 1]} {when.year}: {before} i udgivelsen for "
         f"{month_name(revision['release'])}, nu {after}."
@@ -255,13 +269,12 @@ def release_page(entries: list[dict], reports_rel: str, labels: dict[str, str]) 
             links = " · ".join(f"[{_run_text(r)}]({reports_rel}/{r}.ipynb)" for r in runs)
             lines.append(f"| {municipality_name(code)} ({code}) | {links} |")
         lines.append("")
-        # a figure two pages print (the brief repeats the monthly table) is one revision
-        revised = {revision_da(r, labels): r for r in entry.get("revisions", [])}
+        revised = sorted(
+            (municipality_name(r["municipality"]), revision_da(r, labels)) for r in entry.get("revisions", [])
+        )
         if revised:
             lines += [f"**Revisioner** ({len(revised)}): tal fra tidligere udgivelser, som nu er ændret:", ""]
-            for text, r in sorted(revised.items(), key=lambda x: (municipality_name(x[1]["municipality"]), x[0])):
-                lines.append(f"- {municipality_name(r['municipality'])}: {text}")
-            lines.append("")
+            lines += [f"- {name}: {text}" for name, text in revised] + [""]
         else:
             lines += ["Ingen tal fra tidligere udgivelser er ændret.", ""]
         inputs = ", ".join(f"`{name}` {digest[:12]}" for name, digest in entry["inputs"].items())

@@ -480,10 +480,13 @@ def record_cells(run: str, record: dict) -> list[Cell]:
 
 
 def record_counts(record: dict) -> dict:
-    """The counts of a run's private record by (table, row label, column) -> (value, status)."""
+    """The figures of a run's private record by (table, row label, column) -> (value,
+    status) for counts, (value, status, unit keys) for amounts."""
     out = {}
     for table, content in record.get("tables", {}).items():
-        for _, column, status, block, _, _, _, value, label, *_ in content["cells"]:
+        for _, column, status, block, members, _, _, value, label, *_ in content["cells"]:
             if block.endswith(":count"):
                 out[(table, label, str(column))] = (float(value), status)
+            else:
+                out[(table, label, str(column))] = (float(value), status, frozenset(members))
     return out
