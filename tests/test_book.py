@@ -47,13 +47,19 @@ def sidebar(page: str) -> str:
 
 
 def test_the_sidebar_shows_the_pages_own_branch(book_site):
-    """Region -> municipality -> reports, collapsed: a report page's sidebar lists its
-    region's municipalities and its municipality's reports, not other regions' ones."""
+    """Region -> municipality -> period (newest first, under its Overblik) -> reports,
+    collapsed: a report page's sidebar lists its region's municipalities, its
+    municipality's periods and its own period's reports, not other periods' details or
+    other regions' municipalities."""
     page = (html_dir(book_site) / "book" / "reports" / "staircase" / f"{RUN_IDS[0]}.html").read_text(encoding="utf-8")
     nav = sidebar(page)
     assert "../../regioner/nordjylland.html" in nav and "../../regioner/hovedstaden.html" in nav
     assert "../../kommuner/851.html" in nav and "../../kommuner/101.html" not in nav
-    assert "budget_followup/851_2016-08-01_2017-02-01.html" in nav
+    assert f"budget_followup/{RUN_IDS[0]}.html" in nav  # its own period's pages (five levels deep)
+    assert "overview/851_2016-08-01_2017-02-01.html" in nav  # the other periods, by their Overblik
+    assert "overview/851_2014-01-01_2016-12-31.html" in nav
+    assert "budget_followup/851_2016-08-01_2017-02-01.html" not in nav  # ... without their details
+    assert nav.index("overview/851_2016-08-01_2017-02-01.html") < nav.index(f"overview/{RUN_IDS[0]}.html")
     assert "101_2016-02-01_2016-08-01" not in nav and "615_2016-02-01_2016-08-01" not in nav
 
 
