@@ -263,8 +263,10 @@ def period_kind(start: str, end: str) -> tuple:
     release of the same kind: a calendar month, quarter or year, or else its length."""
     import pandas as pd
 
+    from ..analyses.trends import is_month
+
     start_, end_ = pd.Timestamp(start), pd.Timestamp(end)
-    if start_.day == 1 and end_ == start_ + pd.offsets.MonthEnd(0):
+    if is_month(start_, end_):
         return ("month",)
     if start_.day == 1 and start_.month % 3 == 1 and end_ == start_ + pd.offsets.MonthEnd(3):
         return ("quarter",)

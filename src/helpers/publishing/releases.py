@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import json
 import re
 import subprocess
@@ -169,6 +170,7 @@ def revisions(out: Path, runs: list[str], earlier: list[dict], release: str) -> 
     the one it is compared with. Values are kept as the published files write them."""
     out = Path(out)
     found: dict[tuple, Revision] = {}
+    tables = functools.cache(lambda run: _tidy_tables(out / run))  # an earlier run is read once
     for run in sorted(runs):
         notebook, run_id = run.split("/", 1)
         municipality = run_id.split("_", 1)[0]
@@ -182,7 +184,7 @@ def revisions(out: Path, runs: list[str], earlier: list[dict], release: str) -> 
         for table, new in _tidy_tables(out / run).items():
             seen: set[tuple] = set()
             for earlier_release, old_run in before_runs:
-                old = _tidy_tables(out / old_run).get(table)
+                old = tables(old_run).get(table)
                 if old is None:
                     continue
                 keys = [c for c in new.columns if c != VALUE and c in old.columns]  # a column added since: not a key
