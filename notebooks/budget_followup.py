@@ -78,6 +78,20 @@ if has_budget:
 if has_budget:
     display(report.table("budget_by_group"))
 
+# %% [markdown]
+# Socialstyrelsen holder også egne foranstaltninger og køb af foranstaltninger hos andre
+# kommuner, regioner og private leverandører hver op imod sit budget, og KORA følger Aalborg
+# Kommunes budget pr. distrikt. Det kræver, at budgetforudsætningerne er fordelt på leverandør
+# eller distrikt. Indsatser uden oplyst leverandør eller distrikt står for sig, uden budget.
+
+# %% tags=["remove-input"]
+if has_budget:
+    for split in ("budget_by_provider", "budget_by_district"):
+        if split in report.specs:
+            display(report.table(split))
+    for line in page.missing_splits_da(report):
+        display(report.note(line))
+
 # %% tags=["remove-input"]
 if has_budget:
     for year in years:

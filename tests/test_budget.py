@@ -304,3 +304,168 @@ def test_a_rejected_row_does_not_reject_a_whole_profile_and_near_sums_are_scaled
     assert whole["budget"].iloc[0] == pytest.approx(1_200_000)  # not 0.996 x 1,200,000
     march = budget_in(year, "2016-03-01", "2016-03-31", data.budget_profile)
     assert march["budget"].iloc[0] == pytest.approx(1_200_000 * 0.083 / 0.996)
+
+
+def test_a_step_budgeted_in_several_rows_sums_its_counts_and_weighs_its_price():
+    """Contract v1.3: a step may be budgeted per district and provider. Step 5 in two rows,
+    10 at 1,000 and 30 at 2,000: 40 full-year placements at (10,000 + 60,000) / 40 = 1,750;
+    the same as one row of 40 at 1,750."""
+    split = budget([(2016, "5", 10, 1_000), (2016, "5", 30, 2_000)])
+    whole = budget([(2016, "5", 40, 1_750)])
+    a = volume_price_split(iv([]), split, 2016).iloc[0]
+    b = volume_price_split(iv([]), whole, 2016).iloc[0]
+    assert a["budget_count"] == 40 and a["budget_unit_cost"] == pytest.approx(1_750)
+    assert a["budget_cost"] == pytest.approx(70_000) == b["budget_cost"]
+    # no count budgeted: the price the budget assumed (the rows' mean), as for one row
+    none = volume_price_split(iv([]), budget([(2016, "5", 0, 1_000), (2016, "5", 0, 3_000)]), 2016).iloc[0]
+    assert none["budget_unit_cost"] == 2_000 and none["budget_cost"] == 0
+
+
+def split_frame():
+    """Interventions all of 2015 (365 days, so a year's cost is monthly cost x 12): district
+    Nord two children at 1,000 a month (own measures), Syd one at 3,000 (private), and one at
+    500 a month with neither district nor provider."""
+    frame = iv([(2, "2015-01-01", None, 1_000), (5, "2015-01-01", None, 1_000), (5, "2014-06-01", None, 3_000)])
+    frame = pd.concat([frame, iv([(1, "2015-01-01", "2015-12-31", 500)])], ignore_index=True)
+    frame["person_id"] = ["a", "b", "c", "d"]
+    frame["district"] = ["Nord", "Nord", "Syd", None]
+    frame["provider_type"] = ["egen", "egen", "privat", None]
+    return frame
+
+
+def split_budget(rows):
+    """budget_assumptions rows: (step, district, provider, count, unit cost) for 2015."""
+    out = pd.DataFrame(rows, columns=["step", "district", "provider_type", "budget_count", "budget_unit_cost"])
+    return out.assign(year=2015)
+
+
+def test_each_district_and_own_against_bought_by_hand():
+    """Seed 002 and KORA's Aalborg: each district, and own measures against bought ones, against
+    its own budget. Budget: Nord 1 x 30,000 (own), Syd 1 x 30,000 (bought: ``køb``). Spending
+    2015: Nord 2 x 12,000 = 24,000 (deviation (30,000 - 24,000) / 30,000 = +20 %, VIVE's sign),
+    Syd 36,000 (-20 %), the child without a district 6,000 on a row of its own without a budget;
+    in all 60,000 against 66,000 = -10 %. The parts' members split the total's."""
+    from helpers.publishing.pages import budget as page
+
+    frame = split_frame()
+    plan = split_budget([("2", "Nord", "egen", 1, 30_000), ("5", "Syd", "køb", 1, 30_000)])
+    spec = page.split_spec(frame, plan, [2015], "2015-12-31", "district")
+    table = spec.frame.set_index("group")
+    assert spec.name == "budget_by_district"
+    assert table.index.tolist() == ["Nord", "Syd", "Distrikt ikke oplyst", "I alt"]
+    assert table["spending"].tolist() == pytest.approx([24_000, 36_000, 6_000, 66_000])
+    assert table["budget"].iloc[:2].tolist() == [30_000, 30_000] and np.isnan(table["budget"].iloc[2])
+    assert table["budget"].iloc[3] == 60_000
+    assert table["deviation_pct"].iloc[[0, 1, 3]].tolist() == pytest.approx([20.0, -20.0, -10.0])
+    assert np.isnan(table["deviation_pct"].iloc[2])
+    members = [set(c.members) for c in spec.cells]
+    assert members[0] | members[1] | members[2] == members[3] and not members[0] & members[1]
+    assert ("budget_year_by_district", "Nord", 0, "budget") in spec.concepts
+    assert not [c for c in spec.concepts if c[1] == "I alt"]  # the total is budget_year's, not a new concept
+
+    by_provider = page.split_spec(frame, plan, [2015], "2015-12-31", "provider_type").frame.set_index("group")
+    assert by_provider.index.tolist() == [
+        "Egne foranstaltninger",
+        "Køb af foranstaltninger",
+        "Leverandør ikke oplyst",
+        "I alt",
+    ]
+    assert by_provider["spending"].tolist() == pytest.approx([24_000, 36_000, 6_000, 66_000])
+    assert by_provider["deviation_pct"].iloc[:2].tolist() == pytest.approx([20.0, -20.0])
+
+
+def test_a_budget_row_without_the_split_hides_it_for_its_year():
+    """A year with one budget row without a district: that row may belong to any district, so
+    no district has a budget of its own and the table is not made (the page says why)."""
+    from helpers.analyses.budget import part_budgets, split_by
+    from helpers.publishing.pages import budget as page
+
+    plan = split_budget([("2", "Nord", "egen", 1, 30_000), ("5", None, "køb", 1, 30_000)])
+    assert part_budgets(plan, 2015, "district") is None
+    assert part_budgets(plan, 2015, "provider_type") == {
+        "Egne foranstaltninger": 30_000,
+        "Køb af foranstaltninger": 30_000,
+    }
+    assert split_by(plan, "district") and not split_by(plan.assign(district=None), "district")
+    assert page.split_spec(split_frame(), plan, [2015], "2015-12-31", "district") is None
+
+
+def test_the_same_budget_row_twice_is_rejected_with_its_row(tmp_path):
+    """Two budgets for the same year, step, district and provider: the second goes to the
+    rejects (rule ``duplicate``, row 3 as the file shows it); a row of another district is kept."""
+    from conftest import write_csv
+
+    from helpers.data.dataset import load
+
+    lines = [
+        "municipality;year;step;district;provider_type;budget_count;budget_unit_cost",
+        "851;2016;5;Nord;egen;10;100000",
+        "851;2016;5;Nord;egen;12;100000",
+        "851;2016;5;Syd;egen;12;100000",
+        "851;2016;5;Syd;leasing;12;100000",
+    ]
+    write_csv(tmp_path / "budget_assumptions.csv", "\n".join(lines) + "\n")
+    data = load(tmp_path)
+    kept = data.budget_assumptions
+    assert kept["budget_count"].tolist() == [10, 12] and kept["district"].tolist() == ["Nord", "Syd"]
+    issues = data.issues.set_index("row")
+    assert issues.loc[3, "rule"] == "duplicate" and "række 3" in issues.loc[3, "message"]
+    assert issues.loc[5, "column"] == "provider_type"
+
+
+def test_a_rejected_row_is_not_the_first_of_a_duplicate(tmp_path):
+    """A budget row rejected for its own reason (a count that is not a number) takes no part in
+    the duplicate rule: the valid row with the same keys after it is kept."""
+    from conftest import write_csv
+
+    from helpers.data.dataset import load
+
+    lines = [
+        "municipality;year;step;district;provider_type;budget_count;budget_unit_cost",
+        "851;2016;5;Nord;egen;abc;100000",
+        "851;2016;5;Nord;egen;12;100000",
+    ]
+    write_csv(tmp_path / "budget_assumptions.csv", "\n".join(lines) + "\n")
+    data = load(tmp_path)
+    assert data.budget_assumptions["budget_count"].tolist() == [12]
+    assert data.issues["row"].tolist() == [2] and data.issues["rule"].tolist() != ["duplicate"]
+
+
+def test_the_page_says_which_split_is_missing_and_why():
+    """The notes under the splits, in Danish: no split at all; a year whose budget has a row
+    without a district (left out, named); interventions that never state their provider (no
+    split); spending without a district (in «I alt» only); a budgeted district with no
+    interventions (its name, to check the spelling)."""
+    from conftest import PageReport
+
+    from helpers.publishing.pages import budget as page
+
+    frame = split_frame().assign(municipality=851)
+    frame.loc[2, "start_date"] = pd.Timestamp("2015-01-01")
+    plan = pd.concat(
+        [
+            split_budget([("2", "Nord", "egen", 1, 30_000), ("5", "Vest", "køb", 1, 30_000)]),
+            split_budget([("2", "Nord", "egen", 1, 30_000), ("5", None, "køb", 1, 30_000)]).assign(year=2016),
+        ]
+    ).assign(municipality=851)
+    report = PageReport({"interventions": frame, "budget_assumptions": plan}, "2015-01-01", "2016-12-31")
+    notes = page.missing_splits_da(report)
+    assert any("for 2016 er ikke fordelt på distrikter" in n and "Derfor er året" in n for n in notes)
+    assert any("«Distrikt ikke oplyst»" in n for n in notes)
+    assert any("Distriktet «Vest» har et budget, men ingen indsatser" in n for n in notes)
+    # every budget row has a provider: only the intervention without one is named
+    assert [n for n in notes if "egne foranstaltninger og køb" in n or "leverandør" in n.lower()] == [
+        "Indsatser uden oplyst leverandør står i rækken «Leverandør ikke oplyst» uden budget. Deres forbrug "
+        "indgår kun i «I alt», ikke i afvigelsen for egne foranstaltninger eller køb."
+    ]
+    assert len(page.split_spec(frame, plan, [2015, 2016], "2016-12-31", "district").frame) == 5  # 2015 only
+
+    unstated = frame.assign(provider_type=None)
+    report = PageReport({"interventions": unstated, "budget_assumptions": plan}, "2015-01-01", "2016-12-31")
+    assert any("oplyser ikke deres leverandør" in n for n in page.missing_splits_da(report))
+    assert page.split_spec(unstated, plan, [2015, 2016], "2016-12-31", "provider_type") is None
+
+    plain = plan.assign(district=None, provider_type=None)
+    report = PageReport({"interventions": frame, "budget_assumptions": plain}, "2015-01-01", "2016-12-31")
+    notes = page.missing_splits_da(report)
+    assert len(notes) == 2 and all("er ikke fordelt på" in n and "kolonnen" in n for n in notes)

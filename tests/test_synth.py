@@ -100,7 +100,13 @@ def test_municipality_figures_cover_98_and_keep_the_published_rows(generated):
 def test_budget_assumptions_exist_per_municipality_year_and_step(generated):
     ba = load(generated / "a").budget_assumptions
     assert set(ba["year"]) == set(range(2014, 2025))
-    assert ba.groupby(["municipality", "year"]).size().max() == 6
+    assert ba.groupby(["municipality", "year"])["step"].nunique().max() == 6
+    # Aalborg's budget is split by district and provider (contract v1.3), the others' are not;
+    # every row of Aalborg has both, so each split is whole
+    aalborg = ba[ba["municipality"] == 851]
+    assert aalborg["district"].notna().all() and set(aalborg["provider_type"]) == {"egen", "køb"}
+    assert len(aalborg) and ba.loc[ba["municipality"] != 851, "district"].isna().all()
+    assert not ba.duplicated(["municipality", "year", "step", "district", "provider_type"]).any()
 
 
 #: The words of a measure and the number the law gives them (SEL § 52, stk. 3 and Barnets lov

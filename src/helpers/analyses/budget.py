@@ -58,19 +58,32 @@ def volume_price_split(interventions: pd.DataFrame, budget: pd.DataFrame, year: 
     are kept, so that nothing disappears from the follow-up.
     """
     b = step_budget(budget[budget["year"] == year])
-    b = b.groupby("step", as_index=False).agg(
-        budget_count=("budget_count", "sum"), budget_unit_cost=("budget_unit_cost", "mean")
+    # a step budgeted in several rows (per district or provider, contract v1.3): its count is
+    # the rows' sum and its unit cost the rows' cost / count (a mean weighted by count; with no
+    # count budgeted, the rows' plain mean, the price the budget assumed)
+    b = b.assign(budget_cost=b["budget_count"] * b["budget_unit_cost"]).groupby("step", as_index=False)
+    b = b.agg(
+        budget_count=("budget_count", "sum"),
+        budget_cost=("budget_cost", "sum"),
+        mean=("budget_unit_cost", "mean"),
+        prices=("budget_unit_cost", lambda v: v.nunique(dropna=False)),
     )
+    # rows of one price (one row, or a step split by district at the step's price) keep it as
+    # written, and their cost is count x price as for one row; several prices (a row without
+    # one counts as its own) are weighted, so that the step's cost is what year_budget sums
+    weighted = (b["budget_count"] > 0) & (b["prices"] > 1)
+    b["budget_unit_cost"] = np.where(weighted, b["budget_cost"] / b["budget_count"].where(weighted), b["mean"])
+    b["budget_cost"] = np.where(weighted, b["budget_cost"], b["budget_count"] * b["budget_unit_cost"])
+    b = b.drop(columns=["mean", "prices"])
     actual = (
         full_year_volume(interventions, year)
         if len(interventions)
         else pd.DataFrame(columns=["step", "actual_count", "actual_cost"])
     )
     out = b.merge(actual, on="step", how="outer").sort_values("step").reset_index(drop=True)
-    for c in ("budget_count", "budget_unit_cost", "actual_count", "actual_cost"):
+    for c in ("budget_count", "budget_unit_cost", "budget_cost", "actual_count", "actual_cost"):
         out[c] = out[c].astype(float).fillna(0.0)
     out["step"] = out["step"].astype(int)
-    out["budget_cost"] = out["budget_count"] * out["budget_unit_cost"]
     out["actual_unit_cost"] = np.where(
         out["actual_count"] > 0, out["actual_cost"] / out["actual_count"].where(out["actual_count"] > 0), 0.0
     )
@@ -186,3 +199,44 @@ def group_budgets(budget: pd.DataFrame, year: int) -> dict[str, float | None]:
         out[group] = float((rows["budget_count"] * rows["budget_unit_cost"]).sum()) if split and len(rows) else None
     out[GROUP_TOTAL] = year_budget(budget, year)
     return out
+
+
+#: Seed 002's "Egne foranstaltninger og køb af foranstaltninger hos andre kommuner og private
+#: leverandører": an intervention's ``provider_type`` in one of two groups; a budget row's
+#: ``provider_type`` may also be ``køb`` (every bought measure).
+OWN_MEASURES, BOUGHT_MEASURES = "Egne foranstaltninger", "Køb af foranstaltninger"
+PROVIDER_GROUPS = {OWN_MEASURES: ("egen",), BOUGHT_MEASURES: ("privat", "anden kommune", "region", "køb")}
+#: The part of the interventions (or a budget row) that does not say its district or provider.
+NOT_STATED = {"district": "Distrikt ikke oplyst", "provider_type": "Leverandør ikke oplyst"}
+
+
+def part_of(values: pd.Series, by: str) -> pd.Series:
+    """Each row's part when the budget is split ``by`` ``district`` or ``provider_type``: the
+    district as written, or the provider group (:data:`PROVIDER_GROUPS`); an empty value is
+    :data:`NOT_STATED`."""
+    if by == "provider_type":
+        group_of = {p: g for g, members in PROVIDER_GROUPS.items() for p in members}
+        parts = values.map(group_of)
+    else:
+        parts = values.where(values.astype(str).str.strip().ne(""))
+    return parts.fillna(NOT_STATED[by]).astype(str)
+
+
+def split_by(budget: pd.DataFrame, by: str) -> bool:
+    """Whether the budget assumptions are split ``by`` district or provider in any row."""
+    return by in budget and bool((budget[by].notna() & budget[by].astype(str).str.strip().ne("")).any())
+
+
+def part_budgets(budget: pd.DataFrame, year: int, by: str) -> dict[str, float] | None:
+    """The year's budget of each district or provider group (the sum of ``budget_count`` x
+    ``budget_unit_cost`` over its rows), or None when the year's budget is not split that way
+    in every row: a row without a district (or provider) may belong to any of them, so each
+    part's deviation would be overstated."""
+    rows = budget[budget["year"] == year] if len(budget) else budget
+    if not len(rows) or by not in rows:
+        return None
+    parts = part_of(rows[by], by)
+    if (parts == NOT_STATED[by]).any():
+        return None
+    cost = rows["budget_count"] * rows["budget_unit_cost"]
+    return {str(k): float(v) for k, v in cost.groupby(parts, sort=True).sum().items()}

@@ -12,6 +12,10 @@ import os
 from dataclasses import dataclass, field
 
 PROVIDER_TYPES = ("egen", "privat", "anden kommune", "region")
+#: A budget row's provider (contract v1.3, optional): one of the interventions' provider types,
+#: or ``køb`` for every bought measure (seed 002 holds own measures and bought ones each against
+#: its own budget).
+BUDGET_PROVIDER_TYPES = (*PROVIDER_TYPES, "køb")
 #: Columns of a validation problem (one row per problem in ``rejects.csv``).
 ISSUE_COLUMNS = ["table", "file", "row", "column", "rule", "message"]
 VUM_SCORES = (0.0, 1.0, 2.0, 3.0, 3.5, 4.0)
@@ -239,8 +243,12 @@ BUDGET_ASSUMPTIONS = Table(
             maximum=MAX_UNIT_COST,
             expected="kr. pr. helårsforanstaltning (0 til 25.000.000)",
         ),
+        # contract v1.3, optional: the budget split by district and by provider (seed 002; KORA's
+        # Aalborg follows the budget per district); empty = the row is not split that way
+        Column("district", "str", expected="distriktets navn som i interventions (tom = ikke fordelt)"),
+        _enum("provider_type", BUDGET_PROVIDER_TYPES),
     ),
-    keys=("municipality", "year", "step"),
+    keys=("municipality", "year", "step", "district", "provider_type"),
 )
 
 #: Optional targets (måltal) per municipality, year and key figure (contract v1.1): ``figure``

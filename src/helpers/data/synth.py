@@ -25,7 +25,8 @@ CPR-like so that the loader's privacy path (derive, then pseudonymise) is exerci
   their published 2015 rate). The constants below name the published figure each parameter
   follows.
 * ``case_events``,
-  ``budget_assumptions`` (per step and year 2014-2024, near the actual volumes and prices)
+  ``budget_assumptions`` (per step and year 2014-2024, near the actual volumes and prices;
+  Aalborg's split by district and provider, contract v1.3)
   and ``targets`` (Aalborg's targets for placed children 2016-2024, contract v1.1);
   ``budget_profile`` (contract v1.3): Aalborg's monthly budget profile for every budget year,
   the other municipalities have none (their budget is spread over the days).
@@ -780,6 +781,54 @@ def synth_budget(interventions: pd.DataFrame, rng: np.random.Generator) -> pd.Da
     return pd.DataFrame(rows)
 
 
+def _tenths(total: float, weights: np.ndarray) -> np.ndarray:
+    """``total`` (one decimal) split by ``weights`` into parts of one decimal that sum to it
+    exactly (largest remainders)."""
+    whole = int(round(total * 10))
+    raw = whole * weights / weights.sum()
+    parts = np.floor(raw).astype(int)
+    for i in np.argsort(-(raw - parts), kind="stable")[: whole - parts.sum()]:
+        parts[i] += 1
+    return parts / 10
+
+
+def split_budget(budget: pd.DataFrame, interventions: pd.DataFrame, code: int = AALBORG) -> pd.DataFrame:
+    """One municipality's budget split by district and provider (contract v1.3: seed 002's own
+    measures against bought ones, KORA's budget per district): each step's budgeted count is
+    shared out by the step's actual full-year volume per district and provider (``egen`` or
+    ``køb``), tilted a little per district so that districts deviate differently, at the step's
+    unit cost; the counts of a step still sum to its budget. No randomness, so every other table
+    keeps its bytes."""
+    frame = interventions.rename(columns={"_step": "step"})
+    frame = frame[frame["municipality"] == code].assign(
+        provider_type=lambda f: np.where(f["provider_type"] == "egen", "egen", "køb")
+    )
+    districts = sorted(frame["district"].dropna().unique())
+    tilt = {d: 1 + 0.06 * (i - (len(districts) - 1) / 2) for i, d in enumerate(districts)}
+    rows = []
+    for r in budget.itertuples(index=False):
+        if r.municipality != code:
+            rows.append(r._asdict())
+            continue
+        parts = [
+            (district, provider, float(v.loc[v["step"] == r.step, "actual_count"].sum()) * tilt[district])
+            for (district, provider), part in frame.groupby(["district", "provider_type"], sort=True)
+            for v in [full_year_volume(part, r.year)]
+        ]
+        parts = [p for p in parts if p[2] > 0]
+        if not parts:
+            rows.append(r._asdict())
+            continue
+        counts = _tenths(r.budget_count, np.array([w for _, _, w in parts]))
+        rows += [
+            {**r._asdict(), "district": district, "provider_type": provider, "budget_count": float(count)}
+            for (district, provider, _), count in zip(parts, counts)
+            if count > 0
+        ]
+    out = pd.DataFrame(rows)
+    return out[["municipality", "year", "step", "district", "provider_type", "budget_count", "budget_unit_cost"]]
+
+
 #: Aalborg's synthetic budget profile: January and December a little heavier than the other
 #: ten months (payments for the previous year early, catching up late: seeds/002,
 #: "forskydninger i betalingsflowet"); the twelve shares sum to 1 exactly.
@@ -1030,7 +1079,9 @@ def generate(out_dir: str | Path, seed: int = 2016) -> Path:
     events = synth_deadlines(events, np.random.default_rng([seed, DEADLINE_STREAM]))
     _dates_as_text(events, ["event_date"]).to_csv(out / "case_events.csv", index=False, lineterminator="\n")
     figures.to_csv(out / "municipality_figures.csv", index=False, lineterminator="\n")
-    budget.to_csv(out / "budget_assumptions.csv", index=False, lineterminator="\n")
+    split_budget(budget, interventions.assign(municipality=code_of)).to_csv(
+        out / "budget_assumptions.csv", index=False, lineterminator="\n"
+    )
     synth_budget_profile(budget).to_csv(out / "budget_profile.csv", index=False, lineterminator="\n")
     targets.to_csv(out / "targets.csv", index=False, lineterminator="\n")
     _dates_as_text(waiting, ["referral_date", "start_date"]).to_csv(

@@ -43,8 +43,9 @@ start_before   række    waiting_list: start_date is before referral_date
 price_107      række    a §107 registration without daily_price
 hours_85       række    a §85 registration without hours_individual
 duplicate      række    the same case and registration number twice (adults), the same child,
-                       date and indicator (child_outcomes), district and year, or year, step
-                       and month (budget_profile)
+                       date and indicator (child_outcomes), district and year, year, step
+                       and month (budget_profile), or year, step, district and provider
+                       (budget_assumptions)
 profile        række    budget_profile: a year's profile (per step) lacks a month or its shares
                        do not sum to 1; all its rows are rejected (the step's budget then
                        follows the profile for all steps, or the year's days)
@@ -125,7 +126,8 @@ RULES = {
     "price_107": "en §107-registrering uden dagspris",
     "hours_85": "en §85-registrering uden timer",
     "duplicate": "samme sag og registreringsnummer, samme barn, dato og indikator, samme distrikt og år, "
-    "eller samme år, trin og måned i budgetprofilen to gange",
+    "samme år, trin og måned i budgetprofilen, eller samme år, trin, distrikt og leverandør i "
+    "budgetforudsætningerne to gange",
     "profile": "budgetprofilen: et års profil (for et trin eller alle) mangler en måned, eller dens andele "
     "summerer ikke til 1; alle dens rækker afvises, og budgettet følger profilen for alle trin eller dagene",
     "pattern": "measure_steps.csv: mønsteret er ikke et gyldigt regulært udtryk",
@@ -490,6 +492,21 @@ def _row_rules(out, table, rows, issues):
         flag(dup, "year", "duplicate", "samme distrikt og år optræder flere gange", "ét tal pr. distrikt og år")
     if table.name == "budget_profile":
         _profile_rules(out, rows, issues, flag)
+    if table.name == "budget_assumptions":
+        # two budgets for the same step, district and provider: summing them or choosing one
+        # would be a guess, so the second is rejected with the reason
+        # rows already rejected for their own reason take no part (as in budget_profile)
+        keys = [c for c in ("municipality", "year", "step", "district", "provider_type") if c in out]
+        rejected = set(issues.frame()["row"].dropna().astype(int))
+        candidates = out[~rows.isin(rejected).to_numpy()]
+        dup = candidates.duplicated(keys, keep="first").reindex(out.index, fill_value=False)
+        flag(
+            dup,
+            "step",
+            "duplicate",
+            "samme år, trin, distrikt og leverandør optræder flere gange i budgetforudsætningerne",
+            "én budgetrække pr. år, trin, distrikt og leverandør",
+        )
     if table.name == "adult_registrations":
         flag(
             (out["service"] == "§107") & out["daily_price"].isna(),

@@ -85,9 +85,48 @@ def cmd_synth(args) -> int:
     return 0
 
 
+def _dask_missing(command: str, scheduler) -> bool:
+    """Whether ``--scheduler`` was given without Dask installed (said on stderr)."""
+    if scheduler and importlib.util.find_spec("distributed") is None:
+        print(
+            f"reportbook {command}: --scheduler kræver Dask: installér med `pip install 'reportbook[dask]'`.",
+            file=sys.stderr,
+        )
+        return True
+    return False
+
+
+def _execute_runs(command: str, runs, data: Path, out: Path, args, settings, *, force=False, resume="") -> int:
+    """Run ``runs`` (the one run block of ``reportbook run`` and ``reportbook release``): 0 when
+    every run succeeded, else the exit code, with the reason on stderr in Danish: a locked or
+    missing folder, an interruption (how many runs finished; ``resume`` says what to do next)
+    or each failed run."""
+    from .runner import DEFAULT_ENGINE, Interrupted, RunLocked, run_matrix
+
+    try:
+        failures = run_matrix(
+            runs, data, out, jobs=args.jobs, force=force, warm=getattr(args, "warm", False),
+            scheduler=args.scheduler, engine=args.engine or DEFAULT_ENGINE, settings=settings,
+        )  # fmt: skip
+    except (RunLocked, FileNotFoundError) as err:
+        print(f"reportbook {command}: {err}", file=sys.stderr)
+        return 1
+    except Interrupted as stop:
+        what = "Ctrl-C" if stop.signum == signal.SIGINT else f"signal {stop.signum}"
+        print(
+            f"reportbook {command}: afbrudt ({what}); {stop.finished} af {stop.total} kørsler blev færdige, "
+            f"ingen halve filer er efterladt. {resume}",
+            file=sys.stderr,
+        )
+        return 128 + stop.signum
+    for run, error in failures:
+        print(f"FEJL i {run}: {error}", file=sys.stderr)
+    return 1 if failures else 0
+
+
 def cmd_run(args) -> int:
     from ..publishing.formats import plural_da
-    from .runner import DEFAULT_ENGINE, Interrupted, RunLocked, build_matrix, load_config, run_matrix
+    from .runner import build_matrix, load_config
 
     config = load_config(args.config)
     runs = build_matrix(
@@ -96,40 +135,13 @@ def cmd_run(args) -> int:
         args.period or config["periods"],
     )
     data, out = args.data or config["data"], args.out or config["out"]
-    if args.scheduler and importlib.util.find_spec("distributed") is None:
-        print(
-            "reportbook run: --scheduler kræver Dask: installér med `pip install 'reportbook[dask]'`.", file=sys.stderr
-        )
+    if _dask_missing("run", args.scheduler):
         return 2
     print(f"{plural_da(len(runs), 'kørsel', 'kørsler')} → {out}")
-    try:
-        failures = run_matrix(
-            runs,
-            Path(data),
-            Path(out),
-            jobs=args.jobs,
-            force=args.force,
-            warm=args.warm,
-            scheduler=args.scheduler,
-            engine=args.engine or DEFAULT_ENGINE,
-            settings=config["settings"],
-        )
-    except RunLocked as err:
-        print(f"reportbook run: {err}", file=sys.stderr)
-        return 1
-    except Interrupted as stop:
-        what = "Ctrl-C" if stop.signum == signal.SIGINT else f"signal {stop.signum}"
-        print(
-            f"reportbook run: afbrudt ({what}); {stop.finished} af {stop.total} kørsler blev færdige, "
-            "ingen halve filer er efterladt. Kør igen for at fortsætte.",
-            file=sys.stderr,
-        )
-        return 128 + stop.signum
-    if failures:
-        for run, error in failures:
-            print(f"FEJL i {run}: {error}", file=sys.stderr)
-        return 1
-    return 0
+    return _execute_runs(
+        "run", runs, Path(data), Path(out), args, config["settings"], force=args.force,
+        resume="Kør igen for at fortsætte.",
+    )  # fmt: skip
 
 
 def cmd_release(args) -> int:
@@ -139,7 +151,7 @@ def cmd_release(args) -> int:
     from ..publishing import releases
     from ..publishing.audit import audit
     from ..publishing.formats import num_da, plural_da
-    from .runner import DEFAULT_ENGINE, Interrupted, RunLocked, build_matrix, load_config, run_matrix
+    from .runner import build_matrix, load_config
 
     config = load_config(args.config)
     try:
@@ -151,11 +163,7 @@ def cmd_release(args) -> int:
     except ValueError as err:
         print(f"reportbook release: {err}", file=sys.stderr)
         return 2
-    if args.scheduler and importlib.util.find_spec("distributed") is None:
-        print(
-            "reportbook release: --scheduler kræver Dask: installér med `pip install 'reportbook[dask]'`.",
-            file=sys.stderr,
-        )
+    if _dask_missing("release", args.scheduler):
         return 2
     month = "{}-{:02d}".format(*releases.parse_month(args.month))
     data, out = Path(args.data or config["data"]), Path(args.out or config["out"])
@@ -177,21 +185,11 @@ def cmd_release(args) -> int:
         return 1
     print(f"Udgivelsen for {releases.month_name(month)}: {plural_da(len(runs), 'kørsel', 'kørsler')} → {out}")
     clock = time.perf_counter()
-    try:
-        failures = run_matrix(
-            runs, data, out, jobs=args.jobs, scheduler=args.scheduler,
-            engine=args.engine or DEFAULT_ENGINE, settings=config["settings"],
-        )  # fmt: skip
-    except (RunLocked, FileNotFoundError) as err:
-        print(f"reportbook release: {err}", file=sys.stderr)
-        return 1
-    except Interrupted as stop:
-        print(f"reportbook release: afbrudt (signal {stop.signum}); udgivelsen er ikke registreret.", file=sys.stderr)
-        return 128 + stop.signum
-    if failures:
-        for run, error in failures:
-            print(f"FEJL i {run}: {error}", file=sys.stderr)
-        return 1
+    failed = _execute_runs(
+        "release", runs, data, out, args, config["settings"], resume="Udgivelsen er ikke registreret."
+    )
+    if failed:
+        return failed
     ran, clock = time.perf_counter() - clock, time.perf_counter()
     report = audit(out, jobs=args.jobs)
     audited = time.perf_counter() - clock

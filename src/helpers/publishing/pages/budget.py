@@ -15,10 +15,14 @@ import pandas as pd
 
 from ...analyses.budget import (
     GROUP_TOTAL,
+    NOT_STATED,
     STAIRCASE_PARTS,
     deviation_pct,
     direction_da,
     group_budgets,
+    part_budgets,
+    part_of,
+    split_by,
     volume_price_split,
     with_total,
 )
@@ -150,23 +154,67 @@ DEVIATION_FORMATS = {
 }
 
 
-def _deviation_rows(name: str, interventions: pd.DataFrame, assumptions: pd.DataFrame, years, period_end, parts):
-    """The rows of a table of budget against spending per year and part of the staircase
-    (``parts``: names of :data:`STAIRCASE_PARTS` and/or ``GROUP_TOTAL``), with the cells and
-    statistics they rest on and the concepts of the period's last year in all: the one
-    computation behind ``budget_summary`` (all only) and ``budget_by_group``. The spending of
-    a part is the sum of its interventions' amounts in the year (the same measure as the
-    variance table's steps), so a part, its steps and the total are protected as one."""
-    years = [int(y) for y in years]
-    rows, cells, stats, concepts = [], [], [], []
+def staircase_parts(interventions: pd.DataFrame, assumptions: pd.DataFrame, parts):
+    """The parts of ``budget_summary`` / ``budget_by_group`` for :func:`_deviation_rows`: for a
+    year, each of ``parts`` (names of :data:`STAIRCASE_PARTS` and/or ``GROUP_TOTAL``) with its
+    interventions (a mask) and its budget (:func:`group_budgets`)."""
     steps = interventions["step"].astype(int).to_numpy() if len(interventions) else np.array([], dtype=int)
+
+    def of_year(year):
+        budgets = group_budgets(assumptions, year)
+        return [
+            (
+                group,
+                np.ones(len(interventions), bool) if group == GROUP_TOTAL else np.isin(steps, STAIRCASE_PARTS[group]),
+                budgets[group],
+            )
+            for group in parts
+        ]
+
+    return of_year
+
+
+def split_parts(interventions: pd.DataFrame, assumptions: pd.DataFrame, by: str):
+    """The parts of ``budget_by_district`` / ``budget_by_provider`` for :func:`_deviation_rows`:
+    for a year, each district (or provider group) that has a budget or spending, its
+    interventions and its budget (:func:`part_budgets`; NaN for a part without a budget row,
+    among them the interventions that do not state it), then «I alt» (:func:`year_budget`
+    through :func:`group_budgets`). The parts of a year sum to its total."""
+    column = interventions[by] if by in interventions else pd.Series(pd.NA, index=interventions.index, dtype=object)
+    part = part_of(column, by).to_numpy()
+    stated = bool((part != NOT_STATED[by]).any())
+
+    def of_year(year):
+        budgets = part_budgets(assumptions, year, by)
+        if budgets is None or (len(part) and not stated):
+            # no budget per part, or interventions that never say theirs: every part would
+            # show its whole budget unspent
+            return []
+        cost = cost_in(interventions, f"{year}-01-01", f"{year}-12-31").reindex(interventions.index, fill_value=0.0)
+        spent = set(part[cost.to_numpy() > 0])
+        names = sorted(set(budgets) | spent, key=lambda g: (g == NOT_STATED[by], g))
+        total = group_budgets(assumptions, year)[GROUP_TOTAL]
+        return [(g, part == g, budgets.get(g)) for g in names] + [
+            (GROUP_TOTAL, np.ones(len(interventions), bool), total)
+        ]
+
+    return of_year
+
+
+def _deviation_rows(name: str, interventions: pd.DataFrame, years, period_end, parts_of_year, concepts=True):
+    """The rows of a table of budget against spending per year and part (``parts_of_year``:
+    year -> [(part, mask of its interventions, budget or None)]), with the cells and
+    statistics they rest on and, when ``concepts``, the concepts of the period's last year in
+    all: the one computation behind ``budget_summary`` (all only), ``budget_by_group``,
+    ``budget_by_district`` and ``budget_by_provider``. The spending of a part is the sum of its
+    interventions' amounts in the year (the same measure as the variance table's steps), so a
+    part, its steps and the total are protected as one."""
+    years = [int(y) for y in years]
+    rows, cells, stats, concept_cells = [], [], [], []
     last = pd.Timestamp(period_end).year
     for year in years:
         cost = cost_in(interventions, f"{year}-01-01", f"{year}-12-31").reindex(interventions.index, fill_value=0.0)
-        budgets = group_budgets(assumptions, year)
-        for group in parts:
-            budget = budgets[group]
-            part = np.ones(len(interventions), bool) if group == GROUP_TOTAL else np.isin(steps, STAIRCASE_PARTS[group])
+        for group, part, budget in parts_of_year(year):
             spending = float(cost[part].sum())
             deviation = deviation_pct(budget, spending)
             i = len(rows)
@@ -189,15 +237,15 @@ def _deviation_rows(name: str, interventions: pd.DataFrame, assumptions: pd.Data
             stats += [
                 Statistic(name, i, c, ((name, i, "spending"),), children) for c in ("deviation_pct", "precision_pct")
             ]
-            if year == last and group == GROUP_TOTAL:
-                concepts += [
+            if concepts and year == last and group == GROUP_TOTAL:
+                concept_cells += [
                     ("budget_year", TOTAL, i, "budget"),
                     ("spending_committed_year", TOTAL, i, "spending"),
                     ("budget_deviation_pct", TOTAL, i, "deviation_pct"),
                     ("budget_precision_pct", TOTAL, i, "precision_pct"),
                 ]
     table = pd.DataFrame(rows, columns=["year", "group", "budget", "spending", "deviation_pct", "precision_pct"])
-    return table, cells, stats, concepts
+    return table, cells, stats, concept_cells
 
 
 def summary_spec(interventions: pd.DataFrame, assumptions: pd.DataFrame, years, period_end) -> TableSpec:
@@ -206,7 +254,8 @@ def summary_spec(interventions: pd.DataFrame, assumptions: pd.DataFrame, years, 
     deviation and precision in % as VIVE measures them (positive = mindreforbrug): the
     «I alt» rows of ``budget_by_group``, the same cells."""
     name = "budget_summary"
-    table, cells, stats, concepts = _deviation_rows(name, interventions, assumptions, years, period_end, [GROUP_TOTAL])
+    parts = staircase_parts(interventions, assumptions, [GROUP_TOTAL])
+    table, cells, stats, concepts = _deviation_rows(name, interventions, years, period_end, parts)
     return TableSpec(
         name,
         table.drop(columns="group"),
@@ -233,9 +282,8 @@ def group_spec(interventions: pd.DataFrame, assumptions: pd.DataFrame, years, pe
     precision with VIVE's sign (:func:`_deviation_rows`). A part's budget is that of its
     steps' rows; rows given per measure group count in the total only."""
     name = "budget_by_group"
-    table, cells, stats, concepts = _deviation_rows(
-        name, interventions, assumptions, years, period_end, [*STAIRCASE_PARTS, GROUP_TOTAL]
-    )
+    parts = staircase_parts(interventions, assumptions, [*STAIRCASE_PARTS, GROUP_TOTAL])
+    table, cells, stats, concepts = _deviation_rows(name, interventions, years, period_end, parts)
     return TableSpec(
         name,
         table,
@@ -255,6 +303,115 @@ def group_spec(interventions: pd.DataFrame, assumptions: pd.DataFrame, years, pe
     )
 
 
+#: The budget's two optional splits (contract v1.3): table, the column of ``budget_assumptions``
+#: and ``interventions`` it follows, the part's label, the caption, the source, and the concepts
+#: of the period's last year per part.
+SPLITS = {
+    "district": (
+        "budget_by_district",
+        "Distrikt",
+        "Budget og forbrug pr. distrikt pr. år",
+        "KORA's analyse for Aalborg Kommune følger budgettet pr. distrikt; et distrikts budget er "
+        "budgetforudsætningerne med dets navn i kolonnen district.",
+        ("budget_year_by_district", "spending_committed_by_district"),
+    ),
+    "provider_type": (
+        "budget_by_provider",
+        "Leverandør",
+        "Egne foranstaltninger og køb hver mod sit budget pr. år",
+        "Socialstyrelsens nøgletal (seed 002): egne foranstaltninger og køb af foranstaltninger hos andre "
+        "kommuner, regioner og private leverandører, hver holdt op imod sit budget. Køb er leverandørtyperne "
+        "privat, anden kommune og region.",
+        ("budget_year_by_provider", "spending_committed_by_provider"),
+    ),
+}
+
+
+def split_spec(interventions: pd.DataFrame, assumptions: pd.DataFrame, years, period_end, by: str):
+    """``budget_by_district`` / ``budget_by_provider``: per year each district (or own measures
+    against bought ones) against its own budget, and in all, as ``budget_by_group``. None when
+    no year of the period has a budget split that way in every row (the page says so)."""
+    name, label, caption, source, (budget_concept, spending_concept) = SPLITS[by]
+    parts = split_parts(interventions, assumptions, by)
+    table, cells, stats, _ = _deviation_rows(name, interventions, years, period_end, parts, concepts=False)
+    if table.empty:
+        return None
+    last = pd.Timestamp(period_end).year
+    concepts = [
+        (concept, group, i, column)
+        for i, (year, group) in enumerate(zip(table["year"], table["group"]))
+        if year == last and group != GROUP_TOTAL
+        for concept, column in ((budget_concept, "budget"), (spending_concept, "spending"))
+        if not (column == "budget" and pd.isna(table.at[i, "budget"]))
+    ]
+    return TableSpec(
+        name,
+        table,
+        cells,
+        stats,
+        priority=5,
+        caption=caption,
+        spanners=DEVIATION_SPANNERS,
+        labels={**DEVIATION_LABELS, "group": label},
+        formats=DEVIATION_FORMATS,
+        source=source,
+        concepts=concepts,
+    )
+
+
+def missing_splits_da(report) -> list[str]:
+    """Danish notes on the budget splits: which column of ``budget_assumptions`` would give a
+    split the budget does not have, the period's years left out (a budget row without the part),
+    interventions that do not state theirs, and districts with a budget and no interventions
+    (a name spelt otherwise than in ``interventions``)."""
+    assumptions = report.rows("budget_assumptions")
+    interventions = known_at(report.rows("interventions"), report.period_end)
+    notes = []
+    for by, (what, one, each) in {
+        "district": ("distrikter", "distrikt", "de enkelte distrikter"),
+        "provider_type": ("egne foranstaltninger og køb", "leverandør", "egne foranstaltninger eller køb"),
+    }.items():
+        if not split_by(assumptions, by):
+            notes.append(
+                f"Budgetforudsætningerne er ikke fordelt på {what} (kolonnen {by} i budget_assumptions), "
+                f"så forbruget kan ikke holdes op mod et budget for hver af dem."
+            )
+            continue
+        column = interventions[by] if by in interventions else pd.Series(pd.NA, index=interventions.index)
+        parts = part_of(column, by)
+        if len(parts) and (parts == NOT_STATED[by]).all():
+            notes.append(
+                f"Budgettet er fordelt på {what}, men indsatserne oplyser ikke deres {one} (kolonnen {by} i "
+                f"interventions), så forbruget kan ikke fordeles."
+            )
+            continue
+        years = budget_years(report)
+        unsplit = [y for y in years if part_budgets(assumptions, y, by) is None]
+        if unsplit:
+            notes.append(
+                f"Budgetforudsætningerne for {years_da(unsplit)} er ikke fordelt på {what} i alle rækker; en "
+                f"række uden {one} kan høre til dem alle. Derfor er {'året' if len(unsplit) == 1 else 'de år'} "
+                f"ikke med i fordelingen."
+            )
+        if (parts == NOT_STATED[by]).any() and len(unsplit) < len(years):
+            notes.append(
+                f"Indsatser uden oplyst {one} står i rækken «{NOT_STATED[by]}» uden budget. Deres forbrug "
+                f"indgår kun i «I alt», ikke i afvigelsen for {each}."
+            )
+        if by == "district":
+            budgeted = {
+                name for y in years for name in (part_budgets(assumptions, y, by) or {}) if name != NOT_STATED[by]
+            }
+            unknown = sorted(budgeted - set(parts))
+            if unknown:
+                names = ", ".join(f"«{d}»" for d in unknown)
+                notes.append(
+                    f"{'Distriktet' if len(unknown) == 1 else 'Distrikterne'} {names} har et budget, men ingen "
+                    f"indsatser i data; står navnet stavet som i interventions?"
+                )
+    return notes
+
+
 def specs(report) -> list[TableSpec]:
     years = budget_years(report)
     if not years:
@@ -265,6 +422,12 @@ def specs(report) -> list[TableSpec]:
         variance_spec(interventions, assumptions, years),
         summary_spec(interventions, assumptions, years, report.period_end),
         group_spec(interventions, assumptions, years, report.period_end),
+        *[
+            spec
+            for by in SPLITS
+            if split_by(assumptions, by)
+            and (spec := split_spec(interventions, assumptions, years, report.period_end, by)) is not None
+        ],
     ]
 
 
