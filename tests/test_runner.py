@@ -137,6 +137,13 @@ def test_a_missing_data_directory_is_refused_before_any_run(project_copy, tmp_pa
         env={"REPORTBOOK_HOME": str(project_copy)},
     )
     assert result.returncode == 2 and "findes ikke" in result.stderr and "Traceback" not in result.stderr
+    # the same for a release (one run block for both commands), and nothing is recorded
+    result = reportbook(
+        "release", "2016-01", "--data", tmp_path / "missing", "--out", tmp_path / "out", "--municipality", "851",
+        "--notebook", "trends", "--no-build", "--jobs", "1", env={"REPORTBOOK_HOME": str(project_copy)},
+    )  # fmt: skip
+    assert result.returncode == 2 and "findes ikke" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "out" / "releases.json").exists()
 
 
 def test_a_failing_notebook_fails_the_run_and_names_it(project_copy, tmp_path):

@@ -98,9 +98,9 @@ def _dask_missing(command: str, scheduler) -> bool:
 
 def _execute_runs(command: str, runs, data: Path, out: Path, args, settings, *, force=False, resume="") -> int:
     """Run ``runs`` (the one run block of ``reportbook run`` and ``reportbook release``): 0 when
-    every run succeeded, else the exit code, with the reason on stderr in Danish: a locked or
-    missing folder, an interruption (how many runs finished; ``resume`` says what to do next)
-    or each failed run."""
+    every run succeeded, else the exit code, with the reason on stderr in Danish: a locked
+    folder, an interruption (how many runs finished; ``resume`` says what to do next) or each
+    failed run. A missing data folder is a usage error (exit 2), said by :func:`main`."""
     from .runner import DEFAULT_ENGINE, Interrupted, RunLocked, run_matrix
 
     try:
@@ -108,7 +108,7 @@ def _execute_runs(command: str, runs, data: Path, out: Path, args, settings, *, 
             runs, data, out, jobs=args.jobs, force=force, warm=getattr(args, "warm", False),
             scheduler=args.scheduler, engine=args.engine or DEFAULT_ENGINE, settings=settings,
         )  # fmt: skip
-    except (RunLocked, FileNotFoundError) as err:
+    except RunLocked as err:
         print(f"reportbook {command}: {err}", file=sys.stderr)
         return 1
     except Interrupted as stop:
