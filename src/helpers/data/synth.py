@@ -805,6 +805,11 @@ def split_budget(budget: pd.DataFrame, interventions: pd.DataFrame, code: int = 
     )
     districts = sorted(frame["district"].dropna().unique())
     tilt = {d: 1 + 0.06 * (i - (len(districts) - 1) / 2) for i, d in enumerate(districts)}
+    groups = list(frame.groupby(["district", "provider_type"], sort=True))
+    volumes = {  # each year's full-year volume per district and provider, computed once
+        year: [(key, full_year_volume(part, year)) for key, part in groups]
+        for year in sorted(set(budget.loc[budget["municipality"] == code, "year"]))
+    }
     rows = []
     for r in budget.itertuples(index=False):
         if r.municipality != code:
@@ -812,8 +817,7 @@ def split_budget(budget: pd.DataFrame, interventions: pd.DataFrame, code: int = 
             continue
         parts = [
             (district, provider, float(v.loc[v["step"] == r.step, "actual_count"].sum()) * tilt[district])
-            for (district, provider), part in frame.groupby(["district", "provider_type"], sort=True)
-            for v in [full_year_volume(part, r.year)]
+            for (district, provider), v in volumes[r.year]
         ]
         parts = [p for p in parts if p[2] > 0]
         if not parts:

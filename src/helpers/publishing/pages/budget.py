@@ -160,7 +160,7 @@ def staircase_parts(interventions: pd.DataFrame, assumptions: pd.DataFrame, part
     interventions (a mask) and its budget (:func:`group_budgets`)."""
     steps = interventions["step"].astype(int).to_numpy() if len(interventions) else np.array([], dtype=int)
 
-    def of_year(year):
+    def of_year(year, _cost):
         budgets = group_budgets(assumptions, year)
         return [
             (
@@ -174,23 +174,28 @@ def staircase_parts(interventions: pd.DataFrame, assumptions: pd.DataFrame, part
     return of_year
 
 
+def intervention_parts(interventions: pd.DataFrame, by: str) -> pd.Series:
+    """Each intervention's district or provider group (:func:`part_of`); all :data:`NOT_STATED`
+    when ``interventions`` has no such column."""
+    column = interventions[by] if by in interventions else pd.Series(pd.NA, index=interventions.index, dtype=object)
+    return part_of(column, by)
+
+
 def split_parts(interventions: pd.DataFrame, assumptions: pd.DataFrame, by: str):
     """The parts of ``budget_by_district`` / ``budget_by_provider`` for :func:`_deviation_rows`:
     for a year, each district (or provider group) that has a budget or spending, its
     interventions and its budget (:func:`part_budgets`; NaN for a part without a budget row,
     among them the interventions that do not state it), then «I alt» (:func:`year_budget`
     through :func:`group_budgets`). The parts of a year sum to its total."""
-    column = interventions[by] if by in interventions else pd.Series(pd.NA, index=interventions.index, dtype=object)
-    part = part_of(column, by).to_numpy()
+    part = intervention_parts(interventions, by).to_numpy()
     stated = bool((part != NOT_STATED[by]).any())
 
-    def of_year(year):
+    def of_year(year, cost):
         budgets = part_budgets(assumptions, year, by)
         if budgets is None or (len(part) and not stated):
             # no budget per part, or interventions that never say theirs: every part would
             # show its whole budget unspent
             return []
-        cost = cost_in(interventions, f"{year}-01-01", f"{year}-12-31").reindex(interventions.index, fill_value=0.0)
         spent = set(part[cost.to_numpy() > 0])
         names = sorted(set(budgets) | spent, key=lambda g: (g == NOT_STATED[by], g))
         total = group_budgets(assumptions, year)[GROUP_TOTAL]
@@ -203,7 +208,8 @@ def split_parts(interventions: pd.DataFrame, assumptions: pd.DataFrame, by: str)
 
 def _deviation_rows(name: str, interventions: pd.DataFrame, years, period_end, parts_of_year, concepts=True):
     """The rows of a table of budget against spending per year and part (``parts_of_year``:
-    year -> [(part, mask of its interventions, budget or None)]), with the cells and
+    (year, the interventions' cost in the year) -> [(part, mask of its interventions, budget
+    or None)]), with the cells and
     statistics they rest on and, when ``concepts``, the concepts of the period's last year in
     all: the one computation behind ``budget_summary`` (all only), ``budget_by_group``,
     ``budget_by_district`` and ``budget_by_provider``. The spending of a part is the sum of its
@@ -214,7 +220,8 @@ def _deviation_rows(name: str, interventions: pd.DataFrame, years, period_end, p
     last = pd.Timestamp(period_end).year
     for year in years:
         cost = cost_in(interventions, f"{year}-01-01", f"{year}-12-31").reindex(interventions.index, fill_value=0.0)
-        for group, part, budget in parts_of_year(year):
+        measure = cost_measure(f"{year}-01-01", f"{year}-12-31")
+        for group, part, budget in parts_of_year(year, cost):
             spending = float(cost[part].sum())
             deviation = deviation_pct(budget, spending)
             i = len(rows)
@@ -230,7 +237,6 @@ def _deviation_rows(name: str, interventions: pd.DataFrame, years, period_end, p
             )
             paying = part & (cost.to_numpy() > 0)
             children = interventions.loc[paying, "person_id"].nunique()
-            measure = cost_measure(f"{year}-01-01", f"{year}-12-31")
             cells.append(
                 Cell(name, i, "spending", "intervention", paying_ids(cost[part]), spending, measure, base_n=children)
             )
@@ -248,6 +254,25 @@ def _deviation_rows(name: str, interventions: pd.DataFrame, years, period_end, p
     return table, cells, stats, concept_cells
 
 
+def _deviation_spec(name, table, cells, stats, concepts, *, priority, caption, source, group_label=None) -> TableSpec:
+    """A table of budget against spending per year (and part, under ``group_label``; without
+    one the ``group`` column is dropped) as every deviation table shows it."""
+    labels = DEVIATION_LABELS if group_label is None else {**DEVIATION_LABELS, "group": group_label}
+    return TableSpec(
+        name,
+        table.drop(columns="group") if group_label is None else table,
+        cells,
+        stats,
+        priority=priority,
+        caption=caption,
+        spanners=DEVIATION_SPANNERS,
+        labels=labels,
+        formats=DEVIATION_FORMATS,
+        source=source,
+        concepts=concepts,
+    )
+
+
 def summary_spec(interventions: pd.DataFrame, assumptions: pd.DataFrame, years, period_end) -> TableSpec:
     """``budget_summary``: per year the budget, the spending (for the period's last year:
     spending + the measures granted by its end, to their recorded ends), and the budget
@@ -255,22 +280,15 @@ def summary_spec(interventions: pd.DataFrame, assumptions: pd.DataFrame, years, 
     «I alt» rows of ``budget_by_group``, the same cells."""
     name = "budget_summary"
     parts = staircase_parts(interventions, assumptions, [GROUP_TOTAL])
-    table, cells, stats, concepts = _deviation_rows(name, interventions, years, period_end, parts)
-    return TableSpec(
+    return _deviation_spec(
         name,
-        table.drop(columns="group"),
-        cells,
-        stats,
+        *_deviation_rows(name, interventions, years, period_end, parts),
         priority=6,
         caption="Budgetafvigelse og budgetpræcision pr. år",
-        spanners=DEVIATION_SPANNERS,
-        labels=DEVIATION_LABELS,
-        formats=DEVIATION_FORMATS,
         source=(
             "Budgetafvigelse som VIVE opgør den: (budget − forbrug) / budget; positiv = mindreforbrug, "
             "negativ = merforbrug. Budgetpræcision: afvigelsen uanset retning."
         ),
-        concepts=concepts,
     )
 
 
@@ -283,23 +301,17 @@ def group_spec(interventions: pd.DataFrame, assumptions: pd.DataFrame, years, pe
     steps' rows; rows given per measure group count in the total only."""
     name = "budget_by_group"
     parts = staircase_parts(interventions, assumptions, [*STAIRCASE_PARTS, GROUP_TOTAL])
-    table, cells, stats, concepts = _deviation_rows(name, interventions, years, period_end, parts)
-    return TableSpec(
+    return _deviation_spec(
         name,
-        table,
-        cells,
-        stats,
+        *_deviation_rows(name, interventions, years, period_end, parts),
         priority=5,
         caption="Forebyggende indsatser og anbringelser hver mod sit budget pr. år",
-        spanners=DEVIATION_SPANNERS,
-        labels={**DEVIATION_LABELS, "group": "Område"},
-        formats=DEVIATION_FORMATS,
+        group_label="Område",
         source=(
             "Socialstyrelsens nøgletal (seed 002): samlet forbrug på anbringelsesområdet og det forebyggende "
             "område hver mod sit budget. Et områdes budget er budgetforudsætningerne for dets trin; "
             "budgetrækker pr. indsatsgruppe indgår kun i «I alt»."
         ),
-        concepts=concepts,
     )
 
 
@@ -344,18 +356,8 @@ def split_spec(interventions: pd.DataFrame, assumptions: pd.DataFrame, years, pe
         for concept, column in ((budget_concept, "budget"), (spending_concept, "spending"))
         if not (column == "budget" and pd.isna(table.at[i, "budget"]))
     ]
-    return TableSpec(
-        name,
-        table,
-        cells,
-        stats,
-        priority=5,
-        caption=caption,
-        spanners=DEVIATION_SPANNERS,
-        labels={**DEVIATION_LABELS, "group": label},
-        formats=DEVIATION_FORMATS,
-        source=source,
-        concepts=concepts,
+    return _deviation_spec(
+        name, table, cells, stats, concepts, priority=5, caption=caption, source=source, group_label=label
     )
 
 
@@ -377,8 +379,7 @@ def missing_splits_da(report) -> list[str]:
                 f"så forbruget kan ikke holdes op mod et budget for hver af dem."
             )
             continue
-        column = interventions[by] if by in interventions else pd.Series(pd.NA, index=interventions.index)
-        parts = part_of(column, by)
+        parts = intervention_parts(interventions, by)
         if len(parts) and (parts == NOT_STATED[by]).all():
             notes.append(
                 f"Budgettet er fordelt på {what}, men indsatserne oplyser ikke deres {one} (kolonnen {by} i "
@@ -386,7 +387,8 @@ def missing_splits_da(report) -> list[str]:
             )
             continue
         years = budget_years(report)
-        unsplit = [y for y in years if part_budgets(assumptions, y, by) is None]
+        budgets = {y: part_budgets(assumptions, y, by) for y in years}
+        unsplit = [y for y, of_year in budgets.items() if of_year is None]
         if unsplit:
             notes.append(
                 f"Budgetforudsætningerne for {years_da(unsplit)} er ikke fordelt på {what} i alle rækker; en "
@@ -399,10 +401,8 @@ def missing_splits_da(report) -> list[str]:
                 f"indgår kun i «I alt», ikke i afvigelsen for {each}."
             )
         if by == "district":
-            budgeted = {
-                name for y in years for name in (part_budgets(assumptions, y, by) or {}) if name != NOT_STATED[by]
-            }
-            unknown = sorted(budgeted - set(parts))
+            # a year's split names only stated parts (part_budgets: else no split)
+            unknown = sorted({name for of_year in budgets.values() for name in of_year or {}} - set(parts))
             if unknown:
                 names = ", ".join(f"«{d}»" for d in unknown)
                 notes.append(
