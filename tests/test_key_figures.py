@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from helpers.analyses import key_figures as kf
+from helpers.publishing.disclosure import TableSpec
 from helpers.publishing.pages import key_figures as kf_page
 from helpers.publishing.tables import publish
 
@@ -368,14 +369,90 @@ def test_new_placements_spec_declares_its_children_and_says_what_is_withheld(tmp
     assert spec.name == "new_placements" and len(spec.cells) == len(spec.frame)
     total = spec.frame.index[(spec.frame[["step", "target_group", "age_group"]] == "I alt").all(axis=1)][0]
     assert sorted(spec.cells[total].members) == ["A", "B", "D"]
+    # three children: every cross of two breakdowns has only cells of 1, so only the
+    # breakdowns one by one are rows (3 steps + 2 target groups + 2 age groups + 3 totals)
+    margins = (spec.frame[["step", "target_group", "age_group"]] == "I alt").sum(axis=1)
+    assert (margins >= 2).all() and len(spec.frame) == 4 + 3 + 3 - 2
     published = publish(dataclasses.replace(spec, public=True), tmp_path)  # the counts as they are
-    assert staircase_page.new_placements_da(published) == "3 børn blev anbragt på ny i perioden."
-    for row in range(len(spec.frame)):
-        if "I alt" not in spec.frame.iloc[row][["step", "target_group", "age_group"]].tolist():
-            published.status.loc[row, "children"] = "withheld"
-    text = staircase_page.new_placements_da(published)
-    assert "4 af de 4 celler i den fulde opdeling" in text and "rækkerne «I alt»" in text
+    assert staircase_page.new_placements_da(published) == (
+        "3 børn blev anbragt på ny i perioden. Opdelingerne trin × målgruppe, trin × alder, målgruppe × alder og "
+        "trin × målgruppe × alder vises ikke, fordi der er færre end 10 børn pr. celle i gennemsnit, og de fleste "
+        "celler derfor ville være for små til at vises; tabellen viser de grovere opdelinger."
+    )
     assert staircase_page.new_placements_spec(new_placement_data().iloc[6:7], "2016-02-01", "2016-08-01") is None
+
+
+def test_the_full_breakdown_is_said_when_most_of_it_is_withheld(tmp_path):
+    """The full cross is printed (no cross left out), but the protection withheld it."""
+    from helpers.publishing.pages import staircase as staircase_page
+
+    frame = pd.DataFrame(
+        [
+            ("5", "udsat", "6-11 år", 7),
+            ("5", "udsat", "I alt", 7),
+            ("5", "I alt", "6-11 år", 7),
+            ("5", "I alt", "I alt", 7),
+            ("I alt", "udsat", "6-11 år", 7),
+            ("I alt", "udsat", "I alt", 7),
+            ("I alt", "I alt", "6-11 år", 7),
+            ("I alt", "I alt", "I alt", 7),
+        ],
+        columns=["step", "target_group", "age_group", "children"],
+    )
+    published = publish(TableSpec("new_placements", frame, public=True), tmp_path)
+    assert staircase_page.new_placements_da(published) == "7 børn blev anbragt på ny i perioden."
+    published.status.loc[0, "children"] = "withheld"
+    text = staircase_page.new_placements_da(published)
+    assert "1 af de 1 celler i den fulde opdeling" in text and "rækkerne «I alt»" in text
+
+
+def crosses(rows: list[tuple]) -> pd.DataFrame:
+    """A tidy breakdown by ``a`` and ``b`` with both margins, from its inner cells."""
+    inner = pd.DataFrame(rows, columns=["a", "b", "children"])
+    out = [inner]
+    out.append(inner.groupby("a", as_index=False)["children"].sum().assign(b="I alt"))
+    out.append(inner.groupby("b", as_index=False)["children"].sum().assign(a="I alt"))
+    out.append(pd.DataFrame([("I alt", "I alt", inner["children"].sum())], columns=["a", "b", "children"]))
+    return pd.concat(out, ignore_index=True)[["a", "b", "children"]]
+
+
+def test_a_cross_is_shown_with_ten_children_per_cell_on_average():
+    """Issue #27/#29, by hand: a cross of 2 x 2 cells needs 40 children. The decision rests
+    on the total and the levels only, not on which cells are small; a breakdown with one
+    level adds nothing, and its cross stays."""
+    from helpers.publishing.pages.staircase import small_crosses, without_small_crosses
+
+    forty = crosses([("x", "p", 10), ("x", "q", 2), ("y", "p", 25), ("y", "q", 3)])
+    assert small_crosses(forty, ["a", "b"]) == [] and without_small_crosses(forty, ["a", "b"]).equals(forty)
+    even = crosses([("x", "p", 10), ("x", "q", 10), ("y", "p", 10), ("y", "q", 9)])  # 39: no small cell
+    assert small_crosses(even, ["a", "b"]) == [("a", "b")]
+    kept = without_small_crosses(even, ["a", "b"])
+    assert sorted(zip(kept["a"], kept["b"], kept["children"])) == sorted(
+        [("x", "I alt", 20), ("y", "I alt", 19), ("I alt", "p", 20), ("I alt", "q", 19), ("I alt", "I alt", 39)]
+    )
+    one_level = crosses([("x", "p", 1), ("y", "p", 2)])
+    assert without_small_crosses(one_level, ["a", "b"]).equals(one_level)
+
+
+def test_finer_crosses_go_first():
+    """Steps (4, 5, 6) x target groups (2) x ages (2) with 70 children: each cross of two has
+    6 or 4 cells (60 or 40 children needed) and stays; the full cross has 12 (120 needed)
+    and goes. With 50 children, step x target group and step x age (6 cells) go as well."""
+    from helpers.publishing.pages.staircase import small_crosses, without_small_crosses
+
+    def placed(n_per_cell):
+        cells = [(s, g, a) for s in ("4", "5", "6") for g in ("udsat", "handicap") for a in ("0-5 år", "6-11 år")]
+        rows = [(s, g, a, f"{s}{g}{a}{k}") for (s, g, a), n in zip(cells, n_per_cell) for k in range(n)]
+        return pd.DataFrame(rows, columns=["step", "target_group", "age_group", "person_id"])
+
+    by = ["step", "target_group", "age_group"]
+    seventy = kf.new_placements_by_group(placed([6] * 10 + [5, 5]))
+    assert small_crosses(seventy, by) == [("step", "target_group", "age_group")]
+    shown = without_small_crosses(seventy, by)
+    assert ((shown[by] != "I alt").sum(axis=1) <= 2).all()
+    assert len(shown) == len(seventy) - 12
+    fifty = kf.new_placements_by_group(placed([4] * 10 + [5, 5]))
+    assert small_crosses(fifty, by) == [("step", "target_group"), ("step", "age_group"), tuple(by)]
 
 
 def district_placement_data():

@@ -170,6 +170,7 @@ def test_municipality_differences_use_hc3_errors_with_t_intervals_computed_by_ha
 
 
 def test_cases_by_service_and_provider_type():
+    """KL's characteristics, for all municipalities together: worked out by hand."""
     units = pd.DataFrame(
         {
             "municipality": [151, 151, 151, 153],
@@ -177,10 +178,42 @@ def test_cases_by_service_and_provider_type():
             "provider_type": ["egen", "privat", None, "egen"],
         }
     )
-    table = prices.service_and_provider(units).set_index("municipality")
-    assert table.loc["151", ["cases", "§85", "§107", "egen", "privat", "uoplyst"]].tolist() == [3, 2, 1, 1, 1, 1]
-    assert table.loc["151", "share_85"] == pytest.approx(2 / 3)
-    assert table.loc["I alt", ["cases", "egen", "privat"]].tolist() == [4, 2, 1]
+    table = prices.service_and_provider(units)
+    assert list(table.columns) == ["characteristic", "category", "cases", "share"]
+    got = {(r.characteristic, r.category): (r.cases, r.share) for r in table.itertuples()}
+    assert got == {
+        ("ydelse", "§85"): (2, 0.5),
+        ("ydelse", "§107"): (2, 0.5),
+        ("leverandør", "egen"): (2, 0.5),
+        ("leverandør", "privat"): (1, 0.25),
+        ("leverandør", "anden kommune"): (0, 0.0),
+        ("leverandør", "region"): (0, 0.0),
+        ("leverandør", "uoplyst"): (1, 0.25),
+        ("I alt", "I alt"): (4, 1.0),
+    }
+    assert prices.service_and_provider(units.iloc[0:0]).empty
+
+
+def test_the_characteristics_table_counts_the_cases_it_names(tmp_path):
+    """Each row of ``service_and_provider`` is a cell over exactly the cases it counts, and the
+    page publishes no per-municipality provider split (in a half-year it is mostly 1-4)."""
+    units = pd.DataFrame(
+        {
+            "municipality": [151] * 6 + [153] * 6,
+            "service": ["§85"] * 7 + ["§107"] * 5,
+            "provider_type": ["egen"] * 5 + ["privat"] * 6 + [None],
+            "case_unit": [f"c{i}" for i in range(12)],
+        }
+    )
+    spec = prices_page.service_provider_spec(units)
+    members = {(spec.frame["category"].iloc[c.row]): sorted(c.members) for c in spec.cells}
+    assert members["§107"] == ["c10", "c11", "c7", "c8", "c9"]
+    assert members["privat"] == ["c10", "c5", "c6", "c7", "c8", "c9"]
+    assert members["uoplyst"] == ["c11"] and len(members["I alt"]) == 12
+    published = publish(spec, tmp_path)
+    uoplyst = spec.frame["category"].tolist().index("uoplyst")
+    assert published.value(uoplyst, "cases") is None and published.value(uoplyst, "share") is None
+    assert "municipality" not in spec.frame.columns
 
 
 def test_vum_change_first_to_second_and_second_to_third_apart():
@@ -334,6 +367,23 @@ def test_months_between_registrations_by_follow_up_number_as_kl_figure_3_8(tmp_p
     )
 
 
+def income_registrations(rows: list[tuple]) -> pd.DataFrame:
+    """§85 registrations of municipality 151 from (case, registration number, date, income basis)."""
+    regs = pd.DataFrame(rows, columns=["case_id", "registration_no", "registration_date", "income_basis"])
+    return regs.assign(
+        municipality=151,
+        person_id=regs["case_id"],
+        registration_date=pd.to_datetime(regs["registration_date"]),
+        service="§85",
+        hours_individual=10.0,
+        daily_price=None,
+        vum_score=2.0,
+        goal_type=None,
+        goal_set=None,
+        birth_date=pd.Timestamp("1980-01-01"),
+    )
+
+
 def test_income_basis_kept_from_the_first_to_the_second_registration_by_hand(tmp_path):
     """KL (seeds/003): most cases keep their income basis from the 1st to the 2nd registration.
     Cases 1-6 førtidspension at the 1st: five keep it, case 6 moves to fleksjob; case 7
@@ -352,20 +402,7 @@ def test_income_basis_kept_from_the_first_to_the_second_registration_by_hand(tmp
         rows.append((str(case), 1, "2015-01-10", first))
         rows.append((str(case), 2, "2016-01-10", second))
     rows.append(("9", 3, "2016-09-10", "løn"))
-    regs = pd.DataFrame(rows, columns=["case_id", "registration_no", "registration_date", "income_basis"])
-    regs = regs.assign(
-        municipality=151,
-        person_id=regs["case_id"],
-        registration_date=pd.to_datetime(regs["registration_date"]),
-        service="§85",
-        hours_individual=10.0,
-        daily_price=None,
-        vum_score=2.0,
-        goal_type=None,
-        goal_set=None,
-        birth_date=pd.Timestamp("1980-01-01"),
-    )
-    pairs = adults.follow_ups(regs)
+    pairs = adults.follow_ups(income_registrations(rows))
     table = prices.income_transition(pairs).set_index("income_basis")
     assert table.index.tolist() == ["førtidspension", "kontanthjælp ikke jobparat", "su", "I alt"]
     assert table.loc["førtidspension", ["follow_ups", "unchanged", "changed"]].tolist() == [6, 5, 1]
@@ -382,9 +419,34 @@ def test_income_basis_kept_from_the_first_to_the_second_registration_by_hand(tmp
     assert sorted(cells[("income_transition", row, "changed")].members) == ["151|6|2"]  # the registration
     published = publish(spec, tmp_path)
     assert published.value(row, "changed") is None  # one case: withheld
+    # those that kept their basis are not a column (beside the follow-ups they would give the
+    # changes back), and a share resting on a withheld count of changes is withheld with it
+    assert "unchanged" not in spec.frame.columns and "unchanged" not in published.data.columns
+    assert published.value(row, "share_unchanged") is None
     for i in range(len(spec.frame)):  # and nothing shown is a count of 1-4
-        for column in ("follow_ups", "unchanged", "changed"):
+        for column in ("follow_ups", "changed"):
             value = published.value(i, column)
             assert value is None or value == 0 or value >= 5, (i, column, value)
-    assert published.value(row, "follow_ups") is None or published.value(row, "unchanged") is None  # 6 - 5 = 1
     assert prices_page.income_transition_spec(pairs.iloc[0:0]) is None
+
+
+def test_few_that_kept_their_income_basis_are_not_given_away_by_the_share(tmp_path):
+    """Ten cases on førtidspension at the 1st registration, three keep it and seven move to
+    fleksjob; twenty on kontanthjælp keep theirs. The three are a count of 1-4: neither the
+    share (3/10) nor follow-ups minus changes (10 - 7) may show it."""
+    from helpers.analyses import adults
+
+    rows = []
+    moves = [("førtidspension", "førtidspension")] * 3 + [("førtidspension", "fleksjob")] * 7
+    moves += [("kontanthjælp ikke jobparat", "kontanthjælp ikke jobparat")] * 20
+    for case, (first, second) in enumerate(moves):
+        rows += [(str(case), 1, "2015-01-10", first), (str(case), 2, "2016-01-10", second)]
+    spec = prices_page.income_transition_spec(adults.follow_ups(income_registrations(rows)))
+    published = publish(spec, tmp_path)
+    row = spec.frame["income_basis"].tolist().index("førtidspension")
+    assert spec.frame.loc[row, ["follow_ups", "changed"]].tolist() == [10, 7]
+    assert published.value(row, "share_unchanged") is None
+    for i in range(len(spec.frame)):
+        follow_ups, changed = published.value(i, "follow_ups"), published.value(i, "changed")
+        if follow_ups is not None and changed is not None:
+            assert not 0 < follow_ups - changed < 5, (i, follow_ups, changed)

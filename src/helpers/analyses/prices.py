@@ -207,26 +207,37 @@ def provider_cases(units: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+#: The characteristics of the cases KL gives for all municipalities together (seeds/003,
+#: after figure 2.1), with the column each is read from.
+CHARACTERISTICS = {"ydelse": "service", "leverandør": "provider_type"}
+
+
 def service_and_provider(units: pd.DataFrame) -> pd.DataFrame:
     """KL's characteristics of the cases (seeds/003, after figure 2.1: "ca. 2/3 §85 ... 266 af
-    sagerne vedrører borgere i kommunens egne tilbud. 93 sager ... private tilbud"): per
-    municipality (and ``I alt``) the cases by service and by provider type at the first
-    registration. Columns ``municipality``, ``cases``, ``§85``, ``§107``, ``share_85``, and one
-    column per provider type (``egen``, ``privat``, ``anden kommune``, ``region``, ``uoplyst``)."""
+    sagerne vedrører borgere i kommunens egne tilbud. 93 sager ... private tilbud"), for all
+    municipalities together as KL gives them: the cases at the first registration by service
+    and by provider type (``uoplyst`` where none is recorded), each with its share, and ``I
+    alt``. Tidy: ``characteristic`` (``ydelse``, ``leverandør``), ``category``, ``cases``,
+    ``share``. Per municipality the services are in the price tables; the provider types are
+    not broken down further, since in a half-year most of them hold 1-4 cases per
+    municipality (KL: "antallet af observationer i kategorier, der ikke er kommunernes egne
+    tilbud, er ikke tilstrækkeligt")."""
     from ..data.contract import PROVIDER_TYPES
 
+    columns = ["characteristic", "category", "cases", "share"]
     data = provider_cases(units)
-    rows = []
-    groups = [*data.groupby("municipality", sort=True)] + ([("I alt", data)] if len(data) else [])
-    for code, g in groups:
-        row = {"municipality": code, "cases": len(g)}
-        for service in SERVICES:
-            row[service] = int((g["service"] == service).sum())
-        row["share_85"] = row["§85"] / len(g)
-        for provider in (*PROVIDER_TYPES, "uoplyst"):
-            row[provider] = int((g["provider_type"] == provider).sum())
-        rows.append(row)
-    return pd.DataFrame(rows)
+    if data.empty:
+        return pd.DataFrame(columns=columns)
+    categories = {"ydelse": list(SERVICES), "leverandør": [*PROVIDER_TYPES, "uoplyst"]}
+    rows = [
+        (name, category, int((data[column] == category).sum()))
+        for name, column in CHARACTERISTICS.items()
+        for category in categories[name]
+    ]
+    rows.append(("I alt", "I alt", len(data)))
+    out = pd.DataFrame(rows, columns=columns[:3])
+    out["share"] = out["cases"] / len(data)
+    return out
 
 
 def income_basis(units: pd.DataFrame) -> pd.DataFrame:

@@ -137,7 +137,6 @@ COLUMN_LABELS = {
     "mean_months": "Gns. måneder",
     "median_months": "Median, måneder",
     "municipality_cases": "Kommunens sager",
-    "share_85": "Andel §85",
     "share_of_t0": "Andel af børnene ved start",
     "status": "Status",
     "target": "Mål",

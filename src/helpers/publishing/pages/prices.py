@@ -4,7 +4,8 @@ count, and its key messages (computed in :mod:`helpers.analyses.prices`).
 Units: ``case`` (each case's first registration, for the cases with a registration in the
 period: KL's figures 3.1-3.3 and 3.13-3.16) and ``registration`` (a follow-up, identified by
 its later registration). Tables: ``registrations_per_case`` (figure 2.1),
-``service_and_provider`` (the §85/§107 split and the provider types per municipality),
+``service_and_provider`` (the §85/§107 split and the provider types, all municipalities
+together, as KL gives them),
 ``price_by_*`` (3.13-3.16), ``municipality_differences_*`` (the adjusted comparison),
 ``vum_change_1_2`` and ``vum_change_2_3`` (3.4 and 3.5), ``income_basis`` (3.6/3.7),
 ``months_between`` (3.8) and København's published letters. A mean is published with its count, so
@@ -51,10 +52,11 @@ def differences_spec(units: pd.DataFrame, service: str) -> TableSpec | None:
         return None
     name = f"municipality_differences_{service.strip('§')}"
     data = difference_data(units, service).assign(unit_id=lambda d: d["case_unit"])
+    # the model's number of cases is not a column: it is the sum of the rows' cases, so
+    # printed beside a withheld row it gives that row back, and it was withheld in every row
+    diffs = diffs.drop(columns="n")
     table = diffs.assign(municipality=diffs["municipality"].astype(str))
     cells = count_cells(name, table, "cases", data, CASE, ["municipality"])
-    everyone = data["unit_id"].to_numpy(dtype=object)
-    cells += [Cell(name, i, "n", CASE, everyone, float(len(everyone))) for i in range(len(table))]
     effect_columns = [c for c in table.columns if c.startswith(("unadjusted", "adjusted"))]
     stats = statistics(name, table, effect_columns, ["cases"])
     pct = service == "§107"
@@ -75,7 +77,6 @@ def differences_spec(units: pd.DataFrame, service: str) -> TableSpec | None:
             "adjusted": "Justeret",
             "adjusted_low": "KI nedre ",
             "adjusted_high": "KI øvre ",
-            "n": "Sager i modellen",
         },
     )
 
@@ -125,25 +126,32 @@ def registrations_spec(registrations: pd.DataFrame, start, end) -> TableSpec | N
 
 
 def service_provider_spec(units: pd.DataFrame) -> TableSpec:
-    """``service_and_provider``: cases by service and provider type per municipality (first registration)."""
+    """``service_and_provider``: cases by service and by provider type at the first
+    registration, all municipalities together (as KL gives them)."""
     name = "service_and_provider"
     table = prices.service_and_provider(units)
-    data = prices.provider_cases(units).assign(unit_id=units["case_unit"])
-    cells = count_cells(name, table, "cases", data, CASE, ["municipality"])
-    for service in adults.SERVICES:
-        cells += count_cells(name, table, service, data[data["service"] == service], CASE, ["municipality"])
-    providers = [c for c in table.columns if c not in ("municipality", "cases", "share_85", *adults.SERVICES)]
-    for provider in providers:
-        cells += count_cells(name, table, provider, data[data["provider_type"] == provider], CASE, ["municipality"])
+    data = prices.provider_cases(units)
+    cases = units["case_unit"]
+    cells = []
+    for i, (characteristic, category) in enumerate(zip(table["characteristic"], table["category"])):
+        column = prices.CHARACTERISTICS.get(characteristic)
+        members = (cases if column is None else cases[data[column] == category]).unique()
+        if len(members) != table["cases"].iloc[i]:
+            raise ValueError(f"{name}, row {i}: the table says {table['cases'].iloc[i]}, the cases say {len(members)}")
+        cells.append(Cell(name, i, "cases", CASE, members, float(len(members))))
+    total = len(table) - 1
+    stats = statistics(name, table, ["share"], ["cases"])
+    for st in stats:
+        st.inputs = (*st.inputs, (name, total, "cases"))
     return TableSpec(
         name,
         table,
         cells,
-        statistics(name, table, ["share_85"], ["§85", "cases"]),
+        stats,
         priority=3,
-        caption="Sager efter ydelse (§85/§107) og leverandør ved første registrering, pr. kommune",
-        formats={"municipality": lambda c: c if c == "I alt" else municipality_label(c), "share_85": pct1_da},
-        labels={"cases": "Sager", "share_85": "Andel §85", "uoplyst": "Leverandør uoplyst"},
+        caption="Sager efter ydelse og leverandør ved første registrering, alle kommuner",
+        formats={"share": pct1_da},
+        labels={"characteristic": "Kendetegn", "category": "Kategori", "cases": "Sager", "share": "Andel"},
     )
 
 
@@ -193,16 +201,25 @@ def income_transition_spec(pairs: pd.DataFrame) -> TableSpec | None:
     """``income_transition`` (KL, seeds/003 after figure 3.6): follow-ups from the 1st to the
     2nd registration by the income basis at the 1st, with those that kept it. The counts are
     cells over the registrations (the unit of the VUM changes, so the tables link); the
-    share and its interval rest on the row's follow-ups. None without such follow-ups."""
+    share and its interval rest on the row's follow-ups. Those that kept their basis are not a
+    printed column: nearly all do, so beside the follow-ups they would print every small
+    number of changes; they are a cell that is not printed (the share times the follow-ups
+    gives them). None without such follow-ups."""
     name = "income_transition"
     table = prices.income_transition(pairs)
     if table.empty:
         return None
     data = prices.income_follow_ups(pairs)
     data = data.assign(unit_id=data["registration_unit"], income_basis=data["income_from"])
+    implied = table
+    table = table.drop(columns="unchanged")
     cells = count_cells(name, table, "follow_ups", data, REGISTRATION, ["income_basis"])
-    cells += count_cells(name, table, "unchanged", data[data["kept"]], REGISTRATION, ["income_basis"])
     cells += count_cells(name, table, "changed", data[~data["kept"]], REGISTRATION, ["income_basis"])
+    # the share reveals those that kept their basis (share x follow-ups): a cell of its own,
+    # not printed, so that a share resting on 1-4 of them is withheld like the count
+    for c in count_cells(name, implied, "unchanged", data[data["kept"]], REGISTRATION, ["income_basis"]):
+        c.shown, c.product_of = False, ("share_unchanged", "follow_ups")
+        cells.append(c)
     stats = statistics(
         name, table, ["share_unchanged", "ci_low", "ci_high"], ["unchanged", "follow_ups"], table["follow_ups"]
     )
@@ -217,7 +234,6 @@ def income_transition_spec(pairs: pd.DataFrame) -> TableSpec | None:
         labels={
             "income_basis": "Forsørgelsesgrundlag ved 1. registrering",
             "follow_ups": "Opfølgninger",
-            "unchanged": "Samme ved 2. registrering",
             "changed": "Andet ved 2. registrering",
             "share_unchanged": "Andel med samme grundlag",
         },

@@ -185,6 +185,46 @@ def summary_spec(units: pd.DataFrame) -> TableSpec:
 NEW_PLACEMENTS = "new_placements"
 
 
+#: A cross of breakdowns is shown only when it has at least this many children per cell on
+#: average: with fewer, many of its cells are 1-4, each withheld with about one more cell
+#: besides itself (secondary suppression), and the cross costs more than it shows.
+CHILDREN_PER_CELL = 10
+
+
+def small_crosses(table: pd.DataFrame, by: list[str]) -> list[tuple[str, ...]]:
+    """The crosses of two or more of the breakdowns ``by`` of ``table`` (tidy, with every
+    margin ``I alt``) that have fewer than ``CHILDREN_PER_CELL`` children per cell on average,
+    in the order of ``by``; a finer cross has at least twice the cells of each cross it
+    contains, so it goes whenever they do (it would give them back). The decision rests only
+    on the total and on the number of levels of each breakdown, both printed, never on which
+    cells are small (issue #27: "where a breakdown would withhold most cells for a
+    municipality, the page says so and shows the coarser level"). A breakdown with one level
+    present adds nothing to a cross, which then stays."""
+    from itertools import combinations
+
+    total = table.loc[(table[by] == key_figures.TOTAL).all(axis=1), "children"]
+    children = int(total.iloc[0]) if len(total) else 0
+    levels = {c: table.loc[table[c] != key_figures.TOTAL, c].nunique() for c in by}
+    dropped = []
+    for size in range(2, len(by) + 1):
+        for cross in combinations(by, size):
+            if any(levels[c] < 2 for c in cross):
+                continue
+            cells = int(np.prod([levels[c] for c in cross]))
+            if children < CHILDREN_PER_CELL * cells:
+                dropped.append(cross)
+    return dropped
+
+
+def without_small_crosses(table: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """``table`` without the rows of its :func:`small_crosses`."""
+    detailed = table[by] != key_figures.TOTAL
+    keep = np.ones(len(table), dtype=bool)
+    for cross in small_crosses(table, by):
+        keep &= ~(detailed[list(cross)].all(axis=1) & (detailed.sum(axis=1) == len(cross))).to_numpy()
+    return table[keep].reset_index(drop=True)
+
+
 def new_placements_spec(interventions: pd.DataFrame, t0, t1) -> TableSpec | None:
     """``new_placements``: new placements in the period by placement step, target group and
     age at the start of the placement, with every margin (seed 002's breakdown). Counts of
@@ -193,9 +233,9 @@ def new_placements_spec(interventions: pd.DataFrame, t0, t1) -> TableSpec | None
     children = key_figures.new_placement_children(interventions, t0, t1)
     if children.empty:
         return None
-    table = key_figures.new_placements_by_group(children)
-    units = children.rename(columns={"person_id": "unit_id"})
     by = list(key_figures.NEW_PLACEMENT_BY)
+    table = without_small_crosses(key_figures.new_placements_by_group(children), by)
+    units = children.rename(columns={"person_id": "unit_id"})
     total = int(table.index[(table[by] == key_figures.TOTAL).all(axis=1)][0])
     return TableSpec(
         NEW_PLACEMENTS,
@@ -211,24 +251,50 @@ def new_placements_spec(interventions: pd.DataFrame, t0, t1) -> TableSpec | None
 
 
 def new_placements_da(table) -> str:
-    """What the published breakdown shows: how many children were placed anew, and whether
-    the full breakdown is mostly withheld (then the margins are what can be read)."""
+    """What the published breakdown shows: how many children were placed anew, which crosses
+    of step, target group and age are not shown (:func:`small_crosses`: those of breakdowns
+    with two or more levels that have no rows), and whether the full breakdown is mostly
+    withheld (then the margins are what can be read)."""
+    from itertools import combinations
+
     data = table.data
+    by = list(key_figures.NEW_PLACEMENT_BY)
     total, detail, withheld = None, 0, 0
+    crosses = set()
     for i in range(len(data)):
-        margins = [data[c].iloc[i] == key_figures.TOTAL for c in key_figures.NEW_PLACEMENT_BY]
+        margins = [data[c].iloc[i] == key_figures.TOTAL for c in by]
         value = table.value(i, "children")
         if all(margins):
             total = value
         elif not any(margins):
             detail += 1
             withheld += value is None
+        crosses.add(tuple(c for c, m in zip(by, margins) if not m))
+    levels = {c: data.loc[data[c] != key_figures.TOTAL, c].nunique() for c in by}
+    left_out = [
+        cross
+        for size in range(2, len(by) + 1)
+        for cross in combinations(by, size)
+        if cross not in crosses and all(levels[c] >= 2 for c in cross)
+    ]
     said = (
         "Antallet af nye anbringelser i perioden er diskretioneret."
         if total is None
         else f"{plural_da(int(total), 'barn', 'børn')} blev anbragt på ny i perioden."
     )
-    if detail and withheld / detail > 0.5:
+    names = {"step": "trin", "target_group": "målgruppe", "age_group": "alder"}
+    missing = [" × ".join(names[c] for c in cross) for cross in left_out]
+    if missing:
+        which = (
+            f"Opdelingen {missing[0]} vises ikke"
+            if len(missing) == 1
+            else f"Opdelingerne {', '.join(missing[:-1])} og {missing[-1]} vises ikke"
+        )
+        said += (
+            f" {which}, fordi der er færre end {CHILDREN_PER_CELL} børn pr. celle i gennemsnit, og de fleste "
+            "celler derfor ville være for små til at vises; tabellen viser de grovere opdelinger."
+        )
+    elif detail and withheld / detail > 0.5:
         said += (
             f" {withheld} af de {detail} celler i den fulde opdeling (trin × målgruppe × alder) er for små til at "
             "vises; rækkerne «I alt» viser trin, målgruppe og alder hver for sig."
