@@ -376,8 +376,8 @@ def test_new_placements_spec_declares_its_children_and_says_what_is_withheld(tmp
     published = publish(dataclasses.replace(spec, public=True), tmp_path)  # the counts as they are
     assert staircase_page.new_placements_da(published) == (
         "3 børn blev anbragt på ny i perioden. Opdelingerne trin × målgruppe, trin × alder, målgruppe × alder og "
-        "trin × målgruppe × alder vises ikke, fordi der er færre end 10 børn pr. celle i gennemsnit, og de fleste "
-        "celler derfor ville være for små til at vises; tabellen viser de grovere opdelinger."
+        "trin × målgruppe × alder vises ikke, fordi der i gennemsnit ville være færre end 10 børn pr. celle, så "
+        "mange celler ville være for små til at vises. Tabellen viser de grovere opdelinger."
     )
     assert staircase_page.new_placements_spec(new_placement_data().iloc[6:7], "2016-02-01", "2016-08-01") is None
 
@@ -447,12 +447,79 @@ def test_finer_crosses_go_first():
 
     by = ["step", "target_group", "age_group"]
     seventy = kf.new_placements_by_group(placed([6] * 10 + [5, 5]))
-    assert small_crosses(seventy, by) == [("step", "target_group", "age_group")]
+    # the full cross goes, and with it one of the three crosses of two (all three would pin
+    # cells of the full cross): step x age, the last of the two with 6 cells
+    assert small_crosses(seventy, by) == [("step", "age_group"), ("step", "target_group", "age_group")]
     shown = without_small_crosses(seventy, by)
     assert ((shown[by] != "I alt").sum(axis=1) <= 2).all()
-    assert len(shown) == len(seventy) - 12
+    assert len(shown) == len(seventy) - 12 - 3 * 2
     fifty = kf.new_placements_by_group(placed([4] * 10 + [5, 5]))
     assert small_crosses(fifty, by) == [("step", "target_group"), ("step", "age_group"), tuple(by)]
+
+
+def test_the_crosses_shown_do_not_pin_a_small_cell_of_the_full_cross_left_out(tmp_path):
+    """A reader's attack, by linear programming over the printed rows: steps 4 and 5 (6
+    empty), 69 children. Were all three crosses of two printed, (4, I alt, 6-11 år) = 0 gives
+    (4, udsat, 0-5 år) = (4, udsat, I alt) = 20, and (5, udsat, 0-5 år) = 23 - 20 = 3 exactly.
+    Without step x age, every cell of the full cross has a range of at least two values.
+    The page says why step x age is not shown."""
+    from scipy.optimize import linprog
+
+    from helpers.publishing.pages import staircase as staircase_page
+
+    inner = {
+        ("4", "udsat", "0-5 år"): 20,
+        ("4", "handicap", "0-5 år"): 10,
+        ("5", "udsat", "0-5 år"): 3,
+        ("5", "udsat", "6-11 år"): 16,
+        ("5", "handicap", "6-11 år"): 20,
+    }
+    children = pd.DataFrame(
+        [(*cell, f"{'|'.join(cell)}{k}") for cell, n in inner.items() for k in range(n)],
+        columns=["step", "target_group", "age_group", "person_id"],
+    )
+    by = ["step", "target_group", "age_group"]
+    shown = staircase_page.without_small_crosses(kf.new_placements_by_group(children), by)
+    cells = [(s, g, a) for s in ("4", "5", "6") for g in ("udsat", "handicap") for a in ("0-5 år", "6-11 år")]
+    rows = [r for r in shown.itertuples(index=False) if "I alt" in (r.step, r.target_group, r.age_group)]
+    matrix = [
+        [float(all(v in ("I alt", c) for v, c in zip((r.step, r.target_group, r.age_group), cell))) for cell in cells]
+        for r in rows
+    ]
+    values = [float(r.children) for r in rows]
+    for i, cell in enumerate(cells):
+        if not 0 < inner.get(cell, 0) < 5:
+            continue
+        objective = [float(j == i) for j in range(len(cells))]
+        low = linprog(objective, A_eq=matrix, b_eq=values, bounds=(0, None)).fun
+        high = -linprog([-v for v in objective], A_eq=matrix, b_eq=values, bounds=(0, None)).fun
+        assert high - low >= 1, (cell, low, high)
+    published = publish(TableSpec("new_placements", shown, public=True), tmp_path)
+    assert staircase_page.new_placements_da(published) == (
+        "69 børn blev anbragt på ny i perioden. Opdelingen trin × målgruppe × alder vises ikke, fordi der i "
+        "gennemsnit ville være færre end 10 børn pr. celle, så mange celler ville være for små til at vises. "
+        "Opdelingen trin × alder vises heller ikke: sammen med de to andre opdelinger to og to ville den give tal "
+        "i den fulde opdeling tilbage. Tabellen viser de grovere opdelinger."
+    )
+
+
+def test_a_breakdown_with_one_level_does_not_keep_the_full_cross():
+    """Only udsat children (42 over steps 4-6 and two ages): step x age has 6 cells (60
+    needed) and goes; the full cross is the same 6 cells and goes with it, while step x
+    target group and target group x age are the margins again and stay."""
+    from helpers.publishing.pages.staircase import small_crosses, without_small_crosses
+
+    cells = [(s, "udsat", a) for s in ("4", "5", "6") for a in ("0-5 år", "6-11 år")]
+    children = pd.DataFrame(
+        [(*cell, f"{'|'.join(cell)}{k}") for cell in cells for k in range(7)],
+        columns=["step", "target_group", "age_group", "person_id"],
+    )
+    by = ["step", "target_group", "age_group"]
+    table = kf.new_placements_by_group(children)
+    assert small_crosses(table, by) == [("step", "age_group"), tuple(by)]
+    shown = without_small_crosses(table, by)
+    inner = shown[(shown["step"] != "I alt") & (shown["age_group"] != "I alt")]
+    assert inner.empty  # neither (s, I alt, a) nor (s, udsat, a)
 
 
 def district_placement_data():

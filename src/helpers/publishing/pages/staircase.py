@@ -193,26 +193,39 @@ CHILDREN_PER_CELL = 10
 
 def small_crosses(table: pd.DataFrame, by: list[str]) -> list[tuple[str, ...]]:
     """The crosses of two or more of the breakdowns ``by`` of ``table`` (tidy, with every
-    margin ``I alt``) that have fewer than ``CHILDREN_PER_CELL`` children per cell on average,
-    in the order of ``by``; a finer cross has at least twice the cells of each cross it
-    contains, so it goes whenever they do (it would give them back). The decision rests only
-    on the total and on the number of levels of each breakdown, both printed, never on which
-    cells are small (issue #27: "where a breakdown would withhold most cells for a
-    municipality, the page says so and shows the coarser level"). A breakdown with one level
-    present adds nothing to a cross, which then stays."""
+    margin ``I alt``) that are left out, in the order of ``by`` (issue #27: "where a
+    breakdown would withhold most cells for a municipality, the page says so and shows the
+    coarser level"):
+
+    - a cross with fewer than ``CHILDREN_PER_CELL`` children per cell on average (cells: the
+      product of its breakdowns' levels). A finer cross has at least as many cells as each
+      cross it contains, so it goes whenever they do (it would give them back). A cross in
+      which fewer than two breakdowns have two or more levels is the coarser one again, and
+      stays;
+    - when the full cross of three breakdowns goes but all three crosses of two would stay,
+      the one of those with most cells (the last on a tie): the three together pin cells of
+      the full cross (a zero in one gives another's cell exactly), which is then not a table
+      the protection sees. With two of them, a cell of the full cross is only ever known
+      where it equals a printed cell.
+
+    The decision rests only on the total and on the number of levels of each breakdown,
+    never on which cells are small. (The total decides even when it is withheld: the reader
+    then learns on which side of a threshold it lies, a range of tens.)"""
     from itertools import combinations
 
     total = table.loc[(table[by] == key_figures.TOTAL).all(axis=1), "children"]
     children = int(total.iloc[0]) if len(total) else 0
     levels = {c: table.loc[table[c] != key_figures.TOTAL, c].nunique() for c in by}
-    dropped = []
+    cells = {}
     for size in range(2, len(by) + 1):
         for cross in combinations(by, size):
-            if any(levels[c] < 2 for c in cross):
-                continue
-            cells = int(np.prod([levels[c] for c in cross]))
-            if children < CHILDREN_PER_CELL * cells:
-                dropped.append(cross)
+            if sum(levels[c] >= 2 for c in cross) >= 2:
+                cells[cross] = int(np.prod([levels[c] for c in cross]))
+    dropped = [cross for cross, n in cells.items() if children < CHILDREN_PER_CELL * n]
+    pairs = [cross for cross in cells if len(cross) == 2]
+    if len(by) == 3 and tuple(by) in dropped and len(pairs) == 3 and not set(pairs) & set(dropped):
+        largest = max(pairs, key=lambda cross: (cells[cross], pairs.index(cross)))
+        dropped = sorted([*dropped, largest], key=list(cells).index)
     return dropped
 
 
@@ -270,30 +283,44 @@ def new_placements_da(table) -> str:
             detail += 1
             withheld += value is None
         crosses.add(tuple(c for c, m in zip(by, margins) if not m))
-    levels = {c: data.loc[data[c] != key_figures.TOTAL, c].nunique() for c in by}
-    left_out = [
-        cross
-        for size in range(2, len(by) + 1)
-        for cross in combinations(by, size)
-        if cross not in crosses and all(levels[c] >= 2 for c in cross)
-    ]
     said = (
         "Antallet af nye anbringelser i perioden er diskretioneret."
         if total is None
         else f"{plural_da(int(total), 'barn', 'børn')} blev anbragt på ny i perioden."
     )
+    levels = {c: data.loc[data[c] != key_figures.TOTAL, c].nunique() for c in by}
+    left_out = [
+        cross
+        for size in range(2, len(by) + 1)
+        for cross in combinations(by, size)
+        if cross not in crosses and sum(levels[c] >= 2 for c in cross) >= 2
+    ]
     names = {"step": "trin", "target_group": "målgruppe", "age_group": "alder"}
-    missing = [" × ".join(names[c] for c in cross) for cross in left_out]
-    if missing:
-        which = (
-            f"Opdelingen {missing[0]} vises ikke"
-            if len(missing) == 1
-            else f"Opdelingerne {', '.join(missing[:-1])} og {missing[-1]} vises ikke"
-        )
+
+    def listed(found: list) -> str:
+        named = [" × ".join(names[c] for c in cross) for cross in found]
+        if len(named) == 1:
+            return f"Opdelingen {named[0]} vises"
+        return f"Opdelingerne {', '.join(named[:-1])} og {named[-1]} vises"
+
+    def cells(cross) -> int:
+        return int(np.prod([levels[c] for c in cross]))
+
+    # left out although large enough on average: it would give the full cross back
+    back = [c for c in left_out if total is not None and total >= CHILDREN_PER_CELL * cells(c)]
+    few = [c for c in left_out if c not in back]
+    if few:
         said += (
-            f" {which}, fordi der er færre end {CHILDREN_PER_CELL} børn pr. celle i gennemsnit, og de fleste "
-            "celler derfor ville være for små til at vises; tabellen viser de grovere opdelinger."
+            f" {listed(few)} ikke, fordi der i gennemsnit ville være færre end {CHILDREN_PER_CELL} børn pr. celle, "
+            "så mange celler ville være for små til at vises."
         )
+    if back:
+        said += (
+            f" {listed(back)} heller ikke: sammen med de to andre opdelinger to og to ville den give tal i den "
+            "fulde opdeling tilbage."
+        )
+    if left_out:
+        said += " Tabellen viser de grovere opdelinger."
     elif detail and withheld / detail > 0.5:
         said += (
             f" {withheld} af de {detail} celler i den fulde opdeling (trin × målgruppe × alder) er for små til at "
