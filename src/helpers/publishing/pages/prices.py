@@ -33,6 +33,16 @@ def municipality_label(code) -> str:
     return f"{municipalities.name(int(code))} ({int(code)})"
 
 
+def share_of_total(name: str, table: pd.DataFrame) -> list:
+    """The ``share`` of each row's ``cases`` in the total (the last row, «I alt»): withheld
+    when either count is."""
+    total = len(table) - 1
+    stats = statistics(name, table, ["share"], ["cases"])
+    for st in stats:
+        st.inputs = (*st.inputs, (name, total, "cases"))
+    return stats
+
+
 def describe_spec(units: pd.DataFrame, by: str, name: str, caption: str, priority: int = 3, **kw) -> TableSpec:
     """A :func:`~helpers.analyses.prices.describe_by` table: cases per service and group,
     the sum behind each mean, and the statistics that rest on them."""
@@ -139,10 +149,7 @@ def service_provider_spec(units: pd.DataFrame) -> TableSpec:
         if len(members) != table["cases"].iloc[i]:
             raise ValueError(f"{name}, row {i}: the table says {table['cases'].iloc[i]}, the cases say {len(members)}")
         cells.append(Cell(name, i, "cases", CASE, members, float(len(members))))
-    total = len(table) - 1
-    stats = statistics(name, table, ["share"], ["cases"])
-    for st in stats:
-        st.inputs = (*st.inputs, (name, total, "cases"))
+    stats = share_of_total(name, table)
     return TableSpec(
         name,
         table,
@@ -174,10 +181,7 @@ def income_spec(units: pd.DataFrame) -> TableSpec:
         mean_of="vum_score",
         measure="vum",
     )
-    total = len(table) - 1
-    stats = statistics(name, table, ["share"], ["cases"])
-    for st in stats:
-        st.inputs = (*st.inputs, (name, total, "cases"))
+    stats = share_of_total(name, table)
     stats += statistics(name, table, ["vum_mean", "vum_ci_low", "vum_ci_high"], ["vum_cases", "vum_mean*vum_cases"])
     return TableSpec(
         name,

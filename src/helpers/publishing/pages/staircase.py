@@ -9,6 +9,8 @@ one linked system for protection.
 
 from __future__ import annotations
 
+from itertools import combinations
+
 import numpy as np
 import pandas as pd
 
@@ -191,6 +193,20 @@ NEW_PLACEMENTS = "new_placements"
 CHILDREN_PER_CELL = 10
 
 
+def cross_cells(table: pd.DataFrame, by: list[str]) -> dict[tuple[str, ...], int]:
+    """Every cross of two or more of the breakdowns ``by`` of ``table`` (tidy, with every
+    margin ``I alt``) in which at least two breakdowns have two or more levels (otherwise it
+    is a coarser one again), in the order of ``by``, with its number of cells: the product of
+    its breakdowns' levels, read from the margin rows."""
+    levels = {c: table.loc[table[c] != key_figures.TOTAL, c].nunique() for c in by}
+    return {
+        cross: int(np.prod([levels[c] for c in cross]))
+        for size in range(2, len(by) + 1)
+        for cross in combinations(by, size)
+        if sum(levels[c] >= 2 for c in cross) >= 2
+    }
+
+
 def small_crosses(table: pd.DataFrame, by: list[str]) -> list[tuple[str, ...]]:
     """The crosses of two or more of the breakdowns ``by`` of ``table`` (tidy, with every
     margin ``I alt``) that are left out, in the order of ``by`` (issue #27: "where a
@@ -211,16 +227,9 @@ def small_crosses(table: pd.DataFrame, by: list[str]) -> list[tuple[str, ...]]:
     The decision rests only on the total and on the number of levels of each breakdown,
     never on which cells are small. (The total decides even when it is withheld: the reader
     then learns on which side of a threshold it lies, a range of tens.)"""
-    from itertools import combinations
-
     total = table.loc[(table[by] == key_figures.TOTAL).all(axis=1), "children"]
     children = int(total.iloc[0]) if len(total) else 0
-    levels = {c: table.loc[table[c] != key_figures.TOTAL, c].nunique() for c in by}
-    cells = {}
-    for size in range(2, len(by) + 1):
-        for cross in combinations(by, size):
-            if sum(levels[c] >= 2 for c in cross) >= 2:
-                cells[cross] = int(np.prod([levels[c] for c in cross]))
+    cells = cross_cells(table, by)
     dropped = [cross for cross, n in cells.items() if children < CHILDREN_PER_CELL * n]
     pairs = [cross for cross in cells if len(cross) == 2]
     if len(by) == 3 and tuple(by) in dropped and len(pairs) == 3 and not set(pairs) & set(dropped):
@@ -268,8 +277,6 @@ def new_placements_da(table) -> str:
     of step, target group and age are not shown (:func:`small_crosses`: those of breakdowns
     with two or more levels that have no rows), and whether the full breakdown is mostly
     withheld (then the margins are what can be read)."""
-    from itertools import combinations
-
     data = table.data
     by = list(key_figures.NEW_PLACEMENT_BY)
     total, detail, withheld = None, 0, 0
@@ -288,13 +295,8 @@ def new_placements_da(table) -> str:
         if total is None
         else f"{plural_da(int(total), 'barn', 'børn')} blev anbragt på ny i perioden."
     )
-    levels = {c: data.loc[data[c] != key_figures.TOTAL, c].nunique() for c in by}
-    left_out = [
-        cross
-        for size in range(2, len(by) + 1)
-        for cross in combinations(by, size)
-        if cross not in crosses and sum(levels[c] >= 2 for c in cross) >= 2
-    ]
+    cells = cross_cells(data, by)
+    left_out = [cross for cross in cells if cross not in crosses]
     names = {"step": "trin", "target_group": "målgruppe", "age_group": "alder"}
 
     def listed(found: list) -> str:
@@ -303,11 +305,8 @@ def new_placements_da(table) -> str:
             return f"Opdelingen {named[0]} vises"
         return f"Opdelingerne {', '.join(named[:-1])} og {named[-1]} vises"
 
-    def cells(cross) -> int:
-        return int(np.prod([levels[c] for c in cross]))
-
     # left out although large enough on average: it would give the full cross back
-    back = [c for c in left_out if total is not None and total >= CHILDREN_PER_CELL * cells(c)]
+    back = [c for c in left_out if total is not None and total >= CHILDREN_PER_CELL * cells[c]]
     few = [c for c in left_out if c not in back]
     if few:
         said += (
