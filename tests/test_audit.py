@@ -352,3 +352,30 @@ def test_whole_number_solutions_reach_only_ends_a_reader_must_allow():
     low, high = np.array([2.0000000001, 1, 1]), np.array([2.0000000001, 1, np.inf])
     assert list(_WholeNumbers(matrix, low, high).solution_with(2, 3, np.zeros(3))) == [2, 0, 1]
     assert _Reader(matrix, low, high, integer=True).intervals([2]) == {2: (1.0, 3.0)}
+
+
+def test_the_audit_finds_a_rest_no_table_prints(tmp_path):
+    """Issue #29: a service's 12 cases in total, by VUM score 5 + 5, and 2 without a score
+    (a rest no table prints, declared as a cell with no printed value). Printed in full, 12
+    - 5 - 5 gives the 2 back: the audit computes the rest it reads from the record, though
+    the CSV has no place for it; with the total withheld it has room."""
+    run = tmp_path / "adult_prices" / "851_2016-02-01_2016-08-01"
+    run.mkdir(parents=True)
+    pd.DataFrame({"category": ["§85"], "cases": [12]}).to_csv(run / "total.csv", index=False)
+    pd.DataFrame({"vum_score": [1.0, 2.0], "cases": [5, 5]}).to_csv(run / "by_vum.csv", index=False)
+    total = [[0, "cases", "published", "case:count", list(range(12)), True, None]]
+    by_vum = [
+        [0, "cases", "published", "case:count", list(range(5)), True, None],
+        [1, "cases", "published", "case:count", list(range(5, 10)), True, None],
+        [0, "cases_rest", "primary", "case:count", [10, 11], False, None],
+    ]
+    tables = {"total": {"cells": total, "statistics": []}, "by_vum": {"cells": by_vum, "statistics": []}}
+    write_record(run, {"group": "g", "tables": tables})
+    report = audit(tmp_path, jobs=1)
+    assert not report.passed and "by_vum række 2, kolonne cases_rest" in " ".join(report.problems)
+    assert [(i.low, i.high) for i in report.intervals] == [(2, 2)]
+    pd.DataFrame({"category": ["§85"], "cases": [None]}).to_csv(run / "total.csv", index=False)
+    total[0][2] = "secondary"
+    write_record(run, {"group": "g", "tables": tables})
+    report = audit(tmp_path, jobs=1)
+    assert report.passed, report.problems

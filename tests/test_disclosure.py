@@ -997,3 +997,27 @@ def test_the_record_sorts_columns_of_any_kind_and_the_digest_takes_numpy_numbers
     assert len(d.digest([numpy_sized])) == 64
     stat = d.Statistic("t", 0, "share", (("t", 0, "n"),), np.int64(3))
     assert len(d.digest([replace(spec, statistics=[stat])])) == 64
+
+
+def test_a_rest_is_the_units_of_the_whole_in_none_of_its_parts():
+    """By hand: a total over units a-h, parts {a, b, c} and {d, e}: the rest is f, g, h (3,
+    not printed); the sums behind two means, 100 in all and 40 + 25 in the parts, leave 35
+    on the same three units, withheld with the rest's count. Parts beyond the whole give a
+    second count (the other way round) and no amount; parts that cover the whole, none."""
+    whole = d.Cell("t", 0, "n", "case", np.array(list("abcdefgh"), dtype=object), 8.0)
+    parts = [
+        d.Cell("u", 0, "n", "case", np.array(list("abc"), dtype=object), 3.0),
+        d.Cell("u", 1, "n", "case", np.array(list("de"), dtype=object), 2.0),
+    ]
+    (rest,) = d.rest_cells("u", 0, "rest", [whole], parts)
+    assert sorted(rest.members) == list("fgh") and rest.value == 3 and not rest.shown and rest.product_of is None
+    sums = [replace(c, measure="price", value=v) for c, v in zip([whole, *parts], (100.0, 40.0, 25.0))]
+    (amount,) = d.rest_cells("u", 0, "sum_rest", sums[:1], sums[1:], base="rest")
+    assert amount.value == 35 and amount.base == ("u", 0, "rest") and amount.base_n == 3 and amount.measure == "price"
+    beyond = d.Cell("u", 2, "n", "case", np.array(["x"], dtype=object), 1.0)
+    out = d.rest_cells("u", 0, "rest", [whole], [*parts, beyond])
+    assert [(c.column, sorted(c.members)) for c in out] == [("rest", list("fgh")), ("rest+", ["x"])]
+    assert d.rest_cells("u", 0, "sum_rest", sums[:1], [*sums[1:], replace(beyond, measure="price")]) == []
+    assert d.rest_cells("u", 0, "rest", parts, parts) == []
+    with pytest.raises(ValueError, match="one block"):
+        d.rest_cells("u", 0, "rest", [whole], sums[1:])

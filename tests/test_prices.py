@@ -456,3 +456,114 @@ def test_few_that_kept_their_income_basis_are_not_given_away_by_the_share(tmp_pa
         follow_ups, changed = published.value(i, "follow_ups"), published.value(i, "changed")
         if follow_ups is not None and changed is not None:
             assert not 0 < follow_ups - changed < 5, (i, follow_ups, changed)
+
+
+def reader_range(specs, status, target: set, measure: str = "count") -> tuple[float, float]:
+    """A reader's attack by linear programming over the printed cells of ``specs`` (their
+    statuses from one protection): the range of the number of units ``target`` (a count),
+    or of their summed measure (``measure``: the sums behind the printed means)."""
+    from scipy.optimize import linprog
+
+    def read(c) -> bool:  # a printed count, or a sum behind a printed mean and count
+        return c.shown or c.product_of is not None
+
+    printed = [c for s in specs for c in s.cells if c.measure == measure and read(c) and status[c.key] == "published"]
+    hidden = [c for s in specs for c in s.cells if c.measure == measure and read(c) and status[c.key] != "published"]
+    # atoms: units in the same printed cells and in the target alike
+    signature = {}
+    for i, c in enumerate([*printed, *hidden]):
+        for unit in c.members:
+            signature.setdefault(unit, set()).add(i)
+    for unit in target:
+        signature.setdefault(unit, set()).add("target")
+    atoms = sorted({frozenset(s) for s in signature.values()}, key=lambda s: sorted(map(str, s)))
+    a_eq = [[float(i in atom) for atom in atoms] for i in range(len(printed))]
+    b_eq = [c.value for c in printed]
+    a_ub = [[-float(len(printed) + j in atom) for atom in atoms] for j in range(len(hidden))]
+    b_ub = [-1.0 if measure == "count" else 0.0] * len(hidden)  # a withheld count is at least 1
+    objective = [float("target" in atom) for atom in atoms]
+    ends = []
+    for sign in (1.0, -1.0):
+        result = linprog(
+            [sign * v for v in objective],
+            A_eq=a_eq or None,
+            b_eq=b_eq or None,
+            A_ub=a_ub or None,
+            b_ub=b_ub or None,
+            bounds=(0, None),
+        )
+        ends.append(sign * result.fun if result.status == 0 else np.inf)  # unbounded above
+    return ends[0], ends[1]
+
+
+def adult_units(rows):
+    """First registrations (``case_unit`` per row) from (municipality, service, measure, vum
+    score) tuples, everyone 40-64 and with the same target group."""
+    frame = pd.DataFrame(rows, columns=["municipality", "service", "measure", "vum_score"])
+    return frame.assign(
+        age_group="40-64 år",
+        target_group="sindslidelse",
+        provider_type="egen kommune",
+        income_basis="førtidspension",
+        case_unit=[f"{m}|{i}" for i, m in enumerate(frame["municipality"])],
+    )
+
+
+def test_cases_without_a_vum_score_are_not_given_back_by_the_totals():
+    """The reviewer's attack (issue #29): 42 §85 cases in two municipalities, two of them
+    without a VUM score; 30 §107 cases, all scored. Printed as they are, the service total
+    (42) minus the §85 rows by VUM score (10 + 10 + 10 + 10) gives the two cases back, and
+    the hours of the municipalities minus those by VUM score give their hours. Declared as
+    rests that are not printed, neither can be computed from what is shown."""
+    from helpers.publishing.disclosure import protect
+
+    rows = [(151 + 2 * (i % 2), "§85", 10.0 + i, [1.0, 2.0, 3.0, 4.0][i % 4]) for i in range(40)]
+    rows += [(151, "§85", 30.0, None), (153, "§85", 45.0, None)]
+    rows += [(151 + 2 * (i % 2), "§107", 1000.0 + 10 * i, [2.0, 3.0, 4.0][i % 3]) for i in range(30)]
+    units = adult_units(rows)
+    unscored = set(units.loc[units["vum_score"].isna(), "case_unit"])
+
+    def page(rests: bool):
+        specs = [
+            prices_page.service_provider_spec(units),
+            prices_page.describe_spec(units, "vum_score", "price_by_vum", ""),
+            prices_page.describe_spec(
+                units.assign(municipality=units["municipality"].astype(str)),
+                "municipality",
+                "price_by_municipality",
+                "",
+            ),
+        ]
+        if rests:
+            prices_page.declare_rests(specs)
+        return specs, protect(specs).status
+
+    specs, status = page(rests=False)
+    assert reader_range(specs, status, unscored) == pytest.approx((2, 2))  # the attack works undeclared
+    assert reader_range(specs, status, unscored, "measure") == pytest.approx((75, 75))
+    specs, status = page(rests=True)
+    low, high = reader_range(specs, status, unscored)
+    assert high - low >= 1, (low, high)
+    low, high = reader_range(specs, status, unscored, "measure")
+    assert high - low > 1, (low, high)
+    rests = {c.column: c for c in specs[1].cells if not c.shown and c.product_of is None}
+    assert set(rests["cases_rest"].members) == unscored and rests["cases_rest"].value == 2
+    assert rests["sum_rest"].value == pytest.approx(75.0) and rests["sum_rest"].base_n == 2
+    assert rests["sum_rest"].base == ("price_by_vum", rests["cases_rest"].row, "cases_rest")
+
+
+def test_the_municipality_comparison_prints_no_counts_that_differ_from_the_price_table(tmp_path):
+    """Three municipalities with 10 §85 cases each; one case of 151 has VUM score 4.0, alone
+    in its group (and in «andet»), so the model leaves it out: 9 cases of 151 in the model,
+    10 in price_by_municipality. Printed beside each other the two counts would give the 1
+    back; the comparison prints its effects (each resting on at least 5 cases) and no count."""
+    rows = [(m, "§85", 10.0 + i + (m - 151), [1.0, 2.0][i % 2], "x", "y") for m in (151, 153, 157) for i in range(10)]
+    rows[0] = (151, "§85", 10.0, 4.0, "x", "y")
+    units = units_frame(rows).assign(case_unit=[f"{r[0]}|{i}" for i, r in enumerate(rows)])
+    diffs = prices.municipality_differences(units, "§85").set_index("municipality")
+    assert diffs.loc[151, "cases"] == 9 and diffs.loc[153, "cases"] == 10  # by hand: the lone 4.0 is left out
+    spec = prices_page.differences_spec(units, "§85")
+    assert not {"cases", "n"} & set(spec.frame.columns) and spec.cells == []
+    published = publish(spec, tmp_path)
+    assert not {"cases", "n"} & set(pd.read_csv(tmp_path / "municipality_differences_85.csv").columns)
+    assert all(published.value(i, "adjusted") is not None for i in range(3))

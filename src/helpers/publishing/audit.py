@@ -121,9 +121,11 @@ def _read_group(runs: list[tuple[Path, dict]], report: AuditReport, group: str):
                             f"{run}: {table} række {row + 2}, kolonne {column}: "
                             f"status {status}, men værdien er {'tom' if value is None else 'vist'}"
                         )
-                else:
+                elif product_of:  # a sum behind a printed mean: known as mean x count
                     mean, base = (_published_value(frame, row, c) for c in product_of)
                     value = None if mean is None or base is None else (mean, base)
+                else:  # a rest no table prints (disclosure.rest_cells): only the solver knows it
+                    value = None
                 cells[(run, table, row, column)] = {
                     "status": status,
                     "block": block,

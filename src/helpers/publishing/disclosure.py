@@ -219,6 +219,35 @@ def count_cells(
     return cells
 
 
+def rest_cells(table: str, row: int, column: str, whole: list[Cell], parts: list[Cell], base: str | None = None):
+    """The cells no table prints but a reader can form: the units of ``whole`` (printed
+    cells that add to a total) that are in none of ``parts`` (printed cells breaking the same
+    units down by a characteristic some of them lack), and, when the parts are not all in the
+    whole, the other way round. A service's cases minus its cases by VUM score gives the
+    cases without a score: a count like any other, so it is declared (not printed, with no
+    ``product_of``) and a rest of 1-4 is withheld, and what would reveal it, like any small
+    count. ``whole`` and ``parts`` are cells of one block; for an amount the rest's value is
+    the whole's sum minus the parts' (``base``: the column of the rest count of the same
+    row, which the amount is withheld with). Empty when the parts cover the whole exactly."""
+    cells = [*whole, *parts]
+    if not cells:
+        return []
+    if len({c.block for c in cells}) != 1:
+        raise ValueError(f"{table}: a rest is formed within one block, not across {sorted({c.block for c in cells})}")
+    inside = _ids([u for c in whole for u in c.members])
+    covered = _ids([u for c in parts for u in c.members])
+    unit, measure = cells[0].block
+    rests = [(column, np.setdiff1d(inside, covered)), (f"{column}+", np.setdiff1d(covered, inside))]
+    if measure != COUNT:
+        if len(rests[1][1]):
+            return []  # parts beyond the whole: whole minus parts is no one rest's sum
+        rest = Cell(table, row, column, unit, rests[0][1], sum(c.value for c in whole) - sum(c.value for c in parts))
+        rest.measure, rest.shown = measure, False
+        rest.base, rest.base_n = ((table, row, base) if base else None), len(rests[0][1])
+        return [rest] if len(rests[0][1]) else []
+    return [Cell(table, row, name, unit, m, float(len(m)), shown=False) for name, m in rests if len(m)]
+
+
 def paying_ids(amounts: pd.Series) -> np.ndarray:
     """The members of an amount cell: the ids (row labels) of the units that add to it. A
     unit that adds 0 is not part of the amount, so two cells of the same amount over the

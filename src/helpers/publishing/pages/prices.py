@@ -6,10 +6,14 @@ period: KL's figures 3.1-3.3 and 3.13-3.16) and ``registration`` (a follow-up, i
 its later registration). Tables: ``registrations_per_case`` (figure 2.1),
 ``service_and_provider`` (the §85/§107 split and the provider types, all municipalities
 together, as KL gives them),
-``price_by_*`` (3.13-3.16), ``municipality_differences_*`` (the adjusted comparison),
+``price_by_*`` (3.13-3.16), ``municipality_differences_*`` (the adjusted comparison, without
+counts: beside ``price_by_municipality`` they would give the cases the model leaves out),
 ``vum_change_1_2`` and ``vum_change_2_3`` (3.4 and 3.5), ``income_basis`` (3.6/3.7),
 ``months_between`` (3.8) and København's published letters. A mean is published with its count, so
-the sum behind it is an implied amount cell (``measure``, ``vum`` or ``months``).
+the sum behind it is an implied amount cell (``measure``, ``vum`` or ``months``). The tables
+count nested sets of the same cases (every case; those with a price or hours; those with a
+VUM score too; those in the model), so each breakdown's rest, what its total lacks, is a
+cell that is not printed (:func:`declare_rests`).
 """
 
 from __future__ import annotations
@@ -17,9 +21,9 @@ from __future__ import annotations
 import pandas as pd
 
 from ...analyses import adults, prices
-from ...analyses.prices import STATISTICS, describe_by, difference_data, municipality_differences
+from ...analyses.prices import STATISTICS, describe_by, municipality_differences
 from ...data import municipalities
-from ..disclosure import Cell, TableSpec, amount_cells, count_cells, statistics
+from ..disclosure import Cell, TableSpec, amount_cells, count_cells, rest_cells, statistics
 from ..formats import count_da, num_da, pct1_da, pct_da, plural_da
 
 CASE, REGISTRATION = "case", "registration"
@@ -61,24 +65,26 @@ def differences_spec(units: pd.DataFrame, service: str) -> TableSpec | None:
     if diffs.empty:
         return None
     name = f"municipality_differences_{service.strip('§')}"
-    data = difference_data(units, service).assign(unit_id=lambda d: d["case_unit"])
-    # the model's number of cases is not a column: it is the sum of the rows' cases, so
-    # printed beside a withheld row it gives that row back, and it was withheld in every row
-    diffs = diffs.drop(columns="n")
-    table = diffs.assign(municipality=diffs["municipality"].astype(str))
-    cells = count_cells(name, table, "cases", data, CASE, ["municipality"])
+    # Neither the model's number of cases (the sum of the rows') nor each municipality's is
+    # printed: the model leaves out cases in groups under 5 (and §107 cases without a positive
+    # price), so beside price_by_municipality's count of the same municipality's cases a
+    # row's count gives back how many were left out, most often 1-4. The effects rest on the
+    # row's cases (all at least 5: smaller municipalities are left out of the model).
+    table = diffs.drop(columns=["n", "cases"])
     effect_columns = [c for c in table.columns if c.startswith(("unadjusted", "adjusted"))]
-    stats = statistics(name, table, effect_columns, ["cases"])
+    stats = statistics(name, table, effect_columns, [], diffs["cases"])
     pct = service == "§107"
     fmt = (lambda v: f"{100 * v:+.1f} %".replace(".", ",")) if pct else (lambda v: f"{v:+.1f}".replace(".", ","))
     return TableSpec(
         name,
-        diffs,
-        cells,
+        table,
+        [],
         stats,
         priority=1,
         significant=4,
-        caption=f"{service}: forskel fra gennemsnitskommunen, ujusteret og justeret (95 %-interval)",
+        caption=f"{service}: forskel fra gennemsnitskommunen, ujusteret og justeret (95 %-interval). "
+        "Antal sager pr. kommune: se tabellen efter kommune (modellen udelader grupper med under 5 sager"
+        + (" og sager uden positiv dagspris)" if service == "§107" else ")"),
         formats={"municipality": municipality_label, **dict.fromkeys(effect_columns, fmt)},
         labels={
             "unadjusted": "Ujusteret",
@@ -334,7 +340,83 @@ def specs(report) -> list[TableSpec]:
     if not pairs.empty:
         out += [vum_change_spec(pairs, 1), vum_change_spec(pairs, 2), months_spec(pairs)]
         out += [s for s in (income_transition_spec(pairs),) if s is not None]
+    declare_rests(out)
     return out
+
+
+#: The characteristic of the cases each price table breaks the measured cases down by.
+BREAKDOWNS = {"price_by_vum": "vum_score", "price_by_age": "age_group", "price_by_target_group": "target_group"}
+
+
+def _cells(spec: TableSpec | None, column: str, where=None) -> list[Cell]:
+    """The cells of ``column`` in ``spec`` (of the rows where ``where(row values)`` holds)."""
+    if spec is None:
+        return []
+    return [c for c in spec.cells if c.column == column and (where is None or where(spec.frame.iloc[c.row]))]
+
+
+def _first_row(cells: list[Cell]) -> int | None:
+    return min((c.row for c in cells), default=None)
+
+
+def declare_rests(specs: list[TableSpec]) -> None:
+    """Add to each table the rests a reader can form against the table it breaks down
+    (:func:`~helpers.publishing.disclosure.rest_cells`), on the row of its first cell:
+
+    * ``price_by_municipality``: a service's cases (``service_and_provider``) without a
+      price or hours;
+    * ``price_by_vum``, ``price_by_age``, ``price_by_target_group``: a service's measured
+      cases (``price_by_municipality``) without a VUM score, age or target group, with the
+      sum of their prices (the means and counts give it);
+    * ``income_basis``: the cases without an income basis (against ``service_and_provider``'s
+      total), and a basis's cases without a VUM score;
+    * ``registrations_per_case``: the cases whose first registration is not in the data;
+    * ``vum_change_*`` and ``income_transition``: the follow-ups of ``months_between``'s
+      total for their follow-up number without a VUM score (or income basis) at both.
+
+    Each is empty on complete data, and is then not declared."""
+    by = {s.name: s for s in specs}
+    sp, pm = by.get("service_and_provider"), by.get("price_by_municipality")
+
+    def add(name: str, row: int | None, column: str, whole: list[Cell], parts: list[Cell], base=None) -> None:
+        if name in by and row is not None and whole:
+            by[name].cells += rest_cells(name, row, column, whole, parts, base)
+
+    def of(service):
+        return lambda values: values["service"] == service
+
+    for service in adults.SERVICES:
+        total = _cells(sp, "cases", lambda v, s=service: (v["characteristic"], v["category"]) == ("ydelse", s))
+        measured = _cells(pm, "cases", of(service))
+        add("price_by_municipality", _first_row(measured), "cases_rest", total, measured)
+        sums = _cells(pm, "mean*cases", of(service))
+        for name in BREAKDOWNS:
+            parts = _cells(by.get(name), "cases", of(service))
+            row = _first_row(parts)
+            add(name, row, "cases_rest", measured, parts)
+            add(name, row, "sum_rest", sums, _cells(by.get(name), "mean*cases", of(service)), base="cases_rest")
+    everyone = _cells(sp, "cases", lambda v: v["characteristic"] == "I alt")
+    income = by.get("income_basis")
+    add(
+        "income_basis",
+        _first_row(_cells(income, "cases")),
+        "cases_rest",
+        everyone,
+        _cells(income, "cases", lambda v: v["income_basis"] != "I alt"),
+    )
+    for cell in _cells(income, "cases"):
+        with_vum = [c for c in _cells(income, "vum_cases") if c.row == cell.row]
+        add("income_basis", cell.row, "vum_cases_rest", [cell], with_vum)
+    per_case = _cells(by.get("registrations_per_case"), "cases", lambda v: v["at_least"] == 1)
+    add("registrations_per_case", _first_row(per_case), "cases_rest", per_case, everyone)
+    months = by.get("months_between")
+    for number, table in ((1, "vum_change_1_2"), (2, "vum_change_2_3"), (1, "income_transition")):
+        label = prices.follow_up_label(number)
+        followed = _cells(
+            months, "follow_ups", lambda v, lab=label: (v["municipality"], v["follow_up"]) == ("I alt", lab)
+        )
+        parts = _cells(by.get(table), "follow_ups")
+        add(table, _first_row(parts), "follow_ups_rest", followed, parts)
 
 
 def adjustment_summary_da(diffs: pd.DataFrame, service: str, names: dict) -> str:
