@@ -5,6 +5,7 @@ table of whole numbers that agrees with what is published (``readings``), as a r
 unlimited patience would."""
 
 import itertools
+import json
 from dataclasses import replace
 
 import numpy as np
@@ -284,15 +285,18 @@ def one_table(counts: dict, name: str = "t", **spec):
 def test_the_protection_record_lists_every_status_in_order_and_reads_back():
     record = d.Protection({("b", 0, "n"): "primary", ("a", 10, "n"): "published", ("a", 2, "n"): "secondary"}, "g", "s")
     record.problems.append("a række 2, kolonne n")
+    record.rests = {"b": [[0, "n-a:2:n", "case:count", ["k1"], 1.0]]}  # the rests it declared, for the record
     data = record.to_json()
     assert data == {
         "group": "g",
         "scope": "s",
         "problems": ["a række 2, kolonne n"],
         "status": [["a", 2, "n", "secondary"], ["a", 10, "n", "published"], ["b", 0, "n", "primary"]],
+        "rests": {"b": [[0, "n-a:2:n", "case:count", ["k1"], 1.0]]},
     }
     back = d.Protection.from_json(data)
     assert (back.status, back.group, back.scope, back.problems) == (record.status, "g", "s", record.problems)
+    assert back.rests == record.rests
     old = d.Protection.from_json({"group": "g", "status": [["a", 0, "n", "primary"]]})  # before scopes
     assert (old.scope, old.problems, old.status) == ("", [], {("a", 0, "n"): "primary"})
     assert record.hidden(("b", 0, "n")) and record.hidden(("a", 2, "n")) and not record.hidden(("a", 10, "n"))
@@ -1021,3 +1025,102 @@ def test_a_rest_is_the_units_of_the_whole_in_none_of_its_parts():
     assert d.rest_cells("u", 0, "rest", parts, parts) == []
     with pytest.raises(ValueError, match="one block"):
         d.rest_cells("u", 0, "rest", [whole], sums[1:])
+
+
+def goal_table(rows):
+    """Cases and cases with a goal per municipality (members ``m-i``; the first ``goal`` of
+    each municipality's cases have a goal)."""
+    frame = pd.DataFrame(rows, columns=["municipality", "cases", "goal_set"])
+    cells = []
+    for i, (m, cases, goal) in enumerate(rows):
+        ids = np.array([f"{m}-{k}" for k in range(cases)], dtype=object)
+        cells += [d.Cell("goals", i, "cases", "case", ids, float(cases))]
+        cells += [d.Cell("goals", i, "goal_set", "case", ids[:goal], float(goal))]
+    return d.TableSpec("goals", frame, cells)
+
+
+def test_two_printed_numbers_one_inside_the_other_give_a_rest_that_is_protected(tmp_path):
+    """Issue #29, the reviewer's attack: a municipality's 13 cases, 12 with a goal, both
+    printed, give its 1 case without a goal. The rest is declared (not printed), and the
+    publication withholds one of the two; 20 cases with 10 goals leave a rest of 10 (no
+    small count: not declared); the private record keeps the rest for the audit."""
+    spec = goal_table([(147, 13, 12), (151, 20, 10), (153, 30, 28)])
+    rests = d.small_rests([spec])
+    assert [(c.row, sorted(c.members)) for c in rests] == [(0, ["147-12"]), (2, ["153-28", "153-29"])]
+    assert all(not c.shown and c.product_of is None for c in rests)
+    protection = d.protect_publication([[d.scoped(spec, "p")]]).view("p")
+    assert sorted((r[0], len(r[3])) for r in protection.rests["goals"]) == [(0, 1), (2, 2)]
+    published = publish(spec, tmp_path / "reports" / "goal_attainment" / "run", protection)
+    for row in (0, 2):  # neither rest can be read off the printed row
+        cases, goal = published.value(row, "cases"), published.value(row, "goal_set")
+        assert cases is None or goal is None, (row, cases, goal)
+    assert published.value(1, "cases") == 20 and published.value(1, "goal_set") == 10
+    (path,) = tmp_path.rglob("disclosure.json")
+    record = json.loads(path.read_text())
+    kept = [c for c in record["tables"]["goals"]["cells"] if not c[5]]
+    assert [(c[0], c[2], len(c[4])) for c in kept] == [(0, "primary", 1), (2, "primary", 2)]
+
+
+def test_a_cell_that_happens_to_lie_in_another_gives_no_rest():
+    """Nesting by definition only: the goal column lies in the cases column row by row, but
+    a table of initiators whose cells lie in a goal cell in one municipality and not in the
+    other is no breakdown of it (a reader cannot know that one lies in the other); and a
+    rest that is the union of declared cells (two primary cells) is protected already."""
+    spec = goal_table([(147, 16, 13), (151, 20, 10)])
+    initiators = d.TableSpec(
+        "initiators",
+        pd.DataFrame({"n": [11, 6]}),
+        [
+            d.Cell("initiators", 0, "n", "case", np.array([f"147-{k}" for k in range(11)], dtype=object), 11.0),
+            d.Cell("initiators", 1, "n", "case", np.array([f"151-{k}" for k in range(5, 11)], dtype=object), 6.0),
+        ],
+    )
+    # 147: 13 with a goal minus its 11 initiated would be 2, but 151's initiated are not all
+    # among its cases with a goal; only the cases without a goal (16 - 13) are a rest
+    assert [(c.row, c.column) for c in d.small_rests([spec, initiators])] == [(0, "cases-goals:0:goal_set")]
+    parts = d.TableSpec(
+        "parts",
+        pd.DataFrame({"n": [2, 1, 10]}),
+        [
+            d.Cell("parts", 0, "n", "case", np.array(["147-11", "147-12"], dtype=object), 2.0),
+            d.Cell("parts", 1, "n", "case", np.array(["147-10"], dtype=object), 1.0),
+            d.Cell("parts", 2, "n", "case", np.array([f"147-{k}" for k in range(10)], dtype=object), 10.0),
+        ],
+    )
+    # 147's 13 with a goal minus the 10 leave the two primary cells together: no rest of its
+    # own (the cases without a goal stay one)
+    assert [c.column for c in d.small_rests([spec, parts])] == ["cases-goals:0:goal_set"]
+
+
+def test_a_rest_is_found_against_several_rows_that_hold_it_together():
+    """The reviewer's attack across pages: municipality 151 has 12 §85 and 8 §107 cases
+    (two rows of one table), and 18 of the 20 have a VUM score (a row of another table): the
+    two rows minus it give its 2 cases without a score, though no one row holds them all.
+    153's 25 all have a score: no rest. Found from the units alone, and protected."""
+
+    def ids(m, first, n):
+        return np.array([f"{m}-{k}" for k in range(first, first + n)], dtype=object)
+
+    prices = d.TableSpec(
+        "prices",
+        pd.DataFrame({"service": ["§85", "§107", "§85", "§107"], "municipality": [151, 151, 153, 153]}),
+        [
+            d.Cell("prices", 0, "cases", "case", ids(151, 0, 12), 12.0),
+            d.Cell("prices", 1, "cases", "case", ids(151, 12, 8), 8.0),
+            d.Cell("prices", 2, "cases", "case", ids(153, 0, 15), 15.0),
+            d.Cell("prices", 3, "cases", "case", ids(153, 15, 10), 10.0),
+        ],
+    )
+    scored = d.TableSpec(
+        "vum",
+        pd.DataFrame({"municipality": [151, 153]}),
+        [
+            d.Cell("vum", 0, "cases", "case", ids(151, 2, 18), 18.0),
+            d.Cell("vum", 1, "cases", "case", ids(153, 0, 25), 25.0),
+        ],
+    )
+    (rest,) = d.small_rests([prices, scored])
+    assert (rest.table, rest.row, sorted(rest.members), rest.value) == ("prices", 0, ["151-0", "151-1"], 2.0)
+    status = d.protect_publication([[d.scoped(prices, "p"), d.scoped(scored, "p")]]).view("p").status
+    shown = [status[k] == d.PUBLISHED for k in (("prices", 0, "cases"), ("prices", 1, "cases"), ("vum", 0, "cases"))]
+    assert not all(shown)  # 12 + 8 - 18 cannot be formed

@@ -408,7 +408,12 @@ def test_a_group_under_5_is_pooled_into_andet_never_a_term_of_its_own():
     assert info["pooled"] == {"target_group": ["fysisk"]} and info["left_out"] == 4
     ordered, info = goals.ordered_model(pairs)
     assert not any("fysisk" in t for t in ordered["term"])
-    assert "fysisk" in goals_page.method_note_da(info) and "udeladt" in goals_page.method_note_da(info)
+    # the page says the rule, not which group was pooled or how many were left out: both
+    # would tell the reader that a count the tables withhold is 1-4 (issue #29)
+    note = goals_page.method_note_da(info)
+    assert "fysisk" not in note and "4 opfølgninger" not in note and "fire" not in note
+    assert "færre end 5" in note and "udelades" in note
+    assert "udelades" in goals_page.method_note_da({**info, "pooled": {}, "left_out": 0})  # said whatever the data
 
 
 def test_a_model_with_nan_estimates_is_not_published_as_fitted(monkeypatch):
@@ -616,3 +621,13 @@ def test_model_estimates_are_written_to_four_significant_digits():
     assert written(1234567.8, 4) == 1235000.0
     assert written(0.123456789) == 0.123457  # the other tables: six decimals
     assert pd.isna(written(float("nan"), 4))
+
+
+def test_the_ordered_model_takes_a_constant_covariate_without_a_traceback():
+    """The reviewer's case: every follow-up 12 months after the one before (a constant
+    column, which statsmodels' ordered model refuses as a second intercept). The model is
+    fitted without it; nothing raises."""
+    pairs = simulated_pairs(n_clusters=10, per_cluster=60, seed=5).assign(months=12.0)
+    table, info = goals.ordered_model(pairs)
+    assert not any("months" in str(t) for t in table.get("term", []))
+    assert info["fitted"] and info["n"] == len(pairs)

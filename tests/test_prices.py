@@ -562,8 +562,35 @@ def test_the_municipality_comparison_prints_no_counts_that_differ_from_the_price
     units = units_frame(rows).assign(case_unit=[f"{r[0]}|{i}" for i, r in enumerate(rows)])
     diffs = prices.municipality_differences(units, "§85").set_index("municipality")
     assert diffs.loc[151, "cases"] == 9 and diffs.loc[153, "cases"] == 10  # by hand: the lone 4.0 is left out
+    # unadjusted: the price table's means (all 10 cases each) minus their average, so that
+    # the hours of the case left out do not follow from it (the reviewer's attack)
+    means = {m: statistics.fmean(r[2] for r in rows if r[0] == m) for m in (151, 153, 157)}
+    average = statistics.fmean(means.values())
+    for m, mean in means.items():
+        assert diffs.loc[m, "unadjusted"] == pytest.approx(mean - average)
     spec = prices_page.differences_spec(units, "§85")
     assert not {"cases", "n"} & set(spec.frame.columns) and spec.cells == []
     published = publish(spec, tmp_path)
     assert not {"cases", "n"} & set(pd.read_csv(tmp_path / "municipality_differences_85.csv").columns)
     assert all(published.value(i, "adjusted") is not None for i in range(3))
+
+
+def test_a_municipality_left_out_of_the_comparison_looks_like_one_withheld():
+    """Municipality 161 has 3 §85 cases: too few for the model. Absent from the comparison,
+    or shown with empty estimates, it would tell the reader that its withheld count in the
+    price table is small; it has a row whose estimates are withheld with that count."""
+    from helpers.publishing.disclosure import PUBLISHED, protect
+
+    rows = [(m, "§85", 10.0 + i + (m - 151), [1.0, 2.0][i % 2], "x", "y") for m in (151, 153, 157) for i in range(10)]
+    rows += [(161, "§85", 20.0 + i, 1.0, "x", "y") for i in range(3)]
+    units = units_frame(rows).assign(case_unit=[f"{r[0]}|{i}" for i, r in enumerate(rows)])
+    diffs = prices_page.differences_spec(units, "§85")
+    assert diffs.frame["municipality"].tolist() == [151, 153, 157, 161]
+    assert diffs.frame.iloc[3, 1:].isna().all()
+    by_municipality = prices_page.describe_spec(
+        units.assign(municipality=units["municipality"].astype(str)), "municipality", "price_by_municipality", ""
+    )
+    status = protect([by_municipality, diffs]).status
+    assert status[("price_by_municipality", 3, "cases")] != PUBLISHED  # 3 cases
+    assert all(status[("municipality_differences_85", 3, c)] != PUBLISHED for c in ("adjusted", "unadjusted_low"))
+    assert all(status[("municipality_differences_85", 0, c)] == PUBLISHED for c in ("adjusted", "unadjusted_low"))

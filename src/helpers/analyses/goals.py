@@ -377,10 +377,11 @@ def ordered_model(pairs: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
         dtype=float,
     )
     exog.columns = [_dummy_label(c) for c in exog.columns]
-    model = OrderedLogit(data["attainment"], exog, distr="logit")
+    exog = exog.loc[:, exog.nunique() > 1]  # a constant (e.g. the same months for all) is the thresholds' own
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
+            model = OrderedLogit(data["attainment"], exog, distr="logit")
             rough = model.fit(method="bfgs", disp=False, maxiter=1000)
             fit = model.fit(
                 start_params=rough.params,

@@ -12,7 +12,9 @@ standard errors and t intervals (n - k degrees of freedom); a VUM score or targe
 under 5 cases is pooled into "andet" (and left out if "andet" still has under 5), so that no
 case has leverage 1 and HC3 is always defined; each municipality's difference from the average municipality (the
 unweighted mean of the municipality effects) with a 95 % interval, next to the unadjusted
-difference from a model with municipality alone.
+difference from a model with municipality alone over every case of those municipalities with
+an outcome, as the price table counts them (so that it gives nothing of the cases the adjusted
+model leaves out away: for §85 its differences are the table's means minus their average).
 """
 
 from __future__ import annotations
@@ -72,20 +74,27 @@ def service_cases(units: pd.DataFrame, service: str) -> pd.DataFrame:
     return units[(units["service"] == service) & units["measure"].notna()]
 
 
-def difference_data(units: pd.DataFrame, service: str) -> pd.DataFrame:
-    """The cases that enter :func:`municipality_differences`: the service's cases with a
-    measure (a positive price for §107), a VUM score and an age; ``y`` is log daily price
-    (§107) or hours (§85). Municipalities with under 5 such cases are left out: they are
-    not published, and would make HC3 undefined (leverage 1)."""
+def outcome_data(units: pd.DataFrame, service: str) -> pd.DataFrame:
+    """The service's cases with an outcome ``y`` (log daily price for a positive §107 price,
+    hours for §85), municipality as text."""
     data = service_cases(units, service).copy()
     if service == "§107":
         data = data[data["measure"] > 0]
         data["y"] = np.log(data["measure"])
     else:
         data["y"] = data["measure"]
+    data["municipality"] = data["municipality"].astype(int).astype(str)
+    return data
+
+
+def difference_data(units: pd.DataFrame, service: str) -> pd.DataFrame:
+    """The cases that enter :func:`municipality_differences`: the service's cases with a
+    measure (a positive price for §107), a VUM score and an age; ``y`` is log daily price
+    (§107) or hours (§85). Municipalities with under 5 such cases are left out: they are
+    not published, and would make HC3 undefined (leverage 1)."""
+    data = outcome_data(units, service)
     data = data.dropna(subset=["vum_score", "age_group"])
     data["target_group"] = data["target_group"].fillna("uoplyst")
-    data["municipality"] = data["municipality"].astype(int).astype(str)
     while True:  # until no group has under 5 cases (leaving some out can make another group small)
         before = len(data)
         data = data[data.groupby("municipality")["y"].transform("size") >= MIN_CASES]
@@ -127,9 +136,14 @@ def municipality_differences(units: pd.DataFrame, service: str) -> pd.DataFrame:
     adjusters = [f"C({c})" for c in ("vum_score", "age_group", "target_group") if _levels(data, c) > 1]
     while adjusters and not _full_rank("y ~ " + " + ".join(adjusters + ["C(municipality)"]), data):
         adjusters.pop()  # a collinear adjuster cannot be told apart from the municipality effects
+    # unadjusted: every case of these municipalities with an outcome, as the price table
+    # counts them (none pooled away), so that its means are the table's and tell nothing of
+    # the cases the adjusted model leaves out
+    raw = outcome_data(units, service)
+    raw = raw[raw["municipality"].isin(set(data["municipality"]))]
     results = {}
-    for label, terms in (("unadjusted", []), ("adjusted", adjusters)):
-        model = smf.ols("y ~ " + " + ".join(terms + ["C(municipality)"]), data=data)
+    for label, terms, frame in (("unadjusted", [], raw), ("adjusted", adjusters, data)):
+        model = smf.ols("y ~ " + " + ".join(terms + ["C(municipality)"]), data=frame)
         x = model.exog
         leverage = np.einsum("ij,ij->i", x @ np.linalg.pinv(x.T @ x), x)
         if leverage.max() >= 1 - 1e-8:  # HC3 is undefined at leverage 1: not published rather than another method

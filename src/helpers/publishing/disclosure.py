@@ -248,6 +248,96 @@ def rest_cells(table: str, row: int, column: str, whole: list[Cell], parts: list
     return [Cell(table, row, name, unit, m, float(len(m)), shown=False) for name, m in rests if len(m)]
 
 
+#: A rest of a printed pair is declared when it counts this many units or fewer (a larger
+#: one is no small count, and declaring it would only add work).
+SMALL_REST = MIN_COUNT - 1
+
+
+def small_rests(specs: list[TableSpec]) -> list[Cell]:
+    """The counts a reader forms from printed numbers, one set inside the others, that no
+    table declares: for a readable count A and the finest cells of another column W that
+    share units with it, when they hold all of A's units, the units of those W cells not
+    in A, when they are 1-4 and not the units of declared cells together (those are
+    protected already, or are a sum of protected cells). Only for columns that nest by
+    definition: every cell of A's column lies in W's cells it meets (a finer breakdown, or
+    a subset of the same cases), not a cell that happens to lie in another (a reader cannot
+    know that, and any such difference is a count). Across every table of a linked system,
+    so also across pages: a municipality's cases (one table) minus its cases with a goal
+    (another) are its cases without a goal; its cases by service (two rows) minus its
+    cases with a VUM score (a third table) are those without one. Each is a cell that is
+    not printed (:func:`rest_cells`) on the row of the first W cell, found from which cells
+    share units (sparse products), not from knowing which tables nest."""
+    out: list[Cell] = []
+    readable = [c for s in specs for c in s.cells if c.measure == COUNT and (c.shown or c.product_of)]
+    blocks: dict = {}
+    for c in readable:
+        blocks.setdefault(c.block, []).append(c)
+    for block, cells in sorted(blocks.items()):
+        declared = [c for s in specs for c in s.cells if c.block == block]
+        out += _block_rests(sorted(cells, key=lambda c: (c.table, c.row, str(c.column))), declared)
+    return out
+
+
+def _covers(cells: list[Cell]) -> dict:
+    """(A's column, W's column) -> {A: (W's cells, their units not in A)}, for every readable
+    count A that W holds: the smallest cell of W that holds all of A's units, or else the
+    finest cells of W that A meets, when they do not overlap and hold all of them."""
+    from scipy import sparse
+
+    sets = [frozenset(map(str, c.members)) for c in cells]
+    units = {u: i for i, u in enumerate(sorted(set().union(*sets)))}
+    rows = np.repeat(np.arange(len(cells)), [len(m) for m in sets])
+    cols = np.array([units[u] for m in sets for u in m], dtype=np.int64)
+    matrix = sparse.csr_matrix((np.ones(len(cols)), (rows, cols)), shape=(len(cells), len(units)))
+    overlap = (matrix @ matrix.T).tocoo()
+    family = [(c.table, str(c.column)) for c in cells]
+    meets: dict = {}  # cell -> family -> the cells of that family it shares units with
+    for i, j in zip(overlap.row.tolist(), overlap.col.tolist()):
+        if i != j and family[i] != family[j]:
+            meets.setdefault(i, {}).setdefault(family[j], []).append(j)
+    covers: dict = {}
+    for i, by_family in meets.items():
+        for w, found in by_family.items():
+            containing = sorted((len(sets[j]), j) for j in found if sets[i] <= sets[j])
+            if containing:  # the smallest cell of W that holds A
+                finest = [containing[0][1]]
+            else:  # or W's finest cells together, when they do not overlap
+                finest = [j for j in found if not any(k != j and sets[k] < sets[j] for k in found)]
+            union = frozenset().union(*(sets[j] for j in finest))
+            if sets[i] <= union and sum(len(sets[j]) for j in finest) == len(union):
+                covers.setdefault((family[i], w), {})[i] = (finest, union - sets[i])
+    return covers
+
+
+def _block_rests(cells: list[Cell], declared: list[Cell]) -> list[Cell]:
+    """:func:`small_rests` within one block (``cells`` readable, in a fixed order)."""
+    covers = _covers(cells)
+    nonempty: dict = {}
+    for i, c in enumerate(cells):
+        if len(c.members):
+            nonempty.setdefault((c.table, str(c.column)), set()).add(i)
+    small = {}  # declared cells of 1-4 units, by unit: what a rest may be the union of
+    for c in declared:
+        if 0 < len(c.members) <= SMALL_REST:
+            for u in map(str, c.members):
+                small.setdefault(u, []).append(frozenset(map(str, c.members)))
+    out, seen = [], set()
+    for (own, _), found in sorted(covers.items()):
+        if set(found) != nonempty[own]:
+            continue  # not every cell of A's column lies in W's: no nesting by definition
+        for i, (finest, rest) in sorted(found.items()):
+            if not 0 < len(rest) <= SMALL_REST or rest in seen:
+                continue
+            seen.add(rest)
+            inside = [m for u in rest for m in small.get(u, []) if m <= rest]
+            if inside and frozenset().union(*inside) == rest:
+                continue
+            wholes, part = [cells[j] for j in sorted(finest)], cells[i]
+            column = f"{wholes[0].column}-{part.table}:{part.row}:{part.column}"
+            out += rest_cells(wholes[0].table, wholes[0].row, column, wholes, [part])
+    return out
+
+
 def paying_ids(amounts: pd.Series) -> np.ndarray:
     """The members of an amount cell: the ids (row labels) of the units that add to it. A
     unit that adds 0 is not part of the amount, so two cells of the same amount over the
@@ -344,6 +434,9 @@ class Protection:
     #: Identities (:func:`members_key`) of cells the ledger fixed as published that pin a
     #: primary cell: withheld from the start, the publication would protect it.
     demands: list = field(default_factory=list)
+    #: The rests of printed pairs the publication declared (:func:`small_rests`), by table:
+    #: [row, column, block, unit keys, value] each, for the private record.
+    rests: dict = field(default_factory=dict)
 
     def hidden(self, key) -> bool:
         return self.status.get(key, PUBLISHED) != PUBLISHED
@@ -372,7 +465,8 @@ class Protection:
         own names: what one run of the publication publishes."""
         prefix = f"{tag}/"
         status = {(t[len(prefix) :], r, c): s for (t, r, c), s in self.status.items() if t.startswith(prefix)}
-        return Protection(status, f"{self.scope} {tag}".strip(), self.scope, list(self.problems))
+        rests = {t[len(prefix) :]: v for t, v in self.rests.items() if t.startswith(prefix)}
+        return Protection(status, f"{self.scope} {tag}".strip(), self.scope, list(self.problems), rests=rests)
 
     def to_json(self) -> dict:
         return {
@@ -380,12 +474,15 @@ class Protection:
             "scope": self.scope,
             "problems": self.problems,
             "status": [[*k, v] for k, v in sorted(self.status.items(), key=lambda kv: _sort_key(kv[0]))],
+            "rests": dict(sorted(self.rests.items())),
         }
 
     @classmethod
     def from_json(cls, data: dict) -> Protection:
         status = {(t, r, c): s for t, r, c, s in data["status"]}
-        return cls(status, data["group"], data.get("scope", ""), list(data.get("problems", [])))
+        return cls(
+            status, data["group"], data.get("scope", ""), list(data.get("problems", [])), rests=data.get("rests", {})
+        )
 
 
 def scoped(spec: TableSpec, tag: str) -> TableSpec:
@@ -964,6 +1061,12 @@ def protect_publication(
     the periods are protected again; cells of earlier releases cannot change. ``revised``,
     ``history``: see :func:`protect`."""
     released = dict(released or {})
+    rests: dict = {}
+    for specs in periods:  # what two printed numbers of the period give (small_rests), declared
+        by_name = {s.name: s for s in specs}
+        for c in small_rests(specs):
+            by_name[c.table].cells.append(c)
+            rests.setdefault(c.table, []).append([c.row, c.column, f"{c.unit}:{c.measure}", c.members, c.value])
     forced: dict = {}
     kept: dict[int, dict] = {}  # per period: the statuses of its counts from the last round
     redo = set(range(len(periods)))
@@ -993,7 +1096,10 @@ def protect_publication(
         # protected again.
         forced.update(dict.fromkeys(demands, SECONDARY))
         redo = set(range(min(failed), len(periods))) if failed else set()
-    return Protection(status, scope, scope, problems)
+    for entries in rests.values():
+        for entry in entries:
+            entry[3] = sorted(unit_keys(entry[3]))  # as the private record keeps units
+    return Protection(status, scope, scope, problems, rests=rests)
 
 
 def _statistic_status(stat: Statistic, status: dict) -> str:

@@ -564,6 +564,11 @@ def _record(output_dir: Path, spec: TableSpec, protection: Protection | None, st
         ]
         for c in sorted(spec.cells, key=lambda c: (c.row, str(c.column)))
     ]
+    # the rests of printed pairs the publication declared (disclosure.small_rests)
+    cells += [
+        [row, column, protection.status[(spec.name, row, column)], block, keys, False, None, value, labels[row]]
+        for row, column, block, keys, value in protection.rests.get(spec.name, [])
+    ]
     stats = [
         [st.row, st.column, protection.status[st.key], [list(k) for k in st.inputs], st.base_n]
         for st in spec.statistics

@@ -382,14 +382,12 @@ def method_note_da(info: dict) -> str:
         )
     elif covariance == "robust":
         notes.append("Standardfejlene er klyngerobuste med kommunen som klynge.")
-    pooled = info.get("pooled") or {}
-    if pooled:
-        groups = "; ".join(f"{', '.join(v)}" for v in pooled.values())
-        notes.append(f"Grupper med færre end 5 opfølgninger indgår ikke som egne led, men i «andet» ({groups}).")
-    if info.get("left_out"):
-        notes.append(
-            f"{count_da(info['left_out'])} opfølgninger i en «andet»-gruppe med færre end 5 er udeladt af modellen."
-        )
+    # the rule, said whatever the data: which groups were pooled, or how many follow-ups were
+    # left out, would tell the reader which counts are 1-4 (the tables withhold them)
+    notes.append(
+        "Grupper med færre end 5 opfølgninger indgår ikke som egne led, men samlet i «andet»; har «andet» "
+        "stadig færre end 5, udelades de af modellen."
+    )
     return " ".join(notes)
 
 

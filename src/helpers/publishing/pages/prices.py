@@ -23,7 +23,7 @@ import pandas as pd
 from ...analyses import adults, prices
 from ...analyses.prices import STATISTICS, describe_by, municipality_differences
 from ...data import municipalities
-from ..disclosure import Cell, TableSpec, amount_cells, count_cells, rest_cells, statistics
+from ..disclosure import Cell, Statistic, TableSpec, amount_cells, count_cells, rest_cells, statistics
 from ..formats import count_da, num_da, pct1_da, pct_da, plural_da
 
 CASE, REGISTRATION = "case", "registration"
@@ -70,9 +70,25 @@ def differences_spec(units: pd.DataFrame, service: str) -> TableSpec | None:
     # price), so beside price_by_municipality's count of the same municipality's cases a
     # row's count gives back how many were left out, most often 1-4. The effects rest on the
     # row's cases (all at least 5: smaller municipalities are left out of the model).
+    # A row for every municipality of the price table: one left out of the model (under 5
+    # cases in it) has no estimates, and shows them as withheld when its count in the price
+    # table is (the sign must not tell the reader that its count is small); absent, its
+    # absence would.
+    by_municipality = describe_by(
+        units.assign(municipality=units["municipality"].astype(int).astype(str)), ["municipality"]
+    )
+    own = by_municipality[by_municipality["service"] == service]
+    price_rows = dict(zip(own["municipality"].astype(int), own.index))
+    diffs = diffs.set_index("municipality").reindex(sorted(price_rows)).rename_axis("municipality").reset_index()
     table = diffs.drop(columns=["n", "cases"])
     effect_columns = [c for c in table.columns if c.startswith(("unadjusted", "adjusted"))]
     stats = statistics(name, table, effect_columns, [], diffs["cases"])
+    stats += [
+        Statistic(name, row, column, (("price_by_municipality", price_rows[m], "cases"),))
+        for row, m in enumerate(table["municipality"])
+        if pd.isna(diffs["cases"].iloc[row])
+        for column in effect_columns
+    ]
     pct = service == "§107"
     fmt = (lambda v: f"{100 * v:+.1f} %".replace(".", ",")) if pct else (lambda v: f"{v:+.1f}".replace(".", ","))
     return TableSpec(
