@@ -1103,7 +1103,7 @@ def test_a_rest_is_found_against_several_rows_that_hold_it_together():
 
     prices = d.TableSpec(
         "prices",
-        pd.DataFrame({"service": ["§85", "§107", "§85", "§107"], "municipality": [151, 151, 153, 153]}),
+        pd.DataFrame({"service": ["§85", "§107", "§85", "§107"], "municipality": ["151", "151", "153", "153"]}),
         [
             d.Cell("prices", 0, "cases", "case", ids(151, 0, 12), 12.0),
             d.Cell("prices", 1, "cases", "case", ids(151, 12, 8), 8.0),
@@ -1113,7 +1113,7 @@ def test_a_rest_is_found_against_several_rows_that_hold_it_together():
     )
     scored = d.TableSpec(
         "vum",
-        pd.DataFrame({"municipality": [151, 153]}),
+        pd.DataFrame({"municipality": ["151", "153"]}),
         [
             d.Cell("vum", 0, "cases", "case", ids(151, 2, 18), 18.0),
             d.Cell("vum", 1, "cases", "case", ids(153, 0, 25), 25.0),
@@ -1121,6 +1121,24 @@ def test_a_rest_is_found_against_several_rows_that_hold_it_together():
     )
     (rest,) = d.small_rests([prices, scored])
     assert (rest.table, rest.row, sorted(rest.members), rest.value) == ("prices", 0, ["151-0", "151-1"], 2.0)
+    # a total row of the prices holds 151's cases too, but does not hide the rest over its rows
+    total = d.Cell("prices", 4, "cases", "case", np.concatenate([c.members for c in prices.cells]), 45.0)
+    with_total = d.TableSpec(
+        "prices",
+        pd.concat([prices.frame, pd.DataFrame({"service": ["I alt"], "municipality": ["I alt"]})], ignore_index=True),
+        [*prices.cells, total],
+    )
+    assert [sorted(c.members) for c in d.small_rests([with_total, scored])] == [["151-0", "151-1"]]
+    # a total row on the other side (all 43 scored) is compared with the finest cells it meets
+    # and does not switch the municipalities' rest off; a name left empty raises nothing
+    scored_total = d.TableSpec(
+        "vum",
+        pd.DataFrame({"municipality": ["151", "153", "I alt", None]}),
+        [*scored.cells, d.Cell("vum", 2, "cases", "case", np.concatenate([c.members for c in scored.cells]), 43.0)],
+    )
+    rests = d.small_rests([prices, scored_total])
+    assert sorted(sorted(c.members) for c in rests) == [["151-0", "151-1"]]
+    assert len({c.key for c in rests}) == len(rests)
     status = d.protect_publication([[d.scoped(prices, "p"), d.scoped(scored, "p")]]).view("p").status
     shown = [status[k] == d.PUBLISHED for k in (("prices", 0, "cases"), ("prices", 1, "cases"), ("vum", 0, "cases"))]
     assert not all(shown)  # 12 + 8 - 18 cannot be formed

@@ -594,3 +594,24 @@ def test_a_municipality_left_out_of_the_comparison_looks_like_one_withheld():
     assert status[("price_by_municipality", 3, "cases")] != PUBLISHED  # 3 cases
     assert all(status[("municipality_differences_85", 3, c)] != PUBLISHED for c in ("adjusted", "unadjusted_low"))
     assert all(status[("municipality_differences_85", 0, c)] == PUBLISHED for c in ("adjusted", "unadjusted_low"))
+
+
+def test_cases_with_exactly_k_registrations_are_not_given_back_by_the_cumulative_rows():
+    """The reviewer's attack: KL's figure 2.1 counts cases with *at least* 1, 2, 3, 4
+    registrations (20, 20, 12, 9), so row 3 minus row 4 is the 3 cases with exactly 3. They
+    are a count of their own (not printed), and protected: the reader cannot pin them."""
+    from helpers.publishing.disclosure import protect
+
+    highest = [2] * 8 + [3] * 3 + [4] * 9
+    rows = [
+        (151, f"c{case}", k, pd.Timestamp("2016-03-01") + pd.Timedelta(days=k))
+        for case, top in enumerate(highest)
+        for k in range(1, top + 1)
+    ]
+    registrations = pd.DataFrame(rows, columns=["municipality", "case_id", "registration_no", "registration_date"])
+    spec = prices_page.registrations_spec(registrations, "2016-01-01", "2016-12-31")
+    assert spec.frame["cases"].tolist() == [20, 20, 12, 9]  # by hand
+    exactly_three = {f"151|c{case}" for case, top in enumerate(highest) if top == 3}
+    status = protect([spec]).status
+    low, high = reader_range([spec], status, exactly_three)
+    assert high - low >= 1, (low, high)

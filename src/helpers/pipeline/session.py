@@ -92,9 +92,11 @@ def protection_cache_dir() -> Path:
 
 def protection_of(key: str, compute) -> Protection:
     """The protection ``compute()`` returns, cached on disk under ``key``, so that the pages
-    of one publication protect it once (the cache holds statuses only: no unit ids, no
-    values). Notebooks of one publication that run at the same time wait for each other (a
-    file lock, kept beside the entry) instead of protecting the same system twice."""
+    of one publication protect it once (the cache, private like the run records, holds
+    statuses and the rests the publication declared with their counts and unit keys, the
+    short hashes of pseudonyms the private records keep too; never a unit id). Notebooks of
+    one publication that run at the same time wait for each other (a file lock, kept beside
+    the entry) instead of protecting the same system twice."""
     folder = protection_cache_dir()
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     path = folder / f"{key}.json"

@@ -254,34 +254,50 @@ SMALL_REST = MIN_COUNT - 1
 
 
 def small_rests(specs: list[TableSpec]) -> list[Cell]:
-    """The counts a reader forms from printed numbers, one set inside the others, that no
-    table declares: for a readable count A and the finest cells of another column W that
-    share units with it, when they hold all of A's units, the units of those W cells not
-    in A, when they are 1-4 and not the units of declared cells together (those are
-    protected already, or are a sum of protected cells). Only for columns that nest by
-    definition: every cell of A's column lies in W's cells it meets (a finer breakdown, or
-    a subset of the same cases), not a cell that happens to lie in another (a reader cannot
-    know that, and any such difference is a count). Across every table of a linked system,
-    so also across pages: a municipality's cases (one table) minus its cases with a goal
-    (another) are its cases without a goal; its cases by service (two rows) minus its
-    cases with a VUM score (a third table) are those without one. Each is a cell that is
-    not printed (:func:`rest_cells`) on the row of the first W cell, found from which cells
-    share units (sparse products), not from knowing which tables nest."""
+    """The counts a reader forms from printed numbers, one set inside others, that no table
+    declares. For a readable count A and another column W: (1) the smallest cell of W that
+    holds all of A's units, and (2) the cells of W that share a row name with A (e.g. the
+    municipality's rows of another table), when they do not overlap and hold all of A's
+    units. The units of the W cells not in A are a rest; one of 1-4 that is not the units of
+    declared cells together (a sum of protected cells, which is published, as by Danmarks
+    Statistik and tau-Argus) is declared and protected. Only for columns that nest by
+    definition: every cell of A's column is held by W's so. Across every table of a linked
+    system (one period of a publication), so also across pages: a municipality's cases (one
+    table) minus its cases with a goal (another) are its cases without a goal; its cases
+    by service (two rows) minus its cases with a VUM score (a third table) are those
+    without one. Each is a cell that is not printed (:func:`rest_cells`), on the row of the
+    first W cell, found from which cells share units (sparse products). A column whose
+    named rows W holds so nests by definition; its totals (rows with no name) are
+    compared with the finest W cells they meet."""
+    tokens = {}
+    for spec in specs:
+        if spec.public:
+            continue
+        text = [c for c in spec.frame.columns if not pd.api.types.is_numeric_dtype(spec.frame[c])]
+        for row, values in enumerate(spec.frame[text].itertuples(index=False, name=None)):
+            tokens[(spec.name, row)] = frozenset(str(v) for v in values if not pd.isna(v)) - {TOTAL_LABEL, ""}
     out: list[Cell] = []
-    readable = [c for s in specs for c in s.cells if c.measure == COUNT and (c.shown or c.product_of)]
     blocks: dict = {}
-    for c in readable:
+    for c in (c for s in specs for c in s.cells if c.measure == COUNT and (c.shown or c.product_of)):
         blocks.setdefault(c.block, []).append(c)
     for block, cells in sorted(blocks.items()):
         declared = [c for s in specs for c in s.cells if c.block == block]
-        out += _block_rests(sorted(cells, key=lambda c: (c.table, c.row, str(c.column))), declared)
+        cells = sorted(cells, key=lambda c: (c.table, c.row, str(c.column)))
+        names = [tokens.get((c.table, c.row), frozenset()) for c in cells]
+        out += _block_rests(cells, names, declared)
     return out
 
 
-def _covers(cells: list[Cell]) -> dict:
-    """(A's column, W's column) -> {A: (W's cells, their units not in A)}, for every readable
-    count A that W holds: the smallest cell of W that holds all of A's units, or else the
-    finest cells of W that A meets, when they do not overlap and hold all of them."""
+#: W's rows of one name are compared with A together only up to this many (the check that
+#: they do not overlap is quadratic in them).
+MAX_MET = 64
+
+
+def _covers(cells: list[Cell], names: list[frozenset]) -> dict:
+    """(A's column, W's column) -> {A: [(W's cells, the size of their rest, a tag)]}, for
+    every readable count A that W holds (see :func:`small_rests`): the smallest W cell that
+    holds it; W's rows of one of A's row names; for a total (a row with no name), the finest
+    W cells it meets; the rows of W, when they do not overlap."""
     from scipy import sparse
 
     sets = [frozenset(map(str, c.members)) for c in cells]
@@ -290,32 +306,48 @@ def _covers(cells: list[Cell]) -> dict:
     cols = np.array([units[u] for m in sets for u in m], dtype=np.int64)
     matrix = sparse.csr_matrix((np.ones(len(cols)), (rows, cols)), shape=(len(cells), len(units)))
     overlap = (matrix @ matrix.T).tocoo()
+    shared = {(i, j): int(v) for i, j, v in zip(overlap.row.tolist(), overlap.col.tolist(), overlap.data.tolist())}
+    size = [len(m) for m in sets]
     family = [(c.table, str(c.column)) for c in cells]
+    named: dict = {}  # (column, name) -> the column's rows with that name
+    for j, f in enumerate(family):
+        for name in names[j]:
+            named.setdefault((f, name), []).append(j)
+    has_names = {f for (f, _) in named}
+    totals = {i for i, f in enumerate(family) if not names[i] and f in has_names}  # rows with no name
     meets: dict = {}  # cell -> family -> the cells of that family it shares units with
-    for i, j in zip(overlap.row.tolist(), overlap.col.tolist()):
+    for i, j in shared:
         if i != j and family[i] != family[j]:
             meets.setdefault(i, {}).setdefault(family[j], []).append(j)
     covers: dict = {}
     for i, by_family in meets.items():
         for w, found in by_family.items():
-            containing = sorted((len(sets[j]), j) for j in found if sets[i] <= sets[j])
+            options = []
+            containing = sorted((size[j], j) for j in found if shared[(i, j)] == size[i])
             if containing:  # the smallest cell of W that holds A
-                finest = [containing[0][1]]
-            else:  # or W's finest cells together, when they do not overlap
-                finest = [j for j in found if not any(k != j and sets[k] < sets[j] for k in found)]
-            union = frozenset().union(*(sets[j] for j in finest))
-            if sets[i] <= union and sum(len(sets[j]) for j in finest) == len(union):
-                covers.setdefault((family[i], w), {})[i] = (finest, union - sets[i])
+                options.append(([containing[0][1]], containing[0][0] - size[i], ""))
+            groups = [(f"+{name}", named.get((w, name), [])) for name in sorted(names[i])] if len(found) > 1 else []
+            if i in totals and len(found) > 1:  # a total: the finest cells of W it meets
+                groups.append(("+", [j for j in found if not any(k != j and sets[k] < sets[j] for k in found)]))
+            for tag, rows in groups:  # W's rows of one of A's names, or a total's finest
+                if not 1 < len(rows) <= MAX_MET or sum(shared.get((i, j), 0) for j in rows) != size[i]:
+                    continue
+                if sum(size[j] for j in rows) == len(frozenset().union(*(sets[j] for j in rows))):  # no overlap
+                    options.append((rows, sum(size[j] for j in rows) - size[i], tag))
+            if options:
+                covers.setdefault((family[i], w), {})[i] = options
     return covers
 
 
-def _block_rests(cells: list[Cell], declared: list[Cell]) -> list[Cell]:
+def _block_rests(cells: list[Cell], names: list[frozenset], declared: list[Cell]) -> list[Cell]:
     """:func:`small_rests` within one block (``cells`` readable, in a fixed order)."""
-    covers = _covers(cells)
-    nonempty: dict = {}
+    covers = _covers(cells, names)
+    nonempty: dict = {}  # the cells of each column that must be held (a total need not be)
+    has_names = {(c.table, str(c.column)) for c, n in zip(cells, names) if n}
     for i, c in enumerate(cells):
-        if len(c.members):
-            nonempty.setdefault((c.table, str(c.column)), set()).add(i)
+        column = (c.table, str(c.column))
+        if len(c.members) and (names[i] or column not in has_names):
+            nonempty.setdefault(column, set()).add(i)
     small = {}  # declared cells of 1-4 units, by unit: what a rest may be the union of
     for c in declared:
         if 0 < len(c.members) <= SMALL_REST:
@@ -323,18 +355,23 @@ def _block_rests(cells: list[Cell], declared: list[Cell]) -> list[Cell]:
                 small.setdefault(u, []).append(frozenset(map(str, c.members)))
     out, seen = [], set()
     for (own, _), found in sorted(covers.items()):
-        if set(found) != nonempty[own]:
+        if not nonempty.get(own, set()) <= set(found):
             continue  # not every cell of A's column lies in W's: no nesting by definition
-        for i, (finest, rest) in sorted(found.items()):
-            if not 0 < len(rest) <= SMALL_REST or rest in seen:
-                continue
-            seen.add(rest)
-            inside = [m for u in rest for m in small.get(u, []) if m <= rest]
-            if inside and frozenset().union(*inside) == rest:
-                continue
-            wholes, part = [cells[j] for j in sorted(finest)], cells[i]
-            column = f"{wholes[0].column}-{part.table}:{part.row}:{part.column}"
-            out += rest_cells(wholes[0].table, wholes[0].row, column, wholes, [part])
+        for i, options in sorted(found.items()):
+            for wholes, held, tag in options:
+                if not 0 < held <= SMALL_REST:
+                    continue
+                whole = [cells[j] for j in sorted(wholes)]
+                rest = frozenset(str(u) for c in whole for u in c.members) - frozenset(map(str, cells[i].members))
+                if rest in seen:
+                    continue
+                seen.add(rest)
+                inside = [m for u in rest for m in small.get(u, []) if m <= rest]
+                if inside and frozenset().union(*inside) == rest:
+                    continue
+                part = cells[i]
+                column = f"{whole[0].column}-{part.table}:{part.row}:{part.column}{tag}"
+                out += rest_cells(whole[0].table, whole[0].row, column, whole, [part])
     return out
 
 

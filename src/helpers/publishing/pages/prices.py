@@ -147,6 +147,12 @@ def registrations_spec(registrations: pd.DataFrame, start, end) -> TableSpec | N
         Cell(name, i, "cases", CASE, unit[highest["registration_no"] >= k].to_numpy(dtype=object), float(n))
         for i, (k, n) in enumerate(zip(table["at_least"], table["cases"]))
     ]
+    # the rows are cumulative: one minus the next is the cases with exactly k registrations,
+    # a count of its own (not printed)
+    for i, k in enumerate(table["at_least"]):
+        exactly = unit[highest["registration_no"] == k].to_numpy(dtype=object)
+        if len(exactly):
+            cells.append(Cell(name, i, "cases_exactly", CASE, exactly, float(len(exactly)), shown=False))
     return TableSpec(
         name,
         table,
