@@ -171,7 +171,9 @@ def test_the_papermill_cli_fork_engine_gives_a_kernels_outputs_exactly(book_site
     for got, expected in zip(fork["cells"], kernel["cells"]):
         assert got == expected
     images = [o for c in fork["cells"] if c["type"] == "code" for o in c["outputs"] if "image/png" in o.get("data", {})]
-    assert len(images) >= 1
+    # the staircase page always draws; the goal page draws only the shares its protection
+    # publishes (for 851 in the first half of 2016 every municipality's share is withheld)
+    assert len(images) >= (1 if notebook_name == "staircase" else 0)
     for table in sorted(runs["kernel"][1].glob("*.csv")):
         assert (runs["fork"][1] / table.name).read_bytes() == table.read_bytes(), table.name
 
