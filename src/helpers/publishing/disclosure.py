@@ -280,11 +280,13 @@ def small_rests(specs: list[TableSpec]) -> list[Cell]:
     blocks: dict = {}
     for c in (c for s in specs for c in s.cells if c.measure == COUNT and (c.shown or c.product_of)):
         blocks.setdefault(c.block, []).append(c)
+    declared: dict = {}
+    for c in (c for s in specs for c in s.cells):
+        declared.setdefault(c.block, []).append(c)
     for block, cells in sorted(blocks.items()):
-        declared = [c for s in specs for c in s.cells if c.block == block]
         cells = sorted(cells, key=lambda c: (c.table, c.row, str(c.column)))
         names = [tokens.get((c.table, c.row), frozenset()) for c in cells]
-        out += _block_rests(cells, names, declared)
+        out += _block_rests(cells, names, declared[block])
     return out
 
 

@@ -366,8 +366,8 @@ def specs(report) -> list[TableSpec]:
     return out
 
 
-#: The characteristic of the cases each price table breaks the measured cases down by.
-BREAKDOWNS = {"price_by_vum": "vum_score", "price_by_age": "age_group", "price_by_target_group": "target_group"}
+#: The price tables that break a service's measured cases down by a characteristic some lack.
+BROKEN_DOWN = ("price_by_vum", "price_by_age", "price_by_target_group")
 
 
 def _cells(spec: TableSpec | None, column: str, where=None) -> list[Cell]:
@@ -412,7 +412,7 @@ def declare_rests(specs: list[TableSpec]) -> None:
         measured = _cells(pm, "cases", of(service))
         add("price_by_municipality", _first_row(measured), "cases_rest", total, measured)
         sums = _cells(pm, "mean*cases", of(service))
-        for name in BREAKDOWNS:
+        for name in BROKEN_DOWN:
             parts = _cells(by.get(name), "cases", of(service))
             row = _first_row(parts)
             add(name, row, "cases_rest", measured, parts)
