@@ -335,7 +335,8 @@ def test_the_readers_attack_finds_a_month_given_away_by_its_quarter(tmp_path):
 def test_whole_number_solutions_reach_only_ends_a_reader_must_allow():
     """Atoms a, b, c; printed a + b = 1 and b + c = 1; withheld a + c (at least 1). Over real
     numbers a + c lies in [1, 2] (b = 1/2 gives 1); over whole numbers b = 0, so a + c = 2:
-    CP-SAT finds that solution, none with a + c = 1, and the audit's range is [2, 2]. A
+    CP-SAT finds that solution, none with a + c = 1, and the audit's range is [2, 2] (the
+    next whole number inwards from the rounded real end, 1, that a solution reaches). A
     bound behind a printed mean that is a whole number up to rounding (2.0000000001) is
     that whole number."""
     from helpers.publishing.audit import _Reader, _WholeNumbers
@@ -345,7 +346,14 @@ def test_whole_number_solutions_reach_only_ends_a_reader_must_allow():
     whole = _WholeNumbers(matrix, low, high)
     assert whole.solution_with(2, 1, np.zeros(3)) is None
     assert list(whole.solution_with(2, 2, np.zeros(3))) == [1, 0, 1]
-    assert _Reader(matrix, low, high, integer=True).intervals([2]) == {2: (2.0, 2.0)}
+    reader = _Reader(matrix, low, high, integer=True)
+    ip_run = reader.ip.run
+    reader.ip.run = lambda: pytest.fail("the next whole number inwards is reached: no integer programme")
+    assert reader.intervals([2]) == {2: (2.0, 2.0)}  # 1 not reached, 2 is: the end is 2
+    # the integer programme settles an end only where no whole number inwards is reached
+    reader.ip.run = ip_run
+    reader.whole.solution_with = lambda *a: None
+    assert reader.intervals([2]) == {2: (2.0, 2.0)}
     assert _Reader(matrix, low, high, integer=False).intervals([2])[2] == pytest.approx((1.0, 2.0))
     # a + b printed as 2.0000000001 (a mean times its base): a + b = 2 is allowed, so a + c
     # reaches 3 (a = 2, b = 0, c = 1) and 1 (a = 1, b = 1, c = 0)

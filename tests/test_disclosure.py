@@ -887,6 +887,24 @@ def test_a_whole_number_solution_moves_the_cell_up_or_down_and_leaves_the_others
     assert check._solution_moving(0, (3.0, 3.0), np.zeros(3)) is None and check.pinned(0)
 
 
+@pytest.mark.parametrize("effort", [d.FEASIBILITY_EFFORT, 0.0])
+def test_the_integer_programme_decides_where_cp_sat_cannot_tell_and_agrees(monkeypatch, effort):
+    # effort 0: CP-SAT stops before it knows anything, so HiGHS' integer programme answers;
+    # both must give the gap system's answers worked out by hand above
+    monkeypatch.setattr(d, "PUSH_EFFORT", effort)
+    monkeypatch.setattr(d, "FEASIBILITY_EFFORT", effort)
+    calls = []
+    run = d._Intervals._whole_numbers
+    monkeypatch.setattr(d._Intervals, "_whole_numbers", lambda *a: calls.append(run(*a)) or calls[-1])
+    check = d._Intervals(GAP, GAP_VALUES, integer=True)
+    check.withhold([5, 6])
+    assert check.held_by_whole_numbers([5]) == [5]  # d = 1 is no whole-number solution
+    check.withhold([4])
+    x = check._solution_moving(5, (2.0, 4.0), np.zeros(7))  # b+h withheld too: d = 4 is one
+    assert x is not None and (GAP @ x)[5] == 4 and (GAP @ x)[[0, 1, 2, 3]].tolist() == [3, 3, 3, 4]
+    assert all(settled == (effort > 0) for settled, _ in calls) and calls
+
+
 def test_a_publication_passes_revisions_and_earlier_releases_to_each_period():
     spec, _ = one_table({"a": 10, "b": 7})
     period = d.scoped(spec, "p1")

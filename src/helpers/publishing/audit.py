@@ -269,8 +269,9 @@ class _Reader:
         for counts, each end of that range rounded inwards is then confirmed by a whole-number
         solution that reaches it (CP-SAT, :class:`_WholeNumbers`). One solution reaches the
         ends of many cells at once (its objective pushes the unconfirmed cells towards their
-        ends); an end no solution is found for is settled by an integer programme of its own
-        (HiGHS), which finds the true end."""
+        ends). Where CP-SAT proves the rounded end unreachable, the next whole numbers inwards
+        are tried until one is reached: that is the true end (an integer programme of its own,
+        HiGHS, settles an end only if none is, which a capped atom could cause)."""
         real = {r: (self._end(self.lp, r, 1.0), self._end(self.lp, r, -1.0)) for r in rows}
         if not self.integer:
             return real
@@ -285,11 +286,19 @@ class _Reader:
                 push[q] += 1.0 if s else -1.0
             target = ends[r][side]
             solution = self.whole.solution_with(r, target, push @ self.matrix)
-            if solution is None:  # the rounded end is not reached: the true end by HiGHS
+            step = 1.0 if side == 0 else -1.0
+            while solution is None and (target + step - ends[r][1 - side]) * step <= 0:
+                # the end is not reached: the next whole number inwards (the first one a
+                # solution reaches is the end; whole-number values of a cell may have gaps)
+                target += step
+                solution = self.whole.solution_with(r, target, push @ self.matrix)
+            if solution is None:  # no whole number reached (a capped atom): the end by HiGHS
                 low, high = ends[r]
                 ends[r] = (self._end(self.ip, r, 1.0), high) if side == 0 else (low, self._end(self.ip, r, -1.0))
                 open_ends.discard((r, side))
                 continue
+            low, high = ends[r]
+            ends[r] = (target, high) if side == 0 else (low, target)
             values = self.matrix @ solution
             for q, s in list(open_ends):
                 if abs(values[q] - ends[q][s]) < 0.5:

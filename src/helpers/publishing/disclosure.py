@@ -67,6 +67,11 @@ AMOUNT_TOLERANCE = 1e-6
 WHOLE_NUMBER_ATOMS = 700
 #: An upper bound on every atom in the programmes (far above any count or amount here).
 ATOM_CEILING = 1e9
+#: CP-SAT's deterministic effort (work units, the same on every machine) for a whole-number
+#: solution that moves a cell: spent pushing it to move many cells at once, then on finding
+#: any one or proving there is none; past that, HiGHS' integer programme decides.
+PUSH_EFFORT = 0.5
+FEASIBILITY_EFFORT = 20.0
 NOTE_DA = (
     "«..» = ikke vist af hensyn til diskretion: tallet er 1-4, bygger på 1-4 personer eller sager, "
     "eller ville sammen med de viste tal afsløre et sådant tal. Nuller vises."
@@ -631,7 +636,8 @@ class _Intervals:
     counts) and that a withheld count is at least 1 (zeros are shown). A cell is *pinned*
     when that leaves it a single possible value. Linear programmes (HiGHS, warm-started)
     give its range over real atoms; a count is free only if a whole-number solution with
-    another value than the true one exists (integer programmes)."""
+    another value than the true one exists (CP-SAT, then integer programmes where CP-SAT
+    cannot tell)."""
 
     def __init__(self, matrix: np.ndarray, values: np.ndarray, integer: bool, frozen: np.ndarray | None = None):
         import highspy
@@ -730,13 +736,21 @@ class _Intervals:
         return held
 
     def _solution_moving(self, target: int, real: tuple[float, float], push: np.ndarray) -> np.ndarray | None:
-        """A whole-number solution with the target off its true value (up, else down)."""
+        """A whole-number solution with the target off its true value (up, else down).
+        CP-SAT looks first (it finds one in a fraction of a second where HiGHS' branch and
+        bound takes seconds); only when it neither finds one nor proves there is none within
+        its deterministic effort does the integer programme (HiGHS) decide."""
         v = float(self.values[target])
         for side in ("up", "down"):
             if side == "down" and real[0] >= v:  # the lower end was not needed so far
                 real = (self._end(target, 1.0), real[1])
             low, high = (v + 1, np.floor(real[1] + 1e-9)) if side == "up" else (np.ceil(real[0] - 1e-9), v - 1)
             if high < low:
+                continue
+            settled, x = self._whole_numbers(target, low, high, push)
+            if settled:
+                if x is not None:
+                    return x
                 continue
             self.ip.changeColsCost(self.n_atoms, self.columns, -(push @ self.matrix))
             self.ip.changeRowBounds(int(target), float(low), float(high))
@@ -746,6 +760,60 @@ class _Intervals:
             if status == self.highspy.HighsModelStatus.kOptimal:  # else infeasible (never unbounded)
                 return np.round(np.asarray(self.ip.getSolution().col_value))
         return None
+
+    def _whole_numbers(self, target: int, low: float, high: float, push: np.ndarray) -> tuple[bool, np.ndarray | None]:
+        """CP-SAT's answer to "is there a whole-number solution with the target in [low,
+        high]?": (True, atoms) when it found one (pushed towards ``push`` within
+        ``PUSH_EFFORT``), (True, None) when it proved there is none, (False, None) when it
+        could not tell within ``FEASIBILITY_EFFORT``. One worker, a fixed seed and
+        deterministic effort (work units, not seconds): the same answer on every machine."""
+        from ortools.sat.python import cp_model
+
+        published = ~self.withheld
+        # an atom is at most the least published cell it lies in (else the ceiling)
+        cap = np.where(self.matrix[published] > 0, self.values[published][:, None], np.inf).min(axis=0, initial=np.inf)
+        cap = np.minimum(cap, ATOM_CEILING).astype(np.int64)
+        model = cp_model.CpModel()
+        x = [model.new_int_var(0, int(c), f"a{a}") for a, c in enumerate(cap)]
+        for i in range(len(self.values)):
+            idx = np.flatnonzero(self.matrix[i])
+            if i == target:
+                lo, hi = int(low), int(high)
+            elif self.withheld[i]:
+                lo, hi = int(self._floor()), int(cap[idx].sum())
+            else:
+                lo = hi = int(self.values[i])
+            model.add_linear_constraint(sum(x[a] for a in idx), lo, hi)
+        weights = np.rint(push @ self.matrix).astype(np.int64)
+        for effort, objective in ((PUSH_EFFORT, True), (FEASIBILITY_EFFORT, False)):
+            if objective and not weights.any():
+                continue
+            if objective:
+                model.maximize(sum(int(w) * x[a] for a, w in enumerate(weights) if w))
+            else:
+                model.clear_objective()
+            solver = cp_model.CpSolver()
+            solver.parameters.num_workers = 1
+            solver.parameters.random_seed = 1
+            solver.parameters.max_deterministic_time = effort
+            status = solver.solve(model)
+            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                atoms = np.array([solver.value(v) for v in x], dtype=float)
+                if self._agrees(atoms, target, low, high):  # a safeguard: else HiGHS decides
+                    return True, atoms
+                return False, None
+            if status == cp_model.INFEASIBLE:
+                return True, None
+        return False, None
+
+    def _agrees(self, atoms: np.ndarray, target: int, low: float, high: float) -> bool:
+        """Whether whole-number ``atoms`` agree with everything published, keep every withheld
+        count at least its floor and put the target in [low, high]."""
+        values = self.matrix @ atoms
+        lower = np.where(self.withheld, self._floor(), self.values)
+        upper = np.where(self.withheld, np.inf, self.values)
+        lower[target], upper[target] = low, high
+        return bool((atoms >= 0).all() and (values >= lower - 1e-9).all() and (values <= upper + 1e-9).all())
 
     def screen(self, targets: Iterable[int]) -> set[int]:
         """Of ``targets``, those a linear programme shows free (a solution moves each at least
