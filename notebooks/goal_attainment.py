@@ -78,7 +78,8 @@ if has_attainment:
 # Som i KL's figur 3.11: målopfyldelsen fra 1. til 2. registrering for borgere, hvis mål ved 1.
 # registrering var bedre funktionsevne («forbedring»), opgjort ved 2. registreringer i perioden.
 # Intervallerne er 95 %-Wilson-intervaller for den enkelte kommunes andel. Tabellen nedenfor
-# viser det samme over alle opfølgninger og alle måltyper.
+# viser det samme over alle opfølgninger og alle måltyper for alle kommuner under ét (pr.
+# kommune ville den ligge over figurens tal og koste tilbageholdte andele i begge).
 
 # %% tags=["remove-input"]
 if "goal_attainment_all_followups" in report.specs:

@@ -81,6 +81,21 @@ def test_attainment_over_all_follow_ups_is_an_extra_table():
     assert table.loc["151", ["registrations", "met", "partly", "not_met"]].tolist() == [5, 2, 1, 2]
 
 
+def test_every_follow_up_and_the_goal_types_are_published_for_all_municipalities_together():
+    # issue #29: per municipality they lay over figure 3.11 and 3.1 and differed by 1-4
+    data = registrations(kl_rows())
+    spec = goals_page.attainment_spec(data, "2015-01-01", "2016-12-31", first_to_second=False)
+    # a2, a3, b2, c2, d2 in 151 and g2 in 153 (e2 has no attainment, f2 is outside the period)
+    assert spec.frame["municipality"].tolist() == ["I alt"]
+    assert spec.frame[["registrations", "met", "partly", "not_met"]].iloc[0].tolist() == [6, 3, 1, 2]
+    # every case's first registration (a-g) with its goal type: 6 forbedring, 1 status quo (c)
+    units = data[data["registration_no"] == 1].assign(case_unit=lambda f: f["case_id"])
+    types = goals_page.goal_types_spec(units).frame.set_index("goal_type")
+    assert set(types["municipality"]) == {"I alt"}
+    assert types["cases"].to_dict() == {"forbedring": 6, "status quo": 1}
+    assert types["municipality_cases"].tolist() == [7, 7]
+
+
 def test_attainment_by_goal_type_first_to_second_and_second_to_third_apart():
     pairs = adults.follow_ups(registrations(kl_rows()), "2015-01-01", "2016-12-31")
     first = goals.attainment_by_goal_type(pairs, 1).set_index(["goal_type", "goal_met"])["follow_ups"]

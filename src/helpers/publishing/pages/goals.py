@@ -27,10 +27,11 @@ from ...analyses.goals import MET as MET_LABEL
 from ...analyses.goals import MIN_EVENTS_PER_PARAMETER
 from ...analyses.goals import NOT_MET as NOT_MET_LABEL
 from ...data import municipalities
-from ..disclosure import Cell, Statistic, TableSpec, amount_cells, count_cells, statistics
+from ..disclosure import TOTAL_LABEL, Cell, Statistic, TableSpec, amount_cells, count_cells, statistics
 from ..formats import count_da, num_da, pct1_da, pct_da, plural_da
 
 CASE, REGISTRATION = "case", "registration"
+
 TERM_LABELS = {
     "months": "Måneder siden forrige registrering (pr. måned)",
     "vum_score_prev": "VUM-score ved forrige registrering (pr. point)",
@@ -63,9 +64,16 @@ def _cases(frame: pd.DataFrame) -> pd.DataFrame:
 
 def attainment_spec(registrations: pd.DataFrame, start, end, first_to_second: bool = True) -> TableSpec | None:
     """``goal_attainment_by_municipality`` (figure 3.11), or with ``first_to_second`` False
-    ``goal_attainment_all_followups``: registrations (the later one of each follow-up)."""
+    ``goal_attainment_all_followups``: registrations (the later one of each follow-up).
+
+    Every follow-up is published for all municipalities together (its ``I alt`` row) only:
+    per municipality it lies over figure 3.11's rows, and where the two differ by 1-4
+    follow-ups (a municipality's few later or other-goal follow-ups) both lose their shares;
+    the per-municipality comparison is KL's figure, which the page shows."""
     name = "goal_attainment_by_municipality" if first_to_second else "goal_attainment_all_followups"
     table = goals.attainment_by_municipality(registrations, start, end, first_to_second)
+    if not first_to_second:
+        table = table[table["municipality"] == "I alt"].reset_index(drop=True)
     if table.empty:
         return None
     data = _registrations(goals.attainment_followups(registrations, start, end, first_to_second))
@@ -82,7 +90,7 @@ def attainment_spec(registrations: pd.DataFrame, start, end, first_to_second: bo
     caption = (
         "Målopfyldelse fra 1. til 2. registrering pr. kommune, mål om bedre funktionsevne (95 %-Wilson-interval)"
         if first_to_second
-        else "Målopfyldelse ved alle opfølgninger pr. kommune, alle måltyper (95 %-Wilson-interval)"
+        else "Målopfyldelse ved alle opfølgninger, alle måltyper, alle kommuner under ét (95 %-Wilson-interval)"
     )
     return TableSpec(
         name,
@@ -121,9 +129,13 @@ def goal_set_spec(units: pd.DataFrame) -> TableSpec:
 
 
 def goal_types_spec(units: pd.DataFrame) -> TableSpec:
+    """Figure 3.2 for all municipalities together (``municipality`` = ``I alt``): per
+    municipality the goals other than better functioning are mostly 1-4 cases, so the
+    breakdown withheld nearly half its counts (and the municipality's goal count beside
+    them); the share of cases with a goal stays per municipality
+    (``goal_set_by_municipality``)."""
     name = "goal_types"
-    table = goals.goal_types(units)
-    table["municipality"] = table["municipality"].astype(int).astype(str)
+    table = goals.goal_types(units.assign(municipality=TOTAL_LABEL))
     data = _cases(units.dropna(subset=["goal_type"]))
     cells = count_cells(name, table, "cases", data, CASE, ["municipality", "goal_type"])
     cells += count_cells(name, table, "municipality_cases", data, CASE, ["municipality"])
@@ -134,9 +146,9 @@ def goal_types_spec(units: pd.DataFrame) -> TableSpec:
         cells,
         stats,
         priority=2,
-        caption="Måltyper pr. kommune",
+        caption="Måltyper, alle kommuner under ét (første registrering i perioden)",
         formats={"municipality": municipality_label, "share": pct1_da},
-        labels={"goal_type": "Måltype", "municipality_cases": "Sager med mål i kommunen"},
+        labels={"goal_type": "Måltype", "municipality_cases": "Sager med mål i alt"},
     )
 
 
