@@ -96,6 +96,52 @@ def test_every_follow_up_and_the_goal_types_are_published_for_all_municipalities
     assert types["municipality_cases"].tolist() == [7, 7]
 
 
+def test_an_all_municipality_row_minus_the_municipalities_rows_of_another_table_is_protected():
+    """Found by review of the tables above: 2 municipalities x 10 cases, each with a 2nd
+    registration and five with a 3rd; one 3rd per municipality has no recorded attainment,
+    and one case per municipality has a goal but no goal type. A reader adds the
+    municipalities' follow-ups (initiators, 16 + 16) and takes every follow-up with an
+    attainment (30) away: 2 without one. And the cases with a goal (10 + 10) minus the cases
+    with a goal type (18): 2 without a type. Each is a rest of 1-4 to protect."""
+    from helpers.publishing import disclosure as d
+
+    rows = []
+    for m in (151, 153):
+        for c in range(10):
+            rows += [(m, f"{m}-{c}", 1, "2014-06-01", "forbedring", None)]
+            rows += [(m, f"{m}-{c}", 2, "2016-03-01", "forbedring", "ja" if c % 2 else "nej")]
+            if c < 5:
+                rows += [(m, f"{m}-{c}", 3, "2016-05-01", "forbedring", "delvist")]
+            if c == 9:
+                rows += [(m, f"{m}-{c}", 3, "2016-05-01", "forbedring", None)]
+    data = registrations(rows).assign(initiator="borger")
+    start, end = "2016-02-01", "2016-08-01"
+    units = data[data["registration_no"] == 1].assign(case_unit=lambda f: f["municipality"].astype(str) + f["case_id"])
+    units.loc[units["case_id"].str.endswith("-9"), "goal_type"] = None
+    specs = [
+        goals_page.attainment_spec(data, start, end),
+        goals_page.attainment_spec(data, start, end, first_to_second=False),
+        goals_page.initiators_spec(data, start, end),
+        goals_page.goal_set_spec(units),
+        goals_page.goal_types_spec(units),
+    ]
+    by = {s.name: s for s in specs}
+    initiators = by["initiators"].frame
+    assert initiators.groupby("municipality")["n"].first().tolist() == [16, 16]
+    assert by["goal_attainment_all_followups"].frame["registrations"].tolist() == [30]
+    assert by["goal_set_by_municipality"].frame["goal_set"].tolist() == [10, 10]
+    assert by["goal_types"].frame["municipality_cases"].iloc[0] == 18
+    rests = sorted(len(c.members) for c in d.small_rests(specs))
+    assert rests.count(2) >= 2, rests  # the two follow-ups, the two cases
+    protection = d.protect_publication([specs])
+
+    def shown(name, column):
+        return [protection.status[c.key] == d.PUBLISHED for c in by[name].cells if c.column == column and c.shown]
+
+    assert not all(shown("initiators", "n") + shown("goal_attainment_all_followups", "registrations"))
+    assert not all(shown("goal_set_by_municipality", "goal_set") + shown("goal_types", "municipality_cases"))
+
+
 def test_attainment_by_goal_type_first_to_second_and_second_to_third_apart():
     pairs = adults.follow_ups(registrations(kl_rows()), "2015-01-01", "2016-12-31")
     first = goals.attainment_by_goal_type(pairs, 1).set_index(["goal_type", "goal_met"])["follow_ups"]

@@ -272,15 +272,21 @@ def small_rests(specs: list[TableSpec]) -> list[Cell]:
     by service (two rows) minus its cases with a VUM score (a third table) are those
     without one. Each is a cell that is not printed (:func:`rest_cells`), on the row of the
     first W cell, found from which cells share units (sparse products). A column whose
-    named rows W holds so nests by definition; its totals (rows with no name) are
-    compared with the finest W cells they meet."""
-    tokens = {}
+    named rows W holds so nests by definition; its totals (rows with no name, and rows
+    marked ``I alt`` whatever their other names: a table of all municipalities together, a
+    goal type's row over all municipalities) are compared with the finest W cells they meet,
+    so every follow-up with an attainment (one ``I alt`` row) is held against the
+    municipalities' follow-ups of another table added up."""
+    tokens, totals = {}, set()
     for spec in specs:
         if spec.public:
             continue
         text = [c for c in spec.frame.columns if not pd.api.types.is_numeric_dtype(spec.frame[c])]
         for row, values in enumerate(spec.frame[text].itertuples(index=False, name=None)):
-            tokens[(spec.name, row)] = frozenset(str(v) for v in values if not pd.isna(v)) - {TOTAL_LABEL, ""}
+            words = frozenset(str(v) for v in values if not pd.isna(v))
+            tokens[(spec.name, row)] = words - {TOTAL_LABEL, ""}
+            if TOTAL_LABEL in words:
+                totals.add((spec.name, row))
     out: list[Cell] = []
     blocks: dict = {}
     for c in (c for s in specs for c in s.cells if c.measure == COUNT and (c.shown or c.product_of)):
@@ -291,7 +297,8 @@ def small_rests(specs: list[TableSpec]) -> list[Cell]:
     for block, cells in sorted(blocks.items()):
         cells = sorted(cells, key=lambda c: (c.table, c.row, str(c.column)))
         names = [tokens.get((c.table, c.row), frozenset()) for c in cells]
-        out += _block_rests(cells, names, declared[block])
+        marked = {i for i, c in enumerate(cells) if (c.table, c.row) in totals}
+        out += _block_rests(cells, names, declared[block], marked)
     return out
 
 
@@ -300,11 +307,13 @@ def small_rests(specs: list[TableSpec]) -> list[Cell]:
 MAX_MET = 64
 
 
-def _covers(cells: list[Cell], names: list[frozenset]) -> dict:
+def _covers(cells: list[Cell], names: list[frozenset], marked: set[int] = frozenset()) -> dict:
     """(A's column, W's column) -> {A: [(W's cells, the size of their rest, a tag)]}, for
     every readable count A that W holds (see :func:`small_rests`): the smallest W cell that
-    holds it; W's rows of one of A's row names; for a total (a row with no name), the finest
-    W cells it meets; the rows of W, when they do not overlap."""
+    holds it; W's rows of one of A's row names; for a total (a row with no name in a column
+    with names, or a row marked ``I alt``: ``marked``, e.g. a one-row table of all
+    municipalities, or a goal type's row over all municipalities), the finest W cells it
+    meets; the rows of W, when they do not overlap."""
     from scipy import sparse
 
     sets = [frozenset(map(str, c.members)) for c in cells]
@@ -321,7 +330,7 @@ def _covers(cells: list[Cell], names: list[frozenset]) -> dict:
         for name in names[j]:
             named.setdefault((f, name), []).append(j)
     has_names = {f for (f, _) in named}
-    totals = {i for i, f in enumerate(family) if not names[i] and f in has_names}  # rows with no name
+    totals = {i for i, f in enumerate(family) if (not names[i] and f in has_names) or i in marked}
     meets: dict = {}  # cell -> family -> the cells of that family it shares units with
     for i, j in shared:
         if i != j and family[i] != family[j]:
@@ -346,9 +355,10 @@ def _covers(cells: list[Cell], names: list[frozenset]) -> dict:
     return covers
 
 
-def _block_rests(cells: list[Cell], names: list[frozenset], declared: list[Cell]) -> list[Cell]:
-    """:func:`small_rests` within one block (``cells`` readable, in a fixed order)."""
-    covers = _covers(cells, names)
+def _block_rests(cells: list[Cell], names: list[frozenset], declared: list[Cell], marked=frozenset()) -> list[Cell]:
+    """:func:`small_rests` within one block (``cells`` readable, in a fixed order; ``marked``:
+    those on a row marked ``I alt``)."""
+    covers = _covers(cells, names, marked)
     nonempty: dict = {}  # the cells of each column that must be held (a total need not be)
     has_names = {(c.table, str(c.column)) for c, n in zip(cells, names) if n}
     for i, c in enumerate(cells):
