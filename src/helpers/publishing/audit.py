@@ -284,14 +284,14 @@ class _Reader:
             push = np.zeros(len(self.low))
             for q, s in open_ends:
                 push[q] += 1.0 if s else -1.0
-            target = ends[r][side]
-            solution = self.whole.solution_with(r, target, push @ self.matrix)
+            target, weights = ends[r][side], push @ self.matrix
+            solution = self.whole.solution_with(r, target, weights)
             step = 1.0 if side == 0 else -1.0
             while solution is None and (target + step - ends[r][1 - side]) * step <= 0:
                 # the end is not reached: the next whole number inwards (the first one a
                 # solution reaches is the end; whole-number values of a cell may have gaps)
                 target += step
-                solution = self.whole.solution_with(r, target, push @ self.matrix)
+                solution = self.whole.solution_with(r, target, weights)
             if solution is None:  # no whole number reached (a capped atom): the end by HiGHS
                 low, high = ends[r]
                 ends[r] = (self._end(self.ip, r, 1.0), high) if side == 0 else (low, self._end(self.ip, r, -1.0))

@@ -31,7 +31,6 @@ from ..disclosure import TOTAL_LABEL, Cell, Statistic, TableSpec, amount_cells, 
 from ..formats import count_da, num_da, pct1_da, pct_da, plural_da
 
 CASE, REGISTRATION = "case", "registration"
-
 TERM_LABELS = {
     "months": "Måneder siden forrige registrering (pr. måned)",
     "vum_score_prev": "VUM-score ved forrige registrering (pr. point)",
@@ -73,7 +72,7 @@ def attainment_spec(registrations: pd.DataFrame, start, end, first_to_second: bo
     name = "goal_attainment_by_municipality" if first_to_second else "goal_attainment_all_followups"
     table = goals.attainment_by_municipality(registrations, start, end, first_to_second)
     if not first_to_second:
-        table = table[table["municipality"] == "I alt"].reset_index(drop=True)
+        table = table[table["municipality"] == TOTAL_LABEL].reset_index(drop=True)
     if table.empty:
         return None
     data = _registrations(goals.attainment_followups(registrations, start, end, first_to_second))
