@@ -24,10 +24,21 @@ BIN = Path(sys.executable).parent
 SLOW_FIXTURES = {"book_site", "project_copy", "browser", "server"}
 
 
-def pytest_collection_modifyitems(config, items):
-    for item in items:
-        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
-            item.add_marker(pytest.mark.slow)
+#: Under pytest-xdist (``make test`` runs two workers, ``--dist loadgroup``) every test that
+#: reads the default book runs on the worker that built it (``book_site`` is a session fixture,
+#: made once per worker), and every other module's tests run together on one worker, so that a
+#: module's fixtures are made once. The book's group is collected first and starts first.
+BOOK_GROUP = "book_site"
+
+
+def pytest_itemcollected(item):
+    # Marked as each test is collected: xdist reads the groups into the node ids in its own
+    # pytest_collection_modifyitems, which can run before this file's.
+    fixtures = set(getattr(item, "fixturenames", ()))
+    if SLOW_FIXTURES & fixtures:
+        item.add_marker(pytest.mark.slow)
+    if getattr(item.config.option, "loadgroup", False):  # set on the workers by xdist
+        item.add_marker(pytest.mark.xdist_group(BOOK_GROUP if "book_site" in fixtures else Path(item.path).stem))
 
 
 def write_csv(path: Path, text: str, encoding: str = "utf-8") -> Path:
