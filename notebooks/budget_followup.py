@@ -92,6 +92,19 @@ if has_budget:
     for line in page.missing_splits_da(report):
         display(report.note(line))
 
+# %% [markdown]
+# Socialstyrelsen opgør ressourceforbruget pr. foranstaltningstype med både udgifter og
+# indtægter, fx når kommunen sælger pladser i egne tilbud, og eventuelt hvor meget af årets
+# forbrug der vedrører tidligere år. Indtægterne og forbruget vedrørende tidligere år kommer fra
+# kommunens regnskab, ikke fra indsatserne.
+
+# %% tags=["remove-input"]
+if has_budget:
+    if "resource_use_by_step" in report.specs:
+        display(report.table("resource_use_by_step"))
+    else:
+        display(report.note(page.NO_ACCOUNTS_DA))
+
 # %% tags=["remove-input"]
 if has_budget:
     for year in years:

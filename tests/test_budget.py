@@ -469,3 +469,89 @@ def test_the_page_says_which_split_is_missing_and_why():
     report = PageReport({"interventions": frame, "budget_assumptions": plain}, "2015-01-01", "2016-12-31")
     notes = page.missing_splits_da(report)
     assert len(notes) == 2 and all("er ikke fordelt på" in n and "kolonnen" in n for n in notes)
+
+
+def accounts(rows):
+    """budget_assumptions rows with the accounts' columns: (year, step, district, provider, income, prior_years)."""
+    out = pd.DataFrame(rows, columns=["year", "step", "district", "provider_type", "income", "prior_years"])
+    return out.assign(budget_count=1.0, budget_unit_cost=30_000.0)
+
+
+def test_income_and_earlier_years_per_step_by_hand():
+    """Seed 002's resource use per measure type, both sides of the accounts. 2015: step 5 in
+    Nord 4,000 income and 1,000 for earlier years, in Syd 2,000 income and nothing stated;
+    step 2 only 500 for earlier years; a measure-group row 300 for earlier years (only in «I
+    alt»); 2014's 9,999 is another year. Step 5: 6,000 and 1,000; step 2: no income stated (not
+    0) and 500; in all 6,000 and 1,800."""
+    from helpers.analyses.budget import accounts_by_step
+
+    plan = accounts(
+        [
+            (2015, "5", "Nord", "egen", 4_000, 1_000),
+            (2015, "5", "Syd", "egen", 2_000, None),
+            (2015, "2", "Nord", "egen", None, 500),
+            (2015, "Familiebehandling", "", "", None, 300),
+            (2014, "5", "Nord", "egen", 9_999, 9_999),
+        ]
+    )
+    table = accounts_by_step(plan, 2015).set_index("step")
+    assert table.index.tolist() == [2, 5, "I alt"]
+    assert table.loc[5, "income"] == 6_000 and table.loc[5, "prior_years"] == 1_000
+    assert np.isnan(table.loc[2, "income"]) and table.loc[2, "prior_years"] == 500
+    assert table.loc["I alt", "income"] == 6_000 and table.loc["I alt", "prior_years"] == 1_800
+    assert accounts_by_step(plan, 2016).empty  # no row of the year
+    assert accounts_by_step(plan.assign(income=np.nan, prior_years=np.nan), 2015).empty  # nothing stated
+    assert accounts_by_step(plan.drop(columns=["income", "prior_years"]), 2015).empty  # columns absent
+
+
+def test_the_resource_use_table_has_the_budget_pages_spending_and_the_accounts_by_hand():
+    """Spending 2015 (365 days, a year's cost = monthly cost x 12): step 2 12,000 (Nord), step 5
+    12,000 (Nord) + 36,000 (Syd) = 48,000, step 1 6,000; in all 66,000. Income 6,000 on step 5:
+    net 42,000; in all 66,000 - 6,000 = 60,000. The spending cells are budget_variance's
+    actual_cost cells (same measure and members), and the net is withheld with its spending."""
+    from helpers.publishing.pages import budget as page
+
+    frame = split_frame()
+    plan = accounts([(2015, "5", "Nord", "egen", 4_000, 1_000), (2015, "5", "Syd", "køb", 2_000, None)])
+    spec = page.accounts_spec(frame, plan, [2015], "2015-12-31")
+    assert spec.name == "resource_use_by_step"
+    table = spec.frame.set_index("step")
+    assert table.index.tolist() == ["1", "2", "5", "I alt"]
+    assert table["expenses"].tolist() == pytest.approx([6_000, 12_000, 48_000, 66_000])
+    assert table.loc["5", "income"] == 6_000 and table.loc["5", "net_expenses"] == pytest.approx(42_000)
+    assert table.loc["I alt", "net_expenses"] == pytest.approx(60_000)
+    assert np.isnan(table.loc["1", "income"]) and np.isnan(table.loc["1", "net_expenses"])
+    assert table.loc["I alt", "prior_years"] == 1_000 and np.isnan(table.loc["2", "prior_years"])
+    variance = page.variance_spec(frame, plan, [2015])
+    costs = {(c.measure, frozenset(c.members)) for c in variance.cells if c.column == "actual_cost"}
+    assert {(c.measure, frozenset(c.members)) for c in spec.cells} <= costs
+    net = {(s.row, s.column): s.inputs for s in spec.statistics}
+    assert net[(2, "net_expenses")] == (("resource_use_by_step", 2, "expenses"),)
+    assert ("income_year", "I alt", 3, "income") in spec.concepts
+    assert ("spending_prior_years", "I alt", 3, "prior_years") in spec.concepts
+    # no year states the accounts: no table, and the page says why
+    assert page.accounts_spec(frame, plan.drop(columns=["income", "prior_years"]), [2015], "2015-12-31") is None
+    assert "income og prior_years" in page.NO_ACCOUNTS_DA
+
+
+def test_income_below_zero_is_rejected_with_its_row_and_a_danish_amount_is_read(tmp_path):
+    """The accounts' columns are validated like the others: a negative income is a reject
+    naming its row and column; prior_years may be negative (a reversal) and is read in Danish
+    number format; an empty value is not stated."""
+    from conftest import write_csv
+
+    from helpers.data.dataset import load
+
+    lines = [
+        "municipality;year;step;budget_count;budget_unit_cost;income;prior_years",
+        "851;2016;5;10;100000;250.000;-1.500,50",
+        "851;2016;6;12;100000;-5;",
+        "851;2016;4;12;100000;;",
+    ]
+    write_csv(tmp_path / "budget_assumptions.csv", "\n".join(lines) + "\n")
+    data = load(tmp_path)
+    kept = data.budget_assumptions.set_index("step")
+    assert kept.loc["5", "income"] == 250_000 and kept.loc["5", "prior_years"] == -1_500.5
+    assert np.isnan(kept.loc["4", "income"]) and np.isnan(kept.loc["4", "prior_years"])
+    issue = data.issues.set_index("row").loc[3]
+    assert issue["column"] == "income" and issue["file"].endswith("budget_assumptions.csv")

@@ -107,6 +107,14 @@ def test_budget_assumptions_exist_per_municipality_year_and_step(generated):
     assert aalborg["district"].notna().all() and set(aalborg["provider_type"]) == {"egen", "køb"}
     assert len(aalborg) and ba.loc[ba["municipality"] != 851, "district"].isna().all()
     assert not ba.duplicated(["municipality", "year", "step", "district", "provider_type"]).any()
+    # Aalborg's accounts (contract v1.3): income only from its own places on steps 5 and 6,
+    # 12 % of their budget, and 3 % of every row's budget booked for earlier years
+    cost = aalborg["budget_count"] * aalborg["budget_unit_cost"]
+    selling = (aalborg["provider_type"] == "egen") & aalborg["step"].astype(str).isin(["5", "6"])
+    assert (aalborg.loc[selling, "income"] - cost[selling] * 0.12).abs().max() <= 0.5
+    assert aalborg.loc[~selling, "income"].isna().all() and selling.any()
+    assert (aalborg["prior_years"] - cost * 0.03).abs().max() <= 0.5
+    assert ba.loc[ba["municipality"] != 851, ["income", "prior_years"]].isna().all().all()
 
 
 #: The words of a measure and the number the law gives them (SEL § 52, stk. 3 and Barnets lov

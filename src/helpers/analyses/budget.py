@@ -240,3 +240,32 @@ def part_budgets(budget: pd.DataFrame, year: int, by: str) -> dict[str, float] |
         return None
     cost = rows["budget_count"] * rows["budget_unit_cost"]
     return {str(k): float(v) for k, v in cost.groupby(parts, sort=True).sum().items()}
+
+
+#: Optional columns of ``budget_assumptions`` (contract v1.3) from the municipality's accounts,
+#: as seed 002 asks for the resource use per measure type ("Opgøres for både udgifter og
+#: indtægter, for eksempel hvis kommunen sælger pladser. Eventuelt opgøres det, hvor stort et
+#: ressourceforbrug der vedrører tidligere år"): the year's income from places the municipality
+#: sells in its own measures, and the spending booked in the year that belongs to earlier years.
+ACCOUNT_COLUMNS = ("income", "prior_years")
+
+
+def accounts_by_step(budget: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The year's :data:`ACCOUNT_COLUMNS` per step (1-6) and in all (``I alt``): the sum over
+    the step's rows (a step budgeted per district or provider has its parts in several rows),
+    and for «I alt» over every row of the year, also those given per measure group. A value
+    no row states stays empty (not stated is not 0). No rows when neither column states a value
+    for the year."""
+    columns = ["step", *ACCOUNT_COLUMNS]
+    present = [c for c in ACCOUNT_COLUMNS if c in budget]
+    rows = budget[budget["year"] == year] if len(budget) else budget
+    if not present or not len(rows) or not rows[present].notna().any().any():
+        return pd.DataFrame(columns=columns)
+    rows = rows.reindex(columns=[*rows.columns, *(c for c in ACCOUNT_COLUMNS if c not in rows)])
+    values = rows[list(ACCOUNT_COLUMNS)].astype(float)
+    steps = step_budget(rows)
+    per_step = values.loc[steps.index].groupby(steps["step"], sort=True).sum(min_count=1)
+    per_step = per_step[per_step.notna().any(axis=1)]
+    out = per_step.reset_index().astype({"step": object})
+    out.loc[len(out)] = {"step": GROUP_TOTAL, **values.sum(min_count=1).to_dict()}
+    return out[columns]

@@ -34,6 +34,7 @@ MAX_DAILY_PRICE = 100_000  # per §107 day
 MAX_HOURS_PER_MONTH = 744  # 31 days x 24 hours
 MAX_UNIT_COST = 25_000_000  # per full-year intervention
 MAX_PER_0_22 = 1_000_000  # DKK per 0-22-year-old
+MAX_ACCOUNT_AMOUNT = 10_000_000_000  # DKK in a year (a budget row's income or earlier years' spending)
 
 
 def open_end_from() -> dt.date:
@@ -247,6 +248,23 @@ BUDGET_ASSUMPTIONS = Table(
         # Aalborg follows the budget per district); empty = the row is not split that way
         Column("district", "str", expected="distriktets navn som i interventions (tom = ikke fordelt)"),
         _enum("provider_type", BUDGET_PROVIDER_TYPES),
+        # contract v1.3, optional: from the accounts, as seed 002 asks for the resource use per
+        # measure type: the year's income (places sold in own measures) and the spending booked
+        # in the year that belongs to earlier years (negative: a reversal); empty = not stated
+        Column(
+            "income",
+            "float",
+            minimum=0,
+            maximum=MAX_ACCOUNT_AMOUNT,
+            expected="årets indtægter i kr., fx salg af pladser (0 til 10.000.000.000)",
+        ),
+        Column(
+            "prior_years",
+            "float",
+            minimum=-MAX_ACCOUNT_AMOUNT,
+            maximum=MAX_ACCOUNT_AMOUNT,
+            expected="årets forbrug, der vedrører tidligere år, i kr. (-10.000.000.000 til 10.000.000.000)",
+        ),
     ),
     keys=("municipality", "year", "step", "district", "provider_type"),
 )

@@ -26,7 +26,8 @@ CPR-like so that the loader's privacy path (derive, then pseudonymise) is exerci
   follows.
 * ``case_events``,
   ``budget_assumptions`` (per step and year 2014-2024, near the actual volumes and prices;
-  Aalborg's split by district and provider, contract v1.3)
+  Aalborg's split by district and provider, with its income from sold places and spending
+  for earlier years, contract v1.3)
   and ``targets`` (Aalborg's targets for placed children 2016-2024, contract v1.1);
   ``budget_profile`` (contract v1.3): Aalborg's monthly budget profile for every budget year,
   the other municipalities have none (their budget is spread over the days).
@@ -833,6 +834,25 @@ def split_budget(budget: pd.DataFrame, interventions: pd.DataFrame, code: int = 
     return out[["municipality", "year", "step", "district", "provider_type", "budget_count", "budget_unit_cost"]]
 
 
+#: Aalborg's synthetic accounts (contract v1.3, ``budget_assumptions``' optional columns): its
+#: own residential institutions and opholdssteder (steps 5 and 6, provider ``egen``) sell a share
+#: of their places to other municipalities, and a small share of every row's budget is booked in
+#: the year for earlier years (seeds/002: "ressourceforbrug der vedrører tidligere år").
+SOLD_PLACES_SHARE, PRIOR_YEARS_SHARE = 0.12, 0.03
+
+
+def with_accounts(budget: pd.DataFrame, code: int = AALBORG) -> pd.DataFrame:
+    """The budget rows with the optional ``income`` and ``prior_years`` (whole kroner) for one
+    municipality, empty for the others; no randomness, so every other table keeps its bytes."""
+    cost = budget["budget_count"] * budget["budget_unit_cost"]
+    own = (budget["municipality"] == code) & (budget["provider_type"] == "egen") & budget["step"].isin([5, 6])
+    ours = budget["municipality"] == code
+    return budget.assign(
+        income=(cost * SOLD_PLACES_SHARE).round(0).where(own).astype("Int64"),
+        prior_years=(cost * PRIOR_YEARS_SHARE).round(0).where(ours).astype("Int64"),
+    )
+
+
 #: Aalborg's synthetic budget profile: January and December a little heavier than the other
 #: ten months (payments for the previous year early, catching up late: seeds/002,
 #: "forskydninger i betalingsflowet"); the twelve shares sum to 1 exactly.
@@ -1083,7 +1103,7 @@ def generate(out_dir: str | Path, seed: int = 2016) -> Path:
     events = synth_deadlines(events, np.random.default_rng([seed, DEADLINE_STREAM]))
     _dates_as_text(events, ["event_date"]).to_csv(out / "case_events.csv", index=False, lineterminator="\n")
     figures.to_csv(out / "municipality_figures.csv", index=False, lineterminator="\n")
-    split_budget(budget, interventions.assign(municipality=code_of)).to_csv(
+    with_accounts(split_budget(budget, interventions.assign(municipality=code_of))).to_csv(
         out / "budget_assumptions.csv", index=False, lineterminator="\n"
     )
     synth_budget_profile(budget).to_csv(out / "budget_profile.csv", index=False, lineterminator="\n")

@@ -17,6 +17,7 @@ from ...analyses.budget import (
     GROUP_TOTAL,
     NOT_STATED,
     STAIRCASE_PARTS,
+    accounts_by_step,
     deviation_pct,
     direction_da,
     group_budgets,
@@ -133,6 +134,102 @@ def variance_spec(interventions: pd.DataFrame, assumptions: pd.DataFrame, years)
             "year": year_da,
         },
         source="Budget: kommunens budgetforudsætninger. Faktisk: bevilgede indsatser i data.",
+    )
+
+
+#: What the page says when the budget assumptions state neither income nor earlier years' spending.
+NO_ACCOUNTS_DA = (
+    "Budgetforudsætningerne oplyser hverken indtægter (fx salg af pladser) eller forbrug vedrørende "
+    "tidligere år (de valgfri kolonner income og prior_years), så siden viser kun udgifterne."
+)
+
+
+def accounts_spec(interventions: pd.DataFrame, assumptions: pd.DataFrame, years, period_end) -> TableSpec | None:
+    """``resource_use_by_step``: per year and step, and in all, seed 002's resource use per
+    measure type with both sides of the accounts: the spending (``expenses``, the year's cost
+    of the interventions, the same cells as ``budget_variance``'s ``actual_cost``), the income
+    from places sold (``income``), the spending net of it (``net_expenses``, withheld with the
+    spending it is computed from) and the spending booked in the year that belongs to earlier
+    years (``prior_years``). The last two columns are the municipality's own accounts
+    (``budget_assumptions``' optional columns, like the budget not person data). Only the
+    years whose rows state one of them; None when no year does. The «I alt» row of the period's
+    last year holds the concepts ``income_year``, ``net_expenses_year`` and ``spending_prior_years``."""
+    name = "resource_use_by_step"
+    parts, cells, stats, concepts, offset = [], [], [], [], 0
+    last = pd.Timestamp(period_end).year  # the concepts are the period's last year's, as the others
+    for year in [int(y) for y in years]:
+        accounts = accounts_by_step(assumptions, year)
+        if not len(accounts):
+            continue
+        spending = with_total(volume_price_split(interventions, assumptions, year))[["step", "actual_cost"]]
+        table = spending.rename(columns={"actual_cost": "expenses"}).astype({"step": str})
+        table = table.merge(accounts.astype({"step": str}), how="outer", on="step")
+        order = table["step"].map(lambda step: 99 if step == TOTAL else int(step))
+        table = table.iloc[order.argsort(kind="stable")].reset_index(drop=True)
+        table["expenses"] = table["expenses"].astype(float).fillna(0.0)
+        table["net_expenses"] = table["expenses"] - table["income"]
+        table = table[["step", "expenses", "income", "net_expenses", "prior_years"]]
+        units = pd.concat([interventions[["person_id", "step"]], year_volumes(interventions, year)], axis=1)
+        units = units.assign(unit_id=interventions.index.astype(str), step=units["step"].astype(int).astype(str))
+        these = amount_cells(
+            name,
+            table,
+            "expenses",
+            units,
+            "intervention",
+            "actual_cost",
+            ["step"],
+            measure=cost_measure(f"{year}-01-01", f"{year}-12-31"),
+        )
+        paying = units[units["actual_cost"] > 0]
+        base_n = [paying.loc[(paying["step"] == s) | (s == TOTAL), "person_id"].nunique() for s in table["step"]]
+        for c in these:
+            c.base_n = base_n[c.row]
+            c.row += offset
+        for st in statistics(name, table, ["net_expenses"], ["expenses"], base_n):
+            st.row += offset
+            st.inputs = tuple((t, r + offset, c) for t, r, c in st.inputs)
+            stats.append(st)
+        if year == last:
+            total = offset + len(table) - 1
+            concepts += [
+                (concept, TOTAL, total, column)
+                for concept, column in (
+                    ("income_year", "income"),
+                    ("net_expenses_year", "net_expenses"),
+                    ("spending_prior_years", "prior_years"),
+                )
+                if not pd.isna(table[column].iloc[-1])
+            ]
+        cells += these
+        parts.append(table.assign(year=year)[["year", *table.columns]])
+        offset += len(table)
+    if not parts:
+        return None
+    table = pd.concat(parts, ignore_index=True)
+    return TableSpec(
+        name,
+        table,
+        cells,
+        stats,
+        priority=5,
+        caption="Udgifter, indtægter og forbrug vedrørende tidligere år pr. trin",
+        labels={
+            "year": "År",
+            "step": "Trin",
+            "expenses": "Udgifter",
+            "income": "Indtægter (salg af pladser)",
+            "net_expenses": "Udgifter minus indtægter",
+            "prior_years": "Forbrug vedrørende tidligere år",
+        },
+        spanners={"Mio. kr.": ["expenses", "income", "net_expenses", "prior_years"]},
+        formats={"year": year_da, **dict.fromkeys(["expenses", "income", "net_expenses", "prior_years"], mio_da)},
+        concepts=concepts,
+        source=(
+            "Udgifter: bevilgede indsatser i data (årets forbrug, som i budgetopfølgningen pr. trin). Indtægter og "
+            "forbrug vedrørende tidligere år: kommunens regnskab (budgetforudsætningernes kolonner income og "
+            "prior_years); tom = ikke oplyst."
+        ),
     )
 
 
@@ -422,6 +519,7 @@ def specs(report) -> list[TableSpec]:
         variance_spec(interventions, assumptions, years),
         summary_spec(interventions, assumptions, years, report.period_end),
         group_spec(interventions, assumptions, years, report.period_end),
+        *([spec] if (spec := accounts_spec(interventions, assumptions, years, report.period_end)) is not None else []),
         *[
             spec
             for by in SPLITS
