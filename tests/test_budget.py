@@ -555,3 +555,26 @@ def test_income_below_zero_is_rejected_with_its_row_and_a_danish_amount_is_read(
     assert np.isnan(kept.loc["4", "income"]) and np.isnan(kept.loc["4", "prior_years"])
     issue = data.issues.set_index("row").loc[3]
     assert issue["column"] == "income" and issue["file"].endswith("budget_assumptions.csv")
+
+
+def test_own_measures_show_the_income_from_the_places_they_sell_by_hand():
+    """Seed 002: "For egne foranstaltninger opgøres også ressourceforbrug på indtægtssiden ved
+    salg af pladser". Own measures (Nord, egen) state 5,000 of income, the bought ones none:
+    own 5,000, bought and not stated empty (not 0), in all 5,000; the district split has no
+    income column, and neither has the provider split when no row states income."""
+    from helpers.publishing.pages import budget as page
+
+    frame = split_frame()
+    plan = split_budget([("2", "Nord", "egen", 1, 30_000), ("5", "Syd", "køb", 1, 30_000)])
+    plan["income"] = [5_000, None]
+    by_provider = page.split_spec(frame, plan, [2015], "2015-12-31", "provider_type")
+    table = by_provider.frame.set_index("group")
+    assert table.columns.tolist()[:4] == ["year", "budget", "spending", "income"]
+    assert table.loc["Egne foranstaltninger", "income"] == 5_000 and table.loc["I alt", "income"] == 5_000
+    assert table[["income"]].drop(index=["Egne foranstaltninger", "I alt"]).isna().all().all()
+    assert by_provider.spanners["Mio. kr."] == ["budget", "spending", "income"]
+    assert ("income_year", "I alt", 3, "income") in by_provider.concepts
+    assert "income" not in page.split_spec(frame, plan, [2015], "2015-12-31", "district").frame
+    assert (
+        "income" not in page.split_spec(frame, plan.drop(columns="income"), [2015], "2015-12-31", "provider_type").frame
+    )

@@ -22,6 +22,7 @@ from ...analyses.budget import (
     direction_da,
     group_budgets,
     part_budgets,
+    part_income,
     part_of,
     split_by,
     volume_price_split,
@@ -234,11 +235,15 @@ def accounts_spec(interventions: pd.DataFrame, assumptions: pd.DataFrame, years,
 
 
 #: How a table of budget against spending per year shows (``budget_summary``, ``budget_by_group``).
-DEVIATION_SPANNERS = {"Mio. kr.": ["budget", "spending"], "Procent af budgettet": ["deviation_pct", "precision_pct"]}
+DEVIATION_SPANNERS = {
+    "Mio. kr.": ["budget", "spending", "income"],
+    "Procent af budgettet": ["deviation_pct", "precision_pct"],
+}
 DEVIATION_LABELS = {
     "year": "År",
     "budget": "Budget",
     "spending": "Forbrug + disponerede indsatser",
+    "income": "Indtægter (salg af pladser)",
     "deviation_pct": "Budgetafvigelse (+ = mindreforbrug)",
     "precision_pct": "Budgetpræcision",
 }
@@ -246,6 +251,7 @@ DEVIATION_FORMATS = {
     "year": year_da,
     "budget": mio_da,
     "spending": mio_da,
+    "income": mio_da,
     "deviation_pct": lambda v: num_da(v, 1, sign=True) + " %",
     "precision_pct": lambda v: num_da(v, 1) + " %",
 }
@@ -355,6 +361,8 @@ def _deviation_spec(name, table, cells, stats, concepts, *, priority, caption, s
     """A table of budget against spending per year (and part, under ``group_label``; without
     one the ``group`` column is dropped) as every deviation table shows it."""
     labels = DEVIATION_LABELS if group_label is None else {**DEVIATION_LABELS, "group": group_label}
+    # the amounts under one spanner, also the income a provider split may have
+    spanners = {label: [c for c in table.columns if c in columns] for label, columns in DEVIATION_SPANNERS.items()}
     return TableSpec(
         name,
         table.drop(columns="group") if group_label is None else table,
@@ -362,7 +370,7 @@ def _deviation_spec(name, table, cells, stats, concepts, *, priority, caption, s
         stats,
         priority=priority,
         caption=caption,
-        spanners=DEVIATION_SPANNERS,
+        spanners=spanners,
         labels=labels,
         formats=DEVIATION_FORMATS,
         source=source,
@@ -453,6 +461,17 @@ def split_spec(interventions: pd.DataFrame, assumptions: pd.DataFrame, years, pe
         for concept, column in ((budget_concept, "budget"), (spending_concept, "spending"))
         if not (column == "budget" and pd.isna(table.at[i, "budget"]))
     ]
+    if by == "provider_type":  # seed 002: own measures with the income from places they sell
+        income = {int(y): part_income(assumptions, int(y), by) for y in set(table["year"])}
+        if any(income.values()):
+            values = [(income[int(y)] or {}).get(g, np.nan) for y, g in zip(table["year"], table["group"])]
+            table.insert(table.columns.get_loc("spending") + 1, "income", values)
+            concepts += [
+                ("income_year", GROUP_TOTAL, i, "income")
+                for i, (year, group) in enumerate(zip(table["year"], table["group"]))
+                if year == last and group == GROUP_TOTAL and not pd.isna(table.at[i, "income"])
+            ]
+            source += " Indtægter: budgetforudsætningernes kolonne income (kommunens regnskab, fx salg af pladser)."
     return _deviation_spec(
         name, table, cells, stats, concepts, priority=5, caption=caption, source=source, group_label=label
     )
