@@ -521,7 +521,11 @@ def test_the_resource_use_table_has_the_budget_pages_spending_and_the_accounts_b
     assert table.loc["5", "income"] == 6_000 and table.loc["5", "net_expenses"] == pytest.approx(42_000)
     assert table.loc["I alt", "net_expenses"] == pytest.approx(60_000)
     assert np.isnan(table.loc["1", "income"]) and np.isnan(table.loc["1", "net_expenses"])
-    assert table.loc["I alt", "prior_years"] == 1_000 and np.isnan(table.loc["2", "prior_years"])
+    # earlier years' spending only for the year in all (it may rest on a few children of a
+    # step), withheld with the year's spending
+    assert table.loc["I alt", "prior_years"] == 1_000 and table["prior_years"].iloc[:-1].isna().all()
+    prior = {(s.row, s.column): s.inputs for s in spec.statistics}[(3, "prior_years")]
+    assert prior == (("resource_use_by_step", 3, "expenses"),)
     variance = page.variance_spec(frame, plan, [2015])
     costs = {(c.measure, frozenset(c.members)) for c in variance.cells if c.column == "actual_cost"}
     assert {(c.measure, frozenset(c.members)) for c in spec.cells} <= costs
@@ -578,3 +582,28 @@ def test_own_measures_show_the_income_from_the_places_they_sell_by_hand():
     assert (
         "income" not in page.split_spec(frame, plan.drop(columns="income"), [2015], "2015-12-31", "provider_type").frame
     )
+
+
+def test_a_cpr_number_typed_as_an_amount_is_rejected_and_never_shown(tmp_path):
+    """A CPR number typed into a number column (as ten digits, or as Excel writes it without
+    its leading zero) is not an amount: the row is rejected (rule ``cpr``) and the message does
+    not show it; an ordinary nine-digit amount that is no CPR is kept."""
+    from conftest import write_csv
+
+    from helpers.data.dataset import load
+
+    lines = [
+        "municipality;year;step;budget_count;budget_unit_cost;income;prior_years",
+        "851;2016;5;1;30000;1503821234;",  # ten digits: 150382-1234
+        "851;2016;6;1;30000;;101901234",  # 010190-1234 without its zero
+        "851;2016;4;1;30000;987654321;",  # 0987654321 has no month 76: an amount
+    ]
+    write_csv(tmp_path / "budget_assumptions.csv", "\n".join(lines) + "\n")
+    data = load(tmp_path)
+    assert data.budget_assumptions["step"].tolist() == ["4"]
+    assert data.budget_assumptions["income"].tolist() == [987_654_321]
+    issues = data.issues.set_index("row")
+    assert issues.loc[2, "rule"] == "cpr" and issues.loc[2, "column"] == "income"
+    assert issues.loc[3, "rule"] == "cpr" and issues.loc[3, "column"] == "prior_years"
+    written = data.issues.to_csv()
+    assert "1503821234" not in written and "101901234" not in written and "150382" not in written

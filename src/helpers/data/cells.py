@@ -217,6 +217,7 @@ def parse_number(
                     f"{shown} bruger et andet decimaltegn end resten af kolonnen ({MARK_DA[convention]}, "
                     f"{EXAMPLE[convention]})",
                 )
+    bad.update(_typed_cprs(out, cells))
     if column.kind == "int":
         huge = out.abs() > 2**53  # beyond what a float holds exactly: no whole number of the contract
         for i in out.index[huge.to_numpy()]:
@@ -228,6 +229,20 @@ def parse_number(
         out = out.where(~fractional)
     out[list(bad)] = np.nan
     return Parsed(out.astype("Int64") if column.kind == "int" else out, bad)
+
+
+def _typed_cprs(numbers: pd.Series, cells: Cells) -> dict[int, tuple[str, str]]:
+    """The cells whose number is a CPR number typed as one (also as Excel writes it, without its
+    leading zero): not an amount, and it would be published as one. Only a value of nine digits
+    or more can be one; the message does not show it."""
+    from .privacy import cpr_digits
+
+    large = numbers.notna() & (numbers.abs() >= 1e8)
+    return {
+        i: ("cpr", "værdien er skrevet som et CPR-nummer og læses ikke som et tal (værdien vises ikke)")
+        for i in numbers.index[large.to_numpy()]
+        if cpr_digits(cells.native.get(i, cells.text.get(i))) is not None
+    }
 
 
 def _original(values: pd.Series, i) -> object:

@@ -34,7 +34,9 @@ MAX_DAILY_PRICE = 100_000  # per §107 day
 MAX_HOURS_PER_MONTH = 744  # 31 days x 24 hours
 MAX_UNIT_COST = 25_000_000  # per full-year intervention
 MAX_PER_0_22 = 1_000_000  # DKK per 0-22-year-old
-MAX_ACCOUNT_AMOUNT = 10_000_000_000  # DKK in a year (a budget row's income or earlier years' spending)
+MAX_ACCOUNT_AMOUNT = (
+    999_999_999  # DKK in a year (a budget row's income or earlier years' spending; ten digits read as a CPR)
+)
 
 
 def open_end_from() -> dt.date:
@@ -256,14 +258,14 @@ BUDGET_ASSUMPTIONS = Table(
             "float",
             minimum=0,
             maximum=MAX_ACCOUNT_AMOUNT,
-            expected="årets indtægter i kr., fx salg af pladser (0 til 10.000.000.000)",
+            expected="årets indtægter i kr., fx salg af pladser (0 til 999.999.999)",
         ),
         Column(
             "prior_years",
             "float",
             minimum=-MAX_ACCOUNT_AMOUNT,
             maximum=MAX_ACCOUNT_AMOUNT,
-            expected="årets forbrug, der vedrører tidligere år, i kr. (-10.000.000.000 til 10.000.000.000)",
+            expected="årets forbrug, der vedrører tidligere år, i kr. (-999.999.999 til 999.999.999)",
         ),
     ),
     keys=("municipality", "year", "step", "district", "provider_type"),

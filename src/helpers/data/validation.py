@@ -157,6 +157,7 @@ _RULE_EXPECTED = {
     "excel_serial": "formatér cellen som dato i Excel",
     "decimal": "ét decimaltegn i hele kolonnen",
     "ambiguous": "tallet uden tusindtalsseparator (fx 1234 eller 1234,5)",
+    "cpr": "et tal, ikke et CPR-nummer",
 }
 
 

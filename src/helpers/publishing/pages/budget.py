@@ -151,8 +151,9 @@ def accounts_spec(interventions: pd.DataFrame, assumptions: pd.DataFrame, years,
     of the interventions, the same cells as ``budget_variance``'s ``actual_cost``), the income
     from places sold (``income``), the spending net of it (``net_expenses``, withheld with the
     spending it is computed from) and the spending booked in the year that belongs to earlier
-    years (``prior_years``). The last two columns are the municipality's own accounts
-    (``budget_assumptions``' optional columns, like the budget not person data). Only the
+    years (``prior_years``: for the year in all only, and withheld with its spending, since it may
+    rest on a few children of a step and nothing links it to the interventions). Income and
+    earlier years come from the municipality's accounts (``budget_assumptions``' optional columns). Only the
     years whose rows state one of them; None when no year does. The «I alt» row of the period's
     last year holds the concepts ``income_year``, ``net_expenses_year`` and ``spending_prior_years``."""
     name = "resource_use_by_step"
@@ -168,7 +169,10 @@ def accounts_spec(interventions: pd.DataFrame, assumptions: pd.DataFrame, years,
         order = table["step"].map(lambda step: 99 if step == TOTAL else int(step))
         table = table.iloc[order.argsort(kind="stable")].reset_index(drop=True)
         table["expenses"] = table["expenses"].astype(float).fillna(0.0)
-        table["net_expenses"] = table["expenses"] - table["income"]
+        table["net_expenses"] = table["expenses"] - table["income"].astype(float)
+        # the spending for earlier years may rest on a few children of a step, and nothing links
+        # it to the interventions the protection knows: it is published for the year in all only
+        table.loc[table["step"] != TOTAL, "prior_years"] = np.nan
         table = table[["step", "expenses", "income", "net_expenses", "prior_years"]]
         units = pd.concat([interventions[["person_id", "step"]], year_volumes(interventions, year)], axis=1)
         units = units.assign(unit_id=interventions.index.astype(str), step=units["step"].astype(int).astype(str))
@@ -187,7 +191,7 @@ def accounts_spec(interventions: pd.DataFrame, assumptions: pd.DataFrame, years,
         for c in these:
             c.base_n = base_n[c.row]
             c.row += offset
-        for st in statistics(name, table, ["net_expenses"], ["expenses"], base_n):
+        for st in statistics(name, table, ["net_expenses", "prior_years"], ["expenses"], base_n):
             st.row += offset
             st.inputs = tuple((t, r + offset, c) for t, r, c in st.inputs)
             stats.append(st)
@@ -229,7 +233,8 @@ def accounts_spec(interventions: pd.DataFrame, assumptions: pd.DataFrame, years,
         source=(
             "Udgifter: bevilgede indsatser i data (årets forbrug, som i budgetopfølgningen pr. trin). Indtægter og "
             "forbrug vedrørende tidligere år: kommunens regnskab (budgetforudsætningernes kolonner income og "
-            "prior_years); tom = ikke oplyst."
+            "prior_years); forbruget vedrørende tidligere år kun for året i alt. Et tomt felt er ikke oplyst "
+            "eller tilbageholdt af hensyn til diskretion."
         ),
     )
 
