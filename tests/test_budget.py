@@ -390,13 +390,19 @@ def test_a_budget_row_without_the_split_hides_it_for_its_year():
     assert page.split_spec(split_frame(), plan, [2015], "2015-12-31", "district") is None
 
 
-def test_the_same_budget_row_twice_is_rejected_with_its_row(tmp_path):
-    """Two budgets for the same year, step, district and provider: the second goes to the
-    rejects (rule ``duplicate``, row 3 as the file shows it); a row of another district is kept."""
+def load_budget(tmp_path, lines):
+    """The data set of a ``budget_assumptions.csv`` with these lines (semicolons), as loaded."""
     from conftest import write_csv
 
     from helpers.data.dataset import load
 
+    write_csv(tmp_path / "budget_assumptions.csv", "\n".join(lines) + "\n")
+    return load(tmp_path)
+
+
+def test_the_same_budget_row_twice_is_rejected_with_its_row(tmp_path):
+    """Two budgets for the same year, step, district and provider: the second goes to the
+    rejects (rule ``duplicate``, row 3 as the file shows it); a row of another district is kept."""
     lines = [
         "municipality;year;step;district;provider_type;budget_count;budget_unit_cost",
         "851;2016;5;Nord;egen;10;100000",
@@ -404,8 +410,7 @@ def test_the_same_budget_row_twice_is_rejected_with_its_row(tmp_path):
         "851;2016;5;Syd;egen;12;100000",
         "851;2016;5;Syd;leasing;12;100000",
     ]
-    write_csv(tmp_path / "budget_assumptions.csv", "\n".join(lines) + "\n")
-    data = load(tmp_path)
+    data = load_budget(tmp_path, lines)
     kept = data.budget_assumptions
     assert kept["budget_count"].tolist() == [10, 12] and kept["district"].tolist() == ["Nord", "Syd"]
     issues = data.issues.set_index("row")
@@ -416,17 +421,12 @@ def test_the_same_budget_row_twice_is_rejected_with_its_row(tmp_path):
 def test_a_rejected_row_is_not_the_first_of_a_duplicate(tmp_path):
     """A budget row rejected for its own reason (a count that is not a number) takes no part in
     the duplicate rule: the valid row with the same keys after it is kept."""
-    from conftest import write_csv
-
-    from helpers.data.dataset import load
-
     lines = [
         "municipality;year;step;district;provider_type;budget_count;budget_unit_cost",
         "851;2016;5;Nord;egen;abc;100000",
         "851;2016;5;Nord;egen;12;100000",
     ]
-    write_csv(tmp_path / "budget_assumptions.csv", "\n".join(lines) + "\n")
-    data = load(tmp_path)
+    data = load_budget(tmp_path, lines)
     assert data.budget_assumptions["budget_count"].tolist() == [12]
     assert data.issues["row"].tolist() == [2] and data.issues["rule"].tolist() != ["duplicate"]
 
@@ -542,18 +542,13 @@ def test_income_below_zero_is_rejected_with_its_row_and_a_danish_amount_is_read(
     """The accounts' columns are validated like the others: a negative income is a reject
     naming its row and column; prior_years may be negative (a reversal) and is read in Danish
     number format; an empty value is not stated."""
-    from conftest import write_csv
-
-    from helpers.data.dataset import load
-
     lines = [
         "municipality;year;step;budget_count;budget_unit_cost;income;prior_years",
         "851;2016;5;10;100000;250.000;-1.500,50",
         "851;2016;6;12;100000;-5;",
         "851;2016;4;12;100000;;",
     ]
-    write_csv(tmp_path / "budget_assumptions.csv", "\n".join(lines) + "\n")
-    data = load(tmp_path)
+    data = load_budget(tmp_path, lines)
     kept = data.budget_assumptions.set_index("step")
     assert kept.loc["5", "income"] == 250_000 and kept.loc["5", "prior_years"] == -1_500.5
     assert np.isnan(kept.loc["4", "income"]) and np.isnan(kept.loc["4", "prior_years"])
@@ -588,18 +583,13 @@ def test_a_cpr_number_typed_as_an_amount_is_rejected_and_never_shown(tmp_path):
     """A CPR number typed into a number column (as ten digits, or as Excel writes it without
     its leading zero) is not an amount: the row is rejected (rule ``cpr``) and the message does
     not show it; an ordinary nine-digit amount that is no CPR is kept."""
-    from conftest import write_csv
-
-    from helpers.data.dataset import load
-
     lines = [
         "municipality;year;step;budget_count;budget_unit_cost;income;prior_years",
         "851;2016;5;1;30000;1503821234;",  # ten digits: 150382-1234
         "851;2016;6;1;30000;;101901234",  # 010190-1234 without its zero
         "851;2016;4;1;30000;987654321;",  # 0987654321 has no month 76: an amount
     ]
-    write_csv(tmp_path / "budget_assumptions.csv", "\n".join(lines) + "\n")
-    data = load(tmp_path)
+    data = load_budget(tmp_path, lines)
     assert data.budget_assumptions["step"].tolist() == ["4"]
     assert data.budget_assumptions["income"].tolist() == [987_654_321]
     issues = data.issues.set_index("row")

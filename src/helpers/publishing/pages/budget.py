@@ -54,6 +54,20 @@ def known_at(interventions: pd.DataFrame, period_end) -> pd.DataFrame:
     return interventions[interventions["start_date"] <= pd.Timestamp(period_end)]
 
 
+def year_units(interventions: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Each intervention's full-year volume and cost in ``year`` with its child, its step (as
+    text, as the tables show it) and its unit id: what the year's amount cells sum."""
+    units = pd.concat([interventions[["person_id", "step"]], year_volumes(interventions, year)], axis=1)
+    return units.assign(unit_id=interventions.index.astype(str), step=units["step"].astype(int).astype(str))
+
+
+def resting_on(units: pd.DataFrame, column: str, steps) -> list[int]:
+    """For each step (or «I alt», every step) the children whose interventions add to
+    ``column`` (:func:`year_units`): what an amount of that step rests on."""
+    adding = units[units[column] > 0]
+    return [adding.loc[(adding["step"] == s) | (s == TOTAL), "person_id"].nunique() for s in steps]
+
+
 def variance_spec(interventions: pd.DataFrame, assumptions: pd.DataFrame, years) -> TableSpec:
     """``budget_variance``: per year, step and in total (``I alt``); one block of rows per
     calendar year, each protected as its own volumes and costs."""
@@ -63,21 +77,14 @@ def variance_spec(interventions: pd.DataFrame, assumptions: pd.DataFrame, years)
     for year in years:
         table = with_total(volume_price_split(interventions, assumptions, year))
         table["step"] = table["step"].astype(str)
-        units = pd.concat([interventions[["person_id", "step"]], year_volumes(interventions, year)], axis=1)
-        units = units.assign(unit_id=interventions.index.astype(str), step=units["step"].astype(int).astype(str))
+        units = year_units(interventions, year)
         these = []
         whole_year = cost_measure(f"{year}-01-01", f"{year}-12-31")
         for column, measure in (("actual_count", f"volume_year_{year}"), ("actual_cost", whole_year)):
             these += amount_cells(name, table, column, units, "intervention", column, ["step"], measure=measure)
         # an amount rests on the children who add to it: active ones for the volume, paying
         # ones for the cost (the rule of every other cost cell of the book)
-        resting = {
-            column: [adding.loc[(adding["step"] == s) | (s == "I alt"), "person_id"].nunique() for s in table["step"]]
-            for column, adding in (
-                ("actual_count", units[units["actual_count"] > 0]),
-                ("actual_cost", units[units["actual_cost"] > 0]),
-            )
-        }
+        resting = {column: resting_on(units, column, table["step"]) for column in ("actual_count", "actual_cost")}
         base_n = resting["actual_cost"]  # the derived numbers rest on the paying children (the fewer)
         for c in these:
             c.base_n = resting[c.column][c.row]
@@ -174,8 +181,7 @@ def accounts_spec(interventions: pd.DataFrame, assumptions: pd.DataFrame, years,
         # it to the interventions the protection knows: it is published for the year in all only
         table.loc[table["step"] != TOTAL, "prior_years"] = np.nan
         table = table[["step", "expenses", "income", "net_expenses", "prior_years"]]
-        units = pd.concat([interventions[["person_id", "step"]], year_volumes(interventions, year)], axis=1)
-        units = units.assign(unit_id=interventions.index.astype(str), step=units["step"].astype(int).astype(str))
+        units = year_units(interventions, year)
         these = amount_cells(
             name,
             table,
@@ -186,8 +192,7 @@ def accounts_spec(interventions: pd.DataFrame, assumptions: pd.DataFrame, years,
             ["step"],
             measure=cost_measure(f"{year}-01-01", f"{year}-12-31"),
         )
-        paying = units[units["actual_cost"] > 0]
-        base_n = [paying.loc[(paying["step"] == s) | (s == TOTAL), "person_id"].nunique() for s in table["step"]]
+        base_n = resting_on(units, "actual_cost", table["step"])
         for c in these:
             c.base_n = base_n[c.row]
             c.row += offset
