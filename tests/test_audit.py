@@ -339,27 +339,55 @@ def test_whole_number_solutions_reach_only_ends_a_reader_must_allow():
     next whole number inwards from the rounded real end, 1, that a solution reaches). A
     bound behind a printed mean that is a whole number up to rounding (2.0000000001) is
     that whole number."""
-    from helpers.publishing.audit import _Reader, _WholeNumbers
+    from helpers.publishing.audit import FOUND, NONE, UNKNOWN, _Reader, _WholeNumbers
 
     matrix = np.array([[1.0, 1, 0], [0, 1, 1], [1, 0, 1]])
     low, high = np.array([1.0, 1, 1]), np.array([1.0, 1, np.inf])
     whole = _WholeNumbers(matrix, low, high)
-    assert whole.solution_with(2, 1, np.zeros(3)) is None
-    assert list(whole.solution_with(2, 2, np.zeros(3))) == [1, 0, 1]
+    assert whole.solution_with(2, 1, 1, np.zeros(3)) == (NONE, None)
+    found, atoms = whole.solution_with(2, 2, 2, np.zeros(3))
+    assert found == FOUND and list(atoms) == [1, 0, 1]
     reader = _Reader(matrix, low, high, integer=True)
     ip_run = reader.ip.run
     reader.ip.run = lambda: pytest.fail("the next whole number inwards is reached: no integer programme")
     assert reader.intervals([2]) == {2: (2.0, 2.0)}  # 1 not reached, 2 is: the end is 2
     # the integer programme settles an end only where no whole number inwards is reached
     reader.ip.run = ip_run
-    reader.whole.solution_with = lambda *a: None
+    reader.whole.solution_with = lambda *a, **k: (NONE, None)
+    reader._vertex = lambda *a: (UNKNOWN, None)
     assert reader.intervals([2]) == {2: (2.0, 2.0)}
     assert _Reader(matrix, low, high, integer=False).intervals([2])[2] == pytest.approx((1.0, 2.0))
     # a + b printed as 2.0000000001 (a mean times its base): a + b = 2 is allowed, so a + c
     # reaches 3 (a = 2, b = 0, c = 1) and 1 (a = 1, b = 1, c = 0)
     low, high = np.array([2.0000000001, 1, 1]), np.array([2.0000000001, 1, np.inf])
-    assert list(_WholeNumbers(matrix, low, high).solution_with(2, 3, np.zeros(3))) == [2, 0, 1]
+    assert list(_WholeNumbers(matrix, low, high).solution_with(2, 3, 3, np.zeros(3))[1]) == [2, 0, 1]
     assert _Reader(matrix, low, high, integer=True).intervals([2]) == {2: (1.0, 3.0)}
+
+
+def test_an_end_not_settled_in_time_is_the_farthest_one_reached(monkeypatch):
+    """Where CP-SAT can tell neither way within its effort (here: never), an end is the
+    farthest value a whole-number solution reached, and the interval says it is not exact:
+    the true range holds it, so a cell it shows moving does move. A cell every solution
+    gives one value is asked, without a limit, for any other: pinned only if there is none."""
+    from helpers.publishing import audit as A
+
+    solve = A._WholeNumbers.solution_with
+
+    def never_in_time(self, row, low, high, weights, effort=A.END_EFFORT):
+        return (A.UNKNOWN, None) if effort is not None else solve(self, row, low, high, weights, None)
+
+    monkeypatch.setattr(A._WholeNumbers, "solution_with", never_in_time)
+    monkeypatch.setattr(A._Reader, "_vertex", lambda *a: (A.UNKNOWN, None))
+    # printed a + b = 1 and b + c = 1, withheld a + c: [1, 2] over real numbers, only 2 over
+    # whole numbers (b = 0): proved pinned, exactly
+    matrix = np.array([[1.0, 1, 0], [0, 1, 1], [1, 0, 1]])
+    reader = A._Reader(matrix, np.array([1.0, 1, 1]), np.array([1.0, 1, np.inf]), integer=True)
+    assert reader.intervals([2]) == {2: (2.0, 2.0)} and reader.exact == {2: True}
+    # printed a + b = 4, withheld a and b (each at least 1): a takes 1, 2 and 3
+    matrix = np.array([[1.0, 1], [1, 0], [0, 1]])
+    reader = A._Reader(matrix, np.array([4.0, 1, 1]), np.array([4.0, np.inf, np.inf]), integer=True)
+    (low, high), *_ = reader.intervals([1]).values()
+    assert low >= 1 and high <= 3 and high - low >= 1 and reader.exact == {1: False}
 
 
 def test_the_audit_finds_a_rest_no_table_prints(tmp_path):
@@ -387,3 +415,20 @@ def test_the_audit_finds_a_rest_no_table_prints(tmp_path):
     write_record(run, {"group": "g", "tables": tables})
     report = audit(tmp_path, jobs=1)
     assert report.passed, report.problems
+
+
+def test_the_linear_programmes_vertex_is_used_only_when_it_is_whole_numbers():
+    """A vertex of the linear programme with the cell at an end is a solution the reader
+    must allow when it is whole numbers (printed a + b = 4: a = 3 gives b = 1); a fractional
+    one (a = b = c = 1/2 with a + c = 1 below) is not, and CP-SAT decides. The cell's own
+    bounds are the linear programme's again afterwards."""
+    from helpers.publishing.audit import FOUND, UNKNOWN, _Reader
+
+    reader = _Reader(np.array([[1.0, 1], [1, 0], [0, 1]]), np.array([4.0, 1, 1]), np.array([4.0, np.inf, np.inf]), True)
+    bounds = (list(reader.lp.getLp().row_lower_), list(reader.lp.getLp().row_upper_))
+    found, atoms = reader._vertex(1, 3.0, np.zeros(2))
+    assert found == FOUND and list(atoms) == [3, 1]
+    assert (list(reader.lp.getLp().row_lower_), list(reader.lp.getLp().row_upper_)) == bounds
+    matrix = np.array([[1.0, 1, 0], [0, 1, 1], [1, 0, 1]])
+    reader = _Reader(matrix, np.array([1.0, 1, 1]), np.array([1.0, 1, np.inf]), integer=True)
+    assert reader._vertex(2, 1.0, np.zeros(3)) == (UNKNOWN, None)

@@ -8,7 +8,8 @@ per publication (a municipality's children's pages over every period and every e
 release under ``OUT``, or the adult pages over all of theirs), what a reader of *all*
 those files knows, and computes the narrowest interval of every primary cell
 (linear programming with HiGHS for the range over real numbers, then whole-number solutions that
-reach each end, found by constraint programming with OR-Tools' CP-SAT; in systems of more
+reach each end, found by constraint programming with OR-Tools' CP-SAT, the farthest one a
+solution reached where CP-SAT cannot settle an end within ``END_EFFORT``; in systems of more
 than ``WHOLE_NUMBER_ATOMS`` atoms the real range rounded inwards to whole numbers):
 
 * the units in exactly the same cells form an *atom*; the reader is granted the atoms
@@ -56,8 +57,9 @@ class CellInterval:
     status: str
     low: float
     high: float
-    whole_numbers: bool = True  # exact integer range (else the real range rounded inwards)
+    whole_numbers: bool = True  # exact range (else reached, or the real range rounded inwards)
     run: str = ""
+    reached: bool = False  # the range whole-number solutions reached (the exact one holds it)
 
     @property
     def pinned(self) -> bool:
@@ -79,12 +81,17 @@ class AuditReport:
         primary = [i for i in self.intervals if i.status == "primary"]
         widths = [i.high - i.low for i in primary]
         exact = sum(i.whole_numbers for i in primary)
+        reached = sum(i.reached for i in primary)
+        at_least = "mindst " if reached else ""
         lines = [
             f"Revision af {self.runs} kørsler i {self.groups} sammenhængende tabelsæt.",
             f"{len(primary)} primært beskyttede tal (1-4) er undersøgt; "
-            + (f"det smalleste interval, en læser kan beregne, er {min(widths):g} bredt." if widths else ""),
-            f"{exact} intervaller er beregnet med heltalsprogrammering, {len(primary) - exact} med lineær "
-            "programmering afrundet til hele tal (for store systemer til heltalsprogrammering).",
+            + (f"det smalleste interval, en læser kan beregne, er {at_least}{min(widths):g} bredt." if widths else ""),
+            f"{exact} intervaller er beregnet præcist (antal med heltalsprogrammering, beløb med lineær "
+            f"programmering), {reached} som de værdier, "
+            "løsninger i hele tal nåede (den præcise ende tog for lang tid at afgøre; intervallet er mindst "
+            f"så bredt), {len(primary) - exact - reached} med lineær programmering afrundet til hele tal "
+            "(for store systemer til heltalsprogrammering).",
         ]
         lines += [f"FEJL: {p}" for p in self.problems]
         lines.append("Revisionen er bestået." if self.passed else "Revisionen fejlede.")
@@ -169,8 +176,17 @@ WHOLE = 1e-6
 
 #: The deterministic effort (CP-SAT's work units, the same on every machine) spent pushing a
 #: solution that reaches an end towards the other cells' ends; the best one found by then
-#: is used. It decides only how many ends one solution confirms, never an interval.
+#: is used.
 EFFORT = 1.0
+#: The deterministic effort CP-SAT may spend, after ``EFFORT``, on one whole number of an
+#: end (finding a solution at it, or proving there is none) before the end is left as the
+#: farthest one a solution reached. Only the question "is a cell pinned?" is then settled
+#: without a limit, so the efforts (and the pinned versions of OR-Tools and HiGHS,
+#: constraints.txt) decide which solutions are found, hence the ``reached`` intervals, but
+#: never whether the audit passes.
+END_EFFORT = 2.0
+
+FOUND, NONE, UNKNOWN = "found", "none", "unknown"
 
 
 class _WholeNumbers:
@@ -200,20 +216,29 @@ class _WholeNumbers:
             high_i = int(self.high[i]) if np.isfinite(self.high[i]) else int(cap[idx].sum())
             self.base.add_linear_constraint(sum(self.x[a] for a in idx), int(self.low[i]), high_i)
 
-    def solution_with(self, row: int, target: float, weights: np.ndarray) -> np.ndarray | None:
-        """Atoms in whole numbers with cell ``row`` at ``target``, pushed towards ``weights``
-        (per atom; the best found within ``EFFORT``; when none is found by then, any one),
-        or None when there is none (or, with a capped atom, none under the cap)."""
-        status, atoms = self._solve(row, target, weights, EFFORT)
+    def solution_with(
+        self, row: int, low: float, high: float, weights: np.ndarray, effort: float | None = END_EFFORT
+    ) -> tuple[str, np.ndarray | None]:
+        """Atoms in whole numbers with cell ``row`` in [``low``, ``high``], pushed towards
+        ``weights`` (per atom; the best found within ``EFFORT``; when none is found by then,
+        any one within ``effort``, None for no limit): (FOUND, atoms), (NONE, None) when
+        there is none (or, with a capped atom, none under the cap) or (UNKNOWN, None) when
+        CP-SAT could not tell within ``effort``."""
+        status, atoms = self.cp.UNKNOWN, None
+        if np.any(weights) or effort is not None:
+            status, atoms = self._solve(row, low, high, weights, EFFORT)
         if atoms is None and status != self.cp.INFEASIBLE:
-            status, atoms = self._solve(row, target, np.zeros_like(weights), None)
-        return atoms
+            status, atoms = self._solve(row, low, high, np.zeros_like(weights), effort)
+        if atoms is not None:
+            return FOUND, atoms
+        return (NONE, None) if status == self.cp.INFEASIBLE else (UNKNOWN, None)
 
-    def _solve(self, row: int, target: float, weights: np.ndarray, effort: float | None):
-        """(status, atoms or None) of the model with cell ``row`` at ``target``."""
+    def _solve(self, row: int, low: float, high: float, weights: np.ndarray, effort: float | None):
+        """(status, atoms or None) of the model with cell ``row`` in [low, high]."""
         model = self.base.clone()
         x = [model.get_int_var_from_proto_index(a) for a in range(len(self.x))]
-        model.add_linear_constraint(sum(x[a] for a in self.rows[row]), int(target), int(target))
+        high = int(high) if np.isfinite(high) else self.CAP * len(self.x)
+        model.add_linear_constraint(sum(x[a] for a in self.rows[row]), int(low), high)
         terms = [(int(w), x[a]) for a, w in enumerate(np.rint(weights)) if w]
         if terms:
             model.maximize(sum(w * v for w, v in terms))
@@ -226,16 +251,19 @@ class _WholeNumbers:
         if status not in (self.cp.OPTIMAL, self.cp.FEASIBLE):
             return status, None
         atoms = np.array([solver.value(v) for v in x], dtype=float)
-        values = self.matrix @ atoms
-        if np.any(values < self.low - WHOLE) or np.any(values > self.high + WHOLE):  # a safeguard
+        if not self.allows(atoms, self.matrix @ atoms):  # a safeguard
             return self.cp.UNKNOWN, None
         return status, atoms
+
+    def allows(self, atoms: np.ndarray, values: np.ndarray) -> bool:
+        """Whether whole-number ``atoms`` (with cell ``values``) are a solution a reader must allow."""
+        return bool(np.all(atoms >= 0) and np.all(values >= self.low - WHOLE) and np.all(values <= self.high + WHOLE))
 
 
 class _Reader:
     """What a reader can compute in one block: linear programmes (HiGHS) for the range of
     a cell over real atoms, and whole-number solutions (CP-SAT) and integer programmes
-    (HiGHS) that settle its exact range over whole numbers."""
+    (HiGHS) that settle its range over whole numbers."""
 
     def __init__(self, matrix: np.ndarray, low: np.ndarray, high: np.ndarray, integer: bool):
         import highspy
@@ -251,6 +279,9 @@ class _Reader:
             idx = np.flatnonzero(matrix[i]).astype(np.int32)
             self.lp.addRow(float(self.low[i]), float(self.high[i]), len(idx), idx, np.ones(len(idx)))
         self.ip = self.whole = None
+        #: per row: True where both ends are exact, False where an end is the farthest a
+        #: whole-number solution reached (the exact one took longer than ``END_EFFORT``)
+        self.exact: dict[int, bool] = {}
         if integer and self.n <= WHOLE_NUMBER_ATOMS:
             self.whole = _WholeNumbers(matrix, self.low, high)
             self.ip = highs()
@@ -264,46 +295,127 @@ class _Reader:
             return -sign * np.inf
         return sign * model.getInfo().objective_function_value
 
+    def _vertex(self, row: int, target: float, weights: np.ndarray) -> tuple[str, np.ndarray | None]:
+        """The linear programme's optimal vertex with cell ``row`` at ``target``, pushed
+        towards ``weights``: (FOUND, atoms) when it is a whole-number solution (as it often
+        is: each cell sums 0/1 atoms), else (UNKNOWN, None)."""
+        lp = self.lp
+        lp.changeRowBounds(int(row), float(target), float(target))
+        try:
+            lp.changeColsCost(self.n, self.cols, -np.asarray(weights, dtype=float))
+            lp.run()
+            ok = lp.getModelStatus() == self.hs.HighsModelStatus.kOptimal
+            atoms = np.asarray(lp.getSolution().col_value) if ok else None
+        finally:
+            lp.changeRowBounds(int(row), float(self.low[row]), float(self.high[row]))
+        if atoms is None:
+            return UNKNOWN, None
+        whole = np.rint(atoms)
+        values = self.matrix @ whole
+        if np.abs(atoms - whole).max(initial=0) > 1e-7 or not self.whole.allows(whole, values):
+            return UNKNOWN, None
+        return FOUND, whole
+
     def intervals(self, rows: list[int]) -> dict[int, tuple[float, float]]:
-        """The exact range of each cell in ``rows``: over real atoms by linear programming;
-        for counts, each end of that range rounded inwards is then confirmed by a whole-number
-        solution that reaches it (CP-SAT, :class:`_WholeNumbers`). One solution reaches the
-        ends of many cells at once (its objective pushes the unconfirmed cells towards their
-        ends). Where CP-SAT proves the rounded end unreachable, the next whole numbers inwards
-        are tried until one is reached: that is the true end (an integer programme of its own,
-        HiGHS, settles an end only if none is, which a capped atom could cause)."""
+        """The range of each cell in ``rows`` over real atoms by linear programming; for
+        counts, over whole numbers: each end of the real range rounded inwards is confirmed
+        by a whole-number solution that reaches it (the linear programme's vertex there when
+        it is one, else CP-SAT, :class:`_WholeNumbers`). One
+        solution reaches the ends of many cells at once (its objective pushes the
+        unconfirmed cells towards their ends). Where CP-SAT proves the rounded end
+        unreachable, the next whole numbers inwards are tried until one is reached: that is
+        the true end (an integer programme of its own, HiGHS, settles an end only if none
+        is, which a capped atom could cause). Where CP-SAT can tell neither within
+        ``END_EFFORT``, the end is the farthest one any solution reached (the true range
+        holds it: ``exact`` says so); a cell whose solutions all gave one value is then
+        asked, without a limit, for a solution with any other value: it is pinned only if
+        there is none."""
         real = {r: (self._end(self.lp, r, 1.0), self._end(self.lp, r, -1.0)) for r in rows}
         if not self.integer:
             return real
         ends = {r: (np.ceil(lo - 1e-7), np.floor(hi + 1e-7)) for r, (lo, hi) in real.items()}
         if self.ip is None:  # too large for integer programming in seconds: real ranges, rounded
             return ends
+        self.exact = dict.fromkeys(rows, True)
+        reached = dict.fromkeys(rows, (np.inf, -np.inf))  # the range the solutions found reach
+
+        def reach(solution):
+            values = self.matrix @ solution
+            for q in rows:
+                reached[q] = (min(reached[q][0], values[q]), max(reached[q][1], values[q]))
+            return values
+
         open_ends = {(r, side) for r in rows for side in (0, 1) if np.isfinite(ends[r][side])}
+        unsettled = set()
         while open_ends:
             r, side = min(open_ends)
             push = np.zeros(len(self.low))
             for q, s in open_ends:
                 push[q] += 1.0 if s else -1.0
             target, weights = ends[r][side], push @ self.matrix
-            solution = self.whole.solution_with(r, target, weights)
+            found, solution = self._vertex(r, target, weights)
+            if found != FOUND:
+                found, solution = self.whole.solution_with(r, target, target, weights)
             step = 1.0 if side == 0 else -1.0
-            while solution is None and (target + step - ends[r][1 - side]) * step <= 0:
+            while found == NONE and (target + step - ends[r][1 - side]) * step <= 0:
                 # the end is not reached: the next whole number inwards (the first one a
                 # solution reaches is the end; whole-number values of a cell may have gaps)
                 target += step
-                solution = self.whole.solution_with(r, target, weights)
-            if solution is None:  # no whole number reached (a capped atom): the end by HiGHS
+                found, solution = self.whole.solution_with(r, target, target, weights)
+            open_ends.discard((r, side))
+            if found == UNKNOWN:  # not settled within END_EFFORT: the farthest end reached
+                unsettled.add((r, side))
+                ends[r] = (target, ends[r][1]) if side == 0 else (ends[r][0], target)
+                continue
+            if found == NONE:  # no whole number reached (a capped atom): the end by HiGHS
                 low, high = ends[r]
                 ends[r] = (self._end(self.ip, r, 1.0), high) if side == 0 else (low, self._end(self.ip, r, -1.0))
-                open_ends.discard((r, side))
                 continue
             low, high = ends[r]
             ends[r] = (target, high) if side == 0 else (low, target)
-            values = self.matrix @ solution
+            values = reach(solution)
             for q, s in list(open_ends):
                 if abs(values[q] - ends[q][s]) < 0.5:
                     open_ends.discard((q, s))
+        self._settle_all(unsettled, ends, reached, reach)
         return ends
+
+    def _settle_all(self, unsettled: set, ends: dict, reached: dict, reach) -> None:
+        """``ends`` of the cells with an end in ``unsettled`` (:meth:`_settle`)."""
+        cells = sorted({r for r, _ in unsettled})
+        for r in cells:
+            self.exact[r] = False
+            ends[r] = self._settle(r, ends[r], {side for q, side in unsettled if q == r}, reached, reach)
+        for r in cells:  # solutions found for a later cell may reach farther
+            if not self.exact[r]:
+                ends[r] = (min(ends[r][0], reached[r][0]), max(ends[r][1], reached[r][1]))
+
+    def _settle(self, r: int, ends: tuple, sides: set, reached: dict, reach) -> tuple[float, float]:
+        """The range of cell ``r`` when the ends in ``sides`` (0 low, 1 high) could not be
+        settled within ``END_EFFORT``: on those sides the farthest value a whole-number
+        solution reached. When solutions reached only one value, CP-SAT is asked without a
+        limit for one with another value; when there is none, the cell is pinned (exactly
+        so: ``exact``)."""
+        if reached[r][0] > reached[r][1]:  # no solution yet: one with any value of the cell
+            found, solution = self.whole.solution_with(r, *ends, np.zeros(self.n), None)
+            if found != FOUND:  # cannot be (the true values are a solution): fail closed, as pinned
+                return ends[0], ends[0]
+            reach(solution)
+        low = reached[r][0] if 0 in sides else min(ends[0], reached[r][0])
+        high = reached[r][1] if 1 in sides else max(ends[1], reached[r][1])
+        if high - low >= 0.5:
+            return low, high  # two whole numbers reached: not pinned
+        answers = []
+        for other in ((low + 1, ends[1]), (ends[0], low - 1)):  # any other value it may take
+            if other[0] <= other[1]:
+                found, solution = self.whole.solution_with(r, *other, np.zeros(self.n), None)
+                answers.append(found)
+                if found == FOUND:
+                    reach(solution)
+                    break
+        if all(found == NONE for found in answers):
+            self.exact[r] = True  # proved: the cell has one whole-number value
+        return min(low, reached[r][0]), max(high, reached[r][1])
 
 
 def _block_intervals(group: str, block: str, cells: dict, report: AuditReport) -> list[CellInterval]:
@@ -334,9 +446,10 @@ def _block_intervals(group: str, block: str, cells: dict, report: AuditReport) -
         return []
     reader = _Reader(matrix, low, high, integer)
     out = []
-    exact = reader.ip is not None or not integer
     for i, (lo, hi) in reader.intervals(sorted(targets)).items():
-        out += [CellInterval(group, k[1], k[2], str(k[3]), "primary", lo, hi, exact, k[0]) for k in targets[i]]
+        exact = not integer or (reader.ip is not None and reader.exact.get(i, True))
+        reached = integer and reader.ip is not None and not exact
+        out += [CellInterval(group, k[1], k[2], str(k[3]), "primary", lo, hi, exact, k[0], reached) for k in targets[i]]
     return out
 
 
