@@ -251,12 +251,13 @@ class _WholeNumbers:
         if status not in (self.cp.OPTIMAL, self.cp.FEASIBLE):
             return status, None
         atoms = np.array([solver.value(v) for v in x], dtype=float)
-        if not self.allows(atoms, self.matrix @ atoms):  # a safeguard
+        if not self.allows(atoms):  # a safeguard
             return self.cp.UNKNOWN, None
         return status, atoms
 
-    def allows(self, atoms: np.ndarray, values: np.ndarray) -> bool:
-        """Whether whole-number ``atoms`` (with cell ``values``) are a solution a reader must allow."""
+    def allows(self, atoms: np.ndarray) -> bool:
+        """Whether whole-number ``atoms`` are a solution a reader must allow."""
+        values = self.matrix @ atoms
         return bool(np.all(atoms >= 0) and np.all(values >= self.low - WHOLE) and np.all(values <= self.high + WHOLE))
 
 
@@ -282,6 +283,8 @@ class _Reader:
         #: per row: True where both ends are exact, False where an end is the farthest a
         #: whole-number solution reached (the exact one took longer than ``END_EFFORT``)
         self.exact: dict[int, bool] = {}
+        #: per row audited: the range of the values the whole-number solutions found give it
+        self.reached: dict[int, tuple[float, float]] = {}
         if integer and self.n <= WHOLE_NUMBER_ATOMS:
             self.whole = _WholeNumbers(matrix, self.low, high)
             self.ip = highs()
@@ -311,8 +314,7 @@ class _Reader:
         if atoms is None:
             return UNKNOWN, None
         whole = np.rint(atoms)
-        values = self.matrix @ whole
-        if np.abs(atoms - whole).max(initial=0) > 1e-7 or not self.whole.allows(whole, values):
+        if np.abs(atoms - whole).max(initial=0) > 1e-7 or not self.whole.allows(whole):
             return UNKNOWN, None
         return FOUND, whole
 
@@ -337,14 +339,7 @@ class _Reader:
         if self.ip is None:  # too large for integer programming in seconds: real ranges, rounded
             return ends
         self.exact = dict.fromkeys(rows, True)
-        reached = dict.fromkeys(rows, (np.inf, -np.inf))  # the range the solutions found reach
-
-        def reach(solution):
-            values = self.matrix @ solution
-            for q in rows:
-                reached[q] = (min(reached[q][0], values[q]), max(reached[q][1], values[q]))
-            return values
-
+        self.reached = dict.fromkeys(rows, (np.inf, -np.inf))
         open_ends = {(r, side) for r in rows for side in (0, 1) if np.isfinite(ends[r][side])}
         unsettled = set()
         while open_ends:
@@ -373,34 +368,42 @@ class _Reader:
                 continue
             low, high = ends[r]
             ends[r] = (target, high) if side == 0 else (low, target)
-            values = reach(solution)
+            values = self._reach(solution)
             for q, s in list(open_ends):
                 if abs(values[q] - ends[q][s]) < 0.5:
                     open_ends.discard((q, s))
-        self._settle_all(unsettled, ends, reached, reach)
+        self._settle_all(unsettled, ends)
         return ends
 
-    def _settle_all(self, unsettled: set, ends: dict, reached: dict, reach) -> None:
+    def _reach(self, solution: np.ndarray) -> np.ndarray:
+        """The cells' values in ``solution``, added to the range each audited cell reached."""
+        values = self.matrix @ solution
+        for q, (low, high) in self.reached.items():
+            self.reached[q] = (min(low, values[q]), max(high, values[q]))
+        return values
+
+    def _settle_all(self, unsettled: set, ends: dict) -> None:
         """``ends`` of the cells with an end in ``unsettled`` (:meth:`_settle`)."""
         cells = sorted({r for r, _ in unsettled})
         for r in cells:
             self.exact[r] = False
-            ends[r] = self._settle(r, ends[r], {side for q, side in unsettled if q == r}, reached, reach)
+            ends[r] = self._settle(r, ends[r], {side for q, side in unsettled if q == r})
         for r in cells:  # solutions found for a later cell may reach farther
             if not self.exact[r]:
-                ends[r] = (min(ends[r][0], reached[r][0]), max(ends[r][1], reached[r][1]))
+                ends[r] = (min(ends[r][0], self.reached[r][0]), max(ends[r][1], self.reached[r][1]))
 
-    def _settle(self, r: int, ends: tuple, sides: set, reached: dict, reach) -> tuple[float, float]:
+    def _settle(self, r: int, ends: tuple, sides: set) -> tuple[float, float]:
         """The range of cell ``r`` when the ends in ``sides`` (0 low, 1 high) could not be
         settled within ``END_EFFORT``: on those sides the farthest value a whole-number
         solution reached. When solutions reached only one value, CP-SAT is asked without a
         limit for one with another value; when there is none, the cell is pinned (exactly
         so: ``exact``)."""
+        reached = self.reached
         if reached[r][0] > reached[r][1]:  # no solution yet: one with any value of the cell
             found, solution = self.whole.solution_with(r, *ends, np.zeros(self.n), None)
             if found != FOUND:  # cannot be (the true values are a solution): fail closed, as pinned
                 return ends[0], ends[0]
-            reach(solution)
+            self._reach(solution)
         low = reached[r][0] if 0 in sides else min(ends[0], reached[r][0])
         high = reached[r][1] if 1 in sides else max(ends[1], reached[r][1])
         if high - low >= 0.5:
@@ -411,7 +414,7 @@ class _Reader:
                 found, solution = self.whole.solution_with(r, *other, np.zeros(self.n), None)
                 answers.append(found)
                 if found == FOUND:
-                    reach(solution)
+                    self._reach(solution)
                     break
         if all(found == NONE for found in answers):
             self.exact[r] = True  # proved: the cell has one whole-number value
