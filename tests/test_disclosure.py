@@ -1160,3 +1160,28 @@ def test_a_rest_is_found_against_several_rows_that_hold_it_together():
     status = d.protect_publication([[d.scoped(prices, "p"), d.scoped(scored, "p")]]).view("p").status
     shown = [status[k] == d.PUBLISHED for k in (("prices", 0, "cases"), ("prices", 1, "cases"), ("vum", 0, "cases"))]
     assert not all(shown)  # 12 + 8 - 18 cannot be formed
+
+
+def test_a_total_is_held_against_the_finest_cells_it_meets_not_their_subtotals():
+    """By hand: all 43 scored cases (one ``I alt`` row) against a price table with each
+    municipality's services and 151's subtotal. The subtotal (151-0..19) holds the §85 and
+    §107 rows, so only the four service rows are the finest cells the total meets: 12 + 8 +
+    15 + 10 = 45, none shared, 43 of them scored, so the rest is 151's 2 cases without a
+    score. With the subtotal taken as finest too, the rows would overlap and no rest found."""
+
+    def ids(m, first, n):
+        return np.array([f"{m}-{k}" for k in range(first, first + n)], dtype=object)
+
+    rows = [("151", "§85", ids(151, 0, 12)), ("151", "§107", ids(151, 12, 8)), ("151", "I alt", ids(151, 0, 20))]
+    rows += [("153", "§85", ids(153, 0, 15)), ("153", "§107", ids(153, 15, 10))]
+    prices = d.TableSpec(
+        "prices",
+        pd.DataFrame({"municipality": [r[0] for r in rows], "service": [r[1] for r in rows]}),
+        [d.Cell("prices", i, "cases", "case", m, float(len(m))) for i, (_, _, m) in enumerate(rows)],
+    )
+    everyone = np.concatenate([ids(151, 2, 18), ids(153, 0, 25)])
+    scored = d.TableSpec(
+        "vum", pd.DataFrame({"municipality": ["I alt"]}), [d.Cell("vum", 0, "cases", "case", everyone, 43.0)]
+    )
+    (rest,) = d.small_rests([prices, scored])
+    assert (rest.table, sorted(rest.members), rest.value) == ("prices", ["151-0", "151-1"], 2.0)

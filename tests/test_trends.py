@@ -131,6 +131,31 @@ def test_placement_episodes_join_moves_and_count_inflow_and_outflow():
     assert got[("2016-04-30", "new_placements")] == got[("2016-04-30", "ended_placements")] == 0
 
 
+def test_an_episode_runs_to_the_latest_end_of_its_rows_not_the_last_rows_end():
+    iv = interventions(
+        [
+            ("d", 4, "2016-01-01", "2016-06-30", 16_000),  # long
+            ("d", 6, "2016-02-01", "2016-02-10", 90_000),  # inside the long one
+            ("d", 5, "2016-04-01", "2016-04-30", 30_000),  # after the short one, inside the long: joins
+            ("d", 5, "2016-07-02", "2016-07-31", 30_000),  # two days after the long one: a new episode
+            ("e", 5, "2016-01-01", None, 30_000),  # open
+            ("e", 4, "2016-12-01", "2016-12-31", 16_000),  # long after its start, while it is open: joins
+            ("f", 2, "2016-01-01", "2016-01-31", 5_000),  # not a placement step
+        ]
+    )
+    ep = trends.episodes(iv, (4, 5, 6))
+    got = [
+        [p, str(s.date()), "NaT" if pd.isna(e) else str(e.date()), step]
+        for p, s, e, step in ep[["person_id", "start", "end", "first_step"]].values
+    ]
+    assert got == [
+        ["d", "2016-01-01", "2016-06-30", 4],
+        ["d", "2016-07-02", "2016-07-31", 5],
+        ["e", "2016-01-01", "NaT", 5],
+    ]
+    assert trends.episodes(iv, (1,)).empty
+
+
 def test_forecast_is_committed_plus_inflow_minus_exits_each_computed_by_hand():
     # history: twelve ended placements, six lasting 20 days and six 60 days, and one open
     # placement started 1 June 2016, censored at 31 days on 1 July. Kaplan-Meier by hand,

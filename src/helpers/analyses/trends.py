@@ -87,21 +87,34 @@ def year_before(dates: list[pd.Timestamp]) -> list[pd.Timestamp]:
 def episodes(interventions: pd.DataFrame, steps) -> pd.DataFrame:
     """Episodes per child over the rows whose step is in ``steps``: rows that overlap or
     follow each other day by day are joined. Columns ``person_id``, ``start``, ``end``
-    (NaT = ongoing) and ``first_step``."""
+    (NaT = ongoing) and ``first_step``.
+
+    Vectorised: with a child's rows in order of start, a row joins the episode before it
+    when it starts at most a day after the latest end of the child's earlier rows (an
+    ongoing row has no end, so every later row joins it). The latest end of earlier rows
+    is the current episode's end, as earlier episodes ended before it began."""
     rows = interventions.loc[interventions["step"].isin(steps), ["person_id", "start_date", "end_date", "step"]]
-    rows = rows.sort_values(["person_id", "start_date"], kind="stable")
-    out = []
-    for person, group in rows.groupby("person_id", sort=True):
-        start = end = step = None
-        for r in group.itertuples(index=False):
-            if start is not None and (pd.isna(end) or r.start_date <= end + pd.Timedelta(days=1)):
-                end = pd.NaT if pd.isna(end) or pd.isna(r.end_date) else max(end, r.end_date)
-                continue
-            if start is not None:
-                out.append((person, start, end, step))
-            start, end, step = r.start_date, r.end_date, int(r.step)
-        out.append((person, start, end, step))
-    return pd.DataFrame(out, columns=["person_id", "start", "end", "first_step"])
+    rows = rows.sort_values(["person_id", "start_date"], kind="stable").reset_index(drop=True)
+    kind = rows["end_date"].dtype
+    nat, never = np.iinfo(np.int64).min, np.iinfo(np.int64).max
+    ends = rows["end_date"].to_numpy().view(np.int64)
+    ends = np.where(ends == nat, never, ends)
+    starts = rows["start_date"].to_numpy().astype(kind).view(np.int64)
+    person = rows["person_id"].to_numpy()
+    new_child = np.r_[True, person[1:] != person[:-1]][: len(rows)]
+    latest_end = np.roll(pd.Series(ends).groupby(person, sort=False).cummax().to_numpy(), 1)
+    day = np.timedelta64(1, "D").astype(f"timedelta64[{np.datetime_data(kind)[0]}]").astype(np.int64)
+    joins = ~new_child & ((latest_end == never) | (starts <= latest_end + day))
+    end = pd.Series(ends).groupby(np.cumsum(~joins), sort=True).max().to_numpy(dtype=np.int64)
+    firsts = rows.loc[~joins]
+    return pd.DataFrame(
+        {
+            "person_id": firsts["person_id"].tolist(),  # as given (pseudonyms)
+            "start": firsts["start_date"].to_numpy(),
+            "end": np.where(end == never, nat, end).view(kind),
+            "first_step": firsts["step"].astype(int).to_numpy(),
+        }
+    )
 
 
 class _Rows:

@@ -332,9 +332,12 @@ def _covers(cells: list[Cell], names: list[frozenset], marked: set[int] = frozen
     has_names = {f for (f, _) in named}
     totals = {i for i, f in enumerate(family) if (not names[i] and f in has_names) or i in marked}
     meets: dict = {}  # cell -> family -> the cells of that family it shares units with
+    inside: dict = {}  # cell -> the cells of its own family whose units are a strict part of its
     for i, j in shared:
         if i != j and family[i] != family[j]:
             meets.setdefault(i, {}).setdefault(family[j], []).append(j)
+        elif i != j and shared[(i, j)] == size[i] < size[j]:
+            inside.setdefault(j, set()).add(i)
     covers: dict = {}
     for i, by_family in meets.items():
         for w, found in by_family.items():
@@ -344,7 +347,8 @@ def _covers(cells: list[Cell], names: list[frozenset], marked: set[int] = frozen
                 options.append(([containing[0][1]], containing[0][0] - size[i], ""))
             groups = [(f"+{name}", named.get((w, name), [])) for name in sorted(names[i])] if len(found) > 1 else []
             if i in totals and len(found) > 1:  # a total: the finest cells of W it meets
-                groups.append(("+", [j for j in found if not any(k != j and sets[k] < sets[j] for k in found)]))
+                among = set(found)
+                groups.append(("+", [j for j in found if inside.get(j, frozenset()).isdisjoint(among)]))
             for tag, rows in groups:  # W's rows of one of A's names, or a total's finest
                 if not 1 < len(rows) <= MAX_MET or sum(shared.get((i, j), 0) for j in rows) != size[i]:
                     continue
